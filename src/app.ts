@@ -1,0 +1,42 @@
+import { swaggerUI } from '@hono/swagger-ui';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { authRoutes } from './auth/auth.routes.js';
+import { loadSession } from './auth/guard.js';
+import { clientRoutes } from './clients/clients.routes.js';
+import type { AppDeps, AppEnv } from './http/context.js';
+import { csrfProtection } from './http/csrf.js';
+import { errorBody, errorHandler } from './http/errors.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { opsRoutes } from './ops/ops.routes.js';
+import { userRoutes } from './users/users.routes.js';
+
+/** Builds the HTTP app from its dependencies; no I/O happens here. */
+export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
+  const app = new OpenAPIHono<AppEnv>();
+  app.use('*', metrics.middleware);
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use('/api/*', csrfProtection(deps.config.PUBLIC_ORIGIN));
+  app.use('/api/*', loadSession);
+
+  app.route('/', opsRoutes(metrics));
+  app.route('/api', authRoutes());
+  app.route('/api', userRoutes());
+  app.route('/api', clientRoutes());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'mahn_session' });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Mahnanrufe API', version: '1', description: 'Dispatcher for dunning calls. Errors: {error:{code,message,details?}}.' },
+    security: [{ session: [] }],
+  });
+  app.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }));
+
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+  app.onError(errorHandler(deps.log));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

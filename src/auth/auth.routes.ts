@@ -1,0 +1,114 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { sql } from 'drizzle-orm';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { users } from '../db/schema.js';
+import { clientIp } from '../http/client-ip.js';
+import { AppError, errorBody } from '../http/errors.js';
+import { authErrors, createRouter, ErrorSchema, json, jsonBody, validationError } from '../http/router.js';
+import { currentUser, requireRole } from './guard.js';
+import { dummyPasswordHash, verifyPassword } from './password.js';
+import { clientIdsOf, createSession, deleteSession, SESSION_COOKIE } from './sessions.js';
+import { LoginThrottle } from './throttle.js';
+
+export const MeSchema = z
+  .object({
+    id: z.uuid(),
+    username: z.string(),
+    displayName: z.string(),
+    role: z.enum(['agent', 'lead', 'admin']),
+    clientIds: z.array(z.uuid()),
+    languages: z.array(z.string()),
+  })
+  .openapi('Me');
+
+const LoginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).openapi('Login');
+
+const login = createRoute({
+  method: 'post',
+  path: '/session',
+  tags: ['Session'],
+  summary: 'Log in; sets the session cookie',
+  request: jsonBody(LoginBody),
+  responses: {
+    200: json(z.object({ user: MeSchema, expiresAt: z.string() }), 'Logged in'),
+    ...validationError,
+    401: json(ErrorSchema, 'Wrong username or password'),
+    429: json(ErrorSchema, 'Too many failed logins; see Retry-After'),
+  },
+});
+
+const logout = createRoute({
+  method: 'delete',
+  path: '/session',
+  tags: ['Session'],
+  summary: 'Log out',
+  responses: { 204: { description: 'Logged out' } },
+});
+
+const me = createRoute({
+  method: 'get',
+  path: '/me',
+  tags: ['Session'],
+  summary: 'The logged-in user',
+  middleware: requireRole('agent', 'lead', 'admin'),
+  responses: { 200: json(MeSchema, 'The current user'), ...authErrors },
+});
+
+export function authRoutes() {
+  const app = createRouter();
+
+  app.openapi(login, async (c) => {
+    const { config, database, redis, clock, log } = c.var.deps;
+    const { username, password } = c.req.valid('json');
+    const ip = clientIp(c);
+    const throttle = new LoginThrottle(redis, config.QUEUE_PREFIX, config.LOGIN_MAX_FAILURES, config.LOGIN_WINDOW_MINUTES * 60);
+    const wait = await throttle.retryAfter(username, ip);
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      return c.json(errorBody('too_many_attempts', `Too many failed logins; try again in ${wait} s`), 429);
+    }
+    const [user] = await database.db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.username}) = ${username.toLowerCase()}`)
+      .limit(1);
+    const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
+    if (!user || !ok || !user.active) {
+      await throttle.recordFailure(username, ip);
+      log.info({ ip }, 'login failed');
+      throw new AppError(401, 'invalid_credentials', 'Wrong username or password');
+    }
+    await throttle.recordSuccess(username);
+    const session = await createSession(database.db, user.id, clock.now(), config.SESSION_HOURS);
+    setCookie(c, SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https',
+      path: '/',
+      expires: session.expiresAt,
+    });
+    log.info({ userId: user.id }, 'login');
+    const body = {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      clientIds: await clientIdsOf(database.db, user.id),
+      languages: user.languages,
+    };
+    return c.json({ user: body, expiresAt: session.expiresAt.toISOString() }, 200);
+  });
+
+  app.openapi(logout, async (c) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) await deleteSession(c.var.deps.database.db, token);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.body(null, 204);
+  });
+
+  app.openapi(me, (c) => {
+    return c.json(currentUser(c), 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,37 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { sessions, userClients, users } from '../db/schema.js';
+import type { SessionUser } from '../http/context.js';
+
+export const SESSION_COOKIE = 'mahn_session';
+
+const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+export async function createSession(db: Db, userId: string, now: Date, hours: number): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + hours * 3_600_000);
+  await db.insert(sessions).values({ id: digest(token), userId, createdAt: now, expiresAt });
+  return { token, expiresAt };
+}
+
+export async function deleteSession(db: Db, token: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, digest(token)));
+}
+
+/** The logged-in user behind a cookie token, or null (unknown, expired, or user deactivated). */
+export async function resolveSession(db: Db, token: string, now: Date): Promise<SessionUser | null> {
+  const [row] = await db
+    .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, languages: users.languages })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, digest(token)), gt(sessions.expiresAt, now), eq(users.active, true)))
+    .limit(1);
+  if (!row) return null;
+  return { ...row, clientIds: await clientIdsOf(db, row.id) };
+}
+
+export async function clientIdsOf(db: Db, userId: string): Promise<string[]> {
+  const rows = await db.select({ clientId: userClients.clientId }).from(userClients).where(eq(userClients.userId, userId));
+  return rows.map((r) => r.clientId).sort();
+}

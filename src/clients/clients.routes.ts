@@ -1,0 +1,46 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { assertClientAccess, currentUser, requireRole } from '../auth/guard.js';
+import { authErrors, conflictError, createRouter, IdParam, json, jsonBody, notFoundError, validationError } from '../http/router.js';
+import { ClientCreateSchema, ClientPatchSchema, ClientSchema } from './clients.schemas.js';
+import { createClient, getClient, listClients, updateClient } from './clients.service.js';
+
+const leads = requireRole('lead', 'admin');
+const tags = ['Clients'];
+
+const list = createRoute({
+  method: 'get', path: '/clients', tags, summary: 'Clients in your scope', middleware: leads,
+  responses: { 200: json(z.array(ClientSchema), 'Clients'), ...authErrors },
+});
+const get = createRoute({
+  method: 'get', path: '/clients/{id}', tags, summary: 'One client with its settings', middleware: leads,
+  request: { params: IdParam },
+  responses: { 200: json(ClientSchema, 'Client'), ...authErrors, ...validationError, ...notFoundError },
+});
+const create = createRoute({
+  method: 'post', path: '/clients', tags, summary: 'Create a client (a lead is assigned to it)', middleware: leads,
+  request: jsonBody(ClientCreateSchema),
+  responses: { 201: json(ClientSchema, 'Created'), ...authErrors, ...validationError, ...conflictError },
+});
+const patch = createRoute({
+  method: 'patch', path: '/clients/{id}', tags, summary: 'Change client settings', middleware: leads,
+  request: { params: IdParam, ...jsonBody(ClientPatchSchema) },
+  responses: { 200: json(ClientSchema, 'Updated'), ...authErrors, ...validationError, ...notFoundError, ...conflictError },
+});
+
+export function clientRoutes() {
+  const app = createRouter();
+  app.openapi(list, async (c) => c.json(await listClients(c.var.deps.database.db, currentUser(c)), 200));
+  app.openapi(get, async (c) => {
+    const { id } = c.req.valid('param');
+    assertClientAccess(currentUser(c), id);
+    return c.json(await getClient(c.var.deps.database.db, id), 200);
+  });
+  app.openapi(create, async (c) => c.json(await createClient(c.var.deps.database.db, c.req.valid('json'), currentUser(c)), 201));
+  app.openapi(patch, async (c) => {
+    const { id } = c.req.valid('param');
+    assertClientAccess(currentUser(c), id);
+    const { database, clock } = c.var.deps;
+    return c.json(await updateClient(database.db, id, c.req.valid('json'), clock.now()), 200);
+  });
+  return app;
+}

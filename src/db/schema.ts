@@ -1,0 +1,248 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { PreferredWindow, SchedulingSettings } from '../scheduling/settings.js';
+
+/**
+ * The system of record. Glossary (DESIGN.md section 2): client = Mandant, dunning list =
+ * Mahnliste, case = Fall, attempt = Anruf(-versuch), assignment = Zuweisung.
+ * Money is integer cents; times are timestamptz.
+ */
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+
+export const roleEnum = pgEnum('role', ['agent', 'lead', 'admin']);
+export const listStatusEnum = pgEnum('list_status', ['importing', 'active', 'completed', 'failed', 'cancelled']);
+export const caseStatusEnum = pgEnum('case_status', ['open', 'closed']);
+export const assignmentEndEnum = pgEnum('assignment_end', ['outcome', 'released', 'expired', 'dropped']);
+export const deliveryStatusEnum = pgEnum('delivery_status', ['pending', 'sent', 'failed']);
+
+export const clients = pgTable('clients', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  resultEmail: text('result_email'),
+  /** Scheduling and outcome settings of DESIGN.md sections 5–6, validated by `schedulingSettingsSchema`. */
+  settings: jsonb('settings').$type<SchedulingSettings>().notNull(),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** Per-client do-not-call numbers (E.164); checked at import and again at every assignment. */
+export const doNotCall = pgTable(
+  'do_not_call',
+  {
+    clientId: uuid('client_id').notNull().references(() => clients.id, { onDelete: 'cascade' }),
+    phoneE164: text('phone_e164').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.phoneE164] })],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    username: text('username').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    displayName: text('display_name').notNull(),
+    role: roleEnum('role').notNull(),
+    languages: text('languages').array().notNull().default(sql`'{de}'::text[]`),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_username_lower').on(sql`lower(${t.username})`)],
+);
+
+/** Client scope of agents and leads; admins see every client regardless. */
+export const userClients = pgTable(
+  'user_clients',
+  {
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    clientId: uuid('client_id').notNull().references(() => clients.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.clientId] }), index('user_clients_client').on(t.clientId)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** sha256 of the cookie token: a leaked table does not leak usable sessions. */
+    id: text('id').primaryKey(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+export const dunningLists = pgTable(
+  'dunning_lists',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clientId: uuid('client_id').notNull().references(() => clients.id),
+    name: text('name').notNull(),
+    status: listStatusEnum('status').notNull().default('importing'),
+    fileName: text('file_name').notNull(),
+    fileSha256: text('file_sha256').notNull(),
+    fileBytes: integer('file_bytes').notNull(),
+    importProgress: jsonb('import_progress').$type<{ percent: number; rows: number }>(),
+    /** Import report: accepted count and rejected rows (row, column, value, reason). */
+    report: jsonb('report').$type<Record<string, unknown>>(),
+    /** The client's own extra column headers, in file order, for the result list. */
+    extraColumns: jsonb('extra_columns').$type<string[]>().notNull().default([]),
+    error: text('error'),
+    importedBy: uuid('imported_by').references(() => users.id),
+    createdAt: createdAt(),
+    activatedAt: ts('activated_at'),
+    completedAt: ts('completed_at'),
+    /** Set when personal data was deleted by retention; counts stay for billing. */
+    purgedAt: ts('purged_at'),
+  },
+  (t) => [index('lists_client').on(t.clientId, t.status), index('lists_sha').on(t.clientId, t.fileSha256)],
+);
+
+/** The uploaded file, kept in Postgres so any worker host can read it; deleted after the import. */
+export const importFiles = pgTable('import_files', {
+  listId: uuid('list_id').primaryKey().references(() => dunningLists.id, { onDelete: 'cascade' }),
+  content: bytea('content').notNull(),
+  createdAt: createdAt(),
+});
+
+export interface PendingCallback {
+  /** Agent who promised it (owner "me"), or null for anyone. */
+  agentId: string | null;
+  at: string;
+  window: string | null;
+}
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    listId: uuid('list_id').notNull().references(() => dunningLists.id, { onDelete: 'cascade' }),
+    clientId: uuid('client_id').notNull().references(() => clients.id),
+    rowNumber: integer('row_number').notNull(),
+    customerNo: text('customer_no').notNull(),
+    name: text('name').notNull(),
+    phoneRaw: text('phone_raw').notNull(),
+    phoneE164: text('phone_e164').notNull(),
+    address: text('address').notNull().default(''),
+    postalCode: text('postal_code'),
+    country: text('country').notNull(),
+    language: text('language').notNull().default('de'),
+    amountCents: bigint('amount_cents', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull().default('EUR'),
+    extra: jsonb('extra').$type<Record<string, string>>().notNull().default({}),
+    status: caseStatusEnum('status').notNull().default('open'),
+    /** Recorded attempts so far; the attempt being made is `attemptsMade + 1`. */
+    attemptsMade: integer('attempts_made').notNull().default(0),
+    finalOutcome: text('final_outcome'),
+    nextDueAt: ts('next_due_at'),
+    lastWindow: text('last_window'),
+    preferredWindows: jsonb('preferred_windows').$type<PreferredWindow[]>(),
+    callback: jsonb('callback').$type<PendingCallback>(),
+    promiseAmountCents: bigint('promise_amount_cents', { mode: 'number' }),
+    promiseDate: date('promise_date'),
+    closedAt: ts('closed_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('cases_list_status').on(t.listId, t.status),
+    // A customer may be open in one list of a client at a time (DESIGN.md section 7).
+    uniqueIndex('cases_open_customer').on(t.clientId, t.customerNo).where(sql`${t.status} = 'open'`),
+  ],
+);
+
+export const attempts = pgTable(
+  'attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: uuid('case_id').notNull().references(() => cases.id, { onDelete: 'cascade' }),
+    clientId: uuid('client_id').notNull().references(() => clients.id),
+    attemptNo: integer('attempt_no').notNull(),
+    agentId: uuid('agent_id').references(() => users.id),
+    assignmentId: uuid('assignment_id'),
+    outcome: text('outcome').notNull(),
+    rightParty: boolean('right_party'),
+    note: text('note'),
+    callback: jsonb('callback').$type<Record<string, unknown>>(),
+    promiseAmountCents: bigint('promise_amount_cents', { mode: 'number' }),
+    promiseDate: date('promise_date'),
+    recordedAt: ts('recorded_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('attempts_case_no').on(t.caseId, t.attemptNo),
+    // Billing (LE per client and period) reads by client and time.
+    index('attempts_client_time').on(t.clientId, t.recordedAt),
+  ],
+);
+
+export const assignments = pgTable(
+  'assignments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id').notNull().references(() => cases.id, { onDelete: 'cascade' }),
+    agentId: uuid('agent_id').notNull().references(() => users.id),
+    attemptNo: integer('attempt_no').notNull(),
+    queue: text('queue').notNull(),
+    jobId: text('job_id').notNull(),
+    lockToken: text('lock_token').notNull(),
+    assignedAt: ts('assigned_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    endedAt: ts('ended_at'),
+    endReason: assignmentEndEnum('end_reason'),
+  },
+  (t) => [
+    // The database itself guarantees one live assignment per agent and per case.
+    uniqueIndex('assignments_live_agent').on(t.agentId).where(sql`${t.endedAt} is null`),
+    uniqueIndex('assignments_live_case').on(t.caseId).where(sql`${t.endedAt} is null`),
+    index('assignments_case').on(t.caseId),
+  ],
+);
+
+export const deliveries = pgTable('deliveries', {
+  listId: uuid('list_id').primaryKey().references(() => dunningLists.id, { onDelete: 'cascade' }),
+  status: deliveryStatusEnum('status').notNull().default('pending'),
+  tries: integer('tries').notNull().default(0),
+  recipient: text('recipient'),
+  lastError: text('last_error'),
+  messageId: text('message_id'),
+  sentAt: ts('sent_at'),
+  createdAt: createdAt(),
+});
+
+/** Who did what to which record; `details` never holds customer data. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: ts('at').notNull().defaultNow(),
+    actorId: uuid('actor_id'),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_entity').on(t.entityType, t.entityId), index('audit_at').on(t.at)],
+);

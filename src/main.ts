@@ -1,0 +1,63 @@
+/**
+ * `npm start`: everything in one process on embedded defaults, for a first run.
+ * Production runs `start:api` and `start:workers` separately (README, "Running").
+ */
+import type { ChildProcess } from 'node:child_process';
+import { ConfigError, loadConfig } from './config.js';
+import { portAnswers, redisServerOnPath, startEmbeddedRedis } from './embedded-redis.js';
+import { serveApi } from './http/serve.js';
+import { createRuntime } from './runtime.js';
+import { onShutdown } from './shutdown.js';
+import { runStartup } from './startup.js';
+import { startWorkers } from '../workers/start.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
+
+let redisChild: ChildProcess | undefined;
+if (!config.REDIS_URL && !(await portAnswers('127.0.0.1', 6379))) {
+  if (!config.EMBEDDED_REDIS || !redisServerOnPath()) {
+    console.error(
+      'No Redis answers on 127.0.0.1:6379 and no redis-server is on the PATH.\n' +
+        'Install one (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis)\n' +
+        'or point REDIS_URL at a running Redis.',
+    );
+    process.exit(1);
+  }
+  redisChild = await startEmbeddedRedis(config.DATA_DIR);
+  console.log(`Started redis-server (data in ${config.DATA_DIR}/redis)`);
+}
+
+const rt = await createRuntime(config);
+const { adminCreated } = await runStartup(rt);
+const workers = await startWorkers(rt);
+const api = await serveApi(rt);
+
+const db = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.DATA_DIR}/pglite`;
+const mail = config.SMTP_URL ? 'SMTP (SMTP_URL)' : `.eml files in ${config.DATA_DIR}/outbox`;
+const login = adminCreated
+  ? `user "${adminCreated.username}", password ${adminCreated.generatedPassword ? `"${adminCreated.generatedPassword}"` : 'from ADMIN_PASSWORD'}`
+  : `your existing admin account ("${config.ADMIN_USERNAME}")`;
+console.log(`
+Mahnanrufe is running: ${api.url}
+  Log in with ${login}
+  API docs: ${api.url}/api/docs
+  Database: ${db}
+  Mail:     ${mail}
+Stop with Ctrl+C.
+`);
+
+onShutdown(rt.log, [
+  ['http', api.close],
+  ['workers', workers.close],
+  ['runtime', rt.close],
+  ['redis-server', async () => void redisChild?.kill('SIGTERM')],
+]);

@@ -1,0 +1,102 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+/**
+ * Queue names and their job payloads, shared by producers (API) and consumers (workers/).
+ * BullMQ names and ids may not contain ":"; job ids may not be all digits.
+ */
+
+/** One delayed job per open case: "call this case, attempt n, not before its delay". */
+export interface CallJob {
+  caseId: string;
+  listId: string;
+  clientId: string;
+  attemptNo: number;
+  /** End of the window the case was scheduled into; a pull after it reschedules. */
+  windowEnd: string | null;
+  window: string | null;
+  /** Personal callback: only this agent may take it until the grace period ends. */
+  personalAgentId?: string | null;
+}
+
+export interface OutcomeJob {
+  assignmentId: string;
+  caseId: string;
+  attemptNo: number;
+  agentId: string;
+  recordedAt: string;
+  body: Record<string, unknown>;
+}
+
+export interface ImportJob {
+  listId: string;
+}
+
+export interface DeliveryJob {
+  listId?: string;
+}
+
+export interface MaintenanceJob {
+  task: 'reconcile' | 'retention' | 'deliver-due';
+}
+
+export interface JobRegistry {
+  calls: CallJob;
+  outcomes: OutcomeJob;
+  imports: ImportJob;
+  delivery: DeliveryJob;
+  maintenance: MaintenanceJob;
+}
+
+export type FixedQueueName = Exclude<keyof JobRegistry, 'calls'>;
+
+/** A client's call queue (per language when language routing is on). */
+export function callQueueName(clientId: string, language?: string): string {
+  return language ? `calls-${clientId}-${language}` : `calls-${clientId}`;
+}
+
+/** `<caseId>-a<attemptNo>`: adding twice is a no-op; an older attempt's job is recognisably stale. */
+export function callJobId(caseId: string, attemptNo: number): string {
+  return `${caseId}-a${attemptNo}`;
+}
+
+export const defaultJobOptions: Partial<Record<keyof JobRegistry, JobsOptions>> = {
+  // Completed call jobs must go, or re-adding the same id later would be a silent no-op.
+  calls: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
+  outcomes: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 }, attempts: 10, backoff: { type: 'exponential', delay: 500 } },
+  imports: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 }, attempts: 1 },
+  delivery: { removeOnComplete: { count: 100 }, removeOnFail: { count: 500 }, attempts: 8, backoff: { type: 'exponential', delay: 30_000 } },
+  maintenance: { removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
+};
+
+/** Lazily created BullMQ `Queue`s sharing one connection and prefix. */
+export class Queues {
+  readonly #queues = new Map<string, Queue>();
+  constructor(
+    readonly connection: Redis,
+    readonly prefix: string,
+  ) {}
+
+  get<K extends FixedQueueName>(name: K): Queue<JobRegistry[K]> {
+    return this.#get(name, defaultJobOptions[name]) as Queue<JobRegistry[K]>;
+  }
+
+  calls(queueName: string): Queue<CallJob> {
+    return this.#get(queueName, defaultJobOptions.calls) as Queue<CallJob>;
+  }
+
+  #get(name: string, defaults: JobsOptions | undefined): Queue {
+    let q = this.#queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: defaults });
+      q.on('error', () => {}); // connection errors surface on the shared connection's own listener
+      this.#queues.set(name, q);
+    }
+    return q;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#queues.values()].map((q) => q.close()));
+    this.#queues.clear();
+  }
+}

@@ -1,0 +1,58 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../log.js';
+
+/**
+ * The one Redis connection factory.
+ * - `command`: used from HTTP handlers; no offline queue and short timeouts, so a Redis
+ *   outage gives a fast 503 instead of a hanging request.
+ * - `worker`: BullMQ workers and queues in `workers/`; `maxRetriesPerRequest: null`
+ *   as BullMQ requires for blocking connections.
+ */
+export function createRedis(url: string, role: 'command' | 'worker', log?: Logger): Redis {
+  const options: RedisOptions =
+    role === 'command'
+      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000, commandTimeout: 5000 }
+      : { maxRetriesPerRequest: null, enableReadyCheck: true };
+  const redis = new Redis(url, { ...options, lazyConnect: false });
+  redis.on('error', (err: Error) => log?.warn({ err: err.message, role }, 'redis connection error'));
+  return redis;
+}
+
+/** Resolves when the connection is ready (or rejects after `timeoutMs`). */
+export async function waitForRedis(redis: Redis, timeoutMs = 5000): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`Redis did not answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+    };
+    redis.on('ready', onReady);
+  });
+}
+
+/**
+ * BullMQ needs `noeviction`: an evicted job key is a lost call. Warn loudly otherwise;
+ * `reconcile` would rebuild lost jobs, but only periodically.
+ */
+export async function checkEvictionPolicy(redis: Redis, log: Logger): Promise<string | null> {
+  try {
+    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    const policy = reply[1] ?? null;
+    if (policy !== 'noeviction') {
+      log.warn({ policy }, 'Redis maxmemory-policy is not "noeviction": queued calls may be evicted; set it to noeviction');
+    }
+    return policy;
+  } catch (err) {
+    // Managed Redis services often forbid CONFIG; that is not a reason to refuse to start.
+    log.warn({ err: (err as Error).message }, 'could not read Redis maxmemory-policy');
+    return null;
+  }
+}

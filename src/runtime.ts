@@ -1,0 +1,48 @@
+import type { Redis } from 'ioredis';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/client.js';
+import { createLogger, type Logger } from './log.js';
+import { Queues } from './queues/registry.js';
+import { checkEvictionPolicy, createRedis, waitForRedis } from './redis/connection.js';
+
+/** The long-lived resources of one process, and their orderly shutdown. */
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  database: Database;
+  /** Fast-failing connection for HTTP handlers. */
+  redis: Redis;
+  queues: Queues;
+  /** Closes in order: queues, Redis, database. Runs once; later calls get the same promise. */
+  close(): Promise<void>;
+}
+
+export async function createRuntime(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Promise<Runtime> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const database = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const redis = createRedis(config.redisUrl, 'command', log);
+  await waitForRedis(redis).catch(async (err: Error) => {
+    redis.disconnect();
+    await database.close();
+    throw new Error(`Redis at ${config.redisUrl} does not answer: ${err.message}`);
+  });
+  await checkEvictionPolicy(redis, log);
+  const queues = new Queues(redis, config.QUEUE_PREFIX);
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    log,
+    clock: opts.clock ?? systemClock,
+    database,
+    redis,
+    queues,
+    close: () =>
+      (closing ??= (async () => {
+        await queues.close().catch((err: Error) => log.warn({ err: err.message }, 'closing queues'));
+        await redis.quit().catch(() => redis.disconnect());
+        await database.close().catch((err: Error) => log.warn({ err: err.message }, 'closing database'));
+      })()),
+  };
+}

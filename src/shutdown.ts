@@ -1,0 +1,20 @@
+import type { Logger } from './log.js';
+
+/**
+ * Runs `steps` once, in order, on SIGINT/SIGTERM; each step's failure is logged and the
+ * next still runs. A second signal while shutting down exits at once.
+ */
+export function onShutdown(log: Logger, steps: Array<[string, () => Promise<void>]>): void {
+  let started = false;
+  const run = async (signal: string) => {
+    if (started) process.exit(1);
+    started = true;
+    log.info({ signal }, 'shutting down');
+    for (const [name, step] of steps) {
+      await step().catch((err: Error) => log.error({ err: err.message, step: name }, 'shutdown step failed'));
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void run('SIGINT'));
+  process.on('SIGTERM', () => void run('SIGTERM'));
+}

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureFirstAdmin } from '../src/auth/bootstrap-admin.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestContext({ LOGIN_MAX_FAILURES: '3' });
+  await ensureFirstAdmin(t.db, 'admin', 'admin-password-1');
+});
+afterAll(() => t.close());
+
+describe('session', () => {
+  it('logs in with the right password and sets a safe cookie', async () => {
+    const res = await t.request('POST', '/api/session', { body: { username: 'ADMIN', password: 'admin-password-1' } });
+    expect(res.status).toBe(200);
+    expect(res.body.user).toMatchObject({ username: 'admin', role: 'admin' });
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^mahn_session=[\w-]{40,};/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).not.toMatch(/Secure/); // plain http here; Secure is set behind TLS
+  });
+
+  it('marks the cookie Secure behind a TLS-terminating proxy', async () => {
+    const res = await t.request('POST', '/api/session', {
+      body: { username: 'admin', password: 'admin-password-1' },
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    expect(res.headers.get('set-cookie')).toMatch(/Secure/);
+  });
+
+  it('refuses a wrong password and an unknown user alike', async () => {
+    const wrong = await t.request('POST', '/api/session', { body: { username: 'admin', password: 'nope' } });
+    const unknown = await t.request('POST', '/api/session', { body: { username: 'ghost', password: 'nope' } });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(wrong.body.error.code).toBe('invalid_credentials');
+  });
+
+  it('answers a malformed body with the JSON error envelope', async () => {
+    const res = await t.request('POST', '/api/session', { body: '{"username":', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBeTypeOf('string');
+    const missing = await t.request('POST', '/api/session', { body: { username: 'admin' } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toMatchObject({ code: 'validation' });
+    expect(missing.body.error.details[0].path).toBe('password');
+  });
+
+  it('throttles a username after repeated failures, even with the right password', async () => {
+    const { user } = await t.userSession('agent');
+    for (let i = 0; i < 3; i++) {
+      expect((await t.request('POST', '/api/session', { body: { username: user.username, password: 'wrong' } })).status).toBe(401);
+    }
+    const blocked = await t.request('POST', '/api/session', { body: { username: user.username, password: 'correct horse battery' } });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('too_many_attempts');
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('GET /api/me needs a session; DELETE /api/session ends it', async () => {
+    expect((await t.request('GET', '/api/me')).status).toBe(401);
+    const cookie = await t.login('admin', 'admin-password-1');
+    const me = await t.request('GET', '/api/me', { cookie });
+    expect(me.status).toBe(200);
+    expect(me.body.username).toBe('admin');
+    expect((await t.request('DELETE', '/api/session', { cookie })).status).toBe(204);
+    expect((await t.request('GET', '/api/me', { cookie })).status).toBe(401);
+  });
+
+  it('expires a session after SESSION_HOURS', async () => {
+    const cookie = await t.login('admin', 'admin-password-1');
+    t.clock.advance(13 * 3_600_000);
+    expect((await t.request('GET', '/api/me', { cookie })).status).toBe(401);
+  });
+
+  it('ends the sessions of a deactivated user', async () => {
+    const admin = await t.login('admin', 'admin-password-1');
+    const { user, cookie } = await t.userSession('agent');
+    expect((await t.request('GET', '/api/me', { cookie })).status).toBe(200);
+    expect((await t.request('PATCH', `/api/users/${user.id}`, { cookie: admin, body: { active: false } })).status).toBe(200);
+    expect((await t.request('GET', '/api/me', { cookie })).status).toBe(401);
+  });
+});
+
+describe('CSRF', () => {
+  it('refuses a cookie-authenticated form post without Origin', async () => {
+    const cookie = await t.login('admin', 'admin-password-1');
+    const form = new URLSearchParams({ code: 'X', name: 'Y' }).toString();
+    const res = await t.request('POST', '/api/clients', {
+      cookie,
+      body: form,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('forbidden');
+  });
+
+  it('refuses any write with a foreign Origin, and accepts the same origin', async () => {
+    const cookie = await t.login('admin', 'admin-password-1');
+    const foreign = await t.request('POST', '/api/clients', {
+      cookie,
+      body: { code: 'EVIL', name: 'Evil' },
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(foreign.status).toBe(403);
+    const same = await t.request('POST', '/api/clients', {
+      cookie,
+      body: { code: 'GOOD', name: 'Good' },
+      headers: { origin: 'http://localhost' },
+    });
+    expect(same.status).toBe(201);
+  });
+});

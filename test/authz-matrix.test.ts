@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from './helpers/context.js';
+
+/**
+ * Every endpoint × every role × own/foreign client → the expected status.
+ * The lead and the agent work for client A only; B is foreign to them. Add a row per endpoint.
+ */
+type Who = 'anon' | 'agent' | 'lead' | 'admin';
+interface Fixture {
+  own: string;
+  foreign: string;
+  someUser: string;
+}
+interface Row {
+  name: string;
+  method: string;
+  path: (f: Fixture) => string;
+  body?: () => unknown;
+  expect: Record<Who, number>;
+}
+
+const allowAll = { anon: 401, agent: 200, lead: 200, admin: 200 };
+const adminOnly = (ok: number) => ({ anon: 401, agent: 403, lead: 403, admin: ok });
+const leadsOnly = (ok: number) => ({ anon: 401, agent: 403, lead: ok, admin: ok });
+const leadsForeign = (ok: number) => ({ anon: 401, agent: 403, lead: 403, admin: ok });
+const uniq = () => randomUUID().slice(0, 8);
+
+const rows: Row[] = [
+  { name: 'me', method: 'GET', path: () => '/api/me', expect: allowAll },
+  { name: 'list users', method: 'GET', path: () => '/api/users', expect: adminOnly(200) },
+  { name: 'get user', method: 'GET', path: (f) => `/api/users/${f.someUser}`, expect: adminOnly(200) },
+  {
+    name: 'create user',
+    method: 'POST',
+    path: () => '/api/users',
+    body: () => ({ username: `u${uniq()}`, password: 'long-enough-pw', displayName: 'U', role: 'agent' }),
+    expect: adminOnly(201),
+  },
+  { name: 'patch user', method: 'PATCH', path: (f) => `/api/users/${f.someUser}`, body: () => ({ displayName: 'X' }), expect: adminOnly(200) },
+  { name: 'list clients', method: 'GET', path: () => '/api/clients', expect: leadsOnly(200) },
+  { name: 'create client', method: 'POST', path: () => '/api/clients', body: () => ({ code: `C${uniq()}`, name: 'N' }), expect: leadsOnly(201) },
+  { name: 'get own client', method: 'GET', path: (f) => `/api/clients/${f.own}`, expect: leadsOnly(200) },
+  { name: 'get foreign client', method: 'GET', path: (f) => `/api/clients/${f.foreign}`, expect: leadsForeign(200) },
+  { name: 'patch own client', method: 'PATCH', path: (f) => `/api/clients/${f.own}`, body: () => ({ name: 'Renamed' }), expect: leadsOnly(200) },
+  { name: 'patch foreign client', method: 'PATCH', path: (f) => `/api/clients/${f.foreign}`, body: () => ({ name: 'Renamed' }), expect: leadsForeign(200) },
+];
+
+let t: TestContext;
+let fixture: Fixture;
+const cookies: Partial<Record<Who, string>> = {};
+
+beforeAll(async () => {
+  t = await createTestContext();
+  const admin = await t.userSession('admin');
+  cookies.admin = admin.cookie;
+  const a = await t.request('POST', '/api/clients', { cookie: admin.cookie, body: { code: 'A', name: 'Client A' } });
+  const b = await t.request('POST', '/api/clients', { cookie: admin.cookie, body: { code: 'B', name: 'Client B' } });
+  fixture = { own: a.body.id, foreign: b.body.id, someUser: admin.user.id };
+  cookies.lead = (await t.userSession('lead', [fixture.own])).cookie;
+  cookies.agent = (await t.userSession('agent', [fixture.own])).cookie;
+});
+afterAll(() => t.close());
+
+describe('authorization matrix', () => {
+  const cases = rows.flatMap((row) => (['anon', 'agent', 'lead', 'admin'] as Who[]).map((who) => ({ row, who })));
+  it.each(cases.map((c) => [c.row.name, c.who, c.row.expect[c.who], c] as const))('%s as %s → %i', async (_n, who, status, { row }) => {
+    const res = await t.request(row.method, row.path(fixture), { cookie: cookies[who], body: row.body?.() });
+    expect(res.status, JSON.stringify(res.body)).toBe(status);
+    if (status >= 400) expect(res.body.error.code).toBeTypeOf('string');
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      PORT: 3000,
+      QUEUE_PREFIX: 'mahn',
+      LOCK_SECONDS: 300,
+      DELIVERY_CRON: '*/15 * * * *',
+      RETENTION_DAYS: 90,
+      CTI_LINK_TEMPLATE: 'tel:{e164}',
+      DATA_DIR: './data',
+      ADMIN_USERNAME: 'admin',
+    });
+    expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(c.DATABASE_URL).toBeUndefined();
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).PORT).toBe(3000);
+  });
+
+  it.each([
+    ['PORT', 'eighty', /PORT/],
+    ['PORT', '70000', /PORT/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL: must start with postgres:\/\/ or postgresql:\/\//],
+    ['REDIS_URL', 'not a url', /REDIS_URL/],
+    ['QUEUE_PREFIX', 'a:b', /QUEUE_PREFIX: .*no ":"/],
+    ['LOCK_SECONDS', '1', /LOCK_SECONDS/],
+    ['CTI_LINK_TEMPLATE', 'tel:{phone}', /CTI_LINK_TEMPLATE: must contain \{e164\}/],
+    ['ADMIN_PASSWORD', 'short', /ADMIN_PASSWORD: must be at least 10 characters/],
+    ['DELIVERY_CRON', 'often', /DELIVERY_CRON: must be a cron expression/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+  ])('refuses %s=%s and names the variable', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('lists every wrong variable at once', () => {
+    expect(() => loadConfig({ PORT: 'x', RETENTION_DAYS: '0' })).toThrow(/PORT[\s\S]*RETENTION_DAYS/);
+  });
+});

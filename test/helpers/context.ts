@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { createApp } from '../../src/app.js';
+import { ManualClock } from '../../src/clock.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { AppDeps, Role } from '../../src/http/context.js';
+import { createLogger } from '../../src/log.js';
+import { Queues } from '../../src/queues/registry.js';
+import { createRedis, waitForRedis } from '../../src/redis/connection.js';
+import { createUser } from '../../src/users/users.service.js';
+import { createTestDatabase } from './db.js';
+import { TEST_REDIS_URL } from './env.js';
+
+export interface TestResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
+
+/**
+ * A whole app on its own database (cloned from the template) and its own BullMQ prefix,
+ * called in-process through `app.fetch`. `close()` removes all of it.
+ */
+export async function createTestContext(env: Record<string, string> = {}) {
+  const testDb = await createTestDatabase();
+  const prefix = `t-${randomUUID().slice(0, 8)}`;
+  const config: Config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: testDb.url,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const log = createLogger('silent');
+  const redis = createRedis(config.redisUrl, 'command', log);
+  await waitForRedis(redis);
+  const queues = new Queues(redis, prefix);
+  const clock = new ManualClock('2026-11-25T09:00:00+01:00');
+  const deps: AppDeps = { config, database: testDb.database, redis, queues, clock, log };
+  const app = createApp(deps);
+  const db = testDb.database.db;
+
+  async function request<T = any>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; cookie?: string; headers?: Record<string, string> } = {},
+  ): Promise<TestResponse<T>> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.cookie) headers.cookie = opts.cookie;
+    let body: BodyInit | undefined;
+    if (opts.body instanceof FormData || typeof opts.body === 'string') body = opts.body;
+    else if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await app.fetch(new Request(`http://localhost${path}`, { method, headers, body }));
+    const text = await res.text();
+    let parsed: unknown = text;
+    if (res.headers.get('content-type')?.includes('json') && text) parsed = JSON.parse(text);
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  async function login(username: string, password: string): Promise<string> {
+    const res = await request('POST', '/api/session', { body: { username, password } });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+    const cookie = res.headers.get('set-cookie')?.split(';')[0];
+    if (!cookie) throw new Error('no session cookie');
+    return cookie;
+  }
+
+  /** Creates a user with `role` and client scope and returns its session cookie. */
+  async function userSession(role: Role, clientIds: string[] = [], extra: { languages?: string[] } = {}) {
+    const username = `${role}-${randomUUID().slice(0, 6)}`;
+    const password = 'correct horse battery';
+    const user = await createUser(db, { username, password, displayName: username, role, clientIds, languages: extra.languages ?? ['de'] });
+    return { user, cookie: await login(username, password) };
+  }
+
+  async function close(): Promise<void> {
+    await queues.close();
+    // This file's BullMQ and throttle keys only; other files run in parallel on the same Redis.
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    await redis.quit();
+    await testDb.drop();
+  }
+
+  return { app, deps, config, db, clock, redis, queues, prefix, request, login, userSession, close };
+}

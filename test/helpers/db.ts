@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { ADMIN_DATABASE_URL, databaseUrl } from './env.js';
+
+/** A fresh database cloned from the migrated template; `drop()` removes it. */
+export async function createTestDatabase(): Promise<{ url: string; database: Database; drop: () => Promise<void> }> {
+  const name = `mahn_t_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(ADMIN_DATABASE_URL, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database "${name}" template "${inject('templateDb')}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = databaseUrl(name);
+  const database = openDatabase({ url, dataDir: '/nonexistent', poolSize: 5 });
+  return {
+    url,
+    database,
+    drop: async () => {
+      await database.close();
+      const a = postgres(ADMIN_DATABASE_URL, { max: 1, onnotice: () => {} });
+      try {
+        await a.unsafe(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await a.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from './helpers/context.js';
+
+let t: TestContext;
+let admin: string;
+beforeAll(async () => {
+  t = await createTestContext();
+  admin = (await t.userSession('admin')).cookie;
+});
+afterAll(() => t.close());
+
+describe('users API', () => {
+  it('creates a user with scope and languages, and the user can log in', async () => {
+    const client = await t.request('POST', '/api/clients', { cookie: admin, body: { code: 'U1', name: 'Client U1' } });
+    const res = await t.request('POST', '/api/users', {
+      cookie: admin,
+      body: { username: 'anna', password: 'anna-password', displayName: 'Anna', role: 'agent', clientIds: [client.body.id], languages: ['de', 'fr'] },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ username: 'anna', role: 'agent', clientIds: [client.body.id], languages: ['de', 'fr'], active: true });
+    expect(res.body).not.toHaveProperty('password');
+    expect(res.body).not.toHaveProperty('passwordHash');
+    const cookie = await t.login('anna', 'anna-password');
+    expect((await t.request('GET', '/api/me', { cookie })).body.clientIds).toEqual([client.body.id]);
+  });
+
+  it('refuses a taken username (any case), an unknown client and a short password', async () => {
+    const base = { password: 'long-password', displayName: 'B', role: 'agent' };
+    expect((await t.request('POST', '/api/users', { cookie: admin, body: { ...base, username: 'bert' } })).status).toBe(201);
+    const taken = await t.request('POST', '/api/users', { cookie: admin, body: { ...base, username: 'BERT' } });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.code).toBe('username_taken');
+    const unknown = await t.request('POST', '/api/users', {
+      cookie: admin,
+      body: { ...base, username: 'carl', clientIds: ['00000000-0000-4000-8000-000000000000'] },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(/Unknown client ids/);
+    const short = await t.request('POST', '/api/users', { cookie: admin, body: { ...base, username: 'dora', password: 'short' } });
+    expect(short.status).toBe(400);
+    expect(short.body.error.details[0]).toEqual({ path: 'password', message: 'at least 10 characters' });
+    const users = await t.request('GET', '/api/users', { cookie: admin });
+    expect(users.body.map((u: { username: string }) => u.username)).not.toContain('carl');
+  });
+
+  it('changes a password: the old one stops working', async () => {
+    const { user } = await t.userSession('agent');
+    const res = await t.request('PATCH', `/api/users/${user.id}`, { cookie: admin, body: { password: 'brand-new-password' } });
+    expect(res.status).toBe(200);
+    await expect(t.login(user.username, 'correct horse battery')).rejects.toThrow(/401/);
+    expect(await t.login(user.username, 'brand-new-password')).toMatch(/^mahn_session=/);
+  });
+
+  it('refuses unknown fields and answers 404 for an unknown id', async () => {
+    const { user } = await t.userSession('agent');
+    const typo = await t.request('PATCH', `/api/users/${user.id}`, { cookie: admin, body: { rolle: 'admin' } });
+    expect(typo.status).toBe(400);
+    const missing = await t.request('GET', '/api/users/00000000-0000-4000-8000-000000000000', { cookie: admin });
+    expect(missing.status).toBe(404);
+    const notUuid = await t.request('GET', '/api/users/123', { cookie: admin });
+    expect(notUuid.status).toBe(400);
+  });
+});
+
+describe('clients API', () => {
+  it('creates a client with the defaults of DESIGN.md sections 5 and 6', async () => {
+    const res = await t.request('POST', '/api/clients', {
+      cookie: admin,
+      body: { code: 'SWM', name: 'Stadtwerke Muster', resultEmail: 'forderung@example.de', doNotCall: ['0721 123456'] },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      code: 'SWM',
+      timezone: 'Europe/Berlin',
+      maxAttempts: 3,
+      maxAttemptsPerDay: 2,
+      retryDelaySeconds: 7200,
+      personalCallbackGraceMinutes: 30,
+      defaultCountry: 'DE',
+      doNotCall: ['+49721123456'],
+    });
+    expect(res.body.windows.evening).toEqual(['17:00', '20:00']);
+    expect(res.body.outcomes.map((o: { code: string }) => o.code)).toEqual(
+      expect.arrayContaining(['paid', 'promise_to_pay', 'dispute', 'wrong_number', 'refused', 'not_reached', 'callback']),
+    );
+  });
+
+  it('PATCH changes only what it names and validates the merged settings', async () => {
+    const created = await t.request('POST', '/api/clients', { cookie: admin, body: { code: 'P1', name: 'Patch', maxAttempts: 5 } });
+    const res = await t.request('PATCH', `/api/clients/${created.body.id}`, { cookie: admin, body: { retryDelaySeconds: 30 } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ maxAttempts: 5, retryDelaySeconds: 30, name: 'Patch' });
+    const bad = await t.request('PATCH', `/api/clients/${created.body.id}`, { cookie: admin, body: { maxAttempts: 0 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('maxAttempts');
+    expect((await t.request('GET', `/api/clients/${created.body.id}`, { cookie: admin })).body.maxAttempts).toBe(5);
+  });
+
+  it('refuses a duplicate code, a bad e-mail and an invalid do-not-call number', async () => {
+    await t.request('POST', '/api/clients', { cookie: admin, body: { code: 'DUP', name: 'One' } });
+    expect((await t.request('POST', '/api/clients', { cookie: admin, body: { code: 'DUP', name: 'Two' } })).status).toBe(409);
+    const mail = await t.request('POST', '/api/clients', { cookie: admin, body: { code: 'M1', name: 'M', resultEmail: 'nope' } });
+    expect(mail.status).toBe(400);
+    const dnc = await t.request('POST', '/api/clients', { cookie: admin, body: { code: 'D1', name: 'D', doNotCall: ['12'] } });
+    expect(dnc.status).toBe(400);
+    const list = await t.request('GET', '/api/clients', { cookie: admin });
+    expect(list.body.map((c: { code: string }) => c.code)).not.toContain('D1');
+  });
+
+  it('a lead sees only the clients assigned to them, including the ones they create', async () => {
+    const { cookie } = await t.userSession('lead');
+    expect((await t.request('GET', '/api/clients', { cookie })).body).toEqual([]);
+    const own = await t.request('POST', '/api/clients', { cookie, body: { code: 'LEAD1', name: 'Lead client' } });
+    expect(own.status).toBe(201);
+    const list = await t.request('GET', '/api/clients', { cookie });
+    expect(list.body.map((c: { code: string }) => c.code)).toEqual(['LEAD1']);
+  });
+});
