@@ -1,0 +1,97 @@
+import type { CaseCalendar, DayRuleOptions } from './calendar.js';
+import { dayClosedBecause, dayName, formatIntervals, formatLocal, formatPreferredWindows } from './explain.js';
+import { blockerAt, never, scheduleFrom, type NextCallable } from './result.js';
+import { windowNameAt } from './retry.js';
+import type { CaseSchedulingState } from './calendar.js';
+import type { SchedulingSettings } from './settings.js';
+import { formatInterval, intersectIntervals } from './time-of-day.js';
+import { instantOf, isoDate, localDayOf, parseIsoDate } from './zoned.js';
+
+/**
+ * Callbacks the customer asked for: in a named window ("abends"), optionally on a date, or at an
+ * exact time. The customer asked, so the per-day cap does not hold them back; calling hours,
+ * holidays and the customer's stated windows do.
+ */
+
+const CALLBACK: DayRuleOptions = { perDayCap: false };
+
+/**
+ * When a personal callback (`owner: "me"`) due at `callbackAt` opens to every eligible agent:
+ * after `personalCallbackGraceMinutes`.
+ */
+export function personalCallbackOpensToAllAt(callbackAt: Date, settings: Pick<SchedulingSettings, 'personalCallbackGraceMinutes'>): Date {
+  return new Date(callbackAt.getTime() + settings.personalCallbackGraceMinutes * 60_000);
+}
+
+/**
+ * An exact-time callback. A time still ahead must itself be callable, else the answer is
+ * `never` with the reason, for the agent to pick another. A time already past (a job rebuilt
+ * by reconcile, a late pull) is not judged again: the case is due, at the next callable instant.
+ */
+export function scheduleExactCallback(now: number, requested: Date, cal: CaseCalendar, state: CaseSchedulingState): NextCallable {
+  const at = requested.getTime();
+  if (Number.isNaN(at)) return never('invalid_date', 'The callback time is not a valid date.');
+  if (at >= now) {
+    const problem = exactTimeProblem(at, cal, state);
+    if (problem) return problem;
+  }
+  return scheduleFrom(now, Math.max(now, at), cal, CALLBACK, { bound: 'callback_time', window: 'callback_time' }, (t) => windowNameAt(t, cal), null);
+}
+
+function exactTimeProblem(at: number, cal: CaseCalendar, state: CaseSchedulingState): NextCallable | null {
+  const day = localDayOf(at, cal.zone);
+  const when = formatLocal(at, cal.compiled.settings.timezone);
+  switch (blockerAt(at, cal, CALLBACK)) {
+    case 'holiday':
+      return never('holiday', `${when} is ${dayClosedBecause(cal, day)}; no calls that day.`);
+    case 'calling_hours':
+      return never(
+        'outside_calling_hours',
+        `${when} lies outside the calling hours (${dayName(day)}: ${formatIntervals(cal.callingHours(day))}).`,
+      );
+    case 'preferred_window':
+      return never(
+        'outside_preferred_windows',
+        `${when} lies outside the customer's stated windows (${formatPreferredWindows(state.preferredWindows ?? [])}); change them first if the customer agreed.`,
+      );
+    default:
+      return null;
+  }
+}
+
+/**
+ * A callback in a named window. Without a date: the window's current or next occurrence. With a
+ * future date: that day's occurrence, or `never` saying why the window cannot happen that day.
+ * A date that is today or past rolls on to the next occurrence, like a window that closed.
+ */
+export function scheduleWindowCallback(now: number, name: string, date: string | null | undefined, cal: CaseCalendar): NextCallable {
+  const window = cal.compiled.windows.byName.get(name);
+  if (!window) {
+    const known = [...cal.compiled.windows.byName.keys()].join(', ');
+    return never('unknown_window', `There is no window "${name}"; this client's windows are: ${known}.`);
+  }
+  let requestedDay: number | null = null;
+  if (date != null) {
+    requestedDay = parseIsoDate(date);
+    if (requestedDay === null) return never('invalid_date', `"${date}" is not a date YYYY-MM-DD.`);
+  }
+  const today = localDayOf(now, cal.zone);
+  const future = requestedDay !== null && requestedDay > today ? requestedDay : null;
+  const from = future === null ? now : instantOf(future, 0, cal.zone, 'first');
+  const label = `window "${name}" (${formatInterval(window)})`;
+  const result = scheduleFrom(now, from, cal, { ...CALLBACK, within: [window] }, { bound: 'callback_window', window: 'callback_window' }, () => name, label);
+  if (future !== null && result.at !== null && localDayOf(result.at.getTime(), cal.zone) !== future) {
+    return never('not_on_requested_date', `${label} is not callable on ${dayName(future)} ${isoDate(future)}: ${notOnDayBecause(cal, future, window)}.`);
+  }
+  return result;
+}
+
+function notOnDayBecause(cal: CaseCalendar, day: number, window: readonly [number, number]): string {
+  const closed = dayClosedBecause(cal, day);
+  if (closed) return `it is ${closed}`;
+  const inHours = intersectIntervals(cal.callingHours(day), [window]);
+  if (inHours.length === 0) return `the calling hours that day are ${formatIntervals(cal.callingHours(day))}`;
+  const preferred = cal.preferred(day);
+  if (preferred && intersectIntervals(inHours, preferred).length === 0) return "it lies outside the customer's stated windows that day";
+  return 'the window is already over that day';
+}

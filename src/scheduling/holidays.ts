@@ -1,0 +1,74 @@
+import Holidays from 'date-holidays';
+import { isoDate, yearOf, type LocalDay } from './zoned.js';
+
+/**
+ * Public holidays per region, from `date-holidays`. Only holidays of type `public` count
+ * (not `bank` like Heiligabend afternoon, nor `optional` like Berchtoldstag in Zürich), and a
+ * public holiday blocks the whole local day even where the library gives it a start time.
+ */
+
+/** A holiday region: ISO country plus optional state/canton code as `date-holidays` names it. */
+export interface HolidayRegion {
+  country: string;
+  state?: string | undefined;
+}
+
+const catalogue = new Holidays();
+
+/** Known country codes of `date-holidays` (ISO 3166-1 alpha-2). */
+export function isKnownHolidayCountry(country: string): boolean {
+  return Object.hasOwn(catalogue.getCountries() ?? {}, country);
+}
+
+/** The state codes `date-holidays` knows for a country (empty when it has none). */
+export function holidayStatesOf(country: string): string[] {
+  return Object.keys(catalogue.getStates(country) ?? {});
+}
+
+export const regionKey = (region: HolidayRegion) => (region.state ? `${region.country}-${region.state}` : region.country);
+
+/** Per region and year the set of `YYYY-MM-DD` public holidays; built once, then reused. */
+const cache = new Map<string, Set<string>>();
+const instances = new Map<string, Holidays>();
+
+function holidaysOf(region: HolidayRegion): Holidays {
+  const key = regionKey(region);
+  let hd = instances.get(key);
+  if (!hd) {
+    hd = region.state ? new Holidays(region.country, region.state) : new Holidays(region.country);
+    instances.set(key, hd);
+  }
+  return hd;
+}
+
+function publicHolidayDates(region: HolidayRegion, year: number): Set<string> {
+  const key = `${regionKey(region)}/${year}`;
+  let dates = cache.get(key);
+  if (!dates) {
+    // `date` is the local calendar date of the region ("2026-01-02 00:00:00"), independent of
+    // the machine's time zone, which is what we compare local days with.
+    dates = new Set(
+      holidaysOf(region)
+        .getHolidays(year)
+        .filter((h) => h.type === 'public')
+        .map((h) => h.date.slice(0, 10)),
+    );
+    cache.set(key, dates);
+  }
+  return dates;
+}
+
+/** True when the local day is a public holiday in the region. */
+export function isPublicHoliday(day: LocalDay, region: HolidayRegion | null): boolean {
+  return region !== null && publicHolidayDates(region, yearOf(day)).has(isoDate(day));
+}
+
+/** The name of the public holiday on that local day, for explanations; null if none. */
+export function publicHolidayName(day: LocalDay, region: HolidayRegion | null): string | null {
+  if (!isPublicHoliday(day, region) || region === null) return null;
+  const date = isoDate(day);
+  const found = holidaysOf(region)
+    .getHolidays(yearOf(day))
+    .find((h) => h.type === 'public' && h.date.startsWith(date));
+  return found?.name ?? null;
+}

@@ -1,0 +1,51 @@
+/**
+ * The scheduling core: when a case may be called. Pure functions over client settings, case
+ * state and `now`; no clock, no I/O. DESIGN.md section 5, docs/scheduling.md.
+ */
+export {
+  schedulingSettingsSchema,
+  schedulingSettingsObject,
+  checkSchedulingSettings,
+  defaultSchedulingSettings,
+  defaultOutcomes,
+  formatSettingsIssues,
+  preferredWindowSchema,
+  preferredWindowsSchema,
+  RESERVED_OUTCOME_CODES,
+  WINDOW_NAME_PATTERN,
+  type SchedulingSettings,
+  type OutcomeEffect,
+  type OutcomeDefinition,
+  type PreferredWindow,
+} from './settings.js';
+export {
+  nextCallableAt,
+  isCallableNow,
+  windowAt,
+  windowOccurrence,
+  type ScheduledSlot,
+  type NotCallableReason,
+  type CallableCheck,
+} from './next-callable.js';
+export {
+  waitingKeyFor,
+  type ScheduleRequest,
+  type ScheduleReason,
+  type NeverCause,
+  type NextCallable,
+  type Scheduled,
+  type NeverCallable,
+  type WaitingKey,
+} from './result.js';
+export { holidayRegionFor, type CaseSchedulingState } from './calendar.js';
+export { retryDueAt, ROTATION_MAX_EXTRA_MS } from './retry.js';
+export { personalCallbackOpensToAllAt } from './callback.js';
+export { type HolidayRegion } from './holidays.js';
+export {
+  normalizeSwissPostcode,
+  swissPostcodeInfo,
+  swissCantonForPostcode,
+  swissLanguageForPostcode,
+  type SwissPostcodeInfo,
+} from './swiss-postcodes.js';
+export { WEEKDAYS, type Weekday } from './time-of-day.js';

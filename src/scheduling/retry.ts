@@ -1,0 +1,70 @@
+import { dayRule, type CaseCalendar, type CaseSchedulingState, type DayRuleOptions } from './calendar.js';
+import { never, scheduleFrom, type NextCallable } from './result.js';
+import { firstSpan } from './search.js';
+import { normalizeIntervals } from './time-of-day.js';
+import { intervalsAvoiding, windowNameAtMinute } from './windows.js';
+import { localPartsOf } from './zoned.js';
+
+/**
+ * Retries after a `retry` outcome ("not reached"): the delay counts from when the outcome was
+ * recorded, and the next attempt prefers a different day-part (window) than earlier ones —
+ * people who are out every morning are reached in the afternoon. Rotation is a preference: it
+ * never pushes a retry more than {@link ROTATION_MAX_EXTRA_MS} past the earliest allowed time,
+ * and with one window it does nothing.
+ */
+
+/** The most day-part rotation may add to a retry: one day. */
+export const ROTATION_MAX_EXTRA_MS = 86_400_000;
+
+/** When the retry delay after an outcome recorded at `recordedAt` is over. */
+export function retryDueAt(recordedAt: Date, retryDelaySeconds: number): Date {
+  return new Date(recordedAt.getTime() + retryDelaySeconds * 1000);
+}
+
+/** The window (narrowest named one) the wall clock of `instant` falls in, in the calendar's zone. */
+export function windowNameAt(instant: number, cal: CaseCalendar): string | null {
+  return windowNameAtMinute(cal.compiled.windows, localPartsOf(instant, cal.zone).minute);
+}
+
+/** Windows of earlier attempts: all of them, and the last one (explicit, or of the latest attempt). */
+function triedWindows(cal: CaseCalendar, state: CaseSchedulingState): { all: Set<string>; last: string | null } {
+  const times = state.attemptTimes.map((t) => t.getTime()).sort((a, b) => a - b);
+  const all = new Set(times.map((t) => windowNameAt(t, cal)).filter((n): n is string => n !== null));
+  const latest = times[times.length - 1];
+  const last = state.lastWindow !== undefined ? state.lastWindow : latest === undefined ? null : windowNameAt(latest, cal);
+  if (last) all.add(last);
+  return { all, last };
+}
+
+export function scheduleRetry(now: number, recordedAt: Date, cal: CaseCalendar, state: CaseSchedulingState): NextCallable {
+  const due = retryDueAt(recordedAt, cal.compiled.settings.retryDelaySeconds).getTime();
+  const from = Math.max(now, due);
+  const options: DayRuleOptions = { perDayCap: true };
+  const plain = scheduleFrom(now, from, cal, options, { bound: 'retry_delay', window: 'retry_delay' }, (at) => windowNameAt(at, cal), null);
+  if (plain.at === null) return plain;
+
+  const rotated = rotatedStart(from, plain.at.getTime(), cal, state, options);
+  if (rotated === null || rotated === plain.at.getTime()) return plain;
+  const span = firstSpan(rotated, cal.zone, dayRule(cal, options));
+  if (!span) return never('no_callable_time', 'Never callable.'); // unreachable: `rotated` was found by the same rule
+  return { at: new Date(rotated), windowEnd: span.end === null ? null : new Date(span.end), window: windowNameAt(rotated, cal), reason: 'retry_delay' };
+}
+
+/**
+ * The earliest start at or after `from` in a window no earlier attempt used, else in a window
+ * other than the last one, within a day of `earliest`; null when rotation does not apply.
+ */
+function rotatedStart(from: number, earliest: number, cal: CaseCalendar, state: CaseSchedulingState, options: DayRuleOptions): number | null {
+  const windows = cal.compiled.windows;
+  if (windows.byName.size < 2) return null;
+  const tried = triedWindows(cal, state);
+  if (tried.last === null) return null; // no earlier attempt in any window: nothing to rotate away from
+  const limit = earliest + ROTATION_MAX_EXTRA_MS;
+  for (const avoid of [tried.all, new Set(tried.last ? [tried.last] : [])]) {
+    const within = normalizeIntervals(intervalsAvoiding(windows, avoid));
+    if (within.length === 0) continue;
+    const span = firstSpan(from, cal.zone, dayRule(cal, { ...options, within }), Math.ceil((limit - from) / 86_400_000) + 1);
+    if (span && span.start <= limit) return span.start;
+  }
+  return null;
+}
