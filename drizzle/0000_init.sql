@@ -63,6 +63,7 @@ CREATE TABLE "cases" (
 	"attempts_made" integer DEFAULT 0 NOT NULL,
 	"final_outcome" text,
 	"next_due_at" timestamp with time zone,
+	"wait_reason" text,
 	"last_window" text,
 	"preferred_windows" jsonb,
 	"callback" jsonb,

@@ -24,7 +24,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Mahnanrufe <mahnanrufe@localhost>'),
   ADMIN_USERNAME: z.string().min(2).max(64).default('admin'),
   ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
-  LOCK_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
+  LOCK_SECONDS: z.coerce.number().int().min(2).max(3600).default(300),
   DELIVERY_CRON: cron.default('*/15 * * * *'),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   CTI_LINK_TEMPLATE: z.string().includes('{e164}', { message: 'must contain {e164}' }).default('tel:{e164}'),

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { createLogger, type Logger } from './log.js';
+import { CallQueues } from './queues/call-queues.js';
 import { Queues } from './queues/registry.js';
 import { checkEvictionPolicy, createRedis, waitForRedis } from './redis/connection.js';
 
@@ -15,6 +16,8 @@ export interface Runtime {
   /** Fast-failing connection for HTTP handlers. */
   redis: Redis;
   queues: Queues;
+  /** Call queues: scheduling and manual pulls of call jobs. */
+  calls: CallQueues;
   /** Closes in order: queues, Redis, database. Runs once; later calls get the same promise. */
   close(): Promise<void>;
 }
@@ -30,6 +33,8 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
   });
   await checkEvictionPolicy(redis, log);
   const queues = new Queues(redis, config.QUEUE_PREFIX);
+  const manual = createRedis(config.redisUrl, 'manual', log);
+  const calls = new CallQueues(queues, manual, config.LOCK_SECONDS * 1000, log);
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -38,8 +43,11 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
     database,
     redis,
     queues,
+    calls,
     close: () =>
       (closing ??= (async () => {
+        await calls.close().catch((err: Error) => log.warn({ err: err.message }, 'closing call workers'));
+        await manual.quit().catch(() => manual.disconnect());
         await queues.close().catch((err: Error) => log.warn({ err: err.message }, 'closing queues'));
         await redis.quit().catch(() => redis.disconnect());
         await database.close().catch((err: Error) => log.warn({ err: err.message }, 'closing database'));

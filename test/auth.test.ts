@@ -92,6 +92,7 @@ describe('CSRF', () => {
       cookie,
       body: form,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      origin: null,
     });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('forbidden');

@@ -157,7 +157,9 @@ export const cases = pgTable(
     /** Recorded attempts so far; the attempt being made is `attemptsMade + 1`. */
     attemptsMade: integer('attempts_made').notNull().default(0),
     finalOutcome: text('final_outcome'),
+    /** When the current call job becomes due, and why it waits until then (a `ScheduleReason`). */
     nextDueAt: ts('next_due_at'),
+    waitReason: text('wait_reason'),
     lastWindow: text('last_window'),
     preferredWindows: jsonb('preferred_windows').$type<PreferredWindow[]>(),
     callback: jsonb('callback').$type<PendingCallback>(),

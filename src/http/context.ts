@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../log.js';
+import type { CallQueues } from '../queues/call-queues.js';
 import type { Queues } from '../queues/registry.js';
 
 /** Everything a request handler may use; built once by the caller of `createApp`. */
@@ -12,6 +13,7 @@ export interface AppDeps {
   /** Command connection (fast-fail) for throttling, readiness and queue producers. */
   redis: Redis;
   queues: Queues;
+  calls: CallQueues;
   clock: Clock;
   log: Logger;
 }

@@ -5,14 +5,17 @@ import type { Logger } from '../log.js';
  * The one Redis connection factory.
  * - `command`: used from HTTP handlers; no offline queue and short timeouts, so a Redis
  *   outage gives a fast 503 instead of a hanging request.
- * - `worker`: BullMQ workers and queues in `workers/`; `maxRetriesPerRequest: null`
- *   as BullMQ requires for blocking connections.
+ * - `manual`: the processor-less BullMQ Workers the API pulls call jobs through; BullMQ demands
+ *   `maxRetriesPerRequest: null` for Workers, the missing offline queue still fails fast.
+ * - `worker`: BullMQ workers in `workers/`, which wait out a Redis restart instead of failing.
  */
-export function createRedis(url: string, role: 'command' | 'worker', log?: Logger): Redis {
-  const options: RedisOptions =
-    role === 'command'
-      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000, commandTimeout: 5000 }
-      : { maxRetriesPerRequest: null, enableReadyCheck: true };
+export function createRedis(url: string, role: 'command' | 'manual' | 'worker', log?: Logger): Redis {
+  const byRole: Record<typeof role, RedisOptions> = {
+    command: { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000, commandTimeout: 5000 },
+    manual: { enableOfflineQueue: false, maxRetriesPerRequest: null, connectTimeout: 3000 },
+    worker: { maxRetriesPerRequest: null, enableReadyCheck: true },
+  };
+  const options = byRole[role];
   const redis = new Redis(url, { ...options, lazyConnect: false });
   redis.on('error', (err: Error) => log?.warn({ err: err.message, role }, 'redis connection error'));
   return redis;

@@ -4,6 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { AppDeps, Role } from '../../src/http/context.js';
 import { createLogger } from '../../src/log.js';
+import { CallQueues } from '../../src/queues/call-queues.js';
 import { Queues } from '../../src/queues/registry.js';
 import { createRedis, waitForRedis } from '../../src/redis/connection.js';
 import { createUser } from '../../src/users/users.service.js';
@@ -37,19 +38,23 @@ export async function createTestContext(env: Record<string, string> = {}) {
   const redis = createRedis(config.redisUrl, 'command', log);
   await waitForRedis(redis);
   const queues = new Queues(redis, prefix);
+  const manual = createRedis(config.redisUrl, 'manual', log);
+  const calls = new CallQueues(queues, manual, config.LOCK_SECONDS * 1000, log);
   const clock = new ManualClock('2026-11-25T09:00:00+01:00');
-  const deps: AppDeps = { config, database: testDb.database, redis, queues, clock, log };
+  const deps: AppDeps = { config, database: testDb.database, redis, queues, calls, clock, log };
   const app = createApp(deps);
   const db = testDb.database.db;
 
   async function request<T = any>(
     method: string,
     path: string,
-    opts: { body?: unknown; cookie?: string; headers?: Record<string, string> } = {},
+    opts: { body?: unknown; cookie?: string; headers?: Record<string, string>; origin?: string | null } = {},
   ): Promise<TestResponse<T>> {
-    const headers: Record<string, string> = { ...opts.headers };
+    // Browsers send Origin on every write; `origin: null` leaves it out (CSRF tests).
+    const origin = opts.origin === undefined ? 'http://localhost' : opts.origin;
+    const headers: Record<string, string> = { ...(origin && method !== 'GET' ? { origin } : {}), ...opts.headers };
     if (opts.cookie) headers.cookie = opts.cookie;
-    let body: BodyInit | undefined;
+    let body: RequestInit['body'];
     if (opts.body instanceof FormData || typeof opts.body === 'string') body = opts.body;
     else if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
@@ -79,6 +84,8 @@ export async function createTestContext(env: Record<string, string> = {}) {
   }
 
   async function close(): Promise<void> {
+    await calls.close();
+    await manual.quit();
     await queues.close();
     // This file's BullMQ and throttle keys only; other files run in parallel on the same Redis.
     let cursor = '0';

@@ -1,0 +1,70 @@
+import { Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log.js';
+import { callJobId, type CallJob, type Queues } from './registry.js';
+import { ReadyIndex } from './ready-index.js';
+
+/** Customer-requested callbacks first, then higher amounts (BullMQ: lower number = sooner). */
+export function callPriority(amountCents: number, isCallback: boolean): number {
+  if (isCallback) return 1;
+  const MAX = 2_097_152; // BullMQ's priority range is 0..2^21
+  return Math.max(2, MAX - 1 - Math.floor(amountCents / 100));
+}
+
+/**
+ * Producer and manual consumer of the per-client call queues. Consumption is BullMQ manual
+ * processing: a `Worker` without processor per queue, created on first use, never running a
+ * loop; `getNextJob(token, {block:false})` hands out one job locked with the caller's token.
+ */
+export class CallQueues {
+  readonly #workers = new Map<string, Worker<CallJob>>();
+  readonly ready: ReadyIndex;
+
+  constructor(
+    private readonly queues: Queues,
+    /** Connection for the manual Workers: `maxRetriesPerRequest: null` as BullMQ demands. */
+    private readonly workerConnection: Redis,
+    private readonly lockMs: number,
+    private readonly log: Logger,
+  ) {
+    this.ready = new ReadyIndex(queues.connection, queues.prefix);
+  }
+
+  get prefix(): string {
+    return this.queues.prefix;
+  }
+
+  worker(queueName: string): Worker<CallJob> {
+    let w = this.#workers.get(queueName);
+    if (!w) {
+      w = new Worker<CallJob>(queueName, null, {
+        connection: this.workerConnection,
+        prefix: this.queues.prefix,
+        lockDuration: this.lockMs,
+        autorun: false,
+        // The API only hands out jobs; lock expiry is detected by the stalled checker in workers/.
+        skipStalledCheck: true,
+        skipLockRenewal: true,
+      });
+      w.on('error', (err) => this.log.warn({ err: err.message, queue: queueName }, 'call worker error'));
+      this.#workers.set(queueName, w);
+    }
+    return w;
+  }
+
+  /** Adds the call job for `data` due at `dueAt` (a no-op if that attempt's job exists). */
+  async schedule(queueName: string, data: CallJob, dueAt: Date, opts: { priority: number; now: Date }): Promise<void> {
+    const delay = Math.max(0, dueAt.getTime() - opts.now.getTime());
+    await this.queues.calls(queueName).add('call', data, { jobId: callJobId(data.caseId, data.attemptNo), delay, priority: opts.priority });
+    await this.ready.refresh([queueName], opts.now.getTime());
+  }
+
+  async getJob(queueName: string, jobId: string): Promise<Job<CallJob> | undefined> {
+    return Job.fromId<CallJob>(this.worker(queueName), jobId);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#workers.values()].map((w) => w.close(true)));
+    this.#workers.clear();
+  }
+}

@@ -1,0 +1,74 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * The ready index (DESIGN.md section 4a): one sorted set `<prefix>:ready` of call queue →
+ * the time (ms) from which it has a job to hand out. A pull reads the due members once
+ * instead of probing every queue of the agent.
+ *
+ * `refresh` recomputes members from BullMQ's own keys: a queue with waiting or prioritized
+ * jobs is ready (keeping its older score, so the longest-waiting queue comes first; after a
+ * pull it goes to the back with `now`, which makes ready queues take turns); otherwise its
+ * earliest delayed job decides (BullMQ stores delayed scores as `timestamp * 0x1000 + n`);
+ * an empty queue leaves the index. Keys are derived inside the script, so this needs a single
+ * Redis node, as BullMQ without hash-tagged prefixes does anyway.
+ */
+const REFRESH = `
+local ready = KEYS[1]
+local prefix = ARGV[1]
+local now = tonumber(ARGV[2])
+local pulled = ARGV[3] == '1'
+for i = 4, #ARGV do
+  local q = ARGV[i]
+  local base = prefix .. ':' .. q .. ':'
+  if redis.call('LLEN', base .. 'wait') > 0 or redis.call('ZCARD', base .. 'prioritized') > 0 then
+    local cur = redis.call('ZSCORE', ready, q)
+    if pulled or not cur or tonumber(cur) > now then redis.call('ZADD', ready, now, q) end
+  else
+    local d = redis.call('ZRANGE', base .. 'delayed', 0, 0, 'WITHSCORES')
+    if d[2] then
+      redis.call('ZADD', ready, math.floor(tonumber(d[2]) / 4096), q)
+    else
+      redis.call('ZREM', ready, q)
+    end
+  end
+end
+return 1
+`;
+
+export class ReadyIndex {
+  readonly #key: string;
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    this.#key = `${prefix}:ready`;
+    if (!('refreshReady' in redis)) redis.defineCommand('refreshReady', { numberOfKeys: 1, lua: REFRESH });
+  }
+
+  /** Recomputes the entries of `queues`; `pulled` sends a still-ready queue to the back. */
+  async refresh(queues: string[], now: number, pulled = false): Promise<void> {
+    if (queues.length === 0) return;
+    await (this.redis as unknown as RefreshCommand).refreshReady(this.#key, this.prefix, now, pulled ? '1' : '0', ...queues);
+  }
+
+  /** Queues ready at `now`, longest-waiting first. */
+  async due(now: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.#key, '-inf', String(now));
+  }
+
+  /** Earliest time any of `queues` becomes ready, or null. */
+  async nextReadyAt(queues: string[]): Promise<number | null> {
+    if (queues.length === 0) return null;
+    const scores = await this.redis.zmscore(this.#key, ...(queues as [string, ...string[]]));
+    const times = scores.filter((s): s is string => s !== null).map(Number);
+    return times.length ? Math.min(...times) : null;
+  }
+
+  async all(): Promise<string[]> {
+    return this.redis.zrange(this.#key, '0', '-1');
+  }
+}
+
+interface RefreshCommand {
+  refreshReady(key: string, prefix: string, now: number, pulled: string, ...queues: string[]): Promise<number>;
+}
