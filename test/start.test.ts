@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_REDIS_URL } from './helpers/env.js';
+
+/**
+ * The README's run command as a newcomer meets it: no DATABASE_URL (embedded PGlite in a fresh
+ * DATA_DIR), Redis on the default address, mail to the outbox. It must print the URL and a
+ * password that logs in.
+ */
+describe('npm start on embedded defaults', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mahn-start-'));
+  const prefix = `t-start-${randomUUID().slice(0, 6)}`;
+  let child: ChildProcess | undefined;
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+    const redis = new Redis(TEST_REDIS_URL);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it('prints the URL and credentials that log in, then shuts down cleanly', async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: '0', QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const started = await new Promise<RegExpMatchArray>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start-up banner within 60 s:\n${out}`)), 60_000);
+      const check = () => {
+        const m = out.match(/running: (http:\/\/\S+)[\s\S]*Log in with user "admin", password "([^"]+)"/);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m);
+        }
+      };
+      child!.stdout!.on('data', check);
+      child!.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
+    });
+    const [, url, password] = started;
+    expect(out).toContain(`embedded PGlite in ${dataDir}/pglite`);
+    expect(out).toContain(`.eml files in ${dataDir}/outbox`);
+
+    const login = await fetch(`${url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const me = await fetch(`${url}/api/me`, { headers: { cookie } });
+    expect(await me.json()).toMatchObject({ username: 'admin', role: 'admin' });
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+
+    const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 90_000);
+});
