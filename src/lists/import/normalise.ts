@@ -1,0 +1,44 @@
+/**
+ * Normalising the values of one row: amounts, phone numbers, countries, languages, currencies
+ * and free text. Pure functions; each returns a reason instead of throwing, so a bad value
+ * becomes a rejection in the import report.
+ */
+export { parseAmountCents, MAX_AMOUNT_CENTS, type AmountResult } from './amount.js';
+export { normalisePhone, type PhoneResult } from './phone.js';
+export { countryFromAddress, countryCode, postalCodeFits, type AddressCountry } from './country.js';
+
+/** Trimmed, NFC-normalised, whitespace runs (line breaks, tabs, NBSP) collapsed; Unicode kept (Müller, Weiß, Genève). */
+export function cleanText(value: string): string {
+  return value
+    .normalize('NFC')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    .replace(/\s*\r?\n\s*/g, ', ')
+    .replace(/[\s\u00a0\u202f]+/g, ' ')
+    .trim()
+    .replace(/^,\s*|,\s*$/g, '');
+}
+
+const LANGUAGES: Record<string, string> = {
+  de: 'de', deutsch: 'de', german: 'de', allemand: 'de', tedesco: 'de', ger: 'de', deu: 'de',
+  fr: 'fr', franzoesisch: 'fr', french: 'fr', francais: 'fr', francese: 'fr', fra: 'fr', fre: 'fr',
+  it: 'it', italienisch: 'it', italian: 'it', italiano: 'it', italien: 'it', ita: 'it',
+  en: 'en', englisch: 'en', english: 'en', anglais: 'en', inglese: 'en', eng: 'en',
+  rm: 'rm', raetoromanisch: 'rm', romanisch: 'rm', rumantsch: 'rm', romansh: 'rm',
+  tr: 'tr', tuerkisch: 'tr', turkish: 'tr', pl: 'pl', polnisch: 'pl', polish: 'pl',
+  es: 'es', spanisch: 'es', spanish: 'es', ru: 'ru', russisch: 'ru', russian: 'ru',
+};
+
+/** A language cell (`Deutsch`, `fr`, `Italiano`, `de-CH`) → ISO 639-1 code, or null if unknown or empty. */
+export function languageCode(value: string): string | null {
+  const base = value.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  const key = base.replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').normalize('NFD').replace(/[^a-z]/g, '');
+  return LANGUAGES[key] ?? null;
+}
+
+/** A currency cell (`EUR`, `€`, `Euro`, `CHF`, `SFr.`) → ISO 4217, or null if unknown. */
+export function currencyCode(value: string): string | null {
+  const v = value.trim().replace(/\.$/, '').toUpperCase();
+  if (v === '€' || v === 'EURO' || v === 'EUR') return 'EUR';
+  if (v === 'CHF' || v === 'SFR' || v === 'FR' || v === 'FRANKEN') return 'CHF';
+  return /^[A-Z]{3}$/.test(v) ? v : null;
+}

@@ -1,0 +1,121 @@
+import { findHeaderRow, HEADER_SEARCH_ROWS, type CaseField, type HeaderRow } from './headers.js';
+import { ImportFileError } from './import-file-error.js';
+import { parseRow, type ParsedCase, type Rejection } from './parse-row.js';
+import type { RawRow } from './read-xlsx.js';
+
+export type { ParsedCase, Rejection } from './parse-row.js';
+
+/** The report keeps the first this many rejections (plus the total count): enough to fix a file, small enough for a jsonb column and a response. */
+export const MAX_REPORTED_REJECTIONS = 1000;
+
+export interface ImportReport {
+  /** Rows that became cases (`onRow` was called for each). */
+  accepted: number;
+  /** Problems found, at most `MAX_REPORTED_REJECTIONS`, in row order; a row may have several. */
+  rejected: Rejection[];
+  /** Rows refused (each row counts once, also beyond the reported list). */
+  rejectedRows: number;
+  /** Whether `rejected` was cut short. */
+  rejectedTruncated: boolean;
+  /** Data rows below the header (= accepted + rejectedRows). */
+  dataRows: number;
+  /** Row number of the header row as the spreadsheet shows it. */
+  headerRow: number;
+  /** Field → the file's header text for each recognised column. */
+  columns: Partial<Record<CaseField, string>>;
+  /** Headers of the columns kept as extras, in file order (the keys of `ParsedCase.extra`). */
+  extraColumns: string[];
+}
+
+export interface ParseListOptions {
+  /** ISO-2 country for customers whose row names none (the client's country). */
+  defaultCountry: string;
+  /** ISO 4217 when neither a currency column, the amount nor its header say one. Default EUR. */
+  defaultCurrency?: string;
+  /** Override `MAX_REPORTED_REJECTIONS`. */
+  maxReportedRejections?: number;
+}
+
+/**
+ * Turns the streamed rows of a client's list into cases: finds the header row among the first
+ * rows, maps the columns, then validates and normalises row by row, calling `onRow` for every
+ * accepted case and awaiting it (so a batching writer applies backpressure). Holds no rows,
+ * only the set of customer numbers seen (the first of duplicates is kept, later ones are
+ * rejected, also when the first was itself rejected for another reason).
+ *
+ * Throws `ImportFileError`: `no_header` (no recognisable header / empty sheet),
+ * `missing_columns`, `no_data` (header but no data rows); plus whatever the row source throws
+ * (`readSheetRows`: corrupt, zip_bomb, too_many_rows, …). On a throw `onRow` may already have
+ * been called for earlier rows: the caller's transaction decides what remains.
+ */
+export async function parseList(
+  rows: AsyncIterable<RawRow>,
+  options: ParseListOptions,
+  onRow: (row: ParsedCase) => void | Promise<void>,
+): Promise<ImportReport> {
+  const iterator = rows[Symbol.asyncIterator]();
+  try {
+    const head: RawRow[] = [];
+    while (head.length < HEADER_SEARCH_ROWS) {
+      const next = await iterator.next();
+      if (next.done) break;
+      head.push(next.value);
+    }
+    if (head.length === 0) throw new ImportFileError('no_header', 'The first sheet is empty. Put the list with a header row on the first sheet.');
+    const header = findHeaderRow(head);
+    const state = new ListState(header, options);
+    for (const row of head.slice(header.rowIndex + 1)) await state.add(row, onRow);
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) await state.add(next.value, onRow);
+    if (state.report.dataRows === 0) {
+      throw new ImportFileError('no_data', `The list has a header in row ${header.rowNumber} but no data rows below it.`, { headerRow: header.rowNumber });
+    }
+    return state.report;
+  } finally {
+    // Stop the source (close the file) when we end early, e.g. on a missing column.
+    await iterator.return?.();
+  }
+}
+
+class ListState {
+  readonly report: ImportReport;
+  private readonly seen = new Map<string, number>();
+  private readonly ctx;
+  private readonly maxReported: number;
+
+  constructor(header: HeaderRow, options: ParseListOptions) {
+    this.ctx = { header, defaultCountry: options.defaultCountry.toUpperCase(), defaultCurrency: options.defaultCurrency ?? 'EUR' };
+    this.maxReported = options.maxReportedRejections ?? MAX_REPORTED_REJECTIONS;
+    const columns: Partial<Record<CaseField, string>> = {};
+    for (const [field, index] of Object.entries(header.columns) as [CaseField, number][]) columns[field] = header.headers[index]?.trim() ?? '';
+    this.report = {
+      accepted: 0, rejected: [], rejectedRows: 0, rejectedTruncated: false, dataRows: 0,
+      headerRow: header.rowNumber, columns, extraColumns: header.extras.map((e) => e.header),
+    };
+  }
+
+  async add(row: RawRow, onRow: (row: ParsedCase) => void | Promise<void>): Promise<void> {
+    this.report.dataRows++;
+    const result = parseRow(row.rowNumber, row.cells, this.ctx);
+    const rejections = result.rejections ?? [];
+    const { customerNo } = result;
+    if (customerNo !== '') {
+      const firstRow = this.seen.get(customerNo);
+      if (firstRow === undefined) this.seen.set(customerNo, row.rowNumber);
+      else {
+        const column = this.report.columns.customerNo ?? 'customerNo';
+        rejections.unshift({ row: row.rowNumber, column, value: customerNo, reason: `duplicate customer number (first in row ${firstRow})` });
+      }
+    }
+    if (rejections.length > 0 || !result.case) return this.reject(rejections);
+    this.report.accepted++;
+    await onRow(result.case);
+  }
+
+  private reject(rejections: Rejection[]): void {
+    this.report.rejectedRows++;
+    for (const r of rejections) {
+      if (this.report.rejected.length < this.maxReported) this.report.rejected.push(r);
+      else this.report.rejectedTruncated = true;
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { parsePhoneNumberFromString, isSupportedCountry, type CountryCode, type PhoneNumber } from 'libphonenumber-js';
+import { numberText } from './cell-text.js';
+
+export type PhoneResult = { ok: true; e164: string; display: string; country: string | null } | { ok: false; reason: string };
+
+/** Countries whose calling code we recognise at the start of a bare digit string (Excel lost the `00`/`+`). */
+const NEIGHBOUR_CALLING_CODES = ['49', '43', '41', '423', '352', '31', '32', '33', '39', '45', '48', '420'];
+
+/**
+ * A phone cell → E.164, using `country` (ISO-2, from the case's address, else the client's
+ * default) for national numbers. Accepts `0721 123456`, `(0721) 12 34 56`, `0721/123456`,
+ * `+49 (0) 721 …`, `0049 721 …`, `0041 44 …`, and national Austrian/Swiss numbers when
+ * `country` is AT/CH.
+ *
+ * A number Excel stored as a number has lost its leading zero(s): `7211234567` was
+ * `0721 1234567`, `41446681800` may have been `0041 44 668 18 00`. A bare digit string that
+ * does not start with 0 is therefore read both ways: as a national number of `country` (the
+ * lost trunk `0`) and as an international one (the lost `00`). If only one is valid it wins;
+ * if both are, the international reading wins when the digits start with the calling code of a
+ * neighbouring country and are 11+ digits long (DE/AT/CH national numbers without the `0`
+ * have at most 10–11 digits and rarely start like that), else the national one.
+ *
+ * `display` is the international format (`+49 721 1234567`); `country` the number's own.
+ */
+export function normalisePhone(raw: unknown, country: string): PhoneResult {
+  const text = typeof raw === 'number' ? (Number.isInteger(raw) ? numberText(raw) : '') : typeof raw === 'string' ? raw.normalize('NFKC').trim() : '';
+  if (text === '') return { ok: false, reason: typeof raw === 'number' ? 'not a phone number' : 'phone number is empty' };
+  if (!/\d/.test(text)) return { ok: false, reason: 'not a phone number (no digits)' };
+  const region = toRegion(country);
+  const cleaned = firstNumber(text);
+  if (/\p{L}/u.test(cleaned.replace(/\s*\b(ext|durchwahl|dw|x)\b.*$/i, ''))) return { ok: false, reason: 'not a phone number (contains text)' };
+
+  const digits = cleaned.replace(/\D/g, '');
+  if (digits.length < 5) return { ok: false, reason: 'phone number too short' };
+  if (digits.length > 17) return { ok: false, reason: 'phone number too long' };
+
+  let parsed: PhoneNumber | undefined;
+  if (/^[1-9]\d*$/.test(cleaned.replace(/[\s/().-]/g, '')) && !cleaned.startsWith('+')) {
+    parsed = bareDigits(digits, region);
+  } else {
+    parsed = parsePhoneNumberFromString(cleaned.replace(/^00(?=[1-9])/, '+'), region);
+  }
+  if (!parsed || !parsed.isValid()) {
+    return { ok: false, reason: `not a valid phone number${region ? ` for ${region}` : ''}` };
+  }
+  return { ok: true, e164: parsed.number, display: parsed.formatInternational(), country: parsed.country ?? null };
+}
+
+/**
+ * Lists are written by people: `Tel.: 0721 123456 (privat)`, `0171 2345678 mobil`,
+ * `0721 123456; 0171 2345678`. Labels and remarks go, of several numbers the first is taken
+ * (the full cell stays in `phoneRaw` for the agent). `+49 (0) 721` loses its `(0)`.
+ */
+function firstNumber(text: string): string {
+  const withoutRemarks = text.replace(/\([^)]*\p{L}[^)]*\)/gu, ' ');
+  const first = withoutRemarks.split(/\s*(?:;|,|\||\boder\b|\bor\b|\bund\b)\s*/iu).find((part) => /\d/.test(part)) ?? '';
+  return first
+    .replace(/^[\p{L}. ]+:\s*/u, '')
+    .replace(/^(tel|fon|phone|mobil|handy)\.?\s*/iu, '')
+    .replace(/\s+\p{L}[\p{L}. ]*$/u, '')
+    .replace(/^\+(\d{1,3})\s*\(0\)/, '+$1')
+    .trim();
+}
+
+function bareDigits(digits: string, region: CountryCode | undefined): PhoneNumber | undefined {
+  const national = parsePhoneNumberFromString(`0${digits}`, region);
+  const international = parsePhoneNumberFromString(`+${digits}`);
+  const nationalOk = national?.isValid() === true;
+  const internationalOk = international?.isValid() === true;
+  if (nationalOk && internationalOk) {
+    const neighbour = NEIGHBOUR_CALLING_CODES.some((cc) => digits.startsWith(cc));
+    return neighbour && digits.length >= 11 ? international : national;
+  }
+  if (nationalOk) return national;
+  if (internationalOk) return international;
+  // Countries without a trunk 0 (e.g. IT landlines keep theirs; US has none): try as written.
+  const asIs = parsePhoneNumberFromString(digits, region);
+  return asIs?.isValid() ? asIs : national;
+}
+
+function toRegion(country: string): CountryCode | undefined {
+  const c = country.toUpperCase();
+  return isSupportedCountry(c) ? c : undefined;
+}

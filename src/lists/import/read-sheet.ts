@@ -1,0 +1,74 @@
+import { stat } from 'node:fs/promises';
+import { cellValue } from './cell-text.js';
+import type { FileKind } from './file-kind.js';
+import { ImportFileError } from './import-file-error.js';
+import { readCsvRows } from './read-csv.js';
+import { readXlsxRows, type RawRow } from './read-xlsx.js';
+import { formatBytes } from './zip-archive.js';
+
+export type { RawRow } from './read-xlsx.js';
+
+export interface ReadLimits {
+  /** Most non-empty rows read from the sheet, title and header rows included. */
+  maxRows: number;
+  /** xlsx: most bytes inflated from the archive (workbook, styles, shared strings, the sheet together). CSV: most file bytes. */
+  maxUncompressedBytes: number;
+}
+
+/** Suggested limits: 200,000 rows; 256 MB of XML (a 100,000-row, 12-column sheet inflates to ~60 MB). */
+export const DEFAULT_READ_LIMITS: ReadLimits = { maxRows: 200_000, maxUncompressedBytes: 256 * 1024 * 1024 };
+
+/**
+ * Streams the non-empty rows of the first worksheet (xlsx) or of a CSV file, one at a time:
+ * memory stays flat however long the list is (xlsx keeps the shared-string table, bounded by
+ * `maxUncompressedBytes`). Stops reading once the first sheet is done; the consumer may stop
+ * earlier (`break`), which releases the file.
+ *
+ * Throws (from the iteration) `ImportFileError`: `corrupt` for a damaged archive or XML,
+ * `zip_bomb` when inflation exceeds `maxUncompressedBytes` or an entry its declared size,
+ * `too_many_rows` on row `maxRows + 1`, `too_large` for an oversized CSV, `not_spreadsheet`
+ * for a ZIP that is no workbook. Never an unhandled rejection: errors of the underlying
+ * streams surface here.
+ */
+export async function* readSheetRows(input: { path: string }, kind: FileKind, limits: ReadLimits): AsyncGenerator<RawRow> {
+  if (kind === 'csv') {
+    const { size } = await stat(input.path);
+    if (size > limits.maxUncompressedBytes) {
+      throw new ImportFileError('too_large', `The CSV file is ${formatBytes(size)}; at most ${formatBytes(limits.maxUncompressedBytes)} are allowed. Split the list.`);
+    }
+  }
+  const rows = kind === 'xlsx' ? readXlsxRows(input.path, limits.maxUncompressedBytes) : readCsvRows(input.path);
+  let count = 0;
+  try {
+    for await (const row of rows) {
+      if (isEmptyRow(row.cells)) continue;
+      if (++count > limits.maxRows) {
+        throw new ImportFileError(
+          'too_many_rows',
+          `The sheet has more than ${limits.maxRows} rows (row ${row.rowNumber} is one too many). Split the list into files of at most ${limits.maxRows} rows.`,
+          { maxRows: limits.maxRows },
+        );
+      }
+      yield row;
+    }
+  } catch (err) {
+    // Operating-system errors (missing file, permissions) are the server's problem, not the file's.
+    if (err instanceof Error && 'syscall' in err) throw err;
+    throw asImportError(err);
+  }
+}
+
+function isEmptyRow(cells: unknown[]): boolean {
+  for (const cell of cells) {
+    const v = cellValue(cell);
+    if (v !== null && (typeof v === 'number' || v.trim() !== '')) return false;
+  }
+  return true;
+}
+
+/** Anything the readers throw that is not already ours is a damaged file (XML, deflate, CSV). */
+function asImportError(err: unknown): ImportFileError {
+  if (err instanceof ImportFileError) return err;
+  const reason = err instanceof Error ? err.message : String(err);
+  return new ImportFileError('corrupt', `The file is damaged and cannot be read (${reason.slice(0, 200)}). Open it in Excel, save it again and upload it again.`, { reason: reason.slice(0, 200) });
+}

@@ -1,0 +1,154 @@
+import type { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { ImportFileError } from './import-file-error.js';
+import { openEntryText, readZipDirectory, zipBomb, type InflateBudget, type ZipArchive, type ZipEntry } from './zip-archive.js';
+
+export interface RawRow {
+  /** The row number as the spreadsheet shows it (1-based, title rows counted). */
+  rowNumber: number;
+  /** Cell values in column order (index 0 = column A); exceljs value shapes, `undefined` for empty. */
+  cells: unknown[];
+}
+
+/**
+ * The parts of exceljs' streaming `WorkbookReader` used here. They are not in its typings:
+ * we feed it the archive entries ourselves (see zip-archive.ts for why) and let it do the XML.
+ * Pinned behaviour of exceljs 4.4; `assertReaderShape` fails loudly if an upgrade changes it.
+ */
+interface WorkbookReaderInternals {
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+  _parseWorksheet(iterator: AsyncIterable<unknown>, sheetNo: string): Iterable<{ eventType: string; value: AsyncIterable<ExcelRow> }>;
+  workbookRels?: { Id: string; Target: string; Type?: string }[];
+  model?: { sheets?: { name?: string; rId?: string; state?: string }[] };
+}
+
+interface ExcelRow {
+  number: number;
+  values: unknown[] | Record<string, unknown>;
+}
+
+/**
+ * A zip bomb gains nothing from compressing well-behaved XML: real sheets compress 5–30×.
+ * Only entries that declare more than `RATIO_MIN_BYTES` are checked, so tiny, very regular
+ * parts (styles, an empty sheet) never trip it.
+ */
+export const MAX_COMPRESSION_RATIO = 200;
+const RATIO_MIN_BYTES = 4 * 1024 * 1024;
+
+export async function* readXlsxRows(path: string, maxUncompressedBytes: number): AsyncGenerator<RawRow> {
+  const archive = await readZipDirectory(path);
+  const parts = locateParts(archive);
+  const budget: InflateBudget = { remaining: maxUncompressedBytes, limit: maxUncompressedBytes };
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    worksheets: 'emit',
+    entries: 'ignore',
+  }) as unknown as WorkbookReaderInternals;
+  assertReaderShape(reader);
+
+  const open = async (entry: ZipEntry) => openEntryText(path, archive, entry, budget);
+  if (parts.rels) await reader._parseRels(await open(parts.rels));
+  await reader._parseWorkbook(await open(parts.workbook));
+  const sheet = firstWorksheet(archive, reader);
+  precheckSizes([parts.sharedStrings, parts.styles, sheet], maxUncompressedBytes);
+  if (parts.styles) await reader._parseStyles(await open(parts.styles));
+  if (parts.sharedStrings) {
+    for await (const _ of reader._parseSharedStrings(await open(parts.sharedStrings))) void _;
+  }
+
+  const stream = await open(sheet);
+  try {
+    for (const { eventType, value } of reader._parseWorksheet(stream, sheetNumber(sheet.name))) {
+      if (eventType !== 'worksheet') continue;
+      for await (const row of value) yield { rowNumber: row.number, cells: rowCells(row.values) };
+    }
+  } finally {
+    // The consumer may stop early (row limit, error, break): release the file and inflater.
+    stream.destroy();
+  }
+}
+
+function locateParts(archive: ZipArchive) {
+  const workbook = archive.entries.get('xl/workbook.xml');
+  if (!workbook) {
+    const binary = archive.entries.has('xl/workbook.bin');
+    throw new ImportFileError(
+      'not_spreadsheet',
+      binary
+        ? 'The file is an Excel binary workbook (.xlsb). Open it in Excel, save it as "Excel Workbook (*.xlsx)" and upload it again.'
+        : 'The file is a ZIP archive but not an Excel workbook (no xl/workbook.xml). Allowed are .xlsx and .csv files.',
+    );
+  }
+  return {
+    workbook,
+    rels: archive.entries.get('xl/_rels/workbook.xml.rels'),
+    styles: archive.entries.get('xl/styles.xml'),
+    sharedStrings: archive.entries.get('xl/sharedStrings.xml'),
+  };
+}
+
+/**
+ * The first worksheet in the workbook's tab order that is not hidden (what a person opening
+ * the file sees first); chart sheets are skipped. Falls back to the lowest-numbered sheet file
+ * when the workbook lacks relationships (some generators).
+ */
+function firstWorksheet(archive: ZipArchive, reader: WorkbookReaderInternals): ZipEntry {
+  const rels = new Map((reader.workbookRels ?? []).map((r) => [r.Id, r.Target]));
+  const sheets = (reader.model?.sheets ?? []).filter((s) => s !== undefined && s !== null);
+  const targets = sheets.map((s) => ({ state: s.state, entry: archive.entries.get(resolveTarget(rels.get(s.rId ?? '') ?? '')) }));
+  const worksheets = targets.filter((t) => t.entry !== undefined && /(^|\/)worksheets\//.test(t.entry.name));
+  const chosen = (worksheets.find((t) => t.state !== 'hidden' && t.state !== 'veryHidden') ?? worksheets[0])?.entry;
+  if (chosen) return chosen;
+  const fallback = [...archive.entries.values()]
+    .filter((e) => /^xl\/worksheets\/[^/]+\.xml$/.test(e.name))
+    .sort((a, b) => sheetNumber(a.name).localeCompare(sheetNumber(b.name), 'en', { numeric: true }))[0];
+  if (!fallback) throw new ImportFileError('no_header', 'The workbook contains no worksheet. Put the list on the first sheet and upload it again.');
+  return fallback;
+}
+
+function resolveTarget(target: string): string {
+  if (target.startsWith('/')) return target.slice(1);
+  return `xl/${target.replace(/^\.\//, '')}`;
+}
+
+function sheetNumber(name: string): string {
+  return /sheet(\d+)\.xml$/i.exec(name)?.[1] ?? name;
+}
+
+function precheckSizes(entries: (ZipEntry | undefined)[], limit: number): void {
+  let declared = 0;
+  for (const entry of entries) {
+    if (!entry) continue;
+    declared += entry.uncompressedSize;
+    const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
+    if (entry.uncompressedSize > RATIO_MIN_BYTES && ratio > MAX_COMPRESSION_RATIO) {
+      throw new ImportFileError(
+        'zip_bomb',
+        `The workbook entry ${entry.name} is compressed ${Math.round(ratio)}:1 (more than ${MAX_COMPRESSION_RATIO}:1 is not a real list); the file was refused as a possible zip bomb.`,
+        { entry: entry.name, ratio: Math.round(ratio) },
+      );
+    }
+  }
+  if (declared > limit) throw zipBomb(limit);
+}
+
+/** exceljs rows are 1-based sparse arrays (`values[0]` unused); holes become `undefined`. */
+function rowCells(values: unknown[] | Record<string, unknown>): unknown[] {
+  if (!Array.isArray(values)) return [];
+  const cells: unknown[] = new Array(Math.max(0, values.length - 1));
+  for (let i = 1; i < values.length; i++) cells[i - 1] = values[i];
+  return cells;
+}
+
+function assertReaderShape(reader: WorkbookReaderInternals): void {
+  for (const method of ['_parseRels', '_parseWorkbook', '_parseStyles', '_parseSharedStrings', '_parseWorksheet'] as const) {
+    if (typeof reader[method] !== 'function') {
+      throw new Error(`exceljs WorkbookReader.${method} is missing: read-xlsx.ts depends on exceljs 4.4 internals, check the upgrade`);
+    }
+  }
+}
