@@ -5,7 +5,7 @@ import { windowNameAt } from './retry.js';
 import type { CaseSchedulingState } from './calendar.js';
 import type { SchedulingSettings } from './settings.js';
 import { formatInterval, intersectIntervals } from './time-of-day.js';
-import { instantOf, isoDate, localDayOf, parseIsoDate } from './zoned.js';
+import { firstInstantAt, isoDate, localDayOf, parseIsoDate } from './zoned.js';
 
 /**
  * Callbacks the customer asked for: in a named window ("abends"), optionally on a date, or at an
@@ -77,7 +77,7 @@ export function scheduleWindowCallback(now: number, name: string, date: string |
   }
   const today = localDayOf(now, cal.zone);
   const future = requestedDay !== null && requestedDay > today ? requestedDay : null;
-  const from = future === null ? now : instantOf(future, 0, cal.zone, 'first');
+  const from = future === null ? now : firstInstantAt(future, 0, cal.zone);
   const label = `window "${name}" (${formatInterval(window)})`;
   const result = scheduleFrom(now, from, cal, { ...CALLBACK, within: [window] }, { bound: 'callback_window', window: 'callback_window' }, () => name, label);
   if (future !== null && result.at !== null && localDayOf(result.at.getTime(), cal.zone) !== future) {

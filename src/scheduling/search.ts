@@ -1,6 +1,7 @@
 import type { IANAZone } from 'luxon';
 import type { DayRule } from './calendar.js';
-import { localDayOf, spanOf, type LocalDay, type Span } from './zoned.js';
+import { containsMinute } from './time-of-day.js';
+import { localPartsOf, spansOf, type Span } from './zoned.js';
 
 /**
  * Walking local days forward to find callable instants. Every search is bounded, so rules
@@ -16,11 +17,14 @@ export const SPAN_END_HORIZON_DAYS = 7;
 
 /** The callable spans from `from` on, in time order; the first is clipped to start at `from`. */
 export function* spansFrom(from: number, zone: IANAZone, rule: DayRule, horizonDays = SEARCH_HORIZON_DAYS): Generator<Span> {
-  const first = localDayOf(from, zone);
+  const first = localPartsOf(from, zone).day;
   for (let day = first; day <= first + horizonDays; day++) {
-    for (const interval of rule(day)) {
-      const span = spanOf(day, interval, zone);
-      if (span.end <= from || span.end <= span.start) continue; // past, or swallowed by a DST jump
+    // In an autumn overlap the pieces of different intervals interleave: sort the day's spans.
+    const spans = rule(day)
+      .flatMap((interval) => spansOf(day, interval, zone))
+      .sort((a, b) => a.start - b.start);
+    for (const span of spans) {
+      if (span.end <= from) continue;
       yield { start: Math.max(span.start, from), end: span.end };
     }
   }
@@ -49,13 +53,8 @@ function contiguousEnd(first: Span, rest: Iterator<Span>): number | null {
   return end;
 }
 
-/** True when `instant` lies in a callable span of its own local day (or the day before, for 24:00 ends). */
+/** True when the wall clock at `instant` reads a time the rule allows on that local day. */
 export function ruleContains(instant: number, zone: IANAZone, rule: DayRule): boolean {
-  const today = localDayOf(instant, zone);
-  return [today - 1, today].some((day: LocalDay) =>
-    rule(day).some((interval) => {
-      const span = spanOf(day, interval, zone);
-      return span.start <= instant && instant < span.end;
-    }),
-  );
+  const { day, minute } = localPartsOf(instant, zone);
+  return containsMinute(rule(day), minute);
 }

@@ -1,17 +1,16 @@
 import { IANAZone } from 'luxon';
-import { WEEKDAYS, type Minute, type MinuteInterval, type Weekday } from './time-of-day.js';
+import { MINUTES_PER_DAY, WEEKDAYS, type Minute, type MinuteInterval, type Weekday } from './time-of-day.js';
 
 /**
  * Local days and wall-clock times in an IANA zone, mapped to instants.
  *
  * A local day is a day number (days since 1970-01-01 of the *local* calendar), so "the next
- * day" is `+1` whatever the zone does. Around DST switches a wall-clock time can be missing
- * (spring: 02:00–03:00 in Europe/Berlin) or doubled (autumn: 02:00–03:00 twice). We map a
- * local interval `[start, end)` to the smallest instant interval that holds every instant
- * whose wall clock reads a time in it: the start to its *first* occurrence, the end to its
- * *last* one, and a missing time to the instant the clock jumps over it. So a window
- * 01:30–03:30 lasts one hour on the spring day and three in autumn, and 02:00–03:00 is empty
- * on the spring day.
+ * day" is `+1` whatever the zone does. A local interval `[start, end)` of a day means exactly
+ * the instants whose wall clock reads a time in it. Around DST switches that is not one
+ * stretch of real time: on the spring day in Europe/Berlin 02:00–03:00 does not exist (a window
+ * 01:30–03:30 lasts one hour, 02:00–03:00 is empty); on the autumn day 02:00–03:00 happens
+ * twice (01:30–03:30 lasts three hours, and 02:30–03:15 is two pieces with the second pass of
+ * 02:00–02:30 between them left out, because calling hours are limits of the wall clock).
  */
 
 export type LocalDay = number;
@@ -68,23 +67,54 @@ export function yearOf(day: LocalDay): number {
   return new Date(day * DAY_MS).getUTCFullYear();
 }
 
-/**
- * The instant at which the wall clock in `zone` reads `minute` on `day`: its first occurrence
- * for `'first'`, its last for `'last'`; a time skipped by a DST jump maps to the jump.
- */
-export function instantOf(day: LocalDay, minute: Minute, zone: IANAZone, which: 'first' | 'last'): number {
-  const wall = day * DAY_MS + minute * MINUTE_MS;
-  const before = offsetMs(zone, wall - DAY_MS);
-  const after = offsetMs(zone, wall + DAY_MS);
-  if (before === after && offsetMs(zone, wall - before) === before) return wall - before;
+/** A half-open instant interval `[start, end)` in epoch milliseconds. */
+export interface Span {
+  start: number;
+  end: number;
+}
 
-  // Near a transition: try every offset seen around here and keep those that round-trip.
-  const candidates = [...new Set([before, after, offsetMs(zone, wall)])]
-    .map((o) => wall - o)
-    .filter((t) => t + offsetMs(zone, t) === wall)
-    .sort((a, b) => a - b);
-  if (candidates.length > 0) return which === 'first' ? candidates[0]! : candidates[candidates.length - 1]!;
-  return transitionBetween(zone, wall - Math.max(before, after), wall - Math.min(before, after));
+/** A stretch of real time with one UTC offset; `from`/`to` may be ±Infinity. */
+interface OffsetSegment {
+  from: number;
+  to: number;
+  offset: number;
+}
+
+/**
+ * The offsets in force around a local day (from a day before to a day after), in time order.
+ * Nearly always one; two around a DST switch.
+ */
+function offsetSegments(day: LocalDay, zone: IANAZone): OffsetSegment[] {
+  const key = `${zone.name} ${day}`;
+  let segments = segmentCache.get(key);
+  if (!segments) {
+    if (segmentCache.size >= 50_000) segmentCache.clear(); // a bound, not an LRU: refilling is cheap
+    segments = computeOffsetSegments(day, zone);
+    segmentCache.set(key, segments);
+  }
+  return segments;
+}
+
+const segmentCache = new Map<string, OffsetSegment[]>();
+
+function computeOffsetSegments(day: LocalDay, zone: IANAZone): OffsetSegment[] {
+  const lo = day * DAY_MS - DAY_MS;
+  const hi = day * DAY_MS + 2 * DAY_MS;
+  const segments: OffsetSegment[] = [];
+  let from = -Infinity;
+  let cursor = lo;
+  // Probe every 6 hours: no zone switches twice within that time, so no switch is missed.
+  for (let probe = lo + 6 * 3_600_000; probe <= hi; probe += 6 * 3_600_000) {
+    const before = offsetMs(zone, cursor);
+    if (offsetMs(zone, probe) !== before) {
+      const at = transitionBetween(zone, cursor, probe);
+      segments.push({ from, to: at, offset: before });
+      from = at;
+    }
+    cursor = probe;
+  }
+  segments.push({ from, to: Infinity, offset: offsetMs(zone, cursor) });
+  return segments;
 }
 
 /** The first instant in `(lo, hi]` whose offset differs from the offset at `lo` (binary search). */
@@ -98,13 +128,28 @@ function transitionBetween(zone: IANAZone, lo: number, hi: number): number {
   return hi;
 }
 
-/** A half-open instant interval `[start, end)` in epoch milliseconds. */
-export interface Span {
-  start: number;
-  end: number;
+/**
+ * The instants whose wall clock on `day` reads a time in `[start, end)`: one span, two in an
+ * autumn overlap, none when a spring jump swallows it. In time order, touching spans merged.
+ */
+export function spansOf(day: LocalDay, [start, end]: MinuteInterval, zone: IANAZone): Span[] {
+  const wallStart = day * DAY_MS + start * MINUTE_MS;
+  const wallEnd = day * DAY_MS + end * MINUTE_MS;
+  const spans: Span[] = [];
+  for (const seg of offsetSegments(day, zone)) {
+    const s = Math.max(seg.from, wallStart - seg.offset);
+    const e = Math.min(seg.to, wallEnd - seg.offset);
+    if (s >= e) continue;
+    const last = spans[spans.length - 1];
+    if (last && s <= last.end) last.end = Math.max(last.end, e);
+    else spans.push({ start: s, end: e });
+  }
+  return spans;
 }
 
-/** Maps a local minute interval of `day` to instants (see the module comment); may be empty. */
-export function spanOf(day: LocalDay, [start, end]: MinuteInterval, zone: IANAZone): Span {
-  return { start: instantOf(day, start, zone, 'first'), end: instantOf(day, end, zone, 'last') };
+/** The first instant at or after which the wall clock on `day` reads `minute` or later. */
+export function firstInstantAt(day: LocalDay, minute: Minute, zone: IANAZone): number {
+  const [first] = spansOf(day, [minute, MINUTES_PER_DAY], zone);
+  // Only a day wholly swallowed by a jump has none; its end is then the answer.
+  return first ? first.start : day * DAY_MS + DAY_MS - offsetMs(zone, day * DAY_MS + DAY_MS);
 }

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { holidayRegionFor } from './calendar.js';
+import { isPublicHoliday, publicHolidayName } from './holidays.js';
+import { isCallableNow, nextCallableAt } from './next-callable.js';
+import { caseWith, local, settingsWith, show } from './test-helpers.js';
+import { parseIsoDate } from './zoned.js';
+
+const day = (iso: string) => parseIsoDate(iso)!;
+
+describe('holiday region of a customer', () => {
+  const bw = settingsWith({ holidays: { country: 'DE', state: 'BW' } });
+  it.each([
+    ['German customer: the client setting', bw, { country: 'DE', postalCode: '76133' }, { country: 'DE', state: 'BW' }],
+    ['no country: the client default country (DE)', bw, { postalCode: '76133' }, { country: 'DE', state: 'BW' }],
+    ['Swiss customer: canton from the PLZ', bw, { country: 'CH', postalCode: '8001' }, { country: 'CH', state: 'ZH' }],
+    ['Swiss PO box PLZ: canton from the prefix', bw, { country: 'CH', postalCode: '3000' }, { country: 'CH', state: 'BE' }],
+    ['lower-case country', bw, { country: 'ch', postalCode: 'CH-1201' }, { country: 'CH', state: 'GE' }],
+    ['Swiss, unknown PLZ, German client: federal holidays', bw, { country: 'CH', postalCode: '0000' }, { country: 'CH' }],
+    [
+      'Swiss, no PLZ, Swiss client: the client setting',
+      settingsWith({ holidays: { country: 'CH', state: 'VD' } }),
+      { country: 'CH', postalCode: null },
+      { country: 'CH', state: 'VD' },
+    ],
+    ['Swiss by client default country', settingsWith({ defaultCountry: 'CH' }), { postalCode: '6900' }, { country: 'CH', state: 'TI' }],
+    ['Austrian customer: the client setting', bw, { country: 'AT', postalCode: '1010' }, { country: 'DE', state: 'BW' }],
+    ['client observes no holidays', settingsWith({ holidays: null }), { country: 'CH', postalCode: '8001' }, null],
+  ])('%s', (_name, settings, state, expected) => {
+    expect(holidayRegionFor(settings, state)).toEqual(expected);
+  });
+});
+
+describe('public holidays', () => {
+  it.each([
+    // Epiphany 2025 is a Monday: a holiday in Bavaria and Baden-Württemberg, not in NRW.
+    ['2025-01-06', { country: 'DE', state: 'BY' }, true],
+    ['2025-01-06', { country: 'DE', state: 'BW' }, true],
+    ['2025-01-06', { country: 'DE', state: 'NW' }, false],
+    ['2025-01-06', { country: 'DE' }, false],
+    // Reformation Day 2022 is a Monday: Saxony yes, Bavaria no.
+    ['2022-10-31', { country: 'DE', state: 'SN' }, true],
+    ['2022-10-31', { country: 'DE', state: 'BY' }, false],
+    // Easter Monday and Unity Day: everywhere in Germany.
+    ['2026-04-06', { country: 'DE', state: 'NW' }, true],
+    ['2026-10-03', { country: 'DE' }, true],
+    // Christmas Eve is only a "bank" holiday in the data: calls are allowed.
+    ['2025-12-24', { country: 'DE', state: 'BY' }, false],
+    // Berchtoldstag: public in Bern and Vaud, only "optional" in Zürich.
+    ['2026-01-02', { country: 'CH', state: 'BE' }, true],
+    ['2026-01-02', { country: 'CH', state: 'VD' }, true],
+    ['2026-01-02', { country: 'CH', state: 'ZH' }, false],
+    // Canton-only days.
+    ['2026-06-23', { country: 'CH', state: 'JU' }, true], // Plébiscite jurassien
+    ['2026-06-23', { country: 'CH', state: 'ZH' }, false],
+    ['2026-09-10', { country: 'CH', state: 'GE' }, true], // Jeûne genevois
+    ['2026-03-19', { country: 'CH', state: 'TI' }, true], // San Giuseppe
+    ['2026-03-19', { country: 'CH', state: 'GE' }, false],
+    ['2026-05-14', { country: 'CH' }, true], // Ascension, federal
+    ['2026-11-27', { country: 'DE' }, false],
+  ])('%s in %j: %s', (date, region, expected) => {
+    expect(isPublicHoliday(day(date), region)).toBe(expected);
+  });
+
+  it('no region, no holidays', () => {
+    expect(isPublicHoliday(day('2026-12-25'), null)).toBe(false);
+  });
+
+  it('names the holiday for explanations', () => {
+    expect(publicHolidayName(day('2025-01-06'), { country: 'DE', state: 'BY' })).toBe('Heilige Drei Könige');
+    expect(publicHolidayName(day('2025-01-07'), { country: 'DE', state: 'BY' })).toBeNull();
+  });
+});
+
+describe('holidays in scheduling', () => {
+  const first = { kind: 'first' } as const;
+  it.each([
+    ['BY: Monday Epiphany → Tuesday 08:00', { country: 'DE', state: 'BY' }, {}, '2025-01-06 09:00', '2025-01-07T08:00:00+01:00', 'holiday'],
+    ['NW: Monday Epiphany is a working day', { country: 'DE', state: 'NW' }, {}, '2025-01-06 09:00', '2025-01-06T09:00:00+01:00', 'immediate'],
+    ['BY: Friday evening, Saturday, Sunday, Monday holiday', { country: 'DE', state: 'BY' }, {}, '2025-01-03 20:30', '2025-01-04T09:00:00+01:00', 'calling_hours'],
+    ['BY: Sunday before the Monday holiday → Tuesday', { country: 'DE', state: 'BY' }, {}, '2025-01-05 12:00', '2025-01-07T08:00:00+01:00', 'holiday'],
+    ['Swiss customer in Bern on Berchtoldstag', { country: 'DE' }, { country: 'CH', postalCode: '3011' }, '2026-01-02 10:00', '2026-01-03T09:00:00+01:00', 'holiday'],
+    ['Swiss customer in Zürich on Berchtoldstag', { country: 'DE' }, { country: 'CH', postalCode: '8001' }, '2026-01-02 10:00', '2026-01-02T10:00:00+01:00', 'immediate'],
+    ['Swiss customer in Zürich on the BY client\'s Epiphany', { country: 'DE', state: 'BY' }, { country: 'CH', postalCode: '8001' }, '2026-01-06 10:00', '2026-01-06T10:00:00+01:00', 'immediate'],
+    ['German customer of the same client on Epiphany', { country: 'DE', state: 'BY' }, { country: 'DE' }, '2026-01-06 10:00', '2026-01-07T08:00:00+01:00', 'holiday'],
+    ['Jura customer on the Plébiscite', { country: 'DE' }, { country: 'CH', postalCode: '2800' }, '2026-06-23 10:00', '2026-06-24T08:00:00+02:00', 'holiday'],
+    ['holidays off: Christmas is a working day', null, {}, '2026-12-25 10:00', '2026-12-25T10:00:00+01:00', 'immediate'],
+    ['Christmas Eve 2025 (a bank holiday only) is callable', { country: 'DE', state: 'BY' }, {}, '2025-12-24 15:00', '2025-12-24T15:00:00+01:00', 'immediate'],
+    ['Christmas 2025 Thu/Fri, weekend → Saturday 09:00', { country: 'DE' }, {}, '2025-12-24 20:00', '2025-12-27T09:00:00+01:00', 'holiday'],
+  ])('%s', (_name, holidays, state, now, expected, reason) => {
+    const r = nextCallableAt(local(now), settingsWith({ holidays }), caseWith(state), first);
+    expect(show(r.at)).toBe(show(new Date(expected)));
+    expect(r.reason).toBe(reason);
+  });
+
+  it('isCallableNow names the holiday and when calls resume', () => {
+    const check = isCallableNow(local('2025-01-06 10:00'), settingsWith({ holidays: { country: 'DE', state: 'BY' } }), caseWith());
+    expect(check).toEqual({
+      callable: false,
+      reason: 'holiday',
+      nextAt: new Date('2025-01-07T08:00:00+01:00'),
+      explanation: 'Mon 2025-01-06 10:00 (Europe/Berlin) is a public holiday (Heilige Drei Könige, DE-BY)',
+    });
+  });
+});
