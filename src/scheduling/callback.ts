@@ -79,7 +79,7 @@ export function scheduleWindowCallback(now: number, name: string, date: string |
   const future = requestedDay !== null && requestedDay > today ? requestedDay : null;
   const from = future === null ? now : firstInstantAt(future, 0, cal.zone);
   const label = `window "${name}" (${formatInterval(window)})`;
-  const result = scheduleFrom(now, from, cal, { ...CALLBACK, within: [window] }, { bound: 'callback_window', window: 'callback_window' }, () => name, label);
+  const result = scheduleFrom(now, from, cal, { ...CALLBACK, within: [window] }, { bound: 'callback_window', window: 'callback_window', hours: 'callback_window' }, () => name, label);
   if (future !== null && result.at !== null && localDayOf(result.at.getTime(), cal.zone) !== future) {
     return never('not_on_requested_date', `${label} is not callable on ${dayName(future)} ${isoDate(future)}: ${notOnDayBecause(cal, future, window)}.`);
   }

@@ -98,23 +98,33 @@ export function blockerAt(instant: number, cal: CaseCalendar, options: DayRuleOp
 }
 
 /**
- * Why `at` is later than `from`: what blocks `from` itself. When that is merely the end of
- * today's calling hours but the days in between were holidays, the holiday is the better answer.
+ * Why `at` is later than `from`: what blocks `from` itself — except that a holiday wins when
+ * the case would have been callable earlier but for one ("Friday 20:30, Saturday holiday").
  */
-export function delayReason(from: number, at: number, cal: CaseCalendar, options: DayRuleOptions, windowReason: ScheduleReason): ScheduleReason {
+export function delayReason(from: number, at: number, cal: CaseCalendar, options: DayRuleOptions, reasons: DelayReasons): ScheduleReason {
   const blocker = blockerAt(from, cal, options);
-  if (blocker === 'calling_hours' && holidaySkipped(from, at, cal, options)) return 'holiday';
+  if (blocker === 'per_day_cap') return blocker;
+  if (blocker === 'holiday' || holidaySkipped(from, at, cal, options)) return 'holiday';
   switch (blocker) {
-    case 'per_day_cap':
-    case 'holiday':
     case 'calling_hours':
+      return reasons.hours ?? blocker;
     case 'preferred_window':
       return blocker;
     case 'window':
-      return windowReason;
+      return reasons.window;
     case null:
       return 'retry_delay'; // only day-part rotation moves a callable instant
   }
+}
+
+/** How a request names its waits: `bound` when `from` itself is the answer, `window` … */
+export interface DelayReasons {
+  /** The wait when the request's own earliest time (`from` > now) is the answer. */
+  bound: ScheduleReason;
+  /** The wait when `from` is outside the requested window. */
+  window: ScheduleReason;
+  /** Overrides `calling_hours` (a window callback waits for its window, whatever the hours). */
+  hours?: ScheduleReason;
 }
 
 function holidaySkipped(from: number, at: number, cal: CaseCalendar, options: DayRuleOptions): boolean {
@@ -132,7 +142,7 @@ export function scheduleFrom(
   from: number,
   cal: CaseCalendar,
   options: DayRuleOptions,
-  reasons: { bound: ScheduleReason; window: ScheduleReason },
+  reasons: DelayReasons,
   window: (at: number) => string | null,
   label: string | null,
 ): NextCallable {
@@ -145,6 +155,6 @@ export function scheduleFrom(
     return never('no_callable_time', `Never callable: no callable time within ${SEARCH_HORIZON_DAYS} days (holidays and the per-day cap leave nothing).`);
   }
   const at = span.start;
-  const reason = at === now ? 'immediate' : at === from ? reasons.bound : delayReason(from, at, cal, options, reasons.window);
+  const reason = at === now ? 'immediate' : at === from ? reasons.bound : delayReason(from, at, cal, options, reasons);
   return { at: new Date(at), windowEnd: span.end === null ? null : new Date(span.end), window: window(at), reason };
 }
