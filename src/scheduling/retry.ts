@@ -47,7 +47,7 @@ export function scheduleRetry(now: number, recordedAt: Date, cal: CaseCalendar, 
   if (rotated === null || rotated === plain.at.getTime()) return plain;
   const span = firstSpan(rotated, cal.zone, dayRule(cal, options));
   if (!span) return never('no_callable_time', 'Never callable.'); // unreachable: `rotated` was found by the same rule
-  return { at: new Date(rotated), windowEnd: span.end === null ? null : new Date(span.end), window: windowNameAt(rotated, cal), reason: 'retry_delay' };
+  return { at: new Date(rotated), windowEnd: span.end === null ? null : new Date(span.end), window: windowNameAt(rotated, cal), reason: plain.reason === 'immediate' ? 'retry_delay' : plain.reason };
 }
 
 /**
