@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { authRoutes } from './auth/auth.routes.js';
 import { loadSession } from './auth/guard.js';
 import { clientRoutes } from './clients/clients.routes.js';
+import { dispatchRoutes } from './dispatch/dispatch.routes.js';
 import type { AppDeps, AppEnv } from './http/context.js';
 import { csrfProtection } from './http/csrf.js';
 import { errorBody, errorHandler } from './http/errors.js';
@@ -25,6 +26,7 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
   app.route('/api', authRoutes());
   app.route('/api', userRoutes());
   app.route('/api', clientRoutes());
+  app.route('/api', dispatchRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'mahn_session' });
   app.doc31('/api/openapi.json', {

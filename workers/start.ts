@@ -1,15 +1,24 @@
 import type { Runtime } from '../src/runtime.js';
+import { createRedis } from '../src/redis/connection.js';
+import { startCallLockWatch } from './call-locks.js';
+import { startMaintenance } from './maintenance.js';
+import { startOutcomesWorker } from './outcomes.js';
 
 /**
  * Starts every background worker of this process; returns their orderly close.
  * Each worker is a thin shell over a function in `src/<feature>/`.
  */
 export async function startWorkers(rt: Runtime): Promise<{ close: () => Promise<void> }> {
-  const closers: Array<() => Promise<void>> = [];
-  rt.log.info({ workers: closers.length }, 'workers started');
+  // Workers wait out a Redis restart instead of failing (offline queue on, no retry limit).
+  const connection = createRedis(rt.config.redisUrl, 'worker', rt.log);
+  const outcomes = startOutcomesWorker(rt, connection);
+  const locks = startCallLockWatch(rt, connection);
+  const maintenance = await startMaintenance(rt, connection);
+  rt.log.info('workers started');
   return {
     close: async () => {
-      for (const close of closers) await close().catch(() => {});
+      await Promise.allSettled([outcomes.close(), maintenance.close(), locks.close()]);
+      await connection.quit().catch(() => connection.disconnect());
     },
   };
 }

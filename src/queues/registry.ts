@@ -12,11 +12,8 @@ export interface CallJob {
   listId: string;
   clientId: string;
   attemptNo: number;
-  /** End of the window the case was scheduled into; a pull after it reschedules. */
-  windowEnd: string | null;
-  window: string | null;
-  /** Personal callback: only this agent may take it until the grace period ends. */
-  personalAgentId?: string | null;
+  /** The slot the job was scheduled into (ISO times); a pull after `end` reschedules. */
+  slot: { start: string; end: string | null; window: string | null; kind: 'first' | 'retry' | 'callback' };
 }
 
 export interface OutcomeJob {

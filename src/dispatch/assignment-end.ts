@@ -1,0 +1,15 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { assignments } from '../db/schema.js';
+
+export type EndReason = 'outcome' | 'released' | 'expired' | 'dropped';
+
+/** Ends a live assignment; false when it had ended already (someone else was first). */
+export async function endAssignment(db: Db | Tx, id: string, reason: EndReason, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(assignments)
+    .set({ endedAt: now, endReason: reason })
+    .where(and(eq(assignments.id, id), isNull(assignments.endedAt)))
+    .returning({ id: assignments.id });
+  return rows.length > 0;
+}

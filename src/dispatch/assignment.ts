@@ -1,0 +1,32 @@
+import { eq } from 'drizzle-orm';
+import { assignments } from '../db/schema.js';
+import type { SessionUser } from '../http/context.js';
+import { endAssignment } from './assignment-end.js';
+import type { DispatchDeps } from './deps.js';
+import { heldAssignment, lost } from './held-assignment.js';
+
+/** Extends the lock of a held assignment by LOCK_SECONDS; 409 when it is no longer held. */
+export async function heartbeat(d: DispatchDeps, agent: SessionUser, id: string): Promise<{ id: string; expiresAt: string }> {
+  const now = d.clock.now();
+  const { assignment, job } = await heldAssignment(d, agent, id, now);
+  const lockMs = d.config.LOCK_SECONDS * 1000;
+  // extendLock answers 0 (it does not throw) when the lock is gone.
+  const extended = await job.extendLock(assignment.lockToken, lockMs);
+  if (!extended) return lost(d, assignment, now);
+  const expiresAt = new Date(now.getTime() + lockMs);
+  await d.db.update(assignments).set({ expiresAt }).where(eq(assignments.id, id));
+  return { id, expiresAt: expiresAt.toISOString() };
+}
+
+/** Gives the case back at once, with no attempt counted. */
+export async function release(d: DispatchDeps, agent: SessionUser, id: string): Promise<void> {
+  const now = d.clock.now();
+  const { assignment, job } = await heldAssignment(d, agent, id, now);
+  try {
+    await job.moveToDelayed(Date.now(), assignment.lockToken);
+  } catch {
+    return lost(d, assignment, now);
+  }
+  await endAssignment(d.db, id, 'released', now);
+  await d.calls.ready.refresh([assignment.queue], now.getTime());
+}

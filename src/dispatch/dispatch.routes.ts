@@ -1,0 +1,55 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { currentUser, requireRole } from '../auth/guard.js';
+import type { AppEnv } from '../http/context.js';
+import { authErrors, conflictError, createRouter, IdParam, json, jsonBody, notFoundError, validationError } from '../http/router.js';
+import { heartbeat, release } from './assignment.js';
+import type { DispatchDeps } from './deps.js';
+import { AssignmentSchema, NextResponseSchema, OutcomeBodySchema } from './dispatch.schemas.js';
+import { submitOutcome } from './outcome.js';
+import { nextCall } from './pull.js';
+
+const agents = requireRole('agent');
+const tags = ['Agent'];
+const held = { ...authErrors, ...notFoundError, ...validationError, 409: conflictError[409] };
+
+const next = createRoute({
+  method: 'post', path: '/agent/next', tags, middleware: agents,
+  summary: 'Nächster Anruf: the held case, or one new case locked to you, or why nothing is callable',
+  responses: { 200: json(NextResponseSchema, 'An assignment, or {assignment:null, nextDueAt, waiting}'), ...authErrors, 503: json(z.any(), 'Queue service unavailable') },
+});
+const beat = createRoute({
+  method: 'post', path: '/agent/assignments/{id}/heartbeat', tags, middleware: agents,
+  summary: 'Extend the lock on the held case', request: { params: IdParam },
+  responses: { 200: json(AssignmentSchema, 'Lock extended'), ...held },
+});
+const outcome = createRoute({
+  method: 'post', path: '/agent/assignments/{id}/outcome', tags, middleware: agents,
+  summary: 'Record the outcome of the call attempt', request: { params: IdParam, ...jsonBody(OutcomeBodySchema) },
+  responses: { 202: json(z.object({ status: z.literal('accepted'), attemptNo: z.number().int() }), 'Queued for recording'), ...held },
+});
+const give = createRoute({
+  method: 'post', path: '/agent/assignments/{id}/release', tags, middleware: agents,
+  summary: 'Give the case back at once, no attempt counted', request: { params: IdParam },
+  responses: { 204: { description: 'Released' }, ...held },
+});
+
+const deps = (c: Context<AppEnv>): DispatchDeps => {
+  const { database, calls, queues, clock, config, log } = c.var.deps;
+  return { db: database.db, calls, queues, clock, config, log };
+};
+
+export function dispatchRoutes() {
+  const app = createRouter();
+  app.openapi(next, async (c) => c.json(await nextCall(deps(c), currentUser(c)), 200));
+  app.openapi(beat, async (c) => c.json(await heartbeat(deps(c), currentUser(c), c.req.valid('param').id), 200));
+  app.openapi(outcome, async (c) => {
+    const { attemptNo } = await submitOutcome(deps(c), currentUser(c), c.req.valid('param').id, c.req.valid('json'));
+    return c.json({ status: 'accepted' as const, attemptNo }, 202);
+  });
+  app.openapi(give, async (c) => {
+    await release(deps(c), currentUser(c), c.req.valid('param').id);
+    return c.body(null, 204);
+  });
+  return app;
+}

@@ -1,0 +1,80 @@
+import { z } from '@hono/zod-openapi';
+import { preferredWindowsSchema } from '../scheduling/index.js';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const owner = z.enum(['me', 'anyone']).default('anyone');
+
+export const CallbackSchema = z.union([
+  z.object({ window: z.string().min(1).max(40), date: isoDate.optional(), owner }).strict(),
+  z.object({ at: z.iso.datetime({ offset: true, message: 'an ISO date-time with offset, e.g. 2026-11-27T15:30:00+01:00' }), owner }).strict(),
+]);
+
+export const OutcomeBodySchema = z
+  .object({
+    outcome: z.string().min(1).max(40),
+    rightParty: z.boolean().optional(),
+    note: z.string().max(2000, 'at most 2000 characters').optional(),
+    callback: CallbackSchema.optional(),
+    promise: z
+      .object({ amountCents: z.number().int().positive().max(10_000_000_000), date: isoDate })
+      .strict()
+      .optional(),
+    preferredWindows: preferredWindowsSchema.optional(),
+  })
+  .strict()
+  .openapi('OutcomeBody');
+
+export type OutcomeBody = z.infer<typeof OutcomeBodySchema>;
+
+export const AssignmentSchema = z.object({ id: z.uuid(), expiresAt: z.string() }).openapi('Assignment');
+
+const CaseSchema = z
+  .object({
+    id: z.uuid(),
+    listId: z.uuid(),
+    clientId: z.uuid(),
+    clientName: z.string(),
+    customerNo: z.string(),
+    name: z.string(),
+    phone: z.string(),
+    phoneE164: z.string(),
+    ctiLink: z.string(),
+    address: z.string(),
+    amountCents: z.number().int(),
+    currency: z.string(),
+    language: z.string(),
+    attemptNo: z.number().int(),
+    maxAttempts: z.number().int(),
+    preferredWindows: z.array(z.object({ days: z.array(z.string()), from: z.string(), to: z.string() })),
+    extra: z.record(z.string(), z.string()),
+    outcomes: z.array(z.object({ code: z.string(), label: z.string(), effect: z.string() })),
+    windows: z.record(z.string(), z.tuple([z.string(), z.string()])),
+  })
+  .openapi('AgentCase');
+
+const HistorySchema = z.object({
+  attemptNo: z.number().int(),
+  at: z.string(),
+  agent: z.string().nullable(),
+  outcome: z.string(),
+  rightParty: z.boolean().nullable(),
+  note: z.string().nullable(),
+});
+
+const WaitingSchema = z.object({
+  callbackWindow: z.number().int(),
+  retryDelay: z.number().int(),
+  callingHours: z.number().int(),
+  holiday: z.number().int(),
+  perDayCap: z.number().int(),
+  preferredWindow: z.number().int(),
+  language: z.number().int(),
+  personalCallback: z.number().int(),
+});
+
+export const NextResponseSchema = z
+  .union([
+    z.object({ assignment: AssignmentSchema, case: CaseSchema, history: z.array(HistorySchema) }),
+    z.object({ assignment: z.null(), nextDueAt: z.string().nullable(), waiting: WaitingSchema }),
+  ])
+  .openapi('NextCall');

@@ -1,0 +1,78 @@
+import { DateTime } from 'luxon';
+import type { SessionUser } from '../http/context.js';
+import { AppError, badRequest } from '../http/errors.js';
+import { callJobId } from '../queues/registry.js';
+import { nextCallableAt, type ScheduleRequest, type SchedulingSettings } from '../scheduling/index.js';
+import { endAssignment } from './assignment-end.js';
+import type { DispatchDeps } from './deps.js';
+import type { OutcomeBody } from './dispatch.schemas.js';
+import { heldAssignment, lost } from './held-assignment.js';
+import { loadCaseContext, type CaseContext } from './load-case.js';
+
+/**
+ * Records the agent's outcome for a held assignment: validates it against the client's
+ * outcomes and calling rules, queues an `outcomes` job (id `<caseId>-a<attemptNo>`, so a
+ * repeated post is one attempt) and completes the call job with the agent's token. The
+ * outcomes worker does the rest (`recordOutcome`).
+ */
+export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: string, body: OutcomeBody): Promise<{ attemptNo: number }> {
+  const now = d.clock.now();
+  const { assignment, job } = await heldAssignment(d, agent, id, now);
+  const ctx = await loadCaseContext(d.db, assignment.caseId);
+  if (!ctx) throw new AppError(409, 'case_gone', 'The case no longer exists');
+  await validateOutcome(ctx, body, now);
+
+  // Proof that the lock is still ours before anything is queued.
+  if (!(await job.extendLock(assignment.lockToken, d.config.LOCK_SECONDS * 1000))) return lost(d, assignment, now);
+  const jobId = callJobId(assignment.caseId, assignment.attemptNo);
+  await d.queues.get('outcomes').add(
+    'outcome',
+    { assignmentId: id, caseId: assignment.caseId, attemptNo: assignment.attemptNo, agentId: agent.id, recordedAt: now.toISOString(), body },
+    { jobId },
+  );
+  try {
+    await job.moveToCompleted(null, assignment.lockToken, false);
+  } catch (err) {
+    // The outcome is queued; a call job that survived is stale now and dropped at its pull.
+    d.log.warn({ caseId: assignment.caseId, err: (err as Error).message }, 'completing the call job failed');
+  }
+  if (!(await endAssignment(d.db, id, 'outcome', now))) {
+    throw new AppError(409, 'assignment_ended', 'This assignment is no longer held: its outcome is recorded already');
+  }
+  await d.calls.ready.refresh([assignment.queue], now.getTime());
+  return { attemptNo: assignment.attemptNo };
+}
+
+async function validateOutcome(ctx: CaseContext, body: OutcomeBody, now: Date): Promise<void> {
+  const { settings } = ctx;
+  const def = settings.outcomes.find((o) => o.code === body.outcome);
+  if (!def) {
+    throw badRequest(`Unknown outcome "${body.outcome}"; this client's outcomes are ${settings.outcomes.map((o) => o.code).join(', ')}`);
+  }
+  if (body.outcome === 'promise_to_pay' && !body.promise) {
+    throw badRequest('A payment promise needs "promise": {"amountCents", "date"}');
+  }
+  if (body.promise && body.promise.date < localToday(settings, now)) {
+    throw badRequest(`The promised payment date ${body.promise.date} lies in the past`);
+  }
+  if (def.effect === 'callback') {
+    if (!body.callback) throw badRequest('A callback needs "callback": {"window"} or {"at"}');
+    // Only whether the request can be met at all; the cap and the per-day limit do not apply
+    // here (a callback that would exceed the cap closes the case as max_attempts instead).
+    const state = {
+      postalCode: ctx.case.postalCode,
+      country: ctx.case.country,
+      preferredWindows: body.preferredWindows ?? ctx.case.preferredWindows,
+      attemptsMade: 0,
+      attemptTimes: [],
+    };
+    const plan = nextCallableAt(now, settings, state, callbackRequest(body.callback));
+    if (plan.at === null) throw badRequest(`The callback cannot be scheduled: ${plan.explanation}`, { cause: plan.cause });
+  }
+}
+
+export function callbackRequest(callback: NonNullable<OutcomeBody['callback']>): ScheduleRequest {
+  return 'at' in callback ? { kind: 'callback', at: new Date(callback.at) } : { kind: 'callback', window: callback.window, date: callback.date };
+}
+
+const localToday = (settings: SchedulingSettings, now: Date) => DateTime.fromJSDate(now, { zone: settings.timezone }).toISODate()!;

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import type { Job } from 'bullmq';
+import { eq } from 'drizzle-orm';
+import { isOnDoNotCall } from '../clients/clients.service.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { assignments, cases } from '../db/schema.js';
+import type { SessionUser } from '../http/context.js';
+import type { CallJob } from '../queues/registry.js';
+import { isCallableNow, nextCallableAt, type ScheduledSlot } from '../scheduling/index.js';
+import { endAssignment } from './assignment-end.js';
+import { audit } from './audit.js';
+import { caseQueue, personalQueue, routingLanguage, schedulingState } from './case-state.js';
+import { closeCase } from './close-case.js';
+import type { DispatchDeps } from './deps.js';
+import { caseHistory, liveAssignmentOfAgent, liveAssignmentOfCase, loadCaseContext, type AssignmentRow, type HistoryEntry } from './load-case.js';
+import { assignmentView, caseView, type CaseView } from './views.js';
+import { explainEmptyQueue, type Waiting } from './waiting.js';
+
+/** Jobs one `next` may look at before it gives up and explains the empty queue. */
+const MAX_JOBS_PER_PULL = 25;
+
+export type NextResult =
+  | { assignment: { id: string; expiresAt: string }; case: CaseView; history: HistoryEntry[] }
+  | { assignment: null; nextDueAt: string | null; waiting: Waiting };
+
+type Verdict = { kind: 'assigned'; assignment: AssignmentRow } | { kind: 'agent_busy' } | { kind: 'skipped' };
+
+/**
+ * "Nächster Anruf": the agent's held assignment if there is one, else one case pulled from the
+ * agent's queues — personal callbacks first, then the client queues that are ready, the one
+ * waiting longest first — locked to the agent with a fresh token. Every job is checked against
+ * Postgres and the scheduling rules first; a stale one is dropped, a not-yet-callable one moved
+ * to its next callable time.
+ */
+export async function nextCall(d: DispatchDeps, agent: SessionUser): Promise<NextResult> {
+  const now = d.clock.now();
+  const live = await liveAssignmentOfAgent(d.db, agent.id);
+  if (live) {
+    if (live.expiresAt > now) return present(d, live);
+    await endAssignment(d.db, live.id, 'expired', now);
+  }
+
+  const personal = personalQueue(agent.id);
+  const eligible = eligibleQueues(agent);
+  const due = (await d.calls.ready.due(now.getTime())).filter((q) => q === personal || eligible.has(q));
+  const ordered = [...due.filter((q) => q === personal), ...due.filter((q) => q !== personal)];
+
+  let budget = MAX_JOBS_PER_PULL;
+  for (const queue of ordered) {
+    while (budget > 0) {
+      budget--;
+      const token = randomUUID();
+      const job = await d.calls.worker(queue).getNextJob(token, { block: false });
+      if (!job) break;
+      const verdict = await vet(d, agent, queue, job, token, now);
+      if (verdict.kind === 'assigned') {
+        await d.calls.ready.refresh([queue], now.getTime(), true);
+        d.log.debug({ caseId: job.data.caseId, agentId: agent.id }, 'assigned');
+        return present(d, verdict.assignment);
+      }
+      if (verdict.kind === 'agent_busy') {
+        const held = await liveAssignmentOfAgent(d.db, agent.id);
+        if (held) return present(d, held);
+      }
+    }
+    await d.calls.ready.refresh([queue], now.getTime());
+    if (budget === 0) break;
+  }
+  return explainEmptyQueue(d, agent, now);
+}
+
+export function eligibleQueues(agent: Pick<SessionUser, 'clientIds' | 'languages'>): Set<string> {
+  const languages = new Set(agent.languages.map(routingLanguage));
+  return new Set(agent.clientIds.flatMap((clientId) => [...languages].map((language) => caseQueue({ clientId, language }))));
+}
+
+async function present(d: DispatchDeps, a: AssignmentRow): Promise<NextResult> {
+  const ctx = await loadCaseContext(d.db, a.caseId);
+  if (!ctx) throw new Error(`assignment ${a.id} points at a missing case`);
+  return { assignment: assignmentView(a), case: caseView(ctx, d.config.CTI_LINK_TEMPLATE), history: await caseHistory(d.db, a.caseId) };
+}
+
+const slotOf = (data: CallJob): ScheduledSlot => ({
+  start: new Date(data.slot.start),
+  end: data.slot.end ? new Date(data.slot.end) : null,
+  window: data.slot.window,
+  kind: data.slot.kind,
+});
+
+async function later(job: Job<CallJob>, token: string, at: number): Promise<Verdict> {
+  await job.moveToDelayed(at, token);
+  return { kind: 'skipped' };
+}
+
+/** Decides what happens to one pulled job; it leaves the job assigned, moved, or dropped. */
+async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<CallJob>, token: string, now: Date): Promise<Verdict> {
+  const { caseId, attemptNo } = job.data;
+  const drop = async (reason: string) => {
+    await job.moveToCompleted(null, token, false); // removeOnComplete: the id is free again
+    d.log.debug({ caseId, reason }, 'dropped call job');
+    return { kind: 'skipped' } as const;
+  };
+  const blocked = async (reason: string, details: Record<string, unknown> = {}) =>
+    audit(d.db, { at: now, actorId: agent.id, action: 'pull_blocked', entityType: 'case', entityId: caseId, details: { reason, queue, ...details } });
+
+  if (job.deferredFailure) {
+    // BullMQ #3911: a job past maxStalledCount can still be handed out; it counts as failed.
+    await job.moveToFailed(new Error(job.deferredFailure), token, false);
+    await blocked('deferred_failure');
+    return { kind: 'skipped' };
+  }
+  const ctx = await loadCaseContext(d.db, caseId);
+  if (!ctx || ctx.case.status !== 'open' || attemptNo !== ctx.case.attemptsMade + 1) return drop('stale');
+  if (ctx.listStatus === 'importing') {
+    await job.moveToDelayed(now.getTime() + 5_000, token);
+    return { kind: 'skipped' };
+  }
+  if (ctx.listStatus !== 'active') return drop('list_not_active');
+
+  // The other copy of a personal callback is held, or a lock expired in Redis a moment before
+  // Postgres says so: keep the job until the holder is done (its outcome makes it stale).
+  const holder = await liveAssignmentOfCase(d.db, caseId);
+  if (holder && holder.expiresAt > now) return later(job, token, holder.expiresAt.getTime() + 1_000);
+
+  if (await isOnDoNotCall(d.db, ctx.case.clientId, ctx.case.phoneE164)) {
+    await d.db.transaction((tx) => closeCase(tx, ctx.case, 'do_not_call', now));
+    await blocked('do_not_call');
+    return drop('do_not_call');
+  }
+
+  const state = await schedulingState(d.db, ctx.case);
+  const check = isCallableNow(now, ctx.settings, state, slotOf(job.data));
+  if (!check.callable) {
+    if (check.nextAt === null) {
+      const final = check.reason === 'cap_reached' ? 'max_attempts' : 'no_callable_time';
+      await d.db.transaction((tx) => closeCase(tx, ctx.case, final, now));
+      await blocked(check.reason, { closedAs: final });
+      return drop(check.reason);
+    }
+    // A window that has closed moves to the window's next occurrence, not just any time.
+    const slot = job.data.slot;
+    const plan =
+      check.reason === 'window_closed' && slot.kind === 'callback' && slot.window
+        ? nextCallableAt(now, ctx.settings, state, { kind: 'callback', window: slot.window })
+        : null;
+    const at = plan?.at ?? check.nextAt;
+    if (plan?.at) {
+      await job.updateData({ ...job.data, slot: { ...slot, start: plan.at.toISOString(), end: plan.windowEnd?.toISOString() ?? null } });
+    }
+    await job.moveToDelayed(at.getTime(), token);
+    await d.db.update(cases).set({ nextDueAt: at, waitReason: check.reason, updatedAt: now }).where(eq(cases.id, caseId));
+    await blocked(check.reason, { until: at.toISOString() });
+    return { kind: 'skipped' };
+  }
+
+  try {
+    const assignment = await d.db.transaction(async (tx) => {
+      if (holder) await endAssignment(tx, holder.id, 'expired', now);
+      const [row] = await tx
+        .insert(assignments)
+        .values({
+          caseId,
+          agentId: agent.id,
+          attemptNo,
+          queue,
+          jobId: job.id!,
+          lockToken: token,
+          assignedAt: now,
+          expiresAt: new Date(now.getTime() + d.config.LOCK_SECONDS * 1000),
+        })
+        .returning();
+      return row!;
+    });
+    return { kind: 'assigned', assignment };
+  } catch (err) {
+    if (isUniqueViolation(err, 'assignments_live_agent')) {
+      // The same agent pressed twice at once: the other request won; give this job back.
+      await job.moveToDelayed(Date.now(), token);
+      return { kind: 'agent_busy' };
+    }
+    if (isUniqueViolation(err, 'assignments_live_case')) return later(job, token, now.getTime() + d.config.LOCK_SECONDS * 1000);
+    await job.moveToDelayed(Date.now(), token).catch(() => {});
+    throw err;
+  }
+}

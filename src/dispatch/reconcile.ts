@@ -1,0 +1,100 @@
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { cases, dunningLists } from '../db/schema.js';
+import { callJobId } from '../queues/registry.js';
+import type { Scheduled } from '../scheduling/index.js';
+import { caseQueue, type CaseRow } from './case-state.js';
+import type { DispatchDeps } from './deps.js';
+import { enqueueCall } from './enqueue.js';
+import { loadCaseContext } from './load-case.js';
+
+const BATCH = 1000;
+const JOB_ID = /^([0-9a-f-]{36})-a(\d+)$/;
+
+export interface ReconcileReport {
+  openCases: number;
+  added: number;
+  removed: number;
+}
+
+/**
+ * Makes Redis agree with Postgres: every open case of an active list gets its current
+ * attempt's call job back if it is missing (Redis flushed or restored from an old snapshot),
+ * and waiting or delayed jobs of closed cases or older attempts are removed. Active jobs (held
+ * by an agent) are left alone. Safe to run at any time and from several workers at once.
+ */
+export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
+  const report: ReconcileReport = { openCases: 0, added: 0, removed: 0 };
+  const queues = new Set<string>();
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const batch = await d.db
+      .select({ c: cases })
+      .from(cases)
+      .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
+      .where(and(eq(cases.status, 'open'), eq(dunningLists.status, 'active'), gt(cases.id, after)))
+      .orderBy(asc(cases.id))
+      .limit(BATCH);
+    if (batch.length === 0) break;
+    after = batch[batch.length - 1]!.c.id;
+    report.openCases += batch.length;
+    const pipeline = d.queues.connection.pipeline();
+    for (const { c } of batch) pipeline.exists(`${d.calls.prefix}:${caseQueue(c)}:${callJobId(c.id, c.attemptsMade + 1)}`);
+    const exists = (await pipeline.exec()) ?? [];
+    for (const [i, { c }] of batch.entries()) {
+      queues.add(caseQueue(c));
+      if (exists[i]?.[1] === 1) continue;
+      await restoreJob(d, c);
+      report.added++;
+    }
+  }
+  for (const q of await d.calls.ready.all()) queues.add(q);
+  report.removed = await removeStale(d, [...queues]);
+  await d.calls.ready.refresh([...queues], d.clock.now().getTime());
+  if (report.added || report.removed) d.log.info(report, 'reconcile repaired the schedule');
+  return report;
+}
+
+async function restoreJob(d: DispatchDeps, c: CaseRow): Promise<void> {
+  const ctx = await loadCaseContext(d.db, c.id);
+  if (!ctx) return;
+  const now = d.clock.now();
+  const at = c.nextDueAt && c.nextDueAt > now ? c.nextDueAt : now;
+  // The pull-time check applies the calling rules again, so the stored due time is enough here.
+  const plan: Scheduled = { at, windowEnd: null, window: c.callback?.window ?? null, reason: 'immediate' };
+  await enqueueCall(d.calls, c, plan, c.callback ? 'callback' : c.attemptsMade > 0 ? 'retry' : 'first', now, {
+    settings: ctx.settings,
+    personalAgentId: c.callback?.agentId ?? null,
+  });
+}
+
+/** Removes waiting, prioritized and delayed jobs whose case is closed or has moved on. */
+async function removeStale(d: DispatchDeps, queues: string[]): Promise<number> {
+  const redis = d.queues.connection;
+  let removed = 0;
+  for (const queue of queues) {
+    const base = `${d.calls.prefix}:${queue}`;
+    const ids = [
+      ...(await redis.lrange(`${base}:wait`, 0, -1)),
+      ...(await redis.zrange(`${base}:prioritized`, '0', '-1')),
+      ...(await redis.zrange(`${base}:delayed`, '0', '-1')),
+    ];
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const parsed = ids
+        .slice(i, i + BATCH)
+        .map((id) => ({ id, m: JOB_ID.exec(id) }))
+        .filter((x): x is { id: string; m: RegExpExecArray } => x.m !== null);
+      if (parsed.length === 0) continue;
+      const rows = await d.db
+        .select({ id: cases.id, status: cases.status, attemptsMade: cases.attemptsMade })
+        .from(cases)
+        .where(inArray(cases.id, [...new Set(parsed.map((p) => p.m[1]!))]));
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const { id, m } of parsed) {
+        const c = byId.get(m[1]!);
+        if (c && c.status === 'open' && c.attemptsMade + 1 === Number(m[2])) continue;
+        removed += await d.queues.calls(queue).remove(id);
+      }
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,53 @@
+import type { PreferredWindow } from '../scheduling/index.js';
+import type { CaseContext } from './load-case.js';
+import type { AssignmentRow } from './load-case.js';
+
+/** The case as the agent sees it (DESIGN.md section 10, `POST /api/agent/next`). */
+export interface CaseView {
+  id: string;
+  listId: string;
+  clientId: string;
+  clientName: string;
+  customerNo: string;
+  name: string;
+  phone: string;
+  phoneE164: string;
+  ctiLink: string;
+  address: string;
+  amountCents: number;
+  currency: string;
+  language: string;
+  attemptNo: number;
+  maxAttempts: number;
+  preferredWindows: PreferredWindow[];
+  extra: Record<string, string>;
+  outcomes: Array<{ code: string; label: string; effect: string }>;
+  windows: Record<string, [string, string]>;
+}
+
+export function caseView(ctx: CaseContext, ctiTemplate: string): CaseView {
+  const c = ctx.case;
+  return {
+    id: c.id,
+    listId: c.listId,
+    clientId: c.clientId,
+    clientName: ctx.clientName,
+    customerNo: c.customerNo,
+    name: c.name,
+    phone: c.phoneRaw,
+    phoneE164: c.phoneE164,
+    ctiLink: ctiTemplate.replaceAll('{e164}', encodeURIComponent(c.phoneE164)),
+    address: c.address,
+    amountCents: c.amountCents,
+    currency: c.currency,
+    language: c.language,
+    attemptNo: c.attemptsMade + 1,
+    maxAttempts: ctx.settings.maxAttempts,
+    preferredWindows: c.preferredWindows ?? [],
+    extra: c.extra,
+    outcomes: ctx.settings.outcomes,
+    windows: ctx.settings.windows,
+  };
+}
+
+export const assignmentView = (a: AssignmentRow) => ({ id: a.id, expiresAt: a.expiresAt.toISOString() });

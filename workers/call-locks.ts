@@ -1,0 +1,81 @@
+import { Worker } from 'bullmq';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import { caseQueue } from '../src/dispatch/case-state.js';
+import { assignments, cases, dunningLists } from '../src/db/schema.js';
+import type { Runtime } from '../src/runtime.js';
+
+/**
+ * Lock expiry for assignments. The API hands call jobs out through processor-less Workers,
+ * which run no stalled check; here one stalled checker per call queue puts a job whose lock
+ * expired (agent gone) back into its queue, no attempt counted, and the assignment is recorded
+ * as expired. The set of queues is refreshed periodically, since clients and languages come
+ * and go.
+ */
+export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () => Promise<void> } {
+  const lockMs = rt.config.LOCK_SECONDS * 1000;
+  const stalledInterval = Math.min(5_000, Math.max(500, lockMs / 2));
+  const watchers = new Map<string, Worker>();
+  const db = rt.database.db;
+
+  const watch = async (queue: string) => {
+    if (watchers.has(queue)) return;
+    const w = new Worker(queue, null, {
+      connection,
+      prefix: rt.config.QUEUE_PREFIX,
+      lockDuration: lockMs,
+      stalledInterval,
+      // Abandoned calls are normal here; a job must never fail for being abandoned often.
+      maxStalledCount: 1_000_000,
+      autorun: false,
+    });
+    w.on('error', (err) => rt.log.warn({ err: err.message, queue }, 'lock watcher error'));
+    w.on('stalled', (jobId) => {
+      void (async () => {
+        const now = rt.clock.now();
+        await db
+          .update(assignments)
+          .set({ endedAt: now, endReason: 'expired' })
+          .where(and(eq(assignments.queue, queue), eq(assignments.jobId, jobId), isNull(assignments.endedAt)));
+        await rt.calls.ready.refresh([queue], now.getTime());
+        rt.log.info({ queue, jobId }, 'assignment lock expired; case back in its queue');
+      })().catch((err: Error) => rt.log.warn({ err: err.message }, 'recording an expired lock failed'));
+    });
+    watchers.set(queue, w);
+    await w.startStalledCheckTimer();
+  };
+
+  const refresh = async () => {
+    const rows = await db
+      .selectDistinct({ clientId: cases.clientId, language: cases.language })
+      .from(cases)
+      .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
+      .where(and(eq(cases.status, 'open'), eq(dunningLists.status, 'active')));
+    const live = await db.selectDistinct({ queue: assignments.queue }).from(assignments).where(isNull(assignments.endedAt));
+    const queues = new Set([...rows.map(caseQueue), ...live.map((r) => r.queue), ...(await rt.calls.ready.all())]);
+    for (const q of queues) await watch(q);
+    // Assignments whose lock ran out long ago but whose job was never seen stalled (Redis lost it).
+    const stale = new Date(rt.clock.now().getTime() - lockMs - 60_000);
+    await db
+      .update(assignments)
+      .set({ endedAt: sql`now()`, endReason: 'expired' })
+      .where(and(isNull(assignments.endedAt), lt(assignments.expiresAt, stale)));
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  const loop = () => {
+    refresh()
+      .catch((err: Error) => rt.log.warn({ err: err.message }, 'refreshing lock watchers failed'))
+      .finally(() => {
+        timer = setTimeout(loop, 10_000);
+        timer.unref();
+      });
+  };
+  loop();
+  return {
+    close: async () => {
+      clearTimeout(timer);
+      await Promise.allSettled([...watchers.values()].map((w) => w.close()));
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { reconcile } from '../src/dispatch/reconcile.js';
+import type { MaintenanceJob } from '../src/queues/registry.js';
+import type { Runtime } from '../src/runtime.js';
+import { dispatchDeps } from './deps.js';
+
+const RECONCILE_EVERY_MS = 5 * 60_000;
+
+/**
+ * Periodic tasks on the `maintenance` queue, driven by BullMQ job schedulers (one per task,
+ * upserted at every start, so several worker processes share one schedule). Reconcile also
+ * runs once right at start, since a restarted Redis may have lost jobs.
+ */
+export async function startMaintenance(rt: Runtime, connection: Redis): Promise<Worker<MaintenanceJob>> {
+  const deps = dispatchDeps(rt);
+  const queue = rt.queues.get('maintenance');
+  await queue.upsertJobScheduler('reconcile', { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: { task: 'reconcile' } });
+  const worker = new Worker<MaintenanceJob>(
+    'maintenance',
+    async (job) => {
+      if (job.data.task === 'reconcile') return reconcile(deps);
+      return null;
+    },
+    { connection, prefix: rt.config.QUEUE_PREFIX, concurrency: 1 },
+  );
+  worker.on('error', (err) => rt.log.warn({ err: err.message }, 'maintenance worker error'));
+  await reconcile(deps).catch((err: Error) => rt.log.error({ err: err.message }, 'reconcile at start failed'));
+  return worker;
+}

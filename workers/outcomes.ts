@@ -1,0 +1,19 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { recordOutcome } from '../src/dispatch/record-outcome.js';
+import type { OutcomeJob } from '../src/queues/registry.js';
+import type { Runtime } from '../src/runtime.js';
+import { dispatchDeps } from './deps.js';
+
+/** Records agents' outcomes (`src/dispatch/record-outcome.ts`); retried with backoff on failure. */
+export function startOutcomesWorker(rt: Runtime, connection: Redis): Worker<OutcomeJob> {
+  const deps = dispatchDeps(rt);
+  const worker = new Worker<OutcomeJob>('outcomes', (job) => recordOutcome(deps, job.data), {
+    connection,
+    prefix: rt.config.QUEUE_PREFIX,
+    concurrency: 16,
+  });
+  worker.on('failed', (job, err) => rt.log.error({ jobId: job?.id, err: err.message }, 'recording an outcome failed'));
+  worker.on('error', (err) => rt.log.warn({ err: err.message }, 'outcomes worker error'));
+  return worker;
+}
