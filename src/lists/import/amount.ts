@@ -31,7 +31,7 @@ export function parseAmountCents(value: unknown): AmountResult {
     if (!Number.isFinite(value)) return { ok: false, reason: 'not a number' };
     return fromDecimal(numberText(value), null);
   }
-  const text = typeof value === 'string' ? value.normalize('NFKC').trim() : '';
+  const text = typeof value === 'string' ? value.normalize('NFKC').replace(/[\u00a0\u202f]/g, ' ').trim() : '';
   if (text === '') return { ok: false, reason: 'amount is empty' };
 
   let currency: 'EUR' | 'CHF' | null = null;
@@ -43,7 +43,9 @@ export function parseAmountCents(value: unknown): AmountResult {
       rest = rest.replace(re, ' ');
     }
   }
-  rest = rest.replace(/[\s'’\u00a0\u202f]/g, '');
+  // Spaces and apostrophes may only separate thousands: `1 234,50`, `1'234.50`, not `12 50`.
+  if (/\d[\s'’]+(?!\d{3}(?!\d))\d/u.test(rest)) return { ok: false, reason: 'not an amount (digits separated by spaces)' };
+  rest = rest.replace(/[\s'’]/gu, '');
   // `20,-` (German) and `20.–` (Swiss) mean whole units, not a negative amount.
   rest = rest.replace(/^(\d[\d.,'’]*)[.,][-–—]$/u, '$1');
   let negative = false;

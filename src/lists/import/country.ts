@@ -1,4 +1,4 @@
-import { isSupportedCountry } from 'libphonenumber-js';
+import { isSupportedCountry } from 'libphonenumber-js/max';
 
 /** Country names and codes as they appear in German-speaking client lists → ISO-2. */
 const COUNTRY_NAMES: Record<string, string> = Object.fromEntries(

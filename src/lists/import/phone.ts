@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, isSupportedCountry, type CountryCode, type PhoneNumber } from 'libphonenumber-js';
+import { parsePhoneNumberFromString, isSupportedCountry, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
 import { numberText } from './cell-text.js';
 
 export type PhoneResult = { ok: true; e164: string; display: string; country: string | null } | { ok: false; reason: string };

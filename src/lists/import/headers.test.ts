@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { findHeaderRow, HEADER_SYNONYMS, headerCurrency, matchHeaders, normaliseHeader, type CaseField } from './headers.js';
+import { ImportFileError } from './import-file-error.js';
+
+const rows = (...cells: unknown[][]) => cells.map((c, i) => ({ rowNumber: i + 1, cells: c }));
+
+describe('normaliseHeader', () => {
+  it.each([
+    ['Kunden-Nr.', 'kundennr'],
+    ['KdNr', 'kdnr'],
+    ['Kd-Nr.', 'kdnr'],
+    ['  KUNDEN NR ', 'kundennr'],
+    ['Offener Betrag (EUR)', 'offenerbetrag'],
+    ['Offener Betrag [€]', 'offenerbetrag'],
+    ['Offener Betrag in EUR', 'offenerbetrag'],
+    ['Betrag €', 'betrag'],
+    ['Telefon privat', 'telefonprivat'],
+    ['Straße', 'strasse'],
+    ['Strasse', 'strasse'],
+    ['Währung', 'waehrung'],
+    ['Waehrung', 'waehrung'],
+    ['Localité', 'localite'],
+    ['Tel.', 'tel'],
+  ])('%j → %j', (header, key) => expect(normaliseHeader(header)).toBe(key));
+});
+
+describe('matchHeaders', () => {
+  const all = Object.entries(HEADER_SYNONYMS).flatMap(([field, names]) => names.map((n) => [n, field] as [string, CaseField]));
+
+  it.each(all)('%j is recognised as %s', (header, field) => {
+    expect(matchHeaders([header]).columns).toEqual({ [field]: 0 });
+  });
+
+  it.each(all)('%j is recognised in other spellings (upper case, no punctuation, umlauts spelled out)', (header, field) => {
+    const variant = header
+      .toUpperCase()
+      .replace(/Ä/g, 'AE')
+      .replace(/Ö/g, 'OE')
+      .replace(/Ü/g, 'UE')
+      .replace(/ß/g, 'SS')
+      .replace(/[.\-/,]/g, ' ');
+    expect(matchHeaders([`  ${variant} `]).columns).toEqual({ [field]: 0 });
+  });
+
+  it('has no synonym claimed by two fields', () => {
+    const seen = new Map<string, string>();
+    for (const [name, field] of all) {
+      const key = normaliseHeader(name);
+      expect(seen.get(key) ?? field, `${name} (${key})`).toBe(field);
+      seen.set(key, field);
+    }
+  });
+
+  it.each([
+    ['Telefon 1', 'phone'],
+    ['Telefon (mobil)', 'phone'],
+    ['Telefonnummer Kunde', 'phone'],
+    ['Mobilfunknummer', 'phone'],
+    ['Rufnummer privat', 'phone'],
+    ['Offener Betrag (EUR)', 'amount'],
+    ['Mahnsumme in €', 'amount'],
+    ['Kunden-Nr.', 'customerNo'],
+    ['KdNr', 'customerNo'],
+  ])('%j → %s', (header, field) => {
+    expect(matchHeaders([header]).columns).toEqual({ [field]: 0 });
+  });
+
+  it('does not take fax or e-mail for a phone', () => {
+    expect(matchHeaders(['Telefax', 'Fax', 'E-Mail']).columns).toEqual({});
+  });
+
+  it('keeps unknown columns as extras in order, with the file’s own text, made unique', () => {
+    const m = matchHeaders(['Kundennummer', 'Vertragskonto', 'Name', '', 'Bemerkung', 'Telefon', 'Bemerkung', 'Betrag']);
+    expect(m.columns).toEqual({ customerNo: 0, name: 2, phone: 5, amount: 7 });
+    expect(m.extras).toEqual([
+      { index: 1, header: 'Vertragskonto' },
+      { index: 4, header: 'Bemerkung' },
+      { index: 6, header: 'Bemerkung (2)' },
+    ]);
+  });
+
+  it('lets the better synonym win when several columns match one field; the other stays an extra', () => {
+    const m = matchHeaders(['Mobil', 'Telefon', 'Betrag', 'Offener Betrag']);
+    expect(m.columns).toEqual({ phone: 1, amount: 3 });
+    expect(m.extras.map((e) => e.header)).toEqual(['Mobil', 'Betrag']);
+  });
+
+  it('recognises address parts and first/last name', () => {
+    const m = matchHeaders(['Vorname', 'Nachname', 'Straße', 'Hausnummer', 'PLZ', 'Ort', 'Land', 'PLZ/Ort', 'Währung', 'Sprache']);
+    expect(m.columns).toEqual({
+      firstName: 0, lastName: 1, street: 2, houseNo: 3, postalCode: 4, city: 5, country: 6, postalCity: 7, currency: 8, language: 9,
+    });
+  });
+});
+
+describe('headerCurrency', () => {
+  it.each([
+    ['Offener Betrag (EUR)', 'EUR'],
+    ['Betrag in €', 'EUR'],
+    ['Saldo CHF', 'CHF'],
+    ['Betrag [CHF]', 'CHF'],
+    ['Betrag', null],
+    ['Europa', null],
+  ])('%j → %s', (header, currency) => expect(headerCurrency(header)).toBe(currency));
+});
+
+describe('findHeaderRow', () => {
+  it('finds the header below title rows and reports its spreadsheet row number', () => {
+    const h = findHeaderRow([
+      { rowNumber: 1, cells: ['Stadtwerke Muster GmbH – Mahnliste November 2026'] },
+      { rowNumber: 2, cells: ['Stand:', new Date(Date.UTC(2026, 10, 3))] },
+      { rowNumber: 4, cells: ['Kunden-Nr.', 'Name', 'Telefon', 'Offener Betrag (EUR)', 'Vertragskonto'] },
+      { rowNumber: 5, cells: [4711, 'Anna Müller', '0721 123456', 12.5, 'VK-1'] },
+    ]);
+    expect(h).toMatchObject({ rowIndex: 2, rowNumber: 4, columns: { customerNo: 0, name: 1, phone: 2, amount: 3 } });
+    expect(h.extras).toEqual([{ index: 4, header: 'Vertragskonto' }]);
+  });
+
+  it('picks the row matching the most fields, not the first that matches one', () => {
+    const h = findHeaderRow(rows(['Name der Liste:', 'Kunde'], ['Kundennummer', 'Kunde', 'Tel.', 'Saldo']));
+    expect(h.rowNumber).toBe(2);
+  });
+
+  it('accepts first and last name instead of a name column', () => {
+    expect(() => findHeaderRow(rows(['KdNr', 'Vorname', 'Nachname', 'Tel.', 'Betrag']))).not.toThrow();
+  });
+
+  it('looks only at the first 20 rows', () => {
+    const filler = Array.from({ length: 20 }, (_, i) => [`Hinweis ${i}`]);
+    expect(() => findHeaderRow(rows(...filler, ['Kundennummer', 'Name', 'Telefon', 'Betrag']))).toThrow(/No header row found in the first 20 rows/);
+  });
+
+  it('refuses a list without a recognisable header (no_header)', () => {
+    const err = catchError(() => findHeaderRow(rows(['a', 'b'], [1, 2])));
+    expect(err.code).toBe('no_header');
+  });
+
+  it('names the missing columns, the headers found and the accepted names (missing_columns)', () => {
+    const err = catchError(() => findHeaderRow(rows(['Titel'], ['Kd', 'Name', 'Tel.', 'Bemerkung'])));
+    expect(err.code).toBe('missing_columns');
+    expect(err.status).toBe(400);
+    expect(err.message).toContain('Required columns missing: customer number, amount.');
+    expect(err.message).toContain('Header row 2 has: "Kd", "Name", "Tel.", "Bemerkung".');
+    expect(err.message).toContain('"Kundennummer", "Kunden-Nr.", "Kd-Nr."');
+    expect(err.message).toContain('"Mahnsumme"');
+    expect(err.message).toContain('"Offener Betrag"');
+    expect(err.details).toMatchObject({ headerRow: 2, missing: ['customerNo', 'amount'], found: ['Kd', 'Name', 'Tel.', 'Bemerkung'] });
+  });
+});
+
+function catchError(fn: () => unknown): ImportFileError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ImportFileError) return err;
+    throw err;
+  }
+  throw new Error('expected an ImportFileError');
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { countryFromAddress, normalisePhone } from './normalise.js';
+
+describe('normalisePhone', () => {
+  it.each([
+    ['0721 1234567', 'DE', '+497211234567'],
+    ['0721 123456', 'DE', '+49721123456'],
+    ['0721/123456', 'DE', '+49721123456'],
+    ['0721-123456', 'DE', '+49721123456'],
+    ['(0721) 12 34 56', 'DE', '+49721123456'],
+    ['+49 (0) 721 1234567', 'DE', '+497211234567'],
+    ['+49(0)7211234567', 'DE', '+497211234567'],
+    ['+49 721 1234567', 'DE', '+497211234567'],
+    ['0049 721 1234567', 'DE', '+497211234567'],
+    ['0049 (0)721 1234567', 'DE', '+497211234567'],
+    ['0171 2345678', 'DE', '+491712345678'],
+    ['0152 28817386', 'DE', '+4915228817386'],
+    ['0041 44 668 18 00', 'DE', '+41446681800'],
+    ['+41 79 123 45 67', 'DE', '+41791234567'],
+    ['0043 664 1234567', 'DE', '+436641234567'],
+    ['044 668 18 00', 'CH', '+41446681800'],
+    ['022 555 12 34', 'CH', '+41225551234'],
+    ['0664 1234567', 'AT', '+436641234567'],
+    ['01 5123456', 'AT', '+4315123456'],
+    ['Tel.: 0721 123456 (privat)', 'DE', '+49721123456'],
+    ['0171 2345678 mobil', 'DE', '+491712345678'],
+    ['Mobil: 0171 2345678', 'DE', '+491712345678'],
+    ['0721 123456; 0171 2345678', 'DE', '+49721123456'],
+    ['0721 123456 oder 0171 2345678', 'DE', '+49721123456'],
+    ['030 23125 000', 'de', '+493023125000'],
+  ])('%j in %s → %s', (raw, country, e164) => {
+    const r = normalisePhone(raw, country);
+    expect(r).toMatchObject({ ok: true, e164 });
+  });
+
+  it('gives an international display format and the number’s own country', () => {
+    expect(normalisePhone('0721 1234567', 'DE')).toEqual({ ok: true, e164: '+497211234567', display: '+49 721 1234567', country: 'DE' });
+    expect(normalisePhone('0041 44 668 18 00', 'DE')).toMatchObject({ display: '+41 44 668 18 00', country: 'CH' });
+  });
+
+  describe('numbers Excel stored as numbers (leading zero lost)', () => {
+    it.each([
+      [7211234567, 'DE', '+497211234567'], // was 0721 1234567
+      [1712345678, 'DE', '+491712345678'], // was 0171 2345678
+      ['7211234567', 'DE', '+497211234567'], // same, exported to CSV
+      [6641234567, 'AT', '+436641234567'], // was 0664 1234567
+      [446681800, 'CH', '+41446681800'], // was 044 668 18 00
+      [497211234567, 'DE', '+497211234567'], // was 0049 721 1234567
+      [41446681800, 'DE', '+41446681800'], // was 0041 44 668 18 00
+    ])('%d in %s → %s', (raw, country, e164) => {
+      expect(normalisePhone(raw, country)).toMatchObject({ ok: true, e164 });
+    });
+  });
+
+  it.each([
+    ['', 'empty'],
+    [null, 'empty'],
+    ['keine', 'no digits'],
+    ['n/a', 'no digits'],
+    ['0000', 'too short'],
+    ['123', 'too short'],
+    ['0721 abc 123', 'contains text'],
+    ['12345678901234567890', 'too long'],
+    [12.5, 'not a phone number'],
+    ['0123 456789', 'not a valid phone number for DE'],
+    ['0100 123456', 'not a valid phone number for DE'],
+    ['0721 1', 'not a valid phone number for DE'],
+  ])('refuses %j (%s)', (raw, reason) => {
+    const r = normalisePhone(raw, 'DE');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toContain(reason);
+  });
+});
+
+describe('countryFromAddress', () => {
+  it.each([
+    ['Deutschland', 'DE'],
+    ['DE', 'DE'],
+    ['D', 'DE'],
+    ['Germany', 'DE'],
+    ['Österreich', 'AT'],
+    ['Oesterreich', 'AT'],
+    ['AT', 'AT'],
+    ['A', 'AT'],
+    ['Austria', 'AT'],
+    ['Schweiz', 'CH'],
+    ['Suisse', 'CH'],
+    ['Svizzera', 'CH'],
+    ['Switzerland', 'CH'],
+    ['CH', 'CH'],
+    ['ch', 'CH'],
+    ['Liechtenstein', 'LI'],
+    ['Luxemburg', 'LU'],
+    ['NL', 'NL'],
+  ])('country column %j → %s', (country, iso) => {
+    expect(countryFromAddress({ country }, 'DE')).toMatchObject({ country: iso, source: 'column' });
+  });
+
+  it('falls back to the default for an unknown or empty country', () => {
+    expect(countryFromAddress({ country: 'Atlantis' }, 'DE')).toMatchObject({ country: 'DE', source: 'default' });
+    expect(countryFromAddress({ country: '' }, 'at')).toMatchObject({ country: 'AT', source: 'default' });
+    expect(countryFromAddress({}, 'CH')).toMatchObject({ country: 'CH', source: 'default' });
+  });
+
+  it('reads a country-prefixed postal code and strips the prefix', () => {
+    expect(countryFromAddress({ postalCode: 'CH-8001' }, 'DE')).toEqual({ country: 'CH', source: 'postalPrefix', postalCode: '8001' });
+    expect(countryFromAddress({ postalCode: 'A-1010' }, 'DE')).toEqual({ country: 'AT', source: 'postalPrefix', postalCode: '1010' });
+    expect(countryFromAddress({ postalCode: 'D-76133' }, 'CH')).toEqual({ country: 'DE', source: 'postalPrefix', postalCode: '76133' });
+  });
+
+  it('does not guess from a bare 4-digit postal code (AT and CH both use them)', () => {
+    expect(countryFromAddress({ postalCode: '8001' }, 'DE')).toEqual({ country: 'DE', source: 'default', postalCode: '8001' });
+  });
+
+  it('reads the last part of a one-column address', () => {
+    expect(countryFromAddress({ address: 'Rue du Rhône 1, 1204 Genève, Suisse' }, 'DE')).toMatchObject({ country: 'CH', source: 'address' });
+    expect(countryFromAddress({ address: 'Hauptstr. 1, CH-8001 Zürich' }, 'DE')).toMatchObject({ country: 'CH', postalCode: '8001' });
+    expect(countryFromAddress({ address: 'Hauptstr. 1, 76133 Karlsruhe' }, 'DE')).toMatchObject({ country: 'DE', source: 'default' });
+  });
+
+  it('prefers the country column over a prefixed postal code', () => {
+    expect(countryFromAddress({ country: 'Österreich', postalCode: 'D-1010' }, 'DE')).toMatchObject({ country: 'AT', postalCode: '1010' });
+  });
+});
