@@ -1,3 +1,4 @@
+import type { ManualClock } from '../src/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFirstAdmin } from '../src/auth/bootstrap-admin.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
@@ -71,7 +72,7 @@ describe('session', () => {
 
   it('expires a session after SESSION_HOURS', async () => {
     const cookie = await t.login('admin', 'admin-password-1');
-    t.clock.advance(13 * 3_600_000);
+    (t.clock as ManualClock).advance(13 * 3_600_000);
     expect((await t.request('GET', '/api/me', { cookie })).status).toBe(401);
   });
 

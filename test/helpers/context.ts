@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createApp } from '../../src/app.js';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock, type Clock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { AppDeps, Role } from '../../src/http/context.js';
 import { createLogger } from '../../src/log.js';
 import { CallQueues } from '../../src/queues/call-queues.js';
 import { Queues } from '../../src/queues/registry.js';
 import { createRedis, waitForRedis } from '../../src/redis/connection.js';
+import type { Runtime } from '../../src/runtime.js';
 import { createUser } from '../../src/users/users.service.js';
+import { startWorkers } from '../../workers/start.js';
 import { createTestDatabase } from './db.js';
 import { TEST_REDIS_URL } from './env.js';
 
@@ -23,7 +25,7 @@ export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
  * A whole app on its own database (cloned from the template) and its own BullMQ prefix,
  * called in-process through `app.fetch`. `close()` removes all of it.
  */
-export async function createTestContext(env: Record<string, string> = {}) {
+export async function createTestContext(env: Record<string, string> = {}, opts: { clock?: Clock } = {}) {
   const testDb = await createTestDatabase();
   const prefix = `t-${randomUUID().slice(0, 8)}`;
   const config: Config = loadConfig({
@@ -40,7 +42,7 @@ export async function createTestContext(env: Record<string, string> = {}) {
   const queues = new Queues(redis, prefix);
   const manual = createRedis(config.redisUrl, 'manual', log);
   const calls = new CallQueues(queues, manual, config.LOCK_SECONDS * 1000, log);
-  const clock = new ManualClock('2026-11-25T09:00:00+01:00');
+  const clock = opts.clock ?? new ManualClock('2026-11-25T09:00:00+01:00');
   const deps: AppDeps = { config, database: testDb.database, redis, queues, calls, clock, log };
   const app = createApp(deps);
   const db = testDb.database.db;
@@ -83,7 +85,17 @@ export async function createTestContext(env: Record<string, string> = {}) {
     return { user, cookie: await login(username, password) };
   }
 
+  /** The same resources as a `Runtime`, for code written against one (workers). */
+  const runtime: Runtime = { config, log, clock, database: testDb.database, redis, queues, calls, close: async () => {} };
+  let workers: { close: () => Promise<void> } | undefined;
+
+  /** Starts the real background workers (outcomes, lock watch, maintenance) on this context. */
+  async function runWorkers(): Promise<void> {
+    workers ??= await startWorkers(runtime);
+  }
+
   async function close(): Promise<void> {
+    await workers?.close();
     await calls.close();
     await manual.quit();
     await queues.close();
@@ -98,5 +110,5 @@ export async function createTestContext(env: Record<string, string> = {}) {
     await testDb.drop();
   }
 
-  return { app, deps, config, db, clock, redis, queues, prefix, request, login, userSession, close };
+  return { app, deps, config, db, clock, redis, queues, calls, prefix, runtime, request, login, userSession, runWorkers, close };
 }

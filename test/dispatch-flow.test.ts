@@ -1,0 +1,120 @@
+import { count, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/clock.js';
+import { assignments, attempts, cases, dunningLists } from '../src/db/schema.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { attemptsRecorded, createClient, fastRules, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
+import { eventually } from './helpers/eventually.js';
+import { seedList } from './helpers/seed.js';
+
+let t: TestContext;
+let admin: string;
+
+beforeAll(async () => {
+  useFakeDate('2026-11-25T10:00:00+01:00');
+  t = await createTestContext({ LOCK_SECONDS: '60' }, { clock: systemClock });
+  admin = (await t.userSession('admin')).cookie;
+  await t.runWorkers();
+});
+afterAll(() => t.close());
+
+describe('a whole list', () => {
+  it('is worked to the end by several agents: every case closed, attempts counted, max_attempts where due', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const { listId, cases: seeded } = await seedList(t, clientId, 12);
+    const agents = await Promise.all([1, 2, 3].map(() => t.userSession('agent', [clientId])));
+    // Case i: paid on attempt (i % 4) + 1; 4 means never reached → closes as max_attempts after 3.
+    const paidOn = new Map(seeded.map((c, i) => [c.id, (i % 4) + 1]));
+    let rounds = 0;
+    while (rounds++ < 200) {
+      const [list] = await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId));
+      if (list!.status === 'completed') break;
+      let worked = 0;
+      await Promise.all(
+        agents.map(async ({ cookie }) => {
+          const a = await next(t, cookie);
+          if (!a.assignment) return;
+          worked++;
+          const outcome = a.case.attemptNo === paidOn.get(a.case.id) ? 'paid' : 'not_reached';
+          expect((await postOutcome(t, cookie, a.assignment.id, { outcome, rightParty: outcome === 'paid' })).status).toBe(202);
+          await attemptsRecorded(t, a.case.id, a.case.attemptNo);
+        }),
+      );
+      if (worked === 0) setTime(Date.now() + 2_000); // past the 1 s retry delay
+    }
+    const rows = await t.db.select().from(cases).where(eq(cases.listId, listId));
+    expect(rows.every((c) => c.status === 'closed')).toBe(true);
+    for (const c of rows) {
+      const due = paidOn.get(c.id)!;
+      if (due <= 3) expect([c.finalOutcome, c.attemptsMade]).toEqual(['paid', due]);
+      else expect([c.finalOutcome, c.attemptsMade]).toEqual(['max_attempts', 3]);
+      const [n] = await t.db.select({ n: count() }).from(attempts).where(eq(attempts.caseId, c.id));
+      expect(n!.n).toBe(c.attemptsMade);
+    }
+    const [list] = await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId));
+    expect(list!.status).toBe('completed');
+  }, 60_000);
+});
+
+describe('concurrency', () => {
+  it('50 agents pulling at once never share a case', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    await seedList(t, clientId, 30);
+    const agents = await Promise.all(Array.from({ length: 50 }, () => t.userSession('agent', [clientId])));
+    const results = await Promise.all(agents.map(({ cookie }) => next(t, cookie)));
+    const got = results.filter((r) => r.assignment).map((r) => r.case.id);
+    expect(got).toHaveLength(30);
+    expect(new Set(got).size).toBe(30);
+    const live = await t.db.select({ n: count() }).from(assignments).where(sql`${assignments.endedAt} is null and ${assignments.caseId} in ${got}`);
+    expect(live[0]!.n).toBe(30);
+    expect(results.filter((r) => !r.assignment).every((r) => r.nextDueAt === null)).toBe(true);
+  });
+
+  it('the same outcome posted twice records one attempt', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    await seedList(t, clientId, 1);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    const a = await next(t, cookie);
+    const body = { outcome: 'not_reached', note: 'Mailbox' };
+    const [r1, r2] = await Promise.all([postOutcome(t, cookie, a.assignment.id, body), postOutcome(t, cookie, a.assignment.id, body)]);
+    expect([r1.status, r2.status].sort()).toEqual([202, 409]);
+    const again = await postOutcome(t, cookie, a.assignment.id, body);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('assignment_ended');
+    await attemptsRecorded(t, a.case.id, 1);
+    const rows = await t.db.select().from(attempts).where(eq(attempts.caseId, a.case.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ attemptNo: 1, outcome: 'not_reached', note: 'Mailbox' });
+  });
+
+  it("another agent's assignment, an ended one, and bad bodies change nothing", async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    await seedList(t, clientId, 1);
+    const anna = await t.userSession('agent', [clientId]);
+    const bert = await t.userSession('agent', [clientId]);
+    const a = await next(t, anna.cookie);
+    const id = a.assignment.id;
+    const foreign = await postOutcome(t, bert.cookie, id, { outcome: 'paid' });
+    expect(foreign.status).toBe(409);
+    expect(foreign.body.error.code).toBe('not_your_assignment');
+    expect((await t.request('POST', `/api/agent/assignments/${id}/heartbeat`, { cookie: bert.cookie })).status).toBe(409);
+    const bad = [
+      [{ outcome: 'nonsense' }, /Unknown outcome "nonsense"/],
+      [{ outcome: 'promise_to_pay' }, /needs "promise"/],
+      [{ outcome: 'promise_to_pay', promise: { amountCents: 100, date: '2020-01-01' } }, /lies in the past/],
+      [{ outcome: 'callback' }, /needs "callback"/],
+      [{ outcome: 'callback', callback: { window: 'nachts' } }, /cannot be scheduled/],
+      [{ outcome: 'not_reached', note: 'x'.repeat(2001) }, /2000/],
+      [{ outcome: 'not_reached', extra: 1 }, /Invalid request/],
+    ] as const;
+    for (const [body, message] of bad) {
+      const res = await postOutcome(t, anna.cookie, id, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+    }
+    expect(await t.db.select().from(attempts).where(eq(attempts.caseId, a.case.id))).toEqual([]);
+    // Still held: the right outcome goes through.
+    expect((await postOutcome(t, anna.cookie, id, { outcome: 'paid' })).status).toBe(202);
+    await eventually(async () => (await t.db.select().from(cases).where(eq(cases.id, a.case.id)))[0]!.status === 'closed');
+  });
+});
