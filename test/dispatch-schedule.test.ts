@@ -1,0 +1,148 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/clock.js';
+import { auditLog, cases } from '../src/db/schema.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { attemptsRecorded, createClient, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
+import { seedList } from './helpers/seed.js';
+
+/** Default calling hours and windows (Mon–Fri 08–20, evening 17–20, …), no holidays to keep dates simple. */
+const rules = { holidays: null };
+const at = (local: string) => `${local}+01:00`; // Europe/Berlin in November
+
+let t: TestContext;
+let admin: string;
+
+beforeAll(async () => {
+  useFakeDate(at('2026-11-25T10:00:00'));
+  t = await createTestContext({ LOCK_SECONDS: '600', SESSION_HOURS: '168' }, { clock: systemClock });
+  admin = (await t.userSession('admin')).cookie;
+  await t.runWorkers();
+});
+afterAll(() => t.close());
+
+/** Seeds one case (at 10:00 on Wednesday unless told) and has `agent` record `body` for its first attempt. */
+async function firstAttempt(clientId: string, cookie: string, body: Record<string, unknown>, when = '2026-11-25T10:00:00') {
+  setTime(at(when));
+  const { cases: seeded } = await seedList(t, clientId, 1);
+  const a = await next(t, cookie);
+  expect(a.case.id).toBe(seeded[0]!.id);
+  expect((await postOutcome(t, cookie, a.assignment.id, body)).status).toBe(202);
+  await attemptsRecorded(t, a.case.id, 1);
+  return a.case.id as string;
+}
+
+describe('callback windows', () => {
+  it('a callback "evening" asked for at 10:00 is not handed out before 17:00, and is then', async () => {
+    const clientId = await createClient(t, admin, rules);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    const caseId = await firstAttempt(clientId, cookie, { outcome: 'callback', callback: { window: 'evening' }, note: 'abends' });
+
+    setTime(at('2026-11-25T16:59:00'));
+    const early = await next(t, cookie);
+    expect(early.assignment).toBeNull();
+    expect(early.waiting.callbackWindow).toBe(1);
+    expect(early.nextDueAt).toBe(new Date(at('2026-11-25T17:00:00')).toISOString());
+
+    setTime(at('2026-11-25T17:00:01'));
+    const due = await next(t, cookie);
+    expect(due.case).toMatchObject({ id: caseId, attemptNo: 2 });
+    expect(due.history).toMatchObject([{ attemptNo: 1, outcome: 'callback', note: 'abends' }]);
+  });
+
+  it('a case pulled after its window closed moves to the next occurrence of that window', async () => {
+    const clientId = await createClient(t, admin, rules);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    const caseId = await firstAttempt(clientId, cookie, { outcome: 'callback', callback: { window: 'midday' } });
+
+    setTime(at('2026-11-25T14:30:00')); // midday is 12–14; nobody called
+    const late = await next(t, cookie);
+    expect(late.assignment).toBeNull();
+    expect(late.nextDueAt).toBe(new Date(at('2026-11-26T12:00:00')).toISOString());
+    const [c] = await t.db.select().from(cases).where(eq(cases.id, caseId));
+    expect(c!.nextDueAt?.toISOString()).toBe(new Date(at('2026-11-26T12:00:00')).toISOString());
+    const blocked = await t.db.select().from(auditLog).where(eq(auditLog.entityId, caseId));
+    expect(blocked.map((b) => b.action)).toContain('pull_blocked');
+
+    setTime(at('2026-11-26T12:00:01'));
+    expect((await next(t, cookie)).case.id).toBe(caseId);
+  });
+});
+
+describe('personal callbacks', () => {
+  it('go to the agent who promised them first, and to everyone after the grace period', async () => {
+    const clientId = await createClient(t, admin, rules);
+    const anna = await t.userSession('agent', [clientId]);
+    const bert = await t.userSession('agent', [clientId]);
+    const callback = { at: at('2026-11-25T11:00:00'), owner: 'me' };
+    const first = await firstAttempt(clientId, anna.cookie, { outcome: 'callback', callback });
+
+    setTime(at('2026-11-25T11:00:01'));
+    const forBert = await next(t, bert.cookie);
+    expect(forBert.assignment).toBeNull();
+    expect(forBert.waiting.personalCallback).toBe(1);
+    const forAnna = await next(t, anna.cookie);
+    expect(forAnna.case).toMatchObject({ id: first, attemptNo: 2 });
+    expect((await postOutcome(t, anna.cookie, forAnna.assignment.id, { outcome: 'paid' })).status).toBe(202);
+    await attemptsRecorded(t, first, 2);
+
+    // Second case: Carla promises a callback but is not there; after 30 minutes Bert gets it.
+    const carla = await t.userSession('agent', [clientId]);
+    const second = await firstAttempt(
+      clientId,
+      carla.cookie,
+      { outcome: 'callback', callback: { at: at('2026-11-25T12:00:00'), owner: 'me' } },
+      '2026-11-25T11:05:00',
+    );
+    setTime(at('2026-11-25T12:29:00'));
+    expect((await next(t, bert.cookie)).assignment).toBeNull();
+    setTime(at('2026-11-25T12:30:01'));
+    expect((await next(t, bert.cookie)).case).toMatchObject({ id: second, attemptNo: 2 });
+  });
+});
+
+describe('customer-stated windows', () => {
+  it('are respected on every later attempt, the third included', async () => {
+    const clientId = await createClient(t, admin, rules);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    const preferredWindows = [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '17:00', to: '20:00' }];
+    const caseId = await firstAttempt(clientId, cookie, { outcome: 'not_reached', preferredWindows });
+
+    setTime(at('2026-11-25T16:00:00'));
+    expect((await next(t, cookie)).assignment).toBeNull();
+    setTime(at('2026-11-25T17:00:01'));
+    const second = await next(t, cookie);
+    expect(second.case).toMatchObject({ id: caseId, attemptNo: 2, preferredWindows });
+    expect((await postOutcome(t, cookie, second.assignment.id, { outcome: 'not_reached' })).status).toBe(202);
+    await attemptsRecorded(t, caseId, 2);
+
+    // Two attempts today (the per-day cap) and the window is evening-only: tomorrow 17:00.
+    setTime(at('2026-11-26T10:00:00'));
+    const morning = await next(t, cookie);
+    expect(morning.assignment).toBeNull();
+    expect(morning.nextDueAt).toBe(new Date(at('2026-11-26T17:00:00')).toISOString());
+    setTime(at('2026-11-26T17:00:01'));
+    expect((await next(t, cookie)).case).toMatchObject({ id: caseId, attemptNo: 3 });
+  });
+});
+
+describe('do-not-call', () => {
+  it('a number added mid-list is never handed out again', async () => {
+    const clientId = await createClient(t, admin, rules);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    setTime(at('2026-11-25T10:00:00'));
+    const { cases: seeded } = await seedList(t, clientId, [
+      { phoneE164: '+4972199990001', amountCents: 900_00 },
+      { phoneE164: '+4972199990002', amountCents: 100_00 },
+    ]);
+    const patch = await t.request('PATCH', `/api/clients/${clientId}`, { cookie: admin, body: { doNotCall: ['0721 99990001'] } });
+    expect(patch.status).toBe(200);
+    const a = await next(t, cookie);
+    expect(a.case.id).toBe(seeded[1]!.id);
+    await postOutcome(t, cookie, a.assignment.id, { outcome: 'paid' });
+    await attemptsRecorded(t, a.case.id, 1);
+    expect((await next(t, cookie)).assignment).toBeNull();
+    const [blocked] = await t.db.select().from(cases).where(eq(cases.id, seeded[0]!.id));
+    expect(blocked).toMatchObject({ status: 'closed', finalOutcome: 'do_not_call', attemptsMade: 0 });
+  });
+});
