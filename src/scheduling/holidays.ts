@@ -14,15 +14,23 @@ export interface HolidayRegion {
 }
 
 const catalogue = new Holidays();
+let countries: Set<string> | null = null;
+const statesByCountry = new Map<string, string[]>();
 
 /** Known country codes of `date-holidays` (ISO 3166-1 alpha-2). */
 export function isKnownHolidayCountry(country: string): boolean {
-  return Object.hasOwn(catalogue.getCountries() ?? {}, country);
+  countries ??= new Set(Object.keys(catalogue.getCountries() ?? {}));
+  return countries.has(country);
 }
 
 /** The state codes `date-holidays` knows for a country (empty when it has none). */
 export function holidayStatesOf(country: string): string[] {
-  return Object.keys(catalogue.getStates(country) ?? {});
+  let states = statesByCountry.get(country);
+  if (!states) {
+    states = Object.keys(catalogue.getStates(country) ?? {});
+    statesByCountry.set(country, states);
+  }
+  return states;
 }
 
 export const regionKey = (region: HolidayRegion) => (region.state ? `${region.country}-${region.state}` : region.country);

@@ -75,6 +75,17 @@ const DEFAULT_CALLING_HOURS: Record<Weekday, DayHours> = {
 
 const clone = <T>(value: T): T => structuredClone(value);
 
+/** luxon builds an `Intl.DateTimeFormat` per check; settings are parsed often, zones are few. */
+const zoneValidity = new Map<string, boolean>();
+function isValidZone(tz: string): boolean {
+  let valid = zoneValidity.get(tz);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(tz);
+    if (zoneValidity.size < 1000) zoneValidity.set(tz, valid);
+  }
+  return valid;
+}
+
 /**
  * Weekly calling hours in the client's zone. A missing day takes its default (Mon–Fri
  * 08:00–20:00, Sat 09:00–14:00, Sun none); `[]` means no calls that day.
@@ -170,7 +181,7 @@ export const schedulingSettingsObject = z.object({
   /** IANA zone the calling hours and windows are read in. Default `Europe/Berlin`. */
   timezone: z
     .string()
-    .refine((tz) => IANAZone.isValidZone(tz), {
+    .refine(isValidZone, {
       error: (iss) => `${JSON.stringify(iss.input)} is not an IANA time zone such as "Europe/Berlin" or "Europe/Zurich"`,
     })
     .default('Europe/Berlin'),

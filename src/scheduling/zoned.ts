@@ -31,7 +31,44 @@ export function zoneFor(name: string): IANAZone {
   return zone;
 }
 
-const offsetMs = (zone: IANAZone, ts: number) => zone.offset(ts) * MINUTE_MS;
+/** How one UTC day of a zone is offset: constant, or switching once at `switchAt`. */
+interface DayOffsets {
+  first: number;
+  last: number;
+  switchAt: number;
+}
+
+const dayOffsetCache = new Map<string, DayOffsets>();
+
+/**
+ * The zone's UTC offset at `ts` in ms. luxon asks `Intl` each time (~10 µs), and the search
+ * asks often, so offsets are memoized per zone and UTC day (no zone switches twice a day).
+ */
+function offsetMs(zone: IANAZone, ts: number): number {
+  const utcDay = Math.floor(ts / DAY_MS);
+  const key = `${zone.name} ${utcDay}`;
+  let day = dayOffsetCache.get(key);
+  if (!day) {
+    if (dayOffsetCache.size >= 100_000) dayOffsetCache.clear(); // a bound, not an LRU: refilling is cheap
+    const start = utcDay * DAY_MS;
+    const first = zone.offset(start) * MINUTE_MS;
+    const last = zone.offset(start + DAY_MS - 1) * MINUTE_MS;
+    let switchAt = Infinity;
+    if (first !== last) {
+      let lo = start;
+      let hi = start + DAY_MS - 1;
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (zone.offset(mid) * MINUTE_MS === first) lo = mid;
+        else hi = mid;
+      }
+      switchAt = hi;
+    }
+    day = { first, last, switchAt };
+    dayOffsetCache.set(key, day);
+  }
+  return ts < day.switchAt ? day.first : day.last;
+}
 
 /** The local day and minute of day (0..1439) of an instant. */
 export function localPartsOf(instant: number, zone: IANAZone): { day: LocalDay; minute: Minute } {
