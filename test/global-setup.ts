@@ -16,9 +16,14 @@ export default async function setup({ provide }: { provide: (key: 'templateDb', 
 
   const admin = postgres(ADMIN_DATABASE_URL, { max: 1, onnotice: () => {} });
   try {
-    // Leftovers of interrupted runs: per-file databases are dropped by their files normally.
-    const stale = await admin<{ datname: string }[]>`select datname from pg_database where datname like 'mahn_t_%' or (datname like 'mahn_tpl_%' and datname <> ${template})`;
-    for (const { datname } of stale) await admin.unsafe(`drop database if exists "${datname}" with (force)`);
+    // Leftovers of interrupted runs (per-file databases are dropped by their files normally);
+    // only old ones, since another run may be going on beside this one.
+    const cutoff = Math.floor(Date.now() / 1000) - 3 * 3600;
+    const leftovers = await admin<{ datname: string }[]>`select datname from pg_database where datname like 'mahn_t_%'`;
+    for (const { datname } of leftovers) {
+      const created = Number(/^mahn_t_(\d+)_/.exec(datname)?.[1] ?? 0);
+      if (created < cutoff) await admin.unsafe(`drop database if exists "${datname}" with (force)`);
+    }
     const [exists] = await admin`select 1 from pg_database where datname = ${template}`;
     if (!exists) {
       await admin.unsafe(`create database "${template}"`);

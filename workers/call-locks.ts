@@ -1,8 +1,7 @@
 import { Worker } from 'bullmq';
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
-import { caseQueue } from '../src/dispatch/case-state.js';
-import { assignments, cases, dunningLists } from '../src/db/schema.js';
+import { assignments } from '../src/db/schema.js';
 import type { Runtime } from '../src/runtime.js';
 
 /**
@@ -45,14 +44,11 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
     await w.startStalledCheckTimer();
   };
 
+  // Every queue with a waiting or delayed job is in the ready index; a queue whose jobs are
+  // all held appears among the live assignments. Both are cheap to read, so this runs often.
   const refresh = async () => {
-    const rows = await db
-      .selectDistinct({ clientId: cases.clientId, language: cases.language })
-      .from(cases)
-      .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
-      .where(and(eq(cases.status, 'open'), eq(dunningLists.status, 'active')));
     const live = await db.selectDistinct({ queue: assignments.queue }).from(assignments).where(isNull(assignments.endedAt));
-    const queues = new Set([...rows.map(caseQueue), ...live.map((r) => r.queue), ...(await rt.calls.ready.all())]);
+    const queues = new Set([...live.map((r) => r.queue), ...(await rt.calls.ready.all())]);
     for (const q of queues) await watch(q);
     // Assignments whose lock ran out long ago but whose job was never seen stalled (Redis lost it).
     const stale = new Date(rt.clock.now().getTime() - lockMs - 60_000);
@@ -67,7 +63,7 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
     refresh()
       .catch((err: Error) => rt.log.warn({ err: err.message }, 'refreshing lock watchers failed'))
       .finally(() => {
-        timer = setTimeout(loop, 10_000);
+        timer = setTimeout(loop, 2_000);
         timer.unref();
       });
   };

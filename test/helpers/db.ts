@@ -6,7 +6,8 @@ import { ADMIN_DATABASE_URL, databaseUrl } from './env.js';
 
 /** A fresh database cloned from the migrated template; `drop()` removes it. */
 export async function createTestDatabase(): Promise<{ url: string; database: Database; drop: () => Promise<void> }> {
-  const name = `mahn_t_${randomBytes(6).toString('hex')}`;
+  // The creation time in the name lets a later run drop leftovers without touching a running one.
+  const name = `mahn_t_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(ADMIN_DATABASE_URL, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`create database "${name}" template "${inject('templateDb')}"`);

@@ -25,7 +25,7 @@ export function useFakeDate(at: string): void {
   vi.setSystemTime(new Date(at));
 }
 
-export const setTime = (at: string | Date) => vi.setSystemTime(new Date(at));
+export const setTime = (at: string | number | Date) => vi.setSystemTime(new Date(at));
 
 export async function createClient(t: TestContext, admin: string, body: Record<string, unknown>): Promise<string> {
   const res = await t.request('POST', '/api/clients', { cookie: admin, body: { code: `C${Math.random().toString(36).slice(2, 8)}`, name: 'Mandant', ...body } });
