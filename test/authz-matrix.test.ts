@@ -44,6 +44,14 @@ const rows: Row[] = [
   { name: 'get foreign client', method: 'GET', path: (f) => `/api/clients/${f.foreign}`, expect: leadsForeign(200) },
   { name: 'patch own client', method: 'PATCH', path: (f) => `/api/clients/${f.own}`, body: () => ({ name: 'Renamed' }), expect: leadsOnly(200) },
   { name: 'patch foreign client', method: 'PATCH', path: (f) => `/api/clients/${f.foreign}`, body: () => ({ name: 'Renamed' }), expect: leadsForeign(200) },
+  { name: 'next call', method: 'POST', path: () => '/api/agent/next', expect: { anon: 401, agent: 200, lead: 403, admin: 403 } },
+  ...(['heartbeat', 'release', 'outcome'] as const).map((action) => ({
+    name: `${action} of an unknown assignment`,
+    method: 'POST',
+    path: () => `/api/agent/assignments/00000000-0000-4000-8000-000000000000/${action}`,
+    body: action === 'outcome' ? () => ({ outcome: 'paid' }) : undefined,
+    expect: { anon: 401, agent: 404, lead: 403, admin: 403 },
+  })),
 ];
 
 let t: TestContext;

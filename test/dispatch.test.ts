@@ -33,20 +33,36 @@ describe('next call', () => {
     expect(again.assignment.id).toBe(first.assignment.id);
   });
 
-  it('answers with the reasons when nothing is callable', async () => {
-    const clientId = await createClient(t, admin, { ...fastRules, retryDelaySeconds: 3600 });
-    const { cases: seeded } = await seedList(t, clientId, 2);
+  it('answers with the reasons when nothing is callable, counted as the cases stand', async () => {
+    const windows = { ganztags: ['00:00', '24:00'], abends: ['17:00', '20:00'] };
+    const clientId = await createClient(t, admin, { ...fastRules, windows, retryDelaySeconds: 3600 });
+    await seedList(t, clientId, [{}, {}, {}, { language: 'fr' }, { language: 'fr' }]);
     const { cookie } = await t.userSession('agent', [clientId]);
-    for (const _ of seeded) {
+    const bodies = [
+      { outcome: 'not_reached' },
+      { outcome: 'not_reached' },
+      { outcome: 'callback', callback: { window: 'abends' } },
+    ];
+    for (const body of bodies) {
       const a = await next(t, cookie);
-      expect((await postOutcome(t, cookie, a.assignment.id, { outcome: 'not_reached' })).status).toBe(202);
+      expect((await postOutcome(t, cookie, a.assignment.id, body)).status).toBe(202);
       await attemptsRecorded(t, a.case.id, 1);
     }
     const empty = await next(t, cookie);
     expect(empty.assignment).toBeNull();
-    expect(empty.waiting).toMatchObject({ retryDelay: 2, callbackWindow: 0, language: 0 });
-    const wait = Date.parse(empty.nextDueAt) - Date.now();
-    expect(wait).toBeGreaterThan(3_500_000);
-    expect(wait).toBeLessThanOrEqual(3_600_000);
+    expect(empty.waiting).toEqual({
+      retryDelay: 2,
+      callbackWindow: 1,
+      language: 2, // the French-speaking customers: this agent speaks German only
+      callingHours: 0,
+      holiday: 0,
+      perDayCap: 0,
+      preferredWindow: 0,
+      personalCallback: 0,
+    });
+    // Day-part rotation moves the retries from "ganztags" (10:00) into "abends" as well.
+    expect(empty.nextDueAt).toBe(new Date('2026-11-25T17:00:00+01:00').toISOString());
+    const bilingual = await t.userSession('agent', [clientId], { languages: ['de', 'fr'] });
+    expect((await next(t, bilingual.cookie)).case.language).toBe('fr');
   });
 });
