@@ -45,8 +45,11 @@ export function isFormulaWithoutResult(value: unknown): boolean {
 }
 
 export function numberText(n: number): string {
+  if (Number.isSafeInteger(n)) return String(n);
   if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0);
-  return String(Number(n.toPrecision(15)));
+  // 15 significant digits is what Excel shows; it drops binary noise such as 1234.5599999999999.
+  const plain = String(n);
+  return plain.length <= 15 && !plain.includes('e') ? plain : String(Number(n.toPrecision(15)));
 }
 
 function isoDate(d: Date): string {

@@ -9,6 +9,8 @@ export { countryFromAddress, countryCode, postalCodeFits, type AddressCountry } 
 
 /** Trimmed, NFC-normalised, whitespace runs (line breaks, tabs, NBSP) collapsed; Unicode kept (Müller, Weiß, Genève). */
 export function cleanText(value: string): string {
+  // Fast path: printable ASCII without surrounding or doubled spaces is already clean.
+  if (/^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/.test(value)) return value;
   return value
     .normalize('NFC')
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')

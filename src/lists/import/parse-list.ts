@@ -1,6 +1,6 @@
 import { findHeaderRow, HEADER_SEARCH_ROWS, type CaseField, type HeaderRow } from './headers.js';
 import { ImportFileError } from './import-file-error.js';
-import { parseRow, type ParsedCase, type Rejection } from './parse-row.js';
+import { createRowParser, type ParsedCase, type Rejection, type RowResult } from './parse-row.js';
 import type { RawRow } from './read-xlsx.js';
 
 export type { ParsedCase, Rejection } from './parse-row.js';
@@ -79,11 +79,11 @@ export async function parseList(
 class ListState {
   readonly report: ImportReport;
   private readonly seen = new Map<string, number>();
-  private readonly ctx;
+  private readonly parseRow: (rowNumber: number, cells: unknown[]) => RowResult;
   private readonly maxReported: number;
 
   constructor(header: HeaderRow, options: ParseListOptions) {
-    this.ctx = { header, defaultCountry: options.defaultCountry.toUpperCase(), defaultCurrency: options.defaultCurrency ?? 'EUR' };
+    this.parseRow = createRowParser({ header, defaultCountry: options.defaultCountry.toUpperCase(), defaultCurrency: options.defaultCurrency ?? 'EUR' });
     this.maxReported = options.maxReportedRejections ?? MAX_REPORTED_REJECTIONS;
     const columns: Partial<Record<CaseField, string>> = {};
     for (const [field, index] of Object.entries(header.columns) as [CaseField, number][]) columns[field] = header.headers[index]?.trim() ?? '';
@@ -95,7 +95,7 @@ class ListState {
 
   async add(row: RawRow, onRow: (row: ParsedCase) => void | Promise<void>): Promise<void> {
     this.report.dataRows++;
-    const result = parseRow(row.rowNumber, row.cells, this.ctx);
+    const result = this.parseRow(row.rowNumber, row.cells);
     const rejections = result.rejections ?? [];
     const { customerNo } = result;
     if (customerNo !== '') {

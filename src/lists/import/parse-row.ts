@@ -1,6 +1,7 @@
 import { cellText, cellValue, isFormulaWithoutResult } from './cell-text.js';
 import { headerCurrency, type CaseField, type HeaderRow } from './headers.js';
-import { cleanText, countryFromAddress, currencyCode, languageCode, normalisePhone, parseAmountCents, postalCodeFits } from './normalise.js';
+import { cleanText, countryFromAddress, currencyCode, languageCode, parseAmountCents, postalCodeFits } from './normalise.js';
+import { phoneE164Of } from './phone.js';
 
 /** One customer + claim, ready to become a `cases` row. */
 export interface ParsedCase {
@@ -40,98 +41,117 @@ export interface RowContext {
 }
 
 const MAX_TEXT = 500;
+const NO_RESULT = 'formula without a saved result: open the file in Excel, save it and upload it again';
 
 export type RowResult = { customerNo: string } & ({ case: ParsedCase; rejections?: never } | { case?: never; rejections: Rejection[] });
 
-/** Parses one data row; returns the case or every problem found in it, and the customer number either way. */
-export function parseRow(rowNumber: number, cells: unknown[], ctx: RowContext): RowResult {
+/**
+ * Builds the per-row parser for one list. The column plan is computed once; each row's mapped
+ * cells are converted to text once (this runs 100,000 times per large list).
+ */
+export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unknown[]) => RowResult {
   const { header } = ctx;
-  const col = (f: CaseField) => header.columns[f];
-  const raw = (f: CaseField): unknown => {
-    const i = col(f);
-    return i === undefined ? undefined : cells[i];
-  };
-  const text = (f: CaseField) => cleanText(cellText(raw(f)));
+  const fields = Object.entries(header.columns) as [CaseField, number][];
   const headerOf = (f: CaseField) => {
-    const i = col(f);
+    const i = header.columns[f];
     return i === undefined ? f : (header.headers[i]?.trim() ?? f);
   };
-  const rejections: Rejection[] = [];
-  const reject = (f: CaseField, reason: string, value = cellText(raw(f))) =>
-    rejections.push({ row: rowNumber, column: headerOf(f), value: value.slice(0, 200), reason });
-  const required = (f: CaseField, what: string): string => {
-    const v = text(f);
-    if (v === '') reject(f, isFormulaWithoutResult(raw(f)) ? 'formula without a saved result: open the file in Excel, save it and upload it again' : `${what} is empty`);
-    else if (v.length > MAX_TEXT) reject(f, `${what} longer than ${MAX_TEXT} characters`);
-    return v;
-  };
+  const headers = Object.fromEntries(fields.map(([f]) => [f, headerOf(f)])) as Record<CaseField, string>;
+  const has = (f: CaseField) => header.columns[f] !== undefined;
+  const nameField: CaseField = has('name') ? 'name' : has('lastName') ? 'lastName' : 'firstName';
+  const amountCurrency = headerCurrency(headers.amount ?? '');
 
-  const nameField: CaseField = col('name') !== undefined ? 'name' : col('lastName') !== undefined ? 'lastName' : 'firstName';
-  if (text('customerNo') === '' && text(nameField) === '' && text('firstName') === '' && cellText(raw('phone')) === '') {
-    reject(cellText(raw('amount')) !== '' ? 'amount' : 'customerNo', 'row has no customer number, name or phone (a totals or remark row?)', cells.map((c) => cellText(c)).filter(Boolean).join(' | '));
-    return { customerNo: '', rejections };
-  }
+  return (rowNumber, cells) => {
+    const raw: Partial<Record<CaseField, unknown>> = {};
+    const text: Partial<Record<CaseField, string>> = {};
+    for (const [field, index] of fields) {
+      raw[field] = cells[index];
+      text[field] = cleanText(cellText(cells[index]));
+    }
+    const problems = new RowProblems(rowNumber, headers, text);
+    const rejections = problems.list;
 
-  const customerNo = required('customerNo', 'customer number');
-  const name = joinName(text('firstName'), col('name') !== undefined ? text('name') : text('lastName'));
-  if (name === '') reject(nameField, 'name is empty');
+    if (!text.customerNo && !text.name && !text.firstName && !text.lastName && !text.phone) {
+      const all = cells.map((c) => cellText(c)).filter(Boolean).join(' | ');
+      problems.reject(text.amount ? 'amount' : 'customerNo', 'row has no customer number, name or phone (a totals or remark row?)', all);
+      return { customerNo: '', rejections };
+    }
 
-  // Country first: the phone is read as a national number of the customer's country.
-  const postalCity = splitPostalCity(text('postalCity'));
-  const postalRaw = postalText(raw('postalCode')) || postalCity.postalCode;
-  const place = countryFromAddress({ country: text('country'), postalCode: postalRaw, address: text('address') }, ctx.defaultCountry);
-  let { country, postalCode } = place;
+    const customerNo = problems.required('customerNo', 'customer number', raw.customerNo);
+    const name = joinName(text.firstName ?? '', has('name') ? (text.name ?? '') : (text.lastName ?? ''));
+    if (name === '') problems.reject(nameField, 'name is empty');
+    else if (name.length > MAX_TEXT) problems.reject(nameField, `name longer than ${MAX_TEXT} characters`);
 
-  const phoneCell = cellValue(raw('phone'));
-  const phoneRaw = cellText(raw('phone'));
-  let phoneE164 = '';
-  if (phoneRaw === '') reject('phone', 'phone number is empty');
-  else {
-    const phone = normalisePhone(phoneCell, country);
-    if (!phone.ok) reject('phone', phone.reason);
+    // Country first: the phone is read as a national number of the customer's country.
+    const postalCity = splitPostalCity(text.postalCity ?? '');
+    const place = countryFromAddress({ country: text.country, postalCode: text.postalCode || postalCity.postalCode, address: text.address }, ctx.defaultCountry);
+    let { country, postalCode } = place;
+
+    const phoneRaw = text.phone ?? '';
+    let phoneE164 = '';
+    if (phoneRaw === '') problems.reject('phone', isFormulaWithoutResult(raw.phone) ? NO_RESULT : 'phone number is empty');
     else {
-      phoneE164 = phone.e164;
-      // Nothing in the row named a country, but the number is foreign and the postcode fits it.
-      if (place.source === 'default' && phone.country && phone.country !== country && postalCodeFits(phone.country, postalCode)) {
-        country = phone.country;
+      const phone = phoneE164Of(cellValue(raw.phone), country);
+      if (!phone.ok) problems.reject('phone', phone.reason);
+      else {
+        phoneE164 = phone.e164;
+        // Nothing in the row named a country, but the number is foreign and the postcode fits it.
+        if (place.source === 'default' && phone.country && phone.country !== country && postalCodeFits(phone.country, postalCode)) {
+          country = phone.country;
+        }
       }
     }
-  }
-  if (country === 'DE' && postalCode && /^\d{4}$/.test(postalCode) && typeof cellValue(raw('postalCode')) === 'number') {
-    postalCode = `0${postalCode}`; // Excel dropped the leading zero of 01067 Dresden
-  }
+    if (country === 'DE' && postalCode && postalCode.length === 4 && typeof cellValue(raw.postalCode) === 'number') {
+      postalCode = `0${postalCode}`; // Excel dropped the leading zero of 01067 Dresden
+    }
 
-  const amount = parseAmountCents(cellValue(raw('amount')));
-  if (!amount.ok) reject('amount', isFormulaWithoutResult(raw('amount')) ? 'formula without a saved result: open the file in Excel, save it and upload it again' : amount.reason);
-  const currency = resolveCurrency(text('currency'), amount.ok ? amount.currency : undefined, headerOf('amount'), ctx.defaultCurrency);
-  if (!currency.ok) reject(currency.field === 'currency' ? 'currency' : 'amount', currency.reason);
+    const amount = parseAmountCents(cellValue(raw.amount));
+    if (!amount.ok) problems.reject('amount', isFormulaWithoutResult(raw.amount) ? NO_RESULT : amount.reason);
+    const currency = resolveCurrency(text.currency ?? '', amount.ok ? amount.currency : undefined, amountCurrency, ctx.defaultCurrency);
+    if (!currency.ok) problems.reject(currency.field, currency.reason);
 
-  if (rejections.length > 0 || !amount.ok || !currency.ok) return { customerNo, rejections };
+    if (rejections.length > 0 || !amount.ok || !currency.ok) return { customerNo, rejections };
 
-  const city = text('city') || postalCity.city;
-  const address = text('address') || buildAddress(text('street'), text('houseNo'), postalCode, city, text('country'));
-  const language = text('language') ? languageCode(text('language')) : null;
-  const extra: Record<string, string> = {};
-  for (const { index, header: h } of header.extras) {
-    const v = cellText(cells[index]);
-    if (v !== '') extra[h] = v;
-  }
-  return {
-    customerNo,
-    case: {
-      rowNumber, customerNo, name, phoneRaw, phoneE164, address, postalCode, country,
-      amountCents: amount.cents, currency: currency.code, language, extra,
-    },
+    const address = text.address || buildAddress(text.street ?? '', text.houseNo ?? '', postalCode, text.city || postalCity.city, text.country ?? '');
+    const extra: Record<string, string> = {};
+    for (const { index, header: h } of header.extras) {
+      const v = cellText(cells[index]);
+      if (v !== '') extra[h] = v;
+    }
+    return {
+      customerNo,
+      case: {
+        rowNumber, customerNo, name, phoneRaw, phoneE164, address, postalCode, country,
+        amountCents: amount.cents, currency: currency.code, language: text.language ? languageCode(text.language) : null, extra,
+      },
+    };
   };
+}
+
+/** Collects the problems of one row (a class, not closures: this runs for every row). */
+class RowProblems {
+  readonly list: Rejection[] = [];
+
+  constructor(
+    private readonly rowNumber: number,
+    private readonly headers: Partial<Record<CaseField, string>>,
+    private readonly text: Partial<Record<CaseField, string>>,
+  ) {}
+
+  reject(f: CaseField, reason: string, value = this.text[f] ?? ''): void {
+    this.list.push({ row: this.rowNumber, column: this.headers[f] ?? f, value: value.slice(0, 200), reason });
+  }
+
+  required(f: CaseField, what: string, raw: unknown): string {
+    const v = this.text[f] ?? '';
+    if (v === '') this.reject(f, isFormulaWithoutResult(raw) ? NO_RESULT : `${what} is empty`);
+    else if (v.length > MAX_TEXT) this.reject(f, `${what} longer than ${MAX_TEXT} characters`);
+    return v;
+  }
 }
 
 function joinName(first: string, last: string): string {
   return [first, last].filter(Boolean).join(' ');
-}
-
-/** Postal codes are text even when Excel stored them as numbers. */
-function postalText(value: unknown): string {
-  return cleanText(cellText(value));
 }
 
 function splitPostalCity(value: string): { postalCode: string; city: string } {
@@ -149,7 +169,7 @@ function buildAddress(street: string, houseNo: string, postalCode: string | null
 function resolveCurrency(
   column: string,
   inAmount: string | undefined,
-  amountHeader: string,
+  inHeader: string | null,
   fallback: string,
 ): { ok: true; code: string } | { ok: false; field: 'currency' | 'amount'; reason: string } {
   const fromColumn = column ? currencyCode(column) : null;
@@ -157,5 +177,5 @@ function resolveCurrency(
   if (fromColumn && inAmount && fromColumn !== inAmount) {
     return { ok: false, field: 'amount', reason: `amount is in ${inAmount} but the currency column says ${fromColumn}` };
   }
-  return { ok: true, code: fromColumn ?? inAmount ?? headerCurrency(amountHeader) ?? fallback };
+  return { ok: true, code: fromColumn ?? inAmount ?? inHeader ?? fallback };
 }

@@ -23,6 +23,18 @@ const NEIGHBOUR_CALLING_CODES = ['49', '43', '41', '423', '352', '31', '32', '33
  * `display` is the international format (`+49 721 1234567`); `country` the number's own.
  */
 export function normalisePhone(raw: unknown, country: string): PhoneResult {
+  const parsed = parsePhone(raw, country);
+  if (!parsed.ok) return parsed;
+  return { ok: true, e164: parsed.number.number, display: parsed.number.formatInternational(), country: parsed.number.country ?? null };
+}
+
+/** `normalisePhone` without the display format (formatting costs as much as parsing; the import does not need it). */
+export function phoneE164Of(raw: unknown, country: string): { ok: true; e164: string; country: string | null } | { ok: false; reason: string } {
+  const parsed = parsePhone(raw, country);
+  return parsed.ok ? { ok: true, e164: parsed.number.number, country: parsed.number.country ?? null } : parsed;
+}
+
+function parsePhone(raw: unknown, country: string): { ok: true; number: PhoneNumber } | { ok: false; reason: string } {
   const text = typeof raw === 'number' ? (Number.isInteger(raw) ? numberText(raw) : '') : typeof raw === 'string' ? raw.normalize('NFKC').trim() : '';
   if (text === '') return { ok: false, reason: typeof raw === 'number' ? 'not a phone number' : 'phone number is empty' };
   if (!/\d/.test(text)) return { ok: false, reason: 'not a phone number (no digits)' };
@@ -43,7 +55,7 @@ export function normalisePhone(raw: unknown, country: string): PhoneResult {
   if (!parsed || !parsed.isValid()) {
     return { ok: false, reason: `not a valid phone number${region ? ` for ${region}` : ''}` };
   }
-  return { ok: true, e164: parsed.number, display: parsed.formatInternational(), country: parsed.country ?? null };
+  return { ok: true, number: parsed };
 }
 
 /**
