@@ -34,7 +34,7 @@ export interface InflateBudget {
   limit: number;
 }
 
-const EOCD_SIG = 0x06054b50;
+const EOCD_SIGNATURE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 const EOCD64_LOCATOR_SIG = 0x07064b50;
 const EOCD64_SIG = 0x06064b50;
 const CENTRAL_SIG = 0x02014b50;
@@ -51,7 +51,7 @@ export async function readZipDirectory(path: string): Promise<ZipArchive> {
     if (size < 22) throw corrupt('file too short for a ZIP archive');
     const tailLength = Math.min(size, 22 + 0xffff);
     const tail = await readAt(file, size - tailLength, tailLength);
-    const eocd = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    const eocd = tail.lastIndexOf(EOCD_SIGNATURE);
     if (eocd < 0 || eocd + 22 > tail.length) throw corrupt('no ZIP end record, the file is probably truncated');
     let count = tail.readUInt16LE(eocd + 10);
     let cdSize = tail.readUInt32LE(eocd + 12);
