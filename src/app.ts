@@ -4,6 +4,7 @@ import { authRoutes } from './auth/auth.routes.js';
 import { loadSession } from './auth/guard.js';
 import { clientRoutes } from './clients/clients.routes.js';
 import { dispatchRoutes } from './dispatch/dispatch.routes.js';
+import { listRoutes } from './lists/lists.routes.js';
 import type { AppDeps, AppEnv } from './http/context.js';
 import { csrfProtection } from './http/csrf.js';
 import { errorBody, errorHandler } from './http/errors.js';
@@ -26,6 +27,7 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
   app.route('/api', authRoutes());
   app.route('/api', userRoutes());
   app.route('/api', clientRoutes());
+  app.route('/api', listRoutes(deps.config.IMPORT_MAX_BYTES));
   app.route('/api', dispatchRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'mahn_session' });

@@ -1,12 +1,12 @@
-import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
-import type { Logger } from '../log.js';
-import type { CallQueues } from '../queues/call-queues.js';
-import type { Queues } from '../queues/registry.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import type { Logger } from './log.js';
+import type { CallQueues } from './queues/call-queues.js';
+import type { Queues } from './queues/registry.js';
 
-/** What dispatch needs; the HTTP deps and the worker runtime both satisfy it. */
-export interface DispatchDeps {
+/** What the services need; built from the HTTP deps or from the worker runtime. */
+export interface ServiceDeps {
   db: Db;
   calls: CallQueues;
   queues: Queues;
@@ -14,3 +14,6 @@ export interface DispatchDeps {
   config: Config;
   log: Logger;
 }
+
+/** Dispatch's name for the same thing. */
+export type DispatchDeps = ServiceDeps;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { attempts, cases, dunningLists } from '../src/db/schema.js';
 import { caseQueue } from '../src/dispatch/case-state.js';
-import type { DispatchDeps } from '../src/dispatch/deps.js';
+import type { DispatchDeps } from '../src/deps.js';
 import { recordOutcome } from '../src/dispatch/record-outcome.js';
 import { callJobId } from '../src/queues/registry.js';
 import { createTestContext, type TestContext } from './helpers/context.js';

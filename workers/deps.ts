@@ -1,4 +1,4 @@
-import type { DispatchDeps } from '../src/dispatch/deps.js';
+import type { DispatchDeps } from '../src/deps.js';
 import type { Runtime } from '../src/runtime.js';
 
 export const dispatchDeps = (rt: Runtime): DispatchDeps => ({

@@ -1,6 +1,7 @@
 import type { Runtime } from '../src/runtime.js';
 import { createRedis } from '../src/redis/connection.js';
 import { startCallLockWatch } from './call-locks.js';
+import { startImportsWorker } from './imports.js';
 import { startMaintenance } from './maintenance.js';
 import { startOutcomesWorker } from './outcomes.js';
 
@@ -12,12 +13,13 @@ export async function startWorkers(rt: Runtime): Promise<{ close: () => Promise<
   // Workers wait out a Redis restart instead of failing (offline queue on, no retry limit).
   const connection = createRedis(rt.config.redisUrl, 'worker', rt.log);
   const outcomes = startOutcomesWorker(rt, connection);
+  const imports = startImportsWorker(rt, connection);
   const locks = startCallLockWatch(rt, connection);
   const maintenance = await startMaintenance(rt, connection);
   rt.log.info('workers started');
   return {
     close: async () => {
-      await Promise.allSettled([outcomes.close(), maintenance.close(), locks.close()]);
+      await Promise.allSettled([outcomes.close(), imports.close(), maintenance.close(), locks.close()]);
       await connection.quit().catch(() => connection.disconnect());
     },
   };

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { assignments } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import { endAssignment } from './assignment-end.js';
-import type { DispatchDeps } from './deps.js';
+import type { DispatchDeps } from '../deps.js';
 import { heldAssignment, lost } from './held-assignment.js';
 
 /** Extends the lock of a held assignment by LOCK_SECONDS; 409 when it is no longer held. */

@@ -4,7 +4,7 @@ import { currentUser, requireRole } from '../auth/guard.js';
 import type { AppEnv } from '../http/context.js';
 import { authErrors, conflictError, createRouter, IdParam, json, jsonBody, notFoundError, validationError } from '../http/router.js';
 import { heartbeat, release } from './assignment.js';
-import type { DispatchDeps } from './deps.js';
+import type { DispatchDeps } from '../deps.js';
 import { AssignmentSchema, NextResponseSchema, OutcomeBodySchema } from './dispatch.schemas.js';
 import { submitOutcome } from './outcome.js';
 import { nextCall } from './pull.js';

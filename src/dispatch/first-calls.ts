@@ -2,7 +2,7 @@ import { callJobId } from '../queues/registry.js';
 import { callPriority } from '../queues/call-queues.js';
 import { nextCallableAt, type NextCallable, type SchedulingSettings } from '../scheduling/index.js';
 import { caseQueue, type CaseRow } from './case-state.js';
-import type { DispatchDeps } from './deps.js';
+import type { DispatchDeps } from '../deps.js';
 import { callJobData } from './enqueue.js';
 
 /** When a freshly imported case may first be called (pure; the import stores `at` and `reason`). */

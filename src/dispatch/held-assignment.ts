@@ -5,7 +5,7 @@ import type { SessionUser } from '../http/context.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { CallJob } from '../queues/registry.js';
 import { endAssignment } from './assignment-end.js';
-import type { DispatchDeps } from './deps.js';
+import type { DispatchDeps } from '../deps.js';
 import type { AssignmentRow } from './load-case.js';
 
 export interface Held {

@@ -4,7 +4,7 @@ import { AppError, badRequest } from '../http/errors.js';
 import { callJobId } from '../queues/registry.js';
 import { nextCallableAt, type ScheduleRequest, type SchedulingSettings } from '../scheduling/index.js';
 import { endAssignment } from './assignment-end.js';
-import type { DispatchDeps } from './deps.js';
+import type { DispatchDeps } from '../deps.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
 import { heldAssignment, lost } from './held-assignment.js';
 import { loadCaseContext, type CaseContext } from './load-case.js';

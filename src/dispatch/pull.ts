@@ -11,7 +11,7 @@ import { endAssignment } from './assignment-end.js';
 import { audit } from './audit.js';
 import { caseQueue, personalQueue, routingLanguage, schedulingState } from './case-state.js';
 import { closeCase } from './close-case.js';
-import type { DispatchDeps } from './deps.js';
+import type { DispatchDeps } from '../deps.js';
 import { caseHistory, liveAssignmentOfAgent, liveAssignmentOfCase, loadCaseContext, type AssignmentRow, type HistoryEntry } from './load-case.js';
 import { assignmentView, caseView, type CaseView } from './views.js';
 import { explainEmptyQueue, type Waiting } from './waiting.js';

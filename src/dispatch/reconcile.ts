@@ -3,7 +3,7 @@ import { cases, dunningLists } from '../db/schema.js';
 import { callJobId } from '../queues/registry.js';
 import type { Scheduled } from '../scheduling/index.js';
 import { caseQueue, type CaseRow } from './case-state.js';
-import type { DispatchDeps } from './deps.js';
+import type { DispatchDeps } from '../deps.js';
 import { enqueueCall } from './enqueue.js';
 import { loadCaseContext } from './load-case.js';
 

@@ -5,7 +5,7 @@ import type { OutcomeJob } from '../queues/registry.js';
 import { nextCallableAt, windowAt, type ScheduleRequest, type Scheduled } from '../scheduling/index.js';
 import { schedulingState, type CaseRow } from './case-state.js';
 import { closeCase } from './close-case.js';
-import type { DispatchDeps } from './deps.js';
+import type { DispatchDeps } from '../deps.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
 import { enqueueCall, type CallKind } from './enqueue.js';
 import { loadCaseContext } from './load-case.js';

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { cases, dunningLists } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import { routingLanguage } from './case-state.js';
-import type { DispatchDeps } from './deps.js';
+import type { DispatchDeps } from '../deps.js';
 
 /** Why nothing is callable now, as counts of open cases (DESIGN.md section 10). */
 export interface Waiting {

@@ -1,0 +1,100 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { Context } from 'hono';
+import { assertClientAccess, currentUser, requireRole } from '../auth/guard.js';
+import type { ServiceDeps } from '../deps.js';
+import type { AppEnv } from '../http/context.js';
+import { AppError, badRequest, errorBody } from '../http/errors.js';
+import { authErrors, conflictError, createRouter, ErrorSchema, IdParam, json, notFoundError, validationError } from '../http/router.js';
+import { ImportFileError } from './import/index.js';
+import { ListQuerySchema, ListSchema, ReportSchema, UploadFormSchema, UploadQuerySchema } from './lists.schemas.js';
+import { cancelList, getList, listLists, listView } from './lists.service.js';
+import { uploadList } from './upload.js';
+
+const leads = requireRole('lead', 'admin');
+const tags = ['Lists'];
+const fileErrors = {
+  413: json(ErrorSchema, 'File or list too large'),
+  415: json(ErrorSchema, 'Not a spreadsheet (or a legacy .xls)'),
+  422: json(ErrorSchema, 'Corrupt, password-protected or empty file'),
+};
+
+const upload = createRoute({
+  method: 'post', path: '/clients/{id}/lists', tags, middleware: leads,
+  summary: 'Import a client list (.xlsx or .csv); dryRun reports without storing',
+  request: {
+    params: IdParam,
+    query: UploadQuerySchema,
+    body: { content: { 'multipart/form-data': { schema: UploadFormSchema } }, required: true },
+  },
+  responses: {
+    200: json(z.object({ report: ReportSchema }), 'Dry run: the report, nothing stored'),
+    202: json(z.object({ listId: z.uuid() }), 'Import queued; follow it with GET /api/lists/{id}'),
+    ...authErrors, ...validationError, ...notFoundError, ...conflictError, ...fileErrors,
+  },
+});
+const list = createRoute({
+  method: 'get', path: '/lists', tags, middleware: leads, summary: 'Lists in your scope, newest first',
+  request: { query: ListQuerySchema },
+  responses: { 200: json(z.array(ListSchema), 'Lists'), ...authErrors, ...validationError },
+});
+const get = createRoute({
+  method: 'get', path: '/lists/{id}', tags, middleware: leads, summary: 'One list: status, import progress, report',
+  request: { params: IdParam },
+  responses: { 200: json(ListSchema, 'List'), ...authErrors, ...validationError, ...notFoundError },
+});
+const cancel = createRoute({
+  method: 'post', path: '/lists/{id}/cancel', tags, middleware: leads, summary: 'Close all open cases as cancelled',
+  request: { params: IdParam },
+  responses: { 200: json(ListSchema, 'Cancelled'), ...authErrors, ...validationError, ...notFoundError, ...conflictError },
+});
+
+const deps = (c: Context<AppEnv>): ServiceDeps => {
+  const { database, calls, queues, clock, config, log } = c.var.deps;
+  return { db: database.db, calls, queues, clock, config, log };
+};
+
+export function listRoutes(maxBytes: number) {
+  const app = createRouter();
+  // Checked before the body is read, so an oversized upload is refused without buffering it.
+  app.use(
+    '/clients/:id/lists',
+    bodyLimit({
+      maxSize: maxBytes + 64 * 1024,
+      onError: (c) => c.json(errorBody('too_large', `The upload is larger than ${Math.round(maxBytes / 1048576)} MB. Split the list.`), 413),
+    }),
+  );
+
+  app.openapi(upload, async (c) => {
+    const user = currentUser(c);
+    const { id: clientId } = c.req.valid('param');
+    assertClientAccess(user, clientId);
+    const query = c.req.valid('query');
+    const form = c.req.valid('form');
+    const file = form.file;
+    if (!(file instanceof File)) throw badRequest('Send the list as multipart/form-data with the field "file"');
+    const flag = (q: boolean, f?: string) => q || f === 'true' || f === '1' || f === 'on';
+    try {
+      const result = await uploadList(deps(c), {
+        clientId,
+        fileName: file.name || 'liste',
+        content: new Uint8Array(await file.arrayBuffer()),
+        dryRun: flag(query.dryRun, form.dryRun),
+        force: flag(query.force, form.force),
+        name: query.name ?? form.name,
+        by: user,
+      });
+      if (result.kind === 'dryRun') return c.json({ report: result.report }, 200);
+      return c.json({ listId: result.listId }, 202);
+    } catch (err) {
+      if (err instanceof ImportFileError) throw new AppError(err.status, err.code, err.message, err.details);
+      throw err;
+    }
+  });
+  app.openapi(list, async (c) => c.json(await listLists(c.var.deps.database.db, currentUser(c), c.req.valid('query').clientId), 200));
+  app.openapi(get, async (c) => c.json(listView(await getList(c.var.deps.database.db, currentUser(c), c.req.valid('param').id)), 200));
+  app.openapi(cancel, async (c) =>
+    c.json(await cancelList(c.var.deps.database.db, currentUser(c), c.req.valid('param').id, c.var.deps.clock.now()), 200),
+  );
+  return app;
+}

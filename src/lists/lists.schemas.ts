@@ -1,0 +1,51 @@
+import { z } from '@hono/zod-openapi';
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'on', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === 'on');
+
+/** `dryRun` and `force` are query parameters; form fields of the same name are accepted too. */
+export const UploadQuerySchema = z.object({ dryRun: flag, force: flag, name: z.string().max(200).optional() });
+
+export const UploadFormSchema = z
+  .object({
+    file: z.any().openapi({ type: 'string', format: 'binary', description: '.xlsx or .csv' }),
+    dryRun: z.string().optional(),
+    force: z.string().optional(),
+    name: z.string().max(200).optional(),
+  })
+  .openapi('ListUpload');
+
+const RejectionSchema = z.object({ row: z.number().int(), column: z.string(), value: z.string(), reason: z.string() });
+
+export const ReportSchema = z
+  .object({
+    accepted: z.number().int(),
+    rejected: z.array(RejectionSchema),
+    rejectedRows: z.number().int(),
+    rejectedTruncated: z.boolean(),
+    dataRows: z.number().int(),
+    headerRow: z.number().int(),
+    columns: z.record(z.string(), z.string()),
+    extraColumns: z.array(z.string()),
+  })
+  .openapi('ImportReport');
+
+export const ListSchema = z
+  .object({
+    id: z.uuid(),
+    clientId: z.uuid(),
+    name: z.string(),
+    status: z.enum(['importing', 'active', 'completed', 'failed', 'cancelled']),
+    fileName: z.string(),
+    importProgress: z.object({ percent: z.number(), rows: z.number() }).nullable(),
+    report: ReportSchema.nullable(),
+    error: z.string().nullable(),
+    createdAt: z.string(),
+    activatedAt: z.string().nullable(),
+    completedAt: z.string().nullable(),
+  })
+  .openapi('DunningList');
+
+export const ListQuerySchema = z.object({ clientId: z.uuid().optional() });

@@ -1,0 +1,68 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { cases, dunningLists } from '../db/schema.js';
+import type { SessionUser } from '../http/context.js';
+import { AppError, notFound } from '../http/errors.js';
+import { assertClientAccess } from '../auth/guard.js';
+import type { ImportReport } from './import/index.js';
+
+type ListRow = typeof dunningLists.$inferSelect;
+
+export function listView(l: ListRow) {
+  return {
+    id: l.id,
+    clientId: l.clientId,
+    name: l.name,
+    status: l.status,
+    fileName: l.fileName,
+    importProgress: l.importProgress ?? null,
+    report: (l.report as ImportReport | null) ?? null,
+    error: l.error,
+    createdAt: l.createdAt.toISOString(),
+    activatedAt: l.activatedAt?.toISOString() ?? null,
+    completedAt: l.completedAt?.toISOString() ?? null,
+  };
+}
+
+/** A list the user may see (client scope), or 404 / 403. */
+export async function getList(db: Db, user: SessionUser, id: string): Promise<ListRow> {
+  const [l] = await db.select().from(dunningLists).where(eq(dunningLists.id, id));
+  if (!l) throw notFound('List');
+  assertClientAccess(user, l.clientId);
+  return l;
+}
+
+export async function listLists(db: Db, user: SessionUser, clientId?: string) {
+  if (clientId) assertClientAccess(user, clientId);
+  const scope = clientId ? [clientId] : user.role === 'admin' ? null : user.clientIds;
+  if (scope && scope.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(dunningLists)
+    .where(scope ? inArray(dunningLists.clientId, scope) : undefined)
+    .orderBy(desc(dunningLists.createdAt));
+  // The list overview does not carry every rejected row; GET /api/lists/:id does.
+  return rows.map((l) => ({ ...listView(l), report: null }));
+}
+
+/**
+ * Closes every open case of the list as `cancelled`; calls in progress may still record their
+ * outcome (the attempt counts, the case stays closed). Queued call jobs become stale and are
+ * dropped when pulled or by reconcile.
+ */
+export async function cancelList(db: Db, user: SessionUser, id: string, now: Date) {
+  const list = await getList(db, user, id);
+  if (list.status === 'completed' || list.status === 'failed' || list.status === 'cancelled') {
+    throw new AppError(409, 'list_closed', `The list is ${list.status} already`);
+  }
+  const updated = await db.transaction(async (tx) => {
+    await tx
+      .update(cases)
+      .set({ status: 'closed', finalOutcome: 'cancelled', closedAt: now, nextDueAt: null, waitReason: null, callback: null, updatedAt: now })
+      .where(and(eq(cases.listId, id), eq(cases.status, 'open')));
+    const [row] = await tx.update(dunningLists).set({ status: 'cancelled', completedAt: now }).where(eq(dunningLists.id, id)).returning();
+    return row!;
+  });
+  return listView(updated);
+}
+

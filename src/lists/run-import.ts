@@ -1,0 +1,152 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { loadSettings } from '../clients/clients.service.js';
+import type { Tx } from '../db/client.js';
+import { cases, dunningLists, importFiles } from '../db/schema.js';
+import type { ServiceDeps } from '../deps.js';
+import { enqueueFirstCalls, planFirstCall } from '../dispatch/first-calls.js';
+import type { CaseRow } from '../dispatch/case-state.js';
+import { callJobId } from '../queues/registry.js';
+import { caseQueue } from '../dispatch/case-state.js';
+import { swissLanguageForPostcode, type SchedulingSettings } from '../scheduling/index.js';
+import { detectFileKind, HEADER_SEARCH_ROWS, ImportFileError, parseList, readSheetRows, SNIFF_BYTES, type ImportReport, type ParsedCase } from './import/index.js';
+import { ALREADY_OPEN } from './open-customers.js';
+import { withTempFile } from './temp-file.js';
+
+const BATCH = 1000;
+
+type Planned = { case: CaseRow; windowEnd: Date | null; window: string | null };
+
+/**
+ * The `imports` job: streams the stored file into cases (in one transaction, in batches of
+ * 1000), plans each case's first call, commits, adds one call job per case, then makes the list
+ * `active`. Any failure removes what was added — cases and jobs — and leaves the list `failed`
+ * with the reason; the stored file is deleted either way.
+ */
+export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: { percent: number; rows: number }) => Promise<void> = async () => {}): Promise<void> {
+  const [list] = await d.db.select().from(dunningLists).where(eq(dunningLists.id, listId));
+  if (!list || list.status !== 'importing') return; // done before (a retried job) or cancelled
+  const [file] = await d.db.select().from(importFiles).where(eq(importFiles.listId, listId));
+  if (!file) return fail(d, listId, 'The uploaded file is missing; upload the list again.');
+  const settings = await loadSettings(d.db, list.clientId);
+  const now = d.clock.now();
+  const planned: Planned[] = [];
+  try {
+    const kind = detectFileKind(file.content.subarray(0, SNIFF_BYTES), list.fileName);
+    const report = await withTempFile(file.content, kind, (path) =>
+      d.db.transaction(async (tx) => {
+        const batch: ParsedCase[] = [];
+        const rejected: ImportReport['rejected'] = [];
+        let rows = 0;
+        const flush = async () => {
+          rows += batch.length;
+          const { inserted, refused } = await insertBatch(tx, list, settings, batch.splice(0), now);
+          planned.push(...inserted);
+          rejected.push(...refused);
+          await progress(d, listId, rows, file.content.byteLength, onProgress);
+        };
+        const limits = { maxRows: d.config.IMPORT_MAX_ROWS + HEADER_SEARCH_ROWS, maxUncompressedBytes: 8 * d.config.IMPORT_MAX_BYTES };
+        const parsed = await parseList(readSheetRows({ path }, kind, limits), { defaultCountry: settings.defaultCountry }, async (c) => {
+          batch.push(c);
+          if (batch.length >= BATCH) await flush();
+        });
+        await flush();
+        const all = [...parsed.rejected, ...rejected].sort((a, b) => a.row - b.row);
+        return { ...parsed, rejected: all, accepted: planned.length, rejectedRows: parsed.rejectedRows + rejected.length } satisfies ImportReport;
+      }),
+    );
+    if (planned.length === 0) throw new ImportFileError('no_data', 'No row of the list could be imported; see the report.', { report });
+    await enqueueFirstCalls(d, planned, now);
+    const activated = await d.db.transaction(async (tx) => {
+      await tx.delete(importFiles).where(eq(importFiles.listId, listId));
+      return tx
+        .update(dunningLists)
+        .set({ status: 'active', activatedAt: d.clock.now(), report, extraColumns: report.extraColumns, importProgress: { percent: 100, rows: report.dataRows } })
+        .where(and(eq(dunningLists.id, listId), eq(dunningLists.status, 'importing')))
+        .returning({ id: dunningLists.id });
+    });
+    if (activated.length === 0) throw new Error('the list was cancelled during its import');
+    d.log.info({ listId, accepted: report.accepted, rejected: report.rejectedRows }, 'list imported');
+  } catch (err) {
+    await removeJobs(d, planned);
+    const message = err instanceof ImportFileError ? err.message : `The import failed: ${(err as Error).message}`;
+    if (!(err instanceof ImportFileError)) d.log.error({ listId, err: (err as Error).message }, 'import failed');
+    await fail(d, listId, message);
+  }
+}
+
+/** Inserts one batch; a customer already open in another list is refused by the partial unique index. */
+async function insertBatch(tx: Tx, list: typeof dunningLists.$inferSelect, settings: SchedulingSettings, batch: ParsedCase[], now: Date) {
+  const refused: ImportReport['rejected'] = [];
+  if (batch.length === 0) return { inserted: [] as Planned[], refused };
+  const plans = new Map<number, { windowEnd: Date | null; window: string | null }>();
+  const values = [];
+  for (const c of batch) {
+    const plan = planFirstCall(now, settings, c);
+    if (plan.at === null) {
+      refused.push({ row: c.rowNumber, column: '', value: '', reason: `never callable: ${plan.explanation}` });
+      continue;
+    }
+    plans.set(c.rowNumber, { windowEnd: plan.windowEnd, window: plan.window });
+    values.push({
+      listId: list.id,
+      clientId: list.clientId,
+      rowNumber: c.rowNumber,
+      customerNo: c.customerNo,
+      name: c.name,
+      phoneRaw: c.phoneRaw,
+      phoneE164: c.phoneE164,
+      address: c.address,
+      postalCode: c.postalCode,
+      country: c.country,
+      language: languageOf(c, settings),
+      amountCents: c.amountCents,
+      currency: c.currency,
+      extra: c.extra,
+      nextDueAt: plan.at,
+      waitReason: plan.reason,
+    });
+  }
+  const rows = values.length
+    ? await tx
+        .insert(cases)
+        .values(values)
+        .onConflictDoNothing({ target: [cases.clientId, cases.customerNo], where: sql`status = 'open'` })
+        .returning()
+    : [];
+  const insertedNos = new Set(rows.map((r) => r.customerNo));
+  for (const v of values) {
+    if (!insertedNos.has(v.customerNo)) refused.push({ row: v.rowNumber, column: 'customerNo', value: v.customerNo, reason: ALREADY_OPEN });
+  }
+  return { inserted: rows.map((r) => ({ case: r, ...plans.get(r.rowNumber)! })), refused };
+}
+
+/** The language a case is routed by: the file's, else the Swiss postcode's region, else the client's. */
+function languageOf(c: ParsedCase, settings: SchedulingSettings): string {
+  if (c.language) return c.language;
+  if (c.country === 'CH') {
+    const fromPostcode = swissLanguageForPostcode(c.postalCode)?.[0];
+    if (fromPostcode) return fromPostcode;
+  }
+  return settings.defaultLanguage;
+}
+
+/** Progress for `GET /api/lists/:id`; the percentage is estimated from the rows and file size. */
+async function progress(d: ServiceDeps, listId: string, rows: number, bytes: number, onProgress: (p: { percent: number; rows: number }) => Promise<void>) {
+  // About 30 bytes of compressed xlsx per row of a typical list; capped below 100 until done.
+  const percent = Math.min(95, Math.round((rows * 30 * 100) / Math.max(bytes, 1)));
+  const p = { percent, rows };
+  await d.db.update(dunningLists).set({ importProgress: p }).where(eq(dunningLists.id, listId));
+  await onProgress(p);
+}
+
+async function removeJobs(d: ServiceDeps, planned: Planned[]): Promise<void> {
+  for (const { case: c } of planned) await d.queues.calls(caseQueue(c)).remove(callJobId(c.id, 1)).catch(() => 0);
+}
+
+async function fail(d: ServiceDeps, listId: string, error: string): Promise<void> {
+  await d.db.transaction(async (tx) => {
+    await tx.delete(cases).where(eq(cases.listId, listId));
+    await tx.delete(importFiles).where(eq(importFiles.listId, listId));
+    await tx.update(dunningLists).set({ status: 'failed', error, importProgress: null }).where(eq(dunningLists.id, listId));
+  });
+}

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { and, eq, notInArray } from 'drizzle-orm';
+import { dunningLists, importFiles } from '../db/schema.js';
+import type { ServiceDeps } from '../deps.js';
+import { AppError } from '../http/errors.js';
+import type { SessionUser } from '../http/context.js';
+import { loadSettings } from '../clients/clients.service.js';
+import { detectFileKind, HEADER_SEARCH_ROWS, parseList, readSheetRows, SNIFF_BYTES, type FileKind, type ImportReport, type RawRow } from './import/index.js';
+import { ALREADY_OPEN, openCustomerNos } from './open-customers.js';
+import { withTempFile } from './temp-file.js';
+
+export interface Upload {
+  clientId: string;
+  fileName: string;
+  content: Uint8Array;
+  dryRun: boolean;
+  force: boolean;
+  name?: string;
+  by: SessionUser;
+}
+
+export type UploadResult = { kind: 'dryRun'; report: ImportReport } | { kind: 'queued'; listId: string };
+
+/**
+ * Checks an uploaded list before anything is stored: the file kind, that its header row has
+ * the required columns and data follows, and that the same file was not imported before (unless
+ * `force`). Then either reports (`dryRun`, nothing stored) or stores the list (`importing`)
+ * with its file and queues the `imports` job.
+ */
+export async function uploadList(d: ServiceDeps, u: Upload): Promise<UploadResult> {
+  const kind = detectFileKind(Buffer.from(u.content.subarray(0, SNIFF_BYTES)), u.fileName);
+  const settings = await loadSettings(d.db, u.clientId);
+  const limits = { maxRows: d.config.IMPORT_MAX_ROWS + HEADER_SEARCH_ROWS, maxUncompressedBytes: 8 * d.config.IMPORT_MAX_BYTES };
+  const options = { defaultCountry: settings.defaultCountry };
+
+  if (u.dryRun) {
+    const report = await withTempFile(u.content, kind, async (file) => {
+      const pending: Array<{ customerNo: string; row: number }> = [];
+      const r = await parseList(readSheetRows({ path: file }, kind, limits), options, (c) => void pending.push({ customerNo: c.customerNo, row: c.rowNumber }));
+      return addOpenElsewhere(d, u.clientId, r, pending);
+    });
+    return { kind: 'dryRun', report };
+  }
+
+  await withTempFile(u.content, kind, (file) => checkHead(file, kind, limits, options));
+  const sha256 = createHash('sha256').update(u.content).digest('hex');
+  if (!u.force) {
+    const [same] = await d.db
+      .select({ id: dunningLists.id, name: dunningLists.name })
+      .from(dunningLists)
+      .where(and(eq(dunningLists.clientId, u.clientId), eq(dunningLists.fileSha256, sha256), notInArray(dunningLists.status, ['failed'])));
+    if (same) {
+      throw new AppError(409, 'duplicate_file', `This file was imported before as list "${same.name}". Send force=true to import it again.`, { listId: same.id });
+    }
+  }
+  const listId = await d.db.transaction(async (tx) => {
+    const [list] = await tx
+      .insert(dunningLists)
+      .values({
+        clientId: u.clientId,
+        name: u.name?.trim() || u.fileName.replace(/\.(xlsx|csv)$/i, ''),
+        fileName: u.fileName,
+        fileSha256: sha256,
+        fileBytes: u.content.byteLength,
+        importedBy: u.by.id,
+        importProgress: { percent: 0, rows: 0 },
+      })
+      .returning({ id: dunningLists.id });
+    await tx.insert(importFiles).values({ listId: list!.id, content: Buffer.from(u.content) });
+    return list!.id;
+  });
+  await d.queues.get('imports').add('import', { listId }, { jobId: `import-${listId}` });
+  return { kind: 'queued', listId };
+}
+
+/** Reads only the first rows: a missing column or an empty list is refused at upload, not later. */
+async function checkHead(file: string, kind: FileKind, limits: { maxRows: number; maxUncompressedBytes: number }, options: { defaultCountry: string }) {
+  await parseList(take(readSheetRows({ path: file }, kind, limits), HEADER_SEARCH_ROWS + 1), options, () => {});
+}
+
+async function* take(rows: AsyncIterable<RawRow>, n: number): AsyncGenerator<RawRow> {
+  if (n <= 0) return;
+  let i = 0;
+  for await (const row of rows) {
+    yield row;
+    if (++i >= n) return;
+  }
+}
+
+/** Adds "open in another list" rejections to a dry run's report, as the real import would. */
+async function addOpenElsewhere(d: ServiceDeps, clientId: string, report: ImportReport, rows: Array<{ customerNo: string; row: number }>): Promise<ImportReport> {
+  const extra: ImportReport['rejected'] = [];
+  for (let i = 0; i < rows.length; i += 5000) {
+    const batch = rows.slice(i, i + 5000);
+    const found = await openCustomerNos(d.db, clientId, batch.map((r) => r.customerNo));
+    for (const r of batch) {
+      if (found.has(r.customerNo)) extra.push({ row: r.row, column: report.columns.customerNo ?? 'customerNo', value: r.customerNo, reason: ALREADY_OPEN });
+    }
+  }
+  const rejected = [...report.rejected, ...extra].sort((a, b) => a.row - b.row);
+  return { ...report, rejected, accepted: report.accepted - extra.length, rejectedRows: report.rejectedRows + extra.length };
+}

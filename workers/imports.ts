@@ -1,0 +1,21 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { runImport } from '../src/lists/run-import.js';
+import type { ImportJob } from '../src/queues/registry.js';
+import type { Runtime } from '../src/runtime.js';
+import { dispatchDeps } from './deps.js';
+
+/** Imports uploaded lists (`src/lists/run-import.ts`), two at a time per process. */
+export function startImportsWorker(rt: Runtime, connection: Redis): Worker<ImportJob> {
+  const deps = dispatchDeps(rt);
+  const worker = new Worker<ImportJob>('imports', (job) => runImport(deps, job.data.listId, (p) => job.updateProgress(p)), {
+    connection,
+    prefix: rt.config.QUEUE_PREFIX,
+    concurrency: 2,
+    // A 100k-row list takes a while; the lock is renewed meanwhile, this only bounds a dead worker.
+    lockDuration: 120_000,
+  });
+  worker.on('failed', (job, err) => rt.log.error({ jobId: job?.id, err: err.message }, 'import job failed'));
+  worker.on('error', (err) => rt.log.warn({ err: err.message }, 'imports worker error'));
+  return worker;
+}
