@@ -10,6 +10,7 @@ import { csrfProtection } from './http/csrf.js';
 import { errorBody, errorHandler } from './http/errors.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops.routes.js';
+import { BOARD_PATH, queueBoardRoutes } from './ops/queue-board.js';
 import { userRoutes } from './users/users.routes.js';
 
 /** Builds the HTTP app from its dependencies; no I/O happens here. */
@@ -22,6 +23,8 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
   });
   app.use('/api/*', csrfProtection(deps.config.PUBLIC_ORIGIN));
   app.use('/api/*', loadSession);
+  app.use(`${BOARD_PATH}/*`, csrfProtection(deps.config.PUBLIC_ORIGIN), loadSession);
+  app.use(BOARD_PATH, loadSession);
 
   app.route('/', opsRoutes(metrics));
   app.route('/api', authRoutes());
@@ -29,6 +32,7 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
   app.route('/api', clientRoutes());
   app.route('/api', listRoutes(deps.config.IMPORT_MAX_BYTES));
   app.route('/api', dispatchRoutes());
+  app.route(BOARD_PATH, queueBoardRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'mahn_session' });
   app.doc31('/api/openapi.json', {

@@ -44,6 +44,11 @@ const rows: Row[] = [
   { name: 'get foreign client', method: 'GET', path: (f) => `/api/clients/${f.foreign}`, expect: leadsForeign(200) },
   { name: 'patch own client', method: 'PATCH', path: (f) => `/api/clients/${f.own}`, body: () => ({ name: 'Renamed' }), expect: leadsOnly(200) },
   { name: 'patch foreign client', method: 'PATCH', path: (f) => `/api/clients/${f.foreign}`, body: () => ({ name: 'Renamed' }), expect: leadsForeign(200) },
+  { name: 'queue board', method: 'GET', path: () => '/admin/queues', expect: { anon: 401, agent: 403, lead: 200, admin: 200 } },
+  { name: 'list lists', method: 'GET', path: () => '/api/lists', expect: leadsOnly(200) },
+  { name: 'lists of own client', method: 'GET', path: (f) => `/api/lists?clientId=${f.own}`, expect: leadsOnly(200) },
+  { name: 'lists of foreign client', method: 'GET', path: (f) => `/api/lists?clientId=${f.foreign}`, expect: leadsForeign(200) },
+  { name: 'get unknown list', method: 'GET', path: () => '/api/lists/00000000-0000-4000-8000-000000000000', expect: leadsOnly(404) },
   { name: 'next call', method: 'POST', path: () => '/api/agent/next', expect: { anon: 401, agent: 200, lead: 403, admin: 403 } },
   ...(['heartbeat', 'release', 'outcome'] as const).map((action) => ({
     name: `${action} of an unknown assignment`,

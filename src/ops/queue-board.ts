@@ -1,0 +1,52 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { HonoAdapter } from '@bull-board/hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { requireRole } from '../auth/guard.js';
+import type { AppEnv, SessionUser } from '../http/context.js';
+import type { FixedQueueName } from '../queues/registry.js';
+
+export const BOARD_PATH = '/admin/queues';
+const REBUILD_MS = 60_000;
+/** Admins also see the internal queues; outcome jobs carry agents' notes, so leads do not. */
+const ADMIN_QUEUES: FixedQueueName[] = ['outcomes', 'imports', 'delivery', 'maintenance'];
+
+/**
+ * Bull Board behind the session check (it has no auth of its own). A lead sees only the call
+ * queues of their clients, an admin every queue; each scope gets its own board, rebuilt every
+ * minute as queues come and go.
+ */
+export function queueBoardRoutes() {
+  const boards = new Map<string, { app: Hono; builtAt: number }>();
+  const app = new Hono<AppEnv>();
+  app.use('*', requireRole('lead', 'admin'));
+  app.all('*', async (c) => {
+    const user = c.var.user!;
+    const key = user.role === 'admin' ? 'admin' : [...user.clientIds].sort().join(',');
+    let board = boards.get(key);
+    if (!board || Date.now() - board.builtAt > REBUILD_MS) {
+      board = { app: await buildBoard(c.var.deps, user), builtAt: Date.now() };
+      boards.set(key, board);
+    }
+    return board.app.fetch(c.req.raw);
+  });
+  return app;
+}
+
+async function buildBoard(deps: AppEnv['Variables']['deps'], user: SessionUser): Promise<Hono> {
+  const callQueues = (await deps.calls.ready.all()).filter(
+    (q) => user.role === 'admin' || user.clientIds.some((id) => q.startsWith(`calls-${id}-`)),
+  );
+  const queues = [
+    ...(user.role === 'admin' ? ADMIN_QUEUES.map((name) => deps.queues.get(name)) : []),
+    ...callQueues.map((name) => deps.queues.calls(name)),
+  ];
+  const serverAdapter = new HonoAdapter(serveStatic).setBasePath(BOARD_PATH);
+  createBullBoard({
+    queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: user.role !== 'admin' })),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'Mahnanrufe' } },
+  });
+  return new Hono().route(BOARD_PATH, serverAdapter.registerPlugin());
+}
