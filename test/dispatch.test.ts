@@ -1,9 +1,7 @@
-import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { assignments, attempts, cases, dunningLists } from '../src/db/schema.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
-import { attemptsRecorded, createClient, fastRules, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
+import { attemptsRecorded, createClient, fastRules, next, postOutcome, useFakeDate } from './helpers/dispatch.js';
 import { seedList } from './helpers/seed.js';
 
 let t: TestContext;

@@ -24,7 +24,11 @@ import type { PreferredWindow, SchedulingSettings } from '../scheduling/settings
  * Money is integer cents; times are timestamptz.
  */
 
-const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+// PGlite hands bytea back as a plain Uint8Array, postgres.js as a Buffer: always give a Buffer.
+const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => ts('created_at').notNull().defaultNow();
 

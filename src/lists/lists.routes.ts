@@ -8,7 +8,7 @@ import { AppError, badRequest, errorBody } from '../http/errors.js';
 import { authErrors, conflictError, createRouter, ErrorSchema, IdParam, json, notFoundError, validationError } from '../http/router.js';
 import { ImportFileError } from './import/index.js';
 import { ListQuerySchema, ListSchema, ReportSchema, UploadFormSchema, UploadQuerySchema } from './lists.schemas.js';
-import { cancelList, getList, listLists, listView } from './lists.service.js';
+import { cancelList, getList, listLists, listView, withLiveProgress } from './lists.service.js';
 import { uploadList } from './upload.js';
 
 const leads = requireRole('lead', 'admin');
@@ -56,12 +56,15 @@ const deps = (c: Context<AppEnv>): ServiceDeps => {
 
 export function listRoutes(maxBytes: number) {
   const app = createRouter();
-  // Checked before the body is read, so an oversized upload is refused without buffering it.
+  const limit = maxBytes >= 1048576 ? `${Math.round(maxBytes / 1048576)} MB` : `${Math.round(maxBytes / 1024)} KB`;
+  const tooLarge = `The upload is larger than ${limit}. Split the list.`;
+  // Checked before the body is read, so an oversized upload is refused without buffering it;
+  // the margin is for the multipart framing, so the file itself is checked again below.
   app.use(
     '/clients/:id/lists',
     bodyLimit({
       maxSize: maxBytes + 64 * 1024,
-      onError: (c) => c.json(errorBody('too_large', `The upload is larger than ${Math.round(maxBytes / 1048576)} MB. Split the list.`), 413),
+      onError: (c) => c.json(errorBody('too_large', tooLarge), 413),
     }),
   );
 
@@ -73,6 +76,7 @@ export function listRoutes(maxBytes: number) {
     const form = c.req.valid('form');
     const file = form.file;
     if (!(file instanceof File)) throw badRequest('Send the list as multipart/form-data with the field "file"');
+    if (file.size > maxBytes) throw new AppError(413, 'too_large', tooLarge, { bytes: file.size, maxBytes });
     const flag = (q: boolean, f?: string) => q || f === 'true' || f === '1' || f === 'on';
     try {
       const result = await uploadList(deps(c), {
@@ -92,7 +96,11 @@ export function listRoutes(maxBytes: number) {
     }
   });
   app.openapi(list, async (c) => c.json(await listLists(c.var.deps.database.db, currentUser(c), c.req.valid('query').clientId), 200));
-  app.openapi(get, async (c) => c.json(listView(await getList(c.var.deps.database.db, currentUser(c), c.req.valid('param').id)), 200));
+  app.openapi(get, async (c) => {
+    const { database, queues } = c.var.deps;
+    const list = await getList(database.db, currentUser(c), c.req.valid('param').id);
+    return c.json(await withLiveProgress(queues, listView(list)), 200);
+  });
   app.openapi(cancel, async (c) =>
     c.json(await cancelList(c.var.deps.database.db, currentUser(c), c.req.valid('param').id, c.var.deps.clock.now()), 200),
   );

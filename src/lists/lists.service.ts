@@ -4,6 +4,7 @@ import { cases, dunningLists } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import { AppError, notFound } from '../http/errors.js';
 import { assertClientAccess } from '../auth/guard.js';
+import type { Queues } from '../queues/registry.js';
 import type { ImportReport } from './import/index.js';
 
 type ListRow = typeof dunningLists.$inferSelect;
@@ -22,6 +23,14 @@ export function listView(l: ListRow) {
     activatedAt: l.activatedAt?.toISOString() ?? null,
     completedAt: l.completedAt?.toISOString() ?? null,
   };
+}
+
+/** While a list imports, its progress lives on the `imports` job (see `run-import.ts`). */
+export async function withLiveProgress(queues: Queues, view: ReturnType<typeof listView>) {
+  if (view.status !== 'importing') return view;
+  const job = await queues.get('imports').getJob(`import-${view.id}`);
+  const p = job?.progress;
+  return typeof p === 'object' && p !== null && 'percent' in p ? { ...view, importProgress: p as { percent: number; rows: number } } : view;
 }
 
 /** A list the user may see (client scope), or 404 / 403. */

@@ -42,7 +42,7 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
           const { inserted, refused } = await insertBatch(tx, list, settings, batch.splice(0), now);
           planned.push(...inserted);
           rejected.push(...refused);
-          await progress(d, listId, rows, file.content.byteLength, onProgress);
+          await onProgress(estimateProgress(rows, file.content.byteLength));
         };
         const limits = { maxRows: d.config.IMPORT_MAX_ROWS + HEADER_SEARCH_ROWS, maxUncompressedBytes: 8 * d.config.IMPORT_MAX_BYTES };
         const parsed = await parseList(readSheetRows({ path }, kind, limits), { defaultCountry: settings.defaultCountry }, async (c) => {
@@ -50,7 +50,9 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
           if (batch.length >= BATCH) await flush();
         });
         await flush();
-        const all = [...parsed.rejected, ...rejected].sort((a, b) => a.row - b.row);
+        // The header is known only now: name the customer-number column as the file does (as a dry run does).
+        const openElsewhere = rejected.map((r) => (r.column === 'customerNo' ? { ...r, column: parsed.columns.customerNo ?? r.column } : r));
+        const all = [...parsed.rejected, ...openElsewhere].sort((a, b) => a.row - b.row);
         return { ...parsed, rejected: all, accepted: planned.length, rejectedRows: parsed.rejectedRows + rejected.length } satisfies ImportReport;
       }),
     );
@@ -130,13 +132,13 @@ function languageOf(c: ParsedCase, settings: SchedulingSettings): string {
   return settings.defaultLanguage;
 }
 
-/** Progress for `GET /api/lists/:id`; the percentage is estimated from the rows and file size. */
-async function progress(d: ServiceDeps, listId: string, rows: number, bytes: number, onProgress: (p: { percent: number; rows: number }) => Promise<void>) {
-  // About 30 bytes of compressed xlsx per row of a typical list; capped below 100 until done.
-  const percent = Math.min(95, Math.round((rows * 30 * 100) / Math.max(bytes, 1)));
-  const p = { percent, rows };
-  await d.db.update(dunningLists).set({ importProgress: p }).where(eq(dunningLists.id, listId));
-  await onProgress(p);
+/**
+ * The percentage is estimated from rows and file size (about 30 bytes of compressed xlsx per
+ * row of a typical list), capped below 100 until done. It goes to the BullMQ job, not to the
+ * list row: the import's own transaction holds the embedded database's only connection.
+ */
+function estimateProgress(rows: number, bytes: number): { percent: number; rows: number } {
+  return { percent: Math.min(95, Math.round((rows * 30 * 100) / Math.max(bytes, 1))), rows };
 }
 
 async function removeJobs(d: ServiceDeps, planned: Planned[]): Promise<void> {
