@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL } from './helpers/env.js';
+import { eventually } from './helpers/eventually.js';
 
 /**
  * The README's run command as a newcomer meets it: no DATABASE_URL (embedded PGlite in a fresh
@@ -65,6 +66,29 @@ describe('npm start on embedded defaults', () => {
     const me = await fetch(`${url}/api/me`, { headers: { cookie } });
     expect(await me.json()).toMatchObject({ username: 'admin', role: 'admin' });
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
+
+    // The README's first list on the embedded database: import, then an agent gets a case.
+    const headers = { cookie, origin: url!, 'content-type': 'application/json' };
+    const post = (path: string, body: unknown, h: Record<string, string> = headers) =>
+      fetch(`${url}${path}`, { method: 'POST', headers: h, body: JSON.stringify(body) });
+    const client = (await (await post('/api/clients', { code: 'SWM', name: 'Stadtwerke Muster' })).json()) as { id: string };
+    const form = new FormData();
+    form.set('file', new File([readFileSync(new URL('../examples/mahnliste-stadtwerke-muster.xlsx', import.meta.url))], 'liste.xlsx'));
+    const upload = await fetch(`${url}/api/clients/${client.id}/lists`, { method: 'POST', headers: { cookie, origin: url! }, body: form });
+    expect(upload.status).toBe(202);
+    const { listId } = (await upload.json()) as { listId: string };
+    const list = await eventually(async () => {
+      const l = (await (await fetch(`${url}/api/lists/${listId}`, { headers: { cookie } })).json()) as { status: string };
+      return l.status !== 'importing' ? l : null;
+    }, 30_000, 'the import on PGlite');
+    expect(list.status).toBe('active');
+    await post('/api/users', { username: 'anna', password: 'anna-password', displayName: 'Anna', role: 'agent', clientIds: [client.id] });
+    const anna = await post('/api/session', { username: 'anna', password: 'anna-password' }, { 'content-type': 'application/json' });
+    const annaCookie = anna.headers.get('set-cookie')!.split(';')[0]!;
+    const next = (await (await fetch(`${url}/api/agent/next`, { method: 'POST', headers: { cookie: annaCookie, origin: url! } })).json()) as {
+      case: { clientName: string; attemptNo: number } | undefined;
+    };
+    expect(next.case).toMatchObject({ clientName: 'Stadtwerke Muster', attemptNo: 1 });
 
     const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
