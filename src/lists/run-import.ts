@@ -20,11 +20,17 @@ type Planned = { case: CaseRow; windowEnd: Date | null; window: string | null };
  * The `imports` job: streams the stored file into cases (in one transaction, in batches of
  * 1000), plans each case's first call, commits, adds one call job per case, then makes the list
  * `active`. Any failure removes what was added — cases and jobs — and leaves the list `failed`
- * with the reason; the stored file is deleted either way.
+ * with the reason (a list cancelled meanwhile stays `cancelled`); the stored file is deleted
+ * either way.
  */
 export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: { percent: number; rows: number }) => Promise<void> = async () => {}): Promise<void> {
   const [list] = await d.db.select().from(dunningLists).where(eq(dunningLists.id, listId));
-  if (!list || list.status !== 'importing') return; // done before (a retried job) or cancelled
+  if (!list) return;
+  if (list.status !== 'importing') {
+    // Done before (a retried job), or cancelled before it ran: the stored file is not needed any more.
+    await d.db.delete(importFiles).where(eq(importFiles.listId, listId));
+    return;
+  }
   const [file] = await d.db.select().from(importFiles).where(eq(importFiles.listId, listId));
   if (!file) return fail(d, listId, 'The uploaded file is missing; upload the list again.');
   const settings = await loadSettings(d.db, list.clientId);
@@ -149,6 +155,10 @@ async function fail(d: ServiceDeps, listId: string, error: string): Promise<void
   await d.db.transaction(async (tx) => {
     await tx.delete(cases).where(eq(cases.listId, listId));
     await tx.delete(importFiles).where(eq(importFiles.listId, listId));
-    await tx.update(dunningLists).set({ status: 'failed', error, importProgress: null }).where(eq(dunningLists.id, listId));
+    // A list cancelled during its import stays cancelled (its cases are removed all the same).
+    await tx
+      .update(dunningLists)
+      .set({ status: 'failed', error, importProgress: null })
+      .where(and(eq(dunningLists.id, listId), eq(dunningLists.status, 'importing')));
   });
 }
