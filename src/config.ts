@@ -15,7 +15,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   /** Public origin (scheme://host[:port]) used for the CSRF Origin check behind a proxy; default: the request's own. */
-  PUBLIC_ORIGIN: z.url().optional(),
+  PUBLIC_ORIGIN: z.url().transform((u) => new URL(u).origin).optional(),
   TRUST_PROXY: bool.default(false),
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   REDIS_URL: url(['redis', 'rediss']).optional(),

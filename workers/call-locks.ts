@@ -1,7 +1,8 @@
 import { Worker } from 'bullmq';
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
-import { assignments } from '../src/db/schema.js';
+import { assignments, cases } from '../src/db/schema.js';
+import { caseQueue } from '../src/dispatch/case-state.js';
 import type { Runtime } from '../src/runtime.js';
 
 /**
@@ -15,6 +16,7 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
   const lockMs = rt.config.LOCK_SECONDS * 1000;
   const stalledInterval = Math.min(5_000, Math.max(500, lockMs / 2));
   const watchers = new Map<string, Worker>();
+  let lastFullScan = 0;
   const db = rt.database.db;
 
   const watch = async (queue: string) => {
@@ -32,11 +34,12 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
     w.on('stalled', (jobId) => {
       void (async () => {
         const now = rt.clock.now();
+        await rt.calls.ready.refresh([queue], now.getTime());
+        // Only an assignment whose time is up: the job may already be handed to the next agent.
         await db
           .update(assignments)
           .set({ endedAt: now, endReason: 'expired' })
-          .where(and(eq(assignments.queue, queue), eq(assignments.jobId, jobId), isNull(assignments.endedAt)));
-        await rt.calls.ready.refresh([queue], now.getTime());
+          .where(and(eq(assignments.queue, queue), eq(assignments.jobId, jobId), isNull(assignments.endedAt), lte(assignments.expiresAt, now)));
         rt.log.info({ queue, jobId }, 'assignment lock expired; case back in its queue');
       })().catch((err: Error) => rt.log.warn({ err: err.message }, 'recording an expired lock failed'));
     });
@@ -49,6 +52,13 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
   const refresh = async () => {
     const live = await db.selectDistinct({ queue: assignments.queue }).from(assignments).where(isNull(assignments.endedAt));
     const queues = new Set([...live.map((r) => r.queue), ...(await rt.calls.ready.all())]);
+    // Once a minute also every queue that has open cases: a queue whose only job is held by an
+    // agent who vanished while this process was down is in neither set above.
+    if (Date.now() - lastFullScan > 60_000) {
+      lastFullScan = Date.now();
+      const open = await db.selectDistinct({ clientId: cases.clientId, language: cases.language }).from(cases).where(eq(cases.status, 'open'));
+      for (const c of open) queues.add(caseQueue(c));
+    }
     for (const q of queues) await watch(q);
     // Assignments whose lock ran out long ago but whose job was never seen stalled (Redis lost it).
     const stale = new Date(rt.clock.now().getTime() - lockMs - 60_000);

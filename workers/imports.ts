@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { runImport } from '../src/lists/run-import.js';
 import type { ImportJob } from '../src/queues/registry.js';
 import type { Runtime } from '../src/runtime.js';
+import { safeError } from '../src/safe-error.js';
 import { dispatchDeps } from './deps.js';
 
 /** Imports uploaded lists (`src/lists/run-import.ts`), two at a time per process. */
@@ -15,7 +16,7 @@ export function startImportsWorker(rt: Runtime, connection: Redis): Worker<Impor
     // A 100k-row list takes a while; the lock is renewed meanwhile, this only bounds a dead worker.
     lockDuration: 120_000,
   });
-  worker.on('failed', (job, err) => rt.log.error({ jobId: job?.id, err: err.message }, 'import job failed'));
+  worker.on('failed', (job, err) => rt.log.error({ jobId: job?.id, err: safeError(err) }, 'import job failed'));
   worker.on('error', (err) => rt.log.warn({ err: err.message }, 'imports worker error'));
   return worker;
 }

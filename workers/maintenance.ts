@@ -12,6 +12,14 @@ const RECONCILE_EVERY_MS = 5 * 60_000;
  * upserted at every start, so several worker processes share one schedule). Reconcile also
  * runs once right at start, since a restarted Redis may have lost jobs.
  */
+/** Outcome jobs that used up their tries (a long database outage) get another round. */
+async function retryFailedOutcomes(rt: Runtime): Promise<number> {
+  const failed = await rt.queues.get('outcomes').getFailed(0, 999);
+  for (const job of failed) await job.retry('failed');
+  if (failed.length) rt.log.warn({ count: failed.length }, 'retrying failed outcome jobs');
+  return failed.length;
+}
+
 export async function startMaintenance(rt: Runtime, connection: Redis): Promise<Worker<MaintenanceJob>> {
   const deps = dispatchDeps(rt);
   const queue = rt.queues.get('maintenance');
@@ -19,7 +27,10 @@ export async function startMaintenance(rt: Runtime, connection: Redis): Promise<
   const worker = new Worker<MaintenanceJob>(
     'maintenance',
     async (job) => {
-      if (job.data.task === 'reconcile') return reconcile(deps);
+      if (job.data.task === 'reconcile') {
+        const retried = await retryFailedOutcomes(rt);
+        return { ...(await reconcile(deps)), retriedOutcomes: retried };
+      }
       return null;
     },
     { connection, prefix: rt.config.QUEUE_PREFIX, concurrency: 1 },

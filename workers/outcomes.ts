@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { recordOutcome } from '../src/dispatch/record-outcome.js';
 import type { OutcomeJob } from '../src/queues/registry.js';
 import type { Runtime } from '../src/runtime.js';
+import { safeError } from '../src/safe-error.js';
 import { dispatchDeps } from './deps.js';
 
 /** Records agents' outcomes (`src/dispatch/record-outcome.ts`); retried with backoff on failure. */
@@ -13,7 +14,7 @@ export function startOutcomesWorker(rt: Runtime, connection: Redis): Worker<Outc
     prefix: rt.config.QUEUE_PREFIX,
     concurrency: 16,
   });
-  worker.on('failed', (job, err) => rt.log.error({ jobId: job?.id, err: err.message }, 'recording an outcome failed'));
+  worker.on('failed', (job, err) => rt.log.error({ jobId: job?.id, err: safeError(err) }, 'recording an outcome failed'));
   worker.on('error', (err) => rt.log.warn({ err: err.message }, 'outcomes worker error'));
   return worker;
 }

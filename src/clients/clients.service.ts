@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { clients, doNotCall, userClients } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import { AppError, badRequest, notFound } from '../http/errors.js';
@@ -25,7 +26,7 @@ export async function createClient(db: Db, input: ClientCreate, by: SessionUser)
   const settings = validSettings(pickSettings(input));
   const id = await db.transaction(async (tx) => {
     const [taken] = await tx.select({ id: clients.id }).from(clients).where(eq(clients.code, input.code));
-    if (taken) throw new AppError(409, 'code_taken', `A client with the code "${input.code}" exists already`);
+    if (taken) throw codeTaken(input.code);
     const [row] = await tx
       .insert(clients)
       .values({ code: input.code, name: input.name, resultEmail: input.resultEmail, active: input.active, settings })
@@ -34,6 +35,9 @@ export async function createClient(db: Db, input: ClientCreate, by: SessionUser)
     // A lead who creates a client works for it; otherwise they could not see what they made.
     if (by.role === 'lead') await tx.insert(userClients).values({ userId: by.id, clientId: row!.id });
     return row!.id;
+  }).catch((err: unknown) => {
+    if (isUniqueViolation(err, 'clients_code_unique')) throw codeTaken(input.code);
+    throw err;
   });
   return getClient(db, id);
 }
@@ -44,7 +48,7 @@ export async function updateClient(db: Db, id: string, patch: ClientPatch, now: 
     if (!row) throw notFound('Client');
     if (patch.code && patch.code !== row.code) {
       const [taken] = await tx.select({ id: clients.id }).from(clients).where(eq(clients.code, patch.code));
-      if (taken) throw new AppError(409, 'code_taken', `A client with the code "${patch.code}" exists already`);
+      if (taken) throw codeTaken(patch.code);
     }
     // Merge, then validate the whole: cross-field rules (windows inside calling hours) need all of it.
     const settings = validSettings({ ...row.settings, ...pickSettings(patch) });
@@ -70,6 +74,8 @@ export async function isOnDoNotCall(db: Db | Tx, clientId: string, phoneE164: st
     .where(and(eq(doNotCall.clientId, clientId), eq(doNotCall.phoneE164, phoneE164)));
   return row !== undefined;
 }
+
+const codeTaken = (code: string) => new AppError(409, 'code_taken', `A client with the code "${code}" exists already`);
 
 function pickSettings(input: Partial<ClientCreate>): Partial<SchedulingSettings> {
   const out: Record<string, unknown> = {};

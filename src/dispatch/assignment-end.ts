@@ -4,6 +4,11 @@ import { assignments } from '../db/schema.js';
 
 export type EndReason = 'outcome' | 'released' | 'expired' | 'dropped';
 
+/** Undoes `endAssignment` when what it was ended for could not be done. */
+export async function reopenAssignment(db: Db | Tx, id: string): Promise<void> {
+  await db.update(assignments).set({ endedAt: null, endReason: null }).where(eq(assignments.id, id));
+}
+
 /** Ends a live assignment; false when it had ended already (someone else was first). */
 export async function endAssignment(db: Db | Tx, id: string, reason: EndReason, now: Date): Promise<boolean> {
   const rows = await db

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { assignments } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
+import { AppError } from '../http/errors.js';
 import { endAssignment } from './assignment-end.js';
 import type { DispatchDeps } from '../deps.js';
 import { heldAssignment, lost } from './held-assignment.js';
@@ -22,11 +23,15 @@ export async function heartbeat(d: DispatchDeps, agent: SessionUser, id: string)
 export async function release(d: DispatchDeps, agent: SessionUser, id: string): Promise<void> {
   const now = d.clock.now();
   const { assignment, job } = await heldAssignment(d, agent, id, now);
+  // Postgres first: a pull in between must not find the case still held and push it back.
+  if (!(await endAssignment(d.db, id, 'released', now))) {
+    throw new AppError(409, 'assignment_ended', 'This assignment is no longer held');
+  }
   try {
     await job.moveToDelayed(Date.now(), assignment.lockToken);
-  } catch {
-    return lost(d, assignment, now);
+  } catch (err) {
+    // The lock ran out meanwhile: the stalled checker returns the job all the same.
+    d.log.info({ caseId: assignment.caseId, err: (err as Error).message }, 'released job was no longer locked');
   }
-  await endAssignment(d.db, id, 'released', now);
   await d.calls.ready.refresh([assignment.queue], now.getTime());
 }

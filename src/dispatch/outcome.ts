@@ -3,7 +3,7 @@ import type { SessionUser } from '../http/context.js';
 import { AppError, badRequest } from '../http/errors.js';
 import { callJobId } from '../queues/registry.js';
 import { nextCallableAt, type ScheduleRequest, type SchedulingSettings } from '../scheduling/index.js';
-import { endAssignment } from './assignment-end.js';
+import { endAssignment, reopenAssignment } from './assignment-end.js';
 import type { DispatchDeps } from '../deps.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
 import { heldAssignment, lost } from './held-assignment.js';
@@ -24,20 +24,28 @@ export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: str
 
   // Proof that the lock is still ours before anything is queued.
   if (!(await job.extendLock(assignment.lockToken, d.config.LOCK_SECONDS * 1000))) return lost(d, assignment, now);
+  // Claim first: of two posts at once exactly one ends the assignment, and only its body is
+  // queued. From here on a pull of this attempt's job is held back (`vet`) until it is recorded.
+  if (!(await endAssignment(d.db, id, 'outcome', now))) {
+    throw new AppError(409, 'assignment_ended', 'This assignment is no longer held: its outcome is recorded already');
+  }
   const jobId = callJobId(assignment.caseId, assignment.attemptNo);
-  await d.queues.get('outcomes').add(
-    'outcome',
-    { assignmentId: id, caseId: assignment.caseId, attemptNo: assignment.attemptNo, agentId: agent.id, recordedAt: now.toISOString(), body },
-    { jobId },
-  );
+  try {
+    await d.queues.get('outcomes').add(
+      'outcome',
+      { assignmentId: id, caseId: assignment.caseId, attemptNo: assignment.attemptNo, agentId: agent.id, recordedAt: now.toISOString(), body },
+      { jobId },
+    );
+  } catch (err) {
+    // Nothing was queued: give the assignment back to the agent so the outcome can be sent again.
+    await reopenAssignment(d.db, id);
+    throw err;
+  }
   try {
     await job.moveToCompleted(null, assignment.lockToken, false);
   } catch (err) {
-    // The outcome is queued; a call job that survived is stale now and dropped at its pull.
+    // The outcome is queued; a call job that survived is held back at its pull until then.
     d.log.warn({ caseId: assignment.caseId, err: (err as Error).message }, 'completing the call job failed');
-  }
-  if (!(await endAssignment(d.db, id, 'outcome', now))) {
-    throw new AppError(409, 'assignment_ended', 'This assignment is no longer held: its outcome is recorded already');
   }
   await d.calls.ready.refresh([assignment.queue], now.getTime());
   return { attemptNo: assignment.attemptNo };

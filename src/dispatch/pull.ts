@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { isOnDoNotCall } from '../clients/clients.service.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { assignments, cases } from '../db/schema.js';
@@ -52,7 +52,11 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser): Promise<Nex
       const token = randomUUID();
       const job = await d.calls.worker(queue).getNextJob(token, { block: false });
       if (!job) break;
-      const verdict = await vet(d, agent, queue, job, token, now);
+      const verdict = await vet(d, agent, queue, job, token, now).catch(async (err: unknown) => {
+        // Never leave a job locked to nobody: give it back, then report the error.
+        await job.moveToDelayed(Date.now(), token).catch(() => {});
+        throw err;
+      });
       if (verdict.kind === 'assigned') {
         await d.calls.ready.refresh([queue], now.getTime(), true);
         d.log.debug({ caseId: job.data.caseId, agentId: agent.id }, 'assigned');
@@ -87,6 +91,15 @@ const slotOf = (data: CallJob): ScheduledSlot => ({
   kind: data.slot.kind,
 });
 
+async function outcomePending(d: DispatchDeps, caseId: string, attemptNo: number): Promise<boolean> {
+  const [row] = await d.db
+    .select({ id: assignments.id })
+    .from(assignments)
+    .where(and(eq(assignments.caseId, caseId), eq(assignments.attemptNo, attemptNo), eq(assignments.endReason, 'outcome')))
+    .limit(1);
+  return row !== undefined;
+}
+
 async function later(job: Job<CallJob>, token: string, at: number): Promise<Verdict> {
   await job.moveToDelayed(at, token);
   return { kind: 'skipped' };
@@ -116,6 +129,12 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
     return { kind: 'skipped' };
   }
   if (ctx.listStatus !== 'active') return drop('list_not_active');
+  // A personal callback stays the agent's only while the client is still theirs; the client
+  // queue holds the other copy for everyone else.
+  if (!agent.clientIds.includes(ctx.case.clientId)) return drop('client_not_assigned');
+  // This attempt's outcome is queued but not yet recorded: hold the job until it is (then it
+  // is stale), instead of calling the customer a second time for the same attempt.
+  if (await outcomePending(d, caseId, attemptNo)) return later(job, token, now.getTime() + 30_000);
 
   // The other copy of a personal callback is held, or a lock expired in Redis a moment before
   // Postgres says so: keep the job until the holder is done (its outcome makes it stale).

@@ -37,12 +37,17 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
     if (batch.length === 0) break;
     after = batch[batch.length - 1]!.c.id;
     report.openCases += batch.length;
+    // Per case: its call job, and an outcome for that attempt still waiting to be recorded
+    // (then the case is not missing a job: the outcomes worker adds the next one).
     const pipeline = d.queues.connection.pipeline();
-    for (const { c } of batch) pipeline.exists(`${d.calls.prefix}:${caseQueue(c)}:${callJobId(c.id, c.attemptsMade + 1)}`);
+    for (const { c } of batch) {
+      const id = callJobId(c.id, c.attemptsMade + 1);
+      pipeline.exists(`${d.calls.prefix}:${caseQueue(c)}:${id}`, `${d.calls.prefix}:outcomes:${id}`);
+    }
     const exists = (await pipeline.exec()) ?? [];
     for (const [i, { c }] of batch.entries()) {
       queues.add(caseQueue(c));
-      if (exists[i]?.[1] === 1) continue;
+      if (Number(exists[i]?.[1] ?? 0) > 0) continue;
       await restoreJob(d, c);
       report.added++;
     }
@@ -54,9 +59,10 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
   return report;
 }
 
-async function restoreJob(d: DispatchDeps, c: CaseRow): Promise<void> {
-  const ctx = await loadCaseContext(d.db, c.id);
-  if (!ctx) return;
+async function restoreJob(d: DispatchDeps, stale: CaseRow): Promise<void> {
+  const ctx = await loadCaseContext(d.db, stale.id);
+  if (!ctx || ctx.case.status !== 'open' || ctx.listStatus !== 'active') return;
+  const c = ctx.case;
   const now = d.clock.now();
   const at = c.nextDueAt && c.nextDueAt > now ? c.nextDueAt : now;
   // The pull-time check applies the calling rules again, so the stored due time is enough here.

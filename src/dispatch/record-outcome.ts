@@ -48,7 +48,11 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
       .onConflictDoNothing()
       .returning({ id: attempts.id });
     if (inserted.length === 0) return resumeAfterCrash(ctx.case, job);
-    if (ctx.case.status !== 'open') return { kind: 'none' }; // e.g. list cancelled during the call: the attempt still counts
+    if (ctx.case.status !== 'open') {
+      // E.g. the list was cancelled during the call: the attempt still counts, the case stays closed.
+      await tx.update(cases).set({ attemptsMade: Math.max(ctx.case.attemptsMade, job.attemptNo), updatedAt: now }).where(eq(cases.id, job.caseId));
+      return { kind: 'none' };
+    }
 
     const [updated] = await tx
       .update(cases)

@@ -102,7 +102,7 @@ export function listRoutes(maxBytes: number) {
     return c.json(await withLiveProgress(queues, listView(list)), 200);
   });
   app.openapi(cancel, async (c) =>
-    c.json(await cancelList(c.var.deps.database.db, currentUser(c), c.req.valid('param').id, c.var.deps.clock.now()), 200),
+    c.json(await cancelList(deps(c), currentUser(c), c.req.valid('param').id), 200),
   );
   return app;
 }

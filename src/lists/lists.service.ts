@@ -4,7 +4,9 @@ import { cases, dunningLists } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import { AppError, notFound } from '../http/errors.js';
 import { assertClientAccess } from '../auth/guard.js';
-import type { Queues } from '../queues/registry.js';
+import type { ServiceDeps } from '../deps.js';
+import { caseQueue } from '../dispatch/case-state.js';
+import { callJobId, type Queues } from '../queues/registry.js';
 import type { ImportReport } from './import/index.js';
 
 type ListRow = typeof dunningLists.$inferSelect;
@@ -56,22 +58,29 @@ export async function listLists(db: Db, user: SessionUser, clientId?: string) {
 
 /**
  * Closes every open case of the list as `cancelled`; calls in progress may still record their
- * outcome (the attempt counts, the case stays closed). Queued call jobs become stale and are
- * dropped when pulled or by reconcile.
+ * outcome (the attempt counts, the case stays closed). The queued call jobs are removed after
+ * the commit, so agents do not wade through them (reconcile would catch any left over).
  */
-export async function cancelList(db: Db, user: SessionUser, id: string, now: Date) {
+export async function cancelList(d: ServiceDeps, user: SessionUser, id: string) {
+  const { db } = d;
+  const now = d.clock.now();
   const list = await getList(db, user, id);
   if (list.status === 'completed' || list.status === 'failed' || list.status === 'cancelled') {
     throw new AppError(409, 'list_closed', `The list is ${list.status} already`);
   }
-  const updated = await db.transaction(async (tx) => {
-    await tx
+  const { updated, closed } = await db.transaction(async (tx) => {
+    const closed = await tx
       .update(cases)
       .set({ status: 'closed', finalOutcome: 'cancelled', closedAt: now, nextDueAt: null, waitReason: null, callback: null, updatedAt: now })
-      .where(and(eq(cases.listId, id), eq(cases.status, 'open')));
+      .where(and(eq(cases.listId, id), eq(cases.status, 'open')))
+      .returning({ id: cases.id, clientId: cases.clientId, language: cases.language, attemptsMade: cases.attemptsMade });
     const [row] = await tx.update(dunningLists).set({ status: 'cancelled', completedAt: now }).where(eq(dunningLists.id, id)).returning();
-    return row!;
+    return { updated: row!, closed };
   });
+  for (let i = 0; i < closed.length; i += 500) {
+    await Promise.all(closed.slice(i, i + 500).map((c) => d.queues.calls(caseQueue(c)).remove(callJobId(c.id, c.attemptsMade + 1)).catch(() => 0)));
+  }
+  await d.calls.ready.refresh([...new Set(closed.map(caseQueue))], now.getTime());
   return listView(updated);
 }
 

@@ -10,6 +10,7 @@ import { caseQueue } from '../dispatch/case-state.js';
 import { swissLanguageForPostcode, type SchedulingSettings } from '../scheduling/index.js';
 import { detectFileKind, HEADER_SEARCH_ROWS, ImportFileError, parseList, readSheetRows, SNIFF_BYTES, type ImportReport, type ParsedCase } from './import/index.js';
 import { ALREADY_OPEN } from './open-customers.js';
+import { safeError } from '../safe-error.js';
 import { withTempFile } from './temp-file.js';
 
 const BATCH = 1000;
@@ -40,6 +41,8 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
     const kind = detectFileKind(file.content.subarray(0, SNIFF_BYTES), list.fileName);
     const report = await withTempFile(file.content, kind, (path) =>
       d.db.transaction(async (tx) => {
+        // A retried job after a crash past the commit: start over from the file.
+        await tx.delete(cases).where(eq(cases.listId, listId));
         const batch: ParsedCase[] = [];
         const rejected: ImportReport['rejected'] = [];
         let rows = 0;
@@ -76,8 +79,8 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
     d.log.info({ listId, accepted: report.accepted, rejected: report.rejectedRows }, 'list imported');
   } catch (err) {
     await removeJobs(d, planned);
-    const message = err instanceof ImportFileError ? err.message : `The import failed: ${(err as Error).message}`;
-    if (!(err instanceof ImportFileError)) d.log.error({ listId, err: (err as Error).message }, 'import failed');
+    const message = err instanceof ImportFileError ? err.message : 'The import failed on an internal error; nothing was imported. Try again later.';
+    if (!(err instanceof ImportFileError)) d.log.error({ listId, err: safeError(err) }, 'import failed');
     await fail(d, listId, message);
   }
 }

@@ -38,13 +38,15 @@ async function buildBoard(deps: AppEnv['Variables']['deps'], user: SessionUser):
   const callQueues = (await deps.calls.ready.all()).filter(
     (q) => user.role === 'admin' || user.clientIds.some((id) => q.startsWith(`calls-${id}-`)),
   );
-  const queues = [
-    ...(user.role === 'admin' ? ADMIN_QUEUES.map((name) => deps.queues.get(name)) : []),
-    ...callQueues.map((name) => deps.queues.calls(name)),
+  // Call queues are read-only for everyone: a job added, promoted or removed by hand would
+  // bypass Postgres and the ready index.
+  const adapters = [
+    ...(user.role === 'admin' ? ADMIN_QUEUES.map((name) => new BullMQAdapter(deps.queues.get(name))) : []),
+    ...callQueues.map((name) => new BullMQAdapter(deps.queues.calls(name), { readOnlyMode: true })),
   ];
   const serverAdapter = new HonoAdapter(serveStatic).setBasePath(BOARD_PATH);
   createBullBoard({
-    queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: user.role !== 'admin' })),
+    queues: adapters,
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Mahnanrufe' } },
   });

@@ -60,7 +60,9 @@ export function callJobId(caseId: string, attemptNo: number): string {
 export const defaultJobOptions: Partial<Record<keyof JobRegistry, JobsOptions>> = {
   // Completed call jobs must go, or re-adding the same id later would be a silent no-op.
   calls: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
-  outcomes: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 }, attempts: 10, backoff: { type: 'exponential', delay: 500 } },
+  // An outcome is what an agent entered: retried for days (0.5 s doubling, 20 tries), and
+  // failed ones are retried again by maintenance, never dropped.
+  outcomes: { removeOnComplete: { count: 1000 }, removeOnFail: false, attempts: 20, backoff: { type: 'exponential', delay: 500 } },
   imports: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 }, attempts: 1 },
   delivery: { removeOnComplete: { count: 100 }, removeOnFail: { count: 500 }, attempts: 8, backoff: { type: 'exponential', delay: 30_000 } },
   maintenance: { removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },

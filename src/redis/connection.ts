@@ -12,7 +12,7 @@ import type { Logger } from '../log.js';
 export function createRedis(url: string, role: 'command' | 'manual' | 'worker', log?: Logger): Redis {
   const byRole: Record<typeof role, RedisOptions> = {
     command: { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000, commandTimeout: 5000 },
-    manual: { enableOfflineQueue: false, maxRetriesPerRequest: null, connectTimeout: 3000 },
+    manual: { enableOfflineQueue: false, maxRetriesPerRequest: null, connectTimeout: 3000, commandTimeout: 5000 },
     worker: { maxRetriesPerRequest: null, enableReadyCheck: true },
   };
   const options = byRole[role];

@@ -1,6 +1,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { hashPassword } from '../auth/password.js';
 import type { Db, Tx } from '../db/client.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { clients, sessions, userClients, users } from '../db/schema.js';
 import { AppError, badRequest, notFound } from '../http/errors.js';
 import type { UserCreate, UserPatch } from './users.schemas.js';
@@ -40,6 +41,10 @@ export async function createUser(db: Db, input: UserCreate): Promise<UserView> {
       .returning({ id: users.id });
     await setScope(tx, row!.id, input.clientIds);
     return row!.id;
+  }).catch((err: unknown) => {
+    // Two creations of the same name at once: the index decides, the loser gets the same 409.
+    if (isUniqueViolation(err, 'users_username_lower')) throw usernameTaken(input.username);
+    throw err;
   });
   return getUser(db, id);
 }
@@ -66,8 +71,10 @@ export async function updateUser(db: Db, id: string, patch: UserPatch, now: Date
 
 async function assertUsernameFree(tx: Tx, username: string): Promise<void> {
   const [taken] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = ${username.toLowerCase()}`);
-  if (taken) throw new AppError(409, 'username_taken', `The username "${username}" is already taken`);
+  if (taken) throw usernameTaken(username);
 }
+
+const usernameTaken = (username: string) => new AppError(409, 'username_taken', `The username "${username}" is already taken`);
 
 async function assertClientsExist(tx: Tx, clientIds: string[]): Promise<void> {
   if (clientIds.length === 0) return;
