@@ -5,6 +5,7 @@ import { attempts, cases, dunningLists } from '../src/db/schema.js';
 import { caseQueue } from '../src/dispatch/case-state.js';
 import type { DispatchDeps } from '../src/deps.js';
 import { recordOutcome } from '../src/dispatch/record-outcome.js';
+import { reconcile } from '../src/dispatch/reconcile.js';
 import { callJobId } from '../src/queues/registry.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules, useFakeDate } from './helpers/dispatch.js';
@@ -41,6 +42,28 @@ describe('recordOutcome', () => {
     expect(await t.db.select().from(attempts).where(eq(attempts.caseId, c!.id))).toHaveLength(1);
     const [after] = await t.db.select().from(cases).where(eq(cases.id, c!.id));
     expect(after).toMatchObject({ status: 'open', attemptsMade: 1, waitReason: 'retry_delay' });
+  });
+
+  it('between the post and its recording the case is never handed out again, not even after reconcile', async () => {
+    const admin = (await t.userSession('admin')).cookie;
+    const clientId = await createClient(t, admin, fastRules);
+    const { cases: [c] } = await seedList(t, clientId, 1);
+    const anna = await t.userSession('agent', [clientId]);
+    const bert = await t.userSession('agent', [clientId]);
+    const a = (await t.request('POST', '/api/agent/next', { cookie: anna.cookie })).body;
+    // No outcomes worker runs in this file: the outcome stays queued.
+    expect((await t.request('POST', `/api/agent/assignments/${a.assignment.id}/outcome`, { cookie: anna.cookie, body: { outcome: 'not_reached' } })).status).toBe(202);
+    const report = await reconcile(d);
+    expect(report.added).toBe(0);
+    // Even a job for the same attempt (as a stale personal-callback copy would be) is held back.
+    await t.queues.calls(caseQueue(c!)).add('call', { caseId: c!.id, listId: c!.listId, clientId, attemptNo: 1, slot: { start: new Date().toISOString(), end: null, window: null, kind: 'first' } }, { jobId: callJobId(c!.id, 1) });
+    await t.calls.ready.refresh([caseQueue(c!)], Date.now());
+    expect((await t.request('POST', '/api/agent/next', { cookie: bert.cookie })).body.assignment).toBeNull();
+
+    const [queued] = await t.queues.get('outcomes').getJobs(['waiting']);
+    await recordOutcome(d, queued!.data);
+    const [after] = await t.db.select().from(cases).where(eq(cases.id, c!.id));
+    expect(after).toMatchObject({ attemptsMade: 1, status: 'open' });
   });
 
   it('closes at the cap as max_attempts, and a closing outcome completes the list', async () => {

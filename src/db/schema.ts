@@ -16,6 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { ImportReport } from '../lists/import/parse-list.js';
 import type { PreferredWindow, SchedulingSettings } from '../scheduling/settings.js';
 
 /**
@@ -111,7 +112,7 @@ export const dunningLists = pgTable(
     fileBytes: integer('file_bytes').notNull(),
     importProgress: jsonb('import_progress').$type<{ percent: number; rows: number }>(),
     /** Import report: accepted count and rejected rows (row, column, value, reason). */
-    report: jsonb('report').$type<Record<string, unknown>>(),
+    report: jsonb('report').$type<ImportReport>(),
     /** The client's own extra column headers, in file order, for the result list. */
     extraColumns: jsonb('extra_columns').$type<string[]>().notNull().default([]),
     error: text('error'),

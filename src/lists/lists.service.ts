@@ -7,7 +7,6 @@ import { assertClientAccess } from '../auth/guard.js';
 import type { ServiceDeps } from '../deps.js';
 import { caseQueue } from '../dispatch/case-state.js';
 import { callJobId, type Queues } from '../queues/registry.js';
-import type { ImportReport } from './import/index.js';
 
 type ListRow = typeof dunningLists.$inferSelect;
 
@@ -19,7 +18,7 @@ export function listView(l: ListRow) {
     status: l.status,
     fileName: l.fileName,
     importProgress: l.importProgress ?? null,
-    report: (l.report as ImportReport | null) ?? null,
+    report: l.report ?? null,
     error: l.error,
     createdAt: l.createdAt.toISOString(),
     activatedAt: l.activatedAt?.toISOString() ?? null,

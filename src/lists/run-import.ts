@@ -11,6 +11,7 @@ import { swissLanguageForPostcode, type SchedulingSettings } from '../scheduling
 import { detectFileKind, HEADER_SEARCH_ROWS, ImportFileError, parseList, readSheetRows, SNIFF_BYTES, type ImportReport, type ParsedCase } from './import/index.js';
 import { ALREADY_OPEN } from './open-customers.js';
 import { safeError } from '../safe-error.js';
+import { withMoreRejections } from './merge-rejections.js';
 import { withTempFile } from './temp-file.js';
 
 const BATCH = 1000;
@@ -61,8 +62,7 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
         await flush();
         // The header is known only now: name the customer-number column as the file does (as a dry run does).
         const openElsewhere = rejected.map((r) => (r.column === 'customerNo' ? { ...r, column: parsed.columns.customerNo ?? r.column } : r));
-        const all = [...parsed.rejected, ...openElsewhere].sort((a, b) => a.row - b.row);
-        return { ...parsed, rejected: all, accepted: planned.length, rejectedRows: parsed.rejectedRows + rejected.length } satisfies ImportReport;
+        return withMoreRejections(parsed, openElsewhere, planned.length);
       }),
     );
     if (planned.length === 0) throw new ImportFileError('no_data', 'No row of the list could be imported; see the report.', { report });

@@ -7,6 +7,7 @@ import type { SessionUser } from '../http/context.js';
 import { loadSettings } from '../clients/clients.service.js';
 import { detectFileKind, HEADER_SEARCH_ROWS, parseList, readSheetRows, SNIFF_BYTES, type FileKind, type ImportReport, type RawRow } from './import/index.js';
 import { ALREADY_OPEN, openCustomerNos } from './open-customers.js';
+import { withMoreRejections } from './merge-rejections.js';
 import { withTempFile } from './temp-file.js';
 
 export interface Upload {
@@ -97,6 +98,5 @@ async function addOpenElsewhere(d: ServiceDeps, clientId: string, report: Import
       if (found.has(r.customerNo)) extra.push({ row: r.row, column: report.columns.customerNo ?? 'customerNo', value: r.customerNo, reason: ALREADY_OPEN });
     }
   }
-  const rejected = [...report.rejected, ...extra].sort((a, b) => a.row - b.row);
-  return { ...report, rejected, accepted: report.accepted - extra.length, rejectedRows: report.rejectedRows + extra.length };
+  return withMoreRejections(report, extra, report.accepted - extra.length);
 }
