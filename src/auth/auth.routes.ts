@@ -9,17 +9,9 @@ import { currentUser, requireRole } from './guard.js';
 import { dummyPasswordHash, verifyPassword } from './password.js';
 import { clientIdsOf, createSession, deleteSession, SESSION_COOKIE } from './sessions.js';
 import { LoginThrottle } from './throttle.js';
+import { UserSchema } from '../users/users.schemas.js';
 
-export const MeSchema = z
-  .object({
-    id: z.uuid(),
-    username: z.string(),
-    displayName: z.string(),
-    role: z.enum(['agent', 'lead', 'admin']),
-    clientIds: z.array(z.uuid()),
-    languages: z.array(z.string()),
-  })
-  .openapi('Me');
+export const MeSchema = UserSchema.omit({ active: true, createdAt: true }).openapi('Me');
 
 const LoginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).openapi('Login');
 
