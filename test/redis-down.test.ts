@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { createSession } from '../src/auth/sessions.js';
+import { ManualClock } from '../src/clock.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/log.js';
+import { CallQueues } from '../src/queues/call-queues.js';
+import { Queues } from '../src/queues/registry.js';
+import { checkEvictionPolicy, createRedis, waitForRedis } from '../src/redis/connection.js';
+import { createUser } from '../src/users/users.service.js';
+import { createTestDatabase } from './helpers/db.js';
+import { TEST_REDIS_URL } from './helpers/env.js';
+
+/** With Redis unreachable the API answers fast with 503, never hangs (DESIGN.md section 4a). */
+describe('Redis down', () => {
+  let drop: () => Promise<void>;
+  let app: ReturnType<typeof createApp>;
+  let cookie: string;
+  const closers: Array<() => unknown> = [];
+
+  beforeAll(async () => {
+    const testDb = await createTestDatabase();
+    drop = testDb.drop;
+    // Port 9 (discard): nothing listens there.
+    const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: 'redis://127.0.0.1:9', QUEUE_PREFIX: 't-down', LOG_LEVEL: 'silent' });
+    const log = createLogger('silent');
+    const redis = createRedis(config.redisUrl, 'command', log);
+    const manual = createRedis(config.redisUrl, 'manual', log);
+    const queues = new Queues(redis, config.QUEUE_PREFIX);
+    const calls = new CallQueues(queues, manual, 30_000, log);
+    closers.push(() => calls.close(), () => queues.close(), () => redis.disconnect(), () => manual.disconnect());
+    const clock = new ManualClock(new Date());
+    app = createApp({ config, database: testDb.database, redis, queues, calls, clock, log });
+    const agent = await createUser(testDb.database.db, { username: 'anna', password: 'long-password', displayName: 'Anna', role: 'agent', clientIds: [], languages: ['de'] });
+    cookie = `mahn_session=${(await createSession(testDb.database.db, agent.id, clock.now(), 1)).token}`;
+  });
+  afterAll(async () => {
+    for (const close of closers) await Promise.resolve(close()).catch(() => {});
+    await drop();
+  });
+
+  it('readiness says which dependency is down', async () => {
+    const res = await app.fetch(new Request('http://localhost/readyz'));
+    expect(res.status).toBe(503);
+    expect((await res.json()).checks).toEqual({ postgres: 'ok', redis: 'down' });
+  });
+
+  it('a pull answers 503 with the JSON envelope within seconds', async () => {
+    const started = performance.now();
+    const res = await app.fetch(new Request('http://localhost/api/agent/next', { method: 'POST', headers: { cookie, origin: 'http://localhost' } }));
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(res.status).toBe(503);
+    expect((await res.json()).error.code).toBe('unavailable');
+  });
+});
+
+describe('eviction policy check', () => {
+  it('reads the policy of the running Redis', async () => {
+    const redis = createRedis(TEST_REDIS_URL, 'command');
+    await waitForRedis(redis);
+    const warnings: unknown[] = [];
+    const log = { warn: (...args: unknown[]) => warnings.push(args) } as unknown as ReturnType<typeof createLogger>;
+    const policy = await checkEvictionPolicy(redis, log);
+    expect(policy).toBe((await redis.config('GET', 'maxmemory-policy'))[1]);
+    expect(warnings.length).toBe(policy === 'noeviction' ? 0 : 1);
+    await redis.quit();
+  });
+});
