@@ -69,6 +69,21 @@ describe('callback windows', () => {
   });
 });
 
+describe('first calls', () => {
+  it('a case nobody reached before calling hours ended is handed out the next morning', async () => {
+    const clientId = await createClient(t, admin, rules);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    setTime(at('2026-11-25T19:30:00'));
+    const { cases: seeded } = await seedList(t, clientId, 1); // its slot ends at 20:00 today
+    setTime(at('2026-11-25T21:00:00'));
+    const night = await next(t, cookie);
+    expect(night.assignment).toBeNull();
+    expect(night.nextDueAt).toBe(new Date(at('2026-11-26T08:00:00')).toISOString());
+    setTime(at('2026-11-26T08:30:00'));
+    expect((await next(t, cookie)).case).toMatchObject({ id: seeded[0]!.id, attemptNo: 1 });
+  });
+});
+
 describe('personal callbacks', () => {
   it('go to the agent who promised them first, and to everyone after the grace period', async () => {
     const clientId = await createClient(t, admin, rules);

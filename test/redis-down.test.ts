@@ -42,7 +42,7 @@ describe('Redis down', () => {
   it('readiness says which dependency is down', async () => {
     const res = await app.fetch(new Request('http://localhost/readyz'));
     expect(res.status).toBe(503);
-    expect((await res.json()).checks).toEqual({ postgres: 'ok', redis: 'down' });
+    expect(((await res.json()) as { checks: unknown }).checks).toEqual({ postgres: 'ok', redis: 'down' });
   });
 
   it('a pull answers 503 with the JSON envelope within seconds', async () => {
@@ -50,7 +50,7 @@ describe('Redis down', () => {
     const res = await app.fetch(new Request('http://localhost/api/agent/next', { method: 'POST', headers: { cookie, origin: 'http://localhost' } }));
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(res.status).toBe(503);
-    expect((await res.json()).error.code).toBe('unavailable');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unavailable');
   });
 });
 

@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { assignments, cases } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import type { CallJob } from '../queues/registry.js';
-import { isCallableNow, nextCallableAt, type ScheduledSlot } from '../scheduling/index.js';
+import { isCallableNow, nextCallableAt, type ScheduledSlot, type ScheduleRequest } from '../scheduling/index.js';
 import { endAssignment } from './assignment-end.js';
 import { audit } from './audit.js';
 import { caseQueue, personalQueue, routingLanguage, schedulingState } from './case-state.js';
@@ -100,6 +100,16 @@ async function outcomePending(d: DispatchDeps, caseId: string, attemptNo: number
   return row !== undefined;
 }
 
+/**
+ * What to ask the scheduling core for when a job cannot be handed out now: a window callback
+ * moves to that window's next occurrence, an exact-time callback to the next callable instant
+ * (the time has passed), anything else to the next callable instant under the case's rules.
+ */
+function resumeRequest(slot: CallJob['slot']): ScheduleRequest {
+  if (slot.kind === 'callback') return slot.window ? { kind: 'callback', window: slot.window } : { kind: 'callback', at: new Date(slot.start) };
+  return { kind: 'first' };
+}
+
 async function later(job: Job<CallJob>, token: string, at: number): Promise<Verdict> {
   await job.moveToDelayed(at, token);
   return { kind: 'skipped' };
@@ -150,25 +160,19 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   const state = await schedulingState(d.db, ctx.case);
   const check = isCallableNow(now, ctx.settings, state, slotOf(job.data));
   if (!check.callable) {
-    if (check.nextAt === null) {
-      const final = check.reason === 'cap_reached' ? 'max_attempts' : 'no_callable_time';
+    // Not now: the job gets a fresh slot, so its old end cannot block it again at the next pull.
+    const plan = check.nextAt === null ? null : nextCallableAt(now, ctx.settings, state, resumeRequest(job.data.slot));
+    if (!plan || plan.at === null) {
+      const final = check.reason === 'cap_reached' || plan?.cause === 'cap_reached' ? 'max_attempts' : 'no_callable_time';
       await d.db.transaction((tx) => closeCase(tx, ctx.case, final, now));
       await blocked(check.reason, { closedAs: final });
       return drop(check.reason);
     }
-    // A window that has closed moves to the window's next occurrence, not just any time.
-    const slot = job.data.slot;
-    const plan =
-      check.reason === 'window_closed' && slot.kind === 'callback' && slot.window
-        ? nextCallableAt(now, ctx.settings, state, { kind: 'callback', window: slot.window })
-        : null;
-    const at = plan?.at ?? check.nextAt;
-    if (plan?.at) {
-      await job.updateData({ ...job.data, slot: { ...slot, start: plan.at.toISOString(), end: plan.windowEnd?.toISOString() ?? null } });
-    }
-    await job.moveToDelayed(at.getTime(), token);
-    await d.db.update(cases).set({ nextDueAt: at, waitReason: check.reason, updatedAt: now }).where(eq(cases.id, caseId));
-    await blocked(check.reason, { until: at.toISOString() });
+    const slot = { ...job.data.slot, start: plan.at.toISOString(), end: plan.windowEnd?.toISOString() ?? null, window: plan.window ?? job.data.slot.window };
+    await job.updateData({ ...job.data, slot });
+    await job.moveToDelayed(plan.at.getTime(), token);
+    await d.db.update(cases).set({ nextDueAt: plan.at, waitReason: check.reason, updatedAt: now }).where(eq(cases.id, caseId));
+    await blocked(check.reason, { until: plan.at.toISOString() });
     return { kind: 'skipped' };
   }
 
