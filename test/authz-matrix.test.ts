@@ -49,6 +49,7 @@ const rows: Row[] = [
   { name: 'lists of own client', method: 'GET', path: (f) => `/api/lists?clientId=${f.own}`, expect: leadsOnly(200) },
   { name: 'lists of foreign client', method: 'GET', path: (f) => `/api/lists?clientId=${f.foreign}`, expect: leadsForeign(200) },
   { name: 'get unknown list', method: 'GET', path: () => '/api/lists/00000000-0000-4000-8000-000000000000', expect: leadsOnly(404) },
+  { name: 'progress of unknown list', method: 'GET', path: () => '/api/lists/00000000-0000-4000-8000-000000000000/progress', expect: leadsOnly(404) },
   { name: 'next call', method: 'POST', path: () => '/api/agent/next', expect: { anon: 401, agent: 200, lead: 403, admin: 403 } },
   ...(['heartbeat', 'release', 'outcome'] as const).map((action) => ({
     name: `${action} of an unknown assignment`,

@@ -7,8 +7,9 @@ import type { AppEnv } from '../http/context.js';
 import { AppError, badRequest, errorBody } from '../http/errors.js';
 import { authErrors, conflictError, createRouter, ErrorSchema, IdParam, json, notFoundError, validationError } from '../http/router.js';
 import { ImportFileError } from './import/index.js';
-import { ListQuerySchema, ListSchema, ReportSchema, UploadFormSchema, UploadQuerySchema } from './lists.schemas.js';
+import { ListQuerySchema, ListSchema, ProgressSchema, ReportSchema, UploadFormSchema, UploadQuerySchema } from './lists.schemas.js';
 import { cancelList, getList, listLists, listView, withLiveProgress } from './lists.service.js';
+import { listProgress } from './progress.js';
 import { uploadList } from './upload.js';
 
 const leads = requireRole('lead', 'admin');
@@ -42,6 +43,12 @@ const get = createRoute({
   method: 'get', path: '/lists/{id}', tags, middleware: leads, summary: 'One list: status, import progress, report',
   request: { params: IdParam },
   responses: { 200: json(ListSchema, 'List'), ...authErrors, ...validationError, ...notFoundError },
+});
+const progress = createRoute({
+  method: 'get', path: '/lists/{id}/progress', tags, middleware: leads,
+  summary: 'Live progress: counts by state and outcome, who is in a call, next due, pace, ETA',
+  request: { params: IdParam },
+  responses: { 200: json(ProgressSchema, 'Progress'), ...authErrors, ...validationError, ...notFoundError },
 });
 const cancel = createRoute({
   method: 'post', path: '/lists/{id}/cancel', tags, middleware: leads, summary: 'Close all open cases as cancelled',
@@ -100,6 +107,11 @@ export function listRoutes(maxBytes: number) {
     const { database, queues } = c.var.deps;
     const list = await getList(database.db, currentUser(c), c.req.valid('param').id);
     return c.json(await withLiveProgress(queues, listView(list)), 200);
+  });
+  app.openapi(progress, async (c) => {
+    const { database, clock } = c.var.deps;
+    const list = await getList(database.db, currentUser(c), c.req.valid('param').id);
+    return c.json(await listProgress(database.db, list.id, clock.now()), 200);
   });
   app.openapi(cancel, async (c) =>
     c.json(await cancelList(deps(c), currentUser(c), c.req.valid('param').id), 200),

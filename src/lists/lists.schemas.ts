@@ -49,3 +49,21 @@ export const ListSchema = z
   .openapi('DunningList');
 
 export const ListQuerySchema = z.object({ clientId: z.uuid().optional() });
+
+const counts = z.record(z.string(), z.number().int());
+
+export const ProgressSchema = z
+  .object({
+    total: z.number().int(),
+    callableNow: z.number().int(),
+    scheduled: z.number().int(),
+    inCall: z.number().int(),
+    closed: z.number().int(),
+    byOutcome: counts,
+    attemptsHistogram: counts,
+    inCallBy: z.array(z.object({ agent: z.string(), caseId: z.uuid(), since: z.string() })),
+    nextDueAt: z.string().nullable(),
+    throughputLastHour: z.number().int(),
+    etaAt: z.string().nullable(),
+  })
+  .openapi('ListProgress');

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/clock.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { attemptsRecorded, createClient, fastRules, next, postOutcome, useFakeDate } from './helpers/dispatch.js';
+import { seedList } from './helpers/seed.js';
+
+let t: TestContext;
+beforeAll(async () => {
+  useFakeDate('2026-11-25T10:00:00+01:00');
+  t = await createTestContext({}, { clock: systemClock });
+  await t.runWorkers();
+});
+afterAll(() => t.close());
+
+describe('GET /api/lists/:id/progress', () => {
+  it('counts cases by state, outcome and attempts, names who is in a call, and estimates the end', async () => {
+    const admin = await t.userSession('admin');
+    const clientId = await createClient(t, admin.cookie, { ...fastRules, retryDelaySeconds: 3600 });
+    const { listId } = await seedList(t, clientId, [{ amountCents: 4_000_00 }, { amountCents: 3_000_00 }, { amountCents: 2_000_00 }, { amountCents: 1_000_00 }]);
+    const lead = await t.userSession('lead', [clientId]);
+    const agent = await t.userSession('agent', [clientId]);
+    for (const outcome of ['paid', 'not_reached']) {
+      const a = await next(t, agent.cookie);
+      await postOutcome(t, agent.cookie, a.assignment.id, { outcome });
+      await attemptsRecorded(t, a.case.id, 1);
+    }
+    const held = await next(t, agent.cookie);
+
+    const res = await t.request('GET', `/api/lists/${listId}/progress`, { cookie: lead.cookie });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      total: 4,
+      closed: 1,
+      inCall: 1,
+      scheduled: 1,
+      callableNow: 1,
+      byOutcome: { paid: 1 },
+      attemptsHistogram: { '0': 2, '1': 2 },
+      inCallBy: [{ agent: agent.user.displayName, caseId: held.case.id }],
+      throughputLastHour: 2,
+    });
+    const dueIn = Date.parse(res.body.nextDueAt) - Date.now();
+    expect(dueIn).toBeGreaterThan(3_500_000);
+    expect(dueIn).toBeLessThanOrEqual(3_600_000);
+    expect(Date.parse(res.body.etaAt)).toBeGreaterThan(Date.now());
+
+    const foreign = await t.userSession('lead');
+    expect((await t.request('GET', `/api/lists/${listId}/progress`, { cookie: foreign.cookie })).status).toBe(403);
+  });
+});
