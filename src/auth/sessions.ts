@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { sessions, userClients, users } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
@@ -21,14 +21,21 @@ export async function deleteSession(db: Db, token: string): Promise<void> {
 
 /** The logged-in user behind a cookie token, or null (unknown, expired, or user deactivated). */
 export async function resolveSession(db: Db, token: string, now: Date): Promise<SessionUser | null> {
+  // One round trip per request, scope included: this runs for every API call.
   const [row] = await db
-    .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, languages: users.languages })
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      languages: users.languages,
+      clientIds: sql<string[]>`array(select uc.client_id::text from user_clients uc where uc.user_id = ${users.id} order by 1)`,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, digest(token)), gt(sessions.expiresAt, now), eq(users.active, true)))
     .limit(1);
-  if (!row) return null;
-  return { ...row, clientIds: await clientIdsOf(db, row.id) };
+  return row ?? null;
 }
 
 export async function clientIdsOf(db: Db, userId: string): Promise<string[]> {
