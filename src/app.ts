@@ -12,6 +12,7 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops.routes.js';
 import { BOARD_PATH, queueBoardRoutes } from './ops/queue-board.js';
 import { userRoutes } from './users/users.routes.js';
+import { webRoutes } from './web/web.routes.js';
 
 /** Builds the HTTP app from its dependencies; no I/O happens here. */
 export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
     security: [{ session: [] }],
   });
   app.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }));
+  app.route('/', webRoutes());
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(errorHandler(deps.log));

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { clients, doNotCall, userClients } from '../db/schema.js';
@@ -65,14 +65,6 @@ export async function loadSettings(db: Db | Tx, clientId: string): Promise<Sched
   const [row] = await db.select({ settings: clients.settings }).from(clients).where(eq(clients.id, clientId));
   if (!row) throw notFound('Client');
   return row.settings;
-}
-
-export async function isOnDoNotCall(db: Db | Tx, clientId: string, phoneE164: string): Promise<boolean> {
-  const [row] = await db
-    .select({ p: doNotCall.phoneE164 })
-    .from(doNotCall)
-    .where(and(eq(doNotCall.clientId, clientId), eq(doNotCall.phoneE164, phoneE164)));
-  return row !== undefined;
 }
 
 const codeTaken = (code: string) => new AppError(409, 'code_taken', `A client with the code "${code}" exists already`);

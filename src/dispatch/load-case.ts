@@ -30,11 +30,6 @@ export async function liveAssignmentOfAgent(db: Db | Tx, agentId: string): Promi
   return row ?? null;
 }
 
-export async function liveAssignmentOfCase(db: Db | Tx, caseId: string): Promise<AssignmentRow | null> {
-  const [row] = await db.select().from(assignments).where(and(eq(assignments.caseId, caseId), isNull(assignments.endedAt)));
-  return row ?? null;
-}
-
 export interface HistoryEntry {
   attemptNo: number;
   at: string;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
-import { and, eq } from 'drizzle-orm';
-import { isOnDoNotCall } from '../clients/clients.service.js';
+import { eq } from 'drizzle-orm';
 import { isUniqueViolation } from '../db/errors.js';
 import { assignments, cases } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
@@ -9,10 +8,11 @@ import type { CallJob } from '../queues/registry.js';
 import { isCallableNow, nextCallableAt, type ScheduledSlot, type ScheduleRequest } from '../scheduling/index.js';
 import { endAssignment } from './assignment-end.js';
 import { audit } from './audit.js';
-import { caseQueue, personalQueue, routingLanguage, schedulingState } from './case-state.js';
+import { caseQueue, personalQueue, routingLanguage } from './case-state.js';
 import { closeCase } from './close-case.js';
 import type { DispatchDeps } from '../deps.js';
-import { caseHistory, liveAssignmentOfAgent, liveAssignmentOfCase, loadCaseContext, type AssignmentRow, type HistoryEntry } from './load-case.js';
+import { caseHistory, liveAssignmentOfAgent, loadCaseContext, type AssignmentRow, type HistoryEntry } from './load-case.js';
+import { loadPullContext } from './pull-context.js';
 import { assignmentView, caseView, type CaseView } from './views.js';
 import { explainEmptyQueue, type Waiting } from './waiting.js';
 
@@ -91,15 +91,6 @@ const slotOf = (data: CallJob): ScheduledSlot => ({
   kind: data.slot.kind,
 });
 
-async function outcomePending(d: DispatchDeps, caseId: string, attemptNo: number): Promise<boolean> {
-  const [row] = await d.db
-    .select({ id: assignments.id })
-    .from(assignments)
-    .where(and(eq(assignments.caseId, caseId), eq(assignments.attemptNo, attemptNo), eq(assignments.endReason, 'outcome')))
-    .limit(1);
-  return row !== undefined;
-}
-
 /**
  * What to ask the scheduling core for when a job cannot be handed out now: a window callback
  * moves to that window's next occurrence, an exact-time callback to the next callable instant
@@ -132,7 +123,7 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
     await blocked('deferred_failure');
     return { kind: 'skipped' };
   }
-  const ctx = await loadCaseContext(d.db, caseId);
+  const ctx = await loadPullContext(d.db, caseId, attemptNo);
   if (!ctx || ctx.case.status !== 'open' || attemptNo !== ctx.case.attemptsMade + 1) return drop('stale');
   if (ctx.listStatus === 'importing') {
     await job.moveToDelayed(now.getTime() + 5_000, token);
@@ -144,20 +135,19 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   if (!agent.clientIds.includes(ctx.case.clientId)) return drop('client_not_assigned');
   // This attempt's outcome is queued but not yet recorded: hold the job until it is (then it
   // is stale), instead of calling the customer a second time for the same attempt.
-  if (await outcomePending(d, caseId, attemptNo)) return later(job, token, now.getTime() + 30_000);
+  if (ctx.outcomePending) return later(job, token, now.getTime() + 30_000);
 
   // The other copy of a personal callback is held, or a lock expired in Redis a moment before
   // Postgres says so: keep the job until the holder is done (its outcome makes it stale).
-  const holder = await liveAssignmentOfCase(d.db, caseId);
+  const { holder, state } = ctx;
   if (holder && holder.expiresAt > now) return later(job, token, holder.expiresAt.getTime() + 1_000);
 
-  if (await isOnDoNotCall(d.db, ctx.case.clientId, ctx.case.phoneE164)) {
+  if (ctx.onDoNotCall) {
     await d.db.transaction((tx) => closeCase(tx, ctx.case, 'do_not_call', now));
     await blocked('do_not_call');
     return drop('do_not_call');
   }
 
-  const state = await schedulingState(d.db, ctx.case);
   const check = isCallableNow(now, ctx.settings, state, slotOf(job.data));
   if (!check.callable) {
     // Not now: the job gets a fresh slot, so its old end cannot block it again at the next pull.

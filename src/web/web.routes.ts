@@ -1,0 +1,48 @@
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppEnv } from '../http/context.js';
+
+/** The UI's files; resolved from this module so the working directory does not matter. */
+export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
+
+/** Paths the UI never answers: the API keeps its JSON 404, Bull Board its own pages. */
+const NOT_OURS = /^\/(api|admin)(\/|$)/;
+
+/**
+ * Serves the single-page UI in `web/` (plain ES modules, no build step) at `/`.
+ * The strict CSP (`default-src 'self'`, no inline scripts or styles) is the second line of
+ * defence behind the UI's textContent-only rendering of customer data.
+ */
+export function webRoutes() {
+  const app = new Hono<AppEnv>();
+  const headers = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      objectSrc: ["'none'"],
+    },
+    xFrameOptions: 'DENY',
+    referrerPolicy: 'same-origin',
+    xContentTypeOptions: 'nosniff',
+  });
+  const files = serveStatic({ root: WEB_ROOT, index: 'index.html' });
+  const onlyOurs =
+    (handler: MiddlewareHandler): MiddlewareHandler =>
+    async (c, next) =>
+      NOT_OURS.test(c.req.path) ? next() : handler(c, next);
+
+  app.use('*', onlyOurs(headers));
+  app.use(
+    '*',
+    onlyOurs(async (c, next) => {
+      await files(c, next);
+      // Revalidate on every load so a deployment reaches agents without a hard refresh.
+      if (c.res.ok) c.header('Cache-Control', 'no-cache');
+    }),
+  );
+  return app;
+}
