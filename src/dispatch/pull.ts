@@ -11,7 +11,7 @@ import { audit } from './audit.js';
 import { caseQueue, personalQueue, routingLanguage } from './case-state.js';
 import { closeCase } from './close-case.js';
 import type { DispatchDeps } from '../deps.js';
-import { caseHistory, liveAssignmentOfAgent, loadCaseContext, type AssignmentRow, type HistoryEntry } from './load-case.js';
+import { caseHistory, liveAssignmentOfAgent, loadCaseContext, type AssignmentRow, type CaseContext, type HistoryEntry } from './load-case.js';
 import { loadPullContext } from './pull-context.js';
 import { assignmentView, caseView, type CaseView } from './views.js';
 import { explainEmptyQueue, type Waiting } from './waiting.js';
@@ -23,7 +23,7 @@ export type NextResult =
   | { assignment: { id: string; expiresAt: string }; case: CaseView; history: HistoryEntry[] }
   | { assignment: null; nextDueAt: string | null; waiting: Waiting };
 
-type Verdict = { kind: 'assigned'; assignment: AssignmentRow } | { kind: 'agent_busy' } | { kind: 'skipped' };
+type Verdict = { kind: 'assigned'; assignment: AssignmentRow; ctx: CaseContext } | { kind: 'agent_busy' } | { kind: 'skipped' };
 
 /**
  * "Nächster Anruf": the agent's held assignment if there is one, else one case pulled from the
@@ -60,7 +60,7 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser): Promise<Nex
       if (verdict.kind === 'assigned') {
         await d.calls.ready.refresh([queue], now.getTime(), true);
         d.log.debug({ caseId: job.data.caseId, agentId: agent.id }, 'assigned');
-        return present(d, verdict.assignment);
+        return present(d, verdict.assignment, verdict.ctx);
       }
       if (verdict.kind === 'agent_busy') {
         const held = await liveAssignmentOfAgent(d.db, agent.id);
@@ -78,8 +78,8 @@ export function eligibleQueues(agent: Pick<SessionUser, 'clientIds' | 'languages
   return new Set(agent.clientIds.flatMap((clientId) => [...languages].map((language) => caseQueue({ clientId, language }))));
 }
 
-async function present(d: DispatchDeps, a: AssignmentRow): Promise<NextResult> {
-  const ctx = await loadCaseContext(d.db, a.caseId);
+async function present(d: DispatchDeps, a: AssignmentRow, known?: CaseContext): Promise<NextResult> {
+  const ctx = known ?? (await loadCaseContext(d.db, a.caseId));
   if (!ctx) throw new Error(`assignment ${a.id} points at a missing case`);
   return { assignment: assignmentView(a), case: caseView(ctx, d.config.CTI_LINK_TEMPLATE), history: await caseHistory(d.db, a.caseId) };
 }
@@ -184,7 +184,7 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
         .returning();
       return row!;
     });
-    return { kind: 'assigned', assignment };
+    return { kind: 'assigned', assignment, ctx };
   } catch (err) {
     if (isUniqueViolation(err, 'assignments_live_agent')) {
       // The same agent pressed twice at once: the other request won; give this job back.

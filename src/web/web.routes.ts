@@ -39,9 +39,10 @@ export function webRoutes() {
   app.use(
     '*',
     onlyOurs(async (c, next) => {
-      await files(c, next);
+      const res = await files(c, next);
       // Revalidate on every load so a deployment reaches agents without a hard refresh.
-      if (c.res.ok) c.header('Cache-Control', 'no-cache');
+      if (res) res.headers.set('Cache-Control', 'no-cache');
+      return res;
     }),
   );
   return app;
