@@ -52,5 +52,5 @@ export async function attemptsRecorded(t: TestContext, caseId: string, n: number
     if (c!.status === 'closed') return true;
     // Rescheduled: the next call job is added right after the commit.
     return (await t.redis.exists(`${t.prefix}:${caseQueue(c!)}:${callJobId(caseId, n + 1)}`)) === 1;
-  }, 10_000, `${n} attempts of case ${caseId}`);
+  }, 20_000, `${n} attempts of case ${caseId}`);
 }
