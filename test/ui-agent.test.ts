@@ -1,0 +1,126 @@
+import { and, eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/clock.js';
+import { attempts, cases } from '../src/db/schema.js';
+import { loginAs, screenshot, startUi } from './helpers/browser.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { attemptsRecorded, createClient, fastRules } from './helpers/dispatch.js';
+import { seedList } from './helpers/seed.js';
+
+let t: TestContext;
+let ui: Awaited<ReturnType<typeof startUi>>;
+let admin: string;
+
+const HOSTILE = '<img src=x onerror=alert(1)> Müller';
+
+beforeAll(async () => {
+  // BullMQ takes its time from Date.now(); the browser from the real clock: both real here.
+  t = await createTestContext({}, { clock: systemClock });
+  admin = (await t.userSession('admin')).cookie;
+  await t.runWorkers();
+  ui = await startUi(t);
+});
+afterAll(async () => {
+  await ui?.close();
+  await t?.close();
+});
+
+/** A client that can be called any time, with a long retry delay so a retried case stays away. */
+const client = (extra: Record<string, unknown> = {}) =>
+  createClient(t, admin, { ...fastRules, name: 'Stadtwerke Muster', retryDelaySeconds: 3600, ...extra });
+
+describe('agent screen', () => {
+  it('shows the case safely, records "Kunde nicht erreicht" and explains the empty queue', async () => {
+    const clientId = await client();
+    const { cases: [seeded] } = await seedList(t, clientId, [{ name: HOSTILE, amountCents: 123456, phoneE164: '+497211234567' }]);
+    const { user } = await t.userSession('agent', [clientId]);
+    const { page, dialogs, errors } = await ui.newPage();
+
+    await loginAs(page, user.username);
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+
+    const name = page.getByTestId('case-name');
+    await name.waitFor();
+    expect(await name.textContent()).toBe(HOSTILE);
+    expect(await page.locator('.case-card img').count()).toBe(0);
+    expect(await page.getByTestId('amount').textContent()).toBe('1.234,56\u00a0€');
+    expect(await page.getByTestId('attempt').textContent()).toBe('Versuch 1 von 3');
+    // The link is the server's CTI_LINK_TEMPLATE (default tel:{e164}, URL-encoded).
+    expect(decodeURIComponent((await page.getByTestId('phone').getAttribute('href'))!)).toBe('tel:+497211234567');
+    expect(await page.getByTestId('case-client').textContent()).toBe('Stadtwerke Muster');
+    await screenshot(page, 'agent-case');
+
+    await page.getByRole('button', { name: 'Kunde nicht erreicht' }).click();
+    await page.getByRole('textbox', { name: 'Notiz' }).fill('Mailbox, keine Nachricht hinterlassen');
+    await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    await page.getByText(`Ergebnis gespeichert: Kunde nicht erreicht – ${HOSTILE}`).waitFor();
+    await attemptsRecorded(t, seeded!.id, 1);
+
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    const empty = page.getByTestId('empty-queue');
+    await empty.getByText('Gerade kein Anruf fällig').waitFor();
+    await empty.getByRole('row', { name: 'Wiederholungsabstand 1' }).waitFor();
+    expect(await page.getByTestId('next-due').textContent()).toMatch(/^\w{2}\., \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} Uhr$/);
+    await screenshot(page, 'agent-empty-queue');
+
+    const [attempt] = await t.db.select().from(attempts).where(eq(attempts.caseId, seeded!.id));
+    expect(attempt).toMatchObject({ outcome: 'not_reached', note: 'Mailbox, keine Nachricht hinterlassen', rightParty: false });
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('records a personal callback in a window on a date, with the customer\'s preferred windows', async () => {
+    const clientId = await client({ windows: { morning: ['08:00', '12:00'], evening: ['17:00', '20:00'] } });
+    const { cases: [seeded] } = await seedList(t, clientId, 1);
+    const { user } = await t.userSession('agent', [clientId]);
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await page.getByTestId('case-name').waitFor();
+
+    // Keyboard: 7 is the seventh default outcome, "Später noch mal anrufen".
+    await page.keyboard.press('7');
+    await page.getByRole('button', { name: 'Später noch mal anrufen' }).and(page.locator('[aria-pressed=true]')).waitFor();
+    await page.getByRole('combobox', { name: 'Zeitfenster' }).selectOption('evening');
+    // A weekday: the customer's stated window (Mon–Fri 17–20) applies to this callback as well.
+    let day = DateTime.now().setZone('Europe/Berlin').plus({ days: 1 });
+    while (day.weekday > 5) day = day.plus({ days: 1 });
+    const date = day.toISODate()!;
+    await page.getByLabel('Datum (optional)').fill(date);
+    await page.getByLabel('Nur für mich').check();
+    await page.getByLabel('Richtige Person erreicht').check();
+    await page.getByText('Kundenwunsch-Zeitfenster ändern').click();
+    await page.getByRole('button', { name: '+ Zeitfenster hinzufügen' }).click();
+    await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    await page.getByText('Ergebnis gespeichert: Später noch mal anrufen').waitFor();
+
+    await attemptsRecorded(t, seeded!.id, 1);
+    const [attempt] = await t.db.select().from(attempts).where(and(eq(attempts.caseId, seeded!.id), eq(attempts.attemptNo, 1)));
+    expect(attempt).toMatchObject({ outcome: 'callback', rightParty: true });
+    expect(attempt!.callback).toMatchObject({ window: 'evening', date, owner: 'me' });
+    const [c] = await t.db.select().from(cases).where(eq(cases.id, seeded!.id));
+    expect(c!.preferredWindows).toEqual([{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '17:00', to: '20:00' }]);
+    expect(errors).toEqual([]);
+  });
+
+  it('says so in German when the lock is gone, and goes back to the start', async () => {
+    const clientId = await client();
+    await seedList(t, clientId, 1);
+    const { user } = await t.userSession('agent', [clientId]);
+    const { page } = await ui.newPage();
+    await loginAs(page, user.username);
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await page.getByTestId('case-name').waitFor();
+
+    // The case is taken away behind the screen's back (as when the lock expired).
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const held = await t.request('POST', '/api/agent/next', { cookie });
+    expect((await t.request('POST', `/api/agent/assignments/${held.body.assignment.id}/release`, { cookie })).status).toBe(204);
+
+    await page.getByRole('button', { name: 'Erledigt – bezahlt' }).click();
+    await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    await page.getByText('Die Sperre ist abgelaufen – der Fall ging zurück in die Warteschlange').waitFor();
+    await page.getByRole('button', { name: 'Nächster Anruf' }).waitFor();
+  });
+});

@@ -1,0 +1,185 @@
+// The agent's screen: "Nächster Anruf", the locked case with its outcome form, and why the
+// queue is empty when it is.
+import { api, ApiError, germanError } from '../api.js';
+import { h, notice, replace } from '../dom.js';
+import { formatDateTime, formatTime } from '../format.js';
+import { caseCard } from './case-card.js';
+import { outcomeForm } from './outcome-form.js';
+
+/** @typedef {import('../types.js').NextResponse} NextResponse */
+/** @typedef {import('../types.js').Waiting} Waiting */
+/** @typedef {import('../types.js').Assignment} Assignment */
+
+export const LOCK_LOST = 'Die Sperre ist abgelaufen – der Fall ging zurück in die Warteschlange.';
+
+/** @type {Array<[keyof Waiting, string]>} why cases wait, in German */
+const WAITING_LABELS = [
+  ['callbackWindow', 'Rückrufzeitfenster'],
+  ['retryDelay', 'Wiederholungsabstand'],
+  ['callingHours', 'außerhalb der Anrufzeiten'],
+  ['holiday', 'Feiertag'],
+  ['perDayCap', 'Tageslimit'],
+  ['preferredWindow', 'Kundenwunsch-Zeitfenster'],
+  ['language', 'Sprache'],
+  ['personalCallback', 'persönliche Rückrufe anderer'],
+];
+
+/** Heartbeat bounds: a third of the remaining lock time, but not more often than every 5 s. */
+const MIN_BEAT_MS = 5_000;
+const MAX_BEAT_MS = 120_000;
+
+/** @returns {import('../types.js').View} */
+export function agentView() {
+  const el = h('div', { class: 'agent' });
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let beatTimer;
+  /** @type {((e: KeyboardEvent) => void) | null} */
+  let keyHandler = null;
+  let stopped = false;
+
+  const stopCase = () => {
+    clearTimeout(beatTimer);
+    beatTimer = undefined;
+    keyHandler = null;
+  };
+  /** @param {KeyboardEvent} e */
+  const onKey = (e) => keyHandler?.(e);
+  document.addEventListener('keydown', onKey);
+
+  /**
+   * The start: the big button, and a message about what just happened or why nothing is due.
+   * @param {HTMLElement | null} [message]
+   * @param {HTMLElement | null} [explanation]
+   */
+  function showStart(message = null, explanation = null) {
+    stopCase();
+    const button = h('button', { type: 'button', class: 'btn btn-primary btn-huge', onclick: () => void pull(button) }, 'Nächster Anruf');
+    replace(
+      el,
+      h(
+        'section',
+        { class: 'agent-start' },
+        message,
+        h('div', { class: 'start-panel card' }, button, h('p', { class: 'hint' }, 'Sie erhalten genau einen Fall, der für Sie gesperrt ist.')),
+        explanation,
+      ),
+    );
+    button.focus();
+  }
+
+  /** @param {HTMLButtonElement} button */
+  async function pull(button) {
+    button.disabled = true;
+    replace(button, 'Suche nächsten Fall …');
+    try {
+      /** @type {NextResponse} */
+      const res = await api('POST', '/api/agent/next');
+      if (stopped) return;
+      if (res.assignment) showCase(res);
+      else showStart(null, emptyQueue(res.nextDueAt, res.waiting));
+    } catch (err) {
+      if (!stopped) showStart(notice('error', germanError(err)));
+    }
+  }
+
+  /** @param {Extract<NextResponse, { assignment: Assignment }>} res */
+  function showCase(res) {
+    const { case: c, history } = res;
+    let assignment = res.assignment;
+    const lockInfo = h('span', { class: 'lock-info', 'data-testid': 'lock-info' });
+    const lockWarning = h('div', { class: 'lock-warning' });
+    const setLock = () => replace(lockInfo, `Für Sie gesperrt bis ${formatTime(assignment.expiresAt)} Uhr (wird automatisch verlängert)`);
+
+    const scheduleBeat = () => {
+      const remaining = Date.parse(assignment.expiresAt) - Date.now();
+      const delay = Math.min(MAX_BEAT_MS, Math.max(MIN_BEAT_MS, remaining / 3));
+      beatTimer = setTimeout(() => void beat(), delay);
+    };
+    const beat = async () => {
+      try {
+        assignment = await api('POST', `/api/agent/assignments/${assignment.id}/heartbeat`);
+        replace(lockWarning);
+        setLock();
+        scheduleBeat();
+      } catch (err) {
+        if (stopped || beatTimer === undefined) return;
+        if (lockGone(err)) return showStart(notice('warning', LOCK_LOST));
+        // A network blip: keep trying; the lock lasts longer than a few failed beats.
+        replace(lockWarning, notice('warning', `Sperre konnte nicht verlängert werden (${germanError(err)}). Neuer Versuch läuft …`));
+        beatTimer = setTimeout(() => void beat(), MIN_BEAT_MS);
+      }
+    };
+
+    const form = outcomeForm(c, {
+      submit: async (body, label) => {
+        try {
+          await api('POST', `/api/agent/assignments/${assignment.id}/outcome`, { json: body });
+        } catch (err) {
+          if (lockGone(err)) return showStart(notice('warning', LOCK_LOST));
+          throw new Error(err instanceof ApiError && err.status === 400 ? `${germanError(err)} (${err.message})` : germanError(err));
+        }
+        showStart(notice('success', `Ergebnis gespeichert: ${label} – ${c.name}`));
+      },
+      release: async () => {
+        try {
+          await api('POST', `/api/agent/assignments/${assignment.id}/release`);
+        } catch (err) {
+          if (lockGone(err)) return showStart(notice('warning', LOCK_LOST));
+          throw new Error(germanError(err));
+        }
+        showStart(notice('info', `Fall zurückgegeben (kein Versuch gezählt): ${c.name}`));
+      },
+    });
+    keyHandler = form.onKey;
+    setLock();
+    replace(
+      el,
+      h('div', { class: 'case-bar' }, lockInfo, h('span', { class: 'hint' }, 'Tasten 1–9: Ergebnis wählen · Strg+Enter: speichern')),
+      lockWarning,
+      h('div', { class: 'case-layout' }, caseCard(c, history), form.el),
+    );
+    scheduleBeat();
+    el.querySelector('a.phone')?.scrollIntoView({ block: 'nearest' });
+  }
+
+  showStart();
+  return {
+    el,
+    stop: () => {
+      stopped = true;
+      stopCase();
+      document.removeEventListener('keydown', onKey);
+    },
+  };
+}
+
+/**
+ * 409 (not held any more) and 404 (assignment unknown) both mean: this case is not ours now.
+ * @param {unknown} err
+ */
+const lockGone = (err) => err instanceof ApiError && (err.status === 409 || err.status === 404);
+
+/**
+ * "Gerade kein Anruf fällig", with the counts of why the agent's cases wait and when the next is due.
+ * @param {string | null} nextDueAt
+ * @param {Waiting} waiting
+ */
+function emptyQueue(nextDueAt, waiting) {
+  const rows = WAITING_LABELS.filter(([key]) => (waiting[key] ?? 0) > 0);
+  return h(
+    'section',
+    { class: 'card empty-queue', 'data-testid': 'empty-queue' },
+    h('h2', {}, 'Gerade kein Anruf fällig'),
+    h(
+      'p',
+      { class: 'next-due' },
+      nextDueAt ? ['Nächster Fall voraussichtlich fällig: ', h('strong', { 'data-testid': 'next-due' }, `${formatDateTime(nextDueAt)} Uhr`)] : 'Keine weiteren Fälle geplant.',
+    ),
+    rows.length
+      ? [
+          h('h3', {}, 'Offene Fälle warten wegen'),
+          h('table', { class: 'table table-compact' }, h('tbody', {}, rows.map(([key, label]) => h('tr', {}, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, waiting[key]))))),
+        ]
+      : h('p', { class: 'muted' }, 'Für Ihre Mandanten und Sprachen sind keine offenen Fälle vorhanden.'),
+  );
+}

@@ -1,0 +1,102 @@
+// The case an agent is calling: who, which number, how much, and what happened before.
+import { h } from '../dom.js';
+import { formatDateTime, formatMoney, preferredWindowLabel } from '../format.js';
+
+/** @typedef {import('../types.js').AgentCase} AgentCase */
+/** @typedef {import('../types.js').HistoryEntry} HistoryEntry */
+
+/** @type {Record<string, string>} final states the system sets itself */
+const SYSTEM_OUTCOMES = { max_attempts: 'Höchstzahl Versuche erreicht', cancelled: 'Liste abgebrochen' };
+
+/**
+ * German label of an outcome code, from the client's settings.
+ * @param {string} code
+ * @param {import('../types.js').Outcome[]} outcomes
+ */
+export function outcomeLabel(code, outcomes) {
+  return outcomes.find((o) => o.code === code)?.label ?? SYSTEM_OUTCOMES[code] ?? code;
+}
+
+/**
+ * @param {AgentCase} c
+ * @param {HistoryEntry[]} history
+ */
+export function caseCard(c, history) {
+  const lastTry = c.attemptNo >= c.maxAttempts;
+  return h(
+    'article',
+    { class: 'card case-card', 'aria-labelledby': 'case-name' },
+    h(
+      'header',
+      { class: 'case-head' },
+      h('div', { class: 'case-client' }, h('span', { class: 'muted' }, 'Mandant '), h('strong', { 'data-testid': 'case-client' }, c.clientName)),
+      h('span', { class: `badge ${lastTry ? 'badge-warning' : 'badge-neutral'}`, 'data-testid': 'attempt' }, `Versuch ${c.attemptNo} von ${c.maxAttempts}`),
+    ),
+    h('h2', { id: 'case-name', class: 'case-name', 'data-testid': 'case-name' }, c.name),
+    h('p', { class: 'case-customer-no' }, h('span', { class: 'muted' }, 'Kundennummer '), h('strong', {}, c.customerNo)),
+    h(
+      'div',
+      { class: 'key-facts' },
+      h(
+        'div',
+        { class: 'fact fact-phone' },
+        h('span', { class: 'fact-label' }, 'Telefon'),
+        h('a', { class: 'phone', href: c.ctiLink, 'data-testid': 'phone', title: `Wählen: ${c.phoneE164}` }, c.phone),
+        c.phone.replace(/[^\d+]/g, '') !== c.phoneE164 ? h('span', { class: 'fact-sub' }, c.phoneE164) : null,
+      ),
+      h(
+        'div',
+        { class: 'fact fact-amount' },
+        h('span', { class: 'fact-label' }, 'Mahnsumme'),
+        h('span', { class: 'amount', 'data-testid': 'amount' }, formatMoney(c.amountCents, c.currency)),
+      ),
+    ),
+    h(
+      'dl',
+      { class: 'case-details' },
+      h('dt', {}, 'Adresse'),
+      h('dd', {}, c.address || '–'),
+      h('dt', {}, 'Sprache'),
+      h('dd', {}, c.language.toUpperCase()),
+      h('dt', {}, 'Kundenwunsch-Zeitfenster'),
+      h('dd', { 'data-testid': 'preferred-windows' }, c.preferredWindows.length ? c.preferredWindows.map(preferredWindowLabel).join('; ') : 'keine Einschränkung'),
+      Object.entries(c.extra).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '–')]),
+    ),
+    historyTable(history, c.outcomes),
+  );
+}
+
+/**
+ * @param {HistoryEntry[]} history
+ * @param {import('../types.js').Outcome[]} outcomes
+ */
+function historyTable(history, outcomes) {
+  if (history.length === 0) return h('p', { class: 'muted history-empty' }, 'Noch keine früheren Versuche.');
+  const yesNo = (/** @type {boolean | null} */ v) => (v === null ? '–' : v ? 'ja' : 'nein');
+  return h(
+    'section',
+    { class: 'history' },
+    h('h3', {}, 'Frühere Versuche'),
+    h(
+      'table',
+      { class: 'table' },
+      h('thead', {}, h('tr', {}, ['Versuch', 'Zeitpunkt', 'Mitarbeiter', 'Ergebnis', 'Richtige Person', 'Notiz'].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'tbody',
+        {},
+        history.map((e) =>
+          h(
+            'tr',
+            {},
+            h('td', { class: 'num' }, e.attemptNo),
+            h('td', {}, formatDateTime(e.at)),
+            h('td', {}, e.agent ?? '–'),
+            h('td', {}, outcomeLabel(e.outcome, outcomes)),
+            h('td', {}, yesNo(e.rightParty)),
+            h('td', { class: 'note' }, e.note ?? ''),
+          ),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,178 @@
+// What happened on the call: outcome, callback time or payment promise, right party, note.
+import { field, h, replace, notice } from '../dom.js';
+import { formatAmountInput, localToIsoWithOffset, parseGermanAmount, todayIso, windowLabel } from '../format.js';
+import { preferredWindowsEditor } from './preferred-windows.js';
+
+/** @typedef {import('../types.js').AgentCase} AgentCase */
+/** @typedef {import('../types.js').Outcome} Outcome */
+
+const NOTE_MAX = 2000;
+
+/**
+ * @param {AgentCase} c
+ * @param {{ submit: (body: Record<string, unknown>, label: string) => Promise<void>, release: () => Promise<void> }} actions
+ */
+export function outcomeForm(c, actions) {
+  /** @type {Outcome | null} */
+  let chosen = null;
+  const errorBox = h('div', { class: 'form-error', 'aria-live': 'assertive' });
+  const extras = h('div', { class: 'outcome-extras' });
+
+  const buttons = c.outcomes.map((o, i) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: `outcome outcome-${o.effect}`,
+        'aria-pressed': 'false',
+        dataset: { code: o.code },
+        onclick: () => choose(o),
+        title: i < 9 ? `Taste ${i + 1}` : undefined,
+      },
+      i < 9 ? h('kbd', {}, String(i + 1)) : null,
+      h('span', {}, o.label),
+    ),
+  );
+
+  // Callback: a named window (optionally on a date) or an exact time; personal or for anyone.
+  const windowNames = Object.keys(c.windows);
+  const windowSelect = h('select', { name: 'window' }, windowNames.map((n) => h('option', { value: n }, windowLabel(n, c.windows[n]))));
+  const windowDate = h('input', { type: 'date', name: 'windowDate', min: todayIso() });
+  const exactAt = h('input', { type: 'datetime-local', name: 'at' });
+  const modeWindow = h('input', { type: 'radio', name: 'cbmode', value: 'window', checked: true, onchange: () => syncMode() });
+  const modeExact = h('input', { type: 'radio', name: 'cbmode', value: 'exact', onchange: () => syncMode() });
+  const onlyMe = h('input', { type: 'checkbox', name: 'onlyMe' });
+  const windowFields = h('div', { class: 'row' }, field('Zeitfenster', windowSelect), field('Datum (optional)', windowDate, 'leer = nächstes passendes Zeitfenster'));
+  const exactFields = h('div', { class: 'row', hidden: true }, field('Datum und Uhrzeit', exactAt, 'Ortszeit dieses Computers'));
+  const syncMode = () => {
+    windowFields.hidden = !modeWindow.checked;
+    exactFields.hidden = !modeExact.checked;
+  };
+  const callbackBox = h(
+    'fieldset',
+    { class: 'sub' },
+    h('legend', {}, 'Rückruf'),
+    h('div', { class: 'segmented' }, h('label', {}, modeWindow, ' Zeitfenster'), h('label', {}, modeExact, ' Genaue Uhrzeit')),
+    windowFields,
+    exactFields,
+    h('label', { class: 'check' }, onlyMe, ' Nur für mich (persönlicher Rückruf)'),
+  );
+
+  // Promise to pay: amount in German notation and the date.
+  const amount = h('input', { type: 'text', inputmode: 'decimal', name: 'amount', value: formatAmountInput(c.amountCents), autocomplete: 'off' });
+  const promiseDate = h('input', { type: 'date', name: 'promiseDate', min: todayIso() });
+  const promiseBox = h(
+    'fieldset',
+    { class: 'sub' },
+    h('legend', {}, 'Zahlungszusage'),
+    h('div', { class: 'row' }, field('Betrag in €', amount, 'z. B. 1.234,56'), field('Zahlung bis', promiseDate)),
+  );
+
+  const rightParty = h('input', { type: 'checkbox', name: 'rightParty' });
+  const note = h('textarea', { name: 'note', rows: 3, maxLength: NOTE_MAX, placeholder: 'Was wurde besprochen?' });
+  const counter = h('small', { class: 'hint counter' }, `0 / ${NOTE_MAX}`);
+  note.addEventListener('input', () => replace(counter, `${note.value.length} / ${NOTE_MAX}`));
+  const windowsEditor = preferredWindowsEditor(c.preferredWindows);
+
+  const save = h('button', { type: 'submit', class: 'btn btn-primary btn-large', disabled: true }, 'Ergebnis speichern');
+  const giveBack = h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => run(actions.release) }, 'Zurückgeben');
+
+  /** @param {Outcome} o */
+  function choose(o) {
+    chosen = o;
+    for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.code === o.code));
+    replace(extras, o.effect === 'callback' ? callbackBox : o.code === 'promise_to_pay' ? promiseBox : null);
+    save.disabled = false;
+    replace(errorBox);
+  }
+
+  /** @returns {Record<string, unknown> | string} the request body, or what is missing (German) */
+  function body() {
+    if (!chosen) return 'Bitte zuerst ein Ergebnis wählen.';
+    /** @type {Record<string, unknown>} */
+    const b = { outcome: chosen.code, rightParty: rightParty.checked };
+    if (note.value.trim()) b.note = note.value.trim();
+    if (chosen.effect === 'callback') {
+      const owner = onlyMe.checked ? 'me' : 'anyone';
+      if (modeExact.checked) {
+        const at = localToIsoWithOffset(exactAt.value);
+        if (!at) return 'Bitte Datum und Uhrzeit des Rückrufs angeben.';
+        if (new Date(at).getTime() <= Date.now()) return 'Der Rückruf muss in der Zukunft liegen.';
+        b.callback = { at, owner };
+      } else {
+        b.callback = { window: windowSelect.value, ...(windowDate.value ? { date: windowDate.value } : {}), owner };
+      }
+    }
+    if (chosen.code === 'promise_to_pay') {
+      const cents = parseGermanAmount(amount.value);
+      if (cents === null) return 'Bitte einen gültigen Betrag eingeben, z. B. 1.234,56.';
+      if (!promiseDate.value) return 'Bitte das Datum der zugesagten Zahlung angeben.';
+      b.promise = { amountCents: cents, date: promiseDate.value };
+    }
+    if (windowsEditor.dirty()) {
+      const pw = windowsEditor.value();
+      if (typeof pw === 'string') return pw;
+      b.preferredWindows = pw;
+    }
+    return b;
+  }
+
+  /** @param {() => Promise<void>} action */
+  async function run(action) {
+    save.disabled = true;
+    giveBack.disabled = true;
+    try {
+      await action();
+    } catch (err) {
+      replace(errorBox, notice('error', err instanceof Error ? err.message : String(err)));
+      save.disabled = !chosen;
+      giveBack.disabled = false;
+    }
+  }
+
+  const el = h(
+    'form',
+    {
+      class: 'card outcome-form',
+      'aria-label': 'Ergebnis erfassen',
+      novalidate: true,
+      onsubmit: (/** @type {SubmitEvent} */ e) => {
+        e.preventDefault();
+        const b = body();
+        if (typeof b === 'string') replace(errorBox, notice('error', b));
+        else if (chosen) {
+          const label = chosen.label;
+          void run(() => actions.submit(b, label));
+        }
+      },
+    },
+    h('h2', {}, 'Ergebnis erfassen'),
+    h('div', { class: 'outcomes', role: 'group', 'aria-label': 'Ergebnis' }, buttons),
+    extras,
+    h('label', { class: 'check check-strong' }, rightParty, ' Richtige Person erreicht (Identität geprüft)'),
+    h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Notiz'), note, counter),
+    windowsEditor.el,
+    errorBox,
+    h('div', { class: 'actions' }, save, giveBack),
+  );
+
+  /**
+   * Keyboard: 1–9 choose an outcome (outside text fields), Ctrl+Enter saves.
+   * @param {KeyboardEvent} e
+   */
+  function onKey(e) {
+    const target = /** @type {HTMLElement | null} */ (e.target);
+    const typing = target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) && !(target instanceof HTMLInputElement && target.type === 'checkbox');
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      el.requestSubmit();
+    } else if (!typing && !e.ctrlKey && !e.metaKey && !e.altKey && /^[1-9]$/.test(e.key)) {
+      const o = c.outcomes[Number(e.key) - 1];
+      if (o) {
+        choose(o);
+        buttons[Number(e.key) - 1]?.focus();
+      }
+    }
+  }
+  return { el, onKey };
+}

@@ -1,0 +1,87 @@
+// The one place the UI talks to the API: same-origin fetch with the HttpOnly session cookie.
+
+export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} code
+   * @param {string} message server's message (English), shown as detail
+   * @param {unknown} [details]
+   * @param {number | null} [retryAfter] seconds, from Retry-After
+   */
+  constructor(status, code, message, details, retryAfter = null) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** Fired on `window` when the session is gone (401 on anything but the login itself). */
+export const SESSION_LOST = 'mahn:session-lost';
+
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {{ json?: unknown, form?: FormData }} [body]
+ * @returns {Promise<any>} parsed JSON, or null for an empty answer
+ */
+export async function api(method, path, body = {}) {
+  /** @type {RequestInit} */
+  const init = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
+  if (body.json !== undefined) {
+    init.headers = { ...init.headers, 'content-type': 'application/json' };
+    init.body = JSON.stringify(body.json);
+  } else if (body.form) init.body = body.form;
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'network', 'Network error');
+  }
+  const text = await res.text();
+  /** @type {any} */
+  let data = null;
+  if (text && res.headers.get('content-type')?.includes('json')) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (res.ok) return data;
+  const retry = Number(res.headers.get('retry-after'));
+  const err = new ApiError(
+    res.status,
+    data?.error?.code ?? 'http_error',
+    data?.error?.message ?? `HTTP ${res.status}`,
+    data?.error?.details,
+    Number.isFinite(retry) && retry > 0 ? retry : null,
+  );
+  if (res.status === 401 && path !== '/api/session') window.dispatchEvent(new CustomEvent(SESSION_LOST));
+  throw err;
+}
+
+/**
+ * A German sentence for an error, for places that have no more specific text.
+ * @param {unknown} err
+ */
+export function germanError(err) {
+  if (!(err instanceof ApiError)) return 'Unerwarteter Fehler im Browser. Bitte die Seite neu laden.';
+  /** @type {Record<number, string>} */
+  const byStatus = {
+    0: 'Keine Verbindung zum Server. Bitte Netzwerk prüfen und erneut versuchen.',
+    400: 'Die Eingabe ist ungültig.',
+    401: 'Nicht angemeldet.',
+    403: 'Dafür fehlt Ihnen die Berechtigung.',
+    404: 'Nicht gefunden.',
+    409: 'Konflikt mit dem aktuellen Stand.',
+    413: 'Die Datei ist zu groß.',
+    415: 'Keine Tabellendatei: bitte .xlsx oder .csv hochladen (kein altes .xls).',
+    422: 'Die Datei ist beschädigt, passwortgeschützt oder enthält keine Daten.',
+    429: 'Zu viele Versuche. Bitte kurz warten.',
+    503: 'Der Dienst ist gerade nicht erreichbar. Bitte gleich erneut versuchen.',
+  };
+  return byStatus[err.status] ?? 'Interner Fehler. Bitte erneut versuchen oder den Support informieren.';
+}

@@ -1,0 +1,101 @@
+// Start: who is logged in, the header, and the hash routes of the single-page UI.
+import { api, SESSION_LOST } from './api.js';
+import { h, replace } from './dom.js';
+import { loginView } from './login.js';
+import { agentView } from './agent/agent-view.js';
+import { listsView } from './lead/lists-view.js';
+import { listDetailView } from './lead/list-detail.js';
+import { usersView } from './admin/users-view.js';
+import { clientsView } from './admin/clients-view.js';
+
+/** @typedef {import('./types.js').Me} Me */
+/** @typedef {import('./types.js').View} View */
+
+const ROLE_NAMES = { agent: 'Mitarbeiter', lead: 'Gruppenleiter', admin: 'Administrator' };
+
+const root = /** @type {HTMLElement} */ (document.getElementById('app'));
+/** @type {Me | null} */
+let me = null;
+/** @type {View | null} */
+let current = null;
+
+/** @param {View} view */
+function mount(view, withHeader = true) {
+  current?.stop?.();
+  current = view;
+  replace(root, withHeader && me ? header(me) : null, h('main', { class: 'page' }, view.el));
+}
+
+/** @param {string | null} [message] */
+function showLogin(message = null) {
+  me = null;
+  current?.stop?.();
+  current = loginView((user) => {
+    me = user;
+    if (location.hash !== home(user)) location.hash = home(user);
+    else route();
+  }, message);
+  replace(root, current.el);
+}
+
+/** @param {Me} user */
+const home = (user) => (user.role === 'agent' ? '#/anrufe' : '#/listen');
+
+/** @param {Me} user */
+function header(user) {
+  /** @type {Array<[string, string]>} */
+  const links =
+    user.role === 'agent'
+      ? [['#/anrufe', 'Anrufe']]
+      : [['#/listen', 'Listen'], ...(user.role === 'admin' ? /** @type {Array<[string, string]>} */ ([['#/mandanten', 'Mandanten'], ['#/benutzer', 'Benutzer']]) : [])];
+  const active = location.hash.split('/').slice(0, 2).join('/');
+  return h(
+    'header',
+    { class: 'topbar' },
+    h('a', { class: 'brand', href: home(user) }, 'Mahnanrufe'),
+    h('nav', { 'aria-label': 'Hauptnavigation' }, links.map(([href, text]) => h('a', { href, class: active === href || (href === '#/listen' && active === '#/liste') ? 'active' : '' }, text))),
+    h(
+      'div',
+      { class: 'user' },
+      h('span', { class: 'user-name' }, user.displayName),
+      h('span', { class: 'user-role' }, ROLE_NAMES[user.role]),
+      h('button', { type: 'button', class: 'btn btn-ghost', onclick: logout }, 'Abmelden'),
+    ),
+  );
+}
+
+async function logout() {
+  current?.stop?.();
+  current = null;
+  try {
+    await api('DELETE', '/api/session');
+  } finally {
+    history.replaceState(null, '', location.pathname);
+    showLogin('Sie wurden abgemeldet.');
+  }
+}
+
+function route() {
+  if (!me) return showLogin();
+  const [, page = '', id = ''] = location.hash.split('/');
+  const lead = me.role === 'lead' || me.role === 'admin';
+  if (me.role === 'agent' && page === 'anrufe') return mount(agentView());
+  if (lead && page === 'listen') return mount(listsView(me));
+  if (lead && page === 'liste' && id) return mount(listDetailView(decodeURIComponent(id)));
+  if (me.role === 'admin' && page === 'benutzer') return mount(usersView());
+  if (me.role === 'admin' && page === 'mandanten') return mount(clientsView());
+  location.replace(home(me));
+}
+
+window.addEventListener('hashchange', route);
+window.addEventListener(SESSION_LOST, () => showLogin('Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.'));
+
+async function start() {
+  try {
+    me = await api('GET', '/api/me');
+  } catch {
+    me = null;
+  }
+  route();
+}
+void start();

@@ -1,0 +1,105 @@
+// German formatting of amounts, dates and windows; parsing of German number input.
+
+const TZ = 'Europe/Berlin';
+
+/** @type {Map<string, Intl.NumberFormat>} */
+const moneyFormats = new Map();
+
+/**
+ * `123456, 'EUR'` → `1.234,56 €`.
+ * @param {number} cents
+ * @param {string} [currency]
+ */
+export function formatMoney(cents, currency = 'EUR') {
+  let f = moneyFormats.get(currency);
+  if (!f) {
+    f = new Intl.NumberFormat('de-DE', { style: 'currency', currency });
+    moneyFormats.set(currency, f);
+  }
+  return f.format(cents / 100);
+}
+
+/** `1234.5` → `1.234,50` (no currency sign), for prefilling an amount field. */
+const plainAmount = new Intl.NumberFormat('de-DE', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** @param {number} cents */
+export const formatAmountInput = (cents) => plainAmount.format(cents / 100);
+
+/**
+ * German decimal input → cents: `1.234,56`, `1234,5`, `50`, `50 €` (also `1234.56`).
+ * @param {string} text
+ * @returns {number | null} null when it is not a positive amount
+ */
+export function parseGermanAmount(text) {
+  let s = text.replace(/[\s\u00a0€]/g, '').replace(/EUR$/i, '');
+  if (!s) return null;
+  if (s.includes(',')) s = s.replace(/\./g, '').replace(',', '.');
+  else if (/^\d{1,3}(\.\d{3})+$/.test(s)) s = s.replace(/\./g, ''); // 1.234 = one thousand
+  if (!/^\d+(\.\d{1,2})?$/.test(s)) return null;
+  const cents = Math.round(Number(s) * 100);
+  return cents > 0 ? cents : null;
+}
+
+const dateTime = new Intl.DateTimeFormat('de-DE', {
+  timeZone: TZ, weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit',
+});
+const timeOnly = new Intl.DateTimeFormat('de-DE', { timeZone: TZ, hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const dateOnly = new Intl.DateTimeFormat('de-DE', { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric' });
+
+/** `Mi., 25.11.2026, 09:00` in Europe/Berlin. @param {string | null | undefined} iso */
+export const formatDateTime = (iso) => (iso ? dateTime.format(new Date(iso)) : '–');
+/** @param {string} iso */
+export const formatTime = (iso) => timeOnly.format(new Date(iso));
+/** @param {string | null | undefined} iso */
+export const formatDate = (iso) => (iso ? dateOnly.format(new Date(iso)) : '–');
+
+/** @type {ReadonlyArray<[string, string]>} code and German short name, Monday first */
+export const WEEKDAYS = [
+  ['mon', 'Mo'], ['tue', 'Di'], ['wed', 'Mi'], ['thu', 'Do'], ['fri', 'Fr'], ['sat', 'Sa'], ['sun', 'So'],
+];
+
+/** @type {Record<string, string>} German names of the default windows; others keep their own name */
+const WINDOW_NAMES = { morning: 'Vormittag', midday: 'Mittag', afternoon: 'Nachmittag', evening: 'Abend', ganztags: 'Ganztags' };
+
+/**
+ * `evening, ['17:00','20:00']` → `Abend (17:00–20:00)`.
+ * @param {string} name
+ * @param {readonly [string, string]} [range]
+ */
+export function windowLabel(name, range) {
+  const label = WINDOW_NAMES[name] ?? name;
+  return range ? `${label} (${range[0]}–${range[1]})` : label;
+}
+
+/**
+ * `{days:['mon',…,'fri'], from:'17:00', to:'20:00'}` → `Mo–Fr 17:00–20:00`.
+ * @param {{days: string[], from: string, to: string}} w
+ */
+export function preferredWindowLabel(w) {
+  const idx = w.days.map((d) => WEEKDAYS.findIndex(([code]) => code === d)).filter((i) => i >= 0).sort((a, b) => a - b);
+  const consecutive = idx.length > 2 && idx.every((v, i) => i === 0 || v === (idx[i - 1] ?? -2) + 1);
+  const name = (/** @type {number} */ i) => WEEKDAYS[i]?.[1] ?? '';
+  const days = consecutive ? `${name(idx[0] ?? 0)}–${name(idx[idx.length - 1] ?? 0)}` : idx.map(name).join(', ');
+  return `${days} ${w.from}–${w.to}`;
+}
+
+/**
+ * A `datetime-local` value (browser's local time) → ISO with offset, `2026-11-27T15:30:00+01:00`.
+ * @param {string} local `YYYY-MM-DDTHH:MM`
+ * @returns {string | null}
+ */
+export function localToIsoWithOffset(local) {
+  const d = new Date(local);
+  if (!local || Number.isNaN(d.getTime())) return null;
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  const pad = (/** @type {number} */ n) => String(Math.abs(n)).padStart(2, '0');
+  const base = local.length === 16 ? `${local}:00` : local.slice(0, 19);
+  return `${base}${sign}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
+}
+
+/** Today as `YYYY-MM-DD` in the browser's zone (for `min` of date inputs). */
+export function todayIso() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}

@@ -1,0 +1,172 @@
+// One list: status, live progress (who is calling, outcomes, ETA), import report, cancel.
+import { api, ApiError, germanError } from '../api.js';
+import { h, notice, replace } from '../dom.js';
+import { formatDateTime, formatTime } from '../format.js';
+import { outcomeLabel } from '../agent/case-card.js';
+import { importProgressBar, reportView, statusBadge } from './list-status.js';
+
+/** @typedef {import('../types.js').DunningList} DunningList */
+/** @typedef {import('../types.js').Progress} Progress */
+/** @typedef {import('../types.js').Outcome} Outcome */
+
+const POLL_MS = 3_000;
+const IMPORT_POLL_MS = 1_000;
+
+/**
+ * @param {string} listId
+ * @returns {import('../types.js').View}
+ */
+export function listDetailView(listId) {
+  const el = h('div', { class: 'list-detail' }, h('p', { class: 'muted' }, 'Wird geladen …'));
+  const head = h('div');
+  const progressBox = h('section', { class: 'card progress-card', 'aria-live': 'polite' });
+  const reportBox = h('div');
+  const message = h('div');
+  /** @type {Outcome[]} */
+  let outcomes = [];
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  let stopped = false;
+  let progressMissing = false;
+  let reportShown = false;
+  /** @type {string | null} */
+  let clientId = null;
+
+  async function refresh() {
+    clearTimeout(timer);
+    /** @type {DunningList | null} */
+    let list = null;
+    try {
+      list = await api('GET', `/api/lists/${encodeURIComponent(listId)}`);
+      if (stopped || !list) return;
+      if (clientId === null) {
+        clientId = list.clientId;
+        outcomes = (await api('GET', `/api/clients/${list.clientId}`).catch(() => ({ outcomes: [] }))).outcomes ?? [];
+        replace(el, h('p', {}, h('a', { href: '#/listen' }, '← Alle Listen')), head, message, progressBox, reportBox);
+      }
+      replace(head, header(list, cancel));
+      if (list.report && !reportShown) {
+        reportShown = true;
+        replace(reportBox, h('section', { class: 'card' }, h('h2', {}, 'Importbericht'), reportView(list.report)));
+      }
+      await showProgress(list);
+    } catch (err) {
+      if (stopped) return;
+      if (clientId === null) replace(el, h('p', {}, h('a', { href: '#/listen' }, '← Alle Listen')), notice('error', germanError(err)));
+      else replace(message, notice('warning', `Aktualisierung fehlgeschlagen: ${germanError(err)}`));
+    }
+    if (!stopped) timer = setTimeout(() => void refresh(), list?.status === 'importing' ? IMPORT_POLL_MS : POLL_MS);
+  }
+
+  /** @param {DunningList} list */
+  async function showProgress(list) {
+    if (list.status === 'importing') return replace(progressBox, h('h2', {}, 'Import läuft'), importProgressBar(list));
+    if (list.status === 'failed') return replace(progressBox, h('h2', {}, 'Import fehlgeschlagen'), notice('error', list.error ?? 'Unbekannter Fehler'));
+    if (progressMissing) return;
+    try {
+      /** @type {Progress} */
+      const p = await api('GET', `/api/lists/${encodeURIComponent(listId)}/progress`);
+      if (!stopped) replace(progressBox, progressView(p, outcomes), h('p', { class: 'hint right' }, `Stand ${formatTime(new Date().toISOString())} · aktualisiert alle ${POLL_MS / 1000} s`));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) {
+        progressMissing = true; // this server has no progress endpoint (yet)
+        replace(progressBox, h('h2', {}, 'Fortschritt'), h('p', { class: 'muted' }, 'Die Fortschrittsanzeige ist auf diesem Server noch nicht verfügbar.'));
+      } else throw err;
+    }
+  }
+
+  async function cancel() {
+    if (!window.confirm('Liste wirklich abbrechen? Alle offenen Fälle werden geschlossen und nicht mehr angerufen. Das lässt sich nicht rückgängig machen.')) return;
+    try {
+      await api('POST', `/api/lists/${encodeURIComponent(listId)}/cancel`);
+      replace(message, notice('success', 'Liste abgebrochen. Offene Fälle wurden geschlossen.'));
+    } catch (err) {
+      replace(message, notice('error', `Abbrechen fehlgeschlagen: ${germanError(err)}`));
+    }
+    await refresh();
+  }
+
+  void refresh();
+  return {
+    el,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * @param {DunningList} list
+ * @param {() => Promise<void>} cancel
+ */
+function header(list, cancel) {
+  const open = list.status === 'importing' || list.status === 'active';
+  return h(
+    'header',
+    { class: 'page-head' },
+    h('div', {}, h('h1', {}, list.name, ' ', statusBadge(list)), h('p', { class: 'muted' }, `Datei ${list.fileName} · hochgeladen ${formatDateTime(list.createdAt)}${list.completedAt ? ` · beendet ${formatDateTime(list.completedAt)}` : ''}`)),
+    open ? h('button', { type: 'button', class: 'btn btn-danger', onclick: () => void cancel() }, 'Liste abbrechen') : null,
+  );
+}
+
+/**
+ * @param {Progress} p
+ * @param {Outcome[]} outcomes
+ */
+function progressView(p, outcomes) {
+  const n = (/** @type {number} */ v) => v.toLocaleString('de-DE');
+  const done = p.total ? Math.round((p.closed / p.total) * 100) : 0;
+  /** @type {Array<[string, number, string]>} */
+  const tiles = [
+    ['Gesamt', p.total, ''],
+    ['Jetzt anrufbar', p.callableNow, 'tile-primary'],
+    ['Geplant', p.scheduled, ''],
+    ['Im Gespräch', p.inCall, 'tile-info'],
+    ['Abgeschlossen', p.closed, 'tile-success'],
+  ];
+  const histogram = Object.entries(p.attemptsHistogram).sort(([a], [b]) => Number(a) - Number(b));
+  return h(
+    'div',
+    { class: 'progress-view', 'data-testid': 'progress' },
+    h('h2', {}, 'Fortschritt'),
+    h('div', { class: 'tiles' }, tiles.map(([label, value, style]) => h('div', { class: `tile ${style}` }, h('span', { class: 'tile-value' }, n(value)), h('span', { class: 'tile-label' }, label)))),
+    h('div', { class: 'done-bar' }, h('progress', { max: 100, value: done, 'aria-label': 'abgeschlossen' }), h('span', {}, `${done} % abgeschlossen`)),
+    h(
+      'dl',
+      { class: 'facts-inline' },
+      h('dt', {}, 'Nächster fälliger Fall'),
+      h('dd', {}, p.nextDueAt ? formatDateTime(p.nextDueAt) : '–'),
+      h('dt', {}, 'Anrufe letzte Stunde'),
+      h('dd', {}, n(p.throughputLastHour)),
+      h('dt', {}, 'Voraussichtlich fertig'),
+      h('dd', {}, p.etaAt ? formatDateTime(p.etaAt) : '–'),
+    ),
+    h(
+      'div',
+      { class: 'columns' },
+      h(
+        'section',
+        {},
+        h('h3', {}, 'Abgeschlossen nach Ergebnis'),
+        Object.keys(p.byOutcome).length
+          ? h('table', { class: 'table table-compact' }, h('tbody', {}, Object.entries(p.byOutcome).sort(([, a], [, b]) => b - a).map(([code, v]) => h('tr', {}, h('th', { scope: 'row' }, outcomeLabel(code, outcomes)), h('td', { class: 'num' }, n(v))))))
+          : h('p', { class: 'muted' }, 'Noch kein Fall abgeschlossen.'),
+      ),
+      h(
+        'section',
+        {},
+        h('h3', {}, 'Fälle nach Anzahl Versuche'),
+        h('table', { class: 'table table-compact' }, h('tbody', {}, histogram.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k === '0' ? 'noch nicht angerufen' : `${k} Versuch${k === '1' ? '' : 'e'}`), h('td', { class: 'num' }, n(v)))))),
+      ),
+      h(
+        'section',
+        {},
+        h('h3', {}, 'Gerade im Gespräch'),
+        p.inCallBy.length
+          ? h('table', { class: 'table table-compact' }, h('thead', {}, h('tr', {}, h('th', {}, 'Mitarbeiter'), h('th', {}, 'seit'))), h('tbody', {}, p.inCallBy.map((a) => h('tr', {}, h('td', {}, a.agent), h('td', {}, a.since ? formatTime(a.since) : '–')))))
+          : h('p', { class: 'muted' }, 'Niemand.'),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,117 @@
+// Team lead's overview: per client in scope, the upload and the lists with their status.
+import { api, germanError } from '../api.js';
+import { h, notice, replace } from '../dom.js';
+import { formatDateTime } from '../format.js';
+import { importProgressBar, statusBadge } from './list-status.js';
+import { uploadForm } from './upload-form.js';
+
+/** @typedef {import('../types.js').Client} Client */
+/** @typedef {import('../types.js').DunningList} DunningList */
+
+const FAST_POLL_MS = 1_000; // while a list imports
+const SLOW_POLL_MS = 10_000;
+
+/**
+ * @param {import('../types.js').Me} me
+ * @returns {import('../types.js').View}
+ */
+export function listsView(me) {
+  const el = h('div', { class: 'lists-page' }, h('h1', {}, 'Mahnlisten'), h('p', { class: 'muted' }, 'Wird geladen …'));
+  /** @type {Map<string, HTMLElement>} client id → its lists' table container */
+  const tables = new Map();
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  let stopped = false;
+
+  async function load() {
+    try {
+      /** @type {Client[]} */
+      const clients = await api('GET', '/api/clients');
+      if (stopped) return;
+      replace(
+        el,
+        h('h1', {}, 'Mahnlisten'),
+        clients.length === 0
+          ? notice('info', me.role === 'admin' ? 'Noch kein Mandant angelegt. Legen Sie unter „Mandanten“ den ersten an.' : 'Ihnen ist noch kein Mandant zugeordnet.')
+          : clients.map(clientSection),
+      );
+      await refresh();
+    } catch (err) {
+      if (!stopped) replace(el, h('h1', {}, 'Mahnlisten'), notice('error', germanError(err)));
+    }
+  }
+
+  /** @param {Client} client */
+  function clientSection(client) {
+    const table = h('div', { class: 'lists-table' });
+    tables.set(client.id, table);
+    return h(
+      'section',
+      { class: 'card client', 'data-client': client.code },
+      h('header', { class: 'client-head' }, h('h2', {}, client.name), h('span', { class: 'badge badge-neutral' }, client.code), client.active ? null : h('span', { class: 'badge badge-warning' }, 'inaktiv')),
+      h('h3', {}, 'Neue Liste hochladen'),
+      uploadForm(client, () => void refresh()),
+      h('h3', {}, 'Listen'),
+      table,
+    );
+  }
+
+  /** Reloads the lists; importing ones individually for their live progress. */
+  async function refresh() {
+    clearTimeout(timer);
+    let importing = false;
+    try {
+      /** @type {DunningList[]} */
+      let lists = await api('GET', '/api/lists');
+      importing = lists.some((l) => l.status === 'importing');
+      if (importing) lists = await Promise.all(lists.map((l) => (l.status === 'importing' ? api('GET', `/api/lists/${l.id}`) : l)));
+      if (stopped) return;
+      for (const [clientId, table] of tables) {
+        replace(table, listsTable(lists.filter((l) => l.clientId === clientId)));
+      }
+    } catch (err) {
+      for (const table of tables.values()) table.prepend(notice('warning', `Aktualisierung fehlgeschlagen: ${germanError(err)}`));
+    }
+    if (!stopped) timer = setTimeout(() => void refresh(), importing ? FAST_POLL_MS : SLOW_POLL_MS);
+  }
+
+  void load();
+  return {
+    el,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** @param {DunningList[]} lists */
+function listsTable(lists) {
+  if (lists.length === 0) return h('p', { class: 'muted' }, 'Noch keine Liste importiert.');
+  return h(
+    'table',
+    { class: 'table' },
+    h('thead', {}, h('tr', {}, ['Liste', 'Datei', 'Status', 'Hochgeladen', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'tbody',
+      {},
+      lists.map((l) =>
+        h(
+          'tr',
+          { dataset: { listId: l.id } },
+          h('td', {}, h('a', { href: `#/liste/${l.id}` }, l.name)),
+          h('td', { class: 'muted' }, l.fileName),
+          h(
+            'td',
+            {},
+            statusBadge(l),
+            l.status === 'importing' ? importProgressBar(l) : null,
+            l.status === 'failed' && l.error ? h('div', { class: 'text-error small' }, l.error) : null,
+          ),
+          h('td', {}, formatDateTime(l.createdAt)),
+          h('td', { class: 'right' }, h('a', { class: 'btn btn-secondary btn-small', href: `#/liste/${l.id}` }, 'Fortschritt')),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,38 @@
+// Shapes of the API answers the UI reads (DESIGN.md section 10; src/**/*.schemas.ts).
+
+/**
+ * @typedef {{ id: string, username: string, displayName: string, role: 'agent' | 'lead' | 'admin',
+ *   clientIds: string[], languages: string[] }} Me
+ * @typedef {{ code: string, label: string, effect: 'close' | 'retry' | 'callback' | string }} Outcome
+ * @typedef {{ days: string[], from: string, to: string }} PreferredWindow
+ * @typedef {{ id: string, listId: string, clientId: string, clientName: string, customerNo: string,
+ *   name: string, phone: string, phoneE164: string, ctiLink: string, address: string,
+ *   amountCents: number, currency: string, language: string, attemptNo: number, maxAttempts: number,
+ *   preferredWindows: PreferredWindow[], extra: Record<string, string>, outcomes: Outcome[],
+ *   windows: Record<string, [string, string]> }} AgentCase
+ * @typedef {{ attemptNo: number, at: string, agent: string | null, outcome: string,
+ *   rightParty: boolean | null, note: string | null }} HistoryEntry
+ * @typedef {{ id: string, expiresAt: string }} Assignment
+ * @typedef {{ callbackWindow: number, retryDelay: number, callingHours: number, holiday: number,
+ *   perDayCap: number, preferredWindow: number, language: number, personalCallback: number }} Waiting
+ * @typedef {{ assignment: Assignment, case: AgentCase, history: HistoryEntry[] }
+ *   | { assignment: null, nextDueAt: string | null, waiting: Waiting }} NextResponse
+ * @typedef {{ id: string, code: string, name: string, resultEmail: string | null, active: boolean,
+ *   outcomes: Outcome[] }} Client
+ * @typedef {{ row: number, column: string, value: string, reason: string }} Rejection
+ * @typedef {{ accepted: number, rejected: Rejection[], rejectedRows: number, rejectedTruncated: boolean,
+ *   dataRows: number, headerRow: number, columns: Record<string, string>, extraColumns: string[] }} Report
+ * @typedef {{ id: string, clientId: string, name: string,
+ *   status: 'importing' | 'active' | 'completed' | 'failed' | 'cancelled', fileName: string,
+ *   importProgress: { percent: number, rows: number } | null, report: Report | null, error: string | null,
+ *   createdAt: string, activatedAt: string | null, completedAt: string | null }} DunningList
+ * @typedef {{ total: number, callableNow: number, scheduled: number, inCall: number, closed: number,
+ *   byOutcome: Record<string, number>, attemptsHistogram: Record<string, number>,
+ *   inCallBy: { agent: string, caseId: string, since?: string }[], nextDueAt: string | null,
+ *   throughputLastHour: number, etaAt: string | null }} Progress
+ * @typedef {{ id: string, username: string, displayName: string, role: 'agent' | 'lead' | 'admin',
+ *   clientIds: string[], languages: string[], active: boolean, createdAt: string }} User
+ * @typedef {{ el: HTMLElement, stop?: () => void }} View a mounted screen; `stop` ends its timers
+ */
+
+export {};
