@@ -1,0 +1,107 @@
+/**
+ * Import benchmark (DESIGN.md section 13): a 100,000-row, 8-column `.xlsx` imported and enqueued
+ * in ≤ 2× the time of a bare exceljs streaming read of the same file, ≥ 20,000 rows/s in any
+ * case, peak RSS ≤ 300 MB.
+ *
+ *   npm run bench:import                    # 100,000 rows
+ *   npm run bench:import -- --rows 10000    # a quick check
+ *   npm run bench:import -- --cpu-prof      # also CPU-profile the timed part of the import
+ *
+ * The file is generated once into the temp dir. The bare read and the import each run in a fresh
+ * child process, so each peak RSS is its own. The import child gets its own database and BullMQ
+ * prefix (dropped and deleted afterwards, also when it fails), uploads the file with `uploadList`
+ * and runs the `imports` job's `runImport` directly, and is timed until the list is `active`;
+ * then it checks one open case and one call job per row. Prints one JSON line, then a summary;
+ * exits 1 when a target is missed or the check fails.
+ */
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchList } from './import/make-list.js';
+import { dropScratch, newScratch } from './import/scratch.js';
+
+const TARGETS = { ratioMax: 2, minRowsPerSec: 20_000, rssMaxMb: 300 };
+
+const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, 'cpu-prof': { type: 'boolean', default: false } } });
+const rows = Number(args.rows);
+if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows must be a positive whole number, got "${args.rows}"`);
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const child = (name: string) => fileURLToPath(new URL(`./import/${name}`, import.meta.url));
+
+/** Runs a child script under tsx; its result is the last stdout line (JSON). stderr passes through. */
+function runChild(script: string, argv: string[]): Promise<Record<string, any>> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', script, ...argv], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+    p.on('error', reject);
+    p.on('close', (code) => {
+      const last = out.trim().split('\n').pop() ?? '';
+      try {
+        resolve({ exitCode: code, ...JSON.parse(last) });
+      } catch {
+        reject(new Error(`${script} exited with ${code} without a result:\n${out.slice(-2000)}`));
+      }
+    });
+  });
+}
+
+const perSec = (n: number, ms: number) => Math.round((n / ms) * 1000);
+
+const file = await benchList(rows);
+const bare = await runChild(child('bare-read.ts'), [file]);
+if (bare.rows !== rows + 2) throw new Error(`the bare read saw ${bare.rows} rows, expected ${rows} data rows + title + header`);
+
+const scratch = newScratch();
+const profile = args['cpu-prof'] ? join(tmpdir(), `${scratch.database}.cpuprofile`) : undefined;
+let imp: Record<string, any>;
+try {
+  imp = await runChild(child('real-import.ts'), [file, String(rows), scratch.database, scratch.prefix, ...(profile ? [profile] : [])]);
+} finally {
+  // The child cleans up after itself; this catches a child that crashed or was killed.
+  await dropScratch(scratch);
+}
+if (imp.error) throw new Error(`the import child failed:\n${imp.error}`);
+
+const ratio = Math.round((imp.ms / bare.ms) * 100) / 100;
+const importRowsPerSec = perSec(rows, imp.ms);
+const pass = {
+  ratio: ratio <= TARGETS.ratioMax,
+  rowsPerSec: importRowsPerSec >= TARGETS.minRowsPerSec,
+  rss: imp.rssMb <= TARGETS.rssMaxMb,
+  verified: imp.problems.length === 0,
+};
+const result = {
+  bench: 'import',
+  rows,
+  columns: 8,
+  file,
+  bareReadMs: bare.ms,
+  bareCpuMs: bare.cpuMs,
+  bareRowsPerSec: perSec(rows, bare.ms),
+  bareRssMb: bare.rssMb,
+  importMs: imp.ms,
+  importCpuMs: imp.cpuMs,
+  importRowsPerSec,
+  importRssMb: imp.rssMb,
+  importPeakMemory: imp.peakMemory,
+  ratio,
+  phases: { uploadMs: imp.uploadMs, readInsertMs: imp.readInsertMs, commitEnqueueActivateMs: imp.commitEnqueueActivateMs },
+  verified: { cases: imp.cases, jobs: imp.jobs, queues: imp.queues, problems: imp.problems },
+  targets: TARGETS,
+  pass: { ...pass, all: Object.values(pass).every(Boolean) },
+  ...(profile ? { cpuProfile: profile } : {}),
+};
+console.log(JSON.stringify(result));
+
+const mark = (ok: boolean) => (ok ? 'ok  ' : 'MISS');
+console.log(`
+import bench, ${rows.toLocaleString('en')} rows × 8 columns (${file})
+  bare exceljs read  ${String(bare.ms).padStart(7)} ms (CPU ${bare.cpuMs} ms)  ${String(result.bareRowsPerSec).padStart(7)} rows/s  peak RSS ${bare.rssMb} MB
+  upload + import    ${String(imp.ms).padStart(7)} ms (CPU ${imp.cpuMs} ms)  ${String(importRowsPerSec).padStart(7)} rows/s  peak RSS ${imp.rssMb} MB (heap ≤ ${imp.peakMemory.heapMb} MB)
+    upload ${imp.uploadMs} ms, read+parse+insert ${imp.readInsertMs} ms, commit+enqueue+activate ${imp.commitEnqueueActivateMs} ms
+  ${mark(pass.ratio)} ratio ${ratio} (≤ ${TARGETS.ratioMax})   ${mark(pass.rowsPerSec)} ${importRowsPerSec} rows/s (≥ ${TARGETS.minRowsPerSec})   ${mark(pass.rss)} RSS ${imp.rssMb} MB (≤ ${TARGETS.rssMaxMb})   ${mark(pass.verified)} ${imp.cases} cases, ${imp.jobs} jobs${imp.problems.length ? `: ${imp.problems.join('; ')}` : ''}${profile ? `\n  CPU profile of the timed part: ${profile} (open in Chrome DevTools)` : ''}`);
+process.exitCode = result.pass.all ? 0 : 1;

@@ -1,0 +1,128 @@
+/**
+ * The measured child: uploads the file and runs the `imports` job's function directly (no
+ * worker), against its own database and BullMQ prefix, then checks that every row became an
+ * open case with one call job. Prints one JSON line; drops its database and keys either way.
+ *
+ *   npx tsx bench/import/real-import.ts <file.xlsx> <rows> <database> <prefix> [<profile.cpuprofile>]
+ *
+ * With a profile path, only the timed part (upload + import) is CPU-profiled.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { count, eq, sql } from 'drizzle-orm';
+import { createClient } from '../../src/clients/clients.service.js';
+import { ClientCreateSchema } from '../../src/clients/clients.schemas.js';
+import { loadConfig } from '../../src/config.js';
+import { cases, dunningLists, users } from '../../src/db/schema.js';
+import type { ServiceDeps } from '../../src/deps.js';
+import { caseQueue } from '../../src/dispatch/case-state.js';
+import type { SessionUser } from '../../src/http/context.js';
+import { runImport } from '../../src/lists/run-import.js';
+import { uploadList } from '../../src/lists/upload.js';
+import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { emit, peakRssMb } from './measure.js';
+import { createScratchDatabase, dropScratch, REDIS_URL, type Scratch } from './scratch.js';
+
+const [file, rowsArg, database, prefix, profilePath] = process.argv.slice(2);
+if (!file || !rowsArg || !database || !prefix) throw new Error('usage: real-import.ts <file.xlsx> <rows> <database> <prefix>');
+const rows = Number(rowsArg);
+const scratch: Scratch = { database, prefix };
+
+async function seed(rt: Runtime): Promise<{ clientId: string; by: SessionUser }> {
+  const [user] = await rt.database.db
+    .insert(users)
+    .values({ username: 'bench-admin', passwordHash: 'no login: bench user', displayName: 'Bench Admin', role: 'admin' })
+    .returning({ id: users.id });
+  const by: SessionUser = { id: user!.id, username: 'bench-admin', displayName: 'Bench Admin', role: 'admin', clientIds: [], languages: ['de'] };
+  const client = await createClient(rt.database.db, ClientCreateSchema.parse({ code: 'BENCH', name: 'Stadtwerke Muster (Bench)' }), by);
+  return { clientId: client.id, by };
+}
+
+/** Upload + import, timed; `parsedAt` is the last progress report, i.e. the end of reading and inserting. */
+async function timedImport(d: ServiceDeps, content: Buffer, clientId: string, by: SessionUser) {
+  const cpu = process.cpuUsage();
+  const memory = { heapMb: 0, externalMb: 0 };
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    memory.heapMb = Math.max(memory.heapMb, Math.round(m.heapUsed / 2 ** 20));
+    memory.externalMb = Math.max(memory.externalMb, Math.round(m.external / 2 ** 20));
+  }, 20);
+  const start = performance.now();
+  const upload = await uploadList(d, { clientId, fileName: 'mahnliste-bench.xlsx', content, dryRun: false, force: false, by });
+  if (upload.kind !== 'queued') throw new Error(`upload returned ${upload.kind}`);
+  const uploadedAt = performance.now();
+  let parsedAt = uploadedAt;
+  await runImport(d, upload.listId, async () => {
+    parsedAt = performance.now();
+  });
+  const end = performance.now();
+  clearInterval(sampler);
+  const used = process.cpuUsage(cpu);
+  return {
+    listId: upload.listId,
+    ms: end - start,
+    cpuMs: Math.round((used.user + used.system) / 1000),
+    peakMemory: memory,
+    phases: { uploadMs: Math.round(uploadedAt - start), readInsertMs: Math.round(parsedAt - uploadedAt), commitEnqueueActivateMs: Math.round(end - parsedAt) },
+  };
+}
+
+/** What must hold afterwards: the list active, one open case and one call job per row. */
+async function verify(rt: Runtime, listId: string) {
+  const db = rt.database.db;
+  const [list] = await db.select().from(dunningLists).where(eq(dunningLists.id, listId));
+  const [{ n: caseCount } = { n: 0 }] = await db.select({ n: count() }).from(cases).where(sql`${cases.listId} = ${listId} and ${cases.status} = 'open'`);
+  const queues = await db.selectDistinct({ clientId: cases.clientId, language: cases.language }).from(cases).where(eq(cases.listId, listId));
+  let jobs = 0;
+  for (const q of queues) jobs += await rt.queues.calls(caseQueue(q)).getJobCountByTypes('delayed', 'wait', 'prioritized');
+  const ready = await rt.calls.ready.all();
+  const problems: string[] = [];
+  if (list?.status !== 'active') problems.push(`list is ${list?.status}${list?.error ? `: ${list.error}` : ''}`);
+  if (list?.report?.accepted !== rows) problems.push(`accepted ${list?.report?.accepted} of ${rows} rows (first rejections: ${JSON.stringify(list?.report?.rejected.slice(0, 3))})`);
+  if (caseCount !== rows) problems.push(`${caseCount} open cases, expected ${rows}`);
+  if (jobs !== rows) problems.push(`${jobs} call jobs in Redis, expected ${rows}`);
+  if (!queues.every((q) => ready.includes(caseQueue(q)))) problems.push('a call queue is missing from the ready index');
+  return { cases: caseCount, jobs, queues: queues.length, problems };
+}
+
+async function profiled<T>(fn: () => Promise<T>): Promise<T> {
+  if (!profilePath) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(profilePath, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+let rt: Runtime | undefined;
+try {
+  const url = await createScratchDatabase(scratch);
+  const content = await readFile(file);
+  const config = loadConfig({
+    DATABASE_URL: url,
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    IMPORT_MAX_ROWS: String(Math.max(200_000, rows)),
+    IMPORT_MAX_BYTES: String(Math.max(50 * 1024 * 1024, 2 * content.byteLength)),
+    LOG_LEVEL: 'warn',
+  });
+  rt = await createRuntime(config);
+  const { clientId, by } = await seed(rt);
+  const d: ServiceDeps = { db: rt.database.db, calls: rt.calls, queues: rt.queues, clock: rt.clock, config: rt.config, log: rt.log };
+  const run = await profiled(() => timedImport(d, content, clientId, by));
+  const rssMb = peakRssMb();
+  const check = await verify(rt, run.listId);
+  emit({ rows, ms: Math.round(run.ms), cpuMs: run.cpuMs, ...run.phases, rssMb, peakMemory: run.peakMemory, ...check });
+} catch (err) {
+  emit({ rows, error: err instanceof Error ? (err.stack ?? err.message) : String(err), rssMb: peakRssMb() });
+  process.exitCode = 1;
+} finally {
+  await rt?.close();
+  await dropScratch(scratch);
+}
