@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { attempts, cases } from '../src/db/schema.js';
 import { loginAs, screenshot, startUi } from './helpers/browser.js';
@@ -49,7 +49,7 @@ describe('agent screen', () => {
     // The link is the server's CTI_LINK_TEMPLATE (default tel:{e164}, URL-encoded).
     expect(decodeURIComponent((await page.getByTestId('phone').getAttribute('href'))!)).toBe('tel:+497211234567');
     expect(await page.getByTestId('case-client').textContent()).toBe('Stadtwerke Muster');
-    await screenshot(page, 'agent-case');
+    await screenshot(page, 'agent-case-first-call');
 
     await page.getByRole('button', { name: 'Kunde nicht erreicht' }).click();
     await page.getByRole('textbox', { name: 'Notiz' }).fill('Mailbox, keine Nachricht hinterlassen');
@@ -122,5 +122,40 @@ describe('agent screen', () => {
     await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
     await page.getByText('Die Sperre ist abgelaufen – der Fall ging zurück in die Warteschlange').waitFor();
     await page.getByRole('button', { name: 'Nächster Anruf' }).waitFor();
+  });
+
+  it('brings a case back with its history, the number as delivered, address and extra columns', async () => {
+    const clientId = await client({ retryDelaySeconds: 1 });
+    const { cases: [seeded] } = await seedList(t, clientId, [{ name: 'Erika Mustermann', amountCents: 48_790, phoneE164: '+497219876543' }]);
+    await t.db
+      .update(cases)
+      .set({ phoneRaw: '0721 / 987 65 43', address: 'Kaiserstraße 12, 76133 Karlsruhe', extra: { Vertragskonto: '4711-0815', Mahnstufe: '2', Fälligkeit: '15.10.2026' } })
+      .where(eq(cases.id, seeded!.id));
+    const { user } = await t.userSession('agent', [clientId]);
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await page.getByRole('button', { name: 'Kunde nicht erreicht' }).click();
+    await page.getByRole('textbox', { name: 'Notiz' }).fill('Anrufbeantworter');
+    await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    await page.getByText('Ergebnis gespeichert').waitFor();
+    await attemptsRecorded(t, seeded!.id, 1);
+
+    // Due again after the 1 s retry delay: ask until it is handed out (no fixed sleep).
+    await vi.waitFor(async () => {
+      await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+      await page.getByTestId('case-name').waitFor({ timeout: 500 });
+    }, { timeout: 10_000, interval: 200 });
+    expect(await page.getByTestId('attempt').textContent()).toBe('Versuch 2 von 3');
+    expect(await page.getByTestId('phone').textContent()).toBe('0721 / 987 65 43');
+    await page.getByText('Kaiserstraße 12, 76133 Karlsruhe').waitFor();
+    await page.getByText('4711-0815').waitFor();
+    const history = page.locator('.history tbody tr');
+    expect(await history.count()).toBe(1);
+    expect(await history.locator('td').nth(3).textContent()).toBe('Kunde nicht erreicht');
+    expect(await history.locator('td').nth(5).textContent()).toBe('Anrufbeantworter');
+    await page.getByRole('button', { name: 'Zahlungszusage' }).click();
+    await screenshot(page, 'agent-case');
+    expect(errors).toEqual([]);
   });
 });

@@ -43,11 +43,14 @@ export function parseGermanAmount(text) {
 const dateTime = new Intl.DateTimeFormat('de-DE', {
   timeZone: TZ, weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit',
 });
+const shortDateTime = new Intl.DateTimeFormat('de-DE', { timeZone: TZ, day: '2-digit', month: '2-digit', year: '2-digit', hour: '2-digit', minute: '2-digit' });
 const timeOnly = new Intl.DateTimeFormat('de-DE', { timeZone: TZ, hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const dateOnly = new Intl.DateTimeFormat('de-DE', { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric' });
 
 /** `Mi., 25.11.2026, 09:00` in Europe/Berlin. @param {string | null | undefined} iso */
 export const formatDateTime = (iso) => (iso ? dateTime.format(new Date(iso)) : '–');
+/** `25.11.26, 09:00`, for tables. @param {string} iso */
+export const formatShortDateTime = (iso) => shortDateTime.format(new Date(iso));
 /** @param {string} iso */
 export const formatTime = (iso) => timeOnly.format(new Date(iso));
 /** @param {string | null | undefined} iso */

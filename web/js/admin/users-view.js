@@ -14,11 +14,13 @@ export function usersView() {
   const formBox = h('div');
   el.append(formBox, table);
 
+  let formShown = false;
   async function load() {
     try {
       /** @type {[User[], Client[]]} */
       const [users, clients] = await Promise.all([api('GET', '/api/users'), api('GET', '/api/clients')]);
-      replace(formBox, createForm(clients, () => void load()));
+      if (!formShown) replace(formBox, createForm(clients, () => void load()));
+      formShown = true;
       replace(table, h('h2', {}, 'Alle Benutzer'), usersTable(users, clients));
     } catch (err) {
       replace(table, notice('error', germanError(err)));

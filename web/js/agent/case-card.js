@@ -1,6 +1,6 @@
 // The case an agent is calling: who, which number, how much, and what happened before.
 import { h } from '../dom.js';
-import { formatDateTime, formatMoney, preferredWindowLabel } from '../format.js';
+import { formatMoney, formatShortDateTime, preferredWindowLabel } from '../format.js';
 
 /** @typedef {import('../types.js').AgentCase} AgentCase */
 /** @typedef {import('../types.js').HistoryEntry} HistoryEntry */
@@ -73,30 +73,23 @@ export function caseCard(c, history) {
 function historyTable(history, outcomes) {
   if (history.length === 0) return h('p', { class: 'muted history-empty' }, 'Noch keine früheren Versuche.');
   const yesNo = (/** @type {boolean | null} */ v) => (v === null ? '–' : v ? 'ja' : 'nein');
+  const head = ['Nr.', 'Zeitpunkt', 'Mitarbeiter', 'Ergebnis', 'Person erreicht', 'Notiz'].map((t) => h('th', { scope: 'col' }, t));
+  const rows = history.map((e) =>
+    h(
+      'tr',
+      {},
+      h('td', { class: 'num' }, e.attemptNo),
+      h('td', { class: 'nowrap' }, formatShortDateTime(e.at)),
+      h('td', {}, e.agent ?? '–'),
+      h('td', {}, outcomeLabel(e.outcome, outcomes)),
+      h('td', {}, yesNo(e.rightParty)),
+      h('td', { class: 'note' }, e.note ?? ''),
+    ),
+  );
   return h(
     'section',
     { class: 'history' },
     h('h3', {}, 'Frühere Versuche'),
-    h(
-      'table',
-      { class: 'table' },
-      h('thead', {}, h('tr', {}, ['Versuch', 'Zeitpunkt', 'Mitarbeiter', 'Ergebnis', 'Richtige Person', 'Notiz'].map((t) => h('th', { scope: 'col' }, t)))),
-      h(
-        'tbody',
-        {},
-        history.map((e) =>
-          h(
-            'tr',
-            {},
-            h('td', { class: 'num' }, e.attemptNo),
-            h('td', {}, formatDateTime(e.at)),
-            h('td', {}, e.agent ?? '–'),
-            h('td', {}, outcomeLabel(e.outcome, outcomes)),
-            h('td', {}, yesNo(e.rightParty)),
-            h('td', { class: 'note' }, e.note ?? ''),
-          ),
-        ),
-      ),
-    ),
+    h('div', { class: 'table-scroll' }, h('table', { class: 'table' }, h('thead', {}, h('tr', {}, head)), h('tbody', {}, rows))),
   );
 }

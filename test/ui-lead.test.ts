@@ -1,0 +1,96 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/clock.js';
+import { loginAs, screenshot, startUi } from './helpers/browser.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { createClient } from './helpers/dispatch.js';
+
+const SAMPLE = fileURLToPath(new URL('../examples/mahnliste-stadtwerke-muster.xlsx', import.meta.url));
+
+let t: TestContext;
+let ui: Awaited<ReturnType<typeof startUi>>;
+let admin: string;
+
+beforeAll(async () => {
+  t = await createTestContext({}, { clock: systemClock });
+  admin = (await t.userSession('admin')).cookie;
+  await t.runWorkers(); // the imports worker makes the list active
+  ui = await startUi(t);
+});
+afterAll(async () => {
+  await ui?.close();
+  await t?.close();
+});
+
+describe('team lead screen', () => {
+  it('refuses a wrong password in German', async () => {
+    const { user } = await t.userSession('lead');
+    const { page } = await ui.newPage();
+    await page.getByLabel('Benutzername').fill(user.username);
+    await page.getByLabel('Passwort').fill('wrong password');
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('alert').getByText('Benutzername oder Passwort falsch').waitFor();
+  });
+
+  it('dry-runs the sample list, imports it, sees it active, watches progress and cancels it', async () => {
+    const clientId = await createClient(t, admin, { code: 'SWM', name: 'Stadtwerke Muster' });
+    const { user } = await t.userSession('lead', [clientId]);
+    const { page, errors, dialogs } = await ui.newPage({ acceptDialogs: true });
+    await loginAs(page, user.username);
+
+    const client = page.locator('section.client', { hasText: 'Stadtwerke Muster' });
+    await client.getByText('Noch keine Liste importiert.').waitFor();
+    await client.getByLabel('Datei (.xlsx oder .csv)').setInputFiles(SAMPLE);
+    await client.getByRole('button', { name: 'Probelauf' }).click();
+
+    const report = client.getByTestId('report');
+    await report.waitFor();
+    const bad = report.getByRole('row').filter({ has: page.getByRole('cell', { name: '146', exact: true }) });
+    expect(await bad.getByRole('cell').allTextContents()).toEqual(['146', expect.any(String), 'abc', expect.stringMatching(/^Kein Betrag/)]);
+    expect(await report.locator('tbody tr').count()).toBe(3);
+    await screenshot(page, 'lead-dry-run');
+
+    await client.getByRole('button', { name: /^Importieren/ }).click();
+    await client.getByText('Import gestartet').waitFor();
+    const row = client.locator('tbody tr', { hasText: 'mahnliste-stadtwerke-muster.xlsx' });
+    await row.getByTestId('list-status').filter({ hasText: 'aktiv' }).waitFor({ timeout: 20_000 });
+
+    await row.getByRole('link', { name: 'Fortschritt' }).click();
+    await page.getByRole('heading', { name: 'Fortschritt' }).waitFor();
+    await page.getByRole('heading', { name: 'Importbericht' }).waitFor();
+    const total = page.locator('.tile', { hasText: 'Gesamt' }).locator('.tile-value');
+    expect(await total.textContent()).toBe('297');
+    await screenshot(page, 'lead-progress');
+
+    await page.getByRole('button', { name: 'Liste abbrechen' }).click();
+    await page.getByText('Liste abgebrochen. Offene Fälle wurden geschlossen.').waitFor();
+    await page.getByTestId('list-status').filter({ hasText: 'abgebrochen' }).waitFor();
+    expect(dialogs).toEqual([expect.stringMatching(/^confirm: Liste wirklich abbrechen\?/)]);
+    expect(errors).toEqual([]);
+  });
+
+  it('lets an admin create a client and a user for it', async () => {
+    const { user } = await t.userSession('admin');
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+    await page.getByRole('link', { name: 'Mandanten' }).click();
+    await page.getByLabel('Kürzel').fill('EVB');
+    await page.getByLabel('Name', { exact: true }).fill('Energieversorgung Beispiel');
+    await page.getByLabel('Ergebnisliste an (E-Mail)').fill('inkasso@example.de');
+    await page.getByRole('button', { name: 'Anlegen' }).click();
+    await page.getByRole('cell', { name: 'Energieversorgung Beispiel' }).waitFor();
+
+    await page.getByRole('link', { name: 'Benutzer' }).click();
+    await page.getByLabel('Benutzername').fill('berta');
+    await page.getByLabel('Anzeigename').fill('Berta Beispiel');
+    await page.getByLabel('Passwort').fill('berta-password-1');
+    await page.getByLabel('Rolle').selectOption('agent');
+    await page.getByLabel('Sprachen').fill('de, fr');
+    await page.getByLabel('Energieversorgung Beispiel (EVB)').check();
+    await page.getByRole('button', { name: 'Benutzer anlegen' }).click();
+    await page.getByText('Benutzer berta angelegt.').waitFor();
+    const row = page.getByRole('row', { name: /berta/ });
+    expect(await row.getByRole('cell').allTextContents()).toEqual(['berta', 'Berta Beispiel', 'Mitarbeiter', 'EVB', 'DE, FR', 'aktiv']);
+    expect(errors).toEqual([]);
+  });
+});
