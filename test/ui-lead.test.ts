@@ -30,6 +30,31 @@ describe('team lead screen', () => {
     await page.getByLabel('Passwort').fill('wrong password');
     await page.getByRole('button', { name: 'Anmelden' }).click();
     await page.getByRole('alert').getByText('Benutzername oder Passwort falsch').waitFor();
+
+    // Over the limit: the form says how long to wait (Retry-After).
+    for (let i = 0; i < t.config.LOGIN_MAX_FAILURES; i++) {
+      await t.request('POST', '/api/session', { body: { username: user.username, password: 'wrong password' } });
+    }
+    await page.getByLabel('Passwort').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('alert').getByText(/^Zu viele Fehlversuche\. Bitte in \d+ Sekunden erneut versuchen\.$/).waitFor();
+  });
+
+  it('serves the UI with security headers and leaves unknown API paths a JSON 404', async () => {
+    const html = await fetch(`${ui.baseUrl}/`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(html.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(html.headers.get('x-frame-options')).toBe('DENY');
+    expect(html.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(html.headers.get('referrer-policy')).toBe('same-origin');
+    expect(html.headers.get('cache-control')).toBe('no-cache');
+    expect(await html.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline scripts
+    expect((await fetch(`${ui.baseUrl}/js/app.js`)).headers.get('content-type')).toMatch(/javascript/);
+    const api = await fetch(`${ui.baseUrl}/api/nope`);
+    expect([api.status, await api.json()]).toEqual([404, { error: { code: 'not_found', message: 'No route for GET /api/nope' } }]);
+    expect((await fetch(`${ui.baseUrl}/../package.json`)).status).toBe(404);
+    expect((await fetch(`${ui.baseUrl}/nothing-here.js`)).status).toBe(404);
   });
 
   it('dry-runs the sample list, imports it, sees it active, watches progress and cancels it', async () => {

@@ -39,9 +39,11 @@ export function webRoutes() {
   app.use(
     '*',
     onlyOurs(async (c, next) => {
-      const res = await files(c, next);
+      // A found file comes back as a Response; otherwise serveStatic has called next().
+      const res: unknown = await files(c, next);
+      if (!(res instanceof Response)) return;
       // Revalidate on every load so a deployment reaches agents without a hard refresh.
-      if (res) res.headers.set('Cache-Control', 'no-cache');
+      res.headers.set('Cache-Control', 'no-cache');
       return res;
     }),
   );
