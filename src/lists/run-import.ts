@@ -163,11 +163,21 @@ async function insertBatch(tx: Tx, list: typeof dunningLists.$inferSelect, setti
 async function insertCases(tx: Tx, values: ImportedCase[]): Promise<Array<{ id: string; row_number: number | string }>> {
   const result: unknown = await tx.execute(sql`
     insert into ${cases} (${INSERT_COLUMNS})
-    select ${RECORD_SELECT} from jsonb_to_recordset(${JSON.stringify(values)}::text::jsonb) as r(${RECORD_FIELDS})
+    select ${RECORD_SELECT} from jsonb_to_recordset(${batchJson(values)}::text::jsonb) as r(${RECORD_FIELDS})
     on conflict (${sql.identifier(cases.clientId.name)}, ${sql.identifier(cases.customerNo.name)}) where status = 'open' do nothing
     returning ${sql.identifier(cases.id.name)}, ${sql.identifier(cases.rowNumber.name)}`);
   // postgres.js returns the rows as an array, PGlite as `{ rows }`.
   return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ id: string; row_number: number | string }>;
+}
+
+/**
+ * The batch as JSON. A lone UTF-16 surrogate (possible from a UTF-16 CSV) becomes U+FFFD, as it
+ * did when the values went as text parameters: jsonb refuses its `\udXXX` escape outright.
+ */
+function batchJson(values: ImportedCase[]): string {
+  const json = JSON.stringify(values);
+  if (!/\\ud[89a-f]/i.test(json)) return json;
+  return JSON.stringify(values, (_key, v: unknown) => (typeof v === 'string' ? v.replace(/\p{Cs}/gu, '\uFFFD') : v));
 }
 
 /** The language a case is routed by: the file's, else the Swiss postcode's region, else the client's. */
