@@ -16,7 +16,8 @@ const HOSTILE = '<img src=x onerror=alert(1)> Müller';
 
 beforeAll(async () => {
   // BullMQ takes its time from Date.now(); the browser from the real clock: both real here.
-  t = await createTestContext({}, { clock: systemClock });
+  // A short lock, so the heartbeat (every LOCK_SECONDS/3) is seen within a test.
+  t = await createTestContext({ LOCK_SECONDS: '9' }, { clock: systemClock });
   admin = (await t.userSession('admin')).cookie;
   await t.runWorkers();
   ui = await startUi(t);
@@ -79,6 +80,11 @@ describe('agent screen', () => {
     await page.getByRole('button', { name: 'Nächster Anruf' }).click();
     await page.getByTestId('case-name').waitFor();
 
+    // The screen keeps the lock: a heartbeat moves "gesperrt bis" on.
+    const lockInfo = page.getByTestId('lock-info');
+    const lockedUntil = await lockInfo.textContent();
+    await lockInfo.filter({ hasNotText: lockedUntil! }).waitFor();
+
     // Keyboard: 7 is the seventh default outcome, "Später noch mal anrufen".
     await page.keyboard.press('7');
     await page.getByRole('button', { name: 'Später noch mal anrufen' }).and(page.locator('[aria-pressed=true]')).waitFor();
@@ -104,7 +110,7 @@ describe('agent screen', () => {
     expect(errors).toEqual([]);
   });
 
-  it('says so in German when the lock is gone, and goes back to the start', async () => {
+  it('says so in German when the outcome finds the lock gone, and goes back to the start', async () => {
     const clientId = await client();
     await seedList(t, clientId, 1);
     const { user } = await t.userSession('agent', [clientId]);
@@ -120,6 +126,23 @@ describe('agent screen', () => {
 
     await page.getByRole('button', { name: 'Erledigt – bezahlt' }).click();
     await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    await page.getByText('Die Sperre ist abgelaufen – der Fall ging zurück in die Warteschlange').waitFor();
+    await page.getByRole('button', { name: 'Nächster Anruf' }).waitFor();
+  });
+
+  it('notices a lost lock by the heartbeat alone', async () => {
+    const clientId = await client();
+    await seedList(t, clientId, 1);
+    const { user } = await t.userSession('agent', [clientId]);
+    const { page } = await ui.newPage();
+    await loginAs(page, user.username);
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await page.getByTestId('case-name').waitFor();
+
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const held = await t.request('POST', '/api/agent/next', { cookie });
+    expect((await t.request('POST', `/api/agent/assignments/${held.body.assignment.id}/release`, { cookie })).status).toBe(204);
+    // No click: the next heartbeat (within LOCK_SECONDS/3) answers 409.
     await page.getByText('Die Sperre ist abgelaufen – der Fall ging zurück in die Warteschlange').waitFor();
     await page.getByRole('button', { name: 'Nächster Anruf' }).waitFor();
   });

@@ -24,9 +24,14 @@ const WAITING_LABELS = [
   ['personalCallback', 'persönliche Rückrufe anderer'],
 ];
 
-/** Heartbeat bounds: a third of the remaining lock time, but not more often than every 5 s. */
-const MIN_BEAT_MS = 5_000;
+/**
+ * Heartbeat: every third of the remaining lock time (LOCK_SECONDS/3), at least every 2 min;
+ * never more often than once a second, even when this computer's clock is far off.
+ */
+const MIN_BEAT_MS = 1_000;
 const MAX_BEAT_MS = 120_000;
+/** After a failed heartbeat (network), try again this soon. */
+const RETRY_BEAT_MS = 3_000;
 
 /** @returns {import('../types.js').View} */
 export function agentView() {
@@ -36,8 +41,11 @@ export function agentView() {
   /** @type {((e: KeyboardEvent) => void) | null} */
   let keyHandler = null;
   let stopped = false;
+  /** Bumped whenever the shown case goes away, so late heartbeat answers are ignored. */
+  let caseGeneration = 0;
 
   const stopCase = () => {
+    caseGeneration++;
     clearTimeout(beatTimer);
     beatTimer = undefined;
     keyHandler = null;
@@ -86,6 +94,10 @@ export function agentView() {
   function showCase(res) {
     const { case: c, history } = res;
     let assignment = res.assignment;
+    const generation = caseGeneration;
+    const current = () => generation === caseGeneration && !stopped;
+    /** An outcome or release is on its way: a heartbeat now could only race it. */
+    let finishing = false;
     const lockInfo = h('span', { class: 'lock-info', 'data-testid': 'lock-info' });
     const lockWarning = h('div', { class: 'lock-warning' });
     const setLock = () => replace(lockInfo, `Für Sie gesperrt bis ${formatTime(assignment.expiresAt)} Uhr (wird automatisch verlängert)`);
@@ -96,39 +108,44 @@ export function agentView() {
       beatTimer = setTimeout(() => void beat(), delay);
     };
     const beat = async () => {
+      if (finishing) return void (beatTimer = setTimeout(() => void beat(), MIN_BEAT_MS));
       try {
-        assignment = await api('POST', `/api/agent/assignments/${assignment.id}/heartbeat`);
+        const renewed = await api('POST', `/api/agent/assignments/${assignment.id}/heartbeat`);
+        if (!current()) return;
+        assignment = renewed;
         replace(lockWarning);
         setLock();
         scheduleBeat();
       } catch (err) {
-        if (stopped || beatTimer === undefined) return;
+        if (!current() || finishing) return;
         if (lockGone(err)) return showStart(notice('warning', LOCK_LOST));
         // A network blip: keep trying; the lock lasts longer than a few failed beats.
         replace(lockWarning, notice('warning', `Sperre konnte nicht verlängert werden (${germanError(err)}). Neuer Versuch läuft …`));
-        beatTimer = setTimeout(() => void beat(), MIN_BEAT_MS);
+        beatTimer = setTimeout(() => void beat(), RETRY_BEAT_MS);
       }
     };
 
+    /**
+     * Posts the outcome or the release; 409/404 mean the case is not ours any more.
+     * @param {string} action
+     * @param {unknown} body
+     * @param {HTMLElement} done shown on the start screen afterwards
+     */
+    const finish = async (action, body, done) => {
+      finishing = true;
+      try {
+        await api('POST', `/api/agent/assignments/${assignment.id}/${action}`, body === undefined ? {} : { json: body });
+      } catch (err) {
+        finishing = false;
+        if (!current()) return;
+        if (lockGone(err)) return showStart(notice('warning', LOCK_LOST));
+        throw new Error(err instanceof ApiError && err.status === 400 ? `${germanError(err)} (${err.message})` : germanError(err));
+      }
+      if (current()) showStart(done);
+    };
     const form = outcomeForm(c, {
-      submit: async (body, label) => {
-        try {
-          await api('POST', `/api/agent/assignments/${assignment.id}/outcome`, { json: body });
-        } catch (err) {
-          if (lockGone(err)) return showStart(notice('warning', LOCK_LOST));
-          throw new Error(err instanceof ApiError && err.status === 400 ? `${germanError(err)} (${err.message})` : germanError(err));
-        }
-        showStart(notice('success', `Ergebnis gespeichert: ${label} – ${c.name}`));
-      },
-      release: async () => {
-        try {
-          await api('POST', `/api/agent/assignments/${assignment.id}/release`);
-        } catch (err) {
-          if (lockGone(err)) return showStart(notice('warning', LOCK_LOST));
-          throw new Error(germanError(err));
-        }
-        showStart(notice('info', `Fall zurückgegeben (kein Versuch gezählt): ${c.name}`));
-      },
+      submit: (body, label) => finish('outcome', body, notice('success', `Ergebnis gespeichert: ${label} – ${c.name}`)),
+      release: () => finish('release', undefined, notice('info', `Fall zurückgegeben (kein Versuch gezählt): ${c.name}`)),
     });
     keyHandler = form.onKey;
     setLock();
