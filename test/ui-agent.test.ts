@@ -1,8 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { attempts, cases } from '../src/db/schema.js';
+import { assignments, attempts, cases } from '../src/db/schema.js';
 import { loginAs, screenshot, startUi } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, fastRules } from './helpers/dispatch.js';
@@ -179,6 +179,12 @@ describe('agent screen', () => {
     expect(await history.locator('td').nth(5).textContent()).toBe('Anrufbeantworter');
     await page.getByRole('button', { name: 'Zahlungszusage' }).click();
     await screenshot(page, 'agent-case');
+
+    // Logging out with the case on screen gives it back at once.
+    await page.getByRole('button', { name: 'Abmelden' }).click();
+    await page.getByText('Sie wurden abgemeldet.').waitFor();
+    const live = await t.db.select().from(assignments).where(and(eq(assignments.caseId, seeded!.id), isNull(assignments.endedAt)));
+    expect(live).toEqual([]);
     expect(errors).toEqual([]);
   });
 });

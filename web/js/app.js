@@ -65,6 +65,7 @@ function header(user) {
 }
 
 async function logout() {
+  await current?.leave?.().catch(() => {});
   current?.stop?.();
   current = null;
   try {

@@ -32,7 +32,8 @@
  *   throughputLastHour: number, etaAt: string | null }} Progress
  * @typedef {{ id: string, username: string, displayName: string, role: 'agent' | 'lead' | 'admin',
  *   clientIds: string[], languages: string[], active: boolean, createdAt: string }} User
- * @typedef {{ el: HTMLElement, stop?: () => void }} View a mounted screen; `stop` ends its timers
+ * @typedef {{ el: HTMLElement, stop?: () => void, leave?: () => Promise<void> }} View a mounted screen;
+ *   `stop` ends its timers, `leave` gives back what the user holds (on logout)
  */
 
 export {};

@@ -43,9 +43,13 @@ export function agentView() {
   let stopped = false;
   /** Bumped whenever the shown case goes away, so late heartbeat answers are ignored. */
   let caseGeneration = 0;
+  /** The assignment on screen, for giving it back on logout. */
+  /** @type {string | null} */
+  let shownAssignment = null;
 
   const stopCase = () => {
     caseGeneration++;
+    shownAssignment = null;
     clearTimeout(beatTimer);
     beatTimer = undefined;
     keyHandler = null;
@@ -148,6 +152,7 @@ export function agentView() {
       release: () => finish('release', undefined, notice('info', `Fall zurückgegeben (kein Versuch gezählt): ${c.name}`)),
     });
     keyHandler = form.onKey;
+    shownAssignment = assignment.id;
     setLock();
     replace(
       el,
@@ -162,6 +167,11 @@ export function agentView() {
   showStart();
   return {
     el,
+    // Logging out with a case on screen gives it back at once (no attempt counted) instead of
+    // leaving it locked until LOCK_SECONDS run out. A reload keeps it: "next" returns it again.
+    leave: async () => {
+      if (shownAssignment) await api('POST', `/api/agent/assignments/${shownAssignment}/release`);
+    },
     stop: () => {
       stopped = true;
       stopCase();
