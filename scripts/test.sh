@@ -12,7 +12,7 @@ check() {
   local name=$1; shift
   if "$@"; then passed_checks=$((passed_checks + 1)); else echo "CHECK FAILED: $name"; failed_checks=$((failed_checks + 1)); fi
 }
-check typecheck npx tsc --noEmit
+check typecheck npm run --silent typecheck
 check lint npx eslint . --max-warnings 0
 check migrations-committed bash scripts/check-migrations.sh
 

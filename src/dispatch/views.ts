@@ -36,7 +36,8 @@ export function caseView(ctx: CaseContext, ctiTemplate: string): CaseView {
     name: c.name,
     phone: c.phoneRaw,
     phoneE164: c.phoneE164,
-    ctiLink: ctiTemplate.replaceAll('{e164}', encodeURIComponent(c.phoneE164)),
+    // E.164 is '+' and digits only, which tel: and sip: URIs carry as they are (RFC 3966).
+    ctiLink: ctiTemplate.replaceAll('{e164}', c.phoneE164),
     address: c.address,
     amountCents: c.amountCents,
     currency: c.currency,

@@ -1,0 +1,303 @@
+/**
+ * Dispatch benchmark (DESIGN.md section 13): 100 clients, 200,000 open cases, 100 agents
+ * looping next → outcome over HTTP against the real API and workers, each in a child process,
+ * plus the two baselines (bare BullMQ loop, naive SKIP LOCKED pull) in the same run.
+ *
+ *   npm run bench:dispatch                                   # the full run
+ *   npm run bench:dispatch -- --cases 20000 --seconds 10     # a quick one
+ *   npm run bench:dispatch -- --profile                      # + CPU profiles of the measured window
+ *   npm run bench:dispatch -- --agents 1 --log-statements    # every SQL statement in the server log
+ *
+ * Order: setup (own database, own QUEUE_PREFIX, clients, agents, cases enqueued as the import
+ * does; not timed), the two baselines (before the children start, so nothing competes with
+ * them), API and workers as children, agents logged in over HTTP, a warm-up, the measured
+ * window, then the checks in Postgres. A probe preloaded into both children
+ * (dispatch/child-probe.ts) reports their event-loop delay, CPU and round trips for the window.
+ *
+ * Prints one JSON line on stdout and a human summary on stderr; exit code 0 when every target
+ * is met, 1 when not, 2 when the bench itself failed. Everything it creates (its database, its
+ * Redis keys, the children) is removed at the end, also on failure or Ctrl-C.
+ * BENCH_DATABASE_URL (an admin connection) and BENCH_REDIS_URL point it elsewhere.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import postgres from 'postgres';
+import { createRedis } from '../src/redis/connection.js';
+import { agentLoop, DoubleAssignmentWatch, httpClient, loginAgents, type LoadCounters } from './dispatch/agents.js';
+import { bareBullmqLoop, skipLockedLoop } from './dispatch/baselines.js';
+import { cpuBetween, cpuSnapshot, rssMb, startChild, stopChild, waitFor, type Child } from './dispatch/processes.js';
+import { printProfile, summariseProfile } from './dispatch/profile-summary.js';
+import { buildResult, printSummary, type ProbeReport } from './dispatch/report.js';
+import { createBenchDatabase, openSeedDeps, seedAgents, seedCases, seedClients } from './dispatch/setup.js';
+import { Latencies, round, sleep } from './dispatch/stats.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const { values: opt } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '100' },
+    cases: { type: 'string', default: '200000' },
+    agents: { type: 'string', default: '100' },
+    'clients-per-agent': { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '3' },
+    'baseline-seconds': { type: 'string', default: '5' },
+    profile: { type: 'boolean', default: false },
+    /** Investigation aid: Postgres logs every statement of the bench database (server log). */
+    'log-statements': { type: 'boolean', default: false },
+  },
+});
+const num = (name: keyof typeof opt) => {
+  const n = Number(opt[name]);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${JSON.stringify(opt[name])}`);
+  return n;
+};
+const cfg = {
+  clients: num('clients'),
+  cases: num('cases'),
+  agents: num('agents'),
+  clientsPerAgent: num('clients-per-agent'),
+  seconds: num('seconds'),
+  warmup: num('warmup'),
+  baselineSeconds: num('baseline-seconds'),
+};
+const perClient = Math.ceil(cfg.cases / cfg.clients);
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const stamp = Date.now();
+const prefix = `bench-dispatch-${stamp}`;
+const say = (msg: string) => console.error(`[bench:dispatch ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+// Cleanup steps run last-registered first, once, whatever happened before.
+const cleanups: Array<[string, () => Promise<unknown>]> = [];
+let cleaning: Promise<void> | undefined;
+const cleanup = () =>
+  (cleaning ??= (async () => {
+    for (const [name, step] of cleanups.reverse()) await step().catch((err: Error) => say(`cleanup ${name} failed: ${err.message}`));
+  })());
+/** Set on Ctrl-C: the agent loops end, then everything is removed. */
+let aborting = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (aborting) return;
+    aborting = true;
+    say(`${signal}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+process.on('unhandledRejection', (err) => {
+  say(`unexpected: ${(err as Error)?.stack ?? String(err)}; cleaning up`);
+  void cleanup().finally(() => process.exit(2));
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function deletePrefixKeys(): Promise<void> {
+  const redis = createRedis(redisUrl, 'worker');
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
+}
+
+async function main() {
+  say(`${cfg.clients} clients, ${perClient * cfg.clients} cases, ${cfg.agents} agents, ${cfg.seconds} s (+${cfg.warmup} s warm-up); prefix ${prefix}`);
+  cleanups.push(['redis keys', deletePrefixKeys]);
+  const bench = await createBenchDatabase(adminUrl, `bench_dispatch_${stamp}`);
+  cleanups.push(['database', bench.drop]);
+
+  // --- setup (not timed) ---
+  const seed = await openSeedDeps(bench.url, redisUrl, prefix);
+  cleanups.push(['seed connections', seed.close]);
+  let t = performance.now();
+  const clientIds = await seedClients(seed.deps, cfg.clients);
+  const agents = await seedAgents(seed.deps, clientIds, cfg.agents, cfg.clientsPerAgent);
+  say(`clients and agents created in ${round((performance.now() - t) / 1000)} s`);
+  t = performance.now();
+  let lastReport = 0;
+  await seedCases(seed.deps, clientIds, perClient, (done) => {
+    if (done - lastReport >= 20_000) {
+      lastReport = done;
+      say(`  ${done} cases inserted and enqueued`);
+    }
+  });
+  const setupCasesSeconds = round((performance.now() - t) / 1000);
+  say(`cases inserted and enqueued in ${setupCasesSeconds} s`);
+
+  // --- baselines, before the children start, so nothing else competes for the cores ---
+  const workerRedis = createRedis(redisUrl, 'worker');
+  cleanups.push(['baseline redis', () => workerRedis.quit()]);
+  const bullmqJobs = Math.max(50_000, perClient * cfg.clients);
+  say(`baseline: bare BullMQ loop (${bullmqJobs} jobs, ${cfg.agents} loops, ${cfg.baselineSeconds} s)`);
+  const bareBullmq = await bareBullmqLoop(workerRedis, prefix, { jobs: bullmqJobs, loops: cfg.agents, seconds: cfg.baselineSeconds });
+  say(`  ${bareBullmq.pullsPerSec} pulls/s, p99 ${bareBullmq.p99} ms`);
+  say(`baseline: SKIP LOCKED pull (${perClient * cfg.clients} rows, ${cfg.agents} loops on 50 connections, ${cfg.baselineSeconds} s)`);
+  const skipLocked = await skipLockedLoop(bench.url, { jobs: perClient * cfg.clients, loops: cfg.agents, connections: 50, seconds: cfg.baselineSeconds });
+  say(`  ${skipLocked.pullsPerSec} pulls/s, p99 ${skipLocked.p99} ms`);
+
+  if (opt['log-statements']) {
+    const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    await a.unsafe(`alter database "bench_dispatch_${stamp}" set log_statement = 'all'`).finally(() => a.end());
+  }
+
+  // --- the system under test: API and workers as children ---
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  // The probe (bench/dispatch/child-probe.ts) reports each child's event-loop delay, and with
+  // --profile a CPU profile, for the measured window only; its files land here.
+  const probeDir = path.join(os.tmpdir(), `bench_dispatch_${stamp}`);
+  mkdirSync(probeDir, { recursive: true });
+  if (!opt.profile) cleanups.push(['probe files', async () => rmSync(probeDir, { recursive: true, force: true })]);
+  const probe = (name: string) => ({ BENCH_PROBE_DIR: probeDir, BENCH_PROBE_NAME: name, BENCH_PROBE_PROFILE: opt.profile ? '1' : '0' });
+  const preload = './bench/dispatch/child-probe.ts';
+  const env = {
+    DATABASE_URL: bench.url,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    LOCK_SECONDS: '300',
+    ADMIN_PASSWORD: 'bench-admin-password',
+  };
+  const children: Child[] = [];
+  cleanups.push(['children', () => Promise.all(children.map((c) => stopChild(c)))]);
+  t = performance.now();
+  const api = startChild('api', 'src/server.ts', { ...env, ...probe('api') }, { cwd: ROOT, preload });
+  children.push(api);
+  // Workers log at info only for their "workers started" line (after the start-up reconcile).
+  const workers = startChild('workers', 'workers/index.ts', { ...env, ...probe('workers'), LOG_LEVEL: 'info' }, { cwd: ROOT, preload });
+  children.push(workers);
+  const client = httpClient(origin, cfg.agents * 2);
+  cleanups.push(['http agent', async () => client.close()]);
+  await waitFor(api, 'ready API', async () => (await client.request('GET', '/readyz')).status === 200, 60_000);
+  await waitFor(workers, 'workers started', () => workers.tail.some((l) => l.includes('"workers started"')), 300_000);
+  say(`API (pid ${api.pid}) and workers (pid ${workers.pid}) up in ${round((performance.now() - t) / 1000)} s; API RSS ${round(rssMb(api.pid) ?? 0)} MB`);
+  const cookies = await loginAgents(client, agents);
+  say(`${cookies.length} agents logged in`);
+
+  // --- load ---
+  const next = new Latencies();
+  const outcome = new Latencies();
+  const counters: LoadCounters = { assignments: 0, outcomesAccepted: 0, outcomesAcceptedTotal: 0, empty: 0, errors: {} };
+  const watch = new DoubleAssignmentWatch();
+  let measuring = false;
+  let stopped = false;
+  const apiRssIdle = rssMb(api.pid) ?? 0;
+  let apiRssMax = apiRssIdle;
+  let outcomeBacklogMax = 0;
+  const outcomesQueue = new Queue('outcomes', { connection: workerRedis, prefix });
+  cleanups.push(['outcomes queue', () => outcomesQueue.close()]);
+  const rssTimer = setInterval(() => (apiRssMax = Math.max(apiRssMax, rssMb(api.pid) ?? 0)), 100);
+  const backlogTimer = setInterval(() => {
+    void outcomesQueue
+      .getJobCountByTypes('wait', 'active', 'delayed', 'prioritized')
+      .then((n) => (outcomeBacklogMax = Math.max(outcomeBacklogMax, n)))
+      .catch(() => {});
+  }, 1000);
+
+  say(`load: ${cfg.agents} agents, warm-up ${cfg.warmup} s, then ${cfg.seconds} s measured`);
+  const loops = cookies.map((cookie, i) => agentLoop(client, i, cookie, { measuring: () => measuring, stopped: () => stopped || aborting }, { next, outcome, counters, watch }));
+  await sleep(cfg.warmup * 1000);
+  const cpuStart = cpuSnapshot({ api: api.pid, workers: workers.pid });
+  const loadStart = performance.now();
+  const loadAvgStart = os.loadavg()[0]!;
+  for (const c of children) c.proc.kill('SIGUSR2');
+  measuring = true;
+  await sleep(cfg.seconds * 1000);
+  measuring = false;
+  for (const c of children) c.proc.kill('SIGUSR2');
+  const loadSeconds = (performance.now() - loadStart) / 1000;
+  const cpu = cpuBetween(cpuStart, cpuSnapshot({ api: api.pid, workers: workers.pid }));
+  const loopOf = async (name: string) => {
+    const file = path.join(probeDir, `${name}.loop.json`);
+    await waitFor(name === 'api' ? api : workers, `${name} probe report`, () => existsSync(file), 30_000);
+    await sleep(100);
+    return JSON.parse(readFileSync(file, 'utf8')) as ProbeReport;
+  };
+  const apiLoop = await loopOf('api');
+  const workersLoop = await loopOf('workers');
+  stopped = true;
+  await Promise.all(loops);
+  clearInterval(rssTimer);
+  clearInterval(backlogTimer);
+
+  // --- afterwards: every accepted outcome recorded, no attempt handed out twice ---
+  say('load done; waiting for the outcomes worker to catch up');
+  const drainStart = performance.now();
+  while ((await outcomesQueue.getJobCountByTypes('wait', 'active', 'delayed', 'prioritized')) > 0 && performance.now() - drainStart < 120_000) await sleep(250);
+  const drainSeconds = round((performance.now() - drainStart) / 1000);
+  const pg = postgres(bench.url, { max: 1, onnotice: () => {} });
+  cleanups.push(['check connection', () => pg.end()]);
+  const doubledInDb = await pg`
+    select case_id, attempt_no from assignments group by case_id, attempt_no having count(*) filter (where end_reason = 'outcome') > 1`;
+  const [recorded] = await pg<{ n: number }[]>`select count(*)::int as n from attempts`;
+  // Two assignments of one case whose lifetimes overlap: the live-per-case unique index forbids it.
+  const [overlapping] = await pg<{ n: number }[]>`
+    select count(*)::int as n from assignments a join assignments b on a.case_id = b.case_id and a.id < b.id
+    where tstzrange(a.assigned_at, coalesce(a.ended_at, 'infinity')) && tstzrange(b.assigned_at, coalesce(b.ended_at, 'infinity'))`;
+
+  await stopChild(api);
+  await stopChild(workers);
+
+  const result = buildResult({
+    cfg: { clients: cfg.clients, cases: perClient * cfg.clients, agents: cfg.agents },
+    loadSeconds,
+    next: next.summary(),
+    outcome: outcome.summary(),
+    counters,
+    watch,
+    db: { doubled: doubledInDb.length, overlapping: overlapping?.n ?? 0, recorded: recorded?.n ?? 0 },
+    outcomeBacklogMax,
+    drainSeconds,
+    apiRss: { max: apiRssMax, idle: apiRssIdle },
+    cpu,
+    loadAvg: loadAvgStart,
+    probes: { api: apiLoop, workers: workersLoop },
+    ports: { postgres: new URL(bench.url).port || '5432', redis: new URL(redisUrl).port || '6379' },
+    baselines: { bareBullmq, skipLocked },
+  });
+  console.log(JSON.stringify(result));
+  say('summary');
+  printSummary(result);
+
+  if (opt.profile) {
+    for (const name of ['api', 'workers']) {
+      const file = path.join(probeDir, `${name}.cpuprofile`);
+      if (existsSync(file)) printProfile(`${name} CPU profile of the measured window (${file})`, summariseProfile(file, ROOT.replace(/\/$/, '')));
+    }
+  }
+  return result.pass.all;
+}
+
+let passed = false;
+try {
+  passed = await main();
+} catch (err) {
+  say(`failed: ${(err as Error).stack ?? err}`);
+  process.exitCode = 2;
+} finally {
+  await cleanup();
+}
+if (process.exitCode === undefined) process.exitCode = passed ? 0 : 1;

@@ -1,0 +1,97 @@
+/**
+ * Preloaded into the API and workers children (`--import`) by the dispatch bench; no part of
+ * the app. SIGUSR2 starts a measuring window, the next SIGUSR2 ends it and writes into
+ * BENCH_PROBE_DIR: `<name>.loop.json` (event-loop delay during the window) and, with
+ * BENCH_PROBE_PROFILE=1, `<name>.cpuprofile` (a CPU profile of the window only, its frames
+ * mapped back to the TypeScript lines through tsx's source maps). It also counts socket writes
+ * by remote port, to tell round trips to Postgres and Redis per assignment.
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { findSourceMap } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+const dir = process.env.BENCH_PROBE_DIR;
+const name = process.env.BENCH_PROBE_NAME ?? String(process.pid);
+const profile = process.env.BENCH_PROBE_PROFILE === '1';
+
+interface Frame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+/** tsx emits whitespace-minified code (one line per file); map frames back to the source. */
+function mapFrames(nodes: Array<{ callFrame: Frame }>): void {
+  for (const { callFrame: f } of nodes) {
+    if (!f.url.startsWith('file://') || f.url.includes('/node_modules/')) continue;
+    const entry = findSourceMap(f.url)?.findEntry(f.lineNumber, f.columnNumber);
+    if (entry && 'originalLine' in entry) {
+      f.lineNumber = entry.originalLine;
+      f.columnNumber = entry.originalColumn;
+    }
+  }
+}
+
+/** Socket writes by remote port: one write is about one round trip (a query, a Redis command). */
+const writes = new Map<number, number>();
+function countWrites(): void {
+  const original = net.Socket.prototype.write;
+  net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
+    const port = this.remotePort;
+    // Server ports only (Postgres, Redis); answers to the bench's HTTP client go to ephemeral ports.
+    if (port !== undefined && port < 32768) writes.set(port, (writes.get(port) ?? 0) + 1);
+    return (original as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof original;
+}
+
+if (dir) {
+  countWrites();
+  const session = new Session();
+  session.connect();
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  let open = false;
+  let windowStart = 0;
+  let cpuStart = process.cpuUsage();
+  let heapStartMb = 0;
+  process.on('SIGUSR2', () => {
+    void (async () => {
+      if (!open) {
+        open = true;
+        windowStart = performance.now();
+        cpuStart = process.cpuUsage();
+        heapStartMb = Math.round(process.memoryUsage().heapUsed / 1048576);
+        delay.reset();
+        delay.enable();
+        writes.clear();
+        if (profile) {
+          await session.post('Profiler.enable');
+          await session.post('Profiler.setSamplingInterval', { interval: 500 });
+          await session.post('Profiler.start');
+        }
+        return;
+      }
+      open = false;
+      delay.disable();
+      const cpu = process.cpuUsage(cpuStart);
+      const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+      const loop = {
+        seconds: (performance.now() - windowStart) / 1000,
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        delayMs: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), mean: ms(delay.mean) },
+        heapStartMb,
+        heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1048576),
+        writesByPort: Object.fromEntries(writes),
+      };
+      if (profile) {
+        const { profile: p } = await session.post('Profiler.stop');
+        mapFrames(p.nodes as unknown as Array<{ callFrame: Frame }>);
+        writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(p));
+      }
+      writeFileSync(path.join(dir, `${name}.loop.json`), JSON.stringify(loop));
+    })().catch((err: Error) => console.error(`bench probe: ${err.message}`));
+  });
+}

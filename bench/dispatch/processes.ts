@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { sleep } from './stats.js';
+
+/**
+ * The processes under test. API and workers each run as a child (`node --import tsx …`, no
+ * wrapper process), so the API's RSS and CPU are its own, read from /proc.
+ */
+export interface Child {
+  name: string;
+  proc: ChildProcess;
+  pid: number;
+  /** The last lines of its output, for the error message when it dies. */
+  tail: string[];
+  exited: boolean;
+}
+
+export function startChild(name: string, script: string, env: Record<string, string>, opts: { cwd: string; preload?: string }): Child {
+  const preload = opts.preload ? ['--import', opts.preload] : [];
+  const proc = spawn(process.execPath, ['--import', 'tsx', ...preload, script], {
+    cwd: opts.cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const child: Child = { name, proc, pid: proc.pid!, tail: [], exited: false };
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) child.tail.push(line);
+    if (child.tail.length > 200) child.tail.splice(0, child.tail.length - 200);
+  };
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
+  proc.on('exit', () => (child.exited = true));
+  return child;
+}
+
+/** Resolves once `check` is true; rejects when the child dies or `timeoutMs` passes. */
+export async function waitFor(child: Child, what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exited) throw new Error(`${child.name} exited while waiting for ${what}:\n${child.tail.slice(-20).join('\n')}`);
+    if (await Promise.resolve().then(check).catch(() => false)) return;
+    await sleep(200);
+  }
+  throw new Error(`${child.name}: no ${what} within ${timeoutMs} ms:\n${child.tail.slice(-20).join('\n')}`);
+}
+
+/** SIGTERM (graceful: the app's own shutdown runs, a CPU profile gets written), SIGKILL after `graceMs`. */
+export async function stopChild(child: Child, graceMs = 10_000): Promise<void> {
+  if (child.exited) return;
+  const gone = new Promise<void>((resolve) => child.proc.once('exit', () => resolve()));
+  child.proc.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    if (!child.exited) child.proc.kill('SIGKILL');
+  }, graceMs);
+  await gone;
+  clearTimeout(timer);
+}
+
+/** Resident set size of `pid` in MB (VmRSS), or null when it is gone. */
+export function rssMb(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** utime + stime of one process, in seconds. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may contain spaces: split after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds by pid of every process whose command name is `comm` (all Postgres backends, say). */
+function cpuSecondsOfCommand(comm: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm) out.set(Number(entry), cpuSeconds(Number(entry)));
+    } catch {
+      // the process ended between readdir and read
+    }
+  }
+  return out;
+}
+
+/** Busy and total jiffies of the whole machine (first line of /proc/stat). */
+function machineTicks(): { busy: number; total: number } {
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const n = values.map(Number);
+  const idle = (n[3] ?? 0) + (n[4] ?? 0);
+  const total = n.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+export interface CpuSnapshot {
+  at: number;
+  byName: Record<string, number>;
+  /** Per pid, for servers with many processes: one that ends between snapshots must not count negative. */
+  byCommand: Record<string, Map<number, number>>;
+  machine: { busy: number; total: number };
+}
+
+/** CPU seconds used so far by the named pids, the Postgres and Redis servers and this process. */
+export function cpuSnapshot(pids: Record<string, number>): CpuSnapshot {
+  const byName: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(pids)) byName[name] = cpuSeconds(pid);
+  byName.bench = cpuSeconds(process.pid);
+  const byCommand = { postgres: cpuSecondsOfCommand('postgres'), redis: cpuSecondsOfCommand('redis-server') };
+  return { at: performance.now(), byName, byCommand, machine: machineTicks() };
+}
+
+/** Share of one core each used between two snapshots (1.0 = one core busy), and the machine's busy share. */
+export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): Record<string, number> {
+  const seconds = (b.at - a.at) / 1000;
+  const out: Record<string, number> = {};
+  const share = (cpu: number) => Math.round((cpu / seconds) * 100) / 100;
+  for (const name of Object.keys(b.byName)) out[name] = share(b.byName[name]! - (a.byName[name] ?? 0));
+  for (const [name, pids] of Object.entries(b.byCommand)) {
+    let used = 0;
+    for (const [pid, cpu] of pids) used += cpu - (a.byCommand[name]?.get(pid) ?? 0);
+    out[name] = share(used);
+  }
+  const total = b.machine.total - a.machine.total;
+  out.machineBusy = total > 0 ? Math.round(((b.machine.busy - a.machine.busy) / total) * 100) / 100 : 0;
+  return out;
+}

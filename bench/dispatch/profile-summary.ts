@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Where a `.cpuprofile` (node --cpu-prof) spent its time: the functions with the most self
+ * time, and the project's own functions (src/, workers/) with the most inclusive time.
+ * Run alone: `tsx bench/dispatch/profile-summary.ts <file.cpuprofile> [root]`.
+ */
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+export interface ProfileLine {
+  ms: number;
+  share: number;
+  frame: string;
+}
+
+export function summariseProfile(file: string, root: string, top = 25): { totalMs: number; self: ProfileLine[]; projectInclusive: ProfileLine[] } {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+
+  const label = (n: ProfileNode) => {
+    const { functionName, url, lineNumber } = n.callFrame;
+    const where = url ? `${url.startsWith('file://') ? path.relative(root, new URL(url).pathname) : url}:${lineNumber + 1}` : '';
+    return `${functionName || '(anonymous)'} ${where}`.trim();
+  };
+  const isProject = (n: ProfileNode) => {
+    const url = n.callFrame.url;
+    return url.startsWith(`file://${root}/src/`) || url.startsWith(`file://${root}/workers/`);
+  };
+
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  let totalMs = 0;
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    totalMs += ms;
+    const node = byId.get(id)!;
+    self.set(label(node), (self.get(label(node)) ?? 0) + ms);
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const n = byId.get(cur)!;
+      if (!isProject(n)) continue;
+      const key = label(n);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + ms);
+    }
+  });
+  const rank = (m: Map<string, number>) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([frame, ms]) => ({ ms: Math.round(ms), share: Math.round((ms / totalMs) * 1000) / 10, frame }));
+  return { totalMs: Math.round(totalMs), self: rank(self), projectInclusive: rank(inclusive) };
+}
+
+export function printProfile(title: string, s: ReturnType<typeof summariseProfile>): void {
+  console.error(`\n${title}: ${s.totalMs} ms sampled`);
+  console.error('  self time:');
+  for (const l of s.self) console.error(`    ${String(l.share).padStart(5)} %  ${l.frame}`);
+  console.error('  project functions, inclusive:');
+  for (const l of s.projectInclusive) console.error(`    ${String(l.share).padStart(5)} %  ${l.frame}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [file, root = process.cwd()] = process.argv.slice(2);
+  if (!file) throw new Error('usage: tsx bench/dispatch/profile-summary.ts <file.cpuprofile> [root]');
+  printProfile(file, summariseProfile(file, path.resolve(root)));
+}

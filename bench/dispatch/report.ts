@@ -1,0 +1,121 @@
+import os from 'node:os';
+import type { DoubleAssignmentWatch, LoadCounters } from './agents.js';
+import type { BaselineResult } from './baselines.js';
+import { round } from './stats.js';
+
+/** DESIGN.md section 13. */
+export const TARGET = { p99Ms: 25, rssMb: 200, vsBullmq: 0.2, vsSkipLocked: 10 };
+
+/** What bench/dispatch/child-probe.ts writes for the measured window. */
+export interface ProbeReport {
+  cpuSeconds: number;
+  delayMs: { p50: number; p99: number; max: number };
+  heapStartMb: number;
+  heapUsedMb: number;
+  writesByPort: Record<string, number>;
+}
+
+type Summary = { n: number; p50: number; p90: number; p99: number; max: number };
+
+export interface ResultInput {
+  cfg: { clients: number; cases: number; agents: number };
+  loadSeconds: number;
+  next: Summary;
+  outcome: Summary;
+  counters: LoadCounters;
+  watch: DoubleAssignmentWatch;
+  db: { doubled: number; overlapping: number; recorded: number };
+  outcomeBacklogMax: number;
+  drainSeconds: number;
+  apiRss: { max: number; idle: number };
+  cpu: Record<string, number>;
+  loadAvg: number;
+  probes: { api: ProbeReport; workers: ProbeReport };
+  ports: { postgres: string; redis: string };
+  baselines: { bareBullmq: BaselineResult; skipLocked: BaselineResult };
+}
+
+/** The one JSON line: figures, targets met or not, and what explains them. */
+export function buildResult(r: ResultInput) {
+  const { next: n, outcome: o, counters, cpu, probes, ports } = r;
+  const { bareBullmq, skipLocked } = r.baselines;
+  const assignmentsPerSec = round(counters.assignments / r.loadSeconds);
+  const doubleAssignments = r.watch.doubles + r.db.doubled;
+  const ratios = { vsBullmq: round(assignmentsPerSec / bareBullmq.pullsPerSec, 3), vsSkipLocked: round(assignmentsPerSec / skipLocked.pullsPerSec, 2) };
+  const pass = {
+    nextP99: n.p99 <= TARGET.p99Ms,
+    outcomeP99: o.p99 <= TARGET.p99Ms,
+    noDoubles: doubleAssignments === 0,
+    apiRss: r.apiRss.max <= TARGET.rssMb,
+    vsBullmq: ratios.vsBullmq >= TARGET.vsBullmq,
+    vsSkipLocked: ratios.vsSkipLocked >= TARGET.vsSkipLocked,
+    all: false,
+  };
+  pass.all = Object.entries(pass).every(([k, v]) => k === 'all' || v);
+  const per = (x: number) => round(x / Math.max(1, counters.assignments), 2);
+  const ours = (cpu.api ?? 0) + (cpu.workers ?? 0) + (cpu.bench ?? 0) + (cpu.postgres ?? 0) + (cpu.redis ?? 0);
+  return {
+    bench: 'dispatch',
+    ...r.cfg,
+    seconds: round(r.loadSeconds, 2),
+    assignments: counters.assignments,
+    assignmentsPerSec,
+    next: { p50: n.p50, p90: n.p90, p99: n.p99, max: n.max, calls: n.n, empty: counters.empty },
+    outcome: { p50: o.p50, p90: o.p90, p99: o.p99, max: o.max, calls: o.n },
+    doubleAssignments,
+    ...(r.watch.examples.length ? { doubleExamples: r.watch.examples } : {}),
+    overlappingAssignmentsInDb: r.db.overlapping,
+    errors: counters.errors,
+    outcomesAccepted: counters.outcomesAcceptedTotal,
+    outcomesRecorded: r.db.recorded,
+    outcomeBacklogMax: r.outcomeBacklogMax,
+    drainSeconds: r.drainSeconds,
+    apiRssMb: round(r.apiRss.max),
+    apiRssIdleMb: round(r.apiRss.idle),
+    apiHeapMb: { start: probes.api.heapStartMb, end: probes.api.heapUsedMb },
+    cpuCores: cpu,
+    // The machine may be shared: CPU of processes that are not part of this bench, and the load average.
+    otherCpuCores: round(Math.max(0, (cpu.machineBusy ?? 0) * os.cpus().length - ours), 2),
+    loadAvg1m: round(r.loadAvg, 2),
+    apiEventLoopDelayMs: probes.api.delayMs,
+    workersEventLoopDelayMs: probes.workers.delayMs,
+    // Cost of one assignment (its next and its outcome); a socket write is about one round trip.
+    perAssignment: {
+      apiCpuMs: per(probes.api.cpuSeconds * 1000),
+      workersCpuMs: per(probes.workers.cpuSeconds * 1000),
+      apiPostgresWrites: per(probes.api.writesByPort[ports.postgres] ?? 0),
+      apiRedisWrites: per(probes.api.writesByPort[ports.redis] ?? 0),
+      workersPostgresWrites: per(probes.workers.writesByPort[ports.postgres] ?? 0),
+      workersRedisWrites: per(probes.workers.writesByPort[ports.redis] ?? 0),
+    },
+    bareBullmq: { pullsPerSec: bareBullmq.pullsPerSec, p50: bareBullmq.p50, p99: bareBullmq.p99 },
+    skipLocked: { pullsPerSec: skipLocked.pullsPerSec, p50: skipLocked.p50, p99: skipLocked.p99 },
+    ratios,
+    pass,
+  };
+}
+
+export type Result = ReturnType<typeof buildResult>;
+
+/** The human summary, on stderr. */
+export function printSummary(r: Result): void {
+  const ok = (b: boolean) => (b ? 'ok  ' : 'FAIL');
+  const p = r.perAssignment;
+  console.error(
+    [
+      `  throughput   ${r.assignmentsPerSec} assignments/s (${r.assignments} in ${r.seconds} s; ${r.next.empty} empty nexts)`,
+      `  ${ok(r.pass.nextP99)} next      p50 ${r.next.p50} ms, p99 ${r.next.p99} ms (target ≤ ${TARGET.p99Ms})`,
+      `  ${ok(r.pass.outcomeP99)} outcome   p50 ${r.outcome.p50} ms, p99 ${r.outcome.p99} ms (target ≤ ${TARGET.p99Ms})`,
+      `  ${ok(r.pass.noDoubles)} doubles   ${r.doubleAssignments}${r.doubleExamples ? `: ${r.doubleExamples.join('; ')}` : ''} (overlapping in the database: ${r.overlappingAssignmentsInDb})`,
+      `  ${ok(r.pass.apiRss)} API RSS   max ${r.apiRssMb} MB (idle ${r.apiRssIdleMb} MB, heap ${r.apiHeapMb.start} → ${r.apiHeapMb.end} MB; target ≤ ${TARGET.rssMb})`,
+      `  ${ok(r.pass.vsBullmq)} vs BullMQ ${r.ratios.vsBullmq} of ${r.bareBullmq.pullsPerSec} pulls/s (p99 ${r.bareBullmq.p99} ms; target ≥ ${TARGET.vsBullmq})`,
+      `  ${ok(r.pass.vsSkipLocked)} vs SKIP LOCKED ${r.ratios.vsSkipLocked}× of ${r.skipLocked.pullsPerSec} pulls/s (target ≥ ${TARGET.vsSkipLocked}×)`,
+      `  outcomes     ${r.outcomesAccepted} accepted, ${r.outcomesRecorded} recorded; backlog max ${r.outcomeBacklogMax}, drained in ${r.drainSeconds} s`,
+      `  errors       ${Object.keys(r.errors).length ? JSON.stringify(r.errors) : 'none'}`,
+      `  CPU (cores)  ${Object.entries(r.cpuCores).map(([k, v]) => `${k} ${v}`).join(', ')}; not this bench ${r.otherCpuCores} (load avg ${r.loadAvg1m})`,
+      `  per assignment  API ${p.apiCpuMs} ms CPU, ${p.apiPostgresWrites} Postgres and ${p.apiRedisWrites} Redis writes; workers ${p.workersCpuMs} ms CPU, ${p.workersPostgresWrites} Postgres, ${p.workersRedisWrites} Redis`,
+      `  event loop   API delay p50 ${r.apiEventLoopDelayMs.p50} ms, p99 ${r.apiEventLoopDelayMs.p99} ms, max ${r.apiEventLoopDelayMs.max} ms; workers p99 ${r.workersEventLoopDelayMs.p99} ms`,
+      `  => ${r.pass.all ? 'PASS' : 'FAIL'}`,
+    ].join('\n'),
+  );
+}
