@@ -6,6 +6,7 @@
  *   npm run bench:dispatch                                   # the full run
  *   npm run bench:dispatch -- --cases 20000 --seconds 10     # a quick one
  *   npm run bench:dispatch -- --profile                      # + CPU profiles of the measured window
+ *   npm run bench:dispatch -- --think-ms 5000                # agents pause ~5 s per call: latency at a carried load
  *   npm run bench:dispatch -- --agents 1 --log-statements    # every SQL statement in the server log
  *
  * Order: setup (own database, own QUEUE_PREFIX, clients, agents, cases enqueued as the import
@@ -47,6 +48,8 @@ const { values: opt } = parseArgs({
     seconds: { type: 'string', default: '30' },
     warmup: { type: 'string', default: '3' },
     'baseline-seconds': { type: 'string', default: '5' },
+    /** Pause after each outcome, to see latency at a load the system can carry (default 0: none). */
+    'think-ms': { type: 'string', default: '0' },
     profile: { type: 'boolean', default: false },
     /** Investigation aid: Postgres logs every statement of the bench database (server log). */
     'log-statements': { type: 'boolean', default: false },
@@ -65,6 +68,7 @@ const cfg = {
   seconds: num('seconds'),
   warmup: num('warmup'),
   baselineSeconds: num('baseline-seconds'),
+  thinkMs: num('think-ms'),
 };
 const perClient = Math.ceil(cfg.cases / cfg.clients);
 
@@ -217,8 +221,8 @@ async function main() {
       .catch(() => {});
   }, 1000);
 
-  say(`load: ${cfg.agents} agents, warm-up ${cfg.warmup} s, then ${cfg.seconds} s measured`);
-  const loops = cookies.map((cookie, i) => agentLoop(client, i, cookie, { measuring: () => measuring, stopped: () => stopped || aborting }, { next, outcome, counters, watch }));
+  say(`load: ${cfg.agents} agents${cfg.thinkMs ? ` pausing ~${cfg.thinkMs} ms per call` : ''}, warm-up ${cfg.warmup} s, then ${cfg.seconds} s measured`);
+  const loops = cookies.map((cookie, i) => agentLoop(client, i, cookie, { measuring: () => measuring, stopped: () => stopped || aborting, thinkMs: cfg.thinkMs }, { next, outcome, counters, watch }));
   await sleep(cfg.warmup * 1000);
   const cpuStart = cpuSnapshot({ api: api.pid, workers: workers.pid });
   const loadStart = performance.now();
@@ -262,7 +266,7 @@ async function main() {
   await stopChild(workers);
 
   const result = buildResult({
-    cfg: { clients: cfg.clients, cases: perClient * cfg.clients, agents: cfg.agents },
+    cfg: { clients: cfg.clients, cases: perClient * cfg.clients, agents: cfg.agents, thinkMs: cfg.thinkMs },
     loadSeconds,
     next: next.summary(),
     outcome: outcome.summary(),

@@ -98,6 +98,8 @@ export interface LoadPhase {
   /** Samples and counts are kept only while this is true (after the warm-up). */
   measuring: () => boolean;
   stopped: () => boolean;
+  /** Mean pause after each outcome (the call itself), uniformly 0.5–1.5×; 0 = none, as DESIGN.md's loop. */
+  thinkMs: number;
 }
 
 /**
@@ -148,5 +150,6 @@ export async function agentLoop(
       out.counters.outcomesAcceptedTotal++;
       if (measured) out.counters.outcomesAccepted++;
     } else if (measured) fail('outcome', res.status);
+    if (phase.thinkMs > 0) await sleep(phase.thinkMs * (0.5 + random()));
   }
 }

@@ -18,7 +18,7 @@ export interface ProbeReport {
 type Summary = { n: number; p50: number; p90: number; p99: number; max: number };
 
 export interface ResultInput {
-  cfg: { clients: number; cases: number; agents: number };
+  cfg: { clients: number; cases: number; agents: number; thinkMs: number };
   loadSeconds: number;
   next: Summary;
   outcome: Summary;
