@@ -18,6 +18,8 @@ const envSchema = z.object({
   PUBLIC_ORIGIN: z.url().transform((u) => new URL(u).origin).optional(),
   TRUST_PROXY: bool.default(false),
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
+  /** Connections per process to DATABASE_URL: many agents pull at once. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   REDIS_URL: url(['redis', 'rediss']).optional(),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only (no ":")').default('mahn'),
   SMTP_URL: url(['smtp', 'smtps']).optional(),

@@ -24,7 +24,7 @@ export interface Runtime {
 
 export async function createRuntime(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Promise<Runtime> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
-  const database = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const database = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   const redis = createRedis(config.redisUrl, 'command', log);
   await waitForRedis(redis).catch(async (err: Error) => {
     redis.disconnect();

@@ -47,7 +47,6 @@ export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: str
     // The outcome is queued; a call job that survived is held back at its pull until then.
     d.log.warn({ caseId: assignment.caseId, err: (err as Error).message }, 'completing the call job failed');
   }
-  await d.calls.ready.refresh([assignment.queue], now.getTime());
   return { attemptNo: assignment.attemptNo };
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { eq } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { assignments, cases } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
@@ -167,9 +168,8 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   }
 
   try {
-    const assignment = await d.db.transaction(async (tx) => {
-      if (holder) await endAssignment(tx, holder.id, 'expired', now);
-      const [row] = await tx
+    const insert = async (db: DispatchDeps['db'] | Tx) => {
+      const [row] = await db
         .insert(assignments)
         .values({
           caseId,
@@ -183,7 +183,14 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
         })
         .returning();
       return row!;
-    });
+    };
+    // Without an expired holder to end first, one statement does: the unique indexes decide.
+    const assignment = holder
+      ? await d.db.transaction(async (tx) => {
+          await endAssignment(tx, holder.id, 'expired', now);
+          return insert(tx);
+        })
+      : await insert(d.db);
     return { kind: 'assigned', assignment, ctx };
   } catch (err) {
     if (isUniqueViolation(err, 'assignments_live_agent')) {

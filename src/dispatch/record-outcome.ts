@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { attempts, cases } from '../db/schema.js';
 import type { PendingCallback } from '../db/schema.js';
 import type { OutcomeJob } from '../queues/registry.js';
-import { nextCallableAt, windowAt, type ScheduleRequest, type Scheduled } from '../scheduling/index.js';
+import { nextCallableAt, windowAt, type ScheduleRequest, type Scheduled, type SchedulingSettings } from '../scheduling/index.js';
 import { schedulingState, type CaseRow } from './case-state.js';
 import { closeCase } from './close-case.js';
 import type { DispatchDeps } from '../deps.js';
@@ -25,10 +25,11 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
   const recordedAt = new Date(job.recordedAt);
   const now = d.clock.now();
 
+  let settings: SchedulingSettings | undefined;
   const next = await d.db.transaction(async (tx): Promise<Next> => {
     const ctx = await loadCaseContext(tx, job.caseId, true);
     if (!ctx) return { kind: 'none' };
-    const { settings } = ctx;
+    settings = ctx.settings;
     const inserted = await tx
       .insert(attempts)
       .values({
@@ -95,8 +96,7 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
   });
 
   if (next.kind === 'call') {
-    const ctx = await loadCaseContext(d.db, next.case.id);
-    await enqueueCall(d.calls, next.case, next.plan, next.callKind, now, { settings: ctx!.settings, personalAgentId: next.personalAgentId });
+    await enqueueCall(d.calls, next.case, next.plan, next.callKind, now, { settings: settings!, personalAgentId: next.personalAgentId });
   }
 }
 
