@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { prepared } from '../db/prepared.js';
 import { sessions, userClients, users } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 
@@ -19,10 +20,9 @@ export async function deleteSession(db: Db, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, digest(token)));
 }
 
-/** The logged-in user behind a cookie token, or null (unknown, expired, or user deactivated). */
-export async function resolveSession(db: Db, token: string, now: Date): Promise<SessionUser | null> {
-  // One round trip per request, scope included: this runs for every API call.
-  const [row] = await db
+// One round trip per request, scope included: this runs for every API call.
+const buildSessionQuery = (db: Db) =>
+  db
     .select({
       id: users.id,
       username: users.username,
@@ -33,8 +33,13 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, digest(token)), gt(sessions.expiresAt, now), eq(users.active, true)))
-    .limit(1);
+    .where(and(eq(sessions.id, sql.placeholder('id')), gt(sessions.expiresAt, sql.placeholder('now')), eq(users.active, true)))
+    .limit(1)
+    .prepare('resolve_session');
+
+/** The logged-in user behind a cookie token, or null (unknown, expired, or user deactivated). */
+export async function resolveSession(db: Db, token: string, now: Date): Promise<SessionUser | null> {
+  const [row] = await prepared(db, 'resolve_session', buildSessionQuery).execute({ id: digest(token), now: now.toISOString() });
   return row ?? null;
 }
 

@@ -26,11 +26,30 @@ export interface Database {
 const MIGRATION_LOCK = 7_264_001;
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
+/**
+ * Drizzle runs its queries through `sql.unsafe` unprepared, so postgres.js first asks the
+ * server to describe every parameterised statement: two round trips, and on this hot path
+ * (every pull and outcome) the socket writes are most of the CPU. Preparing them makes a repeat
+ * one round trip. Statements with many parameters (`IN` lists of varying length) stay
+ * unprepared, so the per-connection statement cache stays small. Transactions use their own
+ * client and are unaffected.
+ */
+function preparedStatements(sql: postgres.Sql): postgres.Sql {
+  const MAX_PREPARED_PARAMS = 32;
+  return new Proxy(sql, {
+    get(target, prop, receiver) {
+      if (prop !== 'unsafe') return Reflect.get(target, prop, receiver);
+      return (query: string, args?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+        target.unsafe(query, args, { ...options, prepare: (args?.length ?? 0) <= MAX_PREPARED_PARAMS });
+    },
+  });
+}
+
 /** postgres.js when a URL is given (production, tests); embedded PGlite under `dataDir` otherwise. */
 export function openDatabase(opts: { url?: string; dataDir: string; poolSize?: number }): Database {
   if (opts.url) {
     const sql = postgres(opts.url, { max: opts.poolSize ?? 10, onnotice: () => {}, connect_timeout: 10 });
-    const db = drizzlePostgres(sql, { schema }) as unknown as Db;
+    const db = drizzlePostgres(preparedStatements(sql), { schema }) as unknown as Db;
     return {
       db,
       kind: 'postgres',

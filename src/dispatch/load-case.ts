@@ -1,5 +1,6 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
+import { prepared } from '../db/prepared.js';
 import { assignments, attempts, cases, clients, dunningLists, users } from '../db/schema.js';
 import type { SchedulingSettings } from '../scheduling/index.js';
 import type { CaseRow } from './case-state.js';
@@ -25,8 +26,15 @@ export async function loadCaseContext(db: Db | Tx, caseId: string, forUpdate = f
 
 export type AssignmentRow = typeof assignments.$inferSelect;
 
-export async function liveAssignmentOfAgent(db: Db | Tx, agentId: string): Promise<AssignmentRow | null> {
-  const [row] = await db.select().from(assignments).where(and(eq(assignments.agentId, agentId), isNull(assignments.endedAt)));
+const buildLiveOfAgent = (db: Db) =>
+  db
+    .select()
+    .from(assignments)
+    .where(and(eq(assignments.agentId, sql.placeholder('agentId')), isNull(assignments.endedAt)))
+    .prepare('live_assignment_of_agent');
+
+export async function liveAssignmentOfAgent(db: Db, agentId: string): Promise<AssignmentRow | null> {
+  const [row] = await prepared(db, 'live_assignment_of_agent', buildLiveOfAgent).execute({ agentId });
   return row ?? null;
 }
 

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { prepared } from '../db/prepared.js';
 import { cases, clients, dunningLists } from '../db/schema.js';
 import type { CaseSchedulingState } from '../scheduling/index.js';
 import type { CaseContext } from './load-case.js';
@@ -16,18 +17,14 @@ export interface PullContext extends CaseContext {
 
 const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::bigint`);
 
-/**
- * One round trip instead of five: the pull checks every job it takes, up to 25 per `next`, so
- * this query is the hot path of dispatch.
- */
-export async function loadPullContext(db: Db, caseId: string, attemptNo: number): Promise<PullContext | null> {
-  const [row] = await db
+const buildQuery = (db: Db) =>
+  db
     .select({
       case: cases,
       listStatus: dunningLists.status,
       settings: clients.settings,
       clientName: clients.name,
-      outcomePending: sql<boolean>`exists (select 1 from assignments a where a.case_id = ${cases.id} and a.attempt_no = ${attemptNo} and a.end_reason = 'outcome')`,
+      outcomePending: sql<boolean>`exists (select 1 from assignments a where a.case_id = ${cases.id} and a.attempt_no = ${sql.placeholder('attemptNo')} and a.end_reason = 'outcome')`,
       holder: sql<string | null>`(select a.id::text || ' ' || ${epochMs('a.expires_at')} from assignments a where a.case_id = ${cases.id} and a.ended_at is null)`,
       onDoNotCall: sql<boolean>`exists (select 1 from do_not_call n where n.client_id = ${cases.clientId} and n.phone_e164 = ${cases.phoneE164})`,
       attemptTimes: sql<string[]>`array(select ${epochMs('t.recorded_at')}::text from attempts t where t.case_id = ${cases.id} order by t.attempt_no)`,
@@ -35,7 +32,15 @@ export async function loadPullContext(db: Db, caseId: string, attemptNo: number)
     .from(cases)
     .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
     .innerJoin(clients, eq(clients.id, cases.clientId))
-    .where(eq(cases.id, caseId));
+    .where(eq(cases.id, sql.placeholder('caseId')))
+    .prepare('pull_context');
+
+/**
+ * One round trip instead of five: the pull checks every job it takes, up to 25 per `next`, so
+ * this query is the hot path of dispatch.
+ */
+export async function loadPullContext(db: Db, caseId: string, attemptNo: number): Promise<PullContext | null> {
+  const [row] = await prepared(db, 'pull_context', buildQuery).execute({ caseId, attemptNo });
   if (!row) return null;
   const [holderId, holderMs] = row.holder?.split(' ') ?? [];
   const c = row.case;
