@@ -71,7 +71,10 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser): Promise<Nex
     await d.calls.ready.refresh([queue], now.getTime());
     if (budget === 0) break;
   }
-  return explainEmptyQueue(d, agent, now);
+  const empty = await explainEmptyQueue(d, agent, now);
+  // The budget ran out on stale jobs (e.g. of a list just cancelled), not the queue: more may
+  // be due right now, so the agent's screen should ask again at once rather than wait.
+  return budget === 0 ? { ...empty, nextDueAt: now.toISOString() } : empty;
 }
 
 export function eligibleQueues(agent: Pick<SessionUser, 'clientIds' | 'languages'>): Set<string> {
