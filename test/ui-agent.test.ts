@@ -155,7 +155,7 @@ describe('agent screen', () => {
       .set({ phoneRaw: '0721 / 987 65 43', address: 'Kaiserstraße 12, 76133 Karlsruhe', extra: { Vertragskonto: '4711-0815', Mahnstufe: '2', Fälligkeit: '15.10.2026' } })
       .where(eq(cases.id, seeded!.id));
     const { user } = await t.userSession('agent', [clientId]);
-    const { page, errors } = await ui.newPage();
+    const { page, errors, dialogs } = await ui.newPage({ acceptDialogs: true });
     await loginAs(page, user.username);
     await page.getByRole('button', { name: 'Nächster Anruf' }).click();
     await page.getByRole('button', { name: 'Kunde nicht erreicht' }).click();
@@ -180,9 +180,10 @@ describe('agent screen', () => {
     await page.getByRole('button', { name: 'Zahlungszusage' }).click();
     await screenshot(page, 'agent-case');
 
-    // Logging out with the case on screen gives it back at once.
+    // Logging out with the case on screen asks, then gives it back at once.
     await page.getByRole('button', { name: 'Abmelden' }).click();
     await page.getByText('Sie wurden abgemeldet.').waitFor();
+    expect(dialogs).toEqual([expect.stringMatching(/^confirm: Der angezeigte Fall wird zurückgegeben/)]);
     const live = await t.db.select().from(assignments).where(and(eq(assignments.caseId, seeded!.id), isNull(assignments.endedAt)));
     expect(live).toEqual([]);
     expect(errors).toEqual([]);

@@ -27,7 +27,7 @@ export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: str
   // Claim first: of two posts at once exactly one ends the assignment, and only its body is
   // queued. From here on a pull of this attempt's job is held back (`vet`) until it is recorded.
   if (!(await endAssignment(d.db, id, 'outcome', now))) {
-    throw new AppError(409, 'assignment_ended', 'This assignment is no longer held: its outcome is recorded already');
+    throw new AppError(409, 'assignment_ended', 'This assignment is no longer held: its outcome is recorded already', { endReason: 'outcome' });
   }
   const jobId = callJobId(assignment.caseId, assignment.attemptNo);
   try {

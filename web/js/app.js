@@ -65,15 +65,19 @@ function header(user) {
 }
 
 async function logout() {
+  if (current?.holdsCase?.() && !confirm('Der angezeigte Fall wird zurückgegeben (es wird kein Versuch gezählt). Trotzdem abmelden?')) return;
   await current?.leave?.().catch(() => {});
   current?.stop?.();
   current = null;
   try {
     await api('DELETE', '/api/session');
-  } finally {
-    history.replaceState(null, '', location.pathname);
-    showLogin('Sie wurden abgemeldet.');
+  } catch {
+    // The session may still be valid (shared PCs): say so instead of pretending.
+    alert('Abmelden fehlgeschlagen – bitte erneut versuchen.');
+    return route();
   }
+  history.replaceState(null, '', location.pathname);
+  showLogin('Sie wurden abgemeldet.');
 }
 
 function route() {

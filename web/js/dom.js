@@ -55,7 +55,8 @@ export function replace(parent, ...children) {
  * @param {string} url
  */
 export function safeHref(url) {
-  return /^(tel|sip|sips|callto|https?):/i.test(url) || url.startsWith('#') || url.startsWith('/') ? url : '#';
+  // Same-site paths only: '//host' and '/\host' are protocol-relative links to other hosts.
+  return /^(tel|sip|sips|callto|https?):/i.test(url) || url.startsWith('#') || /^\/(?![/\\])/.test(url) ? url : '#';
 }
 
 /**

@@ -32,7 +32,7 @@
  *   throughputLastHour: number, etaAt: string | null }} Progress
  * @typedef {{ id: string, username: string, displayName: string, role: 'agent' | 'lead' | 'admin',
  *   clientIds: string[], languages: string[], active: boolean, createdAt: string }} User
- * @typedef {{ el: HTMLElement, stop?: () => void, leave?: () => Promise<void> }} View a mounted screen;
+ * @typedef {{ el: HTMLElement, stop?: () => void, leave?: () => Promise<void>, holdsCase?: () => boolean }} View a mounted screen;
  *   `stop` ends its timers, `leave` gives back what the user holds (on logout)
  */
 

@@ -142,6 +142,8 @@ export function agentView() {
       } catch (err) {
         finishing = false;
         if (!current()) return;
+        // A repeated save (the first answer was lost on the way) finds its outcome recorded.
+        if (alreadyRecorded(err)) return showStart(done);
         if (lockGone(err)) return showStart(notice('warning', LOCK_LOST));
         throw new Error(err instanceof ApiError && err.status === 400 ? `${germanError(err)} (${err.message})` : germanError(err));
       }
@@ -169,6 +171,7 @@ export function agentView() {
     el,
     // Logging out with a case on screen gives it back at once (no attempt counted) instead of
     // leaving it locked until LOCK_SECONDS run out. A reload keeps it: "next" returns it again.
+    holdsCase: () => shownAssignment !== null,
     leave: async () => {
       if (shownAssignment) await api('POST', `/api/agent/assignments/${shownAssignment}/release`);
     },
@@ -179,6 +182,17 @@ export function agentView() {
     },
   };
 }
+
+/**
+ * The outcome of this assignment is recorded already (its 409 says so).
+ * @param {unknown} err
+ */
+const alreadyRecorded = (err) =>
+  err instanceof ApiError &&
+  err.code === 'assignment_ended' &&
+  typeof err.details === 'object' &&
+  err.details !== null &&
+  /** @type {{ endReason?: string }} */ (err.details).endReason === 'outcome';
 
 /**
  * 409 (not held any more) and 404 (assignment unknown) both mean: this case is not ours now.

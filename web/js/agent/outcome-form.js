@@ -77,8 +77,12 @@ export function outcomeForm(c, actions) {
   const save = h('button', { type: 'submit', class: 'btn btn-primary btn-large', disabled: true }, 'Ergebnis speichern');
   const giveBack = h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => run(actions.release) }, 'Zurückgeben');
 
+  /** A save or release is on its way: nothing may change or send the form meanwhile. */
+  let busy = false;
+
   /** @param {Outcome} o */
   function choose(o) {
+    if (busy) return;
     chosen = o;
     for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.code === o.code));
     replace(extras, o.effect === 'callback' ? callbackBox : o.code === 'promise_to_pay' ? promiseBox : null);
@@ -119,14 +123,19 @@ export function outcomeForm(c, actions) {
 
   /** @param {() => Promise<void>} action */
   async function run(action) {
+    if (busy) return; // Ctrl+Enter submits even with the button disabled
+    busy = true;
     save.disabled = true;
     giveBack.disabled = true;
     try {
       await action();
     } catch (err) {
+      // What the agent entered stays in the form; they can send it again.
       replace(errorBox, notice('error', err instanceof Error ? err.message : String(err)));
       save.disabled = !chosen;
       giveBack.disabled = false;
+    } finally {
+      busy = false;
     }
   }
 
