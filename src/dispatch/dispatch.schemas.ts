@@ -49,6 +49,7 @@ const CaseSchema = z
     extra: z.record(z.string(), z.string()),
     outcomes: z.array(z.object({ code: z.string(), label: z.string(), effect: z.string() })),
     windows: z.record(z.string(), z.tuple([z.string(), z.string()])),
+    timezone: z.string(),
   })
   .openapi('AgentCase');
 

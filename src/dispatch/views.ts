@@ -23,6 +23,8 @@ export interface CaseView {
   extra: Record<string, string>;
   outcomes: Array<{ code: string; label: string; effect: string }>;
   windows: Record<string, [string, string]>;
+  /** The client's zone: callback times are entered and meant in it. */
+  timezone: string;
 }
 
 export function caseView(ctx: CaseContext, ctiTemplate: string): CaseView {
@@ -48,6 +50,7 @@ export function caseView(ctx: CaseContext, ctiTemplate: string): CaseView {
     extra: c.extra,
     outcomes: ctx.settings.outcomes,
     windows: ctx.settings.windows,
+    timezone: ctx.settings.timezone,
   };
 }
 

@@ -87,18 +87,35 @@ export function preferredWindowLabel(w) {
 }
 
 /**
- * A `datetime-local` value (browser's local time) → ISO with offset, `2026-11-27T15:30:00+01:00`.
+ * How far `timeZone`'s wall clock is ahead of UTC at instant `ms`.
+ * @param {number} ms
+ * @param {string} timeZone
+ */
+function zoneOffsetMs(ms, timeZone) {
+  const f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  /** @type {Record<string, number>} */
+  const p = {};
+  for (const part of f.formatToParts(new Date(ms))) p[part.type] = Number(part.value);
+  return Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0) - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * A `datetime-local` value meant in `timeZone` (the client's, not the PC's) → ISO with that
+ * zone's offset at that moment, `2026-11-27T15:30:00+01:00`.
  * @param {string} local `YYYY-MM-DDTHH:MM`
+ * @param {string} timeZone IANA zone, e.g. Europe/Berlin
  * @returns {string | null}
  */
-export function localToIsoWithOffset(local) {
-  const d = new Date(local);
-  if (!local || Number.isNaN(d.getTime())) return null;
-  const off = -d.getTimezoneOffset();
+export function zonedToIsoWithOffset(local, timeZone) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
+  if (!m) return null;
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  // Two passes find the offset valid at the resulting instant, also next to a DST switch.
+  const first = wall - zoneOffsetMs(wall, timeZone);
+  const off = Math.round(zoneOffsetMs(wall - zoneOffsetMs(first, timeZone), timeZone) / 60_000);
   const sign = off >= 0 ? '+' : '-';
   const pad = (/** @type {number} */ n) => String(Math.abs(n)).padStart(2, '0');
-  const base = local.length === 16 ? `${local}:00` : local.slice(0, 19);
-  return `${base}${sign}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
+  return `${local.slice(0, 16)}:00${sign}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
 }
 
 /** Today as `YYYY-MM-DD` in the browser's zone (for `min` of date inputs). */

@@ -9,7 +9,7 @@
  *   name: string, phone: string, phoneE164: string, ctiLink: string, address: string,
  *   amountCents: number, currency: string, language: string, attemptNo: number, maxAttempts: number,
  *   preferredWindows: PreferredWindow[], extra: Record<string, string>, outcomes: Outcome[],
- *   windows: Record<string, [string, string]> }} AgentCase
+ *   windows: Record<string, [string, string]>, timezone: string }} AgentCase
  * @typedef {{ attemptNo: number, at: string, agent: string | null, outcome: string,
  *   rightParty: boolean | null, note: string | null }} HistoryEntry
  * @typedef {{ id: string, expiresAt: string }} Assignment

@@ -1,6 +1,6 @@
 // What happened on the call: outcome, callback time or payment promise, right party, note.
 import { field, h, replace, notice } from '../dom.js';
-import { formatAmountInput, localToIsoWithOffset, parseGermanAmount, todayIso, windowLabel } from '../format.js';
+import { formatAmountInput, parseGermanAmount, todayIso, windowLabel, zonedToIsoWithOffset } from '../format.js';
 import { preferredWindowsEditor } from './preferred-windows.js';
 
 /** @typedef {import('../types.js').AgentCase} AgentCase */
@@ -43,7 +43,7 @@ export function outcomeForm(c, actions) {
   const modeExact = h('input', { type: 'radio', name: 'cbmode', value: 'exact', onchange: () => syncMode() });
   const onlyMe = h('input', { type: 'checkbox', name: 'onlyMe' });
   const windowFields = h('div', { class: 'row' }, field('Zeitfenster', windowSelect), field('Datum (optional)', windowDate, 'leer = nächstes passendes Zeitfenster'));
-  const exactFields = h('div', { class: 'row', hidden: true }, field('Datum und Uhrzeit', exactAt, 'Ortszeit dieses Computers'));
+  const exactFields = h('div', { class: 'row', hidden: true }, field('Datum und Uhrzeit', exactAt, `Ortszeit des Mandanten (${c.timezone})`));
   const syncMode = () => {
     windowFields.hidden = !modeWindow.checked;
     exactFields.hidden = !modeExact.checked;
@@ -99,7 +99,7 @@ export function outcomeForm(c, actions) {
     if (chosen.effect === 'callback') {
       const owner = onlyMe.checked ? 'me' : 'anyone';
       if (modeExact.checked) {
-        const at = localToIsoWithOffset(exactAt.value);
+        const at = zonedToIsoWithOffset(exactAt.value, c.timezone);
         if (!at) return 'Bitte Datum und Uhrzeit des Rückrufs angeben.';
         if (new Date(at).getTime() <= Date.now()) return 'Der Rückruf muss in der Zukunft liegen.';
         b.callback = { at, owner };
