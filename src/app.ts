@@ -1,5 +1,6 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { secureHeaders } from 'hono/secure-headers';
 import { authRoutes } from './auth/auth.routes.js';
 import { loadSession } from './auth/guard.js';
 import { clientRoutes } from './clients/clients.routes.js';
@@ -18,6 +19,8 @@ import { webRoutes } from './web/web.routes.js';
 export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
   const app = new OpenAPIHono<AppEnv>();
   app.use('*', metrics.middleware);
+  // Every response, API and Bull Board included: no framing, no sniffing (the UI adds its CSP).
+  app.use('*', secureHeaders({ xFrameOptions: 'DENY', referrerPolicy: 'same-origin', strictTransportSecurity: false }));
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();

@@ -27,6 +27,12 @@ describe('ops endpoints', () => {
     expect(res.body).toMatch(/mahn_http_request_duration_seconds_count\{method="GET",route="\/api\/me",status="401"\} 1/);
   });
 
+  it('sends protective headers on API responses too', async () => {
+    const res = await t.request('GET', '/api/me');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('unknown routes get the JSON error envelope', async () => {
     const res = await t.request('GET', '/api/nothing-here');
     expect(res.status).toBe(404);
