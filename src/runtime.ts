@@ -32,6 +32,10 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
     throw new Error(`Redis at ${config.redisUrl} does not answer: ${err.message}`);
   });
   await checkEvictionPolicy(redis, log);
+  if (config.TRUST_PROXY && !config.PUBLIC_ORIGIN) {
+    // Behind a TLS proxy the request URL says http://…; the browser's Origin says https://….
+    log.warn('TRUST_PROXY is set without PUBLIC_ORIGIN: browser writes will fail the CSRF origin check; set PUBLIC_ORIGIN=https://your.host');
+  }
   const queues = new Queues(redis, config.QUEUE_PREFIX);
   const manual = createRedis(config.redisUrl, 'manual', log);
   const calls = new CallQueues(queues, manual, config.LOCK_SECONDS * 1000, log);
