@@ -70,9 +70,20 @@ describe('session', () => {
     expect((await t.request('GET', '/api/me', { cookie })).status).toBe(401);
   });
 
-  it('expires a session after SESSION_HOURS', async () => {
+  it('expires a session after SESSION_HOURS unused', async () => {
     const cookie = await t.login('admin', 'admin-password-1');
     (t.clock as ManualClock).advance(13 * 3_600_000);
+    expect((await t.request('GET', '/api/me', { cookie })).status).toBe(401);
+  });
+
+  it('slides a session in use, but not beyond twice SESSION_HOURS after login', async () => {
+    const clock = t.clock as ManualClock;
+    const cookie = await t.login('admin', 'admin-password-1');
+    for (const hours of [7, 7, 7]) {
+      clock.advance(hours * 3_600_000); // 7 h, 14 h, 21 h after login: each use extends it
+      expect((await t.request('GET', '/api/me', { cookie })).status).toBe(200);
+    }
+    clock.advance(3.5 * 3_600_000); // 24.5 h: past the absolute limit of 2 × 12 h
     expect((await t.request('GET', '/api/me', { cookie })).status).toBe(401);
   });
 

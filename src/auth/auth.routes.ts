@@ -76,8 +76,8 @@ export function authRoutes() {
       httpOnly: true,
       sameSite: 'Lax',
       secure: new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https',
+      // A browser-session cookie: the server decides expiry (sessions slide, see resolveSession).
       path: '/',
-      expires: session.expiresAt,
     });
     log.info({ userId: user.id }, 'login');
     const body = {

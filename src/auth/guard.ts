@@ -8,8 +8,8 @@ import { resolveSession, SESSION_COOKIE } from './sessions.js';
 /** Sets `c.var.user` from the session cookie (or null); never rejects by itself. */
 export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
-  const { database, clock } = c.var.deps;
-  c.set('user', token ? await resolveSession(database.db, token, clock.now()) : null);
+  const { database, clock, config } = c.var.deps;
+  c.set('user', token ? await resolveSession(database.db, token, clock.now(), config.SESSION_HOURS) : null);
   await next();
 });
 

@@ -30,6 +30,8 @@ const buildSessionQuery = (db: Db) =>
       role: users.role,
       languages: users.languages,
       clientIds: sql<string[]>`array(select uc.client_id::text from user_clients uc where uc.user_id = ${users.id} order by 1)`,
+      createdAt: sessions.createdAt,
+      expiresAt: sessions.expiresAt,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -37,10 +39,22 @@ const buildSessionQuery = (db: Db) =>
     .limit(1)
     .prepare('resolve_session');
 
-/** The logged-in user behind a cookie token, or null (unknown, expired, or user deactivated). */
-export async function resolveSession(db: Db, token: string, now: Date): Promise<SessionUser | null> {
-  const [row] = await prepared(db, 'resolve_session', buildSessionQuery).execute({ id: digest(token), now: now.toISOString() });
-  return row ?? null;
+/**
+ * The logged-in user behind a cookie token, or null (unknown, expired, or user deactivated).
+ * Sessions slide: one used in the second half of its `hours` is extended, so an agent in the
+ * middle of a call is not logged out by the clock; never beyond twice `hours` after login.
+ */
+export async function resolveSession(db: Db, token: string, now: Date, hours: number): Promise<SessionUser | null> {
+  const id = digest(token);
+  const [row] = await prepared(db, 'resolve_session', buildSessionQuery).execute({ id, now: now.toISOString() });
+  if (!row) return null;
+  const { createdAt, expiresAt, ...user } = row;
+  const span = hours * 3_600_000;
+  if (expiresAt.getTime() - now.getTime() < span / 2) {
+    const extended = Math.min(now.getTime() + span, createdAt.getTime() + 2 * span);
+    if (extended > expiresAt.getTime()) await db.update(sessions).set({ expiresAt: new Date(extended) }).where(eq(sessions.id, id));
+  }
+  return user;
 }
 
 export async function clientIdsOf(db: Db, userId: string): Promise<string[]> {
