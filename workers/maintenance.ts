@@ -7,11 +7,6 @@ import { dispatchDeps } from './deps.js';
 
 const RECONCILE_EVERY_MS = 5 * 60_000;
 
-/**
- * Periodic tasks on the `maintenance` queue, driven by BullMQ job schedulers (one per task,
- * upserted at every start, so several worker processes share one schedule). Reconcile also
- * runs once right at start, since a restarted Redis may have lost jobs.
- */
 /** Outcome jobs that used up their tries (a long database outage) get another round. */
 async function retryFailedOutcomes(rt: Runtime): Promise<number> {
   const failed = await rt.queues.get('outcomes').getFailed(0, 999);
@@ -20,6 +15,11 @@ async function retryFailedOutcomes(rt: Runtime): Promise<number> {
   return failed.length;
 }
 
+/**
+ * Periodic tasks on the `maintenance` queue, driven by BullMQ job schedulers (one per task,
+ * upserted at every start, so several worker processes share one schedule). Reconcile also
+ * runs once right at start, since a restarted Redis may have lost jobs.
+ */
 export async function startMaintenance(rt: Runtime, connection: Redis): Promise<Worker<MaintenanceJob>> {
   const deps = dispatchDeps(rt);
   const queue = rt.queues.get('maintenance');
@@ -36,6 +36,8 @@ export async function startMaintenance(rt: Runtime, connection: Redis): Promise<
     { connection, prefix: rt.config.QUEUE_PREFIX, concurrency: 1 },
   );
   worker.on('error', (err) => rt.log.warn({ err: err.message }, 'maintenance worker error'));
-  await reconcile(deps).catch((err: Error) => rt.log.error({ err: err.message }, 'reconcile at start failed'));
+  // Once right away, as a job: it runs in the background (a large backlog takes a while) and
+  // a shutdown waits for it like for any other job.
+  await queue.add('reconcile', { task: 'reconcile' });
   return worker;
 }
