@@ -111,18 +111,7 @@ describe('agent screen', () => {
   });
 
   it('says so in German when the outcome finds the lock gone, and goes back to the start', async () => {
-    const clientId = await client();
-    await seedList(t, clientId, 1);
-    const { user } = await t.userSession('agent', [clientId]);
-    const { page } = await ui.newPage();
-    await loginAs(page, user.username);
-    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
-    await page.getByTestId('case-name').waitFor();
-
-    // The case is taken away behind the screen's back (as when the lock expired).
-    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-    const held = await t.request('POST', '/api/agent/next', { cookie });
-    expect((await t.request('POST', `/api/agent/assignments/${held.body.assignment.id}/release`, { cookie })).status).toBe(204);
+    const page = await caseTakenAway();
 
     await page.getByRole('button', { name: 'Erledigt – bezahlt' }).click();
     await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
@@ -131,17 +120,7 @@ describe('agent screen', () => {
   });
 
   it('notices a lost lock by the heartbeat alone', async () => {
-    const clientId = await client();
-    await seedList(t, clientId, 1);
-    const { user } = await t.userSession('agent', [clientId]);
-    const { page } = await ui.newPage();
-    await loginAs(page, user.username);
-    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
-    await page.getByTestId('case-name').waitFor();
-
-    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-    const held = await t.request('POST', '/api/agent/next', { cookie });
-    expect((await t.request('POST', `/api/agent/assignments/${held.body.assignment.id}/release`, { cookie })).status).toBe(204);
+    const page = await caseTakenAway();
     // No click: the next heartbeat (within LOCK_SECONDS/3) answers 409.
     await page.getByText('Die Sperre ist abgelaufen – der Fall ging zurück in die Warteschlange').waitFor();
     await page.getByRole('button', { name: 'Nächster Anruf' }).waitFor();
@@ -189,3 +168,21 @@ describe('agent screen', () => {
     expect(errors).toEqual([]);
   });
 });
+
+/**
+ * An agent's screen showing a case that is then taken away behind its back (released through
+ * the API with the same session, as when the lock expired).
+ */
+async function caseTakenAway() {
+  const clientId = await client();
+  await seedList(t, clientId, 1);
+  const { user } = await t.userSession('agent', [clientId]);
+  const { page } = await ui.newPage();
+  await loginAs(page, user.username);
+  await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+  await page.getByTestId('case-name').waitFor();
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const held = await t.request('POST', '/api/agent/next', { cookie });
+  expect((await t.request('POST', `/api/agent/assignments/${held.body.assignment.id}/release`, { cookie })).status).toBe(204);
+  return page;
+}
