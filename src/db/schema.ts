@@ -16,7 +16,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { ImportReport } from '../lists/import/parse-list.js';
+import type { ImportReport, Rejection } from '../lists/import/parse-list.js';
+import type { SourceCell } from '../lists/import/source-cells.js';
 import type { PreferredWindow, SchedulingSettings } from '../scheduling/settings.js';
 
 /**
@@ -37,7 +38,12 @@ export const roleEnum = pgEnum('role', ['agent', 'lead', 'admin']);
 export const listStatusEnum = pgEnum('list_status', ['importing', 'active', 'completed', 'failed', 'cancelled']);
 export const caseStatusEnum = pgEnum('case_status', ['open', 'closed']);
 export const assignmentEndEnum = pgEnum('assignment_end', ['outcome', 'released', 'expired', 'dropped']);
-export const deliveryStatusEnum = pgEnum('delivery_status', ['pending', 'sent', 'failed']);
+/**
+ * pending: waiting to be sent · sending: claimed by a worker · retrying: the last try failed,
+ * another follows · sent · failed: gave up · unknown: a worker died while sending, the mail may
+ * or may not have left (never re-sent silently; the lead decides).
+ */
+export const deliveryStatusEnum = pgEnum('delivery_status', ['pending', 'sent', 'failed', 'sending', 'retrying', 'unknown']);
 
 export const clients = pgTable('clients', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -158,6 +164,8 @@ export const cases = pgTable(
     amountCents: bigint('amount_cents', { mode: 'number' }).notNull(),
     currency: text('currency').notNull().default('EUR'),
     extra: jsonb('extra').$type<Record<string, string>>().notNull().default({}),
+    /** The row's cells as delivered, in file order (`report.sourceColumns`), for the result list. */
+    source: jsonb('source').$type<SourceCell[]>(),
     status: caseStatusEnum('status').notNull().default('open'),
     /** Recorded attempts so far; the attempt being made is `attemptsMade + 1`. */
     attemptsMade: integer('attempts_made').notNull().default(0),
@@ -176,6 +184,8 @@ export const cases = pgTable(
   },
   (t) => [
     index('cases_list_status').on(t.listId, t.status),
+    // The result list reads a list's cases in file order, page by page.
+    index('cases_list_row').on(t.listId, t.rowNumber),
     // A customer may be open in one list of a client at a time (DESIGN.md section 7).
     uniqueIndex('cases_open_customer').on(t.clientId, t.customerNo).where(sql`${t.status} = 'open'`),
   ],
@@ -228,16 +238,43 @@ export const assignments = pgTable(
   ],
 );
 
-export const deliveries = pgTable('deliveries', {
-  listId: uuid('list_id').primaryKey().references(() => dunningLists.id, { onDelete: 'cascade' }),
-  status: deliveryStatusEnum('status').notNull().default('pending'),
-  tries: integer('tries').notNull().default(0),
-  recipient: text('recipient'),
-  lastError: text('last_error'),
-  messageId: text('message_id'),
-  sentAt: ts('sent_at'),
-  createdAt: createdAt(),
-});
+/** Rows refused at import, as delivered: the result list's sheet "Nicht importiert". */
+export const rejectedRows = pgTable(
+  'rejected_rows',
+  {
+    listId: uuid('list_id').notNull().references(() => dunningLists.id, { onDelete: 'cascade' }),
+    rowNumber: integer('row_number').notNull(),
+    problems: jsonb('problems').$type<Rejection[]>().notNull(),
+    source: jsonb('source').$type<SourceCell[]>(),
+  },
+  (t) => [primaryKey({ columns: [t.listId, t.rowNumber] })],
+);
+
+/**
+ * Result-list mails. Round 1 is the automatic delivery of a completed list; every manual
+ * re-send is the next round. A worker claims a round (`sending`) before it sends and records
+ * the message id after, so no round is sent twice.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    listId: uuid('list_id').notNull().references(() => dunningLists.id, { onDelete: 'cascade' }),
+    round: integer('round').notNull(),
+    status: deliveryStatusEnum('status').notNull().default('pending'),
+    tries: integer('tries').notNull().default(0),
+    recipient: text('recipient').notNull(),
+    /** Who asked for a manual re-send; null for the automatic delivery. */
+    requestedBy: uuid('requested_by').references(() => users.id),
+    lastError: text('last_error'),
+    messageId: text('message_id'),
+    createdAt: createdAt(),
+    claimedAt: ts('claimed_at'),
+    sentAt: ts('sent_at'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('deliveries_list_round').on(t.listId, t.round)],
+);
 
 /** Who did what to which record; `details` never holds customer data. */
 export const auditLog = pgTable(

@@ -29,6 +29,7 @@ export const ReportSchema = z
     headerRow: z.number().int(),
     columns: z.record(z.string(), z.string()),
     extraColumns: z.array(z.string()),
+    sourceColumns: z.array(z.object({ header: z.string(), numFmt: z.string().optional() })),
   })
   .openapi('ImportReport');
 

@@ -1,13 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { loadSettings } from '../clients/clients.service.js';
 import type { Tx } from '../db/client.js';
-import { cases, dunningLists, importFiles } from '../db/schema.js';
+import { cases, dunningLists, importFiles, rejectedRows } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { enqueueFirstCalls, firstCallPlanner, type FirstCallCase } from '../dispatch/first-calls.js';
 import { callJobId } from '../queues/registry.js';
 import { caseQueue } from '../dispatch/case-state.js';
 import { swissLanguageForPostcode, type NextCallable, type SchedulingSettings } from '../scheduling/index.js';
-import { detectFileKind, HEADER_SEARCH_ROWS, ImportFileError, parseList, readSheetRows, SNIFF_BYTES, type ImportReport, type ParsedCase } from './import/index.js';
+import { detectFileKind, HEADER_SEARCH_ROWS, ImportFileError, parseList, readSheetRows, SNIFF_BYTES, type ImportReport, type ParsedCase, type RejectedRow } from './import/index.js';
 import { ALREADY_OPEN } from './open-customers.js';
 import { safeError } from '../safe-error.js';
 import { withMoreRejections } from './merge-rejections.js';
@@ -45,7 +45,9 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
       d.db.transaction(async (tx) => {
         // A retried job after a crash past the commit: start over from the file.
         await tx.delete(cases).where(eq(cases.listId, listId));
+        await tx.delete(rejectedRows).where(eq(rejectedRows.listId, listId));
         const batch: ParsedCase[] = [];
+        const refusedRows: RejectedRow[] = [];
         const rejected: ImportReport['rejected'] = [];
         let rows = 0;
         // One batch is written while the next is parsed (the database works on another core);
@@ -53,11 +55,13 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
         let writing: Promise<void> = Promise.resolve();
         const flush = async () => {
           const next = batch.splice(0);
+          const refusedByParser = refusedRows.splice(0);
           await writing;
-          rows += next.length;
+          rows += next.length + refusedByParser.length;
           writing = insertBatch(tx, list, settings, plan, next).then(async ({ inserted, refused }) => {
             for (const p of inserted) planned.push(p);
-            for (const r of refused) rejected.push(r);
+            for (const r of refused) rejected.push(...r.rejections);
+            await insertRejectedRows(tx, listId, [...refusedByParser, ...refused]);
             await onProgress(estimateProgress(rows, file.content.byteLength));
           });
           // Handled here for now (no unhandled rejection while parsing goes on); awaited below.
@@ -66,10 +70,18 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
         const limits = { maxRows: d.config.IMPORT_MAX_ROWS + HEADER_SEARCH_ROWS, maxUncompressedBytes: 8 * d.config.IMPORT_MAX_BYTES };
         let parsed: ImportReport;
         try {
-          parsed = await parseList(readSheetRows({ path }, kind, limits), { defaultCountry: settings.defaultCountry }, async (c) => {
-            batch.push(c);
-            if (batch.length >= BATCH) await flush();
-          });
+          parsed = await parseList(
+            readSheetRows({ path }, kind, limits),
+            { defaultCountry: settings.defaultCountry },
+            async (c) => {
+              batch.push(c);
+              if (batch.length >= BATCH) await flush();
+            },
+            async (r) => {
+              refusedRows.push(r);
+              if (refusedRows.length >= BATCH) await flush();
+            },
+          );
           await flush();
         } finally {
           // Never leave the transaction with a write still running, also when parsing failed.
@@ -104,7 +116,7 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
 /** The columns an import writes; names and types come from the Drizzle table. */
 const IMPORTED = [
   'listId', 'clientId', 'rowNumber', 'customerNo', 'name', 'phoneRaw', 'phoneE164', 'address', 'postalCode',
-  'country', 'language', 'amountCents', 'currency', 'extra', 'nextDueAt', 'waitReason',
+  'country', 'language', 'amountCents', 'currency', 'extra', 'source', 'nextDueAt', 'waitReason',
 ] as const satisfies ReadonlyArray<keyof typeof cases.$inferInsert>;
 type ImportedCase = Required<Pick<typeof cases.$inferInsert, (typeof IMPORTED)[number]>>;
 
@@ -119,14 +131,16 @@ const RECORD_SELECT = sql.join(IMPORTED.map((k) => sql.identifier(k)), sql`, `);
 
 /** Inserts one batch; a customer already open in another list is refused by the partial unique index. */
 async function insertBatch(tx: Tx, list: typeof dunningLists.$inferSelect, settings: SchedulingSettings, plan: (c: ParsedCase) => NextCallable, batch: ParsedCase[]) {
-  const refused: ImportReport['rejected'] = [];
+  const refused: RejectedRow[] = [];
   if (batch.length === 0) return { inserted: [] as Planned[], refused };
+  const refuse = (c: ParsedCase, rejection: RejectedRow['rejections'][number]) =>
+    refused.push({ rowNumber: c.rowNumber, source: c.source, rejections: [rejection] });
   const plans = new Map<number, { windowEnd: Date | null; window: string | null }>();
   const values: ImportedCase[] = [];
   for (const c of batch) {
     const p = plan(c);
     if (p.at === null) {
-      refused.push({ row: c.rowNumber, column: '', value: '', reason: `never callable: ${p.explanation}` });
+      refuse(c, { row: c.rowNumber, column: '', value: '', reason: `never callable: ${p.explanation}` });
       continue;
     }
     plans.set(c.rowNumber, { windowEnd: p.windowEnd, window: p.window });
@@ -145,6 +159,7 @@ async function insertBatch(tx: Tx, list: typeof dunningLists.$inferSelect, setti
       amountCents: c.amountCents,
       currency: c.currency,
       extra: c.extra,
+      source: c.source,
       nextDueAt: p.at,
       waitReason: p.reason,
     });
@@ -152,12 +167,21 @@ async function insertBatch(tx: Tx, list: typeof dunningLists.$inferSelect, setti
   const rows = values.length ? await insertCases(tx, values) : [];
   const insertedRows = new Map(rows.map((r) => [Number(r.row_number), r.id]));
   const inserted: Planned[] = [];
+  const byRow = new Map(batch.map((c) => [c.rowNumber, c]));
   for (const v of values) {
     const id = insertedRows.get(v.rowNumber);
-    if (id === undefined) refused.push({ row: v.rowNumber, column: 'customerNo', value: v.customerNo, reason: ALREADY_OPEN });
+    if (id === undefined) refuse(byRow.get(v.rowNumber)!, { row: v.rowNumber, column: 'customerNo', value: v.customerNo, reason: ALREADY_OPEN });
     else inserted.push({ case: { id, listId: v.listId, clientId: v.clientId, language: v.language, amountCents: v.amountCents, nextDueAt: v.nextDueAt }, ...plans.get(v.rowNumber)! });
   }
   return { inserted, refused };
+}
+
+async function insertRejectedRows(tx: Tx, listId: string, rows: RejectedRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx
+    .insert(rejectedRows)
+    .values(rows.map((r) => ({ listId, rowNumber: r.rowNumber, problems: r.rejections, source: r.source })))
+    .onConflictDoNothing();
 }
 
 async function insertCases(tx: Tx, values: ImportedCase[]): Promise<Array<{ id: string; row_number: number | string }>> {
@@ -206,6 +230,7 @@ async function removeJobs(d: ServiceDeps, planned: Planned[]): Promise<void> {
 async function fail(d: ServiceDeps, listId: string, error: string): Promise<void> {
   await d.db.transaction(async (tx) => {
     await tx.delete(cases).where(eq(cases.listId, listId));
+    await tx.delete(rejectedRows).where(eq(rejectedRows.listId, listId));
     await tx.delete(importFiles).where(eq(importFiles.listId, listId));
     // A list cancelled during its import stays cancelled (its cases are removed all the same).
     await tx

@@ -12,6 +12,7 @@ export { detectFileKind, SNIFF_BYTES, type FileKind } from './file-kind.js';
 export { ImportFileError, type ImportFileErrorCode } from './import-file-error.js';
 export { readSheetRows, DEFAULT_READ_LIMITS, type ReadLimits, type RawRow } from './read-sheet.js';
 export { findHeaderRow, matchHeaders, normaliseHeader, HEADER_SEARCH_ROWS, HEADER_SYNONYMS, REQUIRED_FIELDS, type CaseField, type HeaderRow } from './headers.js';
-export { parseList, MAX_REPORTED_REJECTIONS, type ImportReport, type ParseListOptions, type ParsedCase, type Rejection } from './parse-list.js';
+export { parseList, MAX_REPORTED_REJECTIONS, type ImportReport, type ParseListOptions, type ParsedCase, type Rejection, type RejectedRow } from './parse-list.js';
+export { displayText, toSourceCell, type SourceCell, type SourceColumn } from './source-cells.js';
 export { parseAmountCents, normalisePhone, countryFromAddress, cleanText, languageCode, currencyCode } from './normalise.js';
 export { cellText, cellValue } from './cell-text.js';

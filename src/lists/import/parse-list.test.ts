@@ -51,6 +51,7 @@ describe('parseList', () => {
       headerRow: 3,
       columns: { customerNo: 'Kunden-Nr.', name: 'Name', street: 'Straße', postalCode: 'PLZ', city: 'Ort', phone: 'Telefon', amount: 'Offener Betrag (EUR)' },
       extraColumns: ['Vertragskonto', 'Fälligkeit'],
+      sourceColumns: ['Kunden-Nr.', 'Name', 'Straße', 'PLZ', 'Ort', 'Telefon', 'Offener Betrag (EUR)', 'Vertragskonto', 'Fälligkeit'].map((header) => ({ header })),
     });
     expect(cases[0]).toEqual({
       rowNumber: 4,
@@ -64,11 +65,33 @@ describe('parseList', () => {
       amountCents: 123456,
       currency: 'EUR',
       language: null,
-      extra: { Vertragskonto: '210012345678', Fälligkeit: '2026-10-15' },
+      extra: { Vertragskonto: '210012345678', Fälligkeit: '15.10.2026' },
+      source: [4711, '  Jürgen   Weiß ', 'Schloßallee 1', '76133', 'Karlsruhe', '0721 1234567', 1234.56, 210012345678, { d: '2026-10-15' }],
     });
     // NFC-normalised, the Swiss customer recognised from the international number + 4-digit postcode.
     expect(cases[1]).toMatchObject({ name: 'Anne-Sophie Genève', country: 'CH', postalCode: '1204', phoneE164: '+41225551234', amountCents: 8990, extra: {} });
     expect(cases[1]!.name).toBe('Anne-Sophie Genève'.normalize('NFC'));
+  });
+
+  it('keeps every cell as delivered, shows extras as the file formats them, and hands refused rows over as delivered', async () => {
+    async function* rows(): AsyncGenerator<RawRow> {
+      yield { rowNumber: 1, cells: ['Kd-Nr.', 'Name', 'Telefon', 'Betrag', 'Rate', 'Seit', 'Aktiv', ''] };
+      yield { rowNumber: 2, cells: ['K1', 'Müller', '0721 1234567', 2372.25, 2372.25, 46276, true, 'ohne Kopf'], formats: [undefined, undefined, undefined, '#,##0.00', '#,##0.00', 'dd/mm/yyyy'] };
+      yield { rowNumber: 3, cells: ['K2', '', '0721 7654321', { formula: 'A1*2', result: 10 }, 1, undefined], formats: [undefined, undefined, undefined, '0.00'] };
+    }
+    const cases: ParsedCase[] = [];
+    const refused: unknown[] = [];
+    const report = await parseList(rows(), DE, (c) => void cases.push(c), (r) => void refused.push(r));
+    expect(report.sourceColumns).toEqual([
+      { header: 'Kd-Nr.' }, { header: 'Name' }, { header: 'Telefon' }, { header: 'Betrag', numFmt: '#,##0.00' },
+      { header: 'Rate', numFmt: '#,##0.00' }, { header: 'Seit', numFmt: 'dd/mm/yyyy' }, { header: 'Aktiv' }, { header: '' },
+    ]);
+    expect(cases).toHaveLength(1);
+    expect(cases[0]!.source).toEqual(['K1', 'Müller', '0721 1234567', 2372.25, 2372.25, { d: '2026-09-11' }, true, 'ohne Kopf']);
+    expect(cases[0]!.extra).toEqual({ Rate: '2.372,25', Seit: '11/09/2026', Aktiv: 'WAHR' });
+    expect(refused).toEqual([
+      { rowNumber: 3, source: ['K2', null, '0721 7654321', 10, 1, null, null, null], rejections: [expect.objectContaining({ row: 3, column: 'Name', reason: 'name is empty' })] },
+    ]);
   });
 
   it('rejects bad rows with row number, the file’s own header, value and reason', async () => {

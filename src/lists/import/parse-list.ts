@@ -2,8 +2,16 @@ import { findHeaderRow, HEADER_SEARCH_ROWS, type CaseField, type HeaderRow } fro
 import { ImportFileError } from './import-file-error.js';
 import { createRowParser, type ParsedCase, type Rejection, type RowResult } from './parse-row.js';
 import type { RawRow } from './read-xlsx.js';
+import type { SourceCell, SourceColumn } from './source-cells.js';
 
 export type { ParsedCase, Rejection } from './parse-row.js';
+
+/** A refused row as delivered, so the client can correct and resend it. */
+export interface RejectedRow {
+  rowNumber: number;
+  source: SourceCell[];
+  rejections: Rejection[];
+}
 
 /** The report keeps the first this many rejections (plus the total count): enough to fix a file, small enough for a jsonb column and a response. */
 export const MAX_REPORTED_REJECTIONS = 1000;
@@ -25,6 +33,8 @@ export interface ImportReport {
   columns: Partial<Record<CaseField, string>>;
   /** Headers of the columns kept as extras, in file order (the keys of `ParsedCase.extra`). */
   extraColumns: string[];
+  /** Every column of the header row, in file order, with the number format of its first typed cell (`ParsedCase.source` follows it). */
+  sourceColumns: SourceColumn[];
 }
 
 export interface ParseListOptions {
@@ -52,6 +62,7 @@ export async function parseList(
   rows: AsyncIterable<RawRow>,
   options: ParseListOptions,
   onRow: (row: ParsedCase) => void | Promise<void>,
+  onReject: (row: RejectedRow) => void | Promise<void> = () => {},
 ): Promise<ImportReport> {
   const iterator = rows[Symbol.asyncIterator]();
   try {
@@ -64,12 +75,12 @@ export async function parseList(
     if (head.length === 0) throw new ImportFileError('no_header', 'The first sheet is empty. Put the list with a header row on the first sheet.');
     const header = findHeaderRow(head);
     const state = new ListState(header, options);
-    for (const row of head.slice(header.rowIndex + 1)) await state.add(row, onRow);
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) await state.add(next.value, onRow);
+    for (const row of head.slice(header.rowIndex + 1)) await state.add(row, onRow, onReject);
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) await state.add(next.value, onRow, onReject);
     if (state.report.dataRows === 0) {
       throw new ImportFileError('no_data', `The list has a header in row ${header.rowNumber} but no data rows below it.`, { headerRow: header.rowNumber });
     }
-    return state.report;
+    return state.finish();
   } finally {
     // Stop the source (close the file) when we end early, e.g. on a missing column.
     await iterator.return?.();
@@ -79,8 +90,10 @@ export async function parseList(
 class ListState {
   readonly report: ImportReport;
   private readonly seen = new Map<string, number>();
-  private readonly parseRow: (rowNumber: number, cells: unknown[]) => RowResult;
+  private readonly parseRow: (rowNumber: number, cells: unknown[], formats?: (string | undefined)[]) => RowResult;
   private readonly maxReported: number;
+  /** Number format per column: the first one seen. */
+  private readonly formats: (string | undefined)[] = [];
 
   constructor(header: HeaderRow, options: ParseListOptions) {
     this.parseRow = createRowParser({ header, defaultCountry: options.defaultCountry.toUpperCase(), defaultCurrency: options.defaultCurrency ?? 'EUR' });
@@ -90,12 +103,22 @@ class ListState {
     this.report = {
       accepted: 0, rejected: [], rejectedRows: 0, rejectedTruncated: false, dataRows: 0,
       headerRow: header.rowNumber, columns, extraColumns: header.extras.map((e) => e.header),
+      sourceColumns: header.headers.map((h) => ({ header: h })),
     };
   }
 
-  async add(row: RawRow, onRow: (row: ParsedCase) => void | Promise<void>): Promise<void> {
+  finish(): ImportReport {
+    this.report.sourceColumns.forEach((column, i) => {
+      const numFmt = this.formats[i];
+      if (numFmt) column.numFmt = numFmt;
+    });
+    return this.report;
+  }
+
+  async add(row: RawRow, onRow: (row: ParsedCase) => void | Promise<void>, onReject: (row: RejectedRow) => void | Promise<void>): Promise<void> {
     this.report.dataRows++;
-    const result = this.parseRow(row.rowNumber, row.cells);
+    if (row.formats) this.noteFormats(row.formats);
+    const result = this.parseRow(row.rowNumber, row.cells, row.formats);
     const rejections = result.rejections ?? [];
     const { customerNo } = result;
     if (customerNo !== '') {
@@ -106,9 +129,19 @@ class ListState {
         rejections.unshift({ row: row.rowNumber, column, value: customerNo, reason: `duplicate customer number (first in row ${firstRow})` });
       }
     }
-    if (rejections.length > 0 || !result.case) return this.reject(rejections);
+    if (rejections.length > 0 || !result.case) {
+      this.reject(rejections);
+      return onReject({ rowNumber: row.rowNumber, source: result.source, rejections });
+    }
     this.report.accepted++;
     await onRow(result.case);
+  }
+
+  private noteFormats(formats: (string | undefined)[]): void {
+    const width = this.report.sourceColumns.length;
+    for (let i = 0; i < Math.min(formats.length, width); i++) {
+      if (this.formats[i] === undefined && formats[i] !== undefined) this.formats[i] = formats[i];
+    }
   }
 
   private reject(rejections: Rejection[]): void {

@@ -2,6 +2,7 @@ import { cellText, cellValue, isFormulaWithoutResult } from './cell-text.js';
 import { headerCurrency, type CaseField, type HeaderRow } from './headers.js';
 import { cleanText, countryFromAddress, currencyCode, languageCode, parseAmountCents, postalCodeFits } from './normalise.js';
 import { phoneE164Of } from './phone.js';
+import { displayText, toSourceCell, type SourceCell } from './source-cells.js';
 
 /** One customer + claim, ready to become a `cases` row. */
 export interface ParsedCase {
@@ -22,8 +23,10 @@ export interface ParsedCase {
   currency: string;
   /** ISO 639-1 from a language column, else null (the client's default applies). */
   language: string | null;
-  /** Extra columns: the file's header → cell text. Empty cells are left out; order is `ImportReport.extraColumns`. */
+  /** Extra columns: the file's header → the cell as the file shows it (`11.09.2026`, `2.372,25`). Empty cells are left out; order is `ImportReport.extraColumns`. */
   extra: Record<string, string>;
+  /** Every cell of the row under the header, as delivered (for the result list). */
+  source: SourceCell[];
 }
 
 export interface Rejection {
@@ -43,13 +46,13 @@ export interface RowContext {
 const MAX_TEXT = 500;
 const NO_RESULT = 'formula without a saved result: open the file in Excel, save it and upload it again';
 
-export type RowResult = { customerNo: string } & ({ case: ParsedCase; rejections?: never } | { case?: never; rejections: Rejection[] });
+export type RowResult = { customerNo: string; source: SourceCell[] } & ({ case: ParsedCase; rejections?: never } | { case?: never; rejections: Rejection[] });
 
 /**
  * Builds the per-row parser for one list. The column plan is computed once; each row's mapped
  * cells are converted to text once (this runs 100,000 times per large list).
  */
-export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unknown[]) => RowResult {
+export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unknown[], formats?: (string | undefined)[]) => RowResult {
   const { header } = ctx;
   const fields = Object.entries(header.columns) as [CaseField, number][];
   const headerOf = (f: CaseField) => {
@@ -60,8 +63,11 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
   const has = (f: CaseField) => header.columns[f] !== undefined;
   const nameField: CaseField = has('name') ? 'name' : has('lastName') ? 'lastName' : 'firstName';
   const amountCurrency = headerCurrency(headers.amount ?? '');
+  const width = header.headers.length;
 
-  return (rowNumber, cells) => {
+  return (rowNumber, cells, formats) => {
+    const source: SourceCell[] = new Array(width);
+    for (let i = 0; i < width; i++) source[i] = toSourceCell(cells[i], formats?.[i]);
     const raw: Partial<Record<CaseField, unknown>> = {};
     const text: Partial<Record<CaseField, string>> = {};
     for (const [field, index] of fields) {
@@ -74,7 +80,7 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
     if (!text.customerNo && !text.name && !text.firstName && !text.lastName && !text.phone) {
       const all = cells.map((c) => cellText(c)).filter(Boolean).join(' | ');
       problems.reject(text.amount ? 'amount' : 'customerNo', 'row has no customer number, name or phone (a totals or remark row?)', all);
-      return { customerNo: '', rejections };
+      return { customerNo: '', source, rejections };
     }
 
     const customerNo = problems.required('customerNo', 'customer number', raw.customerNo);
@@ -110,19 +116,20 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
     const currency = resolveCurrency(text.currency ?? '', amount.ok ? amount.currency : undefined, amountCurrency, ctx.defaultCurrency);
     if (!currency.ok) problems.reject(currency.field, currency.reason);
 
-    if (rejections.length > 0 || !amount.ok || !currency.ok) return { customerNo, rejections };
+    if (rejections.length > 0 || !amount.ok || !currency.ok) return { customerNo, source, rejections };
 
     const address = text.address || buildAddress(text.street ?? '', text.houseNo ?? '', postalCode, text.city || postalCity.city, text.country ?? '');
     const extra: Record<string, string> = {};
     for (const { index, header: h } of header.extras) {
-      const v = cellText(cells[index]);
+      const v = displayText(source[index] ?? null, formats?.[index]).trim();
       if (v !== '') extra[h] = v;
     }
     return {
       customerNo,
+      source,
       case: {
         rowNumber, customerNo, name, phoneRaw, phoneE164, address, postalCode, country,
-        amountCents: amount.cents, currency: currency.code, language: text.language ? languageCode(text.language) : null, extra,
+        amountCents: amount.cents, currency: currency.code, language: text.language ? languageCode(text.language) : null, extra, source,
       },
     };
   };

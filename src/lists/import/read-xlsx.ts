@@ -8,6 +8,8 @@ export interface RawRow {
   rowNumber: number;
   /** Cell values in column order (index 0 = column A); exceljs value shapes, `undefined` for empty. */
   cells: unknown[];
+  /** xlsx: the number format of each numeric or date cell (`General` left out); CSV: none. */
+  formats?: (string | undefined)[];
 }
 
 /**
@@ -27,7 +29,13 @@ interface WorkbookReaderInternals {
 
 interface ExcelRow {
   number: number;
-  values: unknown[] | Record<string, unknown>;
+  /** exceljs' sparse cells, index = column − 1 (what its `values` getter reads too). */
+  _cells: (ExcelCell | undefined)[];
+}
+
+interface ExcelCell {
+  value: unknown;
+  style?: { numFmt?: string };
 }
 
 /**
@@ -65,7 +73,7 @@ export async function* readXlsxRows(path: string, maxUncompressedBytes: number):
   try {
     for (const { eventType, value } of reader._parseWorksheet(stream, sheetNumber(sheet.name))) {
       if (eventType !== 'worksheet') continue;
-      for await (const row of value) yield { rowNumber: row.number, cells: rowCells(row.values) };
+      for await (const row of value) yield rowOf(row);
     }
   } finally {
     // The consumer may stop early (row limit, error, break): release the file and inflater.
@@ -137,12 +145,23 @@ function precheckSizes(entries: (ZipEntry | undefined)[], limit: number): void {
   if (declared > limit) throw zipBomb(limit);
 }
 
-/** exceljs rows are 1-based sparse arrays (`values[0]` unused); holes become `undefined`. */
-function rowCells(values: unknown[] | Record<string, unknown>): unknown[] {
-  if (!Array.isArray(values)) return [];
-  const cells: unknown[] = new Array(Math.max(0, values.length - 1));
-  for (let i = 1; i < values.length; i++) cells[i - 1] = values[i];
-  return cells;
+/** Values and number formats of an exceljs row; holes become `undefined`. */
+function rowOf(row: ExcelRow): RawRow {
+  const source = row._cells;
+  const cells: unknown[] = new Array(source.length);
+  let formats: (string | undefined)[] | undefined;
+  for (let i = 0; i < source.length; i++) {
+    const cell = source[i];
+    if (!cell) continue;
+    const value = cell.value;
+    cells[i] = value ?? undefined;
+    const numFmt = cell.style?.numFmt;
+    // Only where a format changes what the cell shows: numbers, dates and formula results.
+    if (numFmt && numFmt !== 'General' && (typeof value === 'number' || (typeof value === 'object' && value !== null))) {
+      (formats ??= [])[i] = numFmt;
+    }
+  }
+  return formats ? { rowNumber: row.number, cells, formats } : { rowNumber: row.number, cells };
 }
 
 function assertReaderShape(reader: WorkbookReaderInternals): void {
