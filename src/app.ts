@@ -6,6 +6,8 @@ import { loadSession } from './auth/guard.js';
 import { clientRoutes } from './clients/clients.routes.js';
 import { dispatchRoutes } from './dispatch/dispatch.routes.js';
 import { listRoutes } from './lists/lists.routes.js';
+import { resultRoutes } from './results/results.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
 import type { AppDeps, AppEnv } from './http/context.js';
 import { csrfProtection } from './http/csrf.js';
 import { errorBody, errorHandler } from './http/errors.js';
@@ -35,6 +37,8 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
   app.route('/api', userRoutes());
   app.route('/api', clientRoutes());
   app.route('/api', listRoutes(deps.config.IMPORT_MAX_BYTES));
+  app.route('/api', resultRoutes());
+  app.route('/api', auditRoutes());
   app.route('/api', dispatchRoutes());
   app.route(BOARD_PATH, queueBoardRoutes());
 

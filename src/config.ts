@@ -28,6 +28,9 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   LOCK_SECONDS: z.coerce.number().int().min(2).max(3600).default(300),
   DELIVERY_CRON: cron.default('*/15 * * * *'),
+  /** Tries per result-list mail; the waits between them double from DELIVERY_RETRY_SECONDS (8 × 30 s: the last ~64 min after the first). */
+  DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+  DELIVERY_RETRY_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   CTI_LINK_TEMPLATE: z.string().includes('{e164}', { message: 'must contain {e164}' }).default('tel:{e164}'),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -37,6 +40,8 @@ const envSchema = z.object({
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
   IMPORT_MAX_ROWS: z.coerce.number().int().min(1).default(200_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Tests only: the process SIGKILLs itself at the named point between two writes (see src/failpoint.ts). */
+  FAILPOINT: z.string().regex(/^[a-z]+\.[A-Za-z]+$/, 'a failpoint name such as delivery.afterSend').optional(),
   /** `npm start` only: start a child redis-server when nothing answers on REDIS_URL's default. */
   EMBEDDED_REDIS: bool.default(true),
 });

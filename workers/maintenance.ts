@@ -1,11 +1,15 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { queueDueDeliveries } from '../src/delivery/deliveries.js';
 import { reconcile } from '../src/dispatch/reconcile.js';
+import { purgeExpiredLists } from '../src/retention/purge.js';
 import type { MaintenanceJob } from '../src/queues/registry.js';
 import type { Runtime } from '../src/runtime.js';
 import { dispatchDeps } from './deps.js';
 
 const RECONCILE_EVERY_MS = 5 * 60_000;
+/** Retention runs nightly, when nobody works the lists. */
+const RETENTION_CRON = '17 3 * * *';
 
 /** Outcome jobs that used up their tries (a long database outage) get another round. */
 async function retryFailedOutcomes(rt: Runtime): Promise<number> {
@@ -24,20 +28,27 @@ export async function startMaintenance(rt: Runtime, connection: Redis): Promise<
   const deps = dispatchDeps(rt);
   const queue = rt.queues.get('maintenance');
   await queue.upsertJobScheduler('reconcile', { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: { task: 'reconcile' } });
+  await queue.upsertJobScheduler('deliver-due', { pattern: rt.config.DELIVERY_CRON }, { name: 'deliver-due', data: { task: 'deliver-due' } });
+  await queue.upsertJobScheduler('retention', { pattern: RETENTION_CRON, tz: 'Europe/Berlin' }, { name: 'retention', data: { task: 'retention' } });
   const worker = new Worker<MaintenanceJob>(
     'maintenance',
     async (job) => {
-      if (job.data.task === 'reconcile') {
-        const retried = await retryFailedOutcomes(rt);
-        return { ...(await reconcile(deps)), retriedOutcomes: retried };
+      switch (job.data.task) {
+        case 'reconcile':
+          return { ...(await reconcile(deps)), retriedOutcomes: await retryFailedOutcomes(rt) };
+        case 'deliver-due':
+          return queueDueDeliveries(deps);
+        case 'retention':
+          return purgeExpiredLists(deps);
       }
-      return null;
     },
     { connection, prefix: rt.config.QUEUE_PREFIX, concurrency: 1 },
   );
   worker.on('error', (err) => rt.log.warn({ err: err.message }, 'maintenance worker error'));
-  // Once right away, as a job: it runs in the background (a large backlog takes a while) and
-  // a shutdown waits for it like for any other job.
+  // Once right away, as jobs: they run in the background (a large backlog takes a while) and
+  // a shutdown waits for them like for any other job. Deliveries whose job Redis lost are
+  // queued again from PostgreSQL.
   await queue.add('reconcile', { task: 'reconcile' });
+  await queue.add('deliver-due', { task: 'deliver-due' });
   return worker;
 }

@@ -8,7 +8,7 @@ import type { SessionUser } from '../http/context.js';
 import type { CallJob } from '../queues/registry.js';
 import { isCallableNow, nextCallableAt, type ScheduledSlot, type ScheduleRequest } from '../scheduling/index.js';
 import { endAssignment } from './assignment-end.js';
-import { audit } from './audit.js';
+import { audit } from '../audit/audit.js';
 import { caseQueue, personalQueue, routingLanguage } from './case-state.js';
 import { closeCase } from './close-case.js';
 import type { DispatchDeps } from '../deps.js';

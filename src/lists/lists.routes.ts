@@ -8,8 +8,10 @@ import { AppError, badRequest, errorBody } from '../http/errors.js';
 import { authErrors, conflictError, createRouter, ErrorSchema, IdParam, json, notFoundError, validationError } from '../http/router.js';
 import { ImportFileError } from './import/index.js';
 import { ListQuerySchema, ListSchema, ProgressSchema, ReportSchema, UploadFormSchema, UploadQuerySchema } from './lists.schemas.js';
-import { cancelList, getList, listLists, listView, withLiveProgress } from './lists.service.js';
+import { cancelList, getList, listExtras, listLists, listView, withLiveProgress } from './lists.service.js';
+import { auditRead } from '../audit/audit.js';
 import { listProgress } from './progress.js';
+import { reportView } from './report-view.js';
 import { uploadList } from './upload.js';
 
 const leads = requireRole('lead', 'admin');
@@ -95,7 +97,7 @@ export function listRoutes(maxBytes: number) {
         name: query.name ?? form.name,
         by: user,
       });
-      if (result.kind === 'dryRun') return c.json({ report: result.report }, 200);
+      if (result.kind === 'dryRun') return c.json({ report: reportView(result.report) }, 200);
       return c.json({ listId: result.listId }, 202);
     } catch (err) {
       if (err instanceof ImportFileError) throw new AppError(err.status, err.code, err.message, err.details);
@@ -104,9 +106,15 @@ export function listRoutes(maxBytes: number) {
   });
   app.openapi(list, async (c) => c.json(await listLists(c.var.deps.database.db, currentUser(c), c.req.valid('query').clientId), 200));
   app.openapi(get, async (c) => {
-    const { database, queues } = c.var.deps;
-    const list = await getList(database.db, currentUser(c), c.req.valid('param').id);
-    return c.json(await withLiveProgress(queues, listView(list)), 200);
+    const { database, queues, clock } = c.var.deps;
+    const user = currentUser(c);
+    const list = await getList(database.db, user, c.req.valid('param').id);
+    // The import report names refused rows' values: a read of case data, audited (a polling page once per quarter hour).
+    if (list.report?.rejected.length && !list.purgedAt) {
+      await auditRead(database.db, { at: clock.now(), actorId: user.id, action: 'list.view', entityType: 'list', entityId: list.id });
+    }
+    const extras = await listExtras(database.db, [list.id]);
+    return c.json(await withLiveProgress(queues, listView(list, extras.get(list.id))), 200);
   });
   app.openapi(progress, async (c) => {
     const { database, clock } = c.var.deps;

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { DeliverySchema } from '../results/results.schemas.js';
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'on', ''])
@@ -17,7 +18,13 @@ export const UploadFormSchema = z
   })
   .openapi('ListUpload');
 
-const RejectionSchema = z.object({ row: z.number().int(), column: z.string(), value: z.string(), reason: z.string() });
+const RejectionSchema = z.object({
+  row: z.number().int(),
+  column: z.string(),
+  value: z.string(),
+  reason: z.string().openapi({ description: 'English, stable' }),
+  reasonDe: z.string().openapi({ description: 'The reason in German, as the UI and the result list show it' }),
+});
 
 export const ReportSchema = z
   .object({
@@ -46,6 +53,9 @@ export const ListSchema = z
     createdAt: z.string(),
     activatedAt: z.string().nullable(),
     completedAt: z.string().nullable(),
+    purgedAt: z.string().nullable().openapi({ description: 'When retention deleted the personal data; the result list is gone then' }),
+    counts: z.object({ total: z.number().int(), closed: z.number().int() }),
+    delivery: DeliverySchema.nullable().openapi({ description: 'The newest result-list mail' }),
   })
   .openapi('DunningList');
 

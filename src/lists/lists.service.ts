@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { cases, dunningLists } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
@@ -7,10 +7,18 @@ import { assertClientAccess } from '../auth/guard.js';
 import type { ServiceDeps } from '../deps.js';
 import { caseQueue } from '../dispatch/case-state.js';
 import { callJobId, type Queues } from '../queues/registry.js';
+import { reportView } from './report-view.js';
+import { latestDeliveries, type DeliveryRow } from '../delivery/deliveries.js';
+import { deliveryView } from '../results/results.schemas.js';
 
 type ListRow = typeof dunningLists.$inferSelect;
 
-export function listView(l: ListRow) {
+export interface ListExtras {
+  counts: { total: number; closed: number };
+  delivery: DeliveryRow | null;
+}
+
+export function listView(l: ListRow, extras: ListExtras = { counts: { total: 0, closed: 0 }, delivery: null }) {
   return {
     id: l.id,
     clientId: l.clientId,
@@ -18,12 +26,28 @@ export function listView(l: ListRow) {
     status: l.status,
     fileName: l.fileName,
     importProgress: l.importProgress ?? null,
-    report: l.report ?? null,
+    report: l.report ? reportView(l.report) : null,
     error: l.error,
     createdAt: l.createdAt.toISOString(),
     activatedAt: l.activatedAt?.toISOString() ?? null,
     completedAt: l.completedAt?.toISOString() ?? null,
+    purgedAt: l.purgedAt?.toISOString() ?? null,
+    counts: extras.counts,
+    delivery: extras.delivery ? deliveryView(extras.delivery) : null,
   };
+}
+
+/** Case counts and the newest delivery of each list, in two queries for the whole page. */
+export async function listExtras(db: Db, ids: string[]): Promise<Map<string, ListExtras>> {
+  if (ids.length === 0) return new Map();
+  const counts = await db
+    .select({ listId: cases.listId, total: sql<number>`count(*)::int`, closed: sql<number>`(count(*) filter (where ${cases.status} = 'closed'))::int` })
+    .from(cases)
+    .where(inArray(cases.listId, ids))
+    .groupBy(cases.listId);
+  const byList = new Map(counts.map((c) => [c.listId, { total: c.total, closed: c.closed }]));
+  const delivered = await latestDeliveries(db, ids);
+  return new Map(ids.map((id) => [id, { counts: byList.get(id) ?? { total: 0, closed: 0 }, delivery: delivered.get(id) ?? null }]));
 }
 
 /** While a list imports, its progress lives on the `imports` job (see `run-import.ts`). */
@@ -51,8 +75,9 @@ export async function listLists(db: Db, user: SessionUser, clientId?: string) {
     .from(dunningLists)
     .where(scope ? inArray(dunningLists.clientId, scope) : undefined)
     .orderBy(desc(dunningLists.createdAt));
+  const extras = await listExtras(db, rows.map((l) => l.id));
   // The list overview does not carry every rejected row; GET /api/lists/:id does.
-  return rows.map((l) => ({ ...listView(l), report: null }));
+  return rows.map((l) => ({ ...listView(l, extras.get(l.id)), report: null }));
 }
 
 /**
@@ -80,6 +105,6 @@ export async function cancelList(d: ServiceDeps, user: SessionUser, id: string) 
     await Promise.all(closed.slice(i, i + 500).map((c) => d.queues.calls(caseQueue(c)).remove(callJobId(c.id, c.attemptsMade + 1)).catch(() => 0)));
   }
   await d.calls.ready.refresh([...new Set(closed.map(caseQueue))], now.getTime());
-  return listView(updated);
+  return listView(updated, (await listExtras(db, [id])).get(id));
 }
 

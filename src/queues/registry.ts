@@ -29,8 +29,9 @@ export interface ImportJob {
   listId: string;
 }
 
+/** Send one result-list delivery (a `deliveries` row, which holds everything else). */
 export interface DeliveryJob {
-  listId?: string;
+  deliveryId: string;
 }
 
 export interface MaintenanceJob {
@@ -62,9 +63,11 @@ export const defaultJobOptions: Partial<Record<keyof JobRegistry, JobsOptions>> 
   calls: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
   // An outcome is what an agent entered: retried for days (0.5 s doubling, 20 tries), and
   // failed ones are retried again by maintenance, never dropped.
-  outcomes: { removeOnComplete: { count: 1000 }, removeOnFail: false, attempts: 20, backoff: { type: 'exponential', delay: 500 } },
+  // Recorded outcomes hold agents' notes (personal data, see retention): gone from Redis after a day.
+  outcomes: { removeOnComplete: { age: 24 * 3600, count: 1000 }, removeOnFail: false, attempts: 20, backoff: { type: 'exponential', delay: 500 } },
   imports: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 }, attempts: 1 },
-  delivery: { removeOnComplete: { count: 100 }, removeOnFail: { count: 500 }, attempts: 8, backoff: { type: 'exponential', delay: 30_000 } },
+  // Tries and backoff come from the configuration when a delivery is queued (DELIVERY_ATTEMPTS).
+  delivery: { removeOnComplete: { count: 100 }, removeOnFail: { count: 500 } },
   maintenance: { removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
 };
 

@@ -19,7 +19,7 @@
  *   | { assignment: null, nextDueAt: string | null, waiting: Waiting }} NextResponse
  * @typedef {{ id: string, code: string, name: string, resultEmail: string | null, active: boolean,
  *   outcomes: Outcome[] }} Client
- * @typedef {{ row: number, column: string, value: string, reason: string }} Rejection
+ * @typedef {{ row: number, column: string, value: string, reason: string, reasonDe?: string }} Rejection
  * @typedef {{ accepted: number, rejected: Rejection[], rejectedRows: number, rejectedTruncated: boolean,
  *   dataRows: number, headerRow: number, columns: Record<string, string>, extraColumns: string[] }} Report
  * @typedef {{ id: string, clientId: string, name: string,

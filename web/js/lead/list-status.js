@@ -1,6 +1,5 @@
 // A list's status as a German badge, and the import report table.
 import { h } from '../dom.js';
-import { germanReason } from './reasons.js';
 
 /** @typedef {import('../types.js').DunningList} DunningList */
 
@@ -56,7 +55,7 @@ export function reportView(report) {
           h(
             'tbody',
             {},
-            report.rejected.map((r) => h('tr', {}, h('td', { class: 'num' }, r.row), h('td', {}, r.column), h('td', { class: 'mono' }, r.value), h('td', {}, germanReason(r.reason)))),
+            report.rejected.map((r) => h('tr', {}, h('td', { class: 'num' }, r.row), h('td', {}, r.column), h('td', { class: 'mono' }, r.value), h('td', {}, r.reasonDe ?? r.reason))),
           ),
         )
       : null,

@@ -1,8 +1,8 @@
-// The import report's reasons come from the server in English; team leads read German.
-// Unknown reasons are shown as they are.
-
-/** @type {Array<[RegExp, string | ((...groups: string[]) => string)]>} */
-const REASONS = [
+/**
+ * Rejection reasons are English in the API (`reason`, stable for API clients); team leads and
+ * the client's result list read German. Unknown reasons stay as they are.
+ */
+const REASONS: Array<[RegExp, string | ((...groups: string[]) => string)]> = [
   [/^phone number is empty$/, 'Telefonnummer fehlt'],
   [/^phone number too short$/, 'Telefonnummer zu kurz'],
   [/^phone number too long$/, 'Telefonnummer zu lang'],
@@ -29,11 +29,11 @@ const REASONS = [
   [/^never callable: (.*)$/, (why) => `Nie anrufbar: ${why}`],
 ];
 
-/** @param {string} reason */
-export function germanReason(reason) {
+/** The German text of a rejection reason; an unknown reason is returned as it is. */
+export function germanReason(reason: string): string {
   for (const [pattern, text] of REASONS) {
     const m = pattern.exec(reason);
-    if (m) return typeof text === 'string' ? text : text(...m.slice(1));
+    if (m) return typeof text === 'string' ? text : text(...m.slice(1).map((g) => g ?? ''));
   }
   return reason;
 }

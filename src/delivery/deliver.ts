@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { eq, sql } from 'drizzle-orm';
+import { audit } from '../audit/audit.js';
+import { cases, clients, dunningLists } from '../db/schema.js';
+import type { ServiceDeps } from '../deps.js';
+import { failpoint } from '../failpoint.js';
+import { resultListName, resultSheets } from '../results/result-list.js';
+import { writeXlsx } from '../results/write-xlsx.js';
+import { claimDelivery, getDelivery, markUnknown, recordFailure, recordSent } from './deliveries.js';
+import type { Mailer } from './mailer.js';
+import { resultMailText } from './mail-text.js';
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export type DeliveryOutcome = 'sent' | 'unknown' | 'settled' | 'failed';
+
+/**
+ * The `delivery` job: claims the round in PostgreSQL, writes the result list to a temporary
+ * file, mails it, records the message id. A round found `sending` was claimed by a worker that
+ * died (BullMQ gives a stalled job to the next worker): whether its mail left is unknown, so
+ * it becomes `unknown` for the lead to decide, never a silent second mail. A failed try throws,
+ * so BullMQ retries it with backoff; the last one leaves the round `failed` with the answer.
+ */
+export async function deliver(d: ServiceDeps & { mailer: Mailer }, deliveryId: string, opts: { finalTry: boolean }): Promise<DeliveryOutcome> {
+  const claimed = await claimDelivery(d.db, deliveryId, d.clock.now());
+  if (!claimed) {
+    const row = await getDelivery(d.db, deliveryId);
+    if (row?.status === 'sending' && (await markUnknown(d.db, deliveryId, d.clock.now()))) {
+      d.log.warn({ deliveryId, listId: row.listId }, 'delivery interrupted while sending: marked unknown');
+      return 'unknown';
+    }
+    return 'settled';
+  }
+  const [found] = await d.db
+    .select({ list: dunningLists, client: clients })
+    .from(dunningLists)
+    .innerJoin(clients, eq(clients.id, dunningLists.clientId))
+    .where(eq(dunningLists.id, claimed.listId));
+  if (!found || found.list.purgedAt) {
+    await recordFailure(d.db, deliveryId, 'The personal data of this list has been deleted (retention); there is no result list to send.', true, d.clock.now());
+    return 'failed';
+  }
+  const { list, client } = found;
+  const file = path.join(os.tmpdir(), `mahn-result-${randomUUID()}.xlsx`);
+  let mailed = false;
+  try {
+    await writeXlsx(createWriteStream(file, { mode: 0o600 }), resultSheets(d.db, list, client));
+    const { subject, text } = resultMailText({
+      clientName: client.name,
+      listName: list.name,
+      completedAt: list.completedAt,
+      timezone: client.settings.timezone,
+      refusedRows: list.report?.rejectedRows ?? 0,
+      outcomes: client.settings.outcomes,
+      ...(await outcomeCounts(d, list.id)),
+    });
+    const { messageId } = await d.mailer.send({
+      to: claimed.recipient,
+      subject,
+      text,
+      attachment: { fileName: resultListName(list, client, d.clock.now(), 'xlsx'), path: file, contentType: XLSX_TYPE },
+    });
+    mailed = true;
+    failpoint(d.config, 'delivery.afterSend');
+    await recordSent(d.db, deliveryId, messageId, d.clock.now());
+    await audit(d.db, { at: d.clock.now(), actorId: claimed.requestedBy, action: 'delivery.sent', entityType: 'list', entityId: list.id, details: { deliveryId, round: claimed.round } });
+    d.log.info({ deliveryId, listId: list.id, round: claimed.round }, 'result list sent');
+    return 'sent';
+  } catch (err) {
+    // After the mail left, a failure to record it must not make it look unsent: the round stays
+    // `sending` and the retry marks it `unknown`.
+    if (!mailed) await recordFailure(d.db, deliveryId, serverAnswer(err), opts.finalTry, d.clock.now());
+    throw err;
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+async function outcomeCounts(d: ServiceDeps, listId: string): Promise<{ total: number; byOutcome: Record<string, number> }> {
+  const rows = await d.db
+    .select({ outcome: sql<string>`coalesce(${cases.finalOutcome}, 'open')`, n: sql<number>`count(*)::int` })
+    .from(cases)
+    .where(eq(cases.listId, listId))
+    .groupBy(sql`1`);
+  return { total: rows.reduce((sum, r) => sum + r.n, 0), byOutcome: Object.fromEntries(rows.map((r) => [r.outcome, r.n])) };
+}
+
+/** What the mail server said (`550 5.1.1 … unknown`), or the connection problem; no stack. */
+export function serverAnswer(err: unknown): string {
+  if (!(err instanceof Error)) return String(err).slice(0, 500);
+  const e = err as Error & { response?: string; code?: string; responseCode?: number };
+  if (e.response) return e.response.slice(0, 500);
+  return `${e.code ? `${e.code}: ` : ''}${e.message}`.slice(0, 500);
+}

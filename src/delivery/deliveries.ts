@@ -1,0 +1,169 @@
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, notExists, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { clients, deliveries, dunningLists } from '../db/schema.js';
+import type { ServiceDeps } from '../deps.js';
+
+/**
+ * The `deliveries` table: one row per list and round (round 1 is the first delivery of a
+ * completed list, each manual re-send the next). PostgreSQL is the outbox: a row is written
+ * before its job is queued, and `queueDueDeliveries` re-queues any row whose job was lost.
+ */
+
+export type DeliveryRow = typeof deliveries.$inferSelect;
+
+export function deliveryJobId(deliveryId: string): string {
+  return `delivery-${deliveryId}`;
+}
+
+/** Queues the job that sends one delivery; a job that exists already is left as it is. */
+export async function queueDelivery(d: ServiceDeps, deliveryId: string): Promise<void> {
+  await d.queues.get('delivery').add(
+    'deliver',
+    { deliveryId },
+    {
+      jobId: deliveryJobId(deliveryId),
+      attempts: d.config.DELIVERY_ATTEMPTS,
+      backoff: { type: 'exponential', delay: d.config.DELIVERY_RETRY_SECONDS * 1000 },
+    },
+  );
+}
+
+/**
+ * The scheduled sweep (`DELIVERY_CRON`): every completed list whose client has a result address
+ * and that has no delivery yet gets round 1; then every delivery still to be sent is queued
+ * (a no-op for those whose job exists), and one left `sending` without a job (its worker and
+ * Redis state gone) becomes `unknown`.
+ */
+export async function queueDueDeliveries(d: ServiceDeps): Promise<{ created: number; queued: number; unknown: number }> {
+  const now = d.clock.now();
+  const created = await d.db
+    .insert(deliveries)
+    .select(
+      d.db
+        .select({
+          listId: dunningLists.id,
+          round: sql<number>`1`.as('round'),
+          recipient: sql<string>`${clients.resultEmail}`.as('recipient'),
+        })
+        .from(dunningLists)
+        .innerJoin(clients, eq(clients.id, dunningLists.clientId))
+        .where(
+          and(
+            eq(dunningLists.status, 'completed'),
+            isNull(dunningLists.purgedAt),
+            isNotNull(clients.resultEmail),
+            notExists(d.db.select({ one: sql`1` }).from(deliveries).where(eq(deliveries.listId, dunningLists.id))),
+          ),
+        ),
+    )
+    .onConflictDoNothing()
+    .returning({ id: deliveries.id });
+
+  const due = await d.db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(inArray(deliveries.status, ['pending', 'retrying']));
+  for (const { id } of due) await queueDelivery(d, id);
+
+  let unknown = 0;
+  const stale = await d.db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(and(eq(deliveries.status, 'sending'), lt(deliveries.claimedAt, new Date(now.getTime() - 60_000))));
+  for (const { id } of stale) {
+    if (await d.queues.get('delivery').getJob(deliveryJobId(id))) continue; // its job will find it
+    if (await markUnknown(d.db, id, now)) unknown++;
+  }
+  return { created: created.length, queued: due.length, unknown };
+}
+
+export class NoRecipientError extends Error {
+  override name = 'NoRecipientError';
+}
+
+/** A round asked for by hand (the lead's "Erneut senden"), optionally to another address. */
+export async function requestDelivery(d: ServiceDeps, listId: string, requestedBy: string, to: string | null): Promise<DeliveryRow> {
+  const [target] = await d.db
+    .select({ email: clients.resultEmail })
+    .from(dunningLists)
+    .innerJoin(clients, eq(clients.id, dunningLists.clientId))
+    .where(eq(dunningLists.id, listId));
+  const recipient = to ?? target?.email ?? null;
+  if (!recipient) throw new NoRecipientError('The client has no result address; give one (to) or download the result list');
+  const insert = () =>
+    d.db
+      .insert(deliveries)
+      .values({
+        listId,
+        recipient,
+        requestedBy,
+        round: sql`(select coalesce(max(${deliveries.round}), 0) + 1 from ${deliveries} where ${deliveries.listId} = ${listId})`,
+      })
+      .returning();
+  // Two leads clicking at once take the same next round: the second simply takes the one after.
+  const [row] = await insert().catch((err: unknown) => {
+    if (isUniqueViolation(err, 'deliveries_list_round')) return insert();
+    throw err;
+  });
+  await queueDelivery(d, row!.id);
+  return row!;
+}
+
+export async function listDeliveries(db: Db, listId: string): Promise<DeliveryRow[]> {
+  return db.select().from(deliveries).where(eq(deliveries.listId, listId)).orderBy(desc(deliveries.round));
+}
+
+/** The newest round of each of these lists. */
+export async function latestDeliveries(db: Db, listIds: string[]): Promise<Map<string, DeliveryRow>> {
+  if (listIds.length === 0) return new Map();
+  const rows = await db
+    .selectDistinctOn([deliveries.listId])
+    .from(deliveries)
+    .where(inArray(deliveries.listId, listIds))
+    .orderBy(asc(deliveries.listId), desc(deliveries.round));
+  return new Map(rows.map((r) => [r.listId, r]));
+}
+
+/** Claims a round for sending; false when another worker has it or it is settled. */
+export async function claimDelivery(db: Db, id: string, now: Date): Promise<DeliveryRow | null> {
+  const [row] = await db
+    .update(deliveries)
+    .set({ status: 'sending', tries: sql`${deliveries.tries} + 1`, claimedAt: now, updatedAt: now })
+    .where(and(eq(deliveries.id, id), inArray(deliveries.status, ['pending', 'retrying'])))
+    .returning();
+  return row ?? null;
+}
+
+export async function getDelivery(db: Db, id: string): Promise<DeliveryRow | null> {
+  const [row] = await db.select().from(deliveries).where(eq(deliveries.id, id));
+  return row ?? null;
+}
+
+/** Sent: also when the round was marked `unknown` meanwhile (its worker was only slow). */
+export async function recordSent(db: Db, id: string, messageId: string, now: Date): Promise<void> {
+  await db
+    .update(deliveries)
+    .set({ status: 'sent', messageId, sentAt: now, lastError: null, updatedAt: now })
+    .where(and(eq(deliveries.id, id), inArray(deliveries.status, ['sending', 'unknown'])));
+}
+
+export async function recordFailure(db: Db, id: string, error: string, final: boolean, now: Date): Promise<void> {
+  await db
+    .update(deliveries)
+    .set({ status: final ? 'failed' : 'retrying', lastError: error.slice(0, 1000), updatedAt: now })
+    .where(and(eq(deliveries.id, id), eq(deliveries.status, 'sending')));
+}
+
+export const UNKNOWN_OUTCOME =
+  'The worker stopped while sending: the mail may or may not have left. Not sent again automatically; check with the recipient or send again.';
+
+/** A round left `sending` by a worker that died: never re-sent silently, the lead decides. */
+export async function markUnknown(db: Db, id: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(deliveries)
+    .set({ status: 'unknown', lastError: UNKNOWN_OUTCOME, updatedAt: now })
+    .where(and(eq(deliveries.id, id), eq(deliveries.status, 'sending')))
+    .returning({ id: deliveries.id });
+  return rows.length > 0;
+}

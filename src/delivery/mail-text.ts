@@ -1,0 +1,40 @@
+import { DateTime } from 'luxon';
+import { outcomeLabel } from '../results/result-rows.js';
+import type { OutcomeDefinition } from '../scheduling/settings.js';
+
+export interface MailSummary {
+  clientName: string;
+  listName: string;
+  completedAt: Date | null;
+  timezone: string;
+  total: number;
+  /** Closed cases by final outcome. */
+  byOutcome: Record<string, number>;
+  refusedRows: number;
+  outcomes: readonly OutcomeDefinition[];
+}
+
+const n = (v: number) => v.toLocaleString('de-DE');
+
+/** Subject and German body of a result-list mail: counts only, never customer data. */
+export function resultMailText(s: MailSummary): { subject: string; text: string } {
+  const done = s.completedAt ? ` (abgeschlossen am ${DateTime.fromJSDate(s.completedAt, { zone: s.timezone }).toFormat('dd.MM.yyyy')})` : '';
+  const lines = Object.entries(s.byOutcome)
+    .sort(([, a], [, b]) => b - a)
+    .map(([code, count]) => `  ${outcomeLabel(code, s.outcomes)}: ${n(count)}`);
+  const text = [
+    'Guten Tag,',
+    '',
+    `anbei erhalten Sie die Ergebnisliste zur Mahnliste „${s.listName}“${done}.`,
+    '',
+    `${n(s.total)} Fälle, Ergebnisse:`,
+    ...lines,
+    '',
+    s.refusedRows ? `${n(s.refusedRows)} Zeilen Ihrer Liste konnten nicht übernommen werden; sie stehen mit dem Grund im Blatt „Nicht importiert“.` : null,
+    'Jeder einzelne Anrufversuch steht im Blatt „Versuche“.',
+    '',
+    'Mit freundlichen Grüßen',
+    'Ihr Mahnanrufe-Team',
+  ].filter((l) => l !== null);
+  return { subject: `Ergebnisliste ${s.listName} – ${s.clientName}`, text: text.join('\n') };
+}

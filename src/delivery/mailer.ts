@@ -1,0 +1,64 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
+import type { Config } from '../config.js';
+
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+  attachment: { fileName: string; path: string; contentType: string };
+}
+
+/** Sends a mail and answers the message id; throws with the server's answer when refused. */
+export interface Mailer {
+  send(mail: Mail): Promise<{ messageId: string }>;
+  close(): void;
+}
+
+/**
+ * SMTP through nodemailer when `SMTP_URL` is set; otherwise every mail is written as an `.eml`
+ * file to `DATA_DIR/outbox` (a newcomer's first run: open it in any mail program).
+ */
+export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DATA_DIR'>): Mailer {
+  if (config.SMTP_URL) {
+    const transport = nodemailer.createTransport({
+      url: config.SMTP_URL,
+      // A server that does not answer is a failed try (retried later), not a job hanging for ever.
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 120_000,
+    });
+    return {
+      send: async (mail) => {
+        const info = await transport.sendMail(message(config.MAIL_FROM, mail));
+        return { messageId: info.messageId };
+      },
+      close: () => transport.close(),
+    };
+  }
+  const outbox = path.resolve(config.DATA_DIR, 'outbox');
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  return {
+    send: async (mail) => {
+      const info = await transport.sendMail(message(config.MAIL_FROM, mail));
+      await mkdir(outbox, { recursive: true });
+      const file = path.join(outbox, `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^A-Za-z0-9@.-]/g, '')}.eml`);
+      // Written whole or not at all: a half-written .eml is never mistaken for a sent mail.
+      await writeFile(`${file}.tmp`, info.message as Buffer);
+      await rename(`${file}.tmp`, file);
+      return { messageId: info.messageId };
+    },
+    close: () => transport.close(),
+  };
+}
+
+function message(from: string, mail: Mail): SendMailOptions {
+  return {
+    from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    attachments: [{ filename: mail.attachment.fileName, path: mail.attachment.path, contentType: mail.attachment.contentType }],
+  };
+}

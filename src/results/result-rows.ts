@@ -1,0 +1,188 @@
+import { DateTime } from 'luxon';
+import type { ImportReport, Rejection, SourceCell, SourceColumn } from '../lists/import/index.js';
+import { germanReason } from '../lists/import/reasons-de.js';
+import type { OutcomeDefinition } from '../scheduling/settings.js';
+
+/**
+ * The rows of a result list (DESIGN.md section 8) as pure functions of the loaded data: the
+ * client's own columns as delivered, then what the call center found out. The writers
+ * (`write-xlsx.ts`, `write-csv.ts`) only turn these cells into a file.
+ */
+
+export interface ResultAttempt {
+  attemptNo: number;
+  recordedAt: Date;
+  outcome: string;
+  rightParty: boolean | null;
+  note: string | null;
+  promiseAmountCents: number | null;
+  promiseDate: string | null;
+  callback: { window?: string; at?: string; date?: string } | null;
+}
+
+export interface ResultCase {
+  rowNumber: number;
+  customerNo: string;
+  name: string;
+  phoneRaw: string;
+  address: string;
+  amountCents: number;
+  extra: Record<string, string>;
+  source: SourceCell[] | null;
+  status: 'open' | 'closed';
+  finalOutcome: string | null;
+  promiseAmountCents: number | null;
+  promiseDate: string | null;
+  attempts: ResultAttempt[];
+}
+
+export interface RefusedRow {
+  rowNumber: number;
+  problems: Rejection[];
+  source: SourceCell[] | null;
+}
+
+export interface ResultContext {
+  report: Pick<ImportReport, 'sourceColumns' | 'extraColumns' | 'columns'> | null;
+  outcomes: readonly OutcomeDefinition[];
+  /** The client's zone: attempt times are written as its wall clock. */
+  timezone: string;
+}
+
+/** Final states the system sets itself, in German. */
+export const SYSTEM_OUTCOME_LABELS: Record<string, string> = {
+  max_attempts: 'Höchstzahl Versuche erreicht',
+  cancelled: 'Liste abgebrochen',
+  do_not_call: 'Sperrliste – nicht angerufen',
+  no_callable_time: 'Keine erlaubte Anrufzeit mehr',
+  open: 'Offen',
+};
+
+export function outcomeLabel(code: string, outcomes: readonly OutcomeDefinition[]): string {
+  return outcomes.find((o) => o.code === code)?.label ?? SYSTEM_OUTCOME_LABELS[code] ?? code;
+}
+
+const MONEY = '#,##0.00';
+const DATE = 'dd.mm.yyyy';
+const DATE_TIME = 'dd.mm.yyyy hh:mm';
+
+/** Lists imported before the original cells were kept: the recognised fields, then the extras. */
+const LEGACY_COLUMNS = ['Kundennummer', 'Name', 'Telefon', 'Adresse', 'Mahnsumme'];
+
+/** The client's columns in file order, as the file had them. */
+export function clientColumns(ctx: ResultContext): SourceColumn[] {
+  if (ctx.report?.sourceColumns) return ctx.report.sourceColumns;
+  return [...LEGACY_COLUMNS.map((header) => ({ header, numFmt: header === 'Mahnsumme' ? MONEY : undefined })), ...(ctx.report?.extraColumns ?? []).map((header) => ({ header }))];
+}
+
+function clientCells(ctx: ResultContext, c: ResultCase, width: number): SourceCell[] {
+  if (c.source && ctx.report?.sourceColumns) return Array.from({ length: width }, (_, i) => c.source![i] ?? null);
+  const extras = (ctx.report?.extraColumns ?? []).map((h) => c.extra[h] ?? null);
+  return [c.customerNo, c.name, c.phoneRaw, c.address || null, c.amountCents / 100, ...extras];
+}
+
+export const RESULT_COLUMNS: SourceColumn[] = [
+  { header: 'Ergebnis' },
+  { header: 'Ergebnis-Code' },
+  { header: 'Zusage Betrag', numFmt: MONEY },
+  { header: 'Zusage Datum', numFmt: DATE },
+  { header: 'Versuche', numFmt: '0' },
+  { header: 'Letzter Versuch', numFmt: DATE_TIME },
+  { header: 'Richtige Person' },
+  { header: 'Notizen' },
+];
+
+export function mainColumns(ctx: ResultContext): SourceColumn[] {
+  return [...clientColumns(ctx), ...RESULT_COLUMNS];
+}
+
+/** One row per case: the client's cells, then the outcome (an open case of a running list is "Offen"). */
+export function mainRow(ctx: ResultContext, c: ResultCase): SourceCell[] {
+  const code = c.status === 'open' ? 'open' : (c.finalOutcome ?? 'open');
+  const last = c.attempts.at(-1);
+  const notes = c.attempts.filter((a) => a.note).map((a) => `${wallClock(a.recordedAt, ctx.timezone, 'dd.MM.yyyy HH:mm')}: ${a.note}`);
+  return [
+    ...clientCells(ctx, c, clientColumns(ctx).length),
+    outcomeLabel(code, ctx.outcomes),
+    code,
+    c.promiseAmountCents === null ? null : c.promiseAmountCents / 100,
+    c.promiseDate ? { d: c.promiseDate } : null,
+    c.attempts.length,
+    last ? { d: wallClock(last.recordedAt, ctx.timezone, "yyyy-MM-dd'T'HH:mm") } : null,
+    rightParty(c.attempts),
+    notes.length ? notes.join('\n') : null,
+  ];
+}
+
+export const ATTEMPT_COLUMNS: SourceColumn[] = [
+  { header: 'Zeile', numFmt: '0' },
+  { header: 'Kundennummer' },
+  { header: 'Name' },
+  { header: 'Versuch', numFmt: '0' },
+  { header: 'Zeitpunkt', numFmt: DATE_TIME },
+  { header: 'Ergebnis' },
+  { header: 'Ergebnis-Code' },
+  { header: 'Richtige Person' },
+  { header: 'Zusage Betrag', numFmt: MONEY },
+  { header: 'Zusage Datum', numFmt: DATE },
+  { header: 'Rückruf' },
+  { header: 'Notiz' },
+];
+
+/** One row per attempt, in file order then attempt order. Agents are not named: the client gets results, not staff data. */
+export function attemptRows(ctx: ResultContext, c: ResultCase): SourceCell[][] {
+  return c.attempts.map((a) => [
+    c.rowNumber,
+    c.customerNo,
+    c.name,
+    a.attemptNo,
+    { d: wallClock(a.recordedAt, ctx.timezone, "yyyy-MM-dd'T'HH:mm") },
+    outcomeLabel(a.outcome, ctx.outcomes),
+    a.outcome,
+    a.rightParty === null ? null : a.rightParty ? 'ja' : 'nein',
+    a.promiseAmountCents === null ? null : a.promiseAmountCents / 100,
+    a.promiseDate ? { d: a.promiseDate } : null,
+    callbackText(a.callback, ctx.timezone),
+    a.note,
+  ]);
+}
+
+export function refusedColumns(ctx: ResultContext): SourceColumn[] {
+  return [{ header: 'Zeile', numFmt: '0' }, { header: 'Spalte' }, { header: 'Wert' }, { header: 'Grund' }, ...clientColumns(ctx)];
+}
+
+/** A refused row as delivered, after what was wrong with it (several problems one per line). */
+export function refusedRow(ctx: ResultContext, r: RefusedRow): SourceCell[] {
+  const width = clientColumns(ctx).length;
+  const lines = (f: (p: Rejection) => string) => r.problems.map(f).join('\n') || null;
+  return [
+    r.rowNumber,
+    lines((p) => fileColumn(p.column, ctx)),
+    lines((p) => p.value),
+    lines((p) => germanReason(p.reason)),
+    ...(r.source && ctx.report?.sourceColumns ? Array.from({ length: width }, (_, i) => r.source![i] ?? null) : Array.from({ length: width }, () => null)),
+  ];
+}
+
+/** Refusals found while storing name the field (`customerNo`); the client reads its own header. */
+function fileColumn(column: string, ctx: ResultContext): string {
+  const columns = ctx.report?.columns as Record<string, string | undefined> | undefined;
+  return columns?.[column] ?? column;
+}
+
+function rightParty(attempts: ResultAttempt[]): string | null {
+  if (attempts.some((a) => a.rightParty === true)) return 'ja';
+  if (attempts.some((a) => a.rightParty === false)) return 'nein';
+  return null;
+}
+
+function callbackText(cb: ResultAttempt['callback'], zone: string): string | null {
+  if (!cb) return null;
+  if (cb.at) return wallClock(new Date(cb.at), zone, 'dd.MM.yyyy HH:mm');
+  if (cb.window) return cb.date ? `${cb.window}, ${DateTime.fromISO(cb.date).toFormat('dd.MM.yyyy')}` : cb.window;
+  return null;
+}
+
+function wallClock(at: Date, zone: string, format: string): string {
+  return DateTime.fromJSDate(at, { zone }).toFormat(format);
+}

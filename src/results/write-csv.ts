@@ -1,0 +1,41 @@
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
+import type { SourceCell } from '../lists/import/source-cells.js';
+import { neutralise } from './neutralise.js';
+import { drained, type ResultSheet } from './sheet.js';
+
+/**
+ * Streams one sheet as CSV the way Excel in Germany and Switzerland opens it: UTF-8 with BOM,
+ * `;` between fields, CRLF, quotes where needed. Numbers are written plainly with the decimal
+ * separator of the client's country (`,` in Germany and Austria, `.` in Switzerland), dates as
+ * `dd.mm.yyyy`, so Excel reads them back as numbers and dates.
+ */
+export async function writeCsv(out: Writable, sheet: ResultSheet, decimal: ',' | '.'): Promise<void> {
+  const csv = stringify({ delimiter: ';', bom: true, record_delimiter: 'windows' });
+  const done = pipeline(csv, out);
+  try {
+    csv.write(sheet.columns.map((c) => neutralise(c.header)));
+    for await (const page of sheet.rows()) {
+      for (const cells of page) csv.write(cells.map((cell) => csvText(cell, decimal)));
+      await drained(csv);
+    }
+    csv.end();
+  } catch (err) {
+    csv.destroy(err as Error);
+  }
+  await done;
+}
+
+export function csvText(cell: SourceCell, decimal: ',' | '.'): string {
+  if (cell === null) return '';
+  if (typeof cell === 'string') return neutralise(cell);
+  if (typeof cell === 'boolean') return cell ? 'WAHR' : 'FALSCH';
+  if (typeof cell === 'number') {
+    const text = Number.isSafeInteger(cell) ? String(cell) : String(Number(cell.toPrecision(15)));
+    return decimal === ',' ? text.replace('.', ',') : text;
+  }
+  if ('e' in cell) return cell.e;
+  const [y, m, d] = cell.d.slice(0, 10).split('-');
+  return `${d}.${m}.${y}${cell.d.length > 10 ? ` ${cell.d.slice(11, 16)}` : ''}`;
+}

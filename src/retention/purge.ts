@@ -1,0 +1,68 @@
+import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { audit } from '../audit/audit.js';
+import { attempts, cases, deliveries, dunningLists, importFiles, rejectedRows } from '../db/schema.js';
+import type { ServiceDeps } from '../deps.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Retention (DESIGN.md section 9): the personal data of a list — names, phone numbers,
+ * addresses, customer numbers, the client's own columns, agents' notes, the refused rows, the
+ * stored upload — is deleted `RETENTION_DAYS` after the list was delivered. A list that ended
+ * without a delivery (no result address, cancelled, failed, delivery given up) counts from its
+ * end, so nothing personal is kept for ever. What stays is anonymous: the cases' outcomes,
+ * amounts and attempt counts, the attempts (LE report) and the audit trail (ids only).
+ */
+export async function purgeExpiredLists(d: ServiceDeps): Promise<{ purged: string[] }> {
+  const now = d.clock.now();
+  const cutoff = new Date(now.getTime() - d.config.RETENTION_DAYS * DAY_MS);
+  const firstSent = d.db
+    .select({ listId: deliveries.listId, at: sql<Date>`min(${deliveries.sentAt})`.as('first_sent') })
+    .from(deliveries)
+    .where(eq(deliveries.status, 'sent'))
+    .groupBy(deliveries.listId)
+    .as('first_sent');
+  const due = await d.db
+    .select({ id: dunningLists.id })
+    .from(dunningLists)
+    .leftJoin(firstSent, eq(firstSent.listId, dunningLists.id))
+    .where(
+      and(
+        isNull(dunningLists.purgedAt),
+        inArray(dunningLists.status, ['completed', 'cancelled', 'failed']),
+        lt(sql`coalesce(${firstSent.at}, ${dunningLists.completedAt}, ${dunningLists.createdAt})`, sql`${cutoff.toISOString()}::timestamptz`),
+      ),
+    );
+  const purged: string[] = [];
+  for (const { id } of due) {
+    await purgeList(d, id, now);
+    purged.push(id);
+  }
+  if (purged.length) d.log.info({ lists: purged.length }, 'retention: personal data deleted');
+  return { purged };
+}
+
+/** Blanks one list's personal data in one transaction; the anonymous counts stay. */
+export async function purgeList(d: ServiceDeps, listId: string, now: Date): Promise<void> {
+  await d.db.transaction(async (tx) => {
+    await tx
+      .update(cases)
+      .set({ customerNo: '', name: '', phoneRaw: '', phoneE164: '', address: '', postalCode: null, extra: {}, source: null, preferredWindows: null, callback: null, updatedAt: now })
+      .where(eq(cases.listId, listId));
+    await tx
+      .update(attempts)
+      .set({ note: null, callback: null })
+      .where(inArray(attempts.caseId, tx.select({ id: cases.id }).from(cases).where(eq(cases.listId, listId))));
+    await tx.delete(rejectedRows).where(eq(rejectedRows.listId, listId));
+    await tx.delete(importFiles).where(eq(importFiles.listId, listId));
+    // The import report keeps its counts and reasons; the refused values were customer data.
+    await tx
+      .update(dunningLists)
+      .set({
+        purgedAt: now,
+        report: sql`case when ${dunningLists.report} is null then null else jsonb_set(${dunningLists.report}, '{rejected}', coalesce((select jsonb_agg(r || '{"value": ""}'::jsonb) from jsonb_array_elements(${dunningLists.report} -> 'rejected') r), '[]'::jsonb)) end`,
+      })
+      .where(eq(dunningLists.id, listId));
+    await audit(tx, { at: now, actorId: null, action: 'list.purged', entityType: 'list', entityId: listId, details: { retentionDays: d.config.RETENTION_DAYS } });
+  });
+}
