@@ -103,7 +103,7 @@ describe('team lead screen', () => {
     await page.getByLabel('Name', { exact: true }).fill('Energieversorgung Beispiel');
     await page.getByLabel('Ergebnisliste an (E-Mail)').fill('inkasso@example.de');
     await page.getByRole('button', { name: 'Anlegen' }).click();
-    await page.getByRole('cell', { name: 'Energieversorgung Beispiel' }).waitFor();
+    await page.getByRole('cell', { name: 'Energieversorgung Beispiel', exact: true }).waitFor();
 
     await page.getByRole('link', { name: 'Benutzer' }).click();
     await page.getByLabel('Benutzername').fill('berta');

@@ -7,6 +7,7 @@ import { listsView } from './lead/lists-view.js';
 import { listDetailView } from './lead/list-detail.js';
 import { usersView } from './admin/users-view.js';
 import { clientsView } from './admin/clients-view.js';
+import { clientSettingsView } from './client-settings/client-settings-view.js';
 
 /** @typedef {import('./types.js').Me} Me */
 /** @typedef {import('./types.js').View} View */
@@ -48,12 +49,12 @@ function header(user) {
     user.role === 'agent'
       ? [['#/anrufe', 'Anrufe']]
       : [['#/listen', 'Listen'], ...(user.role === 'admin' ? /** @type {Array<[string, string]>} */ ([['#/mandanten', 'Mandanten'], ['#/benutzer', 'Benutzer']]) : [])];
-  const active = location.hash.split('/').slice(0, 2).join('/');
+  const active = activeSection(user);
   return h(
     'header',
     { class: 'topbar' },
     h('a', { class: 'brand', href: home(user) }, 'Mahnanrufe'),
-    h('nav', { 'aria-label': 'Hauptnavigation' }, links.map(([href, text]) => h('a', { href, class: active === href || (href === '#/listen' && active === '#/liste') ? 'active' : '' }, text))),
+    h('nav', { 'aria-label': 'Hauptnavigation' }, links.map(([href, text]) => h('a', { href, class: active === href ? 'active' : '' }, text))),
     h(
       'div',
       { class: 'user' },
@@ -62,6 +63,18 @@ function header(user) {
       h('button', { type: 'button', class: 'btn btn-ghost', onclick: logout }, 'Abmelden'),
     ),
   );
+}
+
+/**
+ * The top-level page the current hash belongs to: a list's detail under „Listen“; a client's
+ * settings where that role reaches them from (admins: „Mandanten“, leads: „Listen“).
+ * @param {Me} user
+ */
+function activeSection(user) {
+  const section = location.hash.split('/').slice(0, 2).join('/');
+  if (section === '#/liste') return '#/listen';
+  if (section === '#/mandant') return user.role === 'admin' ? '#/mandanten' : '#/listen';
+  return section;
 }
 
 async function logout() {
@@ -87,6 +100,7 @@ function route() {
   if (me.role === 'agent' && page === 'anrufe') return mount(agentView());
   if (lead && page === 'listen') return mount(listsView(me));
   if (lead && page === 'liste' && id) return mount(listDetailView(decodeURIComponent(id)));
+  if (lead && page === 'mandant' && id) return mount(clientSettingsView(decodeURIComponent(id), me));
   if (me.role === 'admin' && page === 'benutzer') return mount(usersView());
   if (me.role === 'admin' && page === 'mandanten') return mount(clientsView());
   location.replace(home(me));

@@ -17,8 +17,15 @@
  *   perDayCap: number, preferredWindow: number, language: number, personalCallback: number }} Waiting
  * @typedef {{ assignment: Assignment, case: AgentCase, history: HistoryEntry[] }
  *   | { assignment: null, nextDueAt: string | null, waiting: Waiting }} NextResponse
+ * @typedef {{ mon: [string, string][], tue: [string, string][], wed: [string, string][], thu: [string, string][],
+ *   fri: [string, string][], sat: [string, string][], sun: [string, string][] }} CallingHours `HH:MM` intervals per day
+ * @typedef {{ country: string, state?: string }} HolidayRegion
  * @typedef {{ id: string, code: string, name: string, resultEmail: string | null, active: boolean,
- *   outcomes: Outcome[] }} Client
+ *   doNotCall: string[], timezone: string, holidays: HolidayRegion | null, callingHours: CallingHours,
+ *   windows: Record<string, [string, string]>, maxAttempts: number, maxAttemptsPerDay: number,
+ *   retryDelaySeconds: number, personalCallbackGraceMinutes: number, defaultCountry: string,
+ *   defaultLanguage: string, outcomes: Outcome[], createdAt: string }} Client every setting of
+ *   src/scheduling/settings.ts plus the identity fields of src/clients/clients.schemas.ts
  * @typedef {{ row: number, column: string, value: string, reason: string, reasonDe?: string }} Rejection
  * @typedef {{ accepted: number, rejected: Rejection[], rejectedRows: number, rejectedTruncated: boolean,
  *   dataRows: number, headerRow: number, columns: Record<string, string>, extraColumns: string[] }} Report

@@ -1,4 +1,4 @@
-// Admin: clients (code, name, result e-mail); the scheduling settings keep their defaults here.
+// Admin: clients (code, name, result e-mail); each row links to the client's full settings.
 import { api, germanError } from '../api.js';
 import { field, h, notice, replace } from '../dom.js';
 
@@ -20,8 +20,8 @@ export function clientsView() {
           ? h(
               'table',
               { class: 'table' },
-              h('thead', {}, h('tr', {}, ['Kürzel', 'Name', 'Ergebnisliste an', 'Status'].map((t) => h('th', { scope: 'col' }, t)))),
-              h('tbody', {}, clients.map((c) => h('tr', {}, h('td', { class: 'mono' }, c.code), h('td', {}, c.name), h('td', {}, c.resultEmail ?? '–'), h('td', {}, c.active ? 'aktiv' : 'inaktiv')))),
+              h('thead', {}, h('tr', {}, ['Kürzel', 'Name', 'Ergebnisliste an', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))),
+              h('tbody', {}, clients.map(clientRow)),
             )
           : h('p', { class: 'muted' }, 'Noch keine Mandanten.'),
       );
@@ -31,6 +31,19 @@ export function clientsView() {
   }
   void load();
   return { el };
+}
+
+/** @param {Client} c */
+function clientRow(c) {
+  return h(
+    'tr',
+    {},
+    h('td', { class: 'mono' }, c.code),
+    h('td', {}, c.name),
+    h('td', {}, c.resultEmail ?? '–'),
+    h('td', {}, c.active ? 'aktiv' : 'inaktiv'),
+    h('td', { class: 'right' }, h('a', { class: 'btn btn-secondary btn-small', href: `#/mandant/${c.id}`, 'aria-label': `Einstellungen ${c.name}` }, 'Einstellungen')),
+  );
 }
 
 /** @param {() => void} onCreated */

@@ -48,7 +48,14 @@ export function listsView(me) {
     return h(
       'section',
       { class: 'card client', 'data-client': client.code },
-      h('header', { class: 'client-head' }, h('h2', {}, client.name), h('span', { class: 'badge badge-neutral' }, client.code), client.active ? null : h('span', { class: 'badge badge-warning' }, 'inaktiv')),
+      h(
+        'header',
+        { class: 'client-head' },
+        h('h2', {}, client.name),
+        h('span', { class: 'badge badge-neutral' }, client.code),
+        client.active ? null : h('span', { class: 'badge badge-warning' }, 'inaktiv'),
+        h('a', { class: 'btn btn-secondary btn-small client-settings-link', href: `#/mandant/${client.id}`, 'aria-label': `Einstellungen ${client.name}` }, 'Einstellungen'),
+      ),
       h('h3', {}, 'Neue Liste hochladen'),
       uploadForm(client, () => void refresh()),
       h('h3', {}, 'Listen'),

@@ -1,0 +1,167 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/clock.js';
+import { loginAs, screenshot, startUi } from './helpers/browser.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { createClient } from './helpers/dispatch.js';
+
+let t: TestContext;
+let ui: Awaited<ReturnType<typeof startUi>>;
+let admin: string;
+
+beforeAll(async () => {
+  t = await createTestContext({}, { clock: systemClock });
+  admin = (await t.userSession('admin')).cookie;
+  ui = await startUi(t);
+});
+afterAll(async () => {
+  await ui?.close();
+  await t?.close();
+});
+
+async function stored(clientId: string) {
+  const res = await t.request('GET', `/api/clients/${clientId}`, { cookie: admin });
+  expect(res.status).toBe(200);
+  return res.body as Record<string, any>;
+}
+
+/** A lead of `clientId` on the client's settings, reached from the lists page. */
+async function leadOnSettings(clientId: string, clientName: string) {
+  const { user } = await t.userSession('lead', [clientId]);
+  const opened = await ui.newPage();
+  await loginAs(opened.page, user.username);
+  await opened.page.locator('section.client', { hasText: clientName }).getByRole('link', { name: 'Einstellungen' }).click();
+  await opened.page.getByRole('heading', { name: `Einstellungen: ${clientName}` }).waitFor();
+  return opened;
+}
+
+/** The message box of the settings row that holds the control labelled `label`. */
+const rowError = (page: Page, rowClass: string, label: string) =>
+  page.locator(rowClass, { has: page.getByLabel(label, { exact: true }) }).locator('.field-error');
+
+describe('client settings form', () => {
+  it('lets a lead change hours, windows, outcomes, cap, result address and do-not-call, and stores exactly that', async () => {
+    const clientId = await createClient(t, admin, { code: 'SWM', name: 'Stadtwerke Muster' });
+    const before = await stored(clientId);
+    const { page, errors } = await leadOnSettings(clientId, 'Stadtwerke Muster');
+
+    // Wednesday: mornings only, then a second interval in the afternoon.
+    expect(await page.getByLabel('Mittwoch, Zeitraum 1, bis').inputValue()).toBe('20:00');
+    await page.getByLabel('Mittwoch, Zeitraum 1, bis').fill('12:00');
+    await page.getByRole('button', { name: 'Mittwoch: Zeitraum hinzufügen' }).click();
+    await page.getByLabel('Mittwoch, Zeitraum 2, von').fill('14:00');
+    await page.getByLabel('Mittwoch, Zeitraum 2, bis').fill('19:00');
+
+    await page.getByRole('button', { name: '+ Zeitfenster hinzufügen' }).click();
+    await page.getByLabel('Zeitfenster 5, Name').fill('spaet');
+    await page.getByLabel('Zeitfenster 5, von').fill('18:00');
+    await page.getByLabel('Zeitfenster 5, bis').fill('20:00');
+
+    expect(await page.getByLabel('Ergebnis 6, Code').inputValue()).toBe('not_reached');
+    await page.getByLabel('Ergebnis 6, Bezeichnung').fill('Nicht erreicht (Mailbox)');
+    await page.getByLabel('Versuche je Fall', { exact: true }).fill('5');
+    await page.getByLabel('Ergebnisliste an (E-Mail)').fill('inkasso@example.de');
+    await page.getByLabel('Nicht anrufen (eine Nummer je Zeile)').fill('0721 123456');
+    await screenshot(page, 'client-settings-lead');
+
+    const patch = page.waitForRequest((r) => r.method() === 'PATCH');
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await page.getByText('Einstellungen gespeichert.').waitFor();
+    // Only what changed is sent: a PATCH that repeated the rest could undo someone else's save.
+    expect(Object.keys((await patch).postDataJSON()).sort()).toEqual(['callingHours', 'doNotCall', 'maxAttempts', 'outcomes', 'resultEmail', 'windows']);
+
+    expect(await stored(clientId)).toEqual({
+      ...before,
+      callingHours: { ...before.callingHours, wed: [['08:00', '12:00'], ['14:00', '19:00']] },
+      windows: { ...before.windows, spaet: ['18:00', '20:00'] },
+      outcomes: before.outcomes.map((o: { code: string }) => (o.code === 'not_reached' ? { ...o, label: 'Nicht erreicht (Mailbox)' } : o)),
+      maxAttempts: 5,
+      resultEmail: 'inkasso@example.de',
+      doNotCall: ['+49721123456'],
+    });
+    // The form now shows what the server stored (the number normalised).
+    expect(await page.getByLabel('Nicht anrufen (eine Nummer je Zeile)').inputValue()).toBe('+49721123456');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows what the server refuses at the field, keeps every typed value and stores nothing', async () => {
+    const clientId = await createClient(t, admin, { code: 'EVB', name: 'Energie Beispiel' });
+    const before = await stored(clientId);
+    const { page, errors } = await leadOnSettings(clientId, 'Energie Beispiel');
+    const save = page.getByRole('button', { name: 'Speichern' });
+    const summary = page.getByRole('alert');
+
+    // A window that ends after every day's calling hours: only the merged whole shows that.
+    await page.getByLabel('Versuche je Fall', { exact: true }).fill('7');
+    expect(await page.getByLabel('Zeitfenster 4, Name').inputValue()).toBe('evening');
+    await page.getByLabel('Zeitfenster 4, bis').fill('21:00');
+    await save.click();
+    const windowError = rowError(page, '.win-row', 'Zeitfenster 4, bis');
+    await windowError.getByText('end 21:00 lies outside every calling-hours interval').waitFor();
+    expect(await summary.textContent()).toBe('Bitte prüfen:Zeitfenster 4 „evening“: end 21:00 lies outside every calling-hours interval');
+    expect(await page.getByLabel('Zeitfenster 4, bis').getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, 'client-settings-refused');
+
+    // An interval that starts after it ends, on Thursday.
+    await page.getByLabel('Donnerstag, Zeitraum 1, von').fill('20:00');
+    await page.getByLabel('Donnerstag, Zeitraum 1, bis').fill('08:00');
+    await save.click();
+    const intervalError = rowError(page, '.ch-interval', 'Donnerstag, Zeitraum 1, von');
+    await intervalError.getByText('start 20:00 is not before end 08:00; an interval cannot cross midnight (use 24:00 as the end of the day)').waitFor();
+    await summary.getByText('Anrufzeiten Donnerstag, Zeitraum 1: start 20:00 is not before end 08:00', { exact: false }).waitFor();
+
+    // A number that is none: the server names the field only in its message.
+    await page.getByLabel('Donnerstag, Zeitraum 1, von').fill('08:00');
+    await page.getByLabel('Donnerstag, Zeitraum 1, bis').fill('20:00');
+    await page.getByLabel('Zeitfenster 4, bis').fill('20:00');
+    await page.getByLabel('Nicht anrufen (eine Nummer je Zeile)').fill('+49721123456\nkeine Nummer');
+    await save.click();
+    await page.locator('.field', { has: page.getByLabel('Nicht anrufen (eine Nummer je Zeile)') })
+      .locator('.field-error').getByText('not a valid phone number: keine Nummer').waitFor();
+    expect(await windowError.isHidden()).toBe(true);
+    expect(await intervalError.isHidden()).toBe(true);
+
+    // Two windows with one name would reach the server as one: the form says so and sends nothing.
+    let patches = 0;
+    page.on('request', (r) => void (r.method() === 'PATCH' && patches++));
+    await page.getByRole('button', { name: '+ Zeitfenster hinzufügen' }).click();
+    await page.getByLabel('Zeitfenster 5, Name').fill('morning');
+    await save.click();
+    await rowError(page, '.win-row', 'Zeitfenster 5, Name').getByText('Der Name „morning“ ist schon vergeben.').waitFor();
+    await summary.getByText('Bitte prüfen:').waitFor();
+    expect(patches).toBe(0);
+
+    expect(await page.getByLabel('Versuche je Fall', { exact: true }).inputValue()).toBe('7');
+    expect(await page.getByLabel('Nicht anrufen (eine Nummer je Zeile)').inputValue()).toBe('+49721123456\nkeine Nummer');
+    expect(await stored(clientId)).toEqual(before);
+    expect(errors).toEqual([]);
+  });
+
+  it('is reached by an admin from the clients page, and refused for a lead outside the client', async () => {
+    const clientId = await createClient(t, admin, { code: 'WVB', name: 'Wasserverband' });
+    const { user } = await t.userSession('admin');
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+    await page.getByRole('link', { name: 'Mandanten' }).click();
+    await page.getByRole('row', { name: /Wasserverband/ }).getByRole('link', { name: 'Einstellungen' }).click();
+    await page.getByRole('heading', { name: 'Einstellungen: Wasserverband' }).waitFor();
+    expect(await page.getByRole('navigation').getByRole('link', { name: 'Mandanten' }).getAttribute('class')).toBe('active');
+
+    await page.getByLabel('Name', { exact: true }).fill('Wasserverband Nord');
+    await page.getByLabel('Feiertage: Bundesland/Kanton').fill('bw');
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await page.getByText('Einstellungen gespeichert.').waitFor();
+    await page.getByRole('heading', { name: 'Einstellungen: Wasserverband Nord' }).waitFor();
+    expect(await stored(clientId)).toMatchObject({ name: 'Wasserverband Nord', holidays: { country: 'DE', state: 'BW' } });
+    await page.getByRole('link', { name: '← Mandanten' }).click();
+    await page.getByRole('cell', { name: 'Wasserverband Nord', exact: true }).waitFor();
+    expect(errors).toEqual([]);
+
+    const other = await t.userSession('lead', []);
+    const lead = await ui.newPage();
+    await loginAs(lead.page, other.user.username);
+    await lead.page.goto(`/#/mandant/${clientId}`);
+    await lead.page.getByRole('alert').getByText('Dafür fehlt Ihnen die Berechtigung.').waitFor();
+    expect(await lead.page.getByRole('textbox').count()).toBe(0);
+  });
+});

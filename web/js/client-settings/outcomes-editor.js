@@ -1,0 +1,94 @@
+// The outcomes an agent can record for this client: code, German label, effect.
+import { h } from '../dom.js';
+import { errorBox, slot } from './field-errors.js';
+import { relabel, removeButton } from './inputs.js';
+
+/** @typedef {import('../types.js').Outcome} Outcome */
+/** @typedef {import('./field-errors.js').Slots} Slots */
+/**
+ * @typedef {{ el: HTMLElement, code: HTMLInputElement, label: HTMLInputElement, effect: HTMLSelectElement,
+ *   remove: HTMLButtonElement, box: HTMLElement }} OutcomeRow
+ */
+
+/** @type {ReadonlyArray<[string, string]>} */
+const EFFECTS = [
+  ['close', 'Fall abschließen'],
+  ['retry', 'später erneut versuchen'],
+  ['callback', 'Rückruf vereinbaren'],
+];
+
+/**
+ * @param {Outcome[]} initial
+ * @returns {{ el: HTMLElement, read: () => { value: Outcome[], slots: Slots } }}
+ */
+export function outcomesEditor(initial) {
+  /** @type {OutcomeRow[]} */
+  const rows = [];
+  const list = h('div', { class: 'outcome-rows' });
+  const sectionBox = errorBox();
+
+  const renumber = () =>
+    rows.forEach((r, i) => {
+      relabel(r.code, `Ergebnis ${i + 1}, Code`);
+      relabel(r.label, `Ergebnis ${i + 1}, Bezeichnung`);
+      relabel(r.effect, `Ergebnis ${i + 1}, Wirkung`);
+      relabel(r.remove, `Ergebnis ${i + 1} entfernen`);
+    });
+
+  /**
+   * @param {Outcome} o
+   * @param {boolean} saved a saved outcome keeps its code: recorded attempts carry it
+   */
+  const add = (o, saved) => {
+    /** @type {OutcomeRow} */
+    const row = {
+      el: h('div', { class: 'outcome-row' }),
+      code: h('input', { type: 'text', class: 'mono outcome-code', value: o.code, readOnly: saved, maxLength: 40, autocomplete: 'off', spellcheck: 'false', placeholder: 'z. B. ratenzahlung' }),
+      label: h('input', { type: 'text', class: 'outcome-label', value: o.label, maxLength: 80 }),
+      effect: h('select', { class: 'outcome-effect' }, EFFECTS.map(([v, t]) => h('option', { value: v, selected: v === o.effect }, t))),
+      remove: removeButton('', () => {
+        rows.splice(rows.indexOf(row), 1);
+        row.el.remove();
+        renumber();
+      }),
+      box: errorBox(),
+    };
+    row.el.append(row.code, row.label, row.effect, row.remove, row.box);
+    rows.push(row);
+    list.append(row.el);
+    renumber();
+    return row;
+  };
+  for (const o of initial) add(o, true);
+
+  const el = h(
+    'fieldset',
+    { class: 'sub outcomes-editor' },
+    h('legend', {}, 'Ergebnisse'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Was Mitarbeiter nach einem Anruf erfassen. Der Code gespeicherter Ergebnisse bleibt fest, weil bisherige Versuche ihn tragen; die Bezeichnung lässt sich ändern. ',
+      'Nötig ist mindestens je ein Ergebnis, das abschließt, eines für einen neuen Versuch und eines für einen Rückruf.',
+    ),
+    h('div', { class: 'outcome-row outcome-head', 'aria-hidden': 'true' }, h('span', {}, 'Code'), h('span', {}, 'Bezeichnung'), h('span', {}, 'Wirkung')),
+    list,
+    h('button', { type: 'button', class: 'btn btn-secondary btn-small', onclick: () => add({ code: '', label: '', effect: 'close' }, false).code.focus() }, '+ Ergebnis hinzufügen'),
+    sectionBox,
+  );
+
+  function read() {
+    /** @type {Slots} */
+    const slots = new Map([['outcomes', slot(sectionBox, 'Ergebnisse')]]);
+    const value = rows.map((r, i) => {
+      const label = `Ergebnis ${i + 1}${r.code.value.trim() ? ` „${r.code.value.trim()}“` : ''}`;
+      slots.set(`outcomes.${i}`, slot(r.box, label, r.code, r.label, r.effect));
+      slots.set(`outcomes.${i}.code`, slot(r.box, `${label}, Code`, r.code));
+      slots.set(`outcomes.${i}.label`, slot(r.box, `${label}, Bezeichnung`, r.label));
+      slots.set(`outcomes.${i}.effect`, slot(r.box, `${label}, Wirkung`, r.effect));
+      return { code: r.code.value.trim(), label: r.label.value.trim(), effect: r.effect.value };
+    });
+    return { value, slots };
+  }
+  return { el, read };
+}
