@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, notExists, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { rowsOf } from '../db/rows.js';
 import { clients, deliveries, dunningLists } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 
@@ -37,28 +38,16 @@ export async function queueDelivery(d: ServiceDeps, deliveryId: string): Promise
  */
 export async function queueDueDeliveries(d: ServiceDeps): Promise<{ created: number; queued: number; unknown: number }> {
   const now = d.clock.now();
-  const created = await d.db
-    .insert(deliveries)
-    .select(
-      d.db
-        .select({
-          listId: dunningLists.id,
-          round: sql<number>`1`.as('round'),
-          recipient: sql<string>`${clients.resultEmail}`.as('recipient'),
-        })
-        .from(dunningLists)
-        .innerJoin(clients, eq(clients.id, dunningLists.clientId))
-        .where(
-          and(
-            eq(dunningLists.status, 'completed'),
-            isNull(dunningLists.purgedAt),
-            isNotNull(clients.resultEmail),
-            notExists(d.db.select({ one: sql`1` }).from(deliveries).where(eq(deliveries.listId, dunningLists.id))),
-          ),
-        ),
-    )
-    .onConflictDoNothing()
-    .returning({ id: deliveries.id });
+  const created = rowsOf<{ id: string }>(
+    await d.db.execute(sql`
+      insert into ${deliveries} (list_id, round, recipient)
+      select l.id, 1, c.result_email
+      from ${dunningLists} l join ${clients} c on c.id = l.client_id
+      where l.status = 'completed' and l.purged_at is null and c.result_email is not null
+        and not exists (select 1 from ${deliveries} d where d.list_id = l.id)
+      on conflict do nothing
+      returning id`),
+  );
 
   const due = await d.db
     .select({ id: deliveries.id })

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { loadSettings } from '../clients/clients.service.js';
 import type { Tx } from '../db/client.js';
+import { rowsOf } from '../db/rows.js';
 import { cases, dunningLists, importFiles, rejectedRows } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { enqueueFirstCalls, firstCallPlanner, type FirstCallCase } from '../dispatch/first-calls.js';
@@ -190,8 +191,7 @@ async function insertCases(tx: Tx, values: ImportedCase[]): Promise<Array<{ id: 
     select ${RECORD_SELECT} from jsonb_to_recordset(${batchJson(values)}::text::jsonb) as r(${RECORD_FIELDS})
     on conflict (${sql.identifier(cases.clientId.name)}, ${sql.identifier(cases.customerNo.name)}) where status = 'open' do nothing
     returning ${sql.identifier(cases.id.name)}, ${sql.identifier(cases.rowNumber.name)}`);
-  // postgres.js returns the rows as an array, PGlite as `{ rows }`.
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ id: string; row_number: number | string }>;
+  return rowsOf<{ id: string; row_number: number | string }>(result);
 }
 
 /**

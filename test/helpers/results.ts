@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { cases } from '../../src/db/schema.js';
 import { recordOutcome } from '../../src/dispatch/record-outcome.js';
 import type { TestContext } from './context.js';
+import { seedList } from './seed.js';
 import { serviceDeps } from './workbooks.js';
 
 /** The header of the client file the result-list tests import: recognised and extra columns mixed. */
@@ -60,4 +61,11 @@ export async function readXlsx(content: Uint8Array): Promise<Map<string, ExcelJS
     sheets.set(ws.name, rows);
   });
   return sheets;
+}
+
+/** A list of `n` cases, all worked to a closing outcome: the list is `completed`. */
+export async function completedList(t: TestContext, clientId: string, agentId: string, n = 3, outcome = 'paid'): Promise<string> {
+  const { listId, cases: seeded } = await seedList(t, clientId, n);
+  for (const c of seeded) await record(t, c.id, agentId, 1, t.clock.now().toISOString(), { outcome, rightParty: true });
+  return listId;
 }

@@ -1,0 +1,42 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { queueDueDeliveries } from '../src/delivery/deliveries.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { createClient, fastRules } from './helpers/dispatch.js';
+import { eventually } from './helpers/eventually.js';
+import { completedList, readXlsx } from './helpers/results.js';
+import { serviceDeps } from './helpers/workbooks.js';
+
+/** Without SMTP_URL (a newcomer's first run) result lists land as .eml files in DATA_DIR/outbox. */
+let t: TestContext;
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mahn-outbox-'));
+
+beforeAll(async () => {
+  t = await createTestContext({ DATA_DIR: dataDir });
+  await t.runWorkers();
+});
+afterAll(async () => {
+  await t.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('writes the result-list mail as an .eml file that a mail program opens', async () => {
+  const admin = (await t.userSession('admin')).cookie;
+  const clientId = await createClient(t, admin, { ...fastRules, code: 'SWM', name: 'Stadtwerke Muster', resultEmail: 'forderung@swm.example' });
+  const agentId = (await t.userSession('agent', [clientId])).user.id;
+  await completedList(t, clientId, agentId, 2);
+  await queueDueDeliveries(serviceDeps(t));
+  const outbox = path.join(dataDir, 'outbox');
+  const [file] = await eventually(async () => {
+    const files = readdirSync(outbox, { withFileTypes: true }).filter((f) => f.name.endsWith('.eml')).map((f) => f.name);
+    return files.length ? files : null;
+  }, 20_000, 'an .eml in the outbox');
+  const mail = await simpleParser(readFileSync(path.join(outbox, file!)));
+  expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe('forderung@swm.example');
+  expect(mail.attachments[0]!.filename).toMatch(/^Ergebnisliste_SWM_Testliste_\d{4}-\d{2}-\d{2}\.xlsx$/);
+  expect((await readXlsx(mail.attachments[0]!.content)).get('Ergebnisliste')).toHaveLength(3);
+  expect(readdirSync(outbox).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+});

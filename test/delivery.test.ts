@@ -1,0 +1,143 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveries, dunningLists } from '../src/db/schema.js';
+import { queueDueDeliveries, requestDelivery } from '../src/delivery/deliveries.js';
+import { deliver } from '../src/delivery/deliver.js';
+import { createMailer } from '../src/delivery/mailer.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { createClient, fastRules } from './helpers/dispatch.js';
+import { eventually } from './helpers/eventually.js';
+import { completedList, readXlsx } from './helpers/results.js';
+import { seedList } from './helpers/seed.js';
+import { startSmtp, type TestSmtp } from './helpers/smtp.js';
+import { serviceDeps } from './helpers/workbooks.js';
+
+let t: TestContext;
+let smtp: TestSmtp;
+let admin: string;
+let lead: string;
+let agentId: string;
+let clientId: string;
+
+beforeAll(async () => {
+  smtp = await startSmtp();
+  t = await createTestContext({ SMTP_URL: smtp.url, MAIL_FROM: 'Mahnanrufe <mahn@callcenter.example>', DELIVERY_ATTEMPTS: '3', DELIVERY_RETRY_SECONDS: '0.2' });
+  admin = (await t.userSession('admin')).cookie;
+  clientId = await createClient(t, admin, { ...fastRules, code: 'SWM', name: 'Stadtwerke Muster', resultEmail: 'forderung@swm.example' });
+  lead = (await t.userSession('lead', [clientId])).cookie;
+  agentId = (await t.userSession('agent', [clientId])).user.id;
+  await t.runWorkers();
+});
+afterAll(async () => {
+  await t.close();
+  await smtp.close();
+});
+
+const mailsTo = (address: string) => smtp.mails.filter((m) => m.to && !Array.isArray(m.to) && m.to.text === address);
+const deliveryOf = async (listId: string) => (await t.db.select().from(deliveries).where(eq(deliveries.listId, listId)).orderBy(deliveries.round));
+const settled = (listId: string, status: string, rounds = 1) =>
+  eventually(async () => {
+    const rows = await deliveryOf(listId);
+    return rows.length === rounds && rows.at(-1)!.status === status ? rows : null;
+  }, 20_000, `delivery of ${listId} ${status}`);
+
+describe('result-list delivery', () => {
+  it('mails a completed list once, with the result list attached and the counts in German, and records the message id', async () => {
+    const listId = await completedList(t, clientId, agentId, 3);
+    await t.db.update(dunningLists).set({ name: 'Mahnlauf Dezember' }).where(eq(dunningLists.id, listId));
+    expect((await queueDueDeliveries(serviceDeps(t))).created).toBeGreaterThanOrEqual(1);
+    const [row] = await settled(listId, 'sent');
+    const mails = smtp.mails.filter((m) => m.subject === 'Ergebnisliste Mahnlauf Dezember – Stadtwerke Muster');
+    expect(mails).toHaveLength(1);
+    const mail = mails[0]!;
+    expect(row).toMatchObject({ round: 1, recipient: 'forderung@swm.example', tries: 1, requestedBy: null, lastError: null, messageId: mail.messageId });
+    expect(mail.from?.value[0]).toMatchObject({ name: 'Mahnanrufe', address: 'mahn@callcenter.example' });
+    expect(mail.text).toContain('3 Fälle, Ergebnisse:');
+    expect(mail.text).toContain('Erledigt – bezahlt: 3');
+    expect(mail.attachments).toHaveLength(1);
+    const file = mail.attachments[0]!;
+    expect(file.filename).toBe('Ergebnisliste_SWM_Mahnlauf-Dezember_2026-11-25.xlsx');
+    const attached = await readXlsx(file.content);
+    const res = await t.app.fetch(new Request(`http://localhost/api/lists/${listId}/results.xlsx`, { headers: { cookie: lead } }));
+    expect(attached).toEqual(await readXlsx(new Uint8Array(await res.arrayBuffer())));
+    expect(attached.get('Ergebnisliste')!.slice(1).map((r) => r.at(-7))).toEqual(['paid', 'paid', 'paid']);
+
+    // The next sweeps find it delivered: no second mail.
+    await queueDueDeliveries(serviceDeps(t));
+    await queueDueDeliveries(serviceDeps(t));
+    expect(await deliveryOf(listId)).toHaveLength(1);
+    const view = await t.request('GET', `/api/lists/${listId}`, { cookie: lead });
+    expect(view.body.delivery).toMatchObject({ status: 'sent', round: 1, manual: false, messageId: mail.messageId, recipient: 'forderung@swm.example' });
+  });
+
+  it('retries an SMTP refusal with backoff and sends one mail', async () => {
+    const listId = await completedList(t, clientId, agentId, 2);
+    smtp.refuseNext(2, 451, 'Mailbox busy, try later');
+    const refusedBefore = smtp.refused;
+    const before = mailsTo('forderung@swm.example').length;
+    await queueDueDeliveries(serviceDeps(t));
+    const [row] = await settled(listId, 'sent');
+    expect(smtp.refused - refusedBefore).toBe(2);
+    expect(row).toMatchObject({ tries: 3, lastError: null });
+    expect(mailsTo('forderung@swm.example').length - before).toBe(1);
+  });
+
+  it('gives up after its tries and shows the server’s answer', async () => {
+    const listId = await completedList(t, clientId, agentId, 1);
+    smtp.refuseNext(3, 550, 'No such mailbox here');
+    await queueDueDeliveries(serviceDeps(t));
+    const [row] = await settled(listId, 'failed');
+    expect(row!.tries).toBe(3);
+    expect(row!.lastError).toMatch(/550.*No such mailbox here/);
+    const res = await t.request('GET', `/api/lists/${listId}/deliveries`, { cookie: lead });
+    expect(res.body[0]).toMatchObject({ status: 'failed', lastError: expect.stringContaining('550') });
+  });
+
+  it('sends again by hand, also to another address, as the next round', async () => {
+    const listId = await completedList(t, clientId, agentId, 1);
+    await queueDueDeliveries(serviceDeps(t));
+    await settled(listId, 'sent');
+    const res = await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: lead, body: { to: 'buchhaltung@swm.example' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(res.body).toMatchObject({ round: 2, manual: true, recipient: 'buchhaltung@swm.example' });
+    const rows = await settled(listId, 'sent', 2);
+    expect(rows[1]!.requestedBy).not.toBeNull();
+    expect(mailsTo('buchhaltung@swm.example').length).toBeGreaterThanOrEqual(1);
+    const bad = await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: lead, body: { to: 'kein-mail' } });
+    expect(bad.status).toBe(400);
+  });
+
+  it('needs an address: a client without one gets no automatic mail, the lead sends to one or downloads', async () => {
+    const silent = await createClient(t, admin, { ...fastRules, name: 'Ohne Adresse' });
+    const silentLead = (await t.userSession('lead', [silent])).cookie;
+    const silentAgent = (await t.userSession('agent', [silent])).user.id;
+    const listId = await completedList(t, silent, silentAgent, 1);
+    await queueDueDeliveries(serviceDeps(t));
+    expect(await deliveryOf(listId)).toHaveLength(0);
+    const refused = await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: silentLead, body: {} });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('no_recipient');
+    const sent = await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: silentLead, body: { to: 'chef@ohne.example' } });
+    expect(sent.status).toBe(202);
+    await settled(listId, 'sent');
+  });
+
+  it('claims a round in PostgreSQL before sending: runs racing for the same round send one mail', async () => {
+    const listId = await completedList(t, clientId, agentId, 1);
+    const { id } = await requestDelivery(serviceDeps(t), listId, agentId, 'race@swm.example');
+    const mailer = createMailer(t.config);
+    const runs = await Promise.all(Array.from({ length: 4 }, () => deliver({ ...serviceDeps(t), mailer }, id, { finalTry: false })));
+    mailer.close();
+    expect(runs.filter((r) => r === 'sent')).toHaveLength(1);
+    await settled(listId, 'sent');
+    expect(mailsTo('race@swm.example')).toHaveLength(1);
+  });
+
+  it('does not mail a running list', async () => {
+    const { listId } = await seedList(t, clientId, 1);
+    const res = await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: lead, body: {} });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('list_running');
+    expect(await deliveryOf(listId)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,119 @@
+import { count, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ManualClock } from '../src/clock.js';
+import { attempts, cases, deliveries, dunningLists, rejectedRows } from '../src/db/schema.js';
+import { purgeExpiredLists } from '../src/retention/purge.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { createClient, fastRules } from './helpers/dispatch.js';
+import { caseIdsByCustomer, completedList, record, resultWorkbook } from './helpers/results.js';
+import { seedList } from './helpers/seed.js';
+import { serviceDeps, uploadAndImport } from './helpers/workbooks.js';
+
+const DAY = 86_400_000;
+let t: TestContext;
+let clock: ManualClock;
+let lead: string;
+let admin: string;
+let clientId: string;
+let delivered: string;
+let undelivered: string;
+let running: string;
+
+/** Attempts by outcome, right-party contacts and promises of the client: what the LE report counts. */
+async function leCounts() {
+  return t.db
+    .select({
+      outcome: attempts.outcome,
+      n: count(),
+      rightParty: sql<number>`count(*) filter (where ${attempts.rightParty})::int`,
+      promised: sql<number>`coalesce(sum(${attempts.promiseAmountCents}), 0)::int`,
+    })
+    .from(attempts)
+    .where(eq(attempts.clientId, clientId))
+    .groupBy(attempts.outcome)
+    .orderBy(attempts.outcome);
+}
+
+beforeAll(async () => {
+  t = await createTestContext({ RETENTION_DAYS: '90' });
+  clock = t.clock as ManualClock;
+  admin = (await t.userSession('admin')).cookie;
+  clientId = await createClient(t, admin, { ...fastRules, code: 'SWM', name: 'Stadtwerke Muster', resultEmail: 'forderung@swm.example' });
+  lead = (await t.userSession('lead', [clientId])).cookie;
+  const agentId = (await t.userSession('agent', [clientId])).user.id;
+
+  delivered = (await uploadAndImport(t, lead, clientId, await resultWorkbook())).id;
+  const ids = await caseIdsByCustomer(t, delivered);
+  for (const [no, id] of ids) {
+    await record(t, id, agentId, 1, clock.now().toISOString(), no === 'K-1'
+      ? { outcome: 'promise_to_pay', rightParty: true, promise: { amountCents: 5000, date: '2026-12-15' }, note: 'Herr Weiß zahlt am 15.' }
+      : { outcome: 'paid', rightParty: true, note: `Notiz zu ${no}` });
+  }
+  await t.db.insert(deliveries).values({ listId: delivered, round: 1, recipient: 'forderung@swm.example', status: 'sent', messageId: '<m1@x>', sentAt: new Date(clock.now().getTime() + 5 * DAY) });
+  undelivered = await completedList(t, clientId, agentId, 2, 'refused');
+  running = (await seedList(t, clientId, 2)).listId;
+});
+afterAll(() => t.close());
+
+describe('retention', () => {
+  it('keeps everything until RETENTION_DAYS after delivery', async () => {
+    clock.set(new Date(clock.now().getTime() + 5 * DAY + 89 * DAY));
+    const before = await leCounts();
+    const { purged } = await purgeExpiredLists(serviceDeps(t));
+    // The undelivered list ended on day 0: its 90 days are over first.
+    expect(purged).toEqual([undelivered]);
+    const [c] = await t.db.select().from(cases).where(eq(cases.listId, delivered)).limit(1);
+    expect(c!.name).not.toBe('');
+    expect(await leCounts()).toEqual(before);
+  });
+
+  it('then deletes the personal data, keeps the counts, and refuses the result list with 410', async () => {
+    const before = await leCounts();
+    clock.set(new Date(clock.now().getTime() + 2 * DAY));
+    const { purged } = await purgeExpiredLists(serviceDeps(t));
+    expect(purged).toEqual([delivered]);
+
+    const rows = await t.db.select().from(cases).where(eq(cases.listId, delivered));
+    expect(rows).toHaveLength(7);
+    for (const c of rows) {
+      expect(c).toMatchObject({ customerNo: '', name: '', phoneRaw: '', phoneE164: '', address: '', postalCode: null, extra: {}, source: null, status: 'closed' });
+      expect(c.amountCents).toBeGreaterThan(0);
+    }
+    const notes = await t.db.select({ note: attempts.note }).from(attempts).innerJoin(cases, eq(cases.id, attempts.caseId)).where(eq(cases.listId, delivered));
+    expect(notes.length).toBe(7);
+    expect(notes.every((n) => n.note === null)).toBe(true);
+    expect(await t.db.select().from(rejectedRows).where(eq(rejectedRows.listId, delivered))).toEqual([]);
+    const [list] = await t.db.select().from(dunningLists).where(eq(dunningLists.id, delivered));
+    expect(list!.report!.rejected).toEqual([expect.objectContaining({ row: 10, column: 'Mahnsumme', value: '' })]);
+    expect(list!.report!.rejectedRows).toBe(1);
+    expect(JSON.stringify(list)).not.toMatch(/Weiß|0721|abc/);
+
+    // The LE counts are the same as before.
+    expect(await leCounts()).toEqual(before);
+    expect(before.find((r) => r.outcome === 'promise_to_pay')).toMatchObject({ n: 1, promised: 5000 });
+
+    // Months passed: log in again.
+    lead = (await t.userSession('lead', [clientId])).cookie;
+    const view = await t.request('GET', `/api/lists/${delivered}`, { cookie: lead });
+    expect(view.body.purgedAt).toBe(clock.now().toISOString());
+    for (const ext of ['xlsx', 'csv']) {
+      const res = await t.request('GET', `/api/lists/${delivered}/results.${ext}`, { cookie: lead });
+      expect(res.status).toBe(410);
+      expect(res.body.error.code).toBe('purged');
+    }
+    const resend = await t.request('POST', `/api/lists/${delivered}/deliveries`, { cookie: lead, body: {} });
+    expect(resend.status).toBe(410);
+  });
+
+  it('never touches a running list, and records each deletion in the audit trail', async () => {
+    clock.set(new Date(clock.now().getTime() + 400 * DAY));
+    expect((await purgeExpiredLists(serviceDeps(t))).purged).toEqual([]);
+    const [c] = await t.db.select().from(cases).where(eq(cases.listId, running)).limit(1);
+    expect(c!.name).toMatch(/^Kunde/);
+    admin = (await t.userSession('admin')).cookie;
+    const audit = await t.request('GET', '/api/audit?actor=&limit=100', { cookie: admin });
+    expect(audit.status).toBe(400); // an empty actor is not a filter
+    const trail = await t.request('GET', `/api/audit?list=${delivered}`, { cookie: admin });
+    expect(trail.body.filter((e: { action: string }) => e.action === 'list.purged')).toHaveLength(1);
+  });
+});
