@@ -50,6 +50,14 @@ const rows: Row[] = [
   { name: 'lists of foreign client', method: 'GET', path: (f) => `/api/lists?clientId=${f.foreign}`, expect: leadsForeign(200) },
   { name: 'get unknown list', method: 'GET', path: () => '/api/lists/00000000-0000-4000-8000-000000000000', expect: leadsOnly(404) },
   { name: 'progress of unknown list', method: 'GET', path: () => '/api/lists/00000000-0000-4000-8000-000000000000/progress', expect: leadsOnly(404) },
+  ...['results.xlsx', 'results.csv', 'deliveries'].map((tail) => ({
+    name: `${tail} of an unknown list`,
+    method: 'GET',
+    path: () => `/api/lists/00000000-0000-4000-8000-000000000000/${tail}`,
+    expect: leadsOnly(404),
+  })),
+  { name: 'send the result list of an unknown list', method: 'POST', path: () => '/api/lists/00000000-0000-4000-8000-000000000000/deliveries', body: () => ({}), expect: leadsOnly(404) },
+  { name: 'audit trail', method: 'GET', path: () => '/api/audit', expect: adminOnly(200) },
   { name: 'next call', method: 'POST', path: () => '/api/agent/next', expect: { anon: 401, agent: 200, lead: 403, admin: 403 } },
   ...(['heartbeat', 'release', 'outcome'] as const).map((action) => ({
     name: `${action} of an unknown assignment`,
