@@ -32,7 +32,11 @@
  * @typedef {{ id: string, clientId: string, name: string,
  *   status: 'importing' | 'active' | 'completed' | 'failed' | 'cancelled', fileName: string,
  *   importProgress: { percent: number, rows: number } | null, report: Report | null, error: string | null,
- *   createdAt: string, activatedAt: string | null, completedAt: string | null }} DunningList
+ *   createdAt: string, activatedAt: string | null, completedAt: string | null, purgedAt: string | null,
+ *   counts: { total: number, closed: number }, delivery: Delivery | null }} DunningList
+ * @typedef {{ id: string, listId: string, round: number,
+ *   status: 'pending' | 'sending' | 'retrying' | 'sent' | 'failed' | 'unknown', recipient: string, tries: number,
+ *   manual: boolean, lastError: string | null, messageId: string | null, createdAt: string, sentAt: string | null }} Delivery
  * @typedef {{ total: number, callableNow: number, scheduled: number, inCall: number, closed: number,
  *   byOutcome: Record<string, number>, attemptsHistogram: Record<string, number>,
  *   inCallBy: { agent: string, caseId: string, since?: string }[], nextDueAt: string | null,

@@ -6,7 +6,12 @@ import { formatMoney, formatShortDateTime, preferredWindowLabel } from '../forma
 /** @typedef {import('../types.js').HistoryEntry} HistoryEntry */
 
 /** @type {Record<string, string>} final states the system sets itself */
-const SYSTEM_OUTCOMES = { max_attempts: 'Höchstzahl Versuche erreicht', cancelled: 'Liste abgebrochen' };
+const SYSTEM_OUTCOMES = {
+  max_attempts: 'Höchstzahl Versuche erreicht',
+  cancelled: 'Liste abgebrochen',
+  do_not_call: 'Sperrliste – nicht angerufen',
+  no_callable_time: 'Keine erlaubte Anrufzeit mehr',
+};
 
 /**
  * German label of an outcome code, from the client's settings.

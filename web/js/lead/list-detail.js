@@ -4,6 +4,7 @@ import { h, notice, replace } from '../dom.js';
 import { formatDateTime, formatTime } from '../format.js';
 import { outcomeLabel } from '../agent/case-card.js';
 import { importProgressBar, reportView, statusBadge } from './list-status.js';
+import { resultBox } from './result-box.js';
 
 /** @typedef {import('../types.js').DunningList} DunningList */
 /** @typedef {import('../types.js').Progress} Progress */
@@ -22,6 +23,9 @@ export function listDetailView(listId) {
   const progressBox = h('section', { class: 'card progress-card', 'aria-live': 'polite' });
   const reportBox = h('div');
   const message = h('div');
+  const results = resultBox(listId);
+  /** @type {import('../types.js').Client | null} */
+  let client = null;
   /** @type {Outcome[]} */
   let outcomes = [];
   /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -41,10 +45,12 @@ export function listDetailView(listId) {
       if (stopped || !list) return;
       if (clientId === null) {
         clientId = list.clientId;
-        outcomes = (await api('GET', `/api/clients/${list.clientId}`).catch(() => ({ outcomes: [] }))).outcomes ?? [];
-        replace(el, h('p', {}, h('a', { href: '#/listen' }, '← Alle Listen')), head, message, progressBox, reportBox);
+        client = await api('GET', `/api/clients/${list.clientId}`).catch(() => null);
+        outcomes = client?.outcomes ?? [];
+        replace(el, h('p', {}, h('a', { href: '#/listen' }, '← Alle Listen')), head, message, progressBox, results.el, reportBox);
       }
       replace(head, header(list, cancel));
+      await results.update(list, client);
       if (list.report && !reportShown) {
         reportShown = true;
         replace(reportBox, h('section', { class: 'card' }, h('h2', {}, 'Importbericht'), reportView(list.report)));

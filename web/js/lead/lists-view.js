@@ -98,7 +98,7 @@ function listsTable(lists) {
   return h(
     'table',
     { class: 'table' },
-    h('thead', {}, h('tr', {}, ['Liste', 'Datei', 'Status', 'Hochgeladen', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', {}, h('tr', {}, ['Liste', 'Datei', 'Status', 'Fortschritt', 'Hochgeladen', ''].map((t) => h('th', { scope: 'col' }, t)))),
     h(
       'tbody',
       {},
@@ -115,10 +115,27 @@ function listsTable(lists) {
             l.status === 'importing' ? importProgressBar(l) : null,
             l.status === 'failed' && l.error ? h('div', { class: 'text-error small' }, l.error) : null,
           ),
+          h('td', {}, progressCell(l)),
           h('td', {}, formatDateTime(l.createdAt)),
           h('td', { class: 'right' }, h('a', { class: 'btn btn-secondary btn-small', href: `#/liste/${l.id}` }, 'Fortschritt')),
         ),
       ),
     ),
+  );
+}
+
+/** @param {DunningList} l */
+function progressCell(l) {
+  const { total, closed } = l.counts;
+  if (total === 0) return h('span', { class: 'muted' }, '–');
+  const n = (/** @type {number} */ v) => v.toLocaleString('de-DE');
+  const delivered = l.delivery?.status === 'sent' ? `Ergebnisliste gesendet ${formatDateTime(l.delivery.sentAt)}` : null;
+  return h(
+    'div',
+    { class: 'list-progress', 'data-testid': 'list-progress' },
+    h('progress', { max: total, value: closed, 'aria-label': 'abgeschlossene Fälle' }),
+    h('span', { class: 'hint' }, `${n(closed)} von ${n(total)} abgeschlossen`),
+    delivered ? h('div', { class: 'hint' }, delivered) : null,
+    l.purgedAt ? h('div', { class: 'hint' }, `personenbezogene Daten gelöscht am ${formatDateTime(l.purgedAt)}`) : null,
   );
 }

@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/clock.js';
+import { queueDueDeliveries } from '../src/delivery/deliveries.js';
+import { loginAs, screenshot, startUi } from './helpers/browser.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { createClient, fastRules } from './helpers/dispatch.js';
+import { eventually } from './helpers/eventually.js';
+import { completedList, readXlsx } from './helpers/results.js';
+import { seedList } from './helpers/seed.js';
+import { startSmtp, type TestSmtp } from './helpers/smtp.js';
+import { serviceDeps } from './helpers/workbooks.js';
+
+let t: TestContext;
+let smtp: TestSmtp;
+let ui: Awaited<ReturnType<typeof startUi>>;
+
+beforeAll(async () => {
+  smtp = await startSmtp();
+  t = await createTestContext({ SMTP_URL: smtp.url }, { clock: systemClock });
+  await t.runWorkers();
+  ui = await startUi(t);
+});
+afterAll(async () => {
+  await ui?.close();
+  await t?.close();
+  await smtp?.close();
+});
+
+describe('result list on the lead’s screen', () => {
+  it('shows progress and delivery, downloads the result list and sends it again', async () => {
+    const admin = (await t.userSession('admin')).cookie;
+    const clientId = await createClient(t, admin, { ...fastRules, code: 'SWM', name: 'Stadtwerke Muster', resultEmail: 'forderung@swm.example' });
+    const { user } = await t.userSession('lead', [clientId]);
+    const agentId = (await t.userSession('agent', [clientId])).user.id;
+    const listId = await completedList(t, clientId, agentId, 3);
+    const running = await seedList(t, clientId, 4);
+    await queueDueDeliveries(serviceDeps(t));
+    await eventually(async () => smtp.mails.length === 1, 20_000, 'the first mail');
+
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+    const row = page.locator(`tr[data-list-id="${listId}"]`);
+    await row.getByText('3 von 3 abgeschlossen').waitFor();
+    await row.getByText(/^Ergebnisliste gesendet/).waitFor();
+    await page.locator(`tr[data-list-id="${running.listId}"]`).getByText('0 von 4 abgeschlossen').waitFor();
+
+    await row.getByRole('link', { name: 'Fortschritt' }).click();
+    const box = page.getByTestId('results');
+    await box.getByText('forderung@swm.example').first().waitFor();
+    await box.getByTestId('delivery-status').getByText('gesendet').waitFor();
+    await screenshot(page, 'lead-result-list');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), box.getByTestId('download-xlsx').click()]);
+    expect(download.suggestedFilename()).toMatch(/^Ergebnisliste_SWM_Testliste_\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const sheets = await readXlsx(await readFile((await download.path())!));
+    expect(sheets.get('Ergebnisliste')).toHaveLength(4);
+    expect(sheets.get('Ergebnisliste')![1]!.slice(-8, -6)).toEqual(['Erledigt – bezahlt', 'paid']);
+
+    await box.getByLabel('Senden an').fill('buchhaltung@swm.example');
+    await box.getByRole('button', { name: 'Erneut senden' }).click();
+    await box.getByText('Ergebnisliste wird an buchhaltung@swm.example gesendet.').waitFor();
+    await box.getByRole('cell', { name: '2 (von Hand)' }).waitFor({ timeout: 15_000 });
+    await eventually(async () => smtp.mails.length === 2, 20_000, 'the second mail');
+    expect(smtp.mails[1]!.to && !Array.isArray(smtp.mails[1]!.to) ? smtp.mails[1]!.to.text : '').toBe('buchhaltung@swm.example');
+
+    await page.goto(`/#/liste/${running.listId}`);
+    await page.getByTestId('results').getByText('Zwischenstand herunterladen (Excel)').waitFor();
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
