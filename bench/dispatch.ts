@@ -36,6 +36,7 @@ import { printProfile, summariseProfile } from './dispatch/profile-summary.js';
 import { buildResult, printSummary, type ProbeReport } from './dispatch/report.js';
 import { createBenchDatabase, openSeedDeps, seedAgents, seedCases, seedClients } from './dispatch/setup.js';
 import { Latencies, round, sleep } from './dispatch/stats.js';
+import { nodeArgsOf } from './npm-script.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -188,10 +189,10 @@ async function main() {
   const children: Child[] = [];
   cleanups.push(['children', () => Promise.all(children.map((c) => stopChild(c)))]);
   t = performance.now();
-  const api = startChild('api', 'src/server.ts', { ...env, ...probe('api') }, { cwd: ROOT, preload });
+  const api = startChild('api', nodeArgsOf('start:api'), { ...env, ...probe('api') }, { cwd: ROOT, preload });
   children.push(api);
   // Workers log at info only for their "workers started" line (after the start-up reconcile).
-  const workers = startChild('workers', 'workers/index.ts', { ...env, ...probe('workers'), LOG_LEVEL: 'info' }, { cwd: ROOT, preload });
+  const workers = startChild('workers', ['--import', 'tsx', 'workers/index.ts'], { ...env, ...probe('workers'), LOG_LEVEL: 'info' }, { cwd: ROOT, preload });
   children.push(workers);
   const client = httpClient(origin, cfg.agents * 2);
   cleanups.push(['http agent', async () => client.close()]);

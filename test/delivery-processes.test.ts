@@ -58,7 +58,7 @@ const mailsFor = (name: string) => smtp.mails.filter((m) => m.subject?.startsWit
 describe('delivery with several workers processes', () => {
   it('two processes sweeping every second send each completed list exactly once', async () => {
     const names = ['Race A', 'Race B', 'Race C', 'Race D'];
-    const ids = [];
+    const ids: string[] = [];
     for (const name of names) ids.push(await namedList(name));
     const [a, b] = [workers(), workers()];
     await eventually(async () => {

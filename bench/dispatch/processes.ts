@@ -15,9 +15,10 @@ export interface Child {
   exited: boolean;
 }
 
-export function startChild(name: string, script: string, env: Record<string, string>, opts: { cwd: string; preload?: string }): Child {
+/** `args`: node's arguments as the npm script has them (`nodeArgsOf('start:api')`), the script last. */
+export function startChild(name: string, args: string[], env: Record<string, string>, opts: { cwd: string; preload?: string }): Child {
   const preload = opts.preload ? ['--import', opts.preload] : [];
-  const proc = spawn(process.execPath, ['--import', 'tsx', ...preload, script], {
+  const proc = spawn(process.execPath, [...args.slice(0, -1), ...preload, args.at(-1)!], {
     cwd: opts.cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

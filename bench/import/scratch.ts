@@ -12,9 +12,9 @@ export interface Scratch {
   prefix: string;
 }
 
-export function newScratch(): Scratch {
+export function newScratch(bench = 'import'): Scratch {
   const id = `${Math.floor(Date.now() / 1000)}_${process.pid}`;
-  return { database: `bench_import_${id}`, prefix: `bench-import-${id.replace('_', '-')}` };
+  return { database: `bench_${bench}_${id}`, prefix: `bench-${bench}-${id.replace('_', '-')}` };
 }
 
 export function databaseUrl(name: string): string {

@@ -3,16 +3,19 @@ import ExcelJS from 'exceljs';
 import { isDateFormat, isoToDate, type SourceCell } from '../lists/import/source-cells.js';
 import { neutralise } from './neutralise.js';
 import { drained, type ResultSheet } from './sheet.js';
+import { sheetStream, withBackpressure } from './sheet-stream.js';
 
 /**
  * Streams the sheets as one .xlsx into `out` (exceljs' streaming writer, inline strings): each
- * row is committed as it is written and each page waits for `out` to drain. Sheets are written
- * one after the other, as the zip stream needs them. Numbers, dates and booleans are typed
+ * row is committed as it is written and each page waits until the sheet's zip entry and `out`
+ * have drained, so a slow download holds the writer back instead of filling memory. Sheets
+ * are written one after the other, as the zip stream needs them. Numbers, dates and booleans are typed
  * cells with the column's number format; text is never a formula (see `neutralise`).
  */
 export async function writeXlsx(out: Writable, sheets: ResultSheet[]): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Mahnanrufe';
+  withBackpressure(workbook);
   for (const sheet of sheets) {
     const ws = workbook.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.columns = sheet.columns.map((c) => ({
@@ -33,6 +36,7 @@ export async function writeXlsx(out: Writable, sheets: ResultSheet[]): Promise<v
         });
         row.commit();
       }
+      await drained(sheetStream(ws));
       await drained(out);
     }
     ws.commit();

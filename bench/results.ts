@@ -1,0 +1,159 @@
+/**
+ * Result-list benchmark (DESIGN.md section 13): a 100,000-case list streamed as `.xlsx` by the
+ * API in ≤ 2× the time of a bare exceljs streaming write of the same cells, the API's RSS
+ * growing ≤ 100 MB while it streams.
+ *
+ *   npm run bench:results                     # 100,000 cases
+ *   npm run bench:results -- --quick          # 20,000 cases, well under 90 s
+ *   npm run bench:results -- --cases 50000
+ *
+ * A scratch database gets a completed list (cases with their cells as delivered, 1.5 attempts
+ * per case on average). The API runs as a child process (`src/server.ts`); the bench logs in,
+ * downloads `GET /api/lists/:id/results.xlsx` to a file, timing it to the last byte and sampling
+ * the API's resident set every 20 ms, then counts the rows of the file. The baseline writes the
+ * same three sheets with exceljs alone in another child. Prints one JSON line, then a summary;
+ * exits 1 when a target is missed or the file is incomplete.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import ExcelJS from 'exceljs';
+import { openDatabase } from '../src/db/client.js';
+import { createScratchDatabase, dropScratch, newScratch, REDIS_URL } from './import/scratch.js';
+import { nodeArgsOf } from './npm-script.js';
+import { BENCH_USER, seedBenchList } from './results/seed.js';
+
+const TARGETS = { ratioMax: 2, rssGrowthMaxMb: 100 };
+const { values: args } = parseArgs({ options: { cases: { type: 'string' }, quick: { type: 'boolean', default: false } } });
+const n = Number(args.cases ?? (args.quick ? 20_000 : 100_000));
+if (!Number.isInteger(n) || n < 1) throw new Error(`--cases must be a positive whole number, got "${args.cases}"`);
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+function rssMb(pid: number): number {
+  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Math.round(Number(kb) / 1024);
+}
+
+function runChild(script: string, argv: string[]): Promise<Record<string, any>> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', script, ...argv], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+    p.on('close', (code) => {
+      try {
+        resolve({ exitCode: code, ...JSON.parse(out.trim().split('\n').pop() ?? '') });
+      } catch {
+        reject(new Error(`${script} exited with ${code} without a result:\n${out.slice(-2000)}`));
+      }
+    });
+  });
+}
+
+/** The API as `npm run start:api` runs it (same node flags); resolves with its URL once it listens. */
+function startApi(env: Record<string, string>) {
+  const proc = spawn(process.execPath, nodeArgsOf('start:api'), { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const url = new Promise<string>((resolve, reject) => {
+    proc.stdout.setEncoding('utf8').on('data', (s: string) => {
+      out += s;
+      const m = /"url":"(http:[^"]+)"/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    proc.stderr.setEncoding('utf8').on('data', (s: string) => (out += s));
+    proc.on('exit', (code) => reject(new Error(`the API exited with ${code}:\n${out.slice(-2000)}`)));
+  });
+  return { proc, url };
+}
+
+/** Rows per sheet of an .xlsx, read with exceljs' streaming reader. */
+async function countRows(file: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore' });
+  for await (const sheet of reader) {
+    const name = (sheet as unknown as { name: string }).name;
+    counts[name] = 0;
+    for await (const _ of sheet) counts[name]++;
+  }
+  return counts;
+}
+
+const scratch = newScratch('results');
+const downloadFile = join(tmpdir(), `${scratch.database}-download.xlsx`);
+const bareFile = join(tmpdir(), `${scratch.database}-bare.xlsx`);
+let api: ReturnType<typeof startApi> | undefined;
+try {
+  const url = await createScratchDatabase(scratch);
+  const seedStart = performance.now();
+  const database = openDatabase({ url, dataDir: '/nonexistent', poolSize: 2 });
+  const { listId } = await seedBenchList(database.db, n).finally(() => database.close());
+  const seedMs = Math.round(performance.now() - seedStart);
+
+  api = startApi({ DATABASE_URL: url, REDIS_URL, QUEUE_PREFIX: scratch.prefix, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+  const base = await api.url;
+  const login = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(BENCH_USER) });
+  if (login.status !== 200) throw new Error(`login: ${login.status}`);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  // Warm up (modules, pool, prepared statements) on a tiny answer before the baseline RSS.
+  await (await fetch(`${base}/api/lists/${listId}`, { headers: { cookie } })).text();
+  const pid = api.proc.pid!;
+  const rssBefore = rssMb(pid);
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(pid))), 20);
+  const start = performance.now();
+  const res = await fetch(`${base}/api/lists/${listId}/results.xlsx`, { headers: { cookie } });
+  if (res.status !== 200 || !res.body) throw new Error(`download: ${res.status}`);
+  await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(downloadFile));
+  const resultsMs = Math.round(performance.now() - start);
+  clearInterval(sampler);
+  api.proc.kill('SIGTERM');
+
+  const rows = await countRows(downloadFile);
+  const attempts = n + Math.ceil(n / 2);
+  const problems: string[] = [];
+  if (rows.Ergebnisliste !== n + 1) problems.push(`Ergebnisliste has ${rows.Ergebnisliste} rows, expected ${n + 1}`);
+  if (rows.Versuche !== attempts + 1) problems.push(`Versuche has ${rows.Versuche} rows, expected ${attempts + 1}`);
+
+  const bare = await runChild(fileURLToPath(new URL('./results/bare-write.ts', import.meta.url)), [String(n), bareFile]);
+  const ratio = Math.round((resultsMs / bare.ms) * 100) / 100;
+  const rssGrowthMb = rssPeak - rssBefore;
+  const pass = { ratio: ratio <= TARGETS.ratioMax, rssGrowth: rssGrowthMb <= TARGETS.rssGrowthMaxMb, verified: problems.length === 0 };
+  const result = {
+    bench: 'results',
+    cases: n,
+    attempts,
+    seedMs,
+    bareWriteMs: bare.ms,
+    bareCpuMs: bare.cpuMs,
+    bareRssMb: bare.rssMb,
+    bareBytes: bare.bytes,
+    resultsMs,
+    resultsBytes: statSync(downloadFile).size,
+    casesPerSec: Math.round((n / resultsMs) * 1000),
+    apiRssBeforeMb: rssBefore,
+    apiRssPeakMb: rssPeak,
+    rssGrowthMb,
+    ratio,
+    rows,
+    problems,
+    targets: TARGETS,
+    pass: { ...pass, all: Object.values(pass).every(Boolean) },
+  };
+  console.log(JSON.stringify(result));
+  const mark = (ok: boolean) => (ok ? 'ok  ' : 'MISS');
+  console.log(`
+result-list bench, ${n.toLocaleString('en')} cases, ${attempts.toLocaleString('en')} attempts (seeded in ${seedMs} ms)
+  bare exceljs write   ${String(bare.ms).padStart(7)} ms (CPU ${bare.cpuMs} ms)  ${(bare.bytes / 2 ** 20).toFixed(1)} MB
+  API results.xlsx     ${String(resultsMs).padStart(7)} ms  ${result.casesPerSec} cases/s  ${(result.resultsBytes / 2 ** 20).toFixed(1)} MB  API RSS ${rssBefore} → ${rssPeak} MB
+  ${mark(pass.ratio)} ratio ${ratio} (≤ ${TARGETS.ratioMax})   ${mark(pass.rssGrowth)} RSS growth ${rssGrowthMb} MB (≤ ${TARGETS.rssGrowthMaxMb})   ${mark(pass.verified)} ${problems.length ? problems.join('; ') : 'all rows in the file'}`);
+  process.exitCode = result.pass.all ? 0 : 1;
+} finally {
+  if (api && api.proc.exitCode === null) api.proc.kill('SIGKILL');
+  rmSync(downloadFile, { force: true });
+  rmSync(bareFile, { force: true });
+  await dropScratch(scratch);
+}
