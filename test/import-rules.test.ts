@@ -179,3 +179,24 @@ describe('cancelling a list', () => {
     expect(files!.n).toBe(0);
   });
 });
+
+describe('extra columns on the agent’s card', () => {
+  it('are shown as the client’s file formats them, and every cell is kept as delivered for the result list', async () => {
+    const clientId = await createClient(t, admin, {});
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Liste');
+    ws.addRow([...HEADER, 'Mahngebühren', 'Fällig seit', 'Vertragskonto']);
+    const row = ws.addRow(['X-1', 'Jürgen Weiß', '0721 1234567', 99.5, 2372.25, new Date(Date.UTC(2026, 8, 11)), 210012345678]);
+    row.getCell(5).numFmt = '#,##0.00';
+    row.getCell(6).numFmt = 'mm-dd-yy'; // Excel's built-in short date, German Excel shows 11.09.2026
+    const list = await uploadAndImport(t, admin, clientId, Buffer.from(await wb.xlsx.writeBuffer()));
+    const [c] = await casesOf(list.id);
+    expect(c!.extra).toEqual({ Mahngebühren: '2.372,25', 'Fällig seit': '11.09.2026', Vertragskonto: '210012345678' });
+    expect(c!.source).toEqual(['X-1', 'Jürgen Weiß', '0721 1234567', 99.5, 2372.25, { d: '2026-09-11' }, 210012345678]);
+    expect(list.report.sourceColumns).toEqual([
+      { header: 'Kundennummer' }, { header: 'Name' }, { header: 'Telefon' }, { header: 'Offener Betrag' },
+      { header: 'Mahngebühren', numFmt: '#,##0.00' }, { header: 'Fällig seit', numFmt: 'mm-dd-yy' }, { header: 'Vertragskonto' },
+    ]);
+  });
+});
