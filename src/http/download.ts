@@ -1,0 +1,14 @@
+/**
+ * `Content-Disposition` for a file download. A plain ASCII name goes as `filename="…"`; any
+ * other gets an ASCII stand-in there (old clients) and the real name as RFC 5987
+ * `filename*=UTF-8''…`, which every current browser prefers.
+ */
+export function attachment(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  if (ascii === fileName) return `attachment; filename="${fileName}"`;
+  // attr-char of RFC 5987 leaves out ' ( ) * which encodeURIComponent keeps.
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
