@@ -5,6 +5,7 @@ import { loginView } from './login.js';
 import { agentView } from './agent/agent-view.js';
 import { listsView } from './lead/lists-view.js';
 import { listDetailView } from './lead/list-detail.js';
+import { leReportView } from './lead/le-report-view.js';
 import { usersView } from './admin/users-view.js';
 import { clientsView } from './admin/clients-view.js';
 
@@ -47,7 +48,7 @@ function header(user) {
   const links =
     user.role === 'agent'
       ? [['#/anrufe', 'Anrufe']]
-      : [['#/listen', 'Listen'], ...(user.role === 'admin' ? /** @type {Array<[string, string]>} */ ([['#/mandanten', 'Mandanten'], ['#/benutzer', 'Benutzer']]) : [])];
+      : [['#/listen', 'Listen'], ['#/le', 'LE-Bericht'], ...(user.role === 'admin' ? /** @type {Array<[string, string]>} */ ([['#/mandanten', 'Mandanten'], ['#/benutzer', 'Benutzer']]) : [])];
   const active = location.hash.split('/').slice(0, 2).join('/');
   return h(
     'header',
@@ -87,6 +88,7 @@ function route() {
   if (me.role === 'agent' && page === 'anrufe') return mount(agentView());
   if (lead && page === 'listen') return mount(listsView(me));
   if (lead && page === 'liste' && id) return mount(listDetailView(decodeURIComponent(id)));
+  if (lead && page === 'le') return mount(leReportView());
   if (me.role === 'admin' && page === 'benutzer') return mount(usersView());
   if (me.role === 'admin' && page === 'mandanten') return mount(clientsView());
   location.replace(home(me));
