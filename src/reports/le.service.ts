@@ -68,7 +68,7 @@ export async function leReport(db: Db, scope: ClientScope, query: LeQuery): Prom
  * attempt at 23:30 UTC on 31 Oct is 1 Nov for a Berlin client. The bounds are computed once per
  * client (a materialised CTE; inlined, PostgreSQL re-reads the settings jsonb for every attempt)
  * and are a plain range on `attempts_client_time`. Grouping by the `date` rather than its text
- * keeps the hash keys small. A year of 2.5 million attempts over 100 clients takes about 4 s on
+ * keeps the hash keys small. A year of 2.5 million attempts over 100 clients takes 4–6 s on
  * the 2-core development VM; one client's year about 0.2 s.
  */
 async function aggregate(db: Db, ids: ClientScope, query: LeQuery): Promise<Group[]> {
