@@ -5,7 +5,7 @@ import type { AppEnv } from '../http/context.js';
 import { attachment, XLSX_TYPE } from '../http/download.js';
 import { authErrors, createRouter, json, notFoundError, validationError } from '../http/router.js';
 import { leFileName, leWorkbook } from './le-xlsx.js';
-import { LeQuerySchema, LeReportSchema } from './le.schemas.js';
+import { LeQuerySchema, LeReportSchema, type LeQuery } from './le.schemas.js';
 import { leReport } from './le.service.js';
 
 const leads = requireRole('lead', 'admin');
@@ -33,7 +33,7 @@ const leXlsx = createRoute({
 });
 
 /** The report for the query, limited to the caller's clients (a foreign clientId is 403). */
-async function reportFor(c: Context<AppEnv>, query: z.infer<typeof LeQuerySchema>) {
+async function reportFor(c: Context<AppEnv>, query: LeQuery) {
   const user = currentUser(c);
   if (query.clientId) assertClientAccess(user, query.clientId);
   return leReport(c.var.deps.database.db, user.role === 'admin' ? null : user.clientIds, query);
