@@ -14,6 +14,7 @@ import { errorBody, errorHandler } from './http/errors.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops.routes.js';
 import { BOARD_PATH, queueBoardRoutes } from './ops/queue-board.js';
+import { reportRoutes } from './reports/reports.routes.js';
 import { userRoutes } from './users/users.routes.js';
 import { webRoutes } from './web/web.routes.js';
 
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
   app.route('/api', resultRoutes());
   app.route('/api', auditRoutes());
   app.route('/api', dispatchRoutes());
+  app.route('/api', reportRoutes());
   app.route(BOARD_PATH, queueBoardRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'mahn_session' });

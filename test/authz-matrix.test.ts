@@ -58,6 +58,11 @@ const rows: Row[] = [
   })),
   { name: 'send the result list of an unknown list', method: 'POST', path: () => '/api/lists/00000000-0000-4000-8000-000000000000/deliveries', body: () => ({}), expect: leadsOnly(404) },
   { name: 'audit trail', method: 'GET', path: () => '/api/audit', expect: adminOnly(200) },
+  { name: 'LE report, all clients in scope', method: 'GET', path: () => '/api/reports/le?from=2026-11-01&to=2026-11-30', expect: leadsOnly(200) },
+  { name: 'LE report of own client', method: 'GET', path: (f) => `/api/reports/le?clientId=${f.own}&from=2026-11-01&to=2026-11-30`, expect: leadsOnly(200) },
+  { name: 'LE report of foreign client', method: 'GET', path: (f) => `/api/reports/le?clientId=${f.foreign}&from=2026-11-01&to=2026-11-30`, expect: leadsForeign(200) },
+  { name: 'LE report xlsx of own client', method: 'GET', path: (f) => `/api/reports/le.xlsx?clientId=${f.own}&from=2026-11-01&to=2026-11-30`, expect: leadsOnly(200) },
+  { name: 'LE report xlsx of foreign client', method: 'GET', path: (f) => `/api/reports/le.xlsx?clientId=${f.foreign}&from=2026-11-01&to=2026-11-30`, expect: leadsForeign(200) },
   { name: 'next call', method: 'POST', path: () => '/api/agent/next', expect: { anon: 401, agent: 200, lead: 403, admin: 403 } },
   ...(['heartbeat', 'release', 'outcome'] as const).map((action) => ({
     name: `${action} of an unknown assignment`,

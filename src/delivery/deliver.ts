@@ -8,13 +8,12 @@ import { audit } from '../audit/audit.js';
 import { cases, clients, dunningLists } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { failpoint } from '../failpoint.js';
+import { XLSX_TYPE } from '../http/download.js';
 import { resultListName, resultSheets } from '../results/result-list.js';
 import { writeXlsx } from '../results/write-xlsx.js';
 import { claimDelivery, getDelivery, markUnknown, recordFailure, recordSent } from './deliveries.js';
 import type { Mailer } from './mailer.js';
 import { resultMailText } from './mail-text.js';
-
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export type DeliveryOutcome = 'sent' | 'unknown' | 'settled' | 'failed';
 

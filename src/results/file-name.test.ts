@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attachment, resultFileName } from './file-name.js';
+import { resultFileName } from './file-name.js';
 
 describe('result file names', () => {
   it('names the client, the list and the day, and marks an interim list', () => {
@@ -9,12 +9,5 @@ describe('result file names', () => {
 
   it('drops what no file system takes and keeps umlauts', () => {
     expect(resultFileName({ clientCode: 'SWM', listName: ' Rückstände: 11/2026 "Süd" ', day: '2026-11-30', interim: false, ext: 'xlsx' })).toBe('Ergebnisliste_SWM_Rückstände-112026-Süd_2026-11-30.xlsx');
-  });
-
-  it('sends an ASCII name and the exact one as RFC 5987 filename*', () => {
-    expect(attachment('Ergebnisliste_SWM_Rückstände_2026-11-30.xlsx')).toBe(
-      `attachment; filename="Ergebnisliste_SWM_Rueckstaende_2026-11-30.xlsx"; filename*=UTF-8''Ergebnisliste_SWM_R%C3%BCckst%C3%A4nde_2026-11-30.xlsx`,
-    );
-    expect(attachment('Liste (Genève).xlsx')).toBe(`attachment; filename="Liste (Geneve).xlsx"; filename*=UTF-8''Liste%20%28Gen%C3%A8ve%29.xlsx`);
   });
 });

@@ -5,6 +5,7 @@ import { loginView } from './login.js';
 import { agentView } from './agent/agent-view.js';
 import { listsView } from './lead/lists-view.js';
 import { listDetailView } from './lead/list-detail.js';
+import { leReportView } from './lead/le-report-view.js';
 import { usersView } from './admin/users-view.js';
 import { clientsView } from './admin/clients-view.js';
 import { clientSettingsView } from './client-settings/client-settings-view.js';
@@ -48,7 +49,7 @@ function header(user) {
   const links =
     user.role === 'agent'
       ? [['#/anrufe', 'Anrufe']]
-      : [['#/listen', 'Listen'], ...(user.role === 'admin' ? /** @type {Array<[string, string]>} */ ([['#/mandanten', 'Mandanten'], ['#/benutzer', 'Benutzer']]) : [])];
+      : [['#/listen', 'Listen'], ['#/le', 'LE-Bericht'], ...(user.role === 'admin' ? /** @type {Array<[string, string]>} */ ([['#/mandanten', 'Mandanten'], ['#/benutzer', 'Benutzer']]) : [])];
   const active = activeSection(user);
   return h(
     'header',
@@ -101,6 +102,7 @@ function route() {
   if (lead && page === 'listen') return mount(listsView(me));
   if (lead && page === 'liste' && id) return mount(listDetailView(decodeURIComponent(id)));
   if (lead && page === 'mandant' && id) return mount(clientSettingsView(decodeURIComponent(id), me));
+  if (lead && page === 'le') return mount(leReportView());
   if (me.role === 'admin' && page === 'benutzer') return mount(usersView());
   if (me.role === 'admin' && page === 'mandanten') return mount(clientsView());
   location.replace(home(me));

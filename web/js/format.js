@@ -56,6 +56,17 @@ export const formatTime = (iso) => timeOnly.format(new Date(iso));
 /** @param {string | null | undefined} iso */
 export const formatDate = (iso) => (iso ? dateOnly.format(new Date(iso)) : '–');
 
+const calendarDay = new Intl.DateTimeFormat('de-DE', { timeZone: 'UTC', weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric' });
+
+/**
+ * A calendar day `2026-11-02` → `Mo., 02.11.2026`, as it is: no time zone moves it.
+ * @param {string} isoDate
+ */
+export function formatCalendarDay(isoDate) {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  return calendarDay.format(new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1)));
+}
+
 /** @type {ReadonlyArray<[string, string]>} code and German short name, Monday first */
 export const WEEKDAYS = [
   ['mon', 'Mo'], ['tue', 'Di'], ['wed', 'Mi'], ['thu', 'Do'], ['fri', 'Fr'], ['sat', 'Sa'], ['sun', 'So'],

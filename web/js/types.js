@@ -43,6 +43,14 @@
  *   throughputLastHour: number, etaAt: string | null }} Progress
  * @typedef {{ id: string, username: string, displayName: string, role: 'agent' | 'lead' | 'admin',
  *   clientIds: string[], languages: string[], active: boolean, createdAt: string }} User
+ * @typedef {{ attempts: number, reached: number, rightParty: number, promises: number,
+ *   promiseAmountCents: number, byOutcome: Record<string, number> }} LeCounts
+ * @typedef {LeCounts & { date: string | null,
+ *   agent: { id: string, username: string, displayName: string } | null }} LeRow
+ * @typedef {{ code: string, label: string, effect: 'close' | 'retry' | 'callback' | null }} LeOutcome
+ * @typedef {{ clientId: string, code: string, name: string, timezone: string, outcomes: LeOutcome[],
+ *   rows: LeRow[], totals: LeCounts }} LeClient
+ * @typedef {{ from: string, to: string, groupBy: 'day' | 'agent', clients: LeClient[], totals: LeCounts }} LeReport
  * @typedef {{ el: HTMLElement, stop?: () => void, leave?: () => Promise<void>, holdsCase?: () => boolean }} View a mounted screen;
  *   `stop` ends its timers, `leave` gives back what the user holds (on logout)
  */
