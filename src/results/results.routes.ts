@@ -10,7 +10,7 @@ import { listDeliveries, NoRecipientError, requestDelivery } from '../delivery/d
 import type { AppEnv } from '../http/context.js';
 import { attachment, XLSX_TYPE } from '../http/download.js';
 import { AppError, conflict } from '../http/errors.js';
-import { authErrors, conflictError, createRouter, IdParam, json, jsonBody, notFoundError, validationError } from '../http/router.js';
+import { authErrors, conflictError, createRouter, ErrorSchema, IdParam, json, jsonBody, notFoundError, validationError } from '../http/router.js';
 import { getList } from '../lists/lists.service.js';
 import { safeError } from '../safe-error.js';
 import { csvDecimal, isInterim, resultListName, resultSheets } from './result-list.js';
@@ -20,7 +20,7 @@ import { writeXlsx } from './write-xlsx.js';
 
 const leads = requireRole('lead', 'admin');
 const tags = ['Results'];
-const gone = { 410: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'Personal data deleted (retention)') };
+const gone = { 410: json(ErrorSchema, 'Personal data deleted (retention)') };
 const file = (type: string, description: string) => ({ content: { [type]: { schema: z.string().openapi({ format: 'binary' }) } }, description });
 
 const download = (ext: 'xlsx' | 'csv') =>
