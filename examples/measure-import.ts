@@ -4,7 +4,7 @@
  *   npx tsx examples/measure-import.ts [rows=100000]
  *
  * Writes a list like the sample (13 columns, shared strings) to the temp dir once, then times
- * a bare exceljs streaming read, `readSheetRows` alone, and `readSheetRows` + `parseList`, each
+ * a bare exceljs streaming read, the list's sheet (`openWorkbook`) alone, and it with `parseList`, each
  * in a fresh child process so peak RSS is per run. Prints one JSON line and a summary.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
-import { parseList, readSheetRows } from '../src/lists/import/index.js';
+import { openWorkbook, parseList } from '../src/lists/import/index.js';
 
 const rows = Number(process.argv[2] ?? 100_000);
 const mode = process.argv[3];
@@ -53,9 +53,9 @@ async function measure(which: string): Promise<void> {
       break;
     }
   } else if (which === 'read') {
-    for await (const _ of readSheetRows({ path }, 'xlsx', limits)) count++;
+    for await (const _ of (await openWorkbook({ path }, 'xlsx', limits))[0]!.rows()) count++;
   } else {
-    const r = await parseList(readSheetRows({ path }, 'xlsx', limits), { defaultCountry: 'DE' }, () => void count++);
+    const r = await parseList((await openWorkbook({ path }, 'xlsx', limits))[0]!.rows(), { defaultCountry: 'DE' }, () => void count++);
     report = { accepted: r.accepted, rejectedRows: r.rejectedRows };
   }
   const ms = performance.now() - start;

@@ -21,7 +21,7 @@ export async function seedBenchList(db: Db, n: number): Promise<{ listId: string
     .insert(dunningLists)
     .values({
       clientId: client.id, name: 'Mahnlauf Bench', status: 'completed', fileName: 'bench.xlsx', fileSha256: 'bench', fileBytes: 0,
-      report: { accepted: n, rejected: [], rejectedRows: 0, rejectedTruncated: false, dataRows: n, headerRow: 1, columns: {}, extraColumns: [], sourceColumns: COLUMNS },
+      report: { accepted: n, rejected: [], rejectedRows: 0, rejectedTruncated: false, dataRows: n, headerRow: 1, columns: {}, extraColumns: [], sourceColumns: COLUMNS, sheet: null },
       activatedAt: now, completedAt: now,
     })
     .returning({ id: dunningLists.id });

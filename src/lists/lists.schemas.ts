@@ -37,6 +37,13 @@ export const ReportSchema = z
     columns: z.record(z.string(), z.string()),
     extraColumns: z.array(z.string()),
     sourceColumns: z.array(z.object({ header: z.string(), numFmt: z.string().optional() })),
+    sheet: z
+      .object({
+        name: z.string(),
+        skipped: z.array(z.object({ name: z.string(), code: z.enum(['no_header', 'missing_columns', 'fewer_rows']), rows: z.number().int().optional() })),
+      })
+      .nullable()
+      .openapi({ description: 'xlsx: the sheet the list was read from, and the sheets skipped (no header, missing columns, fewer data rows)' }),
   })
   .openapi('ImportReport');
 

@@ -8,7 +8,7 @@ import { enqueueFirstCalls, firstCallPlanner, type FirstCallCase } from '../disp
 import { callJobId } from '../queues/registry.js';
 import { caseQueue } from '../dispatch/case-state.js';
 import { swissLanguageForPostcode, type NextCallable, type SchedulingSettings } from '../scheduling/index.js';
-import { detectFileKind, HEADER_SEARCH_ROWS, ImportFileError, parseList, readSheetRows, SNIFF_BYTES, type ImportReport, type ParsedCase, type RejectedRow } from './import/index.js';
+import { detectFileKind, HEADER_SEARCH_ROWS, ImportFileError, readList, SNIFF_BYTES, type ImportReport, type ParsedCase, type RejectedRow } from './import/index.js';
 import { ALREADY_OPEN } from './open-customers.js';
 import { safeError } from '../safe-error.js';
 import { withMoreRejections } from './merge-rejections.js';
@@ -71,8 +71,10 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
         const limits = { maxRows: d.config.IMPORT_MAX_ROWS + HEADER_SEARCH_ROWS, maxUncompressedBytes: 8 * d.config.IMPORT_MAX_BYTES };
         let parsed: ImportReport;
         try {
-          parsed = await parseList(
-            readSheetRows({ path }, kind, limits),
+          parsed = await readList(
+            { path },
+            kind,
+            limits,
             { defaultCountry: settings.defaultCountry },
             async (c) => {
               batch.push(c);

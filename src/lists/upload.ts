@@ -5,7 +5,7 @@ import type { ServiceDeps } from '../deps.js';
 import { AppError } from '../http/errors.js';
 import type { SessionUser } from '../http/context.js';
 import { loadSettings } from '../clients/clients.service.js';
-import { detectFileKind, HEADER_SEARCH_ROWS, parseList, readSheetRows, SNIFF_BYTES, type FileKind, type ImportReport, type RawRow } from './import/index.js';
+import { detectFileKind, HEADER_SEARCH_ROWS, readList, SNIFF_BYTES, type ImportReport } from './import/index.js';
 import { ALREADY_OPEN, openCustomerNos } from './open-customers.js';
 import { withMoreRejections } from './merge-rejections.js';
 import { withTempFile } from './temp-file.js';
@@ -37,13 +37,14 @@ export async function uploadList(d: ServiceDeps, u: Upload): Promise<UploadResul
   if (u.dryRun) {
     const report = await withTempFile(u.content, kind, async (file) => {
       const pending: Array<{ customerNo: string; row: number }> = [];
-      const r = await parseList(readSheetRows({ path: file }, kind, limits), options, (c) => void pending.push({ customerNo: c.customerNo, row: c.rowNumber }));
+      const r = await readList({ path: file }, kind, limits, options, (c) => void pending.push({ customerNo: c.customerNo, row: c.rowNumber }));
       return addOpenElsewhere(d, u.clientId, r, pending);
     });
     return { kind: 'dryRun', report };
   }
 
-  await withTempFile(u.content, kind, (file) => checkHead(file, kind, limits, options));
+  // Only the first rows: a missing column or an empty list is refused at upload, not later.
+  await withTempFile(u.content, kind, (file) => readList({ path: file }, kind, limits, { ...options, headOnly: true }, () => {}));
   const sha256 = createHash('sha256').update(u.content).digest('hex');
   if (!u.force) {
     const [same] = await d.db
@@ -72,20 +73,6 @@ export async function uploadList(d: ServiceDeps, u: Upload): Promise<UploadResul
   });
   await d.queues.get('imports').add('import', { listId }, { jobId: `import-${listId}` });
   return { kind: 'queued', listId };
-}
-
-/** Reads only the first rows: a missing column or an empty list is refused at upload, not later. */
-async function checkHead(file: string, kind: FileKind, limits: { maxRows: number; maxUncompressedBytes: number }, options: { defaultCountry: string }) {
-  await parseList(take(readSheetRows({ path: file }, kind, limits), HEADER_SEARCH_ROWS + 1), options, () => {});
-}
-
-async function* take(rows: AsyncIterable<RawRow>, n: number): AsyncGenerator<RawRow> {
-  if (n <= 0) return;
-  let i = 0;
-  for await (const row of rows) {
-    yield row;
-    if (++i >= n) return;
-  }
 }
 
 /** Adds "open in another list" rejections to a dry run's report, as the real import would. */

@@ -1,9 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ImportFileError } from './import-file-error.js';
 import { parseList, type ImportReport, type ParsedCase, type ParseListOptions } from './parse-list.js';
-import { readSheetRows } from './read-sheet.js';
 import type { RawRow } from './read-xlsx.js';
-import { tempDir, writeXlsx } from './test-helpers.js';
+import { readFirstSheet, tempDir, writeXlsx } from './test-helpers.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -52,6 +51,7 @@ describe('parseList', () => {
       columns: { customerNo: 'Kunden-Nr.', name: 'Name', street: 'Straße', postalCode: 'PLZ', city: 'Ort', phone: 'Telefon', amount: 'Offener Betrag (EUR)' },
       extraColumns: ['Vertragskonto', 'Fälligkeit'],
       sourceColumns: ['Kunden-Nr.', 'Name', 'Straße', 'PLZ', 'Ort', 'Telefon', 'Offener Betrag (EUR)', 'Vertragskonto', 'Fälligkeit'].map((header) => ({ header })),
+      sheet: null,
     });
     expect(cases[0]).toEqual({
       rowNumber: 4,
@@ -271,7 +271,7 @@ describe('parseList', () => {
   it('reads the sample list end to end: 297 cases, the three planted bad rows rejected', async () => {
     const path = new URL('../../../examples/mahnliste-stadtwerke-muster.xlsx', import.meta.url).pathname;
     const cases: ParsedCase[] = [];
-    const report = await parseList(readSheetRows({ path }, 'xlsx', { maxRows: 1000, maxUncompressedBytes: 10_000_000 }), DE, (c) => void cases.push(c));
+    const report = await parseList(readFirstSheet({ path }, 'xlsx', { maxRows: 1000, maxUncompressedBytes: 10_000_000 }), DE, (c) => void cases.push(c));
     expect(report).toMatchObject({ accepted: 297, rejectedRows: 3, headerRow: 4, extraColumns: ['Hauptforderung', 'Mahngebühren', 'Vertragskonto', 'Fälligkeit', 'Mahnstufe'] });
     expect(report.rejected.map((r) => [r.row, r.column, r.reason])).toEqual([
       [62, 'Telefon', 'phone number is empty'],
@@ -283,7 +283,7 @@ describe('parseList', () => {
 
     const csvPath = new URL('../../../examples/mahnliste-stadtwerke-muster.csv', import.meta.url).pathname;
     const csvCases: ParsedCase[] = [];
-    const csvReport = await parseList(readSheetRows({ path: csvPath }, 'csv', { maxRows: 1000, maxUncompressedBytes: 10_000_000 }), DE, (c) => void csvCases.push(c));
+    const csvReport = await parseList(readFirstSheet({ path: csvPath }, 'csv', { maxRows: 1000, maxUncompressedBytes: 10_000_000 }), DE, (c) => void csvCases.push(c));
     expect(csvReport).toMatchObject({ accepted: 25, rejectedRows: 0, headerRow: 3 });
     expect(csvCases[0]).toMatchObject({ customerNo: cases[0]!.customerNo, amountCents: cases[0]!.amountCents, phoneE164: cases[0]!.phoneE164 });
   });
@@ -294,7 +294,7 @@ describe('parseList with a real workbook', () => {
     const path = tmp.file('list.xlsx');
     await writeXlsx(path, [['Mahnliste'], [], HEADER, [4711, { richText: [{ text: 'Anna ' }, { text: 'Müller' }] }, 7211234567, { formula: '10+2.5', result: 12.5 }]]);
     const cases: ParsedCase[] = [];
-    const report = await parseList(readSheetRows({ path }, 'xlsx', { maxRows: 100, maxUncompressedBytes: 1_000_000 }), DE, (c) => void cases.push(c));
+    const report = await parseList(readFirstSheet({ path }, 'xlsx', { maxRows: 100, maxUncompressedBytes: 1_000_000 }), DE, (c) => void cases.push(c));
     expect(report.headerRow).toBe(3);
     expect(cases).toEqual([expect.objectContaining({ rowNumber: 4, customerNo: '4711', name: 'Anna Müller', phoneRaw: '7211234567', phoneE164: '+497211234567', amountCents: 1250 })]);
   });

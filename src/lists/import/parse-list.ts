@@ -3,6 +3,7 @@ import { ImportFileError } from './import-file-error.js';
 import { createRowParser, type ParsedCase, type Rejection, type RowResult } from './parse-row.js';
 import type { RawRow } from './read-xlsx.js';
 import type { SourceCell, SourceColumn } from './source-cells.js';
+import type { SkippedSheet } from './choose-sheet.js';
 
 export type { ParsedCase, Rejection } from './parse-row.js';
 
@@ -35,6 +36,8 @@ export interface ImportReport {
   extraColumns: string[];
   /** Every column of the header row, in file order, with the number format of its first typed cell (`ParsedCase.source` follows it). */
   sourceColumns: SourceColumn[];
+  /** xlsx: the sheet the list was read from and the sheets skipped; null for CSV. */
+  sheet: { name: string; skipped: SkippedSheet[] } | null;
 }
 
 export interface ParseListOptions {
@@ -72,7 +75,7 @@ export async function parseList(
       if (next.done) break;
       head.push(next.value);
     }
-    if (head.length === 0) throw new ImportFileError('no_header', 'The first sheet is empty. Put the list with a header row on the first sheet.');
+    if (head.length === 0) throw new ImportFileError('no_header', 'The sheet is empty. Put the list with a header row on it.');
     const header = findHeaderRow(head);
     const state = new ListState(header, options);
     for (const row of head.slice(header.rowIndex + 1)) await state.add(row, onRow, onReject);
@@ -104,6 +107,7 @@ class ListState {
       accepted: 0, rejected: [], rejectedRows: 0, rejectedTruncated: false, dataRows: 0,
       headerRow: header.rowNumber, columns, extraColumns: header.extras.map((e) => e.header),
       sourceColumns: header.headers.map((h) => ({ header: h })),
+      sheet: null,
     };
   }
 

@@ -4,8 +4,8 @@ import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cellText, cellValue } from './cell-text.js';
 import { ImportFileError } from './import-file-error.js';
-import { readSheetRows, type RawRow, type ReadLimits } from './read-sheet.js';
-import { buildZip, collect, excelLikeXlsx, STANDARD_HEADER, standardRow, tempDir, writeLargeXlsx, writeXlsx, type ZipPart } from './test-helpers.js';
+import type { RawRow, ReadLimits } from './read-sheet.js';
+import { buildZip, collect, excelLikeXlsx, readFirstSheet, STANDARD_HEADER, standardRow, tempDir, writeLargeXlsx, writeXlsx, type ZipPart } from './test-helpers.js';
 import { readZipDirectory } from './zip-archive.js';
 
 const tmp = tempDir();
@@ -16,7 +16,7 @@ let n = 0;
 async function xlsxRows(rows: unknown[][], extraSheets: string[] = []): Promise<RawRow[]> {
   const path = tmp.file(`w${n++}.xlsx`);
   await writeXlsx(path, rows, extraSheets);
-  return collect(readSheetRows({ path }, 'xlsx', LIMITS));
+  return collect(readFirstSheet({ path }, 'xlsx', LIMITS));
 }
 
 function save(content: Buffer | string, ext = 'xlsx'): string {
@@ -27,7 +27,7 @@ function save(content: Buffer | string, ext = 'xlsx'): string {
 
 async function refusal(path: string, kind: 'xlsx' | 'csv', limits: ReadLimits = LIMITS): Promise<ImportFileError> {
   try {
-    await collect(readSheetRows({ path }, kind, limits));
+    await collect(readFirstSheet({ path }, kind, limits));
   } catch (err) {
     if (err instanceof ImportFileError) return err;
     throw err;
@@ -91,7 +91,7 @@ describe('readSheetRows: xlsx', () => {
         ],
       }),
     );
-    const rows = await collect(readSheetRows({ path }, 'xlsx', LIMITS));
+    const rows = await collect(readFirstSheet({ path }, 'xlsx', LIMITS));
     expect(texts(rows)).toEqual([
       [3, 'Name', 'Betrag', 'Fällig'],
       [4, 'Genève', 24.68, '2026-10-15'],
@@ -110,7 +110,7 @@ describe('readSheetRows: xlsx', () => {
         ],
       }),
     );
-    expect(texts(await collect(readSheetRows({ path }, 'xlsx', LIMITS)))).toEqual([[1, 'visible']]);
+    expect(texts(await collect(readFirstSheet({ path }, 'xlsx', LIMITS)))).toEqual([[1, 'visible']]);
     expect(texts(await xlsxRows([['first']], ['second']))).toEqual([[1, 'first']]);
   });
 
@@ -122,7 +122,7 @@ describe('readSheetRows: xlsx', () => {
         sheets: [{ name: 'Liste', rowsXml: names.map((_, i) => `<row r="${i + 1}"><c r="A${i + 1}" t="s"><v>${i}</v></c></row>`).join('') }],
       }),
     );
-    const rows = await collect(readSheetRows({ path }, 'xlsx', LIMITS));
+    const rows = await collect(readFirstSheet({ path }, 'xlsx', LIMITS));
     expect(rows).toHaveLength(names.length);
     const broken = rows.filter((r, i) => cellText(r.cells[0]) !== names[i]);
     expect(broken.map((r) => cellText(r.cells[0]))).toEqual([]);
@@ -131,7 +131,7 @@ describe('readSheetRows: xlsx', () => {
   it('streams a 10,000-row workbook: rows arrive before the end of the sheet is read', async () => {
     const path = tmp.file('10k.xlsx');
     await writeLargeXlsx(path, STANDARD_HEADER, 10_000, standardRow);
-    const all = await collect(readSheetRows({ path }, 'xlsx', LIMITS));
+    const all = await collect(readFirstSheet({ path }, 'xlsx', LIMITS));
     expect(all).toHaveLength(10_001);
     expect(all.at(-1)!.rowNumber).toBe(10_001);
     expect(cellText(all.at(-1)!.cells[1])).toBe('Müller-9999 Weiß');
@@ -143,7 +143,7 @@ describe('readSheetRows: xlsx', () => {
     const seen: number[] = [];
     const err = await (async () => {
       try {
-        for await (const row of readSheetRows({ path: damaged }, 'xlsx', LIMITS)) seen.push(row.rowNumber);
+        for await (const row of readFirstSheet({ path: damaged }, 'xlsx', LIMITS)) seen.push(row.rowNumber);
       } catch (e) {
         return e;
       }
@@ -158,14 +158,14 @@ describe('readSheetRows: xlsx', () => {
     const path = tmp.file('early.xlsx');
     await writeLargeXlsx(path, STANDARD_HEADER, 2_000, standardRow);
     let count = 0;
-    for await (const _ of readSheetRows({ path }, 'xlsx', LIMITS)) if (++count === 3) break;
+    for await (const _ of readFirstSheet({ path }, 'xlsx', LIMITS)) if (++count === 3) break;
     expect(count).toBe(3);
   });
 
   it('refuses more rows than allowed (too_many_rows), counting only non-empty rows', async () => {
     const path = tmp.file('rows.xlsx');
     await writeXlsx(path, [['h'], [1], [], [2], [3]]);
-    await expect(collect(readSheetRows({ path }, 'xlsx', { ...LIMITS, maxRows: 4 }))).resolves.toHaveLength(4);
+    await expect(collect(readFirstSheet({ path }, 'xlsx', { ...LIMITS, maxRows: 4 }))).resolves.toHaveLength(4);
     const err = await refusal(path, 'xlsx', { ...LIMITS, maxRows: 3 });
     expect(err.code).toBe('too_many_rows');
     expect(err.status).toBe(413);
@@ -230,7 +230,7 @@ describe('readSheetRows: xlsx', () => {
       const seen: number[] = [];
       const err = await (async () => {
         try {
-          for await (const row of readSheetRows({ path }, 'xlsx', LIMITS)) seen.push(row.rowNumber);
+          for await (const row of readFirstSheet({ path }, 'xlsx', LIMITS)) seen.push(row.rowNumber);
         } catch (e) {
           return e as ImportFileError;
         }
@@ -255,7 +255,7 @@ describe('readSheetRows: csv', () => {
 
   it('reads German Excel CSV: Windows-1252, semicolons, umlauts, title rows', async () => {
     const text = 'Stadtwerke Muster GmbH – Mahnliste;;;\r\nStand: 03.11.2026;;;\r\nKunden-Nr.;Name;Straße;Offener Betrag (EUR)\r\n4711;Jürgen Weiß;Schloßallee 1;1.234,56\r\n\r\n4712;"Müller; Anna";Öhringer Str. 2;89,9\r\n';
-    const rows = await collect(readSheetRows({ path: csv(iconv.encode(text, 'win1252')) }, 'csv', LIMITS));
+    const rows = await collect(readFirstSheet({ path: csv(iconv.encode(text, 'win1252')) }, 'csv', LIMITS));
     expect(texts(rows)).toEqual([
       [1, 'Stadtwerke Muster GmbH – Mahnliste', '', '', ''],
       [2, 'Stand: 03.11.2026', '', '', ''],
@@ -267,14 +267,14 @@ describe('readSheetRows: csv', () => {
 
   it('reads the CSV sample list', async () => {
     const path = new URL('../../../examples/mahnliste-stadtwerke-muster.csv', import.meta.url).pathname;
-    const rows = await collect(readSheetRows({ path }, 'csv', LIMITS));
+    const rows = await collect(readFirstSheet({ path }, 'csv', LIMITS));
     expect(cellText(rows[0]!.cells[0])).toBe('Stadtwerke Muster GmbH – Mahnliste November 2026');
     expect(rows[2]!.cells).toContain('Straße');
     expect(rows).toHaveLength(28);
   });
 
   it('reads UTF-8 with BOM and commas, with quoted line breaks', async () => {
-    const rows = await collect(readSheetRows({ path: csv('\uFEFFKundennummer,Name,Betrag\n1,"Weiß, Anna",12.50\n2,"Zeile1\nZeile2",3\n3,Genève,4\n') }, 'csv', LIMITS));
+    const rows = await collect(readFirstSheet({ path: csv('\uFEFFKundennummer,Name,Betrag\n1,"Weiß, Anna",12.50\n2,"Zeile1\nZeile2",3\n3,Genève,4\n') }, 'csv', LIMITS));
     expect(texts(rows)).toEqual([
       [1, 'Kundennummer', 'Name', 'Betrag'],
       [2, '1', 'Weiß, Anna', '12.50'],
@@ -285,20 +285,20 @@ describe('readSheetRows: csv', () => {
 
   it('reads UTF-8 without BOM even when the first umlaut comes late', async () => {
     const text = `Kundennummer;Name\n${Array.from({ length: 5000 }, (_, i) => `${i};Anna`).join('\n')}\n5000;Müller\n`;
-    const rows = await collect(readSheetRows({ path: csv(text) }, 'csv', LIMITS));
+    const rows = await collect(readFirstSheet({ path: csv(text) }, 'csv', LIMITS));
     expect(rows.at(-1)!.cells[1]).toBe('Müller');
   });
 
   it('reads tab-separated UTF-16LE (Excel "Unicode text")', async () => {
     const content = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Kundennummer\tName\tBetrag\r\n1\tWeiß\t1.234,56\r\n', 'utf16le')]);
-    expect(texts(await collect(readSheetRows({ path: csv(content) }, 'csv', LIMITS)))).toEqual([
+    expect(texts(await collect(readFirstSheet({ path: csv(content) }, 'csv', LIMITS)))).toEqual([
       [1, 'Kundennummer', 'Name', 'Betrag'],
       [2, '1', 'Weiß', '1.234,56'],
     ]);
   });
 
   it('honours Excel’s sep= line and does not count it as a row', async () => {
-    const rows = await collect(readSheetRows({ path: csv('sep=,\nKundennummer,Name;Vorname\n1,Weiß;Anna\n') }, 'csv', LIMITS));
+    const rows = await collect(readFirstSheet({ path: csv('sep=,\nKundennummer,Name;Vorname\n1,Weiß;Anna\n') }, 'csv', LIMITS));
     expect(texts(rows)).toEqual([
       [1, 'Kundennummer', 'Name;Vorname'],
       [2, '1', 'Weiß;Anna'],
@@ -306,7 +306,7 @@ describe('readSheetRows: csv', () => {
   });
 
   it('unwraps ="0721…" (Excel’s way to keep leading zeros) and tolerates ragged rows', async () => {
-    const rows = await collect(readSheetRows({ path: csv('Kd;Tel\n1;="0721 123456"\n2;0721;extra;cells\n3\n') }, 'csv', LIMITS));
+    const rows = await collect(readFirstSheet({ path: csv('Kd;Tel\n1;="0721 123456"\n2;0721;extra;cells\n3\n') }, 'csv', LIMITS));
     expect(texts(rows)).toEqual([
       [1, 'Kd', 'Tel'],
       [2, '1', '0721 123456'],

@@ -3,7 +3,7 @@ import { cellValue } from './cell-text.js';
 import type { FileKind } from './file-kind.js';
 import { ImportFileError } from './import-file-error.js';
 import { readCsvRows } from './read-csv.js';
-import { readXlsxRows, type RawRow } from './read-xlsx.js';
+import { openXlsx, type RawRow } from './read-xlsx.js';
 import { formatBytes } from './zip-archive.js';
 
 export type { RawRow } from './read-xlsx.js';
@@ -18,29 +18,46 @@ export interface ReadLimits {
 /** Suggested limits: 200,000 rows; 256 MB of XML (a 100,000-row, 12-column sheet inflates to ~60 MB). */
 export const DEFAULT_READ_LIMITS: ReadLimits = { maxRows: 200_000, maxUncompressedBytes: 256 * 1024 * 1024 };
 
+/** A sheet of the uploaded file (a CSV file is one sheet without a name). */
+export interface Sheet {
+  name: string;
+  hidden: boolean;
+  /**
+   * Its non-empty rows, one at a time, from the top; memory stays flat however long the list
+   * is. Each call starts again. Throws (from the iteration) `ImportFileError`: `corrupt` for a
+   * damaged archive or XML, `zip_bomb` when inflation exceeds `maxUncompressedBytes` or an entry
+   * its declared size, `too_many_rows` on row `maxRows + 1`, `too_large` for an oversized CSV,
+   * `not_spreadsheet` for a ZIP that is no workbook. Never an unhandled rejection: errors of the
+   * underlying streams surface here.
+   */
+  rows(): AsyncGenerator<RawRow>;
+}
+
 /**
- * Streams the non-empty rows of the first worksheet (xlsx) or of a CSV file, one at a time:
- * memory stays flat however long the list is (xlsx keeps the shared-string table, bounded by
- * `maxUncompressedBytes`). Stops reading once the first sheet is done; the consumer may stop
- * earlier (`break`), which releases the file.
- *
- * Throws (from the iteration) `ImportFileError`: `corrupt` for a damaged archive or XML,
- * `zip_bomb` when inflation exceeds `maxUncompressedBytes` or an entry its declared size,
- * `too_many_rows` on row `maxRows + 1`, `too_large` for an oversized CSV, `not_spreadsheet`
- * for a ZIP that is no workbook. Never an unhandled rejection: errors of the underlying
- * streams surface here.
+ * The sheets of an uploaded `.xlsx` in tab order (chart sheets left out), or the one "sheet"
+ * of a CSV file. Opening reads the workbook part, styles and shared strings (bounded by
+ * `maxUncompressedBytes`), not the sheets. Which sheet holds the list is `chooseListSheet`'s call.
  */
-export async function* readSheetRows(input: { path: string }, kind: FileKind, limits: ReadLimits): AsyncGenerator<RawRow> {
-  if (kind === 'csv') {
-    const { size } = await stat(input.path);
-    if (size > limits.maxUncompressedBytes) {
-      throw new ImportFileError('too_large', `The CSV file is ${formatBytes(size)}; at most ${formatBytes(limits.maxUncompressedBytes)} are allowed. Split the list.`);
+export async function openWorkbook(input: { path: string }, kind: FileKind, limits: ReadLimits): Promise<Sheet[]> {
+  try {
+    if (kind === 'csv') {
+      const { size } = await stat(input.path);
+      if (size > limits.maxUncompressedBytes) {
+        throw new ImportFileError('too_large', `The CSV file is ${formatBytes(size)}; at most ${formatBytes(limits.maxUncompressedBytes)} are allowed. Split the list.`);
+      }
+      return [{ name: '', hidden: false, rows: () => limitedRows(() => readCsvRows(input.path), limits) }];
     }
+    const sheets = await openXlsx(input.path, limits.maxUncompressedBytes);
+    return sheets.map((sheet) => ({ name: sheet.name, hidden: sheet.hidden, rows: () => limitedRows(() => sheet.rows(), limits) }));
+  } catch (err) {
+    throw fileError(err);
   }
-  const rows = kind === 'xlsx' ? readXlsxRows(input.path, limits.maxUncompressedBytes) : readCsvRows(input.path);
+}
+
+async function* limitedRows(source: () => AsyncGenerator<RawRow>, limits: ReadLimits): AsyncGenerator<RawRow> {
   let count = 0;
   try {
-    for await (const row of rows) {
+    for await (const row of source()) {
       if (isEmptyRow(row.cells)) continue;
       if (++count > limits.maxRows) {
         throw new ImportFileError(
@@ -52,10 +69,13 @@ export async function* readSheetRows(input: { path: string }, kind: FileKind, li
       yield row;
     }
   } catch (err) {
-    // Operating-system errors (missing file, permissions) are the server's problem, not the file's.
-    if (err instanceof Error && 'syscall' in err) throw err;
-    throw asImportError(err);
+    throw fileError(err);
   }
+}
+
+/** Operating-system errors (missing file, permissions) are the server's problem, not the file's. */
+function fileError(err: unknown): unknown {
+  return err instanceof Error && 'syscall' in err ? err : asImportError(err);
 }
 
 function isEmptyRow(cells: unknown[]): boolean {

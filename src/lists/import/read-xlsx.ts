@@ -46,7 +46,18 @@ interface ExcelCell {
 export const MAX_COMPRESSION_RATIO = 200;
 const RATIO_MIN_BYTES = 4 * 1024 * 1024;
 
-export async function* readXlsxRows(path: string, maxUncompressedBytes: number): AsyncGenerator<RawRow> {
+/** One worksheet of a workbook, in tab order; `rows()` opens it anew each time. */
+export interface XlsxSheet {
+  name: string;
+  hidden: boolean;
+  rows(): AsyncGenerator<RawRow>;
+}
+
+/**
+ * Opens a workbook: the ZIP directory, the workbook part, styles and shared strings (once, for
+ * all sheets). The inflate budget is shared by everything read from the file.
+ */
+export async function openXlsx(path: string, maxUncompressedBytes: number): Promise<XlsxSheet[]> {
   const archive = await readZipDirectory(path);
   const parts = locateParts(archive);
   const budget: InflateBudget = { remaining: maxUncompressedBytes, limit: maxUncompressedBytes };
@@ -62,23 +73,29 @@ export async function* readXlsxRows(path: string, maxUncompressedBytes: number):
   const open = async (entry: ZipEntry) => openEntryText(path, archive, entry, budget);
   if (parts.rels) await reader._parseRels(await open(parts.rels));
   await reader._parseWorkbook(await open(parts.workbook));
-  const sheet = firstWorksheet(archive, reader);
-  precheckSizes([parts.sharedStrings, parts.styles, sheet], maxUncompressedBytes);
+  const sheets = worksheets(archive, reader);
+  precheckSizes([parts.sharedStrings, parts.styles], maxUncompressedBytes);
   if (parts.styles) await reader._parseStyles(await open(parts.styles));
   if (parts.sharedStrings) {
     for await (const _ of reader._parseSharedStrings(await open(parts.sharedStrings))) void _;
   }
-
-  const stream = await open(sheet);
-  try {
-    for (const { eventType, value } of reader._parseWorksheet(stream, sheetNumber(sheet.name))) {
-      if (eventType !== 'worksheet') continue;
-      for await (const row of value) yield rowOf(row);
-    }
-  } finally {
-    // The consumer may stop early (row limit, error, break): release the file and inflater.
-    stream.destroy();
-  }
+  return sheets.map(({ name, hidden, entry }) => ({
+    name,
+    hidden,
+    rows: async function* () {
+      precheckSizes([parts.sharedStrings, parts.styles, entry], maxUncompressedBytes);
+      const stream = await open(entry);
+      try {
+        for (const { eventType, value } of reader._parseWorksheet(stream, sheetNumber(entry.name))) {
+          if (eventType !== 'worksheet') continue;
+          for await (const row of value) yield rowOf(row);
+        }
+      } finally {
+        // The consumer may stop early (row limit, error, break): release the file and inflater.
+        stream.destroy();
+      }
+    },
+  }));
 }
 
 function locateParts(archive: ZipArchive) {
@@ -101,22 +118,22 @@ function locateParts(archive: ZipArchive) {
 }
 
 /**
- * The first worksheet in the workbook's tab order that is not hidden (what a person opening
- * the file sees first); chart sheets are skipped. Falls back to the lowest-numbered sheet file
- * when the workbook lacks relationships (some generators).
+ * The worksheets in the workbook's tab order with their names and whether they are hidden;
+ * chart sheets are left out. Falls back to the sheet files by number when the workbook lacks
+ * relationships (some generators).
  */
-function firstWorksheet(archive: ZipArchive, reader: WorkbookReaderInternals): ZipEntry {
+function worksheets(archive: ZipArchive, reader: WorkbookReaderInternals): Array<{ name: string; hidden: boolean; entry: ZipEntry }> {
   const rels = new Map((reader.workbookRels ?? []).map((r) => [r.Id, r.Target]));
-  const sheets = (reader.model?.sheets ?? []).filter((s) => s !== undefined && s !== null);
-  const targets = sheets.map((s) => ({ state: s.state, entry: archive.entries.get(resolveTarget(rels.get(s.rId ?? '') ?? '')) }));
-  const worksheets = targets.filter((t) => t.entry !== undefined && /(^|\/)worksheets\//.test(t.entry.name));
-  const chosen = (worksheets.find((t) => t.state !== 'hidden' && t.state !== 'veryHidden') ?? worksheets[0])?.entry;
-  if (chosen) return chosen;
-  const fallback = [...archive.entries.values()]
+  const listed = (reader.model?.sheets ?? [])
+    .filter((s) => s !== undefined && s !== null)
+    .map((s, i) => ({ name: s.name ?? `Tabelle${i + 1}`, hidden: s.state === 'hidden' || s.state === 'veryHidden', entry: archive.entries.get(resolveTarget(rels.get(s.rId ?? '') ?? '')) }))
+    .filter((s): s is { name: string; hidden: boolean; entry: ZipEntry } => s.entry !== undefined && /(^|\/)worksheets\//.test(s.entry.name));
+  if (listed.length) return listed;
+  const files = [...archive.entries.values()]
     .filter((e) => /^xl\/worksheets\/[^/]+\.xml$/.test(e.name))
-    .sort((a, b) => sheetNumber(a.name).localeCompare(sheetNumber(b.name), 'en', { numeric: true }))[0];
-  if (!fallback) throw new ImportFileError('no_header', 'The workbook contains no worksheet. Put the list on the first sheet and upload it again.');
-  return fallback;
+    .sort((a, b) => sheetNumber(a.name).localeCompare(sheetNumber(b.name), 'en', { numeric: true }));
+  if (files.length === 0) throw new ImportFileError('no_header', 'The workbook contains no worksheet. Put the list on a worksheet and upload it again.');
+  return files.map((entry, i) => ({ name: `Tabelle${i + 1}`, hidden: false, entry }));
 }
 
 function resolveTarget(target: string): string {

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
+import type { FileKind } from './file-kind.js';
+import { openWorkbook, type RawRow, type ReadLimits } from './read-sheet.js';
 
 export function tempDir(): { dir: string; file: (name: string) => string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'mahn-import-'));
@@ -175,4 +177,11 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of iterable) out.push(item);
   return out;
+}
+
+/** The rows of the first visible sheet (what the reader tests look at), as one stream. */
+export async function* readFirstSheet(input: { path: string }, kind: FileKind, limits: ReadLimits): AsyncGenerator<RawRow> {
+  const sheets = await openWorkbook(input, kind, limits);
+  const sheet = sheets.find((s) => !s.hidden) ?? sheets[0];
+  if (sheet) yield* sheet.rows();
 }
