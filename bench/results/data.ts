@@ -31,10 +31,10 @@ export function benchCase(i: number): ResultCase {
     `76${String(i % 1000).padStart(3, '0')} Karlsruhe`,
   ];
   const attempts: ResultAttempt[] = [
-    { attemptNo: 1, recordedAt: new Date(BASE + i * 1000), outcome: 'not_reached', rightParty: null, note: null, promiseAmountCents: null, promiseDate: null, callback: null },
+    { attemptNo: 1, recordedAt: new Date(BASE + i * 1000), phoneE164: `+49721${1_000_000 + i}`, outcome: 'not_reached', rightParty: null, note: null, promiseAmountCents: null, promiseDate: null, callback: null },
   ];
   if (i % 2 === 0) {
-    attempts.push({ attemptNo: 2, recordedAt: new Date(BASE + 7_200_000 + i * 1000), outcome: 'promise_to_pay', rightParty: true, note: 'zahlt zum Monatsende', promiseAmountCents: amount, promiseDate: '2026-12-31', callback: null });
+    attempts.push({ attemptNo: 2, recordedAt: new Date(BASE + 7_200_000 + i * 1000), phoneE164: `+49721${1_000_000 + i}`, outcome: 'promise_to_pay', rightParty: true, note: 'zahlt zum Monatsende', promiseAmountCents: amount, promiseDate: '2026-12-31', callback: null });
   }
   const last = attempts.at(-1)!;
   return {
@@ -42,6 +42,7 @@ export function benchCase(i: number): ResultCase {
     customerNo: source[0] as string,
     name: source[1] as string,
     phoneRaw: source[2] as string,
+    phones: [{ e164: `+49721${1_000_000 + i}`, raw: source[2] as string, kind: 'Telefon', status: 'active' }],
     address: `${source[6]}, ${source[7]}`,
     amountCents: amount,
     extra: {},

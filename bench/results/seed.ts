@@ -21,7 +21,7 @@ export async function seedBenchList(db: Db, n: number): Promise<{ listId: string
     .insert(dunningLists)
     .values({
       clientId: client.id, name: 'Mahnlauf Bench', status: 'completed', fileName: 'bench.xlsx', fileSha256: 'bench', fileBytes: 0,
-      report: { accepted: n, rejected: [], rejectedRows: 0, rejectedTruncated: false, dataRows: n, headerRow: 1, columns: {}, extraColumns: [], sourceColumns: COLUMNS, sheet: null },
+      report: { accepted: n, rejected: [], rejectedRows: 0, rejectedTruncated: false, dataRows: n, headerRow: 1, columns: {}, extraColumns: [], sourceColumns: COLUMNS, countries: { DE: { rows: n, by: { postcode: n } } }, sheet: null },
       activatedAt: now, completedAt: now,
     })
     .returning({ id: dunningLists.id });
@@ -33,7 +33,7 @@ export async function seedBenchList(db: Db, n: number): Promise<{ listId: string
       .insert(cases)
       .values(page.map((c) => ({
         listId, clientId: client.id, rowNumber: c.rowNumber, customerNo: c.customerNo, name: c.name, phoneRaw: c.phoneRaw,
-        phoneE164: `+49721${c.phoneRaw.slice(5)}`, address: c.address, country: 'DE', amountCents: c.amountCents, source: c.source,
+        phoneE164: c.phones[0]!.e164, phones: c.phones, address: c.address, country: 'DE', amountCents: c.amountCents, source: c.source,
         status: c.status, attemptsMade: c.attempts.length, finalOutcome: c.finalOutcome, promiseAmountCents: c.promiseAmountCents,
         promiseDate: c.promiseDate, closedAt: now,
       })))
@@ -42,7 +42,7 @@ export async function seedBenchList(db: Db, n: number): Promise<{ listId: string
     await db.insert(attempts).values(
       page.flatMap((c) =>
         c.attempts.map((a) => ({
-          caseId: byRow.get(c.rowNumber)!, clientId: client.id, attemptNo: a.attemptNo, agentId: user!.id, outcome: a.outcome, rightParty: a.rightParty,
+          caseId: byRow.get(c.rowNumber)!, clientId: client.id, attemptNo: a.attemptNo, agentId: user!.id, phoneE164: a.phoneE164, outcome: a.outcome, rightParty: a.rightParty,
           note: a.note, promiseAmountCents: a.promiseAmountCents, promiseDate: a.promiseDate, recordedAt: a.recordedAt,
         })),
       ),

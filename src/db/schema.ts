@@ -18,6 +18,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { ImportReport, Rejection } from '../lists/import/parse-list.js';
 import type { SourceCell } from '../lists/import/source-cells.js';
+import type { CasePhone } from '../lists/import/row-phones.js';
 import type { PreferredWindow, SchedulingSettings } from '../scheduling/settings.js';
 
 /**
@@ -139,6 +140,11 @@ export const importFiles = pgTable('import_files', {
   createdAt: createdAt(),
 });
 
+/** A case's number: `wrong` after "Falsche Nummer", `do_not_call` when on the client's do-not-call list. */
+export interface StoredPhone extends CasePhone {
+  status: 'active' | 'wrong' | 'do_not_call';
+}
+
 export interface PendingCallback {
   /** Agent who promised it (owner "me"), or null for anyone. */
   agentId: string | null;
@@ -155,8 +161,11 @@ export const cases = pgTable(
     rowNumber: integer('row_number').notNull(),
     customerNo: text('customer_no').notNull(),
     name: text('name').notNull(),
+    /** The number to dial now (the first of `phones` not marked wrong or blocked), raw and E.164. */
     phoneRaw: text('phone_raw').notNull(),
     phoneE164: text('phone_e164').notNull(),
+    /** Every number of the row in order, with its kind and state; a case has at least one. */
+    phones: jsonb('phones').$type<StoredPhone[]>().notNull().default([]),
     address: text('address').notNull().default(''),
     postalCode: text('postal_code'),
     country: text('country').notNull(),
@@ -200,6 +209,8 @@ export const attempts = pgTable(
     attemptNo: integer('attempt_no').notNull(),
     agentId: uuid('agent_id').references(() => users.id),
     assignmentId: uuid('assignment_id'),
+    /** The number dialled (E.164). */
+    phoneE164: text('phone_e164'),
     outcome: text('outcome').notNull(),
     rightParty: boolean('right_party'),
     note: text('note'),

@@ -20,6 +20,9 @@ export const OutcomeBodySchema = z
       .strict()
       .optional(),
     preferredWindows: preferredWindowsSchema.optional(),
+    phone: z.string().regex(/^\+[1-9]\d{4,15}$/, 'the number dialled, E.164 as in case.phones').optional().openapi({
+      description: 'The number dialled (one of case.phones); default: the current one. "wrong_number" marks it wrong.',
+    }),
   })
   .strict()
   .openapi('OutcomeBody');
@@ -39,6 +42,9 @@ const CaseSchema = z
     phone: z.string(),
     phoneE164: z.string(),
     ctiLink: z.string(),
+    phones: z
+      .array(z.object({ e164: z.string(), raw: z.string(), kind: z.string(), status: z.enum(['active', 'wrong', 'do_not_call']), ctiLink: z.string() }))
+      .openapi({ description: 'Every number of the case in order; `phone`/`phoneE164` is the current one (the first active)' }),
     address: z.string(),
     amountCents: z.number().int(),
     currency: z.string(),

@@ -56,6 +56,9 @@ async function validateOutcome(ctx: CaseContext, body: OutcomeBody, now: Date): 
   if (!def) {
     throw badRequest(`Unknown outcome "${body.outcome}"; this client's outcomes are ${settings.outcomes.map((o) => o.code).join(', ')}`);
   }
+  if (body.phone && !ctx.case.phones.some((p) => p.e164 === body.phone && p.status === 'active')) {
+    throw badRequest(`"phone" ${body.phone} is not one of this case's numbers that may be dialled (${ctx.case.phones.filter((p) => p.status === 'active').map((p) => p.e164).join(', ')})`);
+  }
   if (body.outcome === 'promise_to_pay' && !body.promise) {
     throw badRequest('A payment promise needs "promise": {"amountCents", "date"}');
   }

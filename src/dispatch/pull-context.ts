@@ -11,7 +11,8 @@ export interface PullContext extends CaseContext {
   outcomePending: boolean;
   /** The live assignment of the case (someone else holds it), if any. */
   holder: { id: string; expiresAt: Date } | null;
-  onDoNotCall: boolean;
+  /** The case's active numbers that are on the client's do-not-call list. */
+  blockedPhones: string[];
   state: CaseSchedulingState;
 }
 
@@ -26,7 +27,7 @@ const buildQuery = (db: Db) =>
       clientName: clients.name,
       outcomePending: sql<boolean>`exists (select 1 from assignments a where a.case_id = ${cases.id} and a.attempt_no = ${sql.placeholder('attemptNo')} and a.end_reason = 'outcome')`,
       holder: sql<string | null>`(select a.id::text || ' ' || ${epochMs('a.expires_at')} from assignments a where a.case_id = ${cases.id} and a.ended_at is null)`,
-      onDoNotCall: sql<boolean>`exists (select 1 from do_not_call n where n.client_id = ${cases.clientId} and n.phone_e164 = ${cases.phoneE164})`,
+      blockedPhones: sql<string[]>`array(select p ->> 'e164' from jsonb_array_elements(${cases.phones}) p where p ->> 'status' = 'active' and exists (select 1 from do_not_call n where n.client_id = ${cases.clientId} and n.phone_e164 = p ->> 'e164'))`,
       attemptTimes: sql<string[]>`array(select ${epochMs('t.recorded_at')}::text from attempts t where t.case_id = ${cases.id} order by t.attempt_no)`,
     })
     .from(cases)
@@ -51,7 +52,7 @@ export async function loadPullContext(db: Db, caseId: string, attemptNo: number)
     clientName: row.clientName,
     outcomePending: row.outcomePending,
     holder: holderId ? { id: holderId, expiresAt: new Date(Number(holderMs)) } : null,
-    onDoNotCall: row.onDoNotCall,
+    blockedPhones: row.blockedPhones,
     state: {
       postalCode: c.postalCode,
       country: c.country,

@@ -11,6 +11,7 @@ import { endAssignment } from './assignment-end.js';
 import { audit } from '../audit/audit.js';
 import { caseQueue, personalQueue, routingLanguage } from './case-state.js';
 import { closeCase } from './close-case.js';
+import { markPhones, phoneColumns } from './case-phones.js';
 import type { DispatchDeps } from '../deps.js';
 import { caseHistory, liveAssignmentOfAgent, loadCaseContext, type AssignmentRow, type CaseContext, type HistoryEntry } from './load-case.js';
 import { loadPullContext } from './pull-context.js';
@@ -146,10 +147,20 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   const { holder, state } = ctx;
   if (holder && holder.expiresAt > now) return later(job, token, holder.expiresAt.getTime() + 1_000);
 
-  if (ctx.onDoNotCall) {
-    await d.db.transaction((tx) => closeCase(tx, ctx.case, 'do_not_call', now));
-    await blocked('do_not_call');
-    return drop('do_not_call');
+  if (ctx.blockedPhones.length) {
+    // Numbers on the do-not-call list are never dialled; the case goes on with another, if any.
+    const numbers = phoneColumns(markPhones(ctx.case.phones, ctx.blockedPhones, 'do_not_call'));
+    if (!numbers.phoneE164) {
+      await d.db.transaction(async (tx) => {
+        await tx.update(cases).set(numbers).where(eq(cases.id, caseId));
+        await closeCase(tx, ctx.case, 'do_not_call', now);
+      });
+      await blocked('do_not_call');
+      return drop('do_not_call');
+    }
+    await d.db.update(cases).set({ ...numbers, updatedAt: now }).where(eq(cases.id, caseId));
+    ctx.case = { ...ctx.case, ...numbers };
+    await blocked('do_not_call_number', { numbers: ctx.blockedPhones.length });
   }
 
   const check = isCallableNow(now, ctx.settings, state, slotOf(job.data));

@@ -5,6 +5,7 @@ import type { OutcomeJob } from '../queues/registry.js';
 import { nextCallableAt, windowAt, type ScheduleRequest, type Scheduled, type SchedulingSettings } from '../scheduling/index.js';
 import { schedulingState, type CaseRow } from './case-state.js';
 import { closeCase } from './close-case.js';
+import { markPhones, phoneColumns } from './case-phones.js';
 import type { DispatchDeps } from '../deps.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
 import { enqueueCall, type CallKind } from './enqueue.js';
@@ -38,6 +39,7 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
         attemptNo: job.attemptNo,
         agentId: job.agentId,
         assignmentId: job.assignmentId,
+        phoneE164: body.phone ?? ctx.case.phoneE164,
         outcome: body.outcome,
         rightParty: body.rightParty ?? null,
         note: body.note ?? null,
@@ -74,11 +76,21 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
       await closeCase(tx, c, body.outcome, now);
       return { kind: 'none' };
     }
+    let request: ScheduleRequest = effect === 'callback' && body.callback ? callbackRequest(body.callback) : { kind: 'retry', recordedAt };
+    if (effect === 'wrong_number') {
+      // The number dialled is wrong; with another number left the case goes on at once with it.
+      const numbers = phoneColumns(markPhones(c.phones, [body.phone ?? c.phoneE164], 'wrong'));
+      await tx.update(cases).set(numbers).where(eq(cases.id, c.id));
+      if (!numbers.phoneE164) {
+        await closeCase(tx, c, body.outcome, now);
+        return { kind: 'none' };
+      }
+      request = { kind: 'first' };
+    }
     if (c.attemptsMade >= settings.maxAttempts) {
       await closeCase(tx, c, 'max_attempts', now);
       return { kind: 'none' };
     }
-    const request: ScheduleRequest = effect === 'callback' && body.callback ? callbackRequest(body.callback) : { kind: 'retry', recordedAt };
     const plan = nextCallableAt(now, settings, await schedulingState(tx, c), request);
     if (plan.at === null) {
       await closeCase(tx, c, plan.cause === 'cap_reached' ? 'max_attempts' : 'no_callable_time', now);

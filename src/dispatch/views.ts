@@ -1,3 +1,4 @@
+import type { StoredPhone } from '../db/schema.js';
 import type { PreferredWindow } from '../scheduling/index.js';
 import type { CaseContext } from './load-case.js';
 import type { AssignmentRow } from './load-case.js';
@@ -13,6 +14,7 @@ export interface CaseView {
   phone: string;
   phoneE164: string;
   ctiLink: string;
+  phones: Array<StoredPhone & { ctiLink: string }>;
   address: string;
   amountCents: number;
   currency: string;
@@ -40,6 +42,7 @@ export function caseView(ctx: CaseContext, ctiTemplate: string): CaseView {
     phoneE164: c.phoneE164,
     // E.164 is '+' and digits only, which tel: and sip: URIs carry as they are (RFC 3966).
     ctiLink: ctiTemplate.replaceAll('{e164}', c.phoneE164),
+    phones: c.phones.map((p) => ({ ...p, ctiLink: ctiTemplate.replaceAll('{e164}', p.e164) })),
     address: c.address,
     amountCents: c.amountCents,
     currency: c.currency,

@@ -37,6 +37,9 @@ export const ReportSchema = z
     columns: z.record(z.string(), z.string()),
     extraColumns: z.array(z.string()),
     sourceColumns: z.array(z.object({ header: z.string(), numFmt: z.string().optional() })),
+    countries: z
+      .record(z.string(), z.object({ rows: z.number().int(), by: z.record(z.string(), z.number().int()) }))
+      .openapi({ description: 'Accepted rows per customer country and how it was found: column, postalPrefix, address, postcode (5 digits), postcodeTown (Swiss directory), phone, default' }),
     sheet: z
       .object({
         name: z.string(),

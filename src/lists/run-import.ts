@@ -118,7 +118,7 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
 
 /** The columns an import writes; names and types come from the Drizzle table. */
 const IMPORTED = [
-  'listId', 'clientId', 'rowNumber', 'customerNo', 'name', 'phoneRaw', 'phoneE164', 'address', 'postalCode',
+  'listId', 'clientId', 'rowNumber', 'customerNo', 'name', 'phoneRaw', 'phoneE164', 'phones', 'address', 'postalCode',
   'country', 'language', 'amountCents', 'currency', 'extra', 'source', 'nextDueAt', 'waitReason',
 ] as const satisfies ReadonlyArray<keyof typeof cases.$inferInsert>;
 type ImportedCase = Required<Pick<typeof cases.$inferInsert, (typeof IMPORTED)[number]>>;
@@ -155,6 +155,7 @@ async function insertBatch(tx: Tx, list: typeof dunningLists.$inferSelect, setti
       name: c.name,
       phoneRaw: c.phoneRaw,
       phoneE164: c.phoneE164,
+      phones: c.phones.map((p) => ({ ...p, status: 'active' as const })),
       address: c.address,
       postalCode: c.postalCode,
       country: c.country,

@@ -85,7 +85,7 @@ export type LeRow = z.infer<typeof LeRowSchema>;
 const OutcomeColumnSchema = z.object({
   code: z.string(),
   label: z.string(),
-  effect: z.enum(['close', 'retry', 'callback']).nullable().openapi({ description: "null: the code is no longer in the client's outcomes" }),
+  effect: z.enum(['close', 'retry', 'callback', 'wrong_number']).nullable().openapi({ description: "null: the code is no longer in the client's outcomes" }),
 });
 
 export type OutcomeColumn = z.infer<typeof OutcomeColumnSchema>;

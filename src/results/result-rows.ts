@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { ImportReport, Rejection, SourceCell, SourceColumn } from '../lists/import/index.js';
 import { germanReason } from '../lists/import/reasons-de.js';
+import type { StoredPhone } from '../db/schema.js';
 import type { OutcomeDefinition } from '../scheduling/settings.js';
 
 /**
@@ -12,6 +13,8 @@ import type { OutcomeDefinition } from '../scheduling/settings.js';
 export interface ResultAttempt {
   attemptNo: number;
   recordedAt: Date;
+  /** The number dialled (E.164), null for attempts recorded before it was kept. */
+  phoneE164: string | null;
   outcome: string;
   rightParty: boolean | null;
   note: string | null;
@@ -25,6 +28,7 @@ export interface ResultCase {
   customerNo: string;
   name: string;
   phoneRaw: string;
+  phones: StoredPhone[];
   address: string;
   amountCents: number;
   extra: Record<string, string>;
@@ -89,6 +93,8 @@ export const RESULT_COLUMNS: SourceColumn[] = [
   { header: 'Versuche', numFmt: '0' },
   { header: 'Letzter Versuch', numFmt: DATE_TIME },
   { header: 'Richtige Person' },
+  { header: 'Erreicht unter' },
+  { header: 'Falsche Nummern' },
   { header: 'Notizen' },
 ];
 
@@ -110,8 +116,21 @@ export function mainRow(ctx: ResultContext, c: ResultCase): SourceCell[] {
     c.attempts.length,
     last ? { d: wallClock(last.recordedAt, ctx.timezone, "yyyy-MM-dd'T'HH:mm") } : null,
     rightParty(c.attempts),
+    reachedAt(ctx, c),
+    c.phones.filter((p) => p.status === 'wrong').map((p) => p.raw).join(', ') || null,
     notes.length ? notes.join('\n') : null,
   ];
+}
+
+/** The number of the last attempt that reached somebody (an outcome that closes or asks for a callback). */
+function reachedAt(ctx: ResultContext, c: ResultCase): string | null {
+  const effect = new Map(ctx.outcomes.map((o) => [o.code, o.effect]));
+  const reached = c.attempts.filter((a) => a.phoneE164 && (effect.get(a.outcome) === 'close' || effect.get(a.outcome) === 'callback')).at(-1);
+  return reached ? numberAsDelivered(c, reached.phoneE164!) : null;
+}
+
+function numberAsDelivered(c: ResultCase, e164: string): string {
+  return c.phones.find((p) => p.e164 === e164)?.raw ?? e164;
 }
 
 export const ATTEMPT_COLUMNS: SourceColumn[] = [
@@ -120,6 +139,7 @@ export const ATTEMPT_COLUMNS: SourceColumn[] = [
   { header: 'Name' },
   { header: 'Versuch', numFmt: '0' },
   { header: 'Zeitpunkt', numFmt: DATE_TIME },
+  { header: 'Nummer' },
   { header: 'Ergebnis' },
   { header: 'Ergebnis-Code' },
   { header: 'Richtige Person' },
@@ -137,6 +157,7 @@ export function attemptRows(ctx: ResultContext, c: ResultCase): SourceCell[][] {
     c.name,
     a.attemptNo,
     { d: wallClock(a.recordedAt, ctx.timezone, "yyyy-MM-dd'T'HH:mm") },
+    a.phoneE164 ? numberAsDelivered(c, a.phoneE164) : null,
     outcomeLabel(a.outcome, ctx.outcomes),
     a.outcome,
     a.rightParty === null ? null : a.rightParty ? 'ja' : 'nein',

@@ -140,15 +140,22 @@ const holidaysSetting = z
     }
   });
 
-export type OutcomeEffect = 'close' | 'retry' | 'callback';
-const OUTCOME_EFFECTS = ['close', 'retry', 'callback'] as const satisfies readonly OutcomeEffect[];
+/**
+ * What an outcome does to the case: `close` finishes it, `retry` calls again after the retry
+ * delay, `callback` at the time or window given, `wrong_number` marks the number dialled as
+ * wrong and goes on with the case's next number (closing the case when none is left).
+ */
+export type OutcomeEffect = 'close' | 'retry' | 'callback' | 'wrong_number';
+const OUTCOME_EFFECTS = ['close', 'retry', 'callback', 'wrong_number'] as const satisfies readonly OutcomeEffect[];
+/** Effects every client needs an outcome for. */
+const REQUIRED_EFFECTS = ['close', 'retry', 'callback'] as const satisfies readonly OutcomeEffect[];
 
 const outcome = z.strictObject({
   code: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, {
     error: 'must be lower-case letters, digits and _ (starting with a letter, at most 40), e.g. "promise_to_pay"',
   }),
   label: z.string().trim().min(1, { error: 'must not be empty' }).max(80, { error: 'at most 80 characters' }),
-  effect: z.enum(OUTCOME_EFFECTS, { error: 'must be "close", "retry" or "callback"' }),
+  effect: z.enum(OUTCOME_EFFECTS, { error: 'must be "close", "retry", "callback" or "wrong_number"' }),
 });
 
 export type OutcomeDefinition = z.infer<typeof outcome>;
@@ -158,7 +165,7 @@ export const defaultOutcomes: readonly OutcomeDefinition[] = Object.freeze([
   { code: 'paid', label: 'Erledigt – bezahlt', effect: 'close' },
   { code: 'promise_to_pay', label: 'Zahlungszusage', effect: 'close' },
   { code: 'dispute', label: 'Forderung bestritten', effect: 'close' },
-  { code: 'wrong_number', label: 'Falsche Nummer', effect: 'close' },
+  { code: 'wrong_number', label: 'Falsche Nummer', effect: 'wrong_number' },
   { code: 'refused', label: 'Gespräch verweigert', effect: 'close' },
   { code: 'not_reached', label: 'Kunde nicht erreicht', effect: 'retry' },
   { code: 'callback', label: 'Später noch mal anrufen', effect: 'callback' },
@@ -277,7 +284,7 @@ function checkOutcomes(outcomes: OutcomeDefinition[], ctx: z.RefinementCtx): voi
       ctx.addIssue({ code: 'custom', path: ['outcomes', i, 'code'], message: `"${o.code}" is reserved for the system` });
     }
   });
-  for (const effect of OUTCOME_EFFECTS) {
+  for (const effect of REQUIRED_EFFECTS) {
     if (!outcomes.some((o) => o.effect === effect)) {
       ctx.addIssue({
         code: 'custom',
@@ -288,7 +295,7 @@ function checkOutcomes(outcomes: OutcomeDefinition[], ctx: z.RefinementCtx): voi
   }
 }
 
-const EFFECT_PURPOSE: Record<OutcomeEffect, string> = {
+const EFFECT_PURPOSE: Record<(typeof REQUIRED_EFFECTS)[number], string> = {
   close: 'to finish a case',
   retry: 'for "not reached"',
   callback: 'for "call back later"',

@@ -10,6 +10,8 @@ export interface SeedCase {
   customerNo?: string;
   name?: string;
   phoneE164?: string;
+  /** Every number of the case (the first is the current one); default: just `phoneE164`. */
+  phones?: string[];
   amountCents?: number;
   language?: string;
   postalCode?: string | null;
@@ -39,8 +41,9 @@ export async function seedList(t: TestContext, clientId: string, input: number |
         rowNumber: i + 2,
         customerNo: s.customerNo ?? `K${String(i + 1).padStart(5, '0')}-${randomUUID().slice(0, 4)}`,
         name: s.name ?? `Kunde ${i + 1}`,
-        phoneRaw: s.phoneE164 ?? `+49721${String(1_000_000 + i)}`,
-        phoneE164: s.phoneE164 ?? `+49721${String(1_000_000 + i)}`,
+        phoneRaw: s.phones?.[0] ?? s.phoneE164 ?? `+49721${String(1_000_000 + i)}`,
+        phoneE164: s.phones?.[0] ?? s.phoneE164 ?? `+49721${String(1_000_000 + i)}`,
+        phones: (s.phones ?? [s.phoneE164 ?? `+49721${String(1_000_000 + i)}`]).map((e164, k) => ({ e164, raw: e164, kind: k === 0 ? 'Telefon' : 'Mobil', status: 'active' as const })),
         postalCode: s.postalCode ?? null,
         country,
         language: s.language ?? 'de',

@@ -1,4 +1,5 @@
 import { isSupportedCountry } from 'libphonenumber-js/max';
+import { swissCountryOf } from './swiss-towns.js';
 
 /** Country names and codes as they appear in German-speaking client lists → ISO-2. */
 const COUNTRY_NAMES: Record<string, string> = Object.fromEntries(
@@ -41,42 +42,73 @@ export function countryCode(value: string): string | null {
   return upper.length === 2 && isSupportedCountry(upper) ? upper : null;
 }
 
+/**
+ * How a customer's country was found: a country column; a prefixed postcode (`CH-8001`); a
+ * country named at the end of a one-column address; a 5-digit postcode (Germany); a 4-digit
+ * postcode with its town in the Swiss directory (Switzerland or Liechtenstein); a phone number
+ * (set by the row parser); or nothing, the client's default.
+ */
+export type CountrySource = 'column' | 'postalPrefix' | 'address' | 'postcode' | 'postcodeTown' | 'phone' | 'default';
+
 export interface AddressCountry {
   /** ISO-2 country of the customer. */
   country: string;
-  /** How it was found; `default` means nothing in the row said so. */
-  source: 'column' | 'postalPrefix' | 'address' | 'default';
-  /** The postal code without a country prefix, or null. */
+  source: CountrySource;
+  /** The postal code without a country prefix (from the address when there is no postcode column), or null. */
   postalCode: string | null;
+  /** The town as written, or null. */
+  town: string | null;
 }
+
+/** Countries whose postcodes have five digits like Germany's: for their clients a 5-digit postcode proves nothing. */
+const FIVE_DIGIT_COUNTRIES = new Set(['FR', 'IT', 'ES', 'FI', 'EE', 'HR', 'MC', 'SM', 'VA', 'MX', 'US']);
+
+/** `…, 8001 Zürich` or `76133 Karlsruhe, Deutschland` inside a one-column address. */
+const ADDRESS_PLACE = /(?:^|[,\n]\s*|\s)(\d{4,5})\s+([^,\n\d][^,\n]*)/g;
 
 /**
  * The customer's country, in this order: the country column; a prefixed postal code
- * (`CH-8001`); the last part of a one-column address (`…, 8001 Zürich, Schweiz`); else
- * `fallback` (the client's default country). Deliberately no guessing from a bare 4-digit
- * postal code: Austria and Switzerland both use them. parse-list additionally takes the
- * country of an internationally written phone number when nothing else said so and the
- * postal code has that country's shape.
+ * (`CH-8001`); a country named at the end of a one-column address (`…, Schweiz`); a 5-digit
+ * postcode → Germany (unless the client's own country has 5-digit postcodes too); a 4-digit
+ * postcode whose town the Swiss directory has for it → Switzerland or Liechtenstein; else
+ * `fallback` (the client's default country). A bare 4-digit postcode alone proves nothing:
+ * Austria and Switzerland both use them, and Excel drops the 0 of German ones (01067 Dresden).
+ * The row parser may still decide by a phone number written internationally.
  */
 export function countryFromAddress(
-  input: { country?: string | null; postalCode?: string | null; address?: string | null },
+  input: { country?: string | null; postalCode?: string | null; town?: string | null; address?: string | null },
   fallback: string,
 ): AddressCountry {
   const postal = input.postalCode?.trim() ?? '';
   const prefixed = POSTAL_PREFIX.exec(postal);
-  const postalCode = prefixed ? (prefixed[2] ?? null) : postal || null;
-  const fromColumn = input.country ? countryCode(input.country) : null;
-  if (fromColumn) return { country: fromColumn, source: 'column', postalCode };
-  if (prefixed?.[1]) return { country: PREFIX_COUNTRY[prefixed[1].toUpperCase()] ?? fallback, source: 'postalPrefix', postalCode };
   const address = input.address?.trim() ?? '';
+  const inAddress = postal ? null : placeInAddress(address);
+  const postalCode = prefixed ? (prefixed[2] ?? null) : postal || inAddress?.postalCode || null;
+  const town = input.town?.trim() || inAddress?.town || null;
+  const found = (country: string, source: CountrySource): AddressCountry => ({ country, source, postalCode, town });
+
+  const fromColumn = input.country ? countryCode(input.country) : null;
+  if (fromColumn) return found(fromColumn, 'column');
+  if (prefixed?.[1]) return found(PREFIX_COUNTRY[prefixed[1].toUpperCase()] ?? fallback, 'postalPrefix');
   if (address) {
     const inline = /\b(D|A|CH|FL)-(\d{4,5})\b/.exec(address);
-    if (inline?.[1]) return { country: PREFIX_COUNTRY[inline[1]] ?? fallback, source: 'postalPrefix', postalCode: postalCode ?? inline[2] ?? null };
+    if (inline?.[1]) return { country: PREFIX_COUNTRY[inline[1]] ?? fallback, source: 'postalPrefix', postalCode: postalCode ?? inline[2] ?? null, town };
     const last = address.split(/[,\n]/).pop() ?? '';
     const named = last.trim().length > 2 ? countryCode(last) : null;
-    if (named) return { country: named, source: 'address', postalCode };
+    if (named) return found(named, 'address');
   }
-  return { country: fallback.toUpperCase(), source: 'default', postalCode };
+  const home = fallback.toUpperCase();
+  if (postalCode && /^\d{5}$/.test(postalCode) && (home === 'DE' || !FIVE_DIGIT_COUNTRIES.has(home))) return found('DE', 'postcode');
+  const swiss = swissCountryOf(postalCode, town);
+  if (swiss) return found(swiss, 'postcodeTown');
+  return found(home, 'default');
+}
+
+/** The last `PLZ Ort` in a one-column address. */
+function placeInAddress(address: string): { postalCode: string; town: string } | null {
+  let last: RegExpExecArray | null = null;
+  for (const m of address.matchAll(ADDRESS_PLACE)) last = m;
+  return last ? { postalCode: last[1]!, town: last[2]!.trim() } : null;
 }
 
 /** Whether a postal code has the shape used in `country` (DE five digits; AT, CH, LI four). */

@@ -82,7 +82,14 @@ describe('matchHeaders', () => {
   it('lets the better synonym win when several columns match one field; the other stays an extra', () => {
     const m = matchHeaders(['Mobil', 'Telefon', 'Betrag', 'Offener Betrag']);
     expect(m.columns).toEqual({ phone: 1, amount: 3 });
-    expect(m.extras.map((e) => e.header)).toEqual(['Mobil', 'Betrag']);
+    expect(m.extras.map((e) => e.header)).toEqual(['Betrag']);
+  });
+
+  it('keeps every phone column, the better-ranked first', () => {
+    const m = matchHeaders(['Telefon geschäftlich', 'Mobil', 'Kundennummer', 'Telefon', 'Fax']);
+    expect(m.phones).toEqual([3, 1, 0]);
+    expect(m.columns.phone).toBe(3);
+    expect(m.extras.map((e) => e.header)).toEqual(['Fax']);
   });
 
   it('recognises address parts and first/last name', () => {

@@ -122,6 +122,8 @@ const PREFIX_RULES: { prefix: string; field: CaseField }[] = [
 export interface HeaderMapping {
   /** Column index (0 = column A) per field found. */
   columns: Partial<Record<CaseField, number>>;
+  /** Every phone column, the best-ranked first (`Telefon` before `Mobil` before `Telefon geschäftlich`); `columns.phone` is the first. */
+  phones: number[];
   /** Columns no field claimed, in file order, with the file's own header text (made unique). */
   extras: { index: number; header: string }[];
 }
@@ -138,7 +140,11 @@ export function matchHeaders(headerCells: string[]): HeaderMapping {
   });
   const columns: Partial<Record<CaseField, number>> = {};
   for (const [field, { index }] of best) columns[field] = index;
-  const used = new Set(Object.values(columns));
+  const phones = claimed
+    .filter((c) => c.field === 'phone')
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map((c) => c.index);
+  const used = new Set([...Object.values(columns), ...phones]);
   const extras: { index: number; header: string }[] = [];
   const seen = new Map<string, number>();
   headerCells.forEach((raw, index) => {
@@ -148,7 +154,7 @@ export function matchHeaders(headerCells: string[]): HeaderMapping {
     seen.set(header, n);
     extras.push({ index, header: n === 1 ? header : `${header} (${n})` });
   });
-  return { columns, extras };
+  return { columns, phones, extras };
 }
 
 function matchOne(raw: string): { field: CaseField; rank: number } | null {

@@ -62,6 +62,8 @@ describe('parseList', () => {
       address: 'Schloßallee 1, 76133 Karlsruhe',
       postalCode: '76133',
       country: 'DE',
+      countrySource: 'postcode',
+      phones: [{ e164: '+497211234567', raw: '0721 1234567', kind: 'Telefon' }],
       amountCents: 123456,
       currency: 'EUR',
       language: null,
@@ -151,7 +153,7 @@ describe('parseList', () => {
 
   it('takes the address as one column, or builds it from its parts', async () => {
     const one = await run([['Kundennummer', 'Name', 'Anschrift', 'Telefon', 'Betrag'], [1, 'A', 'Hauptstr. 1\n76133 Karlsruhe', '0721 123456', 5]]);
-    expect(one.cases[0]).toMatchObject({ address: 'Hauptstr. 1, 76133 Karlsruhe', postalCode: null, country: 'DE' });
+    expect(one.cases[0]).toMatchObject({ address: 'Hauptstr. 1, 76133 Karlsruhe', postalCode: '76133', country: 'DE', countrySource: 'postcode' });
     const parts = await run([
       ['Kundennummer', 'Name', 'Straße', 'Hausnummer', 'PLZ/Ort', 'Land', 'Telefon', 'Betrag'],
       [1, 'A', 'Mariahilfer Straße', '12a', 'A-1060 Wien', 'Österreich', '01 5123456', 5],

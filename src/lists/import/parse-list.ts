@@ -4,6 +4,7 @@ import { createRowParser, type ParsedCase, type Rejection, type RowResult } from
 import type { RawRow } from './read-xlsx.js';
 import type { SourceCell, SourceColumn } from './source-cells.js';
 import type { SkippedSheet } from './choose-sheet.js';
+import type { CountrySource } from './country.js';
 
 export type { ParsedCase, Rejection } from './parse-row.js';
 
@@ -36,6 +37,8 @@ export interface ImportReport {
   extraColumns: string[];
   /** Every column of the header row, in file order, with the number format of its first typed cell (`ParsedCase.source` follows it). */
   sourceColumns: SourceColumn[];
+  /** Accepted rows per customer country (ISO-2), and how the country was found (`CountrySource` → rows). */
+  countries: Record<string, { rows: number; by: Partial<Record<CountrySource, number>> }>;
   /** xlsx: the sheet the list was read from and the sheets skipped; null for CSV. */
   sheet: { name: string; skipped: SkippedSheet[] } | null;
 }
@@ -107,6 +110,7 @@ class ListState {
       accepted: 0, rejected: [], rejectedRows: 0, rejectedTruncated: false, dataRows: 0,
       headerRow: header.rowNumber, columns, extraColumns: header.extras.map((e) => e.header),
       sourceColumns: header.headers.map((h) => ({ header: h })),
+      countries: {},
       sheet: null,
     };
   }
@@ -138,6 +142,10 @@ class ListState {
       return onReject({ rowNumber: row.rowNumber, source: result.source, rejections });
     }
     this.report.accepted++;
+    const { country, countrySource } = result.case;
+    const counted = (this.report.countries[country] ??= { rows: 0, by: {} });
+    counted.rows++;
+    counted.by[countrySource] = (counted.by[countrySource] ?? 0) + 1;
     await onRow(result.case);
   }
 

@@ -1,7 +1,8 @@
 import { cellText, cellValue, isFormulaWithoutResult } from './cell-text.js';
 import { headerCurrency, type CaseField, type HeaderRow } from './headers.js';
+import type { CountrySource } from './country.js';
 import { cleanText, countryFromAddress, currencyCode, languageCode, parseAmountCents, postalCodeFits } from './normalise.js';
-import { phoneE164Of } from './phone.js';
+import { countryByNationalNumber, internationalCountry, phoneTexts, rowPhones, type CasePhone } from './row-phones.js';
 import { displayText, toSourceCell, type SourceCell } from './source-cells.js';
 
 /** One customer + claim, ready to become a `cases` row. */
@@ -10,14 +11,19 @@ export interface ParsedCase {
   rowNumber: number;
   customerNo: string;
   name: string;
-  /** The phone cell as delivered (shown to the agent). */
+  /** The first number's cell as delivered (shown to the agent). */
   phoneRaw: string;
+  /** The first number, E.164. */
   phoneE164: string;
+  /** Every valid number of the row's phone columns, the first first. */
+  phones: CasePhone[];
   /** One line: the address column, or `Straße Nr, PLZ Ort[, Land]` built from the parts; may be empty. */
   address: string;
   postalCode: string | null;
   /** ISO-2. */
   country: string;
+  /** How the country was found (counted in the import report). */
+  countrySource: CountrySource;
   amountCents: number;
   /** ISO 4217. */
   currency: string;
@@ -64,6 +70,7 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
   const nameField: CaseField = has('name') ? 'name' : has('lastName') ? 'lastName' : 'firstName';
   const amountCurrency = headerCurrency(headers.amount ?? '');
   const width = header.headers.length;
+  const phoneColumns = header.phones.map((index) => ({ index, header: header.headers[index]?.trim() || 'Telefon' }));
 
   return (rowNumber, cells, formats) => {
     const source: SourceCell[] = new Array(width);
@@ -88,25 +95,24 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
     if (name === '') problems.reject(nameField, 'name is empty');
     else if (name.length > MAX_TEXT) problems.reject(nameField, `name longer than ${MAX_TEXT} characters`);
 
-    // Country first: the phone is read as a national number of the customer's country.
+    // Country first: the phones are read as national numbers of the customer's country.
     const postalCity = splitPostalCity(text.postalCity ?? '');
-    const place = countryFromAddress({ country: text.country, postalCode: text.postalCode || postalCity.postalCode, address: text.address }, ctx.defaultCountry);
-    let { country, postalCode } = place;
-
-    const phoneRaw = text.phone ?? '';
-    let phoneE164 = '';
-    if (phoneRaw === '') problems.reject('phone', isFormulaWithoutResult(raw.phone) ? NO_RESULT : 'phone number is empty');
-    else {
-      const phone = phoneE164Of(cellValue(raw.phone), country);
-      if (!phone.ok) problems.reject('phone', phone.reason);
-      else {
-        phoneE164 = phone.e164;
-        // Nothing in the row named a country, but the number is foreign and the postcode fits it.
-        if (place.source === 'default' && phone.country && phone.country !== country && postalCodeFits(phone.country, postalCode)) {
-          country = phone.country;
-        }
-      }
+    const place = countryFromAddress(
+      { country: text.country, postalCode: text.postalCode || postalCity.postalCode, town: text.city || postalCity.city, address: text.address },
+      ctx.defaultCountry,
+    );
+    let { country, postalCode, source: countrySource } = place;
+    if (countrySource === 'default') {
+      // Nothing in the address said: a number written internationally, or one that is only valid in a neighbour, does.
+      const texts = phoneTexts(cells, phoneColumns);
+      const international = internationalCountry(texts);
+      const byPhone = international && (!postalCode || postalCodeFits(international, postalCode)) ? international : countryByNationalNumber(texts, country, postalCode);
+      if (byPhone && byPhone !== country) [country, countrySource] = [byPhone, 'phone'];
     }
+
+    const numbers = rowPhones(cells, phoneColumns, country, ctx.defaultCountry);
+    if (!numbers.ok) problems.rejectAt(numbers.column.header, numbers.reason, numbers.value || text.phone || '');
+    const phones = numbers.ok ? numbers.phones : [];
     if (country === 'DE' && postalCode && postalCode.length === 4 && typeof cellValue(raw.postalCode) === 'number') {
       postalCode = `0${postalCode}`; // Excel dropped the leading zero of 01067 Dresden
     }
@@ -124,11 +130,12 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
       const v = displayText(source[index] ?? null, formats?.[index]).trim();
       if (v !== '') extra[h] = v;
     }
+    const [first] = phones;
     return {
       customerNo,
       source,
       case: {
-        rowNumber, customerNo, name, phoneRaw, phoneE164, address, postalCode, country,
+        rowNumber, customerNo, name, phoneRaw: first!.raw, phoneE164: first!.e164, phones, address, postalCode, country, countrySource,
         amountCents: amount.cents, currency: currency.code, language: text.language ? languageCode(text.language) : null, extra, source,
       },
     };
@@ -146,7 +153,12 @@ class RowProblems {
   ) {}
 
   reject(f: CaseField, reason: string, value = this.text[f] ?? ''): void {
-    this.list.push({ row: this.rowNumber, column: this.headers[f] ?? f, value: value.slice(0, 200), reason });
+    this.rejectAt(this.headers[f] ?? f, reason, value);
+  }
+
+  /** A problem in a column named by its header (one of several phone columns). */
+  rejectAt(column: string, reason: string, value: string): void {
+    this.list.push({ row: this.rowNumber, column, value: value.slice(0, 200), reason });
   }
 
   required(f: CaseField, what: string, raw: unknown): string {

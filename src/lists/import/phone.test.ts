@@ -103,19 +103,30 @@ describe('countryFromAddress', () => {
   });
 
   it('reads a country-prefixed postal code and strips the prefix', () => {
-    expect(countryFromAddress({ postalCode: 'CH-8001' }, 'DE')).toEqual({ country: 'CH', source: 'postalPrefix', postalCode: '8001' });
-    expect(countryFromAddress({ postalCode: 'A-1010' }, 'DE')).toEqual({ country: 'AT', source: 'postalPrefix', postalCode: '1010' });
-    expect(countryFromAddress({ postalCode: 'D-76133' }, 'CH')).toEqual({ country: 'DE', source: 'postalPrefix', postalCode: '76133' });
+    expect(countryFromAddress({ postalCode: 'CH-8001' }, 'DE')).toEqual({ country: 'CH', source: 'postalPrefix', postalCode: '8001', town: null });
+    expect(countryFromAddress({ postalCode: 'A-1010' }, 'DE')).toEqual({ country: 'AT', source: 'postalPrefix', postalCode: '1010', town: null });
+    expect(countryFromAddress({ postalCode: 'D-76133' }, 'CH')).toEqual({ country: 'DE', source: 'postalPrefix', postalCode: '76133', town: null });
   });
 
-  it('does not guess from a bare 4-digit postal code (AT and CH both use them)', () => {
-    expect(countryFromAddress({ postalCode: '8001' }, 'DE')).toEqual({ country: 'DE', source: 'default', postalCode: '8001' });
+  it('takes a 4-digit postal code as Swiss only with a town the Swiss directory has for it', () => {
+    expect(countryFromAddress({ postalCode: '8001' }, 'DE')).toEqual({ country: 'DE', source: 'default', postalCode: '8001', town: null });
+    expect(countryFromAddress({ postalCode: '8001', town: 'Zürich' }, 'DE')).toEqual({ country: 'CH', source: 'postcodeTown', postalCode: '8001', town: 'Zürich' });
+    expect(countryFromAddress({ postalCode: '1204', town: 'Genf' }, 'DE')).toMatchObject({ country: 'CH', source: 'postcodeTown' });
+    expect(countryFromAddress({ postalCode: '9490', town: 'Vaduz' }, 'DE')).toMatchObject({ country: 'LI', source: 'postcodeTown' });
+    expect(countryFromAddress({ postalCode: '1010', town: 'Wien' }, 'DE')).toMatchObject({ country: 'DE', source: 'default' });
+    expect(countryFromAddress({ postalCode: '1067', town: 'Dresden' }, 'DE')).toMatchObject({ country: 'DE', source: 'default' });
+  });
+
+  it('takes a 5-digit postal code as German, unless the client’s own country has 5-digit ones too', () => {
+    expect(countryFromAddress({ postalCode: '76133', town: 'Karlsruhe' }, 'CH')).toMatchObject({ country: 'DE', source: 'postcode' });
+    expect(countryFromAddress({ postalCode: '75001', town: 'Paris' }, 'FR')).toMatchObject({ country: 'FR', source: 'default' });
   });
 
   it('reads the last part of a one-column address', () => {
     expect(countryFromAddress({ address: 'Rue du Rhône 1, 1204 Genève, Suisse' }, 'DE')).toMatchObject({ country: 'CH', source: 'address' });
     expect(countryFromAddress({ address: 'Hauptstr. 1, CH-8001 Zürich' }, 'DE')).toMatchObject({ country: 'CH', postalCode: '8001' });
-    expect(countryFromAddress({ address: 'Hauptstr. 1, 76133 Karlsruhe' }, 'DE')).toMatchObject({ country: 'DE', source: 'default' });
+    expect(countryFromAddress({ address: 'Hauptstr. 1, 76133 Karlsruhe' }, 'AT')).toMatchObject({ country: 'DE', source: 'postcode', postalCode: '76133', town: 'Karlsruhe' });
+    expect(countryFromAddress({ address: 'Bahnhofstrasse 10, 8001 Zürich' }, 'DE')).toMatchObject({ country: 'CH', source: 'postcodeTown', postalCode: '8001', town: 'Zürich' });
   });
 
   it('prefers the country column over a prefixed postal code', () => {

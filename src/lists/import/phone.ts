@@ -60,18 +60,27 @@ function parsePhone(raw: unknown, country: string): { ok: true; number: PhoneNum
 
 /**
  * Lists are written by people: `Tel.: 0721 123456 (privat)`, `0171 2345678 mobil`,
- * `0721 123456; 0171 2345678`. Labels and remarks go, of several numbers the first is taken
- * (the full cell stays in `phoneRaw` for the agent). `+49 (0) 721` loses its `(0)`.
+ * `0721 123456; 0171 2345678`. Labels and remarks go; each number of the cell is one entry.
+ * `+49 (0) 721` loses its `(0)`.
  */
-function firstNumber(text: string): string {
+export function numbersIn(text: string): string[] {
   const withoutRemarks = text.replace(/\([^)]*\p{L}[^)]*\)/gu, ' ');
-  const first = withoutRemarks.split(/\s*(?:;|,|\||\boder\b|\bor\b|\bund\b)\s*/iu).find((part) => /\d/.test(part)) ?? '';
-  return first
-    .replace(/^[\p{L}. ]+:\s*/u, '')
-    .replace(/^(tel|fon|phone|mobil|handy)\.?\s*/iu, '')
-    .replace(/\s+\p{L}[\p{L}. ]*$/u, '')
-    .replace(/^\+(\d{1,3})\s*\(0\)/, '+$1')
-    .trim();
+  return withoutRemarks
+    .split(/\s*(?:;|,|\||\boder\b|\bor\b|\bund\b)\s*/iu)
+    .filter((part) => /\d/.test(part))
+    .map((part) =>
+      part
+        .replace(/^[\p{L}. ]+:\s*/u, '')
+        .replace(/^(tel|fon|phone|mobil|handy)\.?\s*/iu, '')
+        .replace(/\s+\p{L}[\p{L}. ]*$/u, '')
+        .replace(/^\+(\d{1,3})\s*\(0\)/, '+$1')
+        .trim(),
+    );
+}
+
+/** Of several numbers in a cell, the first (the full cell stays in `phoneRaw` for the agent). */
+function firstNumber(text: string): string {
+  return numbersIn(text)[0] ?? '';
 }
 
 function bareDigits(digits: string, region: CountryCode | undefined): PhoneNumber | undefined {

@@ -1,0 +1,106 @@
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { cellText, cellValue, isFormulaWithoutResult } from './cell-text.js';
+import { postalCodeFits } from './country.js';
+import { numbersIn, phoneE164Of } from './phone.js';
+
+/** One of a case's phone numbers: E.164, as delivered (for the agent), and its column (its kind). */
+export interface CasePhone {
+  e164: string;
+  raw: string;
+  /** The file's header of its column: `Telefon`, `Mobil`, `Telefon geschäftlich`. */
+  kind: string;
+}
+
+export interface PhoneColumn {
+  index: number;
+  header: string;
+}
+
+/** Every number written in a row's phone cells, column by column (a cell may hold several). */
+export function phoneTexts(cells: unknown[], columns: PhoneColumn[]): PhoneText[] {
+  const out: PhoneText[] = [];
+  for (const column of columns) {
+    const cell = cells[column.index];
+    const value = cellValue(cell);
+    if (value === null) continue;
+    if (typeof value === 'number') {
+      out.push({ column, input: value, text: cellText(cell), raw: cellText(cell) });
+      continue;
+    }
+    // A cell of text without digits ("keine") is kept whole, so its reason says what is wrong.
+    const found = numbersIn(value);
+    const parts = found.length || value.trim() === '' ? found : [value.trim()];
+    // One number: the cell as delivered is what the agent sees; several: each its own part.
+    for (const part of parts) out.push({ column, input: part, text: part, raw: parts.length === 1 ? cellText(cell) : part });
+  }
+  return out;
+}
+
+interface PhoneText {
+  column: PhoneColumn;
+  /** What is parsed: the number as Excel stored it, or one number of a text cell. */
+  input: string | number;
+  text: string;
+  raw: string;
+}
+
+/** The country of the first number written internationally (`+41 …`, `0043 …`), or null. */
+export function internationalCountry(texts: Array<{ text: string }>): string | null {
+  for (const { text } of texts) {
+    if (!/^(\+|00[1-9])/.test(text)) continue;
+    const n = parsePhoneNumberFromString(text.replace(/^00/, '+'));
+    if (n?.isValid() && n.country) return n.country;
+  }
+  return null;
+}
+
+/**
+ * For a customer whose country nothing in the row says: the one neighbour (of those whose
+ * postcodes look like `postalCode`) in which a nationally written number is valid while it is
+ * not valid at home, e.g. `0662 123456` with `5020 Salzburg` for a German client. Null when
+ * no number decides.
+ */
+export function countryByNationalNumber(texts: Array<{ text: string }>, home: string, postalCode: string | null): string | null {
+  const neighbours = (['AT', 'CH', 'LI', 'DE'] as const).filter((c) => c !== home && (!postalCode || postalCodeFits(c, postalCode)));
+  for (const { text } of texts) {
+    if (!text.startsWith('0') || text.startsWith('00')) continue;
+    if (validIn(text, home)) return null;
+    const fits = neighbours.filter((c) => validIn(text, c));
+    if (fits.length === 1) return fits[0]!;
+  }
+  return null;
+}
+
+function validIn(text: string, country: string): boolean {
+  return isSupportedCountry(country) && parsePhoneNumberFromString(text, country as CountryCode)?.isValid() === true;
+}
+
+export type RowPhones = { ok: true; phones: CasePhone[] } | { ok: false; column: PhoneColumn; value: string; reason: string };
+
+/**
+ * The row's numbers in column order, each read in the customer's country (an internationally
+ * written one as it says); a national number not valid there but valid in the client's own
+ * country is taken as that (a German mobile of a Swiss customer). The same number twice counts
+ * once. Refused only when no number is valid: the first problem is the reason.
+ */
+export function rowPhones(cells: unknown[], columns: PhoneColumn[], country: string, home: string): RowPhones {
+  const texts = phoneTexts(cells, columns);
+  const phones: CasePhone[] = [];
+  let problem: Extract<RowPhones, { ok: false }> | null = null;
+  for (const { column, input, text, raw } of texts) {
+    let parsed = phoneE164Of(input, country);
+    if (!parsed.ok && country !== home) {
+      const atHome = phoneE164Of(input, home);
+      if (atHome.ok) parsed = atHome;
+    }
+    if (!parsed.ok) {
+      problem ??= { ok: false, column, value: text, reason: parsed.reason };
+      continue;
+    }
+    if (!phones.some((p) => p.e164 === parsed.e164)) phones.push({ e164: parsed.e164, raw, kind: column.header });
+  }
+  if (phones.length > 0) return { ok: true, phones };
+  if (problem) return problem;
+  const first = columns[0]!;
+  return { ok: false, column: first, value: '', reason: isFormulaWithoutResult(cells[first.index]) ? 'formula without a saved result: open the file in Excel, save it and upload it again' : 'phone number is empty' };
+}
