@@ -71,7 +71,9 @@ describe('npm start on embedded defaults', () => {
     const headers = { cookie, origin: url!, 'content-type': 'application/json' };
     const post = (path: string, body: unknown, h: Record<string, string> = headers) =>
       fetch(`${url}${path}`, { method: 'POST', headers: h, body: JSON.stringify(body) });
-    const client = (await (await post('/api/clients', { code: 'SWM', name: 'Stadtwerke Muster' })).json()) as { id: string };
+    // Calling hours all day: the test must not depend on the hour it runs at.
+    const allDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
+    const client = (await (await post('/api/clients', { code: 'SWM', name: 'Stadtwerke Muster', holidays: null, callingHours: allDay, windows: { ganztags: ['00:00', '24:00'] } })).json()) as { id: string };
     const form = new FormData();
     form.set('file', new File([readFileSync(new URL('../examples/mahnliste-stadtwerke-muster.xlsx', import.meta.url))], 'liste.xlsx'));
     const upload = await fetch(`${url}/api/clients/${client.id}/lists`, { method: 'POST', headers: { cookie, origin: url! }, body: form });

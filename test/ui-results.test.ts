@@ -55,7 +55,7 @@ describe('result list on the lead’s screen', () => {
     expect(download.suggestedFilename()).toMatch(/^Ergebnisliste_SWM_Testliste_\d{4}-\d{2}-\d{2}\.xlsx$/);
     const sheets = await readXlsx(await readFile((await download.path())!));
     expect(sheets.get('Ergebnisliste')).toHaveLength(4);
-    expect(sheets.get('Ergebnisliste')![1]!.slice(-8, -6)).toEqual(['Erledigt – bezahlt', 'paid']);
+    expect(sheets.get('Ergebnisliste')![1]!.slice(-10, -8)).toEqual(['Erledigt – bezahlt', 'paid']);
 
     await box.getByLabel('Senden an').fill('buchhaltung@swm.example');
     await box.getByRole('button', { name: 'Erneut senden' }).click();

@@ -66,6 +66,7 @@ const HistorySchema = z.object({
   outcome: z.string(),
   rightParty: z.boolean().nullable(),
   note: z.string().nullable(),
+  phone: z.string().nullable().openapi({ description: 'The number dialled (E.164)' }),
 });
 
 const WaitingSchema = z.object({

@@ -45,6 +45,8 @@ export interface HistoryEntry {
   outcome: string;
   rightParty: boolean | null;
   note: string | null;
+  /** The number dialled (E.164), null for attempts recorded before it was kept. */
+  phone: string | null;
 }
 
 export async function caseHistory(db: Db | Tx, caseId: string): Promise<HistoryEntry[]> {
@@ -61,5 +63,6 @@ export async function caseHistory(db: Db | Tx, caseId: string): Promise<HistoryE
     outcome: a.outcome,
     rightParty: a.rightParty,
     note: a.note,
+    phone: a.phoneE164,
   }));
 }

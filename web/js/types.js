@@ -3,15 +3,16 @@
 /**
  * @typedef {{ id: string, username: string, displayName: string, role: 'agent' | 'lead' | 'admin',
  *   clientIds: string[], languages: string[] }} Me
- * @typedef {{ code: string, label: string, effect: 'close' | 'retry' | 'callback' | string }} Outcome
+ * @typedef {{ code: string, label: string, effect: 'close' | 'retry' | 'callback' | 'wrong_number' | string }} Outcome
  * @typedef {{ days: string[], from: string, to: string }} PreferredWindow
  * @typedef {{ id: string, listId: string, clientId: string, clientName: string, customerNo: string,
- *   name: string, phone: string, phoneE164: string, ctiLink: string, address: string,
+ *   name: string, phone: string, phoneE164: string, ctiLink: string, phones: CasePhone[], address: string,
  *   amountCents: number, currency: string, language: string, attemptNo: number, maxAttempts: number,
  *   preferredWindows: PreferredWindow[], extra: Record<string, string>, outcomes: Outcome[],
  *   windows: Record<string, [string, string]>, timezone: string }} AgentCase
  * @typedef {{ attemptNo: number, at: string, agent: string | null, outcome: string,
- *   rightParty: boolean | null, note: string | null }} HistoryEntry
+ *   rightParty: boolean | null, note: string | null, phone: string | null }} HistoryEntry
+ * @typedef {{ e164: string, raw: string, kind: string, status: 'active' | 'wrong' | 'do_not_call', ctiLink: string }} CasePhone
  * @typedef {{ id: string, expiresAt: string }} Assignment
  * @typedef {{ callbackWindow: number, retryDelay: number, callingHours: number, holiday: number,
  *   perDayCap: number, preferredWindow: number, language: number, personalCallback: number }} Waiting
@@ -47,7 +48,7 @@
  *   promiseAmountCents: number, byOutcome: Record<string, number> }} LeCounts
  * @typedef {LeCounts & { date: string | null,
  *   agent: { id: string, username: string, displayName: string } | null }} LeRow
- * @typedef {{ code: string, label: string, effect: 'close' | 'retry' | 'callback' | null }} LeOutcome
+ * @typedef {{ code: string, label: string, effect: 'close' | 'retry' | 'callback' | 'wrong_number' | null }} LeOutcome
  * @typedef {{ clientId: string, code: string, name: string, timezone: string, outcomes: LeOutcome[],
  *   rows: LeRow[], totals: LeCounts }} LeClient
  * @typedef {{ from: string, to: string, groupBy: 'day' | 'agent', clients: LeClient[], totals: LeCounts }} LeReport

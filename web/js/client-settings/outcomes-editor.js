@@ -15,6 +15,7 @@ const EFFECTS = [
   ['close', 'Fall abschließen'],
   ['retry', 'später erneut versuchen'],
   ['callback', 'Rückruf vereinbaren'],
+  ['wrong_number', 'Nummer falsch – nächste Nummer, sonst abschließen'],
 ];
 
 /**
