@@ -73,6 +73,8 @@ describe('team lead screen', () => {
     const bad = report.getByRole('row').filter({ has: page.getByRole('cell', { name: '146', exact: true }) });
     expect(await bad.getByRole('cell').allTextContents()).toEqual(['146', expect.any(String), 'abc', expect.stringMatching(/^Kein Betrag/)]);
     expect(await report.locator('tbody tr').count()).toBe(3);
+    await report.getByTestId('report-sheet').getByText('Gelesen aus Blatt „Mahnliste“.').waitFor();
+    await report.getByTestId('report-countries').getByText(/^\d+ Zeilen Deutschland, erkannt/).waitFor();
     await screenshot(page, 'lead-dry-run');
 
     await client.getByRole('button', { name: /^Importieren/ }).click();

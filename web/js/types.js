@@ -29,7 +29,9 @@
  *   src/scheduling/settings.ts plus the identity fields of src/clients/clients.schemas.ts
  * @typedef {{ row: number, column: string, value: string, reason: string, reasonDe?: string }} Rejection
  * @typedef {{ accepted: number, rejected: Rejection[], rejectedRows: number, rejectedTruncated: boolean,
- *   dataRows: number, headerRow: number, columns: Record<string, string>, extraColumns: string[] }} Report
+ *   dataRows: number, headerRow: number, columns: Record<string, string>, extraColumns: string[],
+ *   countries?: Record<string, { rows: number, by: Record<string, number> }>,
+ *   sheet?: { name: string, skipped: { name: string, code: string, rows?: number }[] } | null }} Report
  * @typedef {{ id: string, clientId: string, name: string,
  *   status: 'importing' | 'active' | 'completed' | 'failed' | 'cancelled', fileName: string,
  *   importProgress: { percent: number, rows: number } | null, report: Report | null, error: string | null,

@@ -70,13 +70,14 @@ const ADDRESS_PLACE = /(?:^|[,\n]\s*|\s)(\d{4,5})\s+([^,\n\d][^,\n]*)/g;
  * The customer's country, in this order: the country column; a prefixed postal code
  * (`CH-8001`); a country named at the end of a one-column address (`…, Schweiz`); a 5-digit
  * postcode → Germany (unless the client's own country has 5-digit postcodes too); a 4-digit
- * postcode whose town the Swiss directory has for it → Switzerland or Liechtenstein; else
- * `fallback` (the client's default country). A bare 4-digit postcode alone proves nothing:
- * Austria and Switzerland both use them, and Excel drops the 0 of German ones (01067 Dresden).
+ * postcode whose town the Swiss directory has for it → Switzerland or Liechtenstein; for a
+ * German client, any other 4-digit postcode written as text → Austria; else `fallback` (the
+ * client's default country). A 4-digit number cell stays undecided: Excel drops the 0 of
+ * German postcodes (01067 Dresden → 1067).
  * The row parser may still decide by a phone number written internationally.
  */
 export function countryFromAddress(
-  input: { country?: string | null; postalCode?: string | null; town?: string | null; address?: string | null },
+  input: { country?: string | null; postalCode?: string | null; postalCodeIsNumber?: boolean; town?: string | null; address?: string | null },
   fallback: string,
 ): AddressCountry {
   const postal = input.postalCode?.trim() ?? '';
@@ -101,6 +102,9 @@ export function countryFromAddress(
   if (postalCode && /^\d{5}$/.test(postalCode) && (home === 'DE' || !FIVE_DIGIT_COUNTRIES.has(home))) return found('DE', 'postcode');
   const swiss = swissCountryOf(postalCode, town);
   if (swiss) return found(swiss, 'postcodeTown');
+  // Written as text, a German postcode has five digits; four that are not Swiss are Austrian.
+  // A number cell may be a German one that lost its 0 (01067 → 1067): that stays undecided.
+  if (home === 'DE' && postalCode && /^\d{4}$/.test(postalCode) && !input.postalCodeIsNumber) return found('AT', 'postcode');
   return found(home, 'default');
 }
 

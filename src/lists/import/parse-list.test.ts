@@ -51,6 +51,8 @@ describe('parseList', () => {
       columns: { customerNo: 'Kunden-Nr.', name: 'Name', street: 'Straße', postalCode: 'PLZ', city: 'Ort', phone: 'Telefon', amount: 'Offener Betrag (EUR)' },
       extraColumns: ['Vertragskonto', 'Fälligkeit'],
       sourceColumns: ['Kunden-Nr.', 'Name', 'Straße', 'PLZ', 'Ort', 'Telefon', 'Offener Betrag (EUR)', 'Vertragskonto', 'Fälligkeit'].map((header) => ({ header })),
+      // Genève by its postcode and town (its international number agrees).
+      countries: { DE: { rows: 1, by: { postcode: 1 } }, CH: { rows: 1, by: { postcodeTown: 1 } } },
       sheet: null,
     });
     expect(cases[0]).toEqual({
@@ -70,7 +72,7 @@ describe('parseList', () => {
       extra: { Vertragskonto: '210012345678', Fälligkeit: '15.10.2026' },
       source: [4711, '  Jürgen   Weiß ', 'Schloßallee 1', '76133', 'Karlsruhe', '0721 1234567', 1234.56, 210012345678, { d: '2026-10-15' }],
     });
-    // NFC-normalised, the Swiss customer recognised from the international number + 4-digit postcode.
+    // NFC-normalised, the Swiss customer recognised from postcode and town.
     expect(cases[1]).toMatchObject({ name: 'Anne-Sophie Genève', country: 'CH', postalCode: '1204', phoneE164: '+41225551234', amountCents: 8990, extra: {} });
     expect(cases[1]!.name).toBe('Anne-Sophie Genève'.normalize('NFC'));
   });

@@ -98,7 +98,13 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
     // Country first: the phones are read as national numbers of the customer's country.
     const postalCity = splitPostalCity(text.postalCity ?? '');
     const place = countryFromAddress(
-      { country: text.country, postalCode: text.postalCode || postalCity.postalCode, town: text.city || postalCity.city, address: text.address },
+      {
+        country: text.country,
+        postalCode: text.postalCode || postalCity.postalCode,
+        postalCodeIsNumber: typeof cellValue(raw.postalCode) === 'number',
+        town: text.city || postalCity.city,
+        address: text.address,
+      },
       ctx.defaultCountry,
     );
     let { country, postalCode, source: countrySource } = place;

@@ -109,12 +109,15 @@ describe('countryFromAddress', () => {
   });
 
   it('takes a 4-digit postal code as Swiss only with a town the Swiss directory has for it', () => {
-    expect(countryFromAddress({ postalCode: '8001' }, 'DE')).toEqual({ country: 'DE', source: 'default', postalCode: '8001', town: null });
+    expect(countryFromAddress({ postalCode: '8001', postalCodeIsNumber: true }, 'DE')).toEqual({ country: 'DE', source: 'default', postalCode: '8001', town: null });
+    expect(countryFromAddress({ postalCode: '8001' }, 'CH')).toEqual({ country: 'CH', source: 'default', postalCode: '8001', town: null });
     expect(countryFromAddress({ postalCode: '8001', town: 'Zürich' }, 'DE')).toEqual({ country: 'CH', source: 'postcodeTown', postalCode: '8001', town: 'Zürich' });
     expect(countryFromAddress({ postalCode: '1204', town: 'Genf' }, 'DE')).toMatchObject({ country: 'CH', source: 'postcodeTown' });
     expect(countryFromAddress({ postalCode: '9490', town: 'Vaduz' }, 'DE')).toMatchObject({ country: 'LI', source: 'postcodeTown' });
-    expect(countryFromAddress({ postalCode: '1010', town: 'Wien' }, 'DE')).toMatchObject({ country: 'DE', source: 'default' });
-    expect(countryFromAddress({ postalCode: '1067', town: 'Dresden' }, 'DE')).toMatchObject({ country: 'DE', source: 'default' });
+    // Four digits written as text cannot be German: Austrian. As a number they may be a German one that lost its 0.
+    expect(countryFromAddress({ postalCode: '1010', town: 'Wien' }, 'DE')).toMatchObject({ country: 'AT', source: 'postcode' });
+    expect(countryFromAddress({ postalCode: '1067', postalCodeIsNumber: true, town: 'Dresden' }, 'DE')).toMatchObject({ country: 'DE', source: 'default' });
+    expect(countryFromAddress({ postalCode: '1010', town: 'Wien' }, 'CH')).toMatchObject({ country: 'CH', source: 'default' });
   });
 
   it('takes a 5-digit postal code as German, unless the client’s own country has 5-digit ones too', () => {

@@ -55,13 +55,14 @@ export function internationalCountry(texts: Array<{ text: string }>): string | n
 }
 
 /**
- * For a customer whose country nothing in the row says: the one neighbour (of those whose
- * postcodes look like `postalCode`) in which a nationally written number is valid while it is
- * not valid at home, e.g. `0662 123456` with `5020 Salzburg` for a German client. Null when
- * no number decides.
+ * For a customer whose country nothing in the row says: Austria or Germany (whichever is not
+ * home, if its postcodes look like `postalCode`) when a nationally written number is valid
+ * there but not at home, e.g. `0316 123456` with `8010 Graz` for a German client. Switzerland
+ * and Liechtenstein are decided by the postcode directory alone (their area codes overlap with
+ * both). Null when no number decides.
  */
 export function countryByNationalNumber(texts: Array<{ text: string }>, home: string, postalCode: string | null): string | null {
-  const neighbours = (['AT', 'CH', 'LI', 'DE'] as const).filter((c) => c !== home && (!postalCode || postalCodeFits(c, postalCode)));
+  const neighbours = (['AT', 'DE'] as const).filter((c) => c !== home && (!postalCode || postalCodeFits(c, postalCode)));
   for (const { text } of texts) {
     if (!text.startsWith('0') || text.startsWith('00')) continue;
     if (validIn(text, home)) return null;

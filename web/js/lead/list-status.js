@@ -46,6 +46,10 @@ export function reportView(report) {
       report.rejectedRows ? [', ', h('strong', { class: 'text-error' }, `${n(report.rejectedRows)} Zeilen abgelehnt`)] : ', keine Zeile abgelehnt',
       ` · ${n(report.dataRows)} Datenzeilen, Kopfzeile in Zeile ${report.headerRow}`,
     ),
+    report.sheet ? h('p', { class: 'hint', 'data-testid': 'report-sheet' }, sheetText(report.sheet)) : null,
+    report.countries && Object.keys(report.countries).length
+      ? h('ul', { class: 'report-countries', 'data-testid': 'report-countries' }, Object.entries(report.countries).sort(([, a], [, b]) => b.rows - a.rows).map(([c, v]) => h('li', {}, countryText(c, v))))
+      : null,
     report.extraColumns.length ? h('p', { class: 'hint' }, `Zusätzliche Spalten (werden übernommen): ${report.extraColumns.join(', ')}`) : null,
     report.rejected.length
       ? h(
@@ -61,4 +65,37 @@ export function reportView(report) {
       : null,
     report.rejectedTruncated ? h('p', { class: 'hint' }, `Gezeigt werden die ersten ${n(report.rejected.length)} abgelehnten Zeilen.`) : null,
   );
+}
+
+/** @type {Record<string, string>} */
+const SKIPPED = { no_header: 'keine Kopfzeile', missing_columns: 'Pflichtspalten fehlen', fewer_rows: 'weniger Zeilen' };
+
+/** @param {NonNullable<import('../types.js').Report['sheet']>} sheet */
+function sheetText(sheet) {
+  const skipped = sheet.skipped.map((s) => `„${s.name}“ (${SKIPPED[s.code] ?? s.code}${s.rows !== undefined ? `: ${s.rows.toLocaleString('de-DE')}` : ''})`);
+  return `Gelesen aus Blatt „${sheet.name}“${skipped.length ? ` – übersprungen: ${skipped.join(', ')}` : ''}.`;
+}
+
+/** @type {Record<string, string>} how a country was found */
+const FOUND_BY = {
+  column: 'an der Spalte Land',
+  postalPrefix: 'am Länderkürzel der PLZ',
+  address: 'am Land in der Adresse',
+  postcode: 'an der PLZ',
+  postcodeTown: 'an PLZ und Ort',
+  phone: 'an der Telefonnummer',
+  default: 'Standard des Mandanten, nichts in der Zeile sagte es',
+};
+const REGION = new Intl.DisplayNames(['de'], { type: 'region' });
+
+/**
+ * „31 Zeilen Schweiz, erkannt an PLZ und Ort“.
+ * @param {string} country
+ * @param {{ rows: number, by: Record<string, number> }} v
+ */
+function countryText(country, v) {
+  const name = REGION.of(country) ?? country;
+  const ways = Object.entries(v.by).sort(([, a], [, b]) => b - a);
+  const how = ways.length === 1 ? FOUND_BY[ways[0]?.[0] ?? ''] : ways.map(([k, n]) => `${n.toLocaleString('de-DE')} ${FOUND_BY[k] ?? k}`).join(', ');
+  return `${v.rows.toLocaleString('de-DE')} ${v.rows === 1 ? 'Zeile' : 'Zeilen'} ${name}, erkannt ${how ?? ''}`;
 }
