@@ -1,9 +1,14 @@
 import { ensureFirstAdmin } from './auth/bootstrap-admin.js';
+import { recover } from './recovery/recover.js';
 import type { Runtime } from './runtime.js';
 
-/** Migrations and the first admin; safe to run from every process and replica. */
+/**
+ * Migrations, the first admin, and the work a killed process left in the outbox (`recover`);
+ * safe to run from every process and replica.
+ */
 export async function runStartup(rt: Runtime): Promise<{ adminCreated: { username: string; generatedPassword: string | null } | null }> {
   await rt.database.migrate();
+  await recover({ db: rt.database.db, calls: rt.calls, queues: rt.queues, clock: rt.clock, config: rt.config, log: rt.log });
   const admin = await ensureFirstAdmin(rt.database.db, rt.config.ADMIN_USERNAME, rt.config.ADMIN_PASSWORD);
   if (!admin.created) return { adminCreated: null };
   if (admin.generatedPassword) {

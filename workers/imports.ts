@@ -13,8 +13,10 @@ export function startImportsWorker(rt: Runtime, connection: Redis): Worker<Impor
     connection,
     prefix: rt.config.QUEUE_PREFIX,
     concurrency: 2,
-    // A 100k-row list takes a while; the lock is renewed meanwhile, this only bounds a dead worker.
-    lockDuration: 120_000,
+    // The lock is renewed every 15 s while a list imports; a worker that died is noticed within
+    // ~35 s and its import starts over (the job is retried once; `recover` queues it again after).
+    lockDuration: 30_000,
+    stalledInterval: 5_000,
   });
   worker.on('failed', (job, err) => rt.log.error({ jobId: job?.id, err: safeError(err) }, 'import job failed'));
   worker.on('error', (err) => rt.log.warn({ err: err.message }, 'imports worker error'));

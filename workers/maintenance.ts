@@ -2,12 +2,15 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { queueDueDeliveries } from '../src/delivery/deliveries.js';
 import { reconcile } from '../src/dispatch/reconcile.js';
+import { recover } from '../src/recovery/recover.js';
 import { purgeExpiredLists } from '../src/retention/purge.js';
 import type { MaintenanceJob } from '../src/queues/registry.js';
 import type { Runtime } from '../src/runtime.js';
 import { dispatchDeps } from './deps.js';
 
 const RECONCILE_EVERY_MS = 5 * 60_000;
+/** The outbox sweep is a few indexed queries: often enough that nothing waits long. */
+const RECOVER_EVERY_MS = 60_000;
 /** Retention runs nightly, when nobody works the lists. */
 const RETENTION_CRON = '17 3 * * *';
 
@@ -28,6 +31,7 @@ export async function startMaintenance(rt: Runtime, connection: Redis): Promise<
   const deps = dispatchDeps(rt);
   const queue = rt.queues.get('maintenance');
   await queue.upsertJobScheduler('reconcile', { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: { task: 'reconcile' } });
+  await queue.upsertJobScheduler('recover', { every: RECOVER_EVERY_MS }, { name: 'recover', data: { task: 'recover' } });
   await queue.upsertJobScheduler('deliver-due', { pattern: rt.config.DELIVERY_CRON }, { name: 'deliver-due', data: { task: 'deliver-due' } });
   await queue.upsertJobScheduler('retention', { pattern: RETENTION_CRON, tz: 'Europe/Berlin' }, { name: 'retention', data: { task: 'retention' } });
   const worker = new Worker<MaintenanceJob>(
@@ -40,6 +44,8 @@ export async function startMaintenance(rt: Runtime, connection: Redis): Promise<
           return queueDueDeliveries(deps);
         case 'retention':
           return purgeExpiredLists(deps);
+        case 'recover':
+          return recover(deps);
       }
     },
     { connection, prefix: rt.config.QUEUE_PREFIX, concurrency: 1 },

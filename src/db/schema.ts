@@ -19,6 +19,7 @@ import {
 import type { ImportReport, Rejection } from '../lists/import/parse-list.js';
 import type { SourceCell } from '../lists/import/source-cells.js';
 import type { CasePhone } from '../lists/import/row-phones.js';
+import type { OutcomeJob } from '../queues/registry.js';
 import type { PreferredWindow, SchedulingSettings } from '../scheduling/settings.js';
 
 /**
@@ -240,12 +241,19 @@ export const assignments = pgTable(
     expiresAt: ts('expires_at').notNull(),
     endedAt: ts('ended_at'),
     endReason: assignmentEndEnum('end_reason'),
+    /**
+     * The outbox of an outcome: the `outcomes` job's payload, written in the statement that
+     * ends the assignment with reason `outcome`, cleared when the attempt is recorded. Whatever
+     * happens to Redis or the API process in between, the outcome is recovered from here.
+     */
+    outcome: jsonb('outcome').$type<OutcomeJob>(),
   },
   (t) => [
     // The database itself guarantees one live assignment per agent and per case.
     uniqueIndex('assignments_live_agent').on(t.agentId).where(sql`${t.endedAt} is null`),
     uniqueIndex('assignments_live_case').on(t.caseId).where(sql`${t.endedAt} is null`),
     index('assignments_case').on(t.caseId),
+    index('assignments_pending_outcome').on(t.id).where(sql`${t.outcome} is not null`),
   ],
 );
 

@@ -1,19 +1,23 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { assignments } from '../db/schema.js';
+import type { OutcomeJob } from '../queues/registry.js';
 
 export type EndReason = 'outcome' | 'released' | 'expired' | 'dropped';
 
 /** Undoes `endAssignment` when what it was ended for could not be done. */
 export async function reopenAssignment(db: Db | Tx, id: string): Promise<void> {
-  await db.update(assignments).set({ endedAt: null, endReason: null }).where(eq(assignments.id, id));
+  await db.update(assignments).set({ endedAt: null, endReason: null, outcome: null }).where(eq(assignments.id, id));
 }
 
-/** Ends a live assignment; false when it had ended already (someone else was first). */
-export async function endAssignment(db: Db | Tx, id: string, reason: EndReason, now: Date): Promise<boolean> {
+/**
+ * Ends a live assignment; false when it had ended already (someone else was first). Ending it
+ * for an outcome stores the outcome with it in the same statement (the outbox, see `recover.ts`).
+ */
+export async function endAssignment(db: Db | Tx, id: string, reason: EndReason, now: Date, outcome?: OutcomeJob): Promise<boolean> {
   const rows = await db
     .update(assignments)
-    .set({ endedAt: now, endReason: reason })
+    .set({ endedAt: now, endReason: reason, ...(outcome ? { outcome } : {}) })
     .where(and(eq(assignments.id, id), isNull(assignments.endedAt)))
     .returning({ id: assignments.id });
   return rows.length > 0;

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import type { SessionUser } from '../http/context.js';
 import { AppError, badRequest } from '../http/errors.js';
-import { callJobId } from '../queues/registry.js';
+import { failpoint } from '../failpoint.js';
+import { callJobId, type OutcomeJob } from '../queues/registry.js';
 import { nextCallableAt, type ScheduleRequest, type SchedulingSettings } from '../scheduling/index.js';
 import { endAssignment, reopenAssignment } from './assignment-end.js';
 import type { DispatchDeps } from '../deps.js';
@@ -24,23 +25,22 @@ export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: str
 
   // Proof that the lock is still ours before anything is queued.
   if (!(await job.extendLock(assignment.lockToken, d.config.LOCK_SECONDS * 1000))) return lost(d, assignment, now);
-  // Claim first: of two posts at once exactly one ends the assignment, and only its body is
-  // queued. From here on a pull of this attempt's job is held back (`vet`) until it is recorded.
-  if (!(await endAssignment(d.db, id, 'outcome', now))) {
+  // Claim first, with the outcome itself (the outbox): of two posts at once exactly one ends the
+  // assignment, and only its body is kept. From here on a pull of this attempt's job is held
+  // back (`vet`) until it is recorded; were this process to die now, `recover` queues it.
+  const outcome: OutcomeJob = { assignmentId: id, caseId: assignment.caseId, attemptNo: assignment.attemptNo, agentId: agent.id, recordedAt: now.toISOString(), body };
+  if (!(await endAssignment(d.db, id, 'outcome', now, outcome))) {
     throw new AppError(409, 'assignment_ended', 'This assignment is no longer held: its outcome is recorded already', { endReason: 'outcome' });
   }
-  const jobId = callJobId(assignment.caseId, assignment.attemptNo);
+  failpoint(d.config, 'outcome.afterClaim');
   try {
-    await d.queues.get('outcomes').add(
-      'outcome',
-      { assignmentId: id, caseId: assignment.caseId, attemptNo: assignment.attemptNo, agentId: agent.id, recordedAt: now.toISOString(), body },
-      { jobId },
-    );
+    await queueOutcome(d, outcome);
   } catch (err) {
     // Nothing was queued: give the assignment back to the agent so the outcome can be sent again.
     await reopenAssignment(d.db, id);
     throw err;
   }
+  failpoint(d.config, 'outcome.afterQueue');
   try {
     await job.moveToCompleted(null, assignment.lockToken, false);
   } catch (err) {
@@ -79,6 +79,11 @@ async function validateOutcome(ctx: CaseContext, body: OutcomeBody, now: Date): 
     const plan = nextCallableAt(now, settings, state, callbackRequest(body.callback));
     if (plan.at === null) throw badRequest(`The callback cannot be scheduled: ${plan.explanation}`, { cause: plan.cause });
   }
+}
+
+/** The `outcomes` job of one attempt (id `<caseId>-a<attemptNo>`: queued twice, it is one job). */
+export async function queueOutcome(d: Pick<DispatchDeps, 'queues'>, outcome: OutcomeJob): Promise<void> {
+  await d.queues.get('outcomes').add('outcome', outcome, { jobId: callJobId(outcome.caseId, outcome.attemptNo) });
 }
 
 export function callbackRequest(callback: NonNullable<OutcomeBody['callback']>): ScheduleRequest {

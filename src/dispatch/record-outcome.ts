@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { attempts, cases } from '../db/schema.js';
+import { assignments, attempts, cases } from '../db/schema.js';
+import { failpoint } from '../failpoint.js';
 import type { PendingCallback } from '../db/schema.js';
 import type { OutcomeJob } from '../queues/registry.js';
 import { nextCallableAt, windowAt, type ScheduleRequest, type Scheduled, type SchedulingSettings } from '../scheduling/index.js';
@@ -28,6 +29,8 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
 
   let settings: SchedulingSettings | undefined;
   const next = await d.db.transaction(async (tx): Promise<Next> => {
+    // Recorded (or nothing left to record it on): the outbox entry is done with.
+    await tx.update(assignments).set({ outcome: null }).where(eq(assignments.id, job.assignmentId));
     const ctx = await loadCaseContext(tx, job.caseId, true);
     if (!ctx) return { kind: 'none' };
     settings = ctx.settings;
@@ -107,6 +110,7 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
     return { kind: 'call', case: scheduled!, plan, callKind: request.kind, personalAgentId };
   });
 
+  failpoint(d.config, 'outcome.afterRecord');
   if (next.kind === 'call') {
     await enqueueCall(d.calls, next.case, next.plan, next.callKind, now, { settings: settings!, personalAgentId: next.personalAgentId });
   }

@@ -7,7 +7,9 @@ import { assertClientAccess } from '../auth/guard.js';
 import type { ServiceDeps } from '../deps.js';
 import { caseQueue } from '../dispatch/case-state.js';
 import { callJobId, type Queues } from '../queues/registry.js';
+import { importJobId } from './upload.js';
 import { reportView } from './report-view.js';
+import { failpoint } from '../failpoint.js';
 import { latestDeliveries, type DeliveryRow } from '../delivery/deliveries.js';
 import { deliveryView } from '../results/results.schemas.js';
 
@@ -53,7 +55,7 @@ export async function listExtras(db: Db, ids: string[]): Promise<Map<string, Lis
 /** While a list imports, its progress lives on the `imports` job (see `run-import.ts`). */
 export async function withLiveProgress(queues: Queues, view: ReturnType<typeof listView>) {
   if (view.status !== 'importing') return view;
-  const job = await queues.get('imports').getJob(`import-${view.id}`);
+  const job = await queues.get('imports').getJob(importJobId(view.id));
   const p = job?.progress;
   return typeof p === 'object' && p !== null && 'percent' in p ? { ...view, importProgress: p as { percent: number; rows: number } } : view;
 }
@@ -101,6 +103,8 @@ export async function cancelList(d: ServiceDeps, user: SessionUser, id: string) 
     const [row] = await tx.update(dunningLists).set({ status: 'cancelled', completedAt: now }).where(eq(dunningLists.id, id)).returning();
     return { updated: row!, closed };
   });
+  // The cases are closed: a job left behind is stale at its pull and removed by reconcile.
+  failpoint(d.config, 'cancel.afterCommit');
   for (let i = 0; i < closed.length; i += 500) {
     await Promise.all(closed.slice(i, i + 500).map((c) => d.queues.calls(caseQueue(c)).remove(callJobId(c.id, c.attemptsMade + 1)).catch(() => 0)));
   }

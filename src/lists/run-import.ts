@@ -10,6 +10,7 @@ import { caseQueue } from '../dispatch/case-state.js';
 import { swissLanguageForPostcode, type NextCallable, type SchedulingSettings } from '../scheduling/index.js';
 import { detectFileKind, HEADER_SEARCH_ROWS, ImportFileError, readList, SNIFF_BYTES, type ImportReport, type ParsedCase, type RejectedRow } from './import/index.js';
 import { ALREADY_OPEN } from './open-customers.js';
+import { failpoint } from '../failpoint.js';
 import { safeError } from '../safe-error.js';
 import { withMoreRejections } from './merge-rejections.js';
 import { withTempFile } from './temp-file.js';
@@ -35,7 +36,7 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
     return;
   }
   const [file] = await d.db.select().from(importFiles).where(eq(importFiles.listId, listId));
-  if (!file) return fail(d, listId, 'The uploaded file is missing; upload the list again.');
+  if (!file) return failImport(d, listId, 'The uploaded file is missing; upload the list again.');
   const settings = await loadSettings(d.db, list.clientId);
   const now = d.clock.now();
   const plan = firstCallPlanner(now, settings);
@@ -97,7 +98,9 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
       }),
     );
     if (planned.length === 0) throw new ImportFileError('no_data', 'No row of the list could be imported; see the report.', { report });
+    failpoint(d.config, 'import.afterCommit');
     await enqueueFirstCalls(d, planned, now);
+    failpoint(d.config, 'import.afterEnqueue');
     const activated = await d.db.transaction(async (tx) => {
       await tx.delete(importFiles).where(eq(importFiles.listId, listId));
       return tx
@@ -112,7 +115,7 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
     await removeJobs(d, planned);
     const message = err instanceof ImportFileError ? err.message : 'The import failed on an internal error; nothing was imported. Try again later.';
     if (!(err instanceof ImportFileError)) d.log.error({ listId, err: safeError(err) }, 'import failed');
-    await fail(d, listId, message);
+    await failImport(d, listId, message);
   }
 }
 
@@ -230,7 +233,8 @@ async function removeJobs(d: ServiceDeps, planned: Planned[]): Promise<void> {
   for (const { case: c } of planned) await d.queues.calls(caseQueue(c)).remove(callJobId(c.id, 1)).catch(() => 0);
 }
 
-async function fail(d: ServiceDeps, listId: string, error: string): Promise<void> {
+/** Ends an import as failed: its cases, refused rows and file go; a cancelled list stays cancelled. */
+export async function failImport(d: Pick<ServiceDeps, 'db'>, listId: string, error: string): Promise<void> {
   await d.db.transaction(async (tx) => {
     await tx.delete(cases).where(eq(cases.listId, listId));
     await tx.delete(rejectedRows).where(eq(rejectedRows.listId, listId));

@@ -9,6 +9,7 @@ import { detectFileKind, HEADER_SEARCH_ROWS, readList, SNIFF_BYTES, type ImportR
 import { ALREADY_OPEN, openCustomerNos } from './open-customers.js';
 import { withMoreRejections } from './merge-rejections.js';
 import { withTempFile } from './temp-file.js';
+import { failpoint } from '../failpoint.js';
 
 export interface Upload {
   clientId: string;
@@ -66,14 +67,23 @@ export async function uploadList(d: ServiceDeps, u: Upload): Promise<UploadResul
         fileBytes: u.content.byteLength,
         importedBy: u.by.id,
         importProgress: { percent: 0, rows: 0 },
+        createdAt: d.clock.now(),
       })
       .returning({ id: dunningLists.id });
     await tx.insert(importFiles).values({ listId: list!.id, content: Buffer.from(u.content) });
     return list!.id;
   });
-  await d.queues.get('imports').add('import', { listId }, { jobId: `import-${listId}` });
+  failpoint(d.config, 'upload.afterStore');
+  await queueImport(d, listId);
   return { kind: 'queued', listId };
 }
+
+/** The `imports` job of a stored list (id `import-<listId>`: queued twice, it is one job). */
+export async function queueImport(d: Pick<ServiceDeps, 'queues'>, listId: string): Promise<void> {
+  await d.queues.get('imports').add('import', { listId }, { jobId: importJobId(listId) });
+}
+
+export const importJobId = (listId: string) => `import-${listId}`;
 
 /** Adds "open in another list" rejections to a dry run's report, as the real import would. */
 async function addOpenElsewhere(d: ServiceDeps, clientId: string, report: ImportReport, rows: Array<{ customerNo: string; row: number }>): Promise<ImportReport> {

@@ -35,7 +35,7 @@ export interface DeliveryJob {
 }
 
 export interface MaintenanceJob {
-  task: 'reconcile' | 'retention' | 'deliver-due';
+  task: 'reconcile' | 'retention' | 'deliver-due' | 'recover';
 }
 
 export interface JobRegistry {

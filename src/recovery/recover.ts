@@ -1,0 +1,55 @@
+import { eq, isNotNull } from 'drizzle-orm';
+import { assignments, dunningLists, importFiles } from '../db/schema.js';
+import type { ServiceDeps } from '../deps.js';
+import { queueOutcome } from '../dispatch/outcome.js';
+import { importJobId, queueImport } from '../lists/upload.js';
+import { failImport } from '../lists/run-import.js';
+
+export interface RecoveryReport {
+  /** Outcomes stored in PostgreSQL whose job was queued again. */
+  outcomes: number;
+  /** Lists left `importing` whose import was queued again, or failed when its file was gone. */
+  imports: number;
+  failedImports: number;
+}
+
+/**
+ * The outbox sweep: every write pair goes PostgreSQL first, so what a killed process or a lost
+ * Redis left undone is found in PostgreSQL and done again. Queuing twice is harmless: job ids
+ * are per outcome and per list. Runs when any process starts and every minute (maintenance).
+ * Call jobs of open cases are `reconcile`'s; result-list mails `queueDueDeliveries`'.
+ */
+export async function recover(d: ServiceDeps): Promise<RecoveryReport> {
+  const report: RecoveryReport = { outcomes: 0, imports: 0, failedImports: 0 };
+  const pending = await d.db.select({ outcome: assignments.outcome }).from(assignments).where(isNotNull(assignments.outcome));
+  for (const { outcome } of pending) {
+    if (!outcome) continue;
+    await queueOutcome(d, outcome);
+    report.outcomes++;
+  }
+
+  // A list is `importing` from its upload until its import ends: with its job gone or failed
+  // (Redis lost it, the API died before queueing it, a worker died twice on it) it would stay
+  // so for ever. Queued while the uploading API is about to queue it, the job is simply one.
+  const importing = await d.db
+    .select({ id: dunningLists.id, hasFile: isNotNull(importFiles.listId) })
+    .from(dunningLists)
+    .leftJoin(importFiles, eq(importFiles.listId, dunningLists.id))
+    .where(eq(dunningLists.status, 'importing'));
+  const queue = d.queues.get('imports');
+  for (const list of importing) {
+    const job = await queue.getJob(importJobId(list.id));
+    const state = job ? await job.getState() : 'missing';
+    if (state !== 'missing' && state !== 'failed' && state !== 'completed') continue;
+    if (!list.hasFile) {
+      await failImport(d, list.id, 'The import was interrupted and the uploaded file is gone; upload the list again.');
+      report.failedImports++;
+      continue;
+    }
+    if (job) await job.remove();
+    await queueImport(d, list.id);
+    report.imports++;
+  }
+  if (report.outcomes || report.imports || report.failedImports) d.log.info(report, 'recovered work left undone');
+  return report;
+}
