@@ -13,6 +13,10 @@ export function startOutcomesWorker(rt: Runtime, connection: Redis): Worker<Outc
     connection,
     prefix: rt.config.QUEUE_PREFIX,
     concurrency: 16,
+    // Recording takes milliseconds: a worker that died with outcomes in hand is noticed within
+    // ~15 s (the lock is renewed every 5 s while one records).
+    lockDuration: 10_000,
+    stalledInterval: 5_000,
   });
   worker.on('failed', (job, err) => rt.log.error({ jobId: job?.id, err: safeError(err) }, 'recording an outcome failed'));
   worker.on('error', (err) => rt.log.warn({ err: err.message }, 'outcomes worker error'));
