@@ -50,11 +50,11 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
     calls,
     close: () =>
       (closing ??= (async () => {
-        await calls.close().catch((err: Error) => log.warn({ err: err.message }, 'closing call workers'));
+        await calls.close().catch((err: Error) => log.warn({ err }, 'closing call workers'));
         await manual.quit().catch(() => manual.disconnect());
-        await queues.close().catch((err: Error) => log.warn({ err: err.message }, 'closing queues'));
+        await queues.close().catch((err: Error) => log.warn({ err }, 'closing queues'));
         await redis.quit().catch(() => redis.disconnect());
-        await database.close().catch((err: Error) => log.warn({ err: err.message }, 'closing database'));
+        await database.close().catch((err: Error) => log.warn({ err }, 'closing database'));
       })()),
   };
 }

@@ -7,8 +7,28 @@ export function safeError(err: unknown): { name: string; message: string; code?:
   if (!(err instanceof Error)) return { name: 'Error', message: String(err).slice(0, 200) };
   for (let e: unknown = err; e instanceof Error; e = e.cause) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return { name: e.name, code, message: e.message.slice(0, 300) };
+    // PostgreSQL quotes the offending value after a colon (`invalid input syntax for type uuid: "…"`).
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return { name: e.name, code, message: e.message.replace(/:\s*".*$/s, '').slice(0, 300) };
   }
   const message = err.message.startsWith('Failed query:') ? 'database query failed' : err.message.split('\nparams:')[0]!.slice(0, 300);
   return { name: err.name, message };
+}
+
+/** The call sites of a stack (`    at …` lines), without its message, which may hold SQL parameters. */
+export function safeStack(err: Error, lines = 8): string | undefined {
+  return err.stack
+    ?.split('\n')
+    .filter((l) => /^\s+at /.test(l))
+    .slice(0, lines)
+    .join('\n');
+}
+
+/**
+ * What a log line may say of any value logged as `err` (pino serializer): an Error as its safe
+ * message, code and call sites; a message string cut before its SQL and parameters.
+ */
+export function logSafeError(value: unknown): unknown {
+  if (value instanceof Error) return { ...safeError(value), stack: safeStack(value) };
+  if (typeof value === 'string') return value.startsWith('Failed query:') ? 'database query failed' : value.split('\nparams:')[0]!.slice(0, 300);
+  return value;
 }

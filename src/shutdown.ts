@@ -11,7 +11,7 @@ export function onShutdown(log: Logger, steps: Array<[string, () => Promise<void
     started = true;
     log.info({ signal }, 'shutting down');
     for (const [name, step] of steps) {
-      await step().catch((err: Error) => log.error({ err: err.message, step: name }, 'shutdown step failed'));
+      await step().catch((err: Error) => log.error({ err, step: name }, 'shutdown step failed'));
     }
     process.exit(0);
   };

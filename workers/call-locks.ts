@@ -30,7 +30,7 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
       maxStalledCount: 1_000_000,
       autorun: false,
     });
-    w.on('error', (err) => rt.log.warn({ err: err.message, queue }, 'lock watcher error'));
+    w.on('error', (err) => rt.log.warn({ err, queue }, 'lock watcher error'));
     w.on('stalled', (jobId) => {
       void (async () => {
         const now = rt.clock.now();
@@ -41,7 +41,7 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
           .set({ endedAt: now, endReason: 'expired' })
           .where(and(eq(assignments.queue, queue), eq(assignments.jobId, jobId), isNull(assignments.endedAt), lte(assignments.expiresAt, now)));
         rt.log.info({ queue, jobId }, 'assignment lock expired; case back in its queue');
-      })().catch((err: Error) => rt.log.warn({ err: err.message }, 'recording an expired lock failed'));
+      })().catch((err: Error) => rt.log.warn({ err }, 'recording an expired lock failed'));
     });
     watchers.set(queue, w);
     await w.startStalledCheckTimer();
@@ -71,7 +71,7 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
   let timer: NodeJS.Timeout | undefined;
   const loop = () => {
     refresh()
-      .catch((err: Error) => rt.log.warn({ err: err.message }, 'refreshing lock watchers failed'))
+      .catch((err: Error) => rt.log.warn({ err }, 'refreshing lock watchers failed'))
       .finally(() => {
         timer = setTimeout(loop, 2_000);
         timer.unref();

@@ -20,6 +20,6 @@ export function startDeliveryWorker(rt: Runtime, connection: Redis, mailer: Mail
     { connection, prefix: rt.config.QUEUE_PREFIX, concurrency: 2, lockDuration: 15_000, stalledInterval: 5_000 },
   );
   worker.on('failed', (job, err) => rt.log.warn({ jobId: job?.id, tries: job?.attemptsMade, err: safeError(err) }, 'result-list delivery failed'));
-  worker.on('error', (err) => rt.log.warn({ err: err.message }, 'delivery worker error'));
+  worker.on('error', (err) => rt.log.warn({ err }, 'delivery worker error'));
   return worker;
 }

@@ -19,6 +19,6 @@ export function startImportsWorker(rt: Runtime, connection: Redis): Worker<Impor
     stalledInterval: 5_000,
   });
   worker.on('failed', (job, err) => rt.log.error({ jobId: job?.id, err: safeError(err) }, 'import job failed'));
-  worker.on('error', (err) => rt.log.warn({ err: err.message }, 'imports worker error'));
+  worker.on('error', (err) => rt.log.warn({ err }, 'imports worker error'));
   return worker;
 }

@@ -50,7 +50,7 @@ export async function startMaintenance(rt: Runtime, connection: Redis): Promise<
     },
     { connection, prefix: rt.config.QUEUE_PREFIX, concurrency: 1 },
   );
-  worker.on('error', (err) => rt.log.warn({ err: err.message }, 'maintenance worker error'));
+  worker.on('error', (err) => rt.log.warn({ err }, 'maintenance worker error'));
   // Once right away, as jobs: they run in the background (a large backlog takes a while) and
   // a shutdown waits for them like for any other job. Deliveries whose job Redis lost are
   // queued again from PostgreSQL.

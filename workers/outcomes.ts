@@ -19,6 +19,6 @@ export function startOutcomesWorker(rt: Runtime, connection: Redis): Worker<Outc
     stalledInterval: 5_000,
   });
   worker.on('failed', (job, err) => rt.log.error({ jobId: job?.id, err: safeError(err) }, 'recording an outcome failed'));
-  worker.on('error', (err) => rt.log.warn({ err: err.message }, 'outcomes worker error'));
+  worker.on('error', (err) => rt.log.warn({ err }, 'outcomes worker error'));
   return worker;
 }

@@ -3,7 +3,6 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { routePath } from 'hono/route';
 import type { Logger } from '../log.js';
-import { safeError } from '../safe-error.js';
 
 /**
  * A domain error that reaches the client as `{error:{code,message,details}}` with `status`.
@@ -47,7 +46,7 @@ export function errorHandler(log: Logger) {
     if (isRedisUnavailable(err)) {
       return c.json(errorBody('unavailable', 'Queue service unavailable, please retry shortly'), 503);
     }
-    log.error({ err: safeError(err), stack: err.stack?.split('\n').slice(1, 6).join('\n'), path: routePath(c), method: c.req.method }, 'unhandled error');
+    log.error({ err, path: routePath(c), method: c.req.method }, 'unhandled error');
     return c.json(errorBody('internal', 'Internal error'), 500);
   };
 }

@@ -46,7 +46,7 @@ export class CallQueues {
         skipStalledCheck: true,
         skipLockRenewal: true,
       });
-      w.on('error', (err) => this.log.warn({ err: err.message, queue: queueName }, 'call worker error'));
+      w.on('error', (err) => this.log.warn({ err, queue: queueName }, 'call worker error'));
       this.#workers.set(queueName, w);
     }
     return w;

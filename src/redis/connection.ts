@@ -17,7 +17,7 @@ export function createRedis(url: string, role: 'command' | 'manual' | 'worker', 
   };
   const options = byRole[role];
   const redis = new Redis(url, { ...options, lazyConnect: false });
-  redis.on('error', (err: Error) => log?.warn({ err: err.message, role }, 'redis connection error'));
+  redis.on('error', (err: Error) => log?.warn({ err, role }, 'redis connection error'));
   return redis;
 }
 
@@ -55,7 +55,7 @@ export async function checkEvictionPolicy(redis: Redis, log: Logger): Promise<st
     return policy;
   } catch (err) {
     // Managed Redis services often forbid CONFIG; that is not a reason to refuse to start.
-    log.warn({ err: (err as Error).message }, 'could not read Redis maxmemory-policy');
+    log.warn({ err }, 'could not read Redis maxmemory-policy');
     return null;
   }
 }

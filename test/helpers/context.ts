@@ -3,7 +3,7 @@ import { createApp } from '../../src/app.js';
 import { ManualClock, type Clock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { AppDeps, Role } from '../../src/http/context.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import { CallQueues } from '../../src/queues/call-queues.js';
 import { Queues } from '../../src/queues/registry.js';
 import { createRedis, waitForRedis } from '../../src/redis/connection.js';
@@ -25,7 +25,7 @@ export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
  * A whole app on its own database (cloned from the template) and its own BullMQ prefix,
  * called in-process through `app.fetch`. `close()` removes all of it.
  */
-export async function createTestContext(env: Record<string, string> = {}, opts: { clock?: Clock } = {}) {
+export async function createTestContext(env: Record<string, string> = {}, opts: { clock?: Clock; log?: Logger } = {}) {
   const testDb = await createTestDatabase();
   const prefix = `t-${randomUUID().slice(0, 8)}`;
   const config: Config = loadConfig({
@@ -36,7 +36,7 @@ export async function createTestContext(env: Record<string, string> = {}, opts: 
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const log = createLogger('silent');
+  const log = opts.log ?? createLogger('silent');
   const redis = createRedis(config.redisUrl, 'command', log);
   await waitForRedis(redis);
   const queues = new Queues(redis, prefix);

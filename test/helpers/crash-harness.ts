@@ -70,7 +70,7 @@ export function client(base: string) {
   return async function call(method: string, path: string, cookie?: string, body?: unknown): Promise<{ status: number; body: any } | null> {
     const headers: Record<string, string> = { origin: base };
     if (cookie) headers.cookie = cookie;
-    let payload: BodyInit | undefined;
+    let payload: RequestInit['body'];
     if (body instanceof FormData) payload = body;
     else if (body !== undefined) {
       headers['content-type'] = 'application/json';
