@@ -60,6 +60,19 @@ describe('session', () => {
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('counts an attempt before it checks the password: of 60 at once, only the limit is checked', async () => {
+    // Its own context: the address's count (60 of them) must not block the other tests.
+    const own = await createTestContext({ LOGIN_MAX_FAILURES: '3' });
+    const { user } = await own.userSession('agent');
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, () => own.request('POST', '/api/session', { body: { username: user.username, password: 'wrong' } })),
+    );
+    await own.close();
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(57);
+  });
+
   it('GET /api/me needs a session; DELETE /api/session ends it', async () => {
     expect((await t.request('GET', '/api/me')).status).toBe(401);
     const cookie = await t.login('admin', 'admin-password-1');

@@ -54,10 +54,10 @@ export function authRoutes() {
     const { username, password } = c.req.valid('json');
     const ip = clientIp(c);
     const throttle = new LoginThrottle(redis, config.QUEUE_PREFIX, config.LOGIN_MAX_FAILURES, config.LOGIN_WINDOW_MINUTES * 60);
-    const wait = await throttle.retryAfter(username, ip);
-    if (wait > 0) {
-      c.header('Retry-After', String(wait));
-      return c.json(errorBody('too_many_attempts', `Too many failed logins; try again in ${wait} s`), 429);
+    const attempt = await throttle.attempt(username, ip);
+    if (!attempt.allowed) {
+      c.header('Retry-After', String(attempt.retryAfter));
+      return c.json(errorBody('too_many_attempts', `Too many failed logins; try again in ${attempt.retryAfter} s`), 429);
     }
     const [user] = await database.db
       .select()
@@ -66,11 +66,10 @@ export function authRoutes() {
       .limit(1);
     const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
     if (!user || !ok || !user.active) {
-      await throttle.recordFailure(username, ip);
       log.info({ ip }, 'login failed');
       throw new AppError(401, 'invalid_credentials', 'Wrong username or password');
     }
-    await throttle.recordSuccess(username);
+    await throttle.succeeded(username, ip);
     const session = await createSession(database.db, user.id, clock.now(), config.SESSION_HOURS);
     setCookie(c, SESSION_COOKIE, session.token, {
       httpOnly: true,

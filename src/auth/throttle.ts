@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Login throttling: failures are counted per username and per address in Redis (under the
- * BullMQ prefix, so several installations can share a Redis). An address gets more room than a
- * username, since many agents may sit behind one NAT.
+ * Login throttling: attempts are counted per username and per address in Redis (under the
+ * BullMQ prefix, so several installations can share a Redis) before the password is checked; a
+ * success does not count. An address gets more room than a username, since many agents may
+ * sit behind one NAT.
  */
 export class LoginThrottle {
   constructor(
@@ -17,27 +18,32 @@ export class LoginThrottle {
     return [`${this.prefix}:login:user:${username.toLowerCase()}`, `${this.prefix}:login:ip:${ip}`];
   }
 
-  /** Seconds until the next try is allowed, or 0 when it is allowed now. */
-  async retryAfter(username: string, ip: string): Promise<number> {
+  /**
+   * Counts this login attempt before the password is checked, atomically for the username and
+   * the address, and says whether it may be checked: concurrent attempts cannot all slip under
+   * the limit. `retryAfter`: seconds until the window of the key that blocks ends.
+   */
+  async attempt(username: string, ip: string): Promise<{ allowed: true } | { allowed: false; retryAfter: number }> {
     const [userKey, ipKey] = this.#keys(username, ip);
-    const [userCount, ipCount] = await this.redis.mget(userKey, ipKey);
-    const blocked =
-      Number(userCount ?? 0) >= this.maxFailures ? userKey : Number(ipCount ?? 0) >= this.maxFailures * 4 ? ipKey : null;
-    if (!blocked) return 0;
-    return Math.max(1, await this.redis.ttl(blocked));
+    const results = await this.redis
+      .multi()
+      .incr(userKey)
+      // NX keeps the first attempt's window: repeated attempts do not extend it forever.
+      .expire(userKey, this.windowSeconds, 'NX')
+      .incr(ipKey)
+      .expire(ipKey, this.windowSeconds, 'NX')
+      .ttl(userKey)
+      .ttl(ipKey)
+      .exec();
+    const value = (i: number) => Number(results?.[i]?.[1] ?? 0);
+    if (value(0) > this.maxFailures) return { allowed: false, retryAfter: Math.max(1, value(4)) };
+    if (value(2) > this.maxFailures * 4) return { allowed: false, retryAfter: Math.max(1, value(5)) };
+    return { allowed: true };
   }
 
-  async recordFailure(username: string, ip: string): Promise<void> {
-    const multi = this.redis.multi();
-    for (const key of this.#keys(username, ip)) {
-      multi.incr(key);
-      // NX keeps the first failure's window: repeated failures do not extend it forever.
-      multi.expire(key, this.windowSeconds, 'NX');
-    }
-    await multi.exec();
-  }
-
-  async recordSuccess(username: string): Promise<void> {
-    await this.redis.del(this.#keys(username, '')[0]);
+  /** A successful login: the username's count starts again, and it does not count for the address. */
+  async succeeded(username: string, ip: string): Promise<void> {
+    const [userKey, ipKey] = this.#keys(username, ip);
+    await this.redis.multi().del(userKey).decr(ipKey).exec();
   }
 }
