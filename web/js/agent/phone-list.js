@@ -1,9 +1,13 @@
-// A case's numbers on the agent's screen: the choice of the number dialled in the form.
+// A case's numbers on the agent's screen: the one to dial first, large; every other one with
+// its kind and whether it may still be dialled; the choice of the number dialled in the form.
 import { h } from '../dom.js';
 
 /** @typedef {import('../types.js').AgentCase} AgentCase */
 /** @typedef {import('../types.js').CasePhone} CasePhone */
 /** @typedef {CasePhone & { current: boolean }} ShownPhone */
+
+/** Why a number may not be dialled, as the card says it. */
+const STATUS_LABELS = { wrong: 'falsch', do_not_call: 'gesperrt' };
 
 /**
  * The case's numbers in the file's order, the current one marked. The current one is shown
@@ -24,6 +28,63 @@ export function casePhones(c) {
  * @param {AgentCase} c
  */
 export const activePhones = (c) => casePhones(c).filter((p) => p.status === 'active');
+
+/**
+ * The number of a history entry as the case shows it: its `raw` when it is one of the case's.
+ * @param {AgentCase} c
+ * @param {string | null} e164
+ */
+export function dialledText(c, e164) {
+  if (!e164) return '–';
+  return casePhones(c).find((p) => p.e164 === e164)?.raw ?? e164;
+}
+
+/**
+ * The phone fact of the case card: the current number large (one number: as it always
+ * looked), and with several numbers every other one below it with its kind.
+ * @param {AgentCase} c
+ * @param {(e164: string) => void} onDial called when a dial link is clicked
+ */
+export function phoneFact(c, onDial) {
+  const phones = casePhones(c);
+  const several = phones.length > 1;
+  const others = phones.filter((p) => !p.current);
+  const kind = phones.find((p) => p.current)?.kind ?? 'Telefon';
+  return h(
+    'div',
+    { class: 'fact fact-phone' },
+    h('span', { class: 'fact-label' }, several ? [kind, ' ', h('span', { class: 'badge dial-first' }, 'zuerst wählen')] : 'Telefon'),
+    h('a', { class: 'phone', href: c.ctiLink, 'data-testid': 'phone', title: `Wählen: ${c.phoneE164}`, onclick: () => onDial(c.phoneE164) }, c.phone),
+    c.phone.replace(/[^\d+]/g, '') !== c.phoneE164 ? h('span', { class: 'fact-sub' }, c.phoneE164) : null,
+    others.length
+      ? h('ul', { class: 'phone-others', 'aria-label': 'Weitere Nummern', 'data-testid': 'other-phones' }, others.map((p) => otherPhone(p, onDial)))
+      : null,
+  );
+}
+
+/**
+ * @param {ShownPhone} p
+ * @param {(e164: string) => void} onDial
+ */
+function otherPhone(p, onDial) {
+  const kind = h('span', { class: 'phone-kind' }, p.kind);
+  if (p.status === 'active') {
+    return h('li', { class: 'phone-other' }, kind, h('a', { class: 'phone-alt phone-value', href: p.ctiLink, title: `Wählen: ${p.e164}`, onclick: () => onDial(p.e164) }, p.raw));
+  }
+  // Wrong or on the do-not-call list: shown, so the agent knows it, but not dialable.
+  return h(
+    'li',
+    { class: `phone-other phone-${p.status}` },
+    kind,
+    h(
+      'span',
+      { class: 'phone-value' },
+      h('s', { class: 'phone-struck' }, p.raw),
+      ' ',
+      h('span', { class: `badge ${p.status === 'wrong' ? 'badge-error' : 'badge-warning'}` }, STATUS_LABELS[p.status]),
+    ),
+  );
+}
 
 /**
  * „Gewählte Nummer“: radio buttons for the case's active numbers, the current one checked.
