@@ -160,7 +160,7 @@ export function agentView() {
       el,
       h('div', { class: 'case-bar' }, lockInfo, h('span', { class: 'hint' }, 'Tasten 1–9: Ergebnis wählen · Strg+Enter: speichern')),
       lockWarning,
-      h('div', { class: 'case-layout' }, caseCard(c, history), form.el),
+      h('div', { class: 'case-layout' }, caseCard(c, history, form.selectPhone), form.el),
     );
     scheduleBeat();
     el.querySelector('a.phone')?.scrollIntoView({ block: 'nearest' });

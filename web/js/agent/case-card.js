@@ -1,6 +1,7 @@
 // The case an agent is calling: who, which number, how much, and what happened before.
 import { h } from '../dom.js';
 import { formatMoney, formatShortDateTime, preferredWindowLabel } from '../format.js';
+import { dialledText, phoneFact } from './phone-list.js';
 
 /** @typedef {import('../types.js').AgentCase} AgentCase */
 /** @typedef {import('../types.js').HistoryEntry} HistoryEntry */
@@ -25,8 +26,9 @@ export function outcomeLabel(code, outcomes) {
 /**
  * @param {AgentCase} c
  * @param {HistoryEntry[]} history
+ * @param {(e164: string) => void} onDial a number's dial link was clicked
  */
-export function caseCard(c, history) {
+export function caseCard(c, history, onDial) {
   const lastTry = c.attemptNo >= c.maxAttempts;
   return h(
     'article',
@@ -42,13 +44,7 @@ export function caseCard(c, history) {
     h(
       'div',
       { class: 'key-facts' },
-      h(
-        'div',
-        { class: 'fact fact-phone' },
-        h('span', { class: 'fact-label' }, 'Telefon'),
-        h('a', { class: 'phone', href: c.ctiLink, 'data-testid': 'phone', title: `Wählen: ${c.phoneE164}` }, c.phone),
-        c.phone.replace(/[^\d+]/g, '') !== c.phoneE164 ? h('span', { class: 'fact-sub' }, c.phoneE164) : null,
-      ),
+      phoneFact(c, onDial),
       h(
         'div',
         { class: 'fact fact-amount' },
@@ -67,18 +63,21 @@ export function caseCard(c, history) {
       h('dd', { 'data-testid': 'preferred-windows' }, c.preferredWindows.length ? c.preferredWindows.map(preferredWindowLabel).join('; ') : 'keine Einschränkung'),
       Object.entries(c.extra).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '–')]),
     ),
-    historyTable(history, c.outcomes),
+    historyTable(history, c),
   );
 }
 
 /**
+ * Earlier attempts; with several numbers also the number each one dialled.
  * @param {HistoryEntry[]} history
- * @param {import('../types.js').Outcome[]} outcomes
+ * @param {AgentCase} c
  */
-function historyTable(history, outcomes) {
+function historyTable(history, c) {
   if (history.length === 0) return h('p', { class: 'muted history-empty' }, 'Noch keine früheren Versuche.');
+  const withNumber = c.phones.length > 1;
   const yesNo = (/** @type {boolean | null} */ v) => (v === null ? '–' : v ? 'ja' : 'nein');
-  const head = ['Nr.', 'Zeitpunkt', 'Mitarbeiter', 'Ergebnis', 'Person erreicht', 'Notiz'].map((t) => h('th', { scope: 'col' }, t));
+  const titles = ['Nr.', 'Zeitpunkt', 'Mitarbeiter', withNumber && 'Nummer', 'Ergebnis', 'Person erreicht', 'Notiz'];
+  const head = titles.map((t) => t && h('th', { scope: 'col' }, t));
   const rows = history.map((e) =>
     h(
       'tr',
@@ -86,7 +85,8 @@ function historyTable(history, outcomes) {
       h('td', { class: 'num' }, e.attemptNo),
       h('td', { class: 'nowrap' }, formatShortDateTime(e.at)),
       h('td', {}, e.agent ?? '–'),
-      h('td', {}, outcomeLabel(e.outcome, outcomes)),
+      withNumber && h('td', { class: 'nowrap', 'data-testid': 'history-phone' }, dialledText(c, e.phone)),
+      h('td', {}, outcomeLabel(e.outcome, c.outcomes)),
       h('td', {}, yesNo(e.rightParty)),
       h('td', { class: 'note' }, e.note ?? ''),
     ),

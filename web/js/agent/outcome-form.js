@@ -1,12 +1,17 @@
 // What happened on the call: outcome, callback time or payment promise, right party, note.
 import { field, h, replace, notice } from '../dom.js';
 import { formatAmountInput, parseGermanAmount, todayIso, windowLabel, zonedToIsoWithOffset } from '../format.js';
+import { activePhones, phoneChoice } from './phone-list.js';
 import { preferredWindowsEditor } from './preferred-windows.js';
 
 /** @typedef {import('../types.js').AgentCase} AgentCase */
 /** @typedef {import('../types.js').Outcome} Outcome */
 
 const NOTE_MAX = 2000;
+
+/** What "Falsche Nummer" does to the case, with another number left and without. */
+const WRONG_NUMBER_NEXT = 'Die Nummer wird als falsch markiert; der Fall kommt mit der nächsten Nummer wieder.';
+const WRONG_NUMBER_LAST = 'Keine weitere Nummer – der Fall wird abgeschlossen.';
 
 /**
  * @param {AgentCase} c
@@ -17,6 +22,9 @@ export function outcomeForm(c, actions) {
   let chosen = null;
   const errorBox = h('div', { class: 'form-error', 'aria-live': 'assertive' });
   const extras = h('div', { class: 'outcome-extras' });
+  // With several numbers the agent says which one was dialled ("Falsche Nummer" marks that one).
+  const phone = phoneChoice(c);
+  const wrongNumberHint = activePhones(c).length > 1 ? notice('info', WRONG_NUMBER_NEXT) : notice('warning', WRONG_NUMBER_LAST);
 
   const buttons = c.outcomes.map((o, i) =>
     h(
@@ -85,7 +93,7 @@ export function outcomeForm(c, actions) {
     if (busy) return;
     chosen = o;
     for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.code === o.code));
-    replace(extras, o.effect === 'callback' ? callbackBox : o.code === 'promise_to_pay' ? promiseBox : null);
+    replace(extras, o.effect === 'callback' ? callbackBox : o.code === 'promise_to_pay' ? promiseBox : o.effect === 'wrong_number' ? wrongNumberHint : null);
     save.disabled = false;
     replace(errorBox);
   }
@@ -96,6 +104,8 @@ export function outcomeForm(c, actions) {
     /** @type {Record<string, unknown>} */
     const b = { outcome: chosen.code, rightParty: rightParty.checked };
     if (note.value.trim()) b.note = note.value.trim();
+    const dialled = phone.value();
+    if (dialled) b.phone = dialled;
     if (chosen.effect === 'callback') {
       const owner = onlyMe.checked ? 'me' : 'anyone';
       if (modeExact.checked) {
@@ -156,6 +166,7 @@ export function outcomeForm(c, actions) {
       },
     },
     h('h2', {}, 'Ergebnis erfassen'),
+    phone.el,
     h('div', { class: 'outcomes', role: 'group', 'aria-label': 'Ergebnis' }, buttons),
     extras,
     h('label', { class: 'check check-strong' }, rightParty, ' Richtige Person erreicht (Identität geprüft)'),
@@ -171,7 +182,7 @@ export function outcomeForm(c, actions) {
    */
   function onKey(e) {
     const target = /** @type {HTMLElement | null} */ (e.target);
-    const typing = target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) && !(target instanceof HTMLInputElement && target.type === 'checkbox');
+    const typing = target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) && !(target instanceof HTMLInputElement && /^(checkbox|radio)$/.test(target.type));
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       el.requestSubmit();
@@ -183,5 +194,12 @@ export function outcomeForm(c, actions) {
       }
     }
   }
-  return { el, onKey };
+  /**
+   * A number's dial link on the card was clicked: that is the number dialled.
+   * @param {string} e164
+   */
+  const selectPhone = (e164) => {
+    if (!busy) phone.select(e164);
+  };
+  return { el, onKey, selectPhone };
 }

@@ -1,0 +1,115 @@
+// A case's numbers on the agent's screen: the one to dial first, large; every other one with
+// its kind and whether it may still be dialled; the choice of the number dialled in the form.
+import { h } from '../dom.js';
+
+/** @typedef {import('../types.js').AgentCase} AgentCase */
+/** @typedef {import('../types.js').CasePhone} CasePhone */
+/** @typedef {CasePhone & { current: boolean }} ShownPhone */
+
+/** Why a number may not be dialled, as the card says it. */
+const STATUS_LABELS = { wrong: 'falsch', do_not_call: 'gesperrt' };
+
+/**
+ * The case's numbers in the file's order, the current one marked. The current one is shown
+ * as `case.phone`, the server's current number as delivered (the same text as its `raw`).
+ * @param {AgentCase} c
+ * @returns {ShownPhone[]}
+ */
+export function casePhones(c) {
+  const phones = c.phones.length ? c.phones : [{ e164: c.phoneE164, raw: c.phone, kind: 'Telefon', status: /** @type {const} */ ('active'), ctiLink: c.ctiLink }];
+  return phones.map((p) => {
+    const current = p.status === 'active' && p.e164 === c.phoneE164;
+    return { ...p, raw: current ? c.phone : p.raw, current };
+  });
+}
+
+/**
+ * The numbers that may be dialled now.
+ * @param {AgentCase} c
+ */
+export const activePhones = (c) => casePhones(c).filter((p) => p.status === 'active');
+
+/**
+ * The number of a history entry as the case shows it: its `raw` when it is one of the case's.
+ * @param {AgentCase} c
+ * @param {string | null} e164
+ */
+export function dialledText(c, e164) {
+  if (!e164) return '–';
+  return casePhones(c).find((p) => p.e164 === e164)?.raw ?? e164;
+}
+
+/**
+ * The phone fact of the case card: the current number large (one number: as it always
+ * looked), and with several numbers every other one below it with its kind.
+ * @param {AgentCase} c
+ * @param {(e164: string) => void} onDial called when a dial link is clicked
+ */
+export function phoneFact(c, onDial) {
+  const phones = casePhones(c);
+  const several = phones.length > 1;
+  const others = phones.filter((p) => !p.current);
+  const kind = phones.find((p) => p.current)?.kind ?? 'Telefon';
+  return h(
+    'div',
+    { class: 'fact fact-phone' },
+    h('span', { class: 'fact-label' }, several ? [kind, ' ', h('span', { class: 'badge dial-first' }, 'zuerst wählen')] : 'Telefon'),
+    h('a', { class: 'phone', href: c.ctiLink, 'data-testid': 'phone', title: `Wählen: ${c.phoneE164}`, onclick: () => onDial(c.phoneE164) }, c.phone),
+    c.phone.replace(/[^\d+]/g, '') !== c.phoneE164 ? h('span', { class: 'fact-sub' }, c.phoneE164) : null,
+    others.length
+      ? h('ul', { class: 'phone-others', 'aria-label': 'Weitere Nummern', 'data-testid': 'other-phones' }, others.map((p) => otherPhone(p, onDial)))
+      : null,
+  );
+}
+
+/**
+ * @param {ShownPhone} p
+ * @param {(e164: string) => void} onDial
+ */
+function otherPhone(p, onDial) {
+  const kind = h('span', { class: 'phone-kind' }, p.kind);
+  if (p.status === 'active') {
+    return h('li', { class: 'phone-other' }, kind, h('a', { class: 'phone-alt phone-value', href: p.ctiLink, title: `Wählen: ${p.e164}`, onclick: () => onDial(p.e164) }, p.raw));
+  }
+  // Wrong or on the do-not-call list: shown, so the agent knows it, but not dialable.
+  return h(
+    'li',
+    { class: `phone-other phone-${p.status}` },
+    kind,
+    h(
+      'span',
+      { class: 'phone-value' },
+      h('s', { class: 'phone-struck' }, p.raw),
+      ' ',
+      h('span', { class: `badge ${p.status === 'wrong' ? 'badge-error' : 'badge-warning'}` }, STATUS_LABELS[p.status]),
+    ),
+  );
+}
+
+/**
+ * „Gewählte Nummer“: radio buttons for the case's active numbers, the current one checked.
+ * With one active number there is nothing to choose: no element, and `value()` is null.
+ * @param {AgentCase} c
+ * @returns {{ el: HTMLElement | null, value: () => string | null, select: (e164: string) => void }}
+ */
+export function phoneChoice(c) {
+  const active = activePhones(c);
+  if (active.length < 2) return { el: null, value: () => null, select: () => {} };
+  const radios = active.map((p) => h('input', { type: 'radio', name: 'phone', value: p.e164, checked: p.e164 === c.phoneE164 }));
+  // The current number is active by definition; should the two disagree, the first is the default.
+  if (radios[0] && !radios.some((r) => r.checked)) radios[0].checked = true;
+  const el = h(
+    'fieldset',
+    { class: 'sub phone-choice' },
+    h('legend', {}, 'Gewählte Nummer'),
+    active.map((p, i) => h('label', { class: 'check' }, radios[i], h('span', { class: 'phone-kind' }, p.kind), ' ', h('span', { class: 'phone-number' }, p.raw))),
+  );
+  return {
+    el,
+    value: () => radios.find((r) => r.checked)?.value ?? null,
+    select: (e164) => {
+      const radio = radios.find((r) => r.value === e164);
+      if (radio) radio.checked = true;
+    },
+  };
+}
