@@ -9,7 +9,9 @@ import { listRoutes } from './lists/lists.routes.js';
 import { resultRoutes } from './results/results.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import type { AppDeps, AppEnv } from './http/context.js';
+import { bodyLimits } from './http/body-limits.js';
 import { csrfProtection } from './http/csrf.js';
+import { storableInput } from './http/storable.js';
 import { errorBody, errorHandler } from './http/errors.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops.routes.js';
@@ -28,8 +30,10 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
     c.set('deps', deps);
     await next();
   });
+  app.use('*', bodyLimits(deps.config.IMPORT_MAX_BYTES));
   app.use('/api/*', csrfProtection(deps.config.PUBLIC_ORIGIN));
   app.use('/api/*', loadSession);
+  app.use('/api/*', storableInput);
   app.use(`${BOARD_PATH}/*`, csrfProtection(deps.config.PUBLIC_ORIGIN), loadSession);
   app.use(BOARD_PATH, loadSession);
 

@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
+import { calendarDate } from '../http/calendar-date.js';
 import { preferredWindowsSchema } from '../scheduling/index.js';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const isoDate = calendarDate;
 const owner = z.enum(['me', 'anyone']).default('anyone');
 
 export const CallbackSchema = z.union([

@@ -65,6 +65,10 @@ async function validateOutcome(ctx: CaseContext, body: OutcomeBody, now: Date): 
   if (body.promise && body.promise.date < localToday(settings, now)) {
     throw badRequest(`The promised payment date ${body.promise.date} lies in the past`);
   }
+  const latest = DateTime.fromJSDate(now, { zone: settings.timezone }).plus({ years: 3 }).toISODate()!;
+  if (body.promise && body.promise.date > latest) {
+    throw badRequest(`The promised payment date ${body.promise.date} is more than three years ahead; a promise is for the next payment`);
+  }
   if (def.effect === 'callback') {
     if (!body.callback) throw badRequest('A callback needs "callback": {"window"} or {"at"}');
     // Only whether the request can be met at all; the cap and the per-day limit do not apply

@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import type { Context } from 'hono';
 import { assertClientAccess, currentUser, requireRole } from '../auth/guard.js';
 import type { ServiceDeps } from '../deps.js';
 import type { AppEnv } from '../http/context.js';
-import { AppError, badRequest, errorBody } from '../http/errors.js';
+import { AppError, badRequest } from '../http/errors.js';
+import { uploadTooLarge } from '../http/body-limits.js';
 import { authErrors, conflictError, createRouter, ErrorSchema, IdParam, json, notFoundError, validationError } from '../http/router.js';
 import { ImportFileError } from './import/index.js';
 import { ListQuerySchema, ListSchema, ProgressSchema, ReportSchema, UploadFormSchema, UploadQuerySchema } from './lists.schemas.js';
@@ -65,17 +65,8 @@ const deps = (c: Context<AppEnv>): ServiceDeps => {
 
 export function listRoutes(maxBytes: number) {
   const app = createRouter();
-  const limit = maxBytes >= 1048576 ? `${Math.round(maxBytes / 1048576)} MB` : `${Math.round(maxBytes / 1024)} KB`;
-  const tooLarge = `The upload is larger than ${limit}. Split the list.`;
-  // Checked before the body is read, so an oversized upload is refused without buffering it;
-  // the margin is for the multipart framing, so the file itself is checked again below.
-  app.use(
-    '/clients/:id/lists',
-    bodyLimit({
-      maxSize: maxBytes + 64 * 1024,
-      onError: (c) => c.json(errorBody('too_large', tooLarge), 413),
-    }),
-  );
+  // The body as a whole is bounded before it is read (`bodyLimits`); the file itself is checked here.
+  const tooLarge = uploadTooLarge(maxBytes);
 
   app.openapi(upload, async (c) => {
     const user = currentUser(c);

@@ -303,3 +303,23 @@ describe('parseList with a real workbook', () => {
     expect(cases).toEqual([expect.objectContaining({ rowNumber: 4, customerNo: '4711', name: 'Anna Müller', phoneRaw: '7211234567', phoneE164: '+497211234567', amountCents: 1250 })]);
   });
 });
+
+describe('cells PostgreSQL cannot store', () => {
+  it('keeps them without NUL and with broken characters replaced, also in refused rows', async () => {
+    const cases: ParsedCase[] = [];
+    const refused: unknown[] = [];
+    await parseList(
+      fromArrays([
+        ['Kundennummer', 'Name', 'Telefon', 'Betrag', 'Bemerkung'],
+        ['K1', 'Anna', '0721 1234567', 10, 'mit\u0000NUL und \ud800'],
+        ['K2', 'Bea\u0000', '', 10, 'x'],
+      ]),
+      DE,
+      (c) => void cases.push(c),
+      (r) => void refused.push(r),
+    );
+    expect(cases[0]!.source[4]).toBe('mitNUL und \uFFFD');
+    expect(cases[0]!.extra.Bemerkung).toBe('mitNUL und \uFFFD');
+    expect(JSON.stringify(refused)).not.toMatch(/\\u0000/);
+  });
+});

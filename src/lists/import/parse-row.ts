@@ -3,7 +3,7 @@ import { headerCurrency, type CaseField, type HeaderRow } from './headers.js';
 import type { CountrySource } from './country.js';
 import { cleanText, countryFromAddress, currencyCode, languageCode, parseAmountCents, postalCodeFits } from './normalise.js';
 import { countryByNationalNumber, internationalCountry, phoneTexts, rowPhones, type CasePhone } from './row-phones.js';
-import { displayText, toSourceCell, type SourceCell } from './source-cells.js';
+import { displayText, storable, toSourceCell, type SourceCell } from './source-cells.js';
 
 /** One customer + claim, ready to become a `cases` row. */
 export interface ParsedCase {
@@ -164,7 +164,7 @@ class RowProblems {
 
   /** A problem in a column named by its header (one of several phone columns). */
   rejectAt(column: string, reason: string, value: string): void {
-    this.list.push({ row: this.rowNumber, column, value: value.slice(0, 200), reason });
+    this.list.push({ row: this.rowNumber, column: storable(column), value: storable(value.slice(0, 200)), reason });
   }
 
   required(f: CaseField, what: string, raw: unknown): string {

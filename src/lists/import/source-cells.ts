@@ -26,7 +26,7 @@ export interface SourceColumn {
  */
 export function toSourceCell(value: unknown, numFmt?: string): SourceCell {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'string') return value === '' ? null : storable(value);
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return null;
     return numFmt && isDateFormat(numFmt) ? { d: serialToIso(value) } : value;
@@ -35,11 +35,16 @@ export function toSourceCell(value: unknown, numFmt?: string): SourceCell {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : { d: dateToIso(value) };
   if (typeof value !== 'object') return String(value);
   const v = value as Record<string, unknown>;
-  if (Array.isArray(v.richText)) return v.richText.map((run) => (run as { text?: unknown }).text ?? '').join('') || null;
+  if (Array.isArray(v.richText)) return storable(v.richText.map((run) => (run as { text?: unknown }).text ?? '').join('')) || null;
   if ('formula' in v || 'sharedFormula' in v) return 'result' in v ? toSourceCell(v.result, numFmt) : null;
   if ('error' in v) return { e: String(v.error) };
   if ('hyperlink' in v || 'text' in v) return toSourceCell(v.text, numFmt);
   return null;
+}
+
+/** What PostgreSQL can store: NUL dropped, a lone UTF-16 surrogate (a broken character) as U+FFFD. */
+export function storable(text: string): string {
+  return /[\u0000\p{Cs}]/u.test(text) ? text.replace(/\u0000/g, '').replace(/\p{Cs}/gu, '\uFFFD') : text;
 }
 
 /** Excel's locale-dependent built-in date formats (ids 14 and 22), which German Excel shows as below. */

@@ -1,0 +1,38 @@
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from './context.js';
+import { errorBody } from './errors.js';
+
+/**
+ * Every request body is bounded before it is read (a declared Content-Length over the limit is
+ * refused at once, a streamed one as soon as it passes it): 413 with the JSON envelope. The
+ * login, which anyone may call, gets the least; a client's settings the most (up to 100,000
+ * do-not-call numbers); list uploads have their own limit (`IMPORT_MAX_BYTES`, lists.routes.ts).
+ */
+export const BODY_LIMITS = {
+  login: 4 * 1024,
+  clientSettings: 4 * 1024 * 1024,
+  json: 256 * 1024,
+} as const;
+
+const limited = (maxSize: number, code = 'payload_too_large', message = `The request body is larger than ${Math.round(maxSize / 1024)} KB`): MiddlewareHandler<AppEnv> =>
+  bodyLimit({ maxSize, onError: (c) => c.json(errorBody(code, message), 413) });
+
+export const uploadTooLarge = (maxBytes: number) =>
+  `The upload is larger than ${maxBytes >= 1048576 ? `${Math.round(maxBytes / 1048576)} MB` : `${Math.round(maxBytes / 1024)} KB`}. Split the list.`;
+
+/** `importMaxBytes`: the largest list file; the upload's body may be that plus the multipart framing. */
+export function bodyLimits(importMaxBytes: number): MiddlewareHandler<AppEnv> {
+  const login = limited(BODY_LIMITS.login);
+  const clients = limited(BODY_LIMITS.clientSettings);
+  const json = limited(BODY_LIMITS.json);
+  const upload = limited(importMaxBytes + 64 * 1024, 'too_large', uploadTooLarge(importMaxBytes));
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const path = c.req.path;
+    if (/^\/api\/clients\/[^/]+\/lists\/?$/.test(path)) return upload(c, next);
+    if (path === '/api/session') return login(c, next);
+    if (/^\/api\/clients(\/[^/]+)?\/?$/.test(path)) return clients(c, next);
+    return json(c, next);
+  });
+}

@@ -1,0 +1,62 @@
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from './context.js';
+import { errorBody } from './errors.js';
+
+/**
+ * PostgreSQL cannot store a NUL character or a lone UTF-16 surrogate in text or jsonb; a value
+ * with one would be accepted, then fail where it is written (a worker retrying an outcome for
+ * ever). So every text a request brings — query parameters, JSON strings at any depth and as
+ * keys, form fields and uploaded file names — is checked before any route sees it: 400 naming
+ * the field.
+ */
+const UNSTORABLE = /[\u0000\p{Cs}]/u;
+
+export const storableInput = createMiddleware<AppEnv>(async (c, next) => {
+  for (const [key, values] of Object.entries(c.req.queries())) {
+    if (UNSTORABLE.test(key) || values.some((v) => UNSTORABLE.test(v))) return refuse(c, key);
+  }
+  const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type === 'application/json' || type?.endsWith('+json')) {
+    const body: unknown = await c.req.json().catch(() => undefined); // malformed JSON: the validator says so
+    const path = unstorablePath(body, '');
+    if (path !== null) return refuse(c, path || 'body');
+  } else if (type === 'multipart/form-data' || type === 'application/x-www-form-urlencoded') {
+    const form = await c.req.parseBody({ all: true }).catch(() => ({}) as Record<string, unknown>);
+    for (const [key, value] of Object.entries(form)) {
+      for (const v of Array.isArray(value) ? value : [value]) {
+        if (UNSTORABLE.test(key) || (typeof v === 'string' && UNSTORABLE.test(v)) || (v instanceof File && UNSTORABLE.test(v.name))) return refuse(c, key);
+      }
+    }
+  }
+  await next();
+});
+
+function unstorablePath(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : null;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const found = unstorablePath(v, path ? `${path}.${i}` : String(i));
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const here = path ? `${path}.${k}` : k;
+      if (UNSTORABLE.test(k)) return here;
+      const found = unstorablePath(v, here);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
+function refuse(c: Context<AppEnv>, field: string) {
+  return c.json(
+    errorBody('validation', `Invalid request: ${field}: contains a character that cannot be stored (NUL or a broken Unicode character)`, [
+      { path: field, message: 'contains a character that cannot be stored (NUL or a broken Unicode character)' },
+    ]),
+    400,
+  );
+}

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/clock.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { createClient, fastRules, next, postOutcome, useFakeDate } from './helpers/dispatch.js';
+import { seedList } from './helpers/seed.js';
+import { uploadForm, xlsx } from './helpers/workbooks.js';
+
+/** What an endpoint accepts can be stored; bodies are bounded before they are read. */
+let t: TestContext;
+let admin: string;
+let clientId: string;
+
+beforeAll(async () => {
+  useFakeDate('2026-11-25T10:00:00+01:00');
+  t = await createTestContext({}, { clock: systemClock });
+  admin = (await t.userSession('admin')).cookie;
+  clientId = await createClient(t, admin, fastRules);
+});
+afterAll(() => t.close());
+
+const NUL = 'Anna\u0000Müller';
+const LONE = 'Anna \ud800 Müller';
+
+describe('whatever is accepted can be stored', () => {
+  it('refuses dates that do not exist and text PostgreSQL cannot store in an outcome, and keeps the case held', async () => {
+    await seedList(t, clientId, 1);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    const a = await next(t, cookie);
+    const promise = (date: string) => ({ outcome: 'promise_to_pay', promise: { amountCents: 5000, date } });
+    for (const body of [promise('2027-02-30'), promise('9999-99-99'), promise('2031-01-01'), { outcome: 'paid', note: NUL }, { outcome: 'paid', note: LONE }, { outcome: 'callback', callback: { window: `ganz${NUL}` } }]) {
+      const res = await postOutcome(t, cookie, a.assignment.id, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.code).toMatch(/validation|bad_request/);
+    }
+    expect((await postOutcome(t, cookie, a.assignment.id, promise('2026-12-15'))).status).toBe(202);
+  });
+
+  it('refuses NUL and broken Unicode in names, client names, list names, file names and logins, with a 400 naming the field', async () => {
+    const users = await t.request('POST', '/api/users', { cookie: admin, body: { username: 'x1', password: 'long-enough-pw', displayName: NUL, role: 'agent' } });
+    expect([users.status, users.body.error.details?.[0]?.path]).toEqual([400, 'displayName']);
+    const clients = await t.request('POST', '/api/clients', { cookie: admin, body: { code: 'NUL', name: LONE } });
+    expect([clients.status, clients.body.error.details?.[0]?.path]).toEqual([400, 'name']);
+    const file = await xlsx([['Kundennummer', 'Name', 'Telefon', 'Betrag'], ['K1', 'Anna', '0721 1234567', 10]]);
+    const badFile = await t.request('POST', `/api/clients/${clientId}/lists`, { cookie: admin, body: uploadForm(file, `liste${'\u0000'}.xlsx`) });
+    expect(badFile.status).toBe(400);
+    const badName = await t.request('POST', `/api/clients/${clientId}/lists?name=${encodeURIComponent(NUL)}`, { cookie: admin, body: uploadForm(file) });
+    expect([badName.status, badName.body.error.details?.[0]?.path]).toEqual([400, 'name']);
+    const login = await t.request('POST', '/api/session', { body: { username: NUL, password: 'whatever-it-is' } });
+    expect(login.status).toBe(400);
+  });
+});
+
+describe('bodies are bounded before they are read', () => {
+  it('answers 413 to an oversized login, a large JSON body and a streamed one, without reading it all', async () => {
+    const big = (n: number) => JSON.stringify({ username: 'a', password: 'x'.repeat(n) });
+    expect((await t.request('POST', '/api/session', { body: big(8 * 1024) })).status).toBe(413);
+    expect((await t.request('POST', '/api/users', { cookie: admin, body: { username: 'big', password: 'p'.repeat(300 * 1024), displayName: 'B', role: 'agent' } })).status).toBe(413);
+
+    // 200 MB announced by nobody: streamed in 64 KB chunks, refused after the limit.
+    let sent = 0;
+    const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 200 * 1024 * 1024) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await t.app.fetch(
+      new Request('http://localhost/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit),
+    );
+    expect(res.status).toBe(413);
+    expect(sent).toBeLessThan(2 * 1024 * 1024);
+  });
+});
