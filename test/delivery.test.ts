@@ -97,13 +97,17 @@ describe('result-list delivery', () => {
     const listId = await completedList(t, clientId, agentId, 1);
     await queueDueDeliveries(serviceDeps(t));
     await settled(listId, 'sent');
-    const res = await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: lead, body: { to: 'buchhaltung@swm.example' } });
+    // Another address sends customer data elsewhere: admins only.
+    expect((await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: lead, body: { to: 'buchhaltung@swm.example' } })).status).toBe(403);
+    const res = await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: admin, body: { to: 'buchhaltung@swm.example' } });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     expect(res.body).toMatchObject({ round: 2, manual: true, recipient: 'buchhaltung@swm.example' });
     const rows = await settled(listId, 'sent', 2);
     expect(rows[1]!.requestedBy).not.toBeNull();
     expect(mailsTo('buchhaltung@swm.example').length).toBeGreaterThanOrEqual(1);
-    const bad = await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: lead, body: { to: 'kein-mail' } });
+    const again = await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: lead, body: {} });
+    expect([again.status, again.body.round, again.body.recipient]).toEqual([202, 3, 'forderung@swm.example']);
+    const bad = await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: admin, body: { to: 'kein-mail' } });
     expect(bad.status).toBe(400);
   });
 
@@ -117,7 +121,7 @@ describe('result-list delivery', () => {
     const refused = await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: silentLead, body: {} });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('no_recipient');
-    const sent = await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: silentLead, body: { to: 'chef@ohne.example' } });
+    const sent = await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: admin, body: { to: 'chef@ohne.example' } });
     expect(sent.status).toBe(202);
     await settled(listId, 'sent');
   });

@@ -40,7 +40,7 @@ const rowError = (page: Page, rowClass: string, label: string) =>
   page.locator(rowClass, { has: page.getByLabel(label, { exact: true }) }).locator('.field-error');
 
 describe('client settings form', () => {
-  it('lets a lead change hours, windows, outcomes, cap, result address and do-not-call, and stores exactly that', async () => {
+  it('lets a lead change hours, windows, outcomes, cap and do-not-call (not the result address), and stores exactly that', async () => {
     const clientId = await createClient(t, admin, { code: 'SWM', name: 'Stadtwerke Muster' });
     const before = await stored(clientId);
     const { page, errors } = await leadOnSettings(clientId, 'Stadtwerke Muster');
@@ -60,7 +60,8 @@ describe('client settings form', () => {
     expect(await page.getByLabel('Ergebnis 6, Code').inputValue()).toBe('not_reached');
     await page.getByLabel('Ergebnis 6, Bezeichnung').fill('Nicht erreicht (Mailbox)');
     await page.getByLabel('Versuche je Fall', { exact: true }).fill('5');
-    await page.getByLabel('Ergebnisliste an (E-Mail)').fill('inkasso@example.de');
+    // Where result lists go is for admins to say.
+    expect(await page.getByLabel('Ergebnisliste an (E-Mail)').getAttribute('readonly')).not.toBeNull();
     await page.getByLabel('Nicht anrufen (eine Nummer je Zeile)').fill('0721 123456');
     await screenshot(page, 'client-settings-lead');
 
@@ -68,7 +69,7 @@ describe('client settings form', () => {
     await page.getByRole('button', { name: 'Speichern' }).click();
     await page.getByText('Einstellungen gespeichert.').waitFor();
     // Only what changed is sent: a PATCH that repeated the rest could undo someone else's save.
-    expect(Object.keys((await patch).postDataJSON()).sort()).toEqual(['callingHours', 'doNotCall', 'maxAttempts', 'outcomes', 'resultEmail', 'windows']);
+    expect(Object.keys((await patch).postDataJSON()).sort()).toEqual(['callingHours', 'doNotCall', 'maxAttempts', 'outcomes', 'windows']);
 
     expect(await stored(clientId)).toEqual({
       ...before,
@@ -76,7 +77,6 @@ describe('client settings form', () => {
       windows: { ...before.windows, spaet: ['18:00', '20:00'] },
       outcomes: before.outcomes.map((o: { code: string }) => (o.code === 'not_reached' ? { ...o, label: 'Nicht erreicht (Mailbox)' } : o)),
       maxAttempts: 5,
-      resultEmail: 'inkasso@example.de',
       doNotCall: ['+49721123456'],
     });
     // The form now shows what the server stored (the number normalised).
@@ -149,10 +149,11 @@ describe('client settings form', () => {
 
     await page.getByLabel('Name', { exact: true }).fill('Wasserverband Nord');
     await page.getByLabel('Feiertage: Bundesland/Kanton').fill('bw');
+    await page.getByLabel('Ergebnisliste an (E-Mail)').fill('inkasso@example.de');
     await page.getByRole('button', { name: 'Speichern' }).click();
     await page.getByText('Einstellungen gespeichert.').waitFor();
     await page.getByRole('heading', { name: 'Einstellungen: Wasserverband Nord' }).waitFor();
-    expect(await stored(clientId)).toMatchObject({ name: 'Wasserverband Nord', holidays: { country: 'DE', state: 'BW' } });
+    expect(await stored(clientId)).toMatchObject({ name: 'Wasserverband Nord', holidays: { country: 'DE', state: 'BW' }, resultEmail: 'inkasso@example.de' });
     await page.getByRole('link', { name: '← Mandanten' }).click();
     await page.getByRole('cell', { name: 'Wasserverband Nord', exact: true }).waitFor();
     expect(errors).toEqual([]);

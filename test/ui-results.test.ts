@@ -57,12 +57,13 @@ describe('result list on the lead’s screen', () => {
     expect(sheets.get('Ergebnisliste')).toHaveLength(4);
     expect(sheets.get('Ergebnisliste')![1]!.slice(-10, -8)).toEqual(['Erledigt – bezahlt', 'paid']);
 
-    await box.getByLabel('Senden an').fill('buchhaltung@swm.example');
+    // A lead sends again to the client's address only; another address is for admins.
+    expect(await box.getByLabel('Senden an').count()).toBe(0);
     await box.getByRole('button', { name: 'Erneut senden' }).click();
-    await box.getByText('Ergebnisliste wird an buchhaltung@swm.example gesendet.').waitFor();
+    await box.getByText('Ergebnisliste wird an forderung@swm.example gesendet.').waitFor();
     await box.getByRole('cell', { name: '2 (von Hand)' }).waitFor({ timeout: 15_000 });
     await eventually(async () => smtp.mails.length === 2, 20_000, 'the second mail');
-    expect(smtp.mails[1]!.to && !Array.isArray(smtp.mails[1]!.to) ? smtp.mails[1]!.to.text : '').toBe('buchhaltung@swm.example');
+    expect(smtp.mails[1]!.to && !Array.isArray(smtp.mails[1]!.to) ? smtp.mails[1]!.to.text : '').toBe('forderung@swm.example');
 
     await page.goto(`/#/liste/${running.listId}`);
     await page.getByTestId('results').getByText('Zwischenstand herunterladen (Excel)').waitFor();

@@ -63,6 +63,20 @@ describe('users API', () => {
 });
 
 describe('clients API', () => {
+  it('lets only admins say where result lists are mailed, and records each change', async () => {
+    const created = await t.request('POST', '/api/clients', { cookie: admin, body: { code: 'RE1', name: 'Ziel', resultEmail: 'alt@ziel.example' } });
+    const lead = (await t.userSession('lead', [created.body.id])).cookie;
+    const redirect = await t.request('PATCH', `/api/clients/${created.body.id}`, { cookie: lead, body: { resultEmail: 'angreifer@example.com' } });
+    expect([redirect.status, redirect.body.error.code]).toEqual([403, 'forbidden']);
+    // The same address again (a form sending all it shows) is no change.
+    expect((await t.request('PATCH', `/api/clients/${created.body.id}`, { cookie: lead, body: { resultEmail: 'alt@ziel.example', name: 'Ziel GmbH' } })).status).toBe(200);
+    expect((await t.request('POST', '/api/clients', { cookie: lead, body: { code: 'RE2', name: 'Neu', resultEmail: 'x@y.example' } })).status).toBe(403);
+    expect((await t.request('PATCH', `/api/clients/${created.body.id}`, { cookie: admin, body: { resultEmail: 'neu@ziel.example' } })).status).toBe(200);
+    const trail = await t.request('GET', '/api/audit?limit=50', { cookie: admin });
+    const changes = trail.body.filter((e: { action: string; entityId: string }) => e.action === 'client.resultEmail' && e.entityId === created.body.id);
+    expect(changes.map((e: { details: unknown }) => e.details)).toEqual([{ from: 'alt@ziel.example', to: 'neu@ziel.example' }, { from: null, to: 'alt@ziel.example' }]);
+  });
+
   it('creates a client with the defaults of DESIGN.md sections 5 and 6', async () => {
     const res = await t.request('POST', '/api/clients', {
       cookie: admin,

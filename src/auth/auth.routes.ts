@@ -70,6 +70,9 @@ export function authRoutes() {
       throw new AppError(401, 'invalid_credentials', 'Wrong username or password');
     }
     await throttle.succeeded(username, ip);
+    // The session this browser carried before (another user at a shared PC, or the same one) ends.
+    const previous = getCookie(c, SESSION_COOKIE);
+    if (previous) await deleteSession(database.db, previous);
     const session = await createSession(database.db, user.id, clock.now(), config.SESSION_HOURS);
     setCookie(c, SESSION_COOKIE, session.token, {
       httpOnly: true,

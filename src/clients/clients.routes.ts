@@ -35,12 +35,12 @@ export function clientRoutes() {
     assertClientAccess(currentUser(c), id);
     return c.json(await getClient(c.var.deps.database.db, id), 200);
   });
-  app.openapi(create, async (c) => c.json(await createClient(c.var.deps.database.db, c.req.valid('json'), currentUser(c)), 201));
+  app.openapi(create, async (c) => c.json(await createClient(c.var.deps.database.db, c.req.valid('json'), currentUser(c), c.var.deps.clock.now()), 201));
   app.openapi(patch, async (c) => {
     const { id } = c.req.valid('param');
     assertClientAccess(currentUser(c), id);
     const { database, clock } = c.var.deps;
-    return c.json(await updateClient(database.db, id, c.req.valid('json'), clock.now()), 200);
+    return c.json(await updateClient(database.db, id, c.req.valid('json'), clock.now(), currentUser(c)), 200);
   });
   return app;
 }

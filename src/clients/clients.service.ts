@@ -3,7 +3,8 @@ import type { Db, Tx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { clients, doNotCall, userClients } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
-import { AppError, badRequest, notFound } from '../http/errors.js';
+import { AppError, badRequest, forbidden, notFound } from '../http/errors.js';
+import { audit } from '../audit/audit.js';
 import { normalisePhone } from '../lists/import/normalise.js';
 import { schedulingSettingsSchema, type SchedulingSettings } from '../scheduling/settings.js';
 import type { ClientCreate, ClientPatch, ClientView } from './clients.schemas.js';
@@ -22,7 +23,11 @@ export async function getClient(db: Db, id: string): Promise<ClientView> {
   return view(row, await dncOf(db, id));
 }
 
-export async function createClient(db: Db, input: ClientCreate, by: SessionUser): Promise<ClientView> {
+/** Where result lists — customer data — are mailed is for admins to say (and is audited). */
+const onlyAdminsRedirect = () => forbidden('Only an administrator may set where result lists are mailed (resultEmail)');
+
+export async function createClient(db: Db, input: ClientCreate, by: SessionUser, now = new Date()): Promise<ClientView> {
+  if (input.resultEmail && by.role !== 'admin') throw onlyAdminsRedirect();
   const settings = validSettings(pickSettings(input));
   const id = await db.transaction(async (tx) => {
     const [taken] = await tx.select({ id: clients.id }).from(clients).where(eq(clients.code, input.code));
@@ -32,6 +37,7 @@ export async function createClient(db: Db, input: ClientCreate, by: SessionUser)
       .values({ code: input.code, name: input.name, resultEmail: input.resultEmail, active: input.active, settings })
       .returning({ id: clients.id });
     await replaceDoNotCall(tx, row!.id, input.doNotCall, settings.defaultCountry);
+    if (input.resultEmail) await audit(tx, { at: now, actorId: by.id, action: 'client.resultEmail', entityType: 'client', entityId: row!.id, details: { from: null, to: input.resultEmail } });
     // A lead who creates a client works for it; otherwise they could not see what they made.
     if (by.role === 'lead') await tx.insert(userClients).values({ userId: by.id, clientId: row!.id });
     return row!.id;
@@ -42,10 +48,13 @@ export async function createClient(db: Db, input: ClientCreate, by: SessionUser)
   return getClient(db, id);
 }
 
-export async function updateClient(db: Db, id: string, patch: ClientPatch, now: Date): Promise<ClientView> {
+export async function updateClient(db: Db, id: string, patch: ClientPatch, now: Date, by: SessionUser): Promise<ClientView> {
   await db.transaction(async (tx) => {
     const [row] = await tx.select().from(clients).where(eq(clients.id, id)).for('update');
     if (!row) throw notFound('Client');
+    const redirected = patch.resultEmail !== undefined && patch.resultEmail !== row.resultEmail;
+    if (redirected && by.role !== 'admin') throw onlyAdminsRedirect();
+    if (redirected) await audit(tx, { at: now, actorId: by.id, action: 'client.resultEmail', entityType: 'client', entityId: id, details: { from: row.resultEmail, to: patch.resultEmail } });
     if (patch.code && patch.code !== row.code) {
       const [taken] = await tx.select({ id: clients.id }).from(clients).where(eq(clients.code, patch.code));
       if (taken) throw codeTaken(patch.code);

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { audit } from '../audit/audit.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { rowsOf } from '../db/rows.js';
 import { clients, deliveries, dunningLists } from '../db/schema.js';
@@ -95,6 +96,7 @@ export async function requestDelivery(d: ServiceDeps, listId: string, requestedB
     if (isUniqueViolation(err, 'deliveries_list_round')) return insert();
     throw err;
   });
+  await audit(d.db, { at: d.clock.now(), actorId: requestedBy, action: 'delivery.requested', entityType: 'list', entityId: listId, details: { deliveryId: row!.id, round: row!.round, to: recipient } });
   await queueDelivery(d, row!.id);
   return row!;
 }

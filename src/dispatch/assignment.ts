@@ -2,9 +2,8 @@ import { eq } from 'drizzle-orm';
 import { assignments } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import { AppError } from '../http/errors.js';
-import { endAssignment } from './assignment-end.js';
 import type { DispatchDeps } from '../deps.js';
-import { heldAssignment, lost } from './held-assignment.js';
+import { giveBack, heldAssignment, lost } from './held-assignment.js';
 
 /** Extends the lock of a held assignment by LOCK_SECONDS; 409 when it is no longer held. */
 export async function heartbeat(d: DispatchDeps, agent: SessionUser, id: string): Promise<{ id: string; expiresAt: string }> {
@@ -22,16 +21,8 @@ export async function heartbeat(d: DispatchDeps, agent: SessionUser, id: string)
 /** Gives the case back at once, with no attempt counted. */
 export async function release(d: DispatchDeps, agent: SessionUser, id: string): Promise<void> {
   const now = d.clock.now();
-  const { assignment, job } = await heldAssignment(d, agent, id, now);
-  // Postgres first: a pull in between must not find the case still held and push it back.
-  if (!(await endAssignment(d.db, id, 'released', now))) {
+  const { assignment } = await heldAssignment(d, agent, id, now);
+  if (!(await giveBack(d, assignment, 'released', now))) {
     throw new AppError(409, 'assignment_ended', 'This assignment is no longer held');
   }
-  try {
-    await job.moveToDelayed(Date.now(), assignment.lockToken);
-  } catch (err) {
-    // The lock ran out meanwhile: the stalled checker returns the job all the same.
-    d.log.info({ caseId: assignment.caseId, err: (err as Error).message }, 'released job was no longer locked');
-  }
-  await d.calls.ready.refresh([assignment.queue], now.getTime());
 }

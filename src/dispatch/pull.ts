@@ -15,6 +15,7 @@ import { markPhones, phoneColumns } from './case-phones.js';
 import type { DispatchDeps } from '../deps.js';
 import { caseHistory, liveAssignmentOfAgent, loadCaseContext, type AssignmentRow, type CaseContext, type HistoryEntry } from './load-case.js';
 import { loadPullContext } from './pull-context.js';
+import { giveBack } from './held-assignment.js';
 import { assignmentView, caseView, type CaseView } from './views.js';
 import { explainEmptyQueue, type Waiting } from './waiting.js';
 
@@ -38,8 +39,13 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser): Promise<Nex
   const now = d.clock.now();
   const live = await liveAssignmentOfAgent(d.db, agent.id);
   if (live) {
-    if (live.expiresAt > now) return present(d, live);
-    await endAssignment(d.db, live.id, 'expired', now);
+    if (live.expiresAt <= now) await endAssignment(d.db, live.id, 'expired', now);
+    else {
+      const ctx = await loadCaseContext(d.db, live.caseId);
+      // Held, but of a client taken from the agent meanwhile: back to its queue, a new one instead.
+      if (ctx && agent.clientIds.includes(ctx.case.clientId)) return present(d, live, ctx);
+      await giveBack(d, live, 'dropped', now);
+    }
   }
 
   const personal = personalQueue(agent.id);

@@ -9,7 +9,7 @@ import type { ServiceDeps } from '../deps.js';
 import { listDeliveries, NoRecipientError, requestDelivery } from '../delivery/deliveries.js';
 import type { AppEnv } from '../http/context.js';
 import { attachment, XLSX_TYPE } from '../http/download.js';
-import { AppError, conflict } from '../http/errors.js';
+import { AppError, conflict, forbidden } from '../http/errors.js';
 import { authErrors, conflictError, createRouter, ErrorSchema, IdParam, json, jsonBody, notFoundError, validationError } from '../http/router.js';
 import { getList } from '../lists/lists.service.js';
 import { safeError } from '../safe-error.js';
@@ -42,7 +42,7 @@ const history = createRoute({
 });
 const resend = createRoute({
   method: 'post', path: '/lists/{id}/deliveries', tags, middleware: leads,
-  summary: 'Send the result list (again), to the client’s result address or to `to`',
+  summary: 'Send the result list (again), to the client’s result address or (admins) to `to`',
   request: { params: IdParam, ...jsonBody(ResendBodySchema) },
   responses: { 202: json(DeliverySchema, 'Queued'), ...authErrors, ...validationError, ...notFoundError, ...conflictError, ...gone },
 });
@@ -94,8 +94,11 @@ export function resultRoutes() {
     if (list.status !== 'completed' && list.status !== 'cancelled') {
       throw conflict('list_running', 'The list is still being worked; download the interim result list instead of mailing it');
     }
+    const to = c.req.valid('json').to ?? null;
+    // Another address than the client's sends customer data elsewhere: admins only (audited as the delivery's recipient).
+    if (to && user.role !== 'admin') throw forbidden('Only an administrator may send a result list to another address than the client’s');
     try {
-      const row = await requestDelivery(d, list.id, user.id, c.req.valid('json').to ?? null);
+      const row = await requestDelivery(d, list.id, user.id, to);
       return c.json(deliveryView(row), 202);
     } catch (err) {
       if (err instanceof NoRecipientError) throw conflict('no_recipient', err.message);

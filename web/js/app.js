@@ -100,7 +100,7 @@ function route() {
   const lead = me.role === 'lead' || me.role === 'admin';
   if (me.role === 'agent' && page === 'anrufe') return mount(agentView());
   if (lead && page === 'listen') return mount(listsView(me));
-  if (lead && page === 'liste' && id) return mount(listDetailView(decodeURIComponent(id)));
+  if (lead && page === 'liste' && id) return mount(listDetailView(decodeURIComponent(id), me));
   if (lead && page === 'mandant' && id) return mount(clientSettingsView(decodeURIComponent(id), me));
   if (lead && page === 'le') return mount(leReportView());
   if (me.role === 'admin' && page === 'benutzer') return mount(usersView());

@@ -30,9 +30,14 @@ export function clientSettingsView(clientId, me) {
    * @param {HTMLElement | null} message shown above the form
    */
   const show = (client, message) => {
-    const form = settingsForm(client, message, (saved) => {
-      if (!stopped) show(saved, notice('success', 'Einstellungen gespeichert.'));
-    });
+    const form = settingsForm(
+      client,
+      message,
+      (saved) => {
+        if (!stopped) show(saved, notice('success', 'Einstellungen gespeichert.'));
+      },
+      me.role === 'admin',
+    );
     replace(el, back(), h('h1', {}, `Einstellungen: ${client.name}`), form.el);
     // Saved from the button at the bottom: bring the confirmation into view.
     if (message) form.status.focus();
@@ -59,10 +64,11 @@ export function clientSettingsView(clientId, me) {
  * @param {Client} client
  * @param {HTMLElement | null} message
  * @param {(saved: Client) => void} onSaved
+ * @param {boolean} isAdmin
  */
-function settingsForm(client, message, onSaved) {
+function settingsForm(client, message, onSaved, isAdmin) {
   const status = h('div', { class: 'settings-status', tabindex: '-1', 'aria-live': 'polite' }, message);
-  const plain = plainFields(client);
+  const plain = plainFields(client, isAdmin);
   const hours = callingHoursEditor(client.callingHours);
   const windows = windowsEditor(client.windows);
   const outcomes = outcomesEditor(client.outcomes);

@@ -10,10 +10,11 @@ let nextId = 0;
 
 /**
  * @param {Client} client
+ * @param {boolean} [isAdmin] only admins may change where result lists go
  * @returns {{ identity: HTMLElement, rules: HTMLElement, doNotCall: HTMLElement,
  *   read: () => { value: Record<string, unknown>, slots: Slots, problems: Problem[] } }}
  */
-export function plainFields(client) {
+export function plainFields(client, isAdmin = false) {
   /** @type {Slots} */
   const slots = new Map();
   /**
@@ -44,7 +45,8 @@ export function plainFields(client) {
   const active = h('input', { type: 'checkbox', checked: client.active });
   const activeBox = errorBox();
   slots.set('active', slot(activeBox, 'Aktiv', active));
-  const resultEmail = input({ type: 'email', value: client.resultEmail ?? '' });
+  // Where result lists (customer data) go is for admins to say.
+  const resultEmail = input({ type: 'email', value: client.resultEmail ?? '', readOnly: !isAdmin });
   const identity = h(
     'fieldset',
     { class: 'sub' },
@@ -54,7 +56,7 @@ export function plainFields(client) {
       { class: 'row' },
       labelled('code', 'Kürzel', code, 'Buchstaben, Ziffern, _ und -'),
       labelled('name', 'Name', name),
-      labelled('resultEmail', 'Ergebnisliste an (E-Mail)', resultEmail, 'leer: keine E-Mail'),
+      labelled('resultEmail', 'Ergebnisliste an (E-Mail)', resultEmail, isAdmin ? 'leer: keine E-Mail' : 'ändern nur Administratoren'),
     ),
     h('label', { class: 'check' }, active, ' Aktiv'),
     activeBox,

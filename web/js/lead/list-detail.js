@@ -15,15 +15,16 @@ const IMPORT_POLL_MS = 1_000;
 
 /**
  * @param {string} listId
+ * @param {import('../types.js').Me} me
  * @returns {import('../types.js').View}
  */
-export function listDetailView(listId) {
+export function listDetailView(listId, me) {
   const el = h('div', { class: 'list-detail' }, h('p', { class: 'muted' }, 'Wird geladen …'));
   const head = h('div');
   const progressBox = h('section', { class: 'card progress-card', 'aria-live': 'polite' });
   const reportBox = h('div');
   const message = h('div');
-  const results = resultBox(listId);
+  const results = resultBox(listId, me.role === 'admin');
   /** @type {import('../types.js').Client | null} */
   let client = null;
   /** @type {Outcome[]} */

@@ -22,9 +22,10 @@ const UNKNOWN = 'Versand unterbrochen: ob die Mail angekommen ist, ist unklar. S
 
 /**
  * @param {string} listId
+ * @param {boolean} isAdmin only admins may send a result list to another address
  * @returns {{ el: HTMLElement, update: (list: DunningList, client: Client | null) => Promise<void> }}
  */
-export function resultBox(listId) {
+export function resultBox(listId, isAdmin) {
   const el = h('section', { class: 'card result-box', 'data-testid': 'results' });
   const message = h('div', { 'aria-live': 'polite' });
   const history = h('div');
@@ -88,10 +89,18 @@ export function resultBox(listId) {
     );
     if (interim) return [downloads, h('p', { class: 'hint' }, 'Die Liste wird noch bearbeitet: offene Fälle stehen als „Offen“ in der Datei. Ist sie abgeschlossen, geht die Ergebnisliste automatisch an den Mandanten.')];
     const recipient = client?.resultEmail;
+    const send = h('button', { type: 'submit', class: 'btn btn-secondary' }, recipient ? 'Erneut senden' : 'Senden');
     return [
       downloads,
-      recipient ? h('p', {}, 'Versand an ', h('strong', {}, recipient)) : notice('warning', 'Keine Empfängeradresse – die Ergebnisliste wird nicht automatisch gesendet. Bitte herunterladen oder unten an eine Adresse senden.'),
-      h('form', { class: 'row row-end', onsubmit: resend }, field('Senden an', to, recipient ? 'leer = an die hinterlegte Adresse' : 'E-Mail-Adresse'), h('button', { type: 'submit', class: 'btn btn-secondary' }, recipient ? 'Erneut senden' : 'Senden')),
+      recipient
+        ? h('p', {}, 'Versand an ', h('strong', {}, recipient))
+        : notice('warning', `Keine Empfängeradresse – die Ergebnisliste wird nicht automatisch gesendet. Bitte herunterladen${isAdmin ? ' oder unten an eine Adresse senden' : '; eine Adresse hinterlegen kann ein Administrator'}.`),
+      // Another address than the client's is for admins only: it sends customer data elsewhere.
+      isAdmin
+        ? h('form', { class: 'row row-end', onsubmit: resend }, field('Senden an', to, recipient ? 'leer = an die hinterlegte Adresse' : 'E-Mail-Adresse'), send)
+        : recipient
+          ? h('form', { class: 'row', onsubmit: resend }, send)
+          : null,
     ];
   }
 
