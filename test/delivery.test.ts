@@ -45,7 +45,8 @@ describe('result-list delivery', () => {
   it('mails a completed list once, with the result list attached and the counts in German, and records the message id', async () => {
     const listId = await completedList(t, clientId, agentId, 3);
     await t.db.update(dunningLists).set({ name: 'Mahnlauf Dezember' }).where(eq(dunningLists.id, listId));
-    expect((await queueDueDeliveries(serviceDeps(t))).created).toBeGreaterThanOrEqual(1);
+    // The sweep the workers ran at their start may have found it first: either way, one round.
+    await queueDueDeliveries(serviceDeps(t));
     const [row] = await settled(listId, 'sent');
     const mails = smtp.mails.filter((m) => m.subject === 'Ergebnisliste Mahnlauf Dezember – Stadtwerke Muster');
     expect(mails).toHaveLength(1);

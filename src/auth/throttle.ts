@@ -1,10 +1,9 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Login throttling: attempts are counted per username and per address in Redis (under the
- * BullMQ prefix, so several installations can share a Redis) before the password is checked; a
- * success does not count. An address gets more room than a username, since many agents may
- * sit behind one NAT.
+ * Login throttling in Redis (under the BullMQ prefix, so several installations can share a
+ * Redis): attempts per username, counted before the password is checked; failures per address,
+ * which gets more room, since many agents may sit behind one NAT.
  */
 export class LoginThrottle {
   constructor(
@@ -19,9 +18,12 @@ export class LoginThrottle {
   }
 
   /**
-   * Counts this login attempt before the password is checked, atomically for the username and
-   * the address, and says whether it may be checked: concurrent attempts cannot all slip under
-   * the limit. `retryAfter`: seconds until the window of the key that blocks ends.
+   * Counts this login attempt for the username before the password is checked, atomically, and
+   * says whether it may be checked: concurrent guesses at one account cannot all slip under
+   * the limit. The address counts failures only (checked here, counted by `failed`): a call
+   * center's agents log in behind one NAT at the start of a shift, all at once, and must not
+   * block each other; guesses spread over many usernames are slowed by the password hash.
+   * `retryAfter`: seconds until the window of the key that blocks ends.
    */
   async attempt(username: string, ip: string): Promise<{ allowed: true } | { allowed: false; retryAfter: number }> {
     const [userKey, ipKey] = this.#keys(username, ip);
@@ -30,20 +32,24 @@ export class LoginThrottle {
       .incr(userKey)
       // NX keeps the first attempt's window: repeated attempts do not extend it forever.
       .expire(userKey, this.windowSeconds, 'NX')
-      .incr(ipKey)
-      .expire(ipKey, this.windowSeconds, 'NX')
+      .get(ipKey)
       .ttl(userKey)
       .ttl(ipKey)
       .exec();
     const value = (i: number) => Number(results?.[i]?.[1] ?? 0);
-    if (value(0) > this.maxFailures) return { allowed: false, retryAfter: Math.max(1, value(4)) };
-    if (value(2) > this.maxFailures * 4) return { allowed: false, retryAfter: Math.max(1, value(5)) };
+    if (value(0) > this.maxFailures) return { allowed: false, retryAfter: Math.max(1, value(3)) };
+    if (value(2) >= this.maxFailures * 4) return { allowed: false, retryAfter: Math.max(1, value(4)) };
     return { allowed: true };
   }
 
-  /** A successful login: the username's count starts again, and it does not count for the address. */
-  async succeeded(username: string, ip: string): Promise<void> {
-    const [userKey, ipKey] = this.#keys(username, ip);
-    await this.redis.multi().del(userKey).decr(ipKey).exec();
+  /** A wrong password (or unknown user): it counts for the address too. */
+  async failed(username: string, ip: string): Promise<void> {
+    const [, ipKey] = this.#keys(username, ip);
+    await this.redis.multi().incr(ipKey).expire(ipKey, this.windowSeconds, 'NX').exec();
+  }
+
+  /** A successful login: the username's count starts again. */
+  async succeeded(username: string): Promise<void> {
+    await this.redis.del(this.#keys(username, '')[0]);
   }
 }

@@ -236,6 +236,9 @@ async function removeJobs(d: ServiceDeps, planned: Planned[]): Promise<void> {
 /** Ends an import as failed: its cases, refused rows and file go; a cancelled list stays cancelled. */
 export async function failImport(d: Pick<ServiceDeps, 'db'>, listId: string, error: string): Promise<void> {
   await d.db.transaction(async (tx) => {
+    // Only a list that never became active: one imported (and worked) must never lose its cases.
+    const [list] = await tx.select({ status: dunningLists.status, activatedAt: dunningLists.activatedAt }).from(dunningLists).where(eq(dunningLists.id, listId)).for('update');
+    if (!list || list.activatedAt || (list.status !== 'importing' && list.status !== 'cancelled')) return;
     await tx.delete(cases).where(eq(cases.listId, listId));
     await tx.delete(rejectedRows).where(eq(rejectedRows.listId, listId));
     await tx.delete(importFiles).where(eq(importFiles.listId, listId));

@@ -44,7 +44,7 @@ describe('defaults (DESIGN.md sections 5 and 6)', () => {
       ['paid', 'close'],
       ['promise_to_pay', 'close'],
       ['dispute', 'close'],
-      ['wrong_number', 'close'],
+      ['wrong_number', 'wrong_number'],
       ['refused', 'close'],
       ['not_reached', 'retry'],
       ['callback', 'callback'],
@@ -160,7 +160,7 @@ describe('validation messages a team lead understands', () => {
       [
         'outcomes.0.code: must be lower-case letters, digits and _ (starting with a letter, at most 40), e.g. "promise_to_pay"',
         'outcomes.0.label: must not be empty',
-        'outcomes.0.effect: must be "close", "retry" or "callback"',
+        'outcomes.0.effect: must be "close", "retry", "callback" or "wrong_number"',
       ],
     ],
   ])('%s', (_name, input, expected) => {

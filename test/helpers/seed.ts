@@ -28,7 +28,7 @@ export async function seedList(t: TestContext, clientId: string, input: number |
   const settings = await loadSettings(t.db, clientId);
   const [list] = await t.db
     .insert(dunningLists)
-    .values({ clientId, name: 'Testliste', status: 'importing', fileName: 'test.xlsx', fileSha256: randomUUID(), fileBytes: 1 })
+    .values({ clientId, name: 'Testliste', status: 'active', activatedAt: now, fileName: 'test.xlsx', fileSha256: randomUUID(), fileBytes: 1 })
     .returning();
   const values = specs.map((s, i) => {
     const country = s.country ?? 'DE';
@@ -55,7 +55,6 @@ export async function seedList(t: TestContext, clientId: string, input: number |
     };
   });
   const inserted = await t.db.insert(cases).values(values.map((v) => v.row)).returning();
-  await t.db.update(dunningLists).set({ status: 'active', activatedAt: now }).where(eq(dunningLists.id, list!.id));
   const byRow = new Map(values.map((v) => [v.row.rowNumber, v.plan]));
   const d = { db: t.db, calls: t.calls, queues: t.queues, clock: t.clock, config: t.config, log: t.deps.log };
   await enqueueFirstCalls(
