@@ -11,6 +11,7 @@ import { auditRoutes } from './audit/audit.routes.js';
 import type { AppDeps, AppEnv } from './http/context.js';
 import { csrfProtection } from './http/csrf.js';
 import { errorBody, errorHandler } from './http/errors.js';
+import { hsts } from './http/https.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops.routes.js';
 import { BOARD_PATH, queueBoardRoutes } from './ops/queue-board.js';
@@ -28,6 +29,8 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
     c.set('deps', deps);
     await next();
   });
+  // HSTS only where the request came over https (src/http/https.ts), never from secureHeaders.
+  app.use('*', hsts);
   app.use('/api/*', csrfProtection(deps.config.PUBLIC_ORIGIN));
   app.use('/api/*', loadSession);
   app.use(`${BOARD_PATH}/*`, csrfProtection(deps.config.PUBLIC_ORIGIN), loadSession);

@@ -28,6 +28,8 @@ export function webRoutes() {
     xFrameOptions: 'DENY',
     referrerPolicy: 'same-origin',
     xContentTypeOptions: 'nosniff',
+    // Decided per request in src/http/https.ts: hono's default sent it over plain http too.
+    strictTransportSecurity: false,
   });
   const files = serveStatic({ root: WEB_ROOT, index: 'index.html' });
   const onlyOurs =
