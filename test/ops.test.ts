@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
+
+const METRICS_TOKEN = 'scrape-token-0123456789';
+const bearer = { authorization: `Bearer ${METRICS_TOKEN}` };
 
 let t: TestContext;
 beforeAll(async () => {
-  t = await createTestContext();
+  t = await createTestContext({ METRICS_TOKEN });
 });
 afterAll(() => t.close());
 
@@ -20,11 +24,32 @@ describe('ops endpoints', () => {
 
   it('/metrics exposes process and HTTP metrics in Prometheus format', async () => {
     await t.request('GET', '/api/me');
-    const res = await t.request('GET', '/metrics');
+    const res = await t.request('GET', '/metrics', { headers: bearer });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     expect(res.body).toMatch(/^mahn_process_cpu_user_seconds_total /m);
     expect(res.body).toMatch(/mahn_http_request_duration_seconds_count\{method="GET",route="\/api\/me",status="401"\} 1/);
+  });
+
+  it('/metrics refuses a request without the token or with a wrong one', async () => {
+    for (const authorization of [undefined, `Bearer ${METRICS_TOKEN}x`, `Bearer ${METRICS_TOKEN.slice(0, -1)}`, `Basic ${METRICS_TOKEN}`, METRICS_TOKEN]) {
+      const res = await t.request('GET', '/metrics', { headers: authorization ? { authorization } : {} });
+      expect(res.status, authorization).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(res.body.error.code).toBe('unauthorized');
+      expect(JSON.stringify(res.body)).not.toMatch(/mahn_/);
+    }
+  });
+
+  it('/metrics is not there without METRICS_TOKEN; /healthz and /readyz stay open', async () => {
+    const app = createApp({ ...t.deps, config: { ...t.config, METRICS_TOKEN: undefined } });
+    for (const headers of [{}, bearer]) {
+      const res = await app.fetch(new Request('http://localhost/metrics', { headers }));
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toMatch(/mahn_/);
+    }
+    expect((await app.fetch(new Request('http://localhost/healthz'))).status).toBe(200);
+    expect((await app.fetch(new Request('http://localhost/readyz'))).status).toBe(200);
   });
 
   it('sends protective headers on API responses too', async () => {
