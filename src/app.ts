@@ -1,10 +1,10 @@
-import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { secureHeaders } from 'hono/secure-headers';
 import { authRoutes } from './auth/auth.routes.js';
 import { loadSession } from './auth/guard.js';
 import { clientRoutes } from './clients/clients.routes.js';
 import { dispatchRoutes } from './dispatch/dispatch.routes.js';
+import { DOCS_PATH, docsRoutes } from './docs/docs.routes.js';
 import { listRoutes } from './lists/lists.routes.js';
 import { resultRoutes } from './results/results.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
     info: { title: 'Mahnanrufe API', version: '1', description: 'Dispatcher for dunning calls. Errors: {error:{code,message,details?}}.' },
     security: [{ session: [] }],
   });
-  app.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }));
+  app.route(DOCS_PATH, docsRoutes());
   app.route('/', webRoutes());
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
