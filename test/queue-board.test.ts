@@ -40,22 +40,36 @@ describe('Bull Board', () => {
   });
 
   it("does not list a lead the connections (addresses) of a queue's workers", async () => {
-    const name = encodeURIComponent(callQueueName(own, 'de'));
+    const name = encodeURIComponent(`SWM (de) ${callQueueName(own, 'de')}`);
     expect((await t.request('GET', `/admin/queues/api/queues/${name}/workers`, { cookie: lead })).status).toBe(403);
     expect((await t.request('GET', `/admin/queues/api/queues/${name}/workers`, { cookie: admin })).status).toBe(200);
   });
 
   it("shows a lead their clients' call queues by client code, name and language", async () => {
     const list = await queues(lead);
-    expect(list.map((q) => q.name).sort()).toEqual([callQueueName(own, 'de'), callQueueName(own, 'fr')].sort());
+    // The sidebar and its search show the board's name: code and language first.
+    const de = `SWM (de) ${callQueueName(own, 'de')}`;
+    const fr = `SWM (fr) ${callQueueName(own, 'fr')}`;
+    expect(list.map((q) => q.name).sort()).toEqual([de, fr]);
     const byName = new Map(list.map((q) => [q.name, q]));
-    expect(byName.get(callQueueName(own, 'de'))?.displayName).toBe('SWM · Stadtwerke Muster · Deutsch');
-    expect(byName.get(callQueueName(own, 'fr'))?.displayName).toBe('SWM · Stadtwerke Muster · Französisch');
+    expect(byName.get(de)?.displayName).toBe('SWM · Stadtwerke Muster · Deutsch');
+    expect(byName.get(fr)?.displayName).toBe('SWM · Stadtwerke Muster · Französisch');
+    expect(byName.get(de)?.description).toContain(callQueueName(own, 'de'));
+  });
+
+  it("opens a queue's jobs by the board's name of the queue", async () => {
+    const name = `SWM (de) ${callQueueName(own, 'de')}`;
+    const res = await t.request('GET', `/admin/queues/api/queues?activeQueue=${encodeURIComponent(name)}&status=latest&page=1&jobsPerPage=10`, { cookie: lead });
+    const queue = (res.body.queues as { name: string; jobs: { id: string }[] }[]).find((q) => q.name === name)!;
+    expect(queue.jobs).toHaveLength(1);
+    const job = await t.request('GET', `/admin/queues/api/queues/${encodeURIComponent(name)}/${queue.jobs[0]!.id}`, { cookie: lead });
+    expect(job.status, JSON.stringify(job.body)).toBe(200);
+    expect(job.body.job.data.clientId).toBe(own);
   });
 
   it('names every client queue for an admin too', async () => {
     const list = await queues(admin);
-    const foreignQueue = list.find((q) => q.name === callQueueName(foreign, 'de'));
+    const foreignQueue = list.find((q) => q.name === `FRD (de) ${callQueueName(foreign, 'de')}`);
     expect(foreignQueue?.displayName).toBe('FRD · Fremde GmbH · Deutsch');
     expect(list.find((q) => q.name === 'outcomes')).toBeDefined();
   });

@@ -9,12 +9,15 @@ const languageNames = new Intl.DisplayNames(['de'], { type: 'language' });
 export interface QueueLabel {
   displayName: string;
   description: string;
+  prefix: string;
 }
 
 /**
- * What Bull Board shows for each call queue instead of its id-laden name: the client's code,
- * name and the language in German ("SWM · Stadtwerke Muster · Deutsch"); the real name stays in
- * the description (it is what logs and Redis keys say). Queues of unknown clients get none.
+ * What Bull Board shows for each call queue besides its id-laden name: the client's code,
+ * name and the language in German ("SWM · Stadtwerke Muster · Deutsch") on the overview and the
+ * queue's page. Its sidebar and search know only the board's name of the queue, so that starts
+ * with code and language ("SWM (de) calls-…"; the adapter's `prefix` is for display only, the
+ * Redis keys stay). Queues of unknown clients get none.
  */
 export async function callQueueLabels(db: Db, queueNames: string[]): Promise<Map<string, QueueLabel>> {
   const parsed = queueNames.flatMap((name) => {
@@ -29,7 +32,9 @@ export async function callQueueLabels(db: Db, queueNames: string[]): Promise<Map
     const client = byId.get(clientId);
     if (!client) continue;
     const parts = [client.code, client.name, ...(language ? [languageNames.of(language) ?? language] : [])];
-    labels.set(name, { displayName: parts.join(' · '), description: `Anrufe (${name})` });
+    // Client codes are letters, digits, _ and - only: safe in the board's URLs.
+    const prefix = language ? `${client.code} (${language}) ` : `${client.code} `;
+    labels.set(name, { displayName: parts.join(' · '), description: `Anrufe (${name})`, prefix });
   }
   return labels;
 }
