@@ -4,6 +4,7 @@ import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { requireRole } from '../auth/guard.js';
+import { forbidden } from '../http/errors.js';
 import type { AppEnv, SessionUser } from '../http/context.js';
 import type { FixedQueueName } from '../queues/registry.js';
 import { callQueueLabels } from './queue-labels.js';
@@ -12,6 +13,8 @@ export const BOARD_PATH = '/admin/queues';
 const REBUILD_MS = 60_000;
 /** Admins also see the internal queues; outcome jobs carry agents' notes, so leads do not. */
 const ADMIN_QUEUES: FixedQueueName[] = ['outcomes', 'imports', 'delivery', 'maintenance'];
+/** Our servers' details: Redis (version, OS, memory, clients) and the workers' addresses. */
+const ADMIN_ONLY = /\/api\/(redis\/stats|queues\/[^/]+\/workers)\/?$/;
 
 /**
  * Bull Board behind the session check (it has no auth of its own). A lead sees only the call
@@ -25,6 +28,9 @@ export function queueBoardRoutes() {
   app.use('*', requireRole('lead', 'admin'));
   app.all('*', async (c) => {
     const user = c.var.user!;
+    // Refused here as well as by the lead's board (uiConfig below), so no Bull Board version
+    // can hand them out again by treating its flags as display hints only.
+    if (user.role !== 'admin' && ADMIN_ONLY.test(c.req.path)) throw forbidden("The queue servers' details are for admins");
     const key = user.role === 'admin' ? 'admin' : [...user.clientIds].sort().join(',');
     let board = boards.get(key);
     if (!board || Date.now() - board.builtAt > REBUILD_MS) {
