@@ -1,10 +1,10 @@
-import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { secureHeaders } from 'hono/secure-headers';
 import { authRoutes } from './auth/auth.routes.js';
 import { loadSession } from './auth/guard.js';
 import { clientRoutes } from './clients/clients.routes.js';
 import { dispatchRoutes } from './dispatch/dispatch.routes.js';
+import { DOCS_PATH, docsRoutes } from './docs/docs.routes.js';
 import { listRoutes } from './lists/lists.routes.js';
 import { resultRoutes } from './results/results.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
@@ -13,6 +13,7 @@ import { bodyLimits } from './http/body-limits.js';
 import { csrfProtection } from './http/csrf.js';
 import { storableInput } from './http/storable.js';
 import { errorBody, errorHandler } from './http/errors.js';
+import { hsts } from './http/https.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops.routes.js';
 import { BOARD_PATH, queueBoardRoutes } from './ops/queue-board.js';
@@ -31,6 +32,8 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
     await next();
   });
   app.use('*', bodyLimits(deps.config.IMPORT_MAX_BYTES));
+  // HSTS only where the request came over https (src/http/https.ts), never from secureHeaders.
+  app.use('*', hsts);
   app.use('/api/*', csrfProtection(deps.config.PUBLIC_ORIGIN));
   app.use('/api/*', loadSession);
   app.use('/api/*', storableInput);
@@ -54,7 +57,7 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
     info: { title: 'Mahnanrufe API', version: '1', description: 'Dispatcher for dunning calls. Errors: {error:{code,message,details?}}.' },
     security: [{ session: [] }],
   });
-  app.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }));
+  app.route(DOCS_PATH, docsRoutes());
   app.route('/', webRoutes());
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));

@@ -39,6 +39,8 @@ const envSchema = z.object({
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
   IMPORT_MAX_ROWS: z.coerce.number().int().min(1).default(200_000),
+  /** Bearer token the Prometheus scraper sends for /metrics; unset: /metrics answers 404. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Tests only: the process SIGKILLs itself at the named point between two writes (see src/failpoint.ts). */
   FAILPOINT: z.string().regex(/^[a-z]+\.[A-Za-z]+$/, 'a failpoint name such as delivery.afterSend').optional(),

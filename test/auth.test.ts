@@ -1,5 +1,6 @@
 import type { ManualClock } from '../src/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
 import { ensureFirstAdmin } from '../src/auth/bootstrap-admin.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 
@@ -20,14 +21,6 @@ describe('session', () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).not.toMatch(/Secure/); // plain http here; Secure is set behind TLS
-  });
-
-  it('marks the cookie Secure behind a TLS-terminating proxy', async () => {
-    const res = await t.request('POST', '/api/session', {
-      body: { username: 'admin', password: 'admin-password-1' },
-      headers: { 'x-forwarded-proto': 'https' },
-    });
-    expect(res.headers.get('set-cookie')).toMatch(/Secure/);
   });
 
   it('refuses a wrong password and an unknown user alike', async () => {
@@ -137,5 +130,57 @@ describe('CSRF', () => {
       headers: { origin: 'http://localhost' },
     });
     expect(same.status).toBe(201);
+  });
+});
+
+describe('forwarded headers and HSTS', () => {
+  const login = { username: 'admin', password: 'admin-password-1' };
+  /** The same app and services with TRUST_PROXY switched; `url` says whether the request itself is https. */
+  async function post(trustProxy: boolean, url: string, headers: Record<string, string> = {}) {
+    const app = createApp({ ...t.deps, config: { ...t.config, TRUST_PROXY: trustProxy } });
+    const origin = new URL(url).origin;
+    return app.fetch(
+      new Request(url, { method: 'POST', headers: { origin, 'content-type': 'application/json', ...headers }, body: JSON.stringify(login) }),
+    );
+  }
+  const get = (trustProxy: boolean, url: string, headers: Record<string, string> = {}) =>
+    createApp({ ...t.deps, config: { ...t.config, TRUST_PROXY: trustProxy } }).fetch(new Request(url, { headers }));
+
+  it('ignores X-Forwarded-Proto without TRUST_PROXY: no Secure cookie, no HSTS', async () => {
+    const res = await post(false, 'http://localhost/api/session', { 'x-forwarded-proto': 'https' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('set-cookie')).not.toMatch(/Secure/);
+    expect(res.headers.get('strict-transport-security')).toBeNull();
+    const page = await get(false, 'http://localhost/', { 'x-forwarded-proto': 'https' });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('follows X-Forwarded-Proto with TRUST_PROXY: Secure cookie and HSTS', async () => {
+    const res = await post(true, 'http://localhost/api/session', { 'x-forwarded-proto': 'https' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('set-cookie')).toMatch(/; Secure/);
+    expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    const page = await get(true, 'http://localhost/', { 'x-forwarded-proto': 'https' });
+    expect(page.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+  });
+
+  it('never sends HSTS over plain http, proxy trusted or not', async () => {
+    for (const trust of [false, true]) {
+      for (const path of ['/', '/api/me', '/healthz']) {
+        const res = await get(trust, `http://localhost${path}`);
+        expect(res.headers.get('strict-transport-security'), `${path} trust=${trust}`).toBeNull();
+      }
+      const proxiedHttp = await get(trust, 'http://localhost/', { 'x-forwarded-proto': 'http' });
+      expect(proxiedHttp.headers.get('strict-transport-security')).toBeNull();
+    }
+  });
+
+  it('marks a direct https request Secure with HSTS, proxy trusted or not', async () => {
+    for (const trust of [false, true]) {
+      const res = await post(trust, 'https://localhost/api/session');
+      expect(res.headers.get('set-cookie')).toMatch(/; Secure/);
+      expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    }
   });
 });

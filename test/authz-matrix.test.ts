@@ -45,6 +45,9 @@ const rows: Row[] = [
   { name: 'patch own client', method: 'PATCH', path: (f) => `/api/clients/${f.own}`, body: () => ({ name: 'Renamed' }), expect: leadsOnly(200) },
   { name: 'patch foreign client', method: 'PATCH', path: (f) => `/api/clients/${f.foreign}`, body: () => ({ name: 'Renamed' }), expect: leadsForeign(200) },
   { name: 'queue board', method: 'GET', path: () => '/admin/queues', expect: { anon: 401, agent: 403, lead: 200, admin: 200 } },
+  { name: 'queue board: Redis details', method: 'GET', path: () => '/admin/queues/api/redis/stats', expect: adminOnly(200) },
+  // A session is no scraper's token (METRICS_TOKEN is unset here: not there for anyone).
+  { name: 'metrics', method: 'GET', path: () => '/metrics', expect: { anon: 404, agent: 404, lead: 404, admin: 404 } },
   { name: 'list lists', method: 'GET', path: () => '/api/lists', expect: leadsOnly(200) },
   { name: 'lists of own client', method: 'GET', path: (f) => `/api/lists?clientId=${f.own}`, expect: leadsOnly(200) },
   { name: 'lists of foreign client', method: 'GET', path: (f) => `/api/lists?clientId=${f.foreign}`, expect: leadsForeign(200) },

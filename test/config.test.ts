@@ -33,6 +33,8 @@ describe('loadConfig', () => {
     ['ADMIN_PASSWORD', 'short', /ADMIN_PASSWORD: must be at least 10 characters/],
     ['DELIVERY_CRON', 'often', /DELIVERY_CRON: must be a cron expression/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+    ['METRICS_TOKEN', 'too-short', /METRICS_TOKEN: must be at least 16 characters/],
+    ['METRICS_TOKEN', 'long enough but spaced', /METRICS_TOKEN: must not contain spaces/],
   ])('refuses %s=%s and names the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

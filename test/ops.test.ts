@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
+
+const METRICS_TOKEN = 'scrape-token-0123456789';
+const bearer = { authorization: `Bearer ${METRICS_TOKEN}` };
 
 let t: TestContext;
 beforeAll(async () => {
-  t = await createTestContext();
+  t = await createTestContext({ METRICS_TOKEN });
 });
 afterAll(() => t.close());
 
@@ -20,11 +24,32 @@ describe('ops endpoints', () => {
 
   it('/metrics exposes process and HTTP metrics in Prometheus format', async () => {
     await t.request('GET', '/api/me');
-    const res = await t.request('GET', '/metrics');
+    const res = await t.request('GET', '/metrics', { headers: bearer });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     expect(res.body).toMatch(/^mahn_process_cpu_user_seconds_total /m);
     expect(res.body).toMatch(/mahn_http_request_duration_seconds_count\{method="GET",route="\/api\/me",status="401"\} 1/);
+  });
+
+  it('/metrics refuses a request without the token or with a wrong one', async () => {
+    for (const authorization of [undefined, `Bearer ${METRICS_TOKEN}x`, `Bearer ${METRICS_TOKEN.slice(0, -1)}`, `Basic ${METRICS_TOKEN}`, METRICS_TOKEN]) {
+      const res = await t.request('GET', '/metrics', { headers: authorization ? { authorization } : {} });
+      expect(res.status, authorization).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(res.body.error.code).toBe('unauthorized');
+      expect(JSON.stringify(res.body)).not.toMatch(/mahn_/);
+    }
+  });
+
+  it('/metrics is not there without METRICS_TOKEN; /healthz and /readyz stay open', async () => {
+    const app = createApp({ ...t.deps, config: { ...t.config, METRICS_TOKEN: undefined } });
+    for (const headers of [{}, bearer]) {
+      const res = await app.fetch(new Request('http://localhost/metrics', { headers }));
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toMatch(/mahn_/);
+    }
+    expect((await app.fetch(new Request('http://localhost/healthz'))).status).toBe(200);
+    expect((await app.fetch(new Request('http://localhost/readyz'))).status).toBe(200);
   });
 
   it('sends protective headers on API responses too', async () => {
@@ -51,17 +76,48 @@ describe('OpenAPI', () => {
       ),
     );
     const served = t.app.routes
-      .filter((r) => r.path.startsWith('/api/') && !['/api/openapi.json', '/api/docs'].includes(r.path) && r.method !== 'ALL')
+      .filter((r) => r.path.startsWith('/api/') && r.path !== '/api/openapi.json' && !r.path.startsWith('/api/docs') && r.method !== 'ALL')
       .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
     expect(served.length).toBeGreaterThan(8);
     for (const route of served) expect(documented, route).toContain(route);
     for (const route of documented) expect(served, route).toContain(route);
   });
 
-  it('serves browsable docs', async () => {
+  it('serves browsable docs from its own origin only, under a strict CSP', async () => {
     const res = await t.request('GET', '/api/docs');
     expect(res.status).toBe(200);
-    expect(res.body).toMatch(/swagger-ui/i);
-    expect(res.body).toContain('/api/openapi.json');
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/default-src 'self'/);
+    expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    expect(csp).not.toMatch(/unsafe-eval|https?:/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const html = res.body as string;
+    // Every script is a file (no inline code, which the CSP would block anyway), no foreign URL.
+    expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+    expect(html).not.toMatch(/\b(https?:)?\/\/[\w.-]+/);
+    const urls = [...html.matchAll(/\s(?:src|href)="([^"]*)"/g)].map((m) => m[1]!);
+    const scripts = [...html.matchAll(/<script[^>]*\ssrc="([^"]*)"/g)].map((m) => m[1]!);
+    const styles = [...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]*)"/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThanOrEqual(2);
+    expect(styles.length).toBeGreaterThanOrEqual(1);
+    for (const url of urls) expect(url, url).toMatch(/^\/(?!\/)/);
+    let init = '';
+    for (const [list, type] of [[scripts, /^text\/javascript/], [styles, /^text\/css/]] as const) {
+      for (const url of list) {
+        const asset = await t.request('GET', url);
+        expect(asset.status, url).toBe(200);
+        expect(asset.headers.get('content-type'), url).toMatch(type);
+        expect(asset.headers.get('x-content-type-options'), url).toBe('nosniff');
+        if (/SwaggerUIBundle\(/.test(asset.body)) init = asset.body;
+      }
+    }
+    expect(init).toContain("'/api/openapi.json'");
+  });
+
+  it('serves none of the Swagger UI package but the files the page needs', async () => {
+    for (const path of ['/api/docs/index.html', '/api/docs/package.json', '/api/docs/swagger-initializer.js', '/api/docs/..%2F..%2Fpackage.json']) {
+      expect((await t.request('GET', path)).status, path).toBe(404);
+    }
   });
 });

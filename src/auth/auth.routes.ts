@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { users } from '../db/schema.js';
 import { clientIp } from '../http/client-ip.js';
+import { isHttps } from '../http/https.js';
 import { AppError, errorBody } from '../http/errors.js';
 import { authErrors, createRouter, ErrorSchema, json, jsonBody, validationError } from '../http/router.js';
 import { currentUser, requireRole } from './guard.js';
@@ -78,7 +79,8 @@ export function authRoutes() {
     setCookie(c, SESSION_COOKIE, session.token, {
       httpOnly: true,
       sameSite: 'Lax',
-      secure: new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https',
+      // X-Forwarded-Proto counts only behind a trusted proxy (TRUST_PROXY).
+      secure: isHttps(c),
       // A browser-session cookie: the server decides expiry (sessions slide, see resolveSession).
       path: '/',
     });

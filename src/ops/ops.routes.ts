@@ -2,8 +2,9 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
 import { errorBody } from '../http/errors.js';
 import type { Metrics } from './metrics.js';
+import { requireMetricsToken } from './metrics-auth.js';
 
-/** Liveness, readiness and Prometheus metrics; unauthenticated, as orchestrators expect. */
+/** Liveness and readiness, open as orchestrators expect; Prometheus metrics for the scraper's token only. */
 export function opsRoutes(metrics: Metrics) {
   const app = new Hono<AppEnv>();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -14,7 +15,7 @@ export function opsRoutes(metrics: Metrics) {
     if (pg.status === 'fulfilled' && rd.status === 'fulfilled') return c.json({ status: 'ready', checks });
     return c.json({ ...errorBody('not_ready', 'A dependency does not answer', checks), checks }, 503);
   });
-  app.get('/metrics', async (c) => {
+  app.get('/metrics', requireMetricsToken, async (c) => {
     c.header('Content-Type', metrics.registry.contentType);
     return c.body(await metrics.registry.metrics());
   });

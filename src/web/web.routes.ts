@@ -3,6 +3,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from '../http/context.js';
+import { STRICT_CSP } from '../http/csp.js';
 
 /** The UI's files; resolved from this module so the working directory does not matter. */
 export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -18,16 +19,12 @@ const NOT_OURS = /^\/(api|admin)(\/|$)/;
 export function webRoutes() {
   const app = new Hono<AppEnv>();
   const headers = secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'self'"],
-      baseUri: ["'none'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-      objectSrc: ["'none'"],
-    },
+    contentSecurityPolicy: STRICT_CSP,
     xFrameOptions: 'DENY',
     referrerPolicy: 'same-origin',
     xContentTypeOptions: 'nosniff',
+    // Decided per request in src/http/https.ts: hono's default sent it over plain http too.
+    strictTransportSecurity: false,
   });
   const files = serveStatic({ root: WEB_ROOT, index: 'index.html' });
   const onlyOurs =

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { cases, dunningLists } from '../../src/db/schema.js';
 import type { CaseRow } from '../../src/dispatch/case-state.js';
 import { enqueueFirstCalls, planFirstCall } from '../../src/dispatch/first-calls.js';
