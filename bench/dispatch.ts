@@ -8,6 +8,8 @@
  *   npm run bench:dispatch -- --profile                      # + CPU profiles of the measured window
  *   npm run bench:dispatch -- --think-ms 5000                # agents pause ~5 s per call: latency at a carried load
  *   npm run bench:dispatch -- --agents 1 --log-statements    # every SQL statement in the server log
+ *   npm run bench:dispatch -- --pg-stats                     # a private PostgreSQL with pg_stat_statements:
+ *                                                            #   statements per assignment, by cost
  *
  * Order: setup (own database, own QUEUE_PREFIX, clients, agents, cases enqueued as the import
  * does; not timed), the two baselines (before the children start, so nothing competes with
@@ -37,6 +39,7 @@ import { buildResult, printSummary, type ProbeReport } from './dispatch/report.j
 import { createBenchDatabase, openSeedDeps, seedAgents, seedCases, seedClients } from './dispatch/setup.js';
 import { Latencies, round, sleep } from './dispatch/stats.js';
 import { nodeArgsOf } from './npm-script.js';
+import { resetStatements, startPrivatePostgres, statementCosts } from './dispatch/private-pg.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -54,6 +57,8 @@ const { values: opt } = parseArgs({
     profile: { type: 'boolean', default: false },
     /** Investigation aid: Postgres logs every statement of the bench database (server log). */
     'log-statements': { type: 'boolean', default: false },
+    /** Run on a private PostgreSQL with pg_stat_statements and report the statements of the window. */
+    'pg-stats': { type: 'boolean', default: false },
   },
 });
 const num = (name: keyof typeof opt) => {
@@ -73,7 +78,7 @@ const cfg = {
 };
 const perClient = Math.ceil(cfg.cases / cfg.clients);
 
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+let adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const stamp = Date.now();
 const prefix = `bench-dispatch-${stamp}`;
@@ -129,6 +134,12 @@ async function deletePrefixKeys(): Promise<void> {
 async function main() {
   say(`${cfg.clients} clients, ${perClient * cfg.clients} cases, ${cfg.agents} agents, ${cfg.seconds} s (+${cfg.warmup} s warm-up); prefix ${prefix}`);
   cleanups.push(['redis keys', deletePrefixKeys]);
+  if (opt['pg-stats']) {
+    const pg = startPrivatePostgres(await freePort());
+    cleanups.push(['private postgres', async () => pg.stop()]);
+    adminUrl = pg.url;
+    say(`private PostgreSQL with pg_stat_statements at ${pg.url}`);
+  }
   const bench = await createBenchDatabase(adminUrl, `bench_dispatch_${stamp}`);
   cleanups.push(['database', bench.drop]);
 
@@ -149,6 +160,9 @@ async function main() {
   });
   const setupCasesSeconds = round((performance.now() - t) / 1000);
   say(`cases inserted and enqueued in ${setupCasesSeconds} s`);
+  // Autovacuum may be off (it is on these machines): without statistics the planner guesses.
+  const analyze = postgres(bench.url, { max: 1, onnotice: () => {} });
+  await analyze`analyze`.finally(() => analyze.end());
 
   // --- baselines, before the children start, so nothing else competes for the cores ---
   const workerRedis = createRedis(redisUrl, 'worker');
@@ -228,6 +242,7 @@ async function main() {
   const cpuStart = cpuSnapshot({ api: api.pid, workers: workers.pid });
   const loadStart = performance.now();
   const loadAvgStart = os.loadavg()[0]!;
+  if (opt['pg-stats']) await resetStatements(bench.url);
   for (const c of children) c.proc.kill('SIGUSR2');
   measuring = true;
   await sleep(cfg.seconds * 1000);
@@ -235,6 +250,7 @@ async function main() {
   for (const c of children) c.proc.kill('SIGUSR2');
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const cpu = cpuBetween(cpuStart, cpuSnapshot({ api: api.pid, workers: workers.pid }));
+  const statements = opt['pg-stats'] ? await statementCosts(bench.url, counters.assignments) : null;
   const loopOf = async (name: string) => {
     const file = path.join(probeDir, `${name}.loop.json`);
     await waitFor(name === 'api' ? api : workers, `${name} probe report`, () => existsSync(file), 30_000);
@@ -283,9 +299,13 @@ async function main() {
     ports: { postgres: new URL(bench.url).port || '5432', redis: new URL(redisUrl).port || '6379' },
     baselines: { bareBullmq, skipLocked },
   });
-  console.log(JSON.stringify(result));
+  console.log(JSON.stringify(statements ? { ...result, postgresStatements: statements } : result));
   say('summary');
   printSummary(result);
+  if (statements) {
+    console.error(`  PostgreSQL per assignment: ${statements.callsPerAssignment} statements, ${statements.msPerAssignment} ms (pg_stat_statements)`);
+    for (const s of statements.statements.slice(0, 15)) console.error(`    ${String(s.perAssignment).padStart(6)} × ${String(s.meanMs).padStart(7)} ms = ${String(s.msPerAssignment).padStart(6)} ms  ${s.query}`);
+  }
 
   if (opt.profile) {
     for (const name of ['api', 'workers']) {

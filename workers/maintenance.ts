@@ -54,7 +54,9 @@ export async function startMaintenance(rt: Runtime, connection: Redis): Promise<
   // Once right away, as jobs: they run in the background (a large backlog takes a while) and
   // a shutdown waits for them like for any other job. Deliveries whose job Redis lost are
   // queued again from PostgreSQL.
-  await queue.add('reconcile', { task: 'reconcile' });
-  await queue.add('deliver-due', { task: 'deliver-due' });
+  // One id per task: processes starting together run each once.
+  const once = (task: 'reconcile' | 'deliver-due') => queue.add(task, { task }, { jobId: `${task}-at-start`, removeOnComplete: true, removeOnFail: true });
+  await once('reconcile');
+  await once('deliver-due');
   return worker;
 }

@@ -34,13 +34,29 @@ const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url)
  * unprepared, so the per-connection statement cache stays small. Transactions use their own
  * client and are unaffected.
  */
-function preparedStatements(sql: postgres.Sql): postgres.Sql {
+function preparedStatements<T extends postgres.Sql | postgres.TransactionSql>(sql: T): T {
   const MAX_PREPARED_PARAMS = 32;
   return new Proxy(sql, {
     get(target, prop, receiver) {
-      if (prop !== 'unsafe') return Reflect.get(target, prop, receiver);
-      return (query: string, args?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
-        target.unsafe(query, args, { ...options, prepare: (args?.length ?? 0) <= MAX_PREPARED_PARAMS });
+      if (prop === 'unsafe') {
+        return (query: string, args?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, args, { ...options, prepare: (args?.length ?? 0) <= MAX_PREPARED_PARAMS });
+      }
+      // A transaction runs on a client of its own: it gets the same treatment (Drizzle's
+      // transactions would otherwise parse and plan every statement anew).
+      if (prop === 'begin' && 'begin' in target) {
+        return (...args: unknown[]) => {
+          const run = args.pop() as (tx: postgres.TransactionSql) => unknown;
+          return (target as postgres.Sql).begin(...(args as [string]), (tx) => run(preparedStatements(tx)));
+        };
+      }
+      if (prop === 'savepoint' && 'savepoint' in target) {
+        return (...args: unknown[]) => {
+          const run = args.pop() as (tx: postgres.TransactionSql) => unknown;
+          return (target as postgres.TransactionSql).savepoint(...(args as [string]), (tx) => run(preparedStatements(tx)));
+        };
+      }
+      return Reflect.get(target, prop, receiver);
     },
   });
 }

@@ -20,7 +20,7 @@ export async function loadCaseContext(db: Db | Tx, caseId: string, forUpdate = f
     .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
     .innerJoin(clients, eq(clients.id, cases.clientId))
     .where(eq(cases.id, caseId));
-  const [row] = forUpdate ? await query.for('update', { of: cases }) : await query;
+  const [row] = forUpdate ? await query.for('no key update', { of: cases }) : await query;
   return row ?? null;
 }
 

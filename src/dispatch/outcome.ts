@@ -3,7 +3,8 @@ import type { SessionUser } from '../http/context.js';
 import { AppError, badRequest } from '../http/errors.js';
 import { failpoint } from '../failpoint.js';
 import { callJobId, type OutcomeJob } from '../queues/registry.js';
-import { nextCallableAt, type ScheduleRequest, type SchedulingSettings } from '../scheduling/index.js';
+import { nextCallableAt, type SchedulingSettings } from '../scheduling/index.js';
+import { callbackRequest } from './outcome-decision.js';
 import { endAssignment, reopenAssignment } from './assignment-end.js';
 import type { DispatchDeps } from '../deps.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
@@ -90,8 +91,5 @@ export async function queueOutcome(d: Pick<DispatchDeps, 'queues'>, outcome: Out
   await d.queues.get('outcomes').add('outcome', outcome, { jobId: callJobId(outcome.caseId, outcome.attemptNo) });
 }
 
-export function callbackRequest(callback: NonNullable<OutcomeBody['callback']>): ScheduleRequest {
-  return 'at' in callback ? { kind: 'callback', at: new Date(callback.at) } : { kind: 'callback', window: callback.window, date: callback.date };
-}
 
 const localToday = (settings: SchedulingSettings, now: Date) => DateTime.fromJSDate(now, { zone: settings.timezone }).toISODate()!;

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { cases, dunningLists } from '../db/schema.js';
 import { callJobId } from '../queues/registry.js';
 import type { Scheduled } from '../scheduling/index.js';
@@ -90,10 +90,12 @@ async function removeStale(d: DispatchDeps, queues: string[]): Promise<number> {
         .map((id) => ({ id, m: JOB_ID.exec(id) }))
         .filter((x): x is { id: string; m: RegExpExecArray } => x.m !== null);
       if (parsed.length === 0) continue;
+      // `= any(array)` is an index lookup per id; `in ($1 … $1000)` was planned as a sequential scan.
+      const caseIds = [...new Set(parsed.map((p) => p.m[1]!))];
       const rows = await d.db
         .select({ id: cases.id, status: cases.status, attemptsMade: cases.attemptsMade })
         .from(cases)
-        .where(inArray(cases.id, [...new Set(parsed.map((p) => p.m[1]!))]));
+        .where(sql`${cases.id} = any(${`{${caseIds.join(',')}}`}::uuid[])`); // one array parameter (ids are checked by JOB_ID)
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const { id, m } of parsed) {
         const c = byId.get(m[1]!);

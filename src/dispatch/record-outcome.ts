@@ -1,17 +1,16 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
 import { assignments, attempts, cases } from '../db/schema.js';
 import { failpoint } from '../failpoint.js';
-import type { PendingCallback } from '../db/schema.js';
 import type { OutcomeJob } from '../queues/registry.js';
-import { nextCallableAt, windowAt, type ScheduleRequest, type Scheduled, type SchedulingSettings } from '../scheduling/index.js';
-import { schedulingState, type CaseRow } from './case-state.js';
+import type { Scheduled, SchedulingSettings } from '../scheduling/index.js';
+import type { CaseRow } from './case-state.js';
 import { closeCase } from './close-case.js';
-import { markPhones, phoneColumns } from './case-phones.js';
 import type { DispatchDeps } from '../deps.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
 import { enqueueCall, type CallKind } from './enqueue.js';
 import { loadCaseContext } from './load-case.js';
-import { callbackRequest } from './outcome.js';
+import { decideOutcome } from './outcome-decision.js';
 
 type Next = { kind: 'none' } | { kind: 'call'; case: CaseRow; plan: Scheduled; callKind: CallKind; personalAgentId: string | null };
 
@@ -34,6 +33,7 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
     const ctx = await loadCaseContext(tx, job.caseId, true);
     if (!ctx) return { kind: 'none' };
     settings = ctx.settings;
+    const attemptTimes = await attemptTimesOf(tx, job.caseId);
     const inserted = await tx
       .insert(attempts)
       .values({
@@ -54,66 +54,28 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
       .onConflictDoNothing()
       .returning({ id: attempts.id });
     if (inserted.length === 0) return resumeAfterCrash(ctx.case, job);
-    if (ctx.case.status !== 'open') {
-      // E.g. the list was cancelled during the call: the attempt still counts, the case stays closed.
-      await tx.update(cases).set({ attemptsMade: Math.max(ctx.case.attemptsMade, job.attemptNo), updatedAt: now }).where(eq(cases.id, job.caseId));
-      return { kind: 'none' };
-    }
 
-    const [updated] = await tx
-      .update(cases)
-      .set({
-        attemptsMade: Math.max(ctx.case.attemptsMade, job.attemptNo),
-        lastWindow: windowAt(recordedAt, settings),
-        preferredWindows: body.preferredWindows ?? ctx.case.preferredWindows,
-        promiseAmountCents: body.promise?.amountCents ?? ctx.case.promiseAmountCents,
-        promiseDate: body.promise?.date ?? ctx.case.promiseDate,
-        updatedAt: now,
-      })
-      .where(eq(cases.id, job.caseId))
-      .returning();
-    const c = updated!;
-
-    const effect = settings.outcomes.find((o) => o.code === body.outcome)?.effect ?? 'retry';
-    if (effect === 'close') {
-      await closeCase(tx, c, body.outcome, now);
+    // One update of the case per outcome: a second one in the same transaction would run the
+    // foreign-key checks again (and wait on the list row a closing case locks).
+    const verdict = decideOutcome({ case: ctx.case, settings, attemptTimes }, { attemptNo: job.attemptNo, agentId: job.agentId, recordedAt, body }, now);
+    if (verdict.kind === 'close') {
+      await closeCase(tx, ctx.case, verdict.finalOutcome, now, verdict.set);
       return { kind: 'none' };
     }
-    let request: ScheduleRequest = effect === 'callback' && body.callback ? callbackRequest(body.callback) : { kind: 'retry', recordedAt };
-    if (effect === 'wrong_number') {
-      // The number dialled is wrong; with another number left the case goes on at once with it.
-      const numbers = phoneColumns(markPhones(c.phones, [body.phone ?? c.phoneE164], 'wrong'));
-      await tx.update(cases).set(numbers).where(eq(cases.id, c.id));
-      if (!numbers.phoneE164) {
-        await closeCase(tx, c, body.outcome, now);
-        return { kind: 'none' };
-      }
-      request = { kind: 'first' };
-    }
-    if (c.attemptsMade >= settings.maxAttempts) {
-      await closeCase(tx, c, 'max_attempts', now);
-      return { kind: 'none' };
-    }
-    const plan = nextCallableAt(now, settings, await schedulingState(tx, c), request);
-    if (plan.at === null) {
-      await closeCase(tx, c, plan.cause === 'cap_reached' ? 'max_attempts' : 'no_callable_time', now);
-      return { kind: 'none' };
-    }
-    const personalAgentId = body.callback?.owner === 'me' ? job.agentId : null;
-    const callback: PendingCallback | null =
-      request.kind === 'callback' ? { agentId: personalAgentId, at: plan.at.toISOString(), window: 'window' in request ? request.window : null } : null;
-    const [scheduled] = await tx
-      .update(cases)
-      .set({ nextDueAt: plan.at, waitReason: plan.reason, callback })
-      .where(eq(cases.id, c.id))
-      .returning();
-    return { kind: 'call', case: scheduled!, plan, callKind: request.kind, personalAgentId };
+    const [updated] = await tx.update(cases).set(verdict.set).where(eq(cases.id, job.caseId)).returning();
+    if (verdict.kind === 'keep') return { kind: 'none' };
+    return { kind: 'call', case: updated!, plan: verdict.plan, callKind: verdict.callKind, personalAgentId: verdict.personalAgentId };
   });
 
   failpoint(d.config, 'outcome.afterRecord');
   if (next.kind === 'call') {
     await enqueueCall(d.calls, next.case, next.plan, next.callKind, now, { settings: settings!, personalAgentId: next.personalAgentId });
   }
+}
+
+async function attemptTimesOf(tx: Tx, caseId: string): Promise<Date[]> {
+  const rows = await tx.select({ at: attempts.recordedAt }).from(attempts).where(eq(attempts.caseId, caseId)).orderBy(sql`${attempts.attemptNo}`);
+  return rows.map((r) => r.at);
 }
 
 /** The attempt was recorded by an earlier run: re-add the job for the case's current state. */

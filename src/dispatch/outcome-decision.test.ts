@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredPhone } from '../db/schema.js';
+import { defaultSchedulingSettings, type SchedulingSettings } from '../scheduling/settings.js';
+import type { CaseRow } from './case-state.js';
+import { decideOutcome, type RecordedOutcome } from './outcome-decision.js';
+
+const now = new Date('2026-11-25T10:00:00+01:00'); // a Wednesday
+const settings: SchedulingSettings = { ...defaultSchedulingSettings, holidays: null, retryDelaySeconds: 3600 };
+const phone = (e164: string, status: StoredPhone['status'] = 'active'): StoredPhone => ({ e164, raw: e164, kind: 'Telefon', status });
+const base = {
+  id: 'c1', listId: 'l1', clientId: 'k1', status: 'open', attemptsMade: 0, phoneE164: '+497211', phoneRaw: '+497211', phones: [phone('+497211'), phone('+491711')],
+  postalCode: '76133', country: 'DE', preferredWindows: null, lastWindow: null, promiseAmountCents: null, promiseDate: null, callback: null,
+} as unknown as CaseRow;
+const outcome = (body: RecordedOutcome['body'], attemptNo = 1): RecordedOutcome => ({ attemptNo, agentId: 'a1', recordedAt: now, body });
+const decide = (c: Partial<CaseRow>, o: RecordedOutcome) => decideOutcome({ case: { ...base, ...c }, settings, attemptTimes: [] }, o, now);
+
+describe('decideOutcome', () => {
+  it('closes on a closing outcome, counting the attempt and keeping the promise', () => {
+    const v = decide({}, outcome({ outcome: 'promise_to_pay', promise: { amountCents: 5000, date: '2026-12-15' } }));
+    expect(v).toMatchObject({ kind: 'close', finalOutcome: 'promise_to_pay', set: { attemptsMade: 1, promiseAmountCents: 5000, promiseDate: '2026-12-15', lastWindow: 'morning' } });
+  });
+
+  it('plans a retry after the delay, and closes as max_attempts on the last attempt', () => {
+    const v = decide({}, outcome({ outcome: 'not_reached' }));
+    expect(v.kind).toBe('schedule');
+    if (v.kind === 'schedule') expect(v.plan.at!.getTime()).toBeGreaterThanOrEqual(now.getTime() + 3_600_000);
+    expect(decide({ attemptsMade: 2 }, outcome({ outcome: 'not_reached' }, 3))).toMatchObject({ kind: 'close', finalOutcome: 'max_attempts' });
+  });
+
+  it('goes on with the next number after "Falsche Nummer", and closes when none is left', () => {
+    const v = decide({}, outcome({ outcome: 'wrong_number' }));
+    expect(v).toMatchObject({ kind: 'schedule', callKind: 'first', set: { phoneE164: '+491711', phones: [phone('+497211', 'wrong'), phone('+491711')] } });
+    expect(decide({ phones: [phone('+497211')] }, outcome({ outcome: 'wrong_number' }))).toMatchObject({ kind: 'close', finalOutcome: 'wrong_number' });
+  });
+
+  it('keeps a personal callback for its agent, with its time', () => {
+    const v = decide({}, outcome({ outcome: 'callback', callback: { window: 'evening', owner: 'me' } }));
+    expect(v).toMatchObject({ kind: 'schedule', callKind: 'callback', personalAgentId: 'a1', set: { callback: { agentId: 'a1', window: 'evening' } } });
+    if (v.kind === 'schedule') expect(v.plan.at!.toISOString()).toBe(new Date('2026-11-25T17:00:00+01:00').toISOString());
+  });
+
+  it('only counts the attempt of a case closed meanwhile (list cancelled)', () => {
+    expect(decide({ status: 'closed', attemptsMade: 1 }, outcome({ outcome: 'paid' }, 2))).toEqual({ kind: 'keep', set: { attemptsMade: 2, updatedAt: now } });
+  });
+});

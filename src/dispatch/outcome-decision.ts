@@ -1,0 +1,81 @@
+import type { PendingCallback } from '../db/schema.js';
+import { nextCallableAt, windowAt, type CaseSchedulingState, type ScheduleRequest, type Scheduled, type SchedulingSettings } from '../scheduling/index.js';
+import { markPhones, phoneColumns } from './case-phones.js';
+import type { CaseRow } from './case-state.js';
+import type { OutcomeBody } from './dispatch.schemas.js';
+import type { CallKind } from './enqueue.js';
+
+/** What is known when an outcome is recorded: the case as it stands, its rules and attempt times. */
+export interface OutcomeContext {
+  case: CaseRow;
+  settings: SchedulingSettings;
+  /** Times of the attempts recorded before this one. */
+  attemptTimes: Date[];
+}
+
+export interface RecordedOutcome {
+  attemptNo: number;
+  agentId: string;
+  recordedAt: Date;
+  body: OutcomeBody;
+}
+
+/** The case's new columns, and whether it closes or gets its next call. */
+export type OutcomeVerdict = {
+  set: Partial<CaseRow>;
+} & ({ kind: 'close'; finalOutcome: string } | { kind: 'schedule'; plan: Scheduled; callKind: CallKind; personalAgentId: string | null } | { kind: 'keep' });
+
+/**
+ * What recording an outcome does to its case (DESIGN.md sections 5 and 6), as a pure function
+ * of the case, its rules, the outcome and the clock: the attempt counts; a closing outcome or
+ * the cap closes the case; "Falsche Nummer" marks the number dialled and goes on with the next
+ * one at once, closing when none is left; a callback or retry is planned by the scheduling core,
+ * and a case with no callable time left closes. A case closed meanwhile (list cancelled) only
+ * counts the attempt.
+ */
+export function decideOutcome(ctx: OutcomeContext, o: RecordedOutcome, now: Date): OutcomeVerdict {
+  const c = ctx.case;
+  const { settings } = ctx;
+  const attemptsMade = Math.max(c.attemptsMade, o.attemptNo);
+  if (c.status !== 'open') return { kind: 'keep', set: { attemptsMade, updatedAt: now } };
+
+  const set: Partial<CaseRow> = {
+    attemptsMade,
+    lastWindow: windowAt(o.recordedAt, settings),
+    preferredWindows: o.body.preferredWindows ?? c.preferredWindows,
+    promiseAmountCents: o.body.promise?.amountCents ?? c.promiseAmountCents,
+    promiseDate: o.body.promise?.date ?? c.promiseDate,
+    updatedAt: now,
+  };
+  const close = (finalOutcome: string): OutcomeVerdict => ({ kind: 'close', finalOutcome, set });
+  const effect = settings.outcomes.find((x) => x.code === o.body.outcome)?.effect ?? 'retry';
+  if (effect === 'close') return close(o.body.outcome);
+
+  let request: ScheduleRequest = effect === 'callback' && o.body.callback ? callbackRequest(o.body.callback) : { kind: 'retry', recordedAt: o.recordedAt };
+  if (effect === 'wrong_number') {
+    Object.assign(set, phoneColumns(markPhones(c.phones, [o.body.phone ?? c.phoneE164], 'wrong')));
+    if (!set.phoneE164) return close(o.body.outcome);
+    request = { kind: 'first' };
+  }
+  if (attemptsMade >= settings.maxAttempts) return close('max_attempts');
+
+  const state: CaseSchedulingState = {
+    postalCode: c.postalCode,
+    country: c.country,
+    preferredWindows: set.preferredWindows ?? null,
+    attemptsMade,
+    attemptTimes: [...ctx.attemptTimes, o.recordedAt],
+    lastWindow: set.lastWindow ?? null,
+  };
+  const plan = nextCallableAt(now, settings, state, request);
+  if (plan.at === null) return close(plan.cause === 'cap_reached' ? 'max_attempts' : 'no_callable_time');
+  const personalAgentId = o.body.callback?.owner === 'me' ? o.agentId : null;
+  const callback: PendingCallback | null =
+    request.kind === 'callback' ? { agentId: personalAgentId, at: plan.at.toISOString(), window: 'window' in request ? request.window : null } : null;
+  Object.assign(set, { nextDueAt: plan.at, waitReason: plan.reason, callback });
+  return { kind: 'schedule', set, plan, callKind: request.kind, personalAgentId };
+}
+
+export function callbackRequest(callback: NonNullable<OutcomeBody['callback']>): ScheduleRequest {
+  return 'at' in callback ? { kind: 'callback', at: new Date(callback.at) } : { kind: 'callback', window: callback.window, date: callback.date };
+}
