@@ -1,32 +1,44 @@
 import type { Job } from 'bullmq';
-import { eq } from 'drizzle-orm';
-import { assignments, cases } from '../db/schema.js';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { prepared } from '../db/prepared.js';
+import { assignments, cases, clients, dunningLists } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { CallJob } from '../queues/registry.js';
 import { endAssignment } from './assignment-end.js';
 import type { DispatchDeps } from '../deps.js';
-import type { AssignmentRow } from './load-case.js';
+import type { AssignmentRow, CaseContext } from './load-case.js';
 
 export interface Held {
   assignment: AssignmentRow;
   job: Job<CallJob>;
+  /** The case with its list's status and its client's rules (one query with the assignment). */
+  ctx: CaseContext;
 }
 
-/**
- * The assignment `id` if `agent` holds it right now, with its call job; otherwise a 409 that
- * says why (another agent's, already ended, lock expired). An expired lock is recorded as such.
- */
-export async function heldAssignment(d: DispatchDeps, agent: SessionUser, id: string, now: Date): Promise<Held> {
-  const [row] = await d.db
-    .select({ a: assignments, clientId: cases.clientId })
+// The assignment with everything an outcome needs about its case: one round trip on the hot path.
+const buildHeldQuery = (db: Db) =>
+  db
+    .select({ a: assignments, case: cases, listStatus: dunningLists.status, settings: clients.settings, clientName: clients.name })
     .from(assignments)
     .innerJoin(cases, eq(cases.id, assignments.caseId))
-    .where(eq(assignments.id, id));
+    .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
+    .innerJoin(clients, eq(clients.id, cases.clientId))
+    .where(eq(assignments.id, sql.placeholder('id')))
+    .prepare('held_assignment');
+
+/**
+ * The assignment `id` if `agent` holds it right now, with its call job and its case; otherwise
+ * a 409 that says why (another agent's, already ended, lock expired). An expired lock is
+ * recorded as such.
+ */
+export async function heldAssignment(d: DispatchDeps, agent: SessionUser, id: string, now: Date): Promise<Held> {
+  const [row] = await prepared(d.db, 'held_assignment', buildHeldQuery).execute({ id });
   if (!row) throw notFound('Assignment');
   const { a } = row;
   if (a.agentId !== agent.id) throw new AppError(409, 'not_your_assignment', 'This case is assigned to another agent');
-  if (!a.endedAt && !agent.clientIds.includes(row.clientId)) {
+  if (!a.endedAt && !agent.clientIds.includes(row.case.clientId)) {
     // The client was taken from the agent during the call: the case is no longer theirs to see.
     await giveBack(d, a, 'dropped', now);
     throw new AppError(403, 'client_not_assigned', 'This case belongs to a client no longer assigned to you; it went back to its queue');
@@ -37,7 +49,7 @@ export async function heldAssignment(d: DispatchDeps, agent: SessionUser, id: st
   }
   const job = a.expiresAt > now ? await d.calls.getJob(a.queue, a.jobId) : undefined;
   if (!job) return lost(d, a, now);
-  return { assignment: a, job };
+  return { assignment: a, job, ctx: { case: row.case, listStatus: row.listStatus, settings: row.settings, clientName: row.clientName } };
 }
 
 /** Ends an assignment and returns its case to the queue at once, no attempt counted. */

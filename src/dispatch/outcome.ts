@@ -8,8 +8,8 @@ import { callbackRequest } from './outcome-decision.js';
 import { endAssignment, reopenAssignment } from './assignment-end.js';
 import type { DispatchDeps } from '../deps.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
-import { heldAssignment, lost } from './held-assignment.js';
-import { loadCaseContext, type CaseContext } from './load-case.js';
+import { heldAssignment } from './held-assignment.js';
+import type { CaseContext } from './load-case.js';
 
 /**
  * Records the agent's outcome for a held assignment: validates it against the client's
@@ -19,13 +19,9 @@ import { loadCaseContext, type CaseContext } from './load-case.js';
  */
 export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: string, body: OutcomeBody): Promise<{ attemptNo: number }> {
   const now = d.clock.now();
-  const { assignment, job } = await heldAssignment(d, agent, id, now);
-  const ctx = await loadCaseContext(d.db, assignment.caseId);
-  if (!ctx) throw new AppError(409, 'case_gone', 'The case no longer exists');
-  await validateOutcome(ctx, body, now);
+  const { assignment, job, ctx } = await heldAssignment(d, agent, id, now);
+  validateOutcome(ctx, body, now);
 
-  // Proof that the lock is still ours before anything is queued.
-  if (!(await job.extendLock(assignment.lockToken, d.config.LOCK_SECONDS * 1000))) return lost(d, assignment, now);
   // Claim first, with the outcome itself (the outbox): of two posts at once exactly one ends the
   // assignment, and only its body is kept. From here on a pull of this attempt's job is held
   // back (`vet`) until it is recorded; were this process to die now, `recover` queues it.
@@ -51,7 +47,7 @@ export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: str
   return { attemptNo: assignment.attemptNo };
 }
 
-async function validateOutcome(ctx: CaseContext, body: OutcomeBody, now: Date): Promise<void> {
+function validateOutcome(ctx: CaseContext, body: OutcomeBody, now: Date): void {
   const { settings } = ctx;
   const def = settings.outcomes.find((o) => o.code === body.outcome);
   if (!def) {

@@ -92,7 +92,9 @@ export function eligibleQueues(agent: Pick<SessionUser, 'clientIds' | 'languages
 async function present(d: DispatchDeps, a: AssignmentRow, known?: CaseContext): Promise<NextResult> {
   const ctx = known ?? (await loadCaseContext(d.db, a.caseId));
   if (!ctx) throw new Error(`assignment ${a.id} points at a missing case`);
-  return { assignment: assignmentView(a), case: caseView(ctx, d.config.CTI_LINK_TEMPLATE), history: await caseHistory(d.db, a.caseId) };
+  // A first attempt has no history: no query for it.
+  const history = ctx.case.attemptsMade > 0 ? await caseHistory(d.db, a.caseId) : [];
+  return { assignment: assignmentView(a), case: caseView(ctx, d.config.CTI_LINK_TEMPLATE), history };
 }
 
 const slotOf = (data: CallJob): ScheduledSlot => ({

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
-import { assignments, attempts, cases } from '../db/schema.js';
+import { assignments, attempts, cases, clients, dunningLists } from '../db/schema.js';
 import { failpoint } from '../failpoint.js';
 import type { OutcomeJob } from '../queues/registry.js';
 import type { Scheduled, SchedulingSettings } from '../scheduling/index.js';
@@ -9,7 +9,7 @@ import { closeCase } from './close-case.js';
 import type { DispatchDeps } from '../deps.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
 import { enqueueCall, type CallKind } from './enqueue.js';
-import { loadCaseContext } from './load-case.js';
+import type { CaseContext } from './load-case.js';
 import { decideOutcome } from './outcome-decision.js';
 
 type Next = { kind: 'none' } | { kind: 'call'; case: CaseRow; plan: Scheduled; callKind: CallKind; personalAgentId: string | null };
@@ -30,10 +30,10 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
   const next = await d.db.transaction(async (tx): Promise<Next> => {
     // Recorded (or nothing left to record it on): the outbox entry is done with.
     await tx.update(assignments).set({ outcome: null }).where(eq(assignments.id, job.assignmentId));
-    const ctx = await loadCaseContext(tx, job.caseId, true);
+    const ctx = await loadOutcomeContext(tx, job.caseId);
     if (!ctx) return { kind: 'none' };
     settings = ctx.settings;
-    const attemptTimes = await attemptTimesOf(tx, job.caseId);
+    const { attemptTimes } = ctx;
     const inserted = await tx
       .insert(attempts)
       .values({
@@ -73,9 +73,22 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
   }
 }
 
-async function attemptTimesOf(tx: Tx, caseId: string): Promise<Date[]> {
-  const rows = await tx.select({ at: attempts.recordedAt }).from(attempts).where(eq(attempts.caseId, caseId)).orderBy(sql`${attempts.attemptNo}`);
-  return rows.map((r) => r.at);
+/** The case (locked), its rules and the times of its recorded attempts, in one round trip. */
+async function loadOutcomeContext(tx: Tx, caseId: string): Promise<(CaseContext & { attemptTimes: Date[] }) | null> {
+  const [row] = await tx
+    .select({
+      case: cases,
+      listStatus: dunningLists.status,
+      settings: clients.settings,
+      clientName: clients.name,
+      attemptTimes: sql<string[]>`array(select (extract(epoch from t.recorded_at) * 1000)::bigint::text from attempts t where t.case_id = ${cases.id} order by t.attempt_no)`,
+    })
+    .from(cases)
+    .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
+    .innerJoin(clients, eq(clients.id, cases.clientId))
+    .where(eq(cases.id, caseId))
+    .for('no key update', { of: cases });
+  return row ? { ...row, attemptTimes: row.attemptTimes.map((ms) => new Date(Number(ms))) } : null;
 }
 
 /** The attempt was recorded by an earlier run: re-add the job for the case's current state. */
