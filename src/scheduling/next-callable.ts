@@ -82,7 +82,8 @@ export function isCallableNow(now: Date, settings: SchedulingSettings, caseState
     const span = firstSpan(Math.max(from, t), cal.zone, dayRule(cal, options));
     return span ? new Date(span.start) : null;
   };
-  const when = formatLocal(t, settings.timezone);
+  // Only a check that fails explains itself: formatting a time is most of a passing check's cost.
+  const when = () => formatLocal(t, settings.timezone);
 
   if (caseState.attemptsMade >= settings.maxAttempts) {
     return { callable: false, reason: 'cap_reached', nextAt: null, explanation: `all ${settings.maxAttempts} attempts are used` };
@@ -103,18 +104,18 @@ export function isCallableNow(now: Date, settings: SchedulingSettings, caseState
     case 'per_day_cap':
       return { callable: false, reason: 'per_day_cap', nextAt: nextFrom(t), explanation: `${cal.attemptsOn(day)} attempts today already (at most ${settings.maxAttemptsPerDay})` };
     case 'holiday':
-      return { callable: false, reason: 'holiday', nextAt: nextFrom(t), explanation: `${when} is ${dayClosedBecause(cal, day)}` };
+      return { callable: false, reason: 'holiday', nextAt: nextFrom(t), explanation: `${when()} is ${dayClosedBecause(cal, day)}` };
     case 'calling_hours':
       return {
         callable: false,
         reason: 'calling_hours',
         nextAt: nextFrom(t),
-        explanation: `${when} is outside the calling hours (${dayName(day)}: ${formatIntervals(cal.callingHours(day))})`,
+        explanation: `${when()} is outside the calling hours (${dayName(day)}: ${formatIntervals(cal.callingHours(day))})`,
       };
     case 'preferred_window':
-      return { callable: false, reason: 'preferred_window', nextAt: nextFrom(t), explanation: `${when} is outside the customer's stated windows` };
+      return { callable: false, reason: 'preferred_window', nextAt: nextFrom(t), explanation: `${when()} is outside the customer's stated windows` };
     case 'window':
-      return { callable: false, reason: 'window', nextAt: nextFrom(t), explanation: `${when} is outside window "${window?.window}"` };
+      return { callable: false, reason: 'window', nextAt: nextFrom(t), explanation: `${when()} is outside window "${window?.window}"` };
   }
 }
 
