@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { assignments, cases } from '../src/db/schema.js';
 import { caseQueue } from '../src/dispatch/case-state.js';
 import type { Runtime } from '../src/runtime.js';
+import { sharedConnectionBackend } from '../src/queues/shared-connection.js';
 
 /**
  * Lock expiry for assignments. The API hands call jobs out through processor-less Workers,
@@ -29,7 +30,7 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
       // Abandoned calls are normal here; a job must never fail for being abandoned often.
       maxStalledCount: 1_000_000,
       autorun: false,
-    });
+    }, sharedConnectionBackend);
     w.on('error', (err) => rt.log.warn({ err, queue }, 'lock watcher error'));
     w.on('stalled', (jobId) => {
       void (async () => {
@@ -58,6 +59,12 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
       lastFullScan = Date.now();
       const open = await db.selectDistinct({ clientId: cases.clientId, language: cases.language }).from(cases).where(eq(cases.status, 'open'));
       for (const c of open) queues.add(caseQueue(c));
+      // A queue in none of the three sets holds no job to watch: its checker stops until it has one.
+      for (const [queue, w] of watchers) {
+        if (queues.has(queue)) continue;
+        watchers.delete(queue);
+        await w.close();
+      }
     }
     for (const q of queues) await watch(q);
     // Assignments whose lock ran out long ago but whose job was never seen stalled (Redis lost it).

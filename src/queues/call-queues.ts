@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import { callJobId, type CallJob, type Queues } from './registry.js';
 import { ReadyIndex } from './ready-index.js';
+import { sharedConnectionBackend } from './shared-connection.js';
 
 /** Customer-requested callbacks first, then higher amounts (BullMQ: lower number = sooner). */
 export function callPriority(amountCents: number, isCallback: boolean): number {
@@ -15,6 +16,7 @@ export function callPriority(amountCents: number, isCallback: boolean): number {
  * Producer and manual consumer of the per-client call queues. Consumption is BullMQ manual
  * processing: a `Worker` without processor per queue, created on first use, never running a
  * loop; `getNextJob(token, {block:false})` hands out one job locked with the caller's token.
+ * All of them share one connection, however many queues there are.
  */
 export class CallQueues {
   readonly #workers = new Map<string, Worker<CallJob>>();
@@ -45,7 +47,7 @@ export class CallQueues {
         // The API only hands out jobs; lock expiry is detected by the stalled checker in workers/.
         skipStalledCheck: true,
         skipLockRenewal: true,
-      });
+      }, sharedConnectionBackend);
       w.on('error', (err) => this.log.warn({ err, queue: queueName }, 'call worker error'));
       this.#workers.set(queueName, w);
     }
