@@ -38,7 +38,7 @@ import { printProfile, summariseProfile } from './dispatch/profile-summary.js';
 import { buildResult, printSummary, type ProbeReport } from './dispatch/report.js';
 import { createBenchDatabase, openSeedDeps, seedAgents, seedCases, seedClients } from './dispatch/setup.js';
 import { Latencies, round, sleep } from './dispatch/stats.js';
-import { nodeArgsOf } from './npm-script.js';
+import { build, nodeArgsOf, transpiledProbe } from './npm-script.js';
 import { resetStatements, startPrivatePostgres, statementCosts } from './dispatch/private-pg.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -144,6 +144,7 @@ async function main() {
   cleanups.push(['database', bench.drop]);
 
   // --- setup (not timed) ---
+  build();
   const seed = await openSeedDeps(bench.url, redisUrl, prefix);
   cleanups.push(['seed connections', seed.close]);
   let t = performance.now();
@@ -189,7 +190,7 @@ async function main() {
   mkdirSync(probeDir, { recursive: true });
   if (!opt.profile) cleanups.push(['probe files', async () => rmSync(probeDir, { recursive: true, force: true })]);
   const probe = (name: string) => ({ BENCH_PROBE_DIR: probeDir, BENCH_PROBE_NAME: name, BENCH_PROBE_PROFILE: opt.profile ? '1' : '0' });
-  const preload = './bench/dispatch/child-probe.ts';
+  const preload = transpiledProbe(probeDir);
   const env = {
     DATABASE_URL: bench.url,
     REDIS_URL: redisUrl,
@@ -206,7 +207,7 @@ async function main() {
   const api = startChild('api', nodeArgsOf('start:api'), { ...env, ...probe('api') }, { cwd: ROOT, preload });
   children.push(api);
   // Workers log at info only for their "workers started" line (after the start-up reconcile).
-  const workers = startChild('workers', ['--import', 'tsx', 'workers/index.ts'], { ...env, ...probe('workers'), LOG_LEVEL: 'info' }, { cwd: ROOT, preload });
+  const workers = startChild('workers', nodeArgsOf('start:workers'), { ...env, ...probe('workers'), LOG_LEVEL: 'info' }, { cwd: ROOT, preload });
   children.push(workers);
   const client = httpClient(origin, cfg.agents * 2);
   cleanups.push(['http agent', async () => client.close()]);

@@ -1,13 +1,36 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * The node arguments of an npm script such as `start:api` (`node --max-old-space-size=256
- * --import tsx src/server.ts` → everything after `node`), so a bench starts a process exactly
- * as production does.
+ * … dist/src/server.js` → everything after `node`), so a bench starts a process exactly as
+ * production does.
  */
 export function nodeArgsOf(script: string): string[] {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
   const words = pkg.scripts[script]?.split(/\s+/) ?? [];
   if (words[0] !== 'node') throw new Error(`npm script ${script} is expected to start with node: ${words.join(' ')}`);
   return words.slice(1);
+}
+
+/**
+ * The children run compiled JavaScript without tsx, so the probe preloaded into them
+ * (`bench/dispatch/child-probe.ts`, node built-ins only) is transpiled into `dir` first.
+ */
+export function transpiledProbe(dir: string): string {
+  const source = readFileSync(path.join(ROOT, 'bench/dispatch/child-probe.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  const file = path.join(dir, 'child-probe.mjs');
+  writeFileSync(file, outputText);
+  return pathToFileURL(file).href;
+}
+
+/** `npm run build`: the start scripts run the compiled code, so a bench measures this tree's. */
+export function build(): void {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
 }

@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import ExcelJS from 'exceljs';
 import { openDatabase } from '../src/db/client.js';
 import { createScratchDatabase, dropScratch, newScratch, REDIS_URL } from './import/scratch.js';
-import { nodeArgsOf } from './npm-script.js';
+import { build, nodeArgsOf } from './npm-script.js';
 import { BENCH_USER, seedBenchList } from './results/seed.js';
 
 const TARGETS = { ratioMax: 2, rssGrowthMaxMb: 100 };
@@ -56,6 +56,7 @@ function runChild(script: string, argv: string[]): Promise<Record<string, any>> 
 
 /** The API as `npm run start:api` runs it (same node flags); resolves with its URL once it listens. */
 function startApi(env: Record<string, string>) {
+  build();
   const proc = spawn(process.execPath, nodeArgsOf('start:api'), { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = new Promise<string>((resolve, reject) => {

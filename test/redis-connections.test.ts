@@ -26,7 +26,7 @@ describe('Redis connections', () => {
     try {
       const now = new Date();
       for (const [i, queue] of queues.entries()) {
-        const data = { caseId: randomUUID(), attemptNo: 1, slot: { start: now.toISOString(), end: null, window: null, kind: 'first' as const } };
+        const data = { caseId: randomUUID(), listId: randomUUID(), clientId: randomUUID(), attemptNo: 1, slot: { start: now.toISOString(), end: null, window: null, kind: 'first' as const } };
         await t.calls.schedule(queue, data, now, { priority: 2 + i, now });
         const job = await t.calls.worker(queue).getNextJob(randomUUID(), { block: false });
         expect(job?.data.caseId).toBe(data.caseId);
@@ -34,7 +34,7 @@ describe('Redis connections', () => {
       // Nobody renews the 2 s locks: each queue's watcher puts its job back, so every queue was watched.
       await eventually(async () => {
         const states = await Promise.all(queues.map((q) => t.queues.calls(q).getJobCounts('waiting', 'prioritized', 'active')));
-        return states.every((s) => s.active === 0 && s.waiting + s.prioritized === 1);
+        return states.every((s) => s.active === 0 && (s.waiting ?? 0) + (s.prioritized ?? 0) === 1);
       }, 30_000, 'every held job back in its queue');
       expect(await dedicatedConnections()).toBe(0);
     } finally {

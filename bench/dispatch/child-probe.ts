@@ -3,7 +3,7 @@
  * the app. SIGUSR2 starts a measuring window, the next SIGUSR2 ends it and writes into
  * BENCH_PROBE_DIR: `<name>.loop.json` (event-loop delay during the window) and, with
  * BENCH_PROBE_PROFILE=1, `<name>.cpuprofile` (a CPU profile of the window only, its frames
- * mapped back to the TypeScript lines through tsx's source maps). It also counts socket writes
+ * mapped back to the TypeScript lines through the build's source maps). It also counts socket writes
  * by remote port, to tell round trips to Postgres and Redis per assignment.
  */
 import { writeFileSync } from 'node:fs';
@@ -24,12 +24,13 @@ interface Frame {
   columnNumber: number;
 }
 
-/** tsx emits whitespace-minified code (one line per file); map frames back to the source. */
+/** Map frames of compiled code back to the TypeScript source. */
 function mapFrames(nodes: Array<{ callFrame: Frame }>): void {
   for (const { callFrame: f } of nodes) {
     if (!f.url.startsWith('file://') || f.url.includes('/node_modules/')) continue;
     const entry = findSourceMap(f.url)?.findEntry(f.lineNumber, f.columnNumber);
     if (entry && 'originalLine' in entry) {
+      if (entry.originalSource) f.url = entry.originalSource;
       f.lineNumber = entry.originalLine;
       f.columnNumber = entry.originalColumn;
     }

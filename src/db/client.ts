@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -9,6 +8,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema.js';
+import { fromRoot } from '../paths.js';
 
 export type Schema = typeof schema;
 /** Either driver behind one type: services never know which one runs. */
@@ -24,7 +24,7 @@ export interface Database {
 }
 
 const MIGRATION_LOCK = 7_264_001;
-const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+const migrationsFolder = fromRoot('drizzle');
 
 /**
  * Drizzle runs its queries through `sql.unsafe` unprepared, so postgres.js first asks the

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from '../http/context.js';
 import { STRICT_CSP } from '../http/csp.js';
+import { fromRoot } from '../paths.js';
 
 export const DOCS_PATH = '/api/docs';
 
@@ -17,7 +17,7 @@ const ASSETS: Record<string, { file: string; type: string; own?: true }> = {
   'swagger-ui-bundle.js': { file: 'swagger-ui-bundle.js', type: JS },
   'init.js': { file: 'swagger-init.js', type: JS, own: true },
 };
-const OWN_DIR = fileURLToPath(new URL('.', import.meta.url));
+const OWN_DIR = fromRoot('src', 'docs');
 
 /**
  * `GET /api/docs`: Swagger UI on `/api/openapi.json`, its files served from the installed

@@ -1,12 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from '../http/context.js';
 import { STRICT_CSP } from '../http/csp.js';
+import { fromRoot } from '../paths.js';
 
 /** The UI's files; resolved from this module so the working directory does not matter. */
-export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
+export const WEB_ROOT = fromRoot('web') + '/';
 
 /** Paths the UI never answers: the API keeps its JSON 404, Bull Board its own pages. */
 const NOT_OURS = /^\/(api|admin)(\/|$)/;
