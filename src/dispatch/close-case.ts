@@ -14,17 +14,34 @@ import type { CaseRow } from './case-state.js';
 export async function closeCase(tx: Tx, c: { id: string; listId: string }, finalOutcome: string, now: Date, set: Partial<CaseRow> = {}): Promise<{ listCompleted: boolean }> {
   await tx
     .update(cases)
-    .set({ ...set, status: 'closed', finalOutcome, closedAt: now, nextDueAt: null, waitReason: null, callback: null, updatedAt: now })
+    .set(closedColumns(finalOutcome, now, set))
     .where(and(eq(cases.id, c.id), eq(cases.status, 'open')));
-  await tx.select({ id: dunningLists.id }).from(dunningLists).where(eq(dunningLists.id, c.listId)).for('no key update');
+  return completeListIfDone(tx, c.listId, now);
+}
+
+/** The columns of a case closing with `finalOutcome`, with whatever else `set` changes. */
+export const closedColumns = (finalOutcome: string, now: Date, set: Partial<CaseRow> = {}): Partial<CaseRow> => ({
+  ...set,
+  status: 'closed',
+  finalOutcome,
+  closedAt: now,
+  nextDueAt: null,
+  waitReason: null,
+  callback: null,
+  updatedAt: now,
+});
+
+/** Completes the list when it has no open case left (its row locked first: see `closeCase`). */
+export async function completeListIfDone(tx: Tx, listId: string, now: Date): Promise<{ listCompleted: boolean }> {
+  await tx.select({ id: dunningLists.id }).from(dunningLists).where(eq(dunningLists.id, listId)).for('no key update');
   const done = await tx
     .update(dunningLists)
     .set({ status: 'completed', completedAt: now })
     .where(
       and(
-        eq(dunningLists.id, c.listId),
+        eq(dunningLists.id, listId),
         eq(dunningLists.status, 'active'),
-        sql`not exists (select 1 from ${cases} where ${cases.listId} = ${c.listId} and ${cases.status} = 'open')`,
+        sql`not exists (select 1 from ${cases} where ${cases.listId} = ${listId} and ${cases.status} = 'open')`,
       ),
     )
     .returning({ id: dunningLists.id });

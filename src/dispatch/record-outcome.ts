@@ -1,11 +1,11 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { assignments, attempts, cases, clients, dunningLists } from '../db/schema.js';
 import { failpoint } from '../failpoint.js';
 import type { OutcomeJob } from '../queues/registry.js';
 import type { Scheduled, SchedulingSettings } from '../scheduling/index.js';
 import type { CaseRow } from './case-state.js';
-import { closeCase } from './close-case.js';
+import { closedColumns, completeListIfDone } from './close-case.js';
 import type { DispatchDeps } from '../deps.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
 import { enqueueCall, type CallKind } from './enqueue.js';
@@ -29,12 +29,20 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
   let settings: SchedulingSettings | undefined;
   const next = await d.db.transaction(async (tx): Promise<Next> => {
     // Recorded (or nothing left to record it on): the outbox entry is done with.
-    await tx.update(assignments).set({ outcome: null }).where(eq(assignments.id, job.assignmentId));
+    const clearOutbox = () => tx.update(assignments).set({ outcome: null }).where(eq(assignments.id, job.assignmentId));
     const ctx = await loadOutcomeContext(tx, job.caseId);
-    if (!ctx) return { kind: 'none' };
+    if (!ctx) {
+      await clearOutbox();
+      return { kind: 'none' };
+    }
     settings = ctx.settings;
     const { attemptTimes } = ctx;
-    const inserted = await tx
+    // Decided before the writes, so all three go out together (one round trip). The case update
+    // applies only while this attempt is not counted yet, i.e. when its attempt row is new; one
+    // update per outcome, as a second would run the foreign-key checks again.
+    const verdict = decideOutcome({ case: ctx.case, settings, attemptTimes }, { attemptNo: job.attemptNo, agentId: job.agentId, recordedAt, body }, now);
+    const closing = verdict.kind === 'close';
+    const insert = tx
       .insert(attempts)
       .values({
         caseId: job.caseId,
@@ -53,18 +61,20 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
       })
       .onConflictDoNothing()
       .returning({ id: attempts.id });
-    if (inserted.length === 0) return resumeAfterCrash(ctx.case, job);
+    const update = tx
+      .update(cases)
+      .set(closing ? closedColumns(verdict.finalOutcome, now, verdict.set) : verdict.set)
+      .where(and(eq(cases.id, job.caseId), lt(cases.attemptsMade, job.attemptNo), closing ? eq(cases.status, 'open') : undefined))
+      .returning();
+    const [inserted, [updated]] = await Promise.all([insert, update, clearOutbox()]);
+    if (inserted.length === 0 || !updated) return resumeAfterCrash(ctx.case, job);
 
-    // One update of the case per outcome: a second one in the same transaction would run the
-    // foreign-key checks again (and wait on the list row a closing case locks).
-    const verdict = decideOutcome({ case: ctx.case, settings, attemptTimes }, { attemptNo: job.attemptNo, agentId: job.agentId, recordedAt, body }, now);
-    if (verdict.kind === 'close') {
-      await closeCase(tx, ctx.case, verdict.finalOutcome, now, verdict.set);
+    if (closing) {
+      await completeListIfDone(tx, ctx.case.listId, now);
       return { kind: 'none' };
     }
-    const [updated] = await tx.update(cases).set(verdict.set).where(eq(cases.id, job.caseId)).returning();
     if (verdict.kind === 'keep') return { kind: 'none' };
-    return { kind: 'call', case: updated!, plan: verdict.plan, callKind: verdict.callKind, personalAgentId: verdict.personalAgentId };
+    return { kind: 'call', case: updated, plan: verdict.plan, callKind: verdict.callKind, personalAgentId: verdict.personalAgentId };
   });
 
   failpoint(d.config, 'outcome.afterRecord');
