@@ -47,9 +47,9 @@ export async function heldAssignment(d: DispatchDeps, agent: SessionUser, id: st
     const why = a.endReason === 'outcome' ? 'its outcome is recorded already' : `it ended (${a.endReason})`;
     throw new AppError(409, 'assignment_ended', `This assignment is no longer held: ${why}`, { endReason: a.endReason });
   }
-  const job = a.expiresAt > now ? await d.calls.getJob(a.queue, a.jobId) : undefined;
-  if (!job) return lost(d, a, now);
-  return { assignment: a, job, ctx: { case: row.case, listStatus: row.listStatus, settings: row.settings, clientName: row.clientName } };
+  // PostgreSQL decides whether the lock holds; the lock watch records an expiry it missed.
+  if (a.expiresAt <= now) return lost(d, a, now);
+  return { assignment: a, job: d.calls.heldJob(a.queue, a.jobId), ctx: { case: row.case, listStatus: row.listStatus, settings: row.settings, clientName: row.clientName } };
 }
 
 /** Ends an assignment and returns its case to the queue at once, no attempt counted. */

@@ -1,7 +1,7 @@
 import { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
-import { callJobId, type CallJob, type Queues } from './registry.js';
+import { callJobId, defaultJobOptions, type CallJob, type Queues } from './registry.js';
 import { ReadyIndex } from './ready-index.js';
 import { sharedConnectionBackend } from './shared-connection.js';
 
@@ -59,6 +59,15 @@ export class CallQueues {
     const delay = Math.max(0, dueAt.getTime() - opts.now.getTime());
     await this.queues.calls(queueName).add('call', data, { jobId: callJobId(data.caseId, data.attemptNo), delay, priority: opts.priority });
     await this.ready.refresh([queueName], opts.now.getTime());
+  }
+
+  /**
+   * A handle on a job an agent holds, for its lock operations (extend, complete): built from
+   * what PostgreSQL knows (queue, id) instead of read from Redis. A lock that is gone makes
+   * those operations fail, which their callers handle.
+   */
+  heldJob(queueName: string, jobId: string): Job<CallJob> {
+    return new Job<CallJob>(this.worker(queueName), 'call', {} as CallJob, defaultJobOptions.calls, jobId);
   }
 
   async getJob(queueName: string, jobId: string): Promise<Job<CallJob> | undefined> {
