@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { assignments, attempts, dunningLists, importFiles } from '../src/db/schema.js';
 import { endAssignment } from '../src/dispatch/assignment-end.js';
+import { closeCase } from '../src/dispatch/close-case.js';
 import { importJobId } from '../src/lists/upload.js';
 import { recover } from '../src/recovery/recover.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
-import { attemptsRecorded, createClient, fastRules, next, setTime, useFakeDate } from './helpers/dispatch.js';
+import { attemptsRecorded, createClient, fastRules, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
 import { seedList } from './helpers/seed.js';
 import { serviceDeps, upload, xlsx } from './helpers/workbooks.js';
@@ -60,5 +61,29 @@ describe('the outbox', () => {
     await eventually(async () => (await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId)))[0]!.status === 'active', 20_000, 'the import');
     const [list] = await t.db.select().from(dunningLists).where(eq(dunningLists.id, orphan));
     expect(list).toMatchObject({ status: 'failed', error: expect.stringMatching(/upload the list again/) });
+  });
+});
+
+describe('list completion', () => {
+  it('completes a list whose last case closed when the process died before completing it', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const { listId, cases: [seeded] } = await seedList(t, clientId, 1);
+    // What recordOutcome commits before it completes the list: the last case closed.
+    await closeCase(t.db, seeded!, 'paid', new Date());
+    const status = async () => (await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId)))[0]!.status;
+    expect(await status()).toBe('active');
+    expect((await recover(serviceDeps(t))).completedLists).toBeGreaterThanOrEqual(1);
+    expect(await status()).toBe('completed');
+  });
+
+  it('of two last cases closing at once, the list is completed (whichever commits last completes it)', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const { listId, cases: seeded } = await seedList(t, clientId, 2);
+    const agents = await Promise.all([0, 1].map(() => t.userSession('agent', [clientId])));
+    const held = await Promise.all(agents.map((a) => next(t, a.cookie)));
+    expect(new Set(held.map((h) => h.case.id)).size).toBe(2);
+    await Promise.all(held.map((h, i) => postOutcome(t, agents[i]!.cookie, h.assignment.id, { outcome: 'paid' })));
+    for (const c of seeded) await attemptsRecorded(t, c.id, 1);
+    await eventually(async () => (await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId)))[0]!.status === 'completed', 20_000, 'the list completed');
   });
 });

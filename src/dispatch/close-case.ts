@@ -1,22 +1,17 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { cases, dunningLists } from '../db/schema.js';
 import type { CaseRow } from './case-state.js';
 
 /**
  * Closes an open case with its final outcome (and whatever else `set` changes, in the same
- * statement) and, when it was the list's last open case, completes the list. Of two last cases
- * closing at once, the list row lock serialises the check, so the second sees the first closed;
- * `NO KEY UPDATE` does not block other transactions' foreign-key checks against the list.
- * Always case row first, then list row (as outcomes and cancel do), so no two transactions wait
- * for each other.
+ * statement). The caller completes the list after its commit (`completeListIfDone`).
  */
-export async function closeCase(tx: Tx, c: { id: string; listId: string }, finalOutcome: string, now: Date, set: Partial<CaseRow> = {}): Promise<{ listCompleted: boolean }> {
-  await tx
+export async function closeCase(db: Db | Tx, c: { id: string }, finalOutcome: string, now: Date, set: Partial<CaseRow> = {}): Promise<void> {
+  await db
     .update(cases)
     .set(closedColumns(finalOutcome, now, set))
     .where(and(eq(cases.id, c.id), eq(cases.status, 'open')));
-  return completeListIfDone(tx, c.listId, now);
 }
 
 /** The columns of a case closing with `finalOutcome`, with whatever else `set` changes. */
@@ -31,19 +26,30 @@ export const closedColumns = (finalOutcome: string, now: Date, set: Partial<Case
   updatedAt: now,
 });
 
-/** Completes the list when it has no open case left (its row locked first: see `closeCase`). */
-export async function completeListIfDone(tx: Tx, listId: string, now: Date): Promise<{ listCompleted: boolean }> {
-  await tx.select({ id: dunningLists.id }).from(dunningLists).where(eq(dunningLists.id, listId)).for('no key update');
-  const done = await tx
+/**
+ * Completes the list when it has no open case left. Called after the commit that closed a case,
+ * never inside it: of two last cases closing at once, whichever commits last sees both closed
+ * (each check starts after its own commit), so no list row lock is held while outcomes are
+ * recorded. A process that dies between commit and check leaves the list to `recover`
+ * (`completeFinishedLists`).
+ */
+export async function completeListIfDone(db: Db, listId: string, now: Date): Promise<{ listCompleted: boolean }> {
+  const done = await db
     .update(dunningLists)
     .set({ status: 'completed', completedAt: now })
-    .where(
-      and(
-        eq(dunningLists.id, listId),
-        eq(dunningLists.status, 'active'),
-        sql`not exists (select 1 from ${cases} where ${cases.listId} = ${listId} and ${cases.status} = 'open')`,
-      ),
-    )
+    .where(and(eq(dunningLists.id, listId), eq(dunningLists.status, 'active'), noOpenCase))
     .returning({ id: dunningLists.id });
   return { listCompleted: done.length > 0 };
 }
+
+/** Every active list without an open case is completed (the sweep behind `completeListIfDone`). */
+export async function completeFinishedLists(db: Db, now: Date): Promise<number> {
+  const done = await db
+    .update(dunningLists)
+    .set({ status: 'completed', completedAt: now })
+    .where(and(eq(dunningLists.status, 'active'), noOpenCase))
+    .returning({ id: dunningLists.id });
+  return done.length;
+}
+
+const noOpenCase = sql`not exists (select 1 from ${cases} where ${cases.listId} = ${dunningLists.id} and ${cases.status} = 'open')`;

@@ -10,7 +10,7 @@ import { isCallableNow, nextCallableAt, type ScheduledSlot, type ScheduleRequest
 import { endAssignment } from './assignment-end.js';
 import { audit } from '../audit/audit.js';
 import { caseQueue, personalQueue, routingLanguage } from './case-state.js';
-import { closeCase } from './close-case.js';
+import { closeCase, completeListIfDone } from './close-case.js';
 import { markPhones, phoneColumns } from './case-phones.js';
 import type { DispatchDeps } from '../deps.js';
 import { caseHistory, liveAssignmentOfAgent, loadCaseContext, type AssignmentRow, type CaseContext, type HistoryEntry } from './load-case.js';
@@ -159,10 +159,8 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
     // Numbers on the do-not-call list are never dialled; the case goes on with another, if any.
     const numbers = phoneColumns(markPhones(ctx.case.phones, ctx.blockedPhones, 'do_not_call'));
     if (!numbers.phoneE164) {
-      await d.db.transaction(async (tx) => {
-        await tx.update(cases).set(numbers).where(eq(cases.id, caseId));
-        await closeCase(tx, ctx.case, 'do_not_call', now);
-      });
+      await closeCase(d.db, ctx.case, 'do_not_call', now, numbers);
+      await completeListIfDone(d.db, ctx.case.listId, now);
       await blocked('do_not_call');
       return drop('do_not_call');
     }
@@ -177,7 +175,8 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
     const plan = check.nextAt === null ? null : nextCallableAt(now, ctx.settings, state, resumeRequest(job.data.slot));
     if (!plan || plan.at === null) {
       const final = check.reason === 'cap_reached' || plan?.cause === 'cap_reached' ? 'max_attempts' : 'no_callable_time';
-      await d.db.transaction((tx) => closeCase(tx, ctx.case, final, now));
+      await closeCase(d.db, ctx.case, final, now);
+      await completeListIfDone(d.db, ctx.case.listId, now);
       await blocked(check.reason, { closedAs: final });
       return drop(check.reason);
     }

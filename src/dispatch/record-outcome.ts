@@ -12,7 +12,7 @@ import { enqueueCall, type CallKind } from './enqueue.js';
 import type { CaseContext } from './load-case.js';
 import { decideOutcome } from './outcome-decision.js';
 
-type Next = { kind: 'none' } | { kind: 'call'; case: CaseRow; plan: Scheduled; callKind: CallKind; personalAgentId: string | null };
+type Next = { kind: 'none' } | { kind: 'closed'; listId: string } | { kind: 'call'; case: CaseRow; plan: Scheduled; callKind: CallKind; personalAgentId: string | null };
 
 /**
  * The outcomes worker's job: in one transaction insert the attempt (unique per case and attempt
@@ -69,15 +69,13 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
     const [inserted, [updated]] = await Promise.all([insert, update, clearOutbox()]);
     if (inserted.length === 0 || !updated) return resumeAfterCrash(ctx.case, job);
 
-    if (closing) {
-      await completeListIfDone(tx, ctx.case.listId, now);
-      return { kind: 'none' };
-    }
+    if (closing) return { kind: 'closed', listId: ctx.case.listId };
     if (verdict.kind === 'keep') return { kind: 'none' };
     return { kind: 'call', case: updated, plan: verdict.plan, callKind: verdict.callKind, personalAgentId: verdict.personalAgentId };
   });
 
   failpoint(d.config, 'outcome.afterRecord');
+  if (next.kind === 'closed') await completeListIfDone(d.db, next.listId, now);
   if (next.kind === 'call') {
     await enqueueCall(d.calls, next.case, next.plan, next.callKind, now, { settings: settings!, personalAgentId: next.personalAgentId });
   }

@@ -1,6 +1,7 @@
 import { eq, isNotNull } from 'drizzle-orm';
 import { assignments, dunningLists, importFiles } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
+import { completeFinishedLists } from '../dispatch/close-case.js';
 import { queueOutcome } from '../dispatch/outcome.js';
 import { importJobId, queueImport } from '../lists/upload.js';
 import { failImport } from '../lists/run-import.js';
@@ -11,6 +12,8 @@ export interface RecoveryReport {
   /** Lists left `importing` whose import was queued again, or failed when its file was gone. */
   imports: number;
   failedImports: number;
+  /** Active lists without an open case (a process died between closing the last and completing). */
+  completedLists: number;
 }
 
 /**
@@ -20,7 +23,7 @@ export interface RecoveryReport {
  * Call jobs of open cases are `reconcile`'s; result-list mails `queueDueDeliveries`'.
  */
 export async function recover(d: ServiceDeps): Promise<RecoveryReport> {
-  const report: RecoveryReport = { outcomes: 0, imports: 0, failedImports: 0 };
+  const report: RecoveryReport = { outcomes: 0, imports: 0, failedImports: 0, completedLists: 0 };
   const pending = await d.db.select({ outcome: assignments.outcome }).from(assignments).where(isNotNull(assignments.outcome));
   for (const { outcome } of pending) {
     if (!outcome) continue;
@@ -50,6 +53,7 @@ export async function recover(d: ServiceDeps): Promise<RecoveryReport> {
     await queueImport(d, list.id);
     report.imports++;
   }
-  if (report.outcomes || report.imports || report.failedImports) d.log.info(report, 'recovered work left undone');
+  report.completedLists = await completeFinishedLists(d.db, d.clock.now());
+  if (report.outcomes || report.imports || report.failedImports || report.completedLists) d.log.info(report, 'recovered work left undone');
   return report;
 }
