@@ -58,7 +58,7 @@ export class CallQueues {
   async schedule(queueName: string, data: CallJob, dueAt: Date, opts: { priority: number; now: Date }): Promise<void> {
     const delay = Math.max(0, dueAt.getTime() - opts.now.getTime());
     await this.queues.calls(queueName).add('call', data, { jobId: callJobId(data.caseId, data.attemptNo), delay, priority: opts.priority });
-    await this.ready.refresh([queueName], opts.now.getTime());
+    await this.ready.added(queueName, Math.max(dueAt.getTime(), opts.now.getTime()));
   }
 
   /**
