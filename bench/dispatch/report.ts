@@ -3,8 +3,13 @@ import type { DoubleAssignmentWatch, LoadCounters } from './agents.js';
 import type { BaselineResult } from './baselines.js';
 import { round } from './stats.js';
 
-/** DESIGN.md section 13. */
-export const TARGET = { p99Ms: 25, rssMb: 200, vsBullmq: 0.2, vsSkipLocked: 10 };
+/**
+ * DESIGN.md section 13 (revised): saturated throughput at least the SKIP LOCKED pull and a tenth
+ * of the bare BullMQ loop of the same run, at most 3 ms CPU per assignment over API, workers,
+ * PostgreSQL and Redis, API RSS ≤ 200 MB, no doubles; p99 ≤ 25 ms at a carried load (a run
+ * with `--think-ms`: a saturated run's latency is queueing, reported but not judged).
+ */
+export const TARGET = { p99Ms: 25, rssMb: 200, vsBullmq: 0.1, vsSkipLocked: 1, cpuMs: 3 };
 
 /** What bench/dispatch/child-probe.ts writes for the measured window. */
 export interface ProbeReport {
@@ -42,18 +47,23 @@ export function buildResult(r: ResultInput) {
   const assignmentsPerSec = round(counters.assignments / r.loadSeconds);
   const doubleAssignments = r.watch.doubles + r.db.doubled;
   const ratios = { vsBullmq: round(assignmentsPerSec / bareBullmq.pullsPerSec, 3), vsSkipLocked: round(assignmentsPerSec / skipLocked.pullsPerSec, 2) };
+  const carried = r.cfg.thinkMs > 0;
+  const per = (x: number) => round(x / Math.max(1, counters.assignments), 2);
+  // CPU of the four processes of the product per assignment (cores × seconds / assignments).
+  const systemCores = (cpu.api ?? 0) + (cpu.workers ?? 0) + (cpu.postgres ?? 0) + (cpu.redis ?? 0);
+  const cpuMsPerAssignment = per(systemCores * r.loadSeconds * 1000);
   const pass = {
-    nextP99: n.p99 <= TARGET.p99Ms,
-    outcomeP99: o.p99 <= TARGET.p99Ms,
+    nextP99: !carried || n.p99 <= TARGET.p99Ms,
+    outcomeP99: !carried || o.p99 <= TARGET.p99Ms,
     noDoubles: doubleAssignments === 0,
     apiRss: r.apiRss.max <= TARGET.rssMb,
-    vsBullmq: ratios.vsBullmq >= TARGET.vsBullmq,
-    vsSkipLocked: ratios.vsSkipLocked >= TARGET.vsSkipLocked,
+    cpuPerAssignment: cpuMsPerAssignment <= TARGET.cpuMs,
+    vsBullmq: carried || ratios.vsBullmq >= TARGET.vsBullmq,
+    vsSkipLocked: carried || ratios.vsSkipLocked >= TARGET.vsSkipLocked,
     all: false,
   };
   pass.all = Object.entries(pass).every(([k, v]) => k === 'all' || v);
-  const per = (x: number) => round(x / Math.max(1, counters.assignments), 2);
-  const ours = (cpu.api ?? 0) + (cpu.workers ?? 0) + (cpu.bench ?? 0) + (cpu.postgres ?? 0) + (cpu.redis ?? 0);
+  const ours = systemCores + (cpu.bench ?? 0);
   return {
     bench: 'dispatch',
     ...r.cfg,
@@ -81,6 +91,7 @@ export function buildResult(r: ResultInput) {
     workersEventLoopDelayMs: probes.workers.delayMs,
     // Cost of one assignment (its next and its outcome); a socket write is about one round trip.
     perAssignment: {
+      cpuMs: cpuMsPerAssignment,
       apiCpuMs: per(probes.api.cpuSeconds * 1000),
       workersCpuMs: per(probes.workers.cpuSeconds * 1000),
       apiPostgresWrites: per(probes.api.writesByPort[ports.postgres] ?? 0),
@@ -100,16 +111,18 @@ export type Result = ReturnType<typeof buildResult>;
 /** The human summary, on stderr. */
 export function printSummary(r: Result): void {
   const ok = (b: boolean) => (b ? 'ok  ' : 'FAIL');
+  const latency = (b: boolean) => (r.thinkMs > 0 ? ok(b) : '--  ');
   const p = r.perAssignment;
   console.error(
     [
       `  throughput   ${r.assignmentsPerSec} assignments/s (${r.assignments} in ${r.seconds} s; ${r.next.empty} empty nexts)`,
-      `  ${ok(r.pass.nextP99)} next      p50 ${r.next.p50} ms, p99 ${r.next.p99} ms (target ≤ ${TARGET.p99Ms})`,
-      `  ${ok(r.pass.outcomeP99)} outcome   p50 ${r.outcome.p50} ms, p99 ${r.outcome.p99} ms (target ≤ ${TARGET.p99Ms})`,
+      `  ${latency(r.pass.nextP99)} next      p50 ${r.next.p50} ms, p99 ${r.next.p99} ms (target ≤ ${TARGET.p99Ms} at a carried load)`,
+      `  ${latency(r.pass.outcomeP99)} outcome   p50 ${r.outcome.p50} ms, p99 ${r.outcome.p99} ms (target ≤ ${TARGET.p99Ms} at a carried load)`,
       `  ${ok(r.pass.noDoubles)} doubles   ${r.doubleAssignments}${r.doubleExamples ? `: ${r.doubleExamples.join('; ')}` : ''} (overlapping in the database: ${r.overlappingAssignmentsInDb})`,
       `  ${ok(r.pass.apiRss)} API RSS   max ${r.apiRssMb} MB (idle ${r.apiRssIdleMb} MB, heap ${r.apiHeapMb.start} → ${r.apiHeapMb.end} MB; target ≤ ${TARGET.rssMb})`,
-      `  ${ok(r.pass.vsBullmq)} vs BullMQ ${r.ratios.vsBullmq} of ${r.bareBullmq.pullsPerSec} pulls/s (p99 ${r.bareBullmq.p99} ms; target ≥ ${TARGET.vsBullmq})`,
-      `  ${ok(r.pass.vsSkipLocked)} vs SKIP LOCKED ${r.ratios.vsSkipLocked}× of ${r.skipLocked.pullsPerSec} pulls/s (target ≥ ${TARGET.vsSkipLocked}×)`,
+      `  ${ok(r.pass.cpuPerAssignment)} CPU       ${p.cpuMs} ms per assignment over API, workers, PostgreSQL, Redis (target ≤ ${TARGET.cpuMs})`,
+      `  ${ok(r.pass.vsBullmq)} vs BullMQ ${r.ratios.vsBullmq} of ${r.bareBullmq.pullsPerSec} pulls/s (p99 ${r.bareBullmq.p99} ms; target ≥ ${TARGET.vsBullmq} saturated)`,
+      `  ${ok(r.pass.vsSkipLocked)} vs SKIP LOCKED ${r.ratios.vsSkipLocked}× of ${r.skipLocked.pullsPerSec} pulls/s (target ≥ ${TARGET.vsSkipLocked}× saturated)`,
       `  outcomes     ${r.outcomesAccepted} accepted, ${r.outcomesRecorded} recorded; backlog max ${r.outcomeBacklogMax}, drained in ${r.drainSeconds} s`,
       `  errors       ${Object.keys(r.errors).length ? JSON.stringify(r.errors) : 'none'}`,
       `  CPU (cores)  ${Object.entries(r.cpuCores).map(([k, v]) => `${k} ${v}`).join(', ')}; not this bench ${r.otherCpuCores} (load avg ${r.loadAvg1m})`,

@@ -6,7 +6,10 @@ import { caseQueue, personalQueue, type CaseRow } from './case-state.js';
 
 export type CallKind = ScheduleRequest['kind'];
 
-export function callJobData(c: CaseRow, plan: Scheduled, kind: CallKind): CallJob {
+/** What scheduling a call needs of its case. */
+export type CallCase = Pick<CaseRow, 'id' | 'listId' | 'clientId' | 'language' | 'attemptsMade' | 'amountCents'>;
+
+export function callJobData(c: CallCase, plan: Scheduled, kind: CallKind): CallJob {
   return {
     caseId: c.id,
     listId: c.listId,
@@ -23,7 +26,7 @@ export function callJobData(c: CaseRow, plan: Scheduled, kind: CallKind): CallJo
  */
 export async function enqueueCall(
   calls: CallQueues,
-  c: CaseRow,
+  c: CallCase,
   plan: Scheduled,
   kind: CallKind,
   now: Date,

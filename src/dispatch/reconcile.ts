@@ -1,11 +1,13 @@
+import type { JobsOptions } from 'bullmq';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { loadSettings } from '../clients/clients.service.js';
 import { cases, dunningLists } from '../db/schema.js';
-import { callJobId } from '../queues/registry.js';
-import type { Scheduled } from '../scheduling/index.js';
+import { callPriority } from '../queues/call-queues.js';
+import { callJobId, type CallJob } from '../queues/registry.js';
+import type { Scheduled, SchedulingSettings } from '../scheduling/index.js';
 import { caseQueue, type CaseRow } from './case-state.js';
 import type { DispatchDeps } from '../deps.js';
-import { enqueueCall } from './enqueue.js';
-import { loadCaseContext } from './load-case.js';
+import { callJobData, enqueueCall } from './enqueue.js';
 
 const BATCH = 1000;
 const JOB_ID = /^([0-9a-f-]{36})-a(\d+)$/;
@@ -25,10 +27,17 @@ export interface ReconcileReport {
 export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
   const report: ReconcileReport = { openCases: 0, added: 0, removed: 0 };
   const queues = new Set<string>();
+  const settings = new Map<string, Promise<SchedulingSettings>>();
+  const settingsOf = (clientId: string) => {
+    let s = settings.get(clientId);
+    if (!s) settings.set(clientId, (s = loadSettings(d.db, clientId)));
+    return s;
+  };
+  const restore = jobRestorer(d, settingsOf);
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const batch = await d.db
-      .select({ c: cases })
+      .select({ c: reconcileColumns })
       .from(cases)
       .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
       .where(and(eq(cases.status, 'open'), eq(dunningLists.status, 'active'), gt(cases.id, after)))
@@ -45,13 +54,15 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
       pipeline.exists(`${d.calls.prefix}:${caseQueue(c)}:${id}`, `${d.calls.prefix}:outcomes:${id}`);
     }
     const exists = (await pipeline.exec()) ?? [];
+    const missing: ReconcileCase[] = [];
     for (const [i, { c }] of batch.entries()) {
       queues.add(caseQueue(c));
-      if (Number(exists[i]?.[1] ?? 0) > 0) continue;
-      await restoreJob(d, c);
-      report.added++;
+      if (Number(exists[i]?.[1] ?? 0) === 0) missing.push(c);
     }
+    await restore.add(missing);
+    report.added += missing.length;
   }
+  await restore.flush();
   for (const q of await d.calls.ready.all()) queues.add(q);
   report.removed = await removeStale(d, [...queues]);
   await d.calls.ready.refresh([...queues], d.clock.now().getTime());
@@ -59,18 +70,56 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
   return report;
 }
 
-async function restoreJob(d: DispatchDeps, stale: CaseRow): Promise<void> {
-  const ctx = await loadCaseContext(d.db, stale.id);
-  if (!ctx || ctx.case.status !== 'open' || ctx.listStatus !== 'active') return;
-  const c = ctx.case;
-  const now = d.clock.now();
-  const at = c.nextDueAt && c.nextDueAt > now ? c.nextDueAt : now;
-  // The pull-time check applies the calling rules again, so the stored due time is enough here.
-  const plan: Scheduled = { at, windowEnd: null, window: c.callback?.window ?? null, reason: 'immediate' };
-  await enqueueCall(d.calls, c, plan, c.callback ? 'callback' : c.attemptsMade > 0 ? 'retry' : 'first', now, {
-    settings: ctx.settings,
-    personalAgentId: c.callback?.agentId ?? null,
-  });
+/** What reconcile reads of an open case: enough to rebuild its call job, never its personal data. */
+const reconcileColumns = {
+  id: cases.id,
+  listId: cases.listId,
+  clientId: cases.clientId,
+  language: cases.language,
+  attemptsMade: cases.attemptsMade,
+  amountCents: cases.amountCents,
+  nextDueAt: cases.nextDueAt,
+  callback: cases.callback,
+};
+type ReconcileCase = Pick<CaseRow, keyof typeof reconcileColumns>;
+
+/** Jobs gathered per queue up to this many in all, then added with one `addBulk` per queue, at once. */
+const FLUSH_AT = 5_000;
+
+/**
+ * Adds the current attempt's call job of each case, due at its stored time (the pull-time check
+ * applies the calling rules again, so that is enough). In bulk per queue; a personal callback
+ * (two copies) one by one. A case that moved on since it was read gets a job that its pull
+ * drops as stale.
+ */
+function jobRestorer(d: DispatchDeps, settingsOf: (clientId: string) => Promise<SchedulingSettings>) {
+  const byQueue = new Map<string, Array<{ name: 'call'; data: CallJob; opts: JobsOptions }>>();
+  let buffered = 0;
+  const flush = async () => {
+    await Promise.all([...byQueue].map(([queue, jobs]) => d.queues.calls(queue).addBulk(jobs)));
+    byQueue.clear();
+    buffered = 0;
+  };
+  const add = async (missing: ReconcileCase[]) => {
+    const now = d.clock.now();
+    for (const c of missing) {
+      const at = c.nextDueAt && c.nextDueAt > now ? c.nextDueAt : now;
+      const plan: Scheduled = { at, windowEnd: null, window: c.callback?.window ?? null, reason: 'immediate' };
+      const kind = c.callback ? 'callback' : c.attemptsMade > 0 ? 'retry' : 'first';
+      if (c.callback?.agentId) {
+        await enqueueCall(d.calls, c, plan, kind, now, { settings: await settingsOf(c.clientId), personalAgentId: c.callback.agentId });
+        continue;
+      }
+      const data = callJobData(c, plan, kind);
+      const opts = { jobId: callJobId(c.id, data.attemptNo), delay: at.getTime() - now.getTime(), priority: callPriority(c.amountCents, kind === 'callback') };
+      const queue = caseQueue(c);
+      const jobs = byQueue.get(queue);
+      if (jobs) jobs.push({ name: 'call', data, opts });
+      else byQueue.set(queue, [{ name: 'call', data, opts }]);
+      if (++buffered >= FLUSH_AT) await flush();
+    }
+  };
+  return { add, flush };
 }
 
 /** Removes waiting, prioritized and delayed jobs whose case is closed or has moved on. */
