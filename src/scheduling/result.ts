@@ -1,5 +1,6 @@
 import { dayRule, type CaseCalendar, type DayRule, type DayRuleOptions } from './calendar.js';
 import { weeklyConflict } from './explain.js';
+import type { RetryChoice } from './learned-retry.js';
 import { firstSpan, ruleContains, SEARCH_HORIZON_DAYS } from './search.js';
 import { ALL_DAY } from './time-of-day.js';
 import { localDayOf } from './zoned.js';
@@ -53,6 +54,8 @@ export interface Scheduled {
   /** Named window `at` falls in (the requested one for window callbacks), or null. */
   window: string | null;
   reason: ScheduleReason;
+  /** A retry placed by the learned strategy: why this window (for the agent's card). */
+  choice?: RetryChoice;
 }
 
 export interface NeverCallable {

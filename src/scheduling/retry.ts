@@ -1,4 +1,6 @@
 import { dayRule, type CaseCalendar, type CaseSchedulingState, type DayRuleOptions } from './calendar.js';
+import { learnedStart } from './learned-retry.js';
+import { effectiveStrategy, type ReachContext } from './reach-rates.js';
 import { never, scheduleFrom, type NextCallable } from './result.js';
 import { firstSpan } from './search.js';
 import { normalizeIntervals } from './time-of-day.js';
@@ -36,18 +38,31 @@ function triedWindows(cal: CaseCalendar, state: CaseSchedulingState): { all: Set
   return { all, last };
 }
 
-export function scheduleRetry(now: number, recordedAt: Date, cal: CaseCalendar, state: CaseSchedulingState): NextCallable {
+/**
+ * A retry: the earliest allowed time after the delay, moved by the client's strategy — day-part
+ * rotation, or (`learned`, with `reach` given) the window with the highest expected reach.
+ */
+export function scheduleRetry(now: number, recordedAt: Date, cal: CaseCalendar, state: CaseSchedulingState, reach?: ReachContext | null): NextCallable {
   const due = retryDueAt(recordedAt, cal.compiled.settings.retryDelaySeconds).getTime();
   const from = Math.max(now, due);
   const options: DayRuleOptions = { perDayCap: true };
   const plain = scheduleFrom(now, from, cal, options, { bound: 'retry_delay', window: 'retry_delay' }, (at) => windowNameAt(at, cal), null);
   if (plain.at === null) return plain;
 
-  const rotated = rotatedStart(from, plain.at.getTime(), cal, state, options);
-  if (rotated === null || rotated === plain.at.getTime()) return plain;
-  const span = firstSpan(rotated, cal.zone, dayRule(cal, options));
-  if (!span) return never('no_callable_time', 'Never callable.'); // unreachable: `rotated` was found by the same rule
-  return { at: new Date(rotated), windowEnd: span.end === null ? null : new Date(span.end), window: windowNameAt(rotated, cal), reason: plain.reason === 'immediate' ? 'retry_delay' : plain.reason };
+  const learned = reach && effectiveStrategy(cal.compiled.settings, reach.rates) === 'learned';
+  const moved = learned ? learnedStart(from, plain.at.getTime(), cal, state, options, reach) : null;
+  const start = learned ? (moved?.start ?? null) : rotatedStart(from, plain.at.getTime(), cal, state, options);
+  const choice = moved ? { choice: moved.choice } : {};
+  if (start === null || start === plain.at.getTime()) return { ...plain, ...choice };
+  const span = firstSpan(start, cal.zone, dayRule(cal, options));
+  if (!span) return never('no_callable_time', 'Never callable.'); // unreachable: `start` was found by the same rule
+  return {
+    at: new Date(start),
+    windowEnd: span.end === null ? null : new Date(span.end),
+    window: windowNameAt(start, cal),
+    reason: plain.reason === 'immediate' ? 'retry_delay' : plain.reason,
+    ...choice,
+  };
 }
 
 /**
