@@ -61,6 +61,7 @@ export {
   addCounts,
   emptyCounts,
   clientAttempts,
+  cellOf,
   PRIOR_ATTEMPTS,
   AUTO_LEARNED_MIN_ATTEMPTS,
   type DayType,
