@@ -131,3 +131,28 @@ describe('retryStrategy', () => {
     expect(unloaded.at && [unloaded.window, unloaded.choice]).toEqual(['midday', undefined]);
   });
 });
+
+describe('a learned retry keeps its window', () => {
+  it('its slot ends with the chosen window', () => {
+    const morningBest = rates([
+      ['morning', 1000, 500],
+      ['evening', 1000, 150],
+    ]);
+    const plan = retry(learned, ['2026-11-30 14:00'], '2026-11-30 14:01', { rates: morningBest, seed: EXPLOIT });
+    expect({ at: show(plan.at), end: plan.at && show(plan.windowEnd) }).toEqual({ at: show(local('2026-12-01 08:00')), end: show(local('2026-12-01 12:00')) });
+  });
+
+  it('a job whose window passed before an agent took it goes to the next occurrence, within two days', () => {
+    const resume = (now: string, window: string) => nextCallableAt(local(now), learned, caseWith({ attemptsMade: 1, attemptTimes: [local('2026-11-30 09:00')] }), { kind: 'first', window });
+    const evening = resume('2026-12-01 08:00', 'evening');
+    expect({ at: show(evening.at), end: evening.at && show(evening.windowEnd), window: evening.at && evening.window, reason: evening.reason }).toEqual({
+      at: show(local('2026-12-01 17:00')),
+      end: show(local('2026-12-01 20:00')),
+      window: 'evening',
+      reason: 'retry_delay',
+    });
+    // Friday 20:30: no evening on Saturday (09–14), Monday's evening is more than two days after Saturday 09:00.
+    const weekend = resume('2026-12-04 20:30', 'evening');
+    expect({ at: show(weekend.at), window: weekend.at && weekend.window }).toEqual({ at: show(local('2026-12-05 09:00')), window: 'morning' });
+  });
+});

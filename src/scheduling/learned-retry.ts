@@ -36,6 +36,8 @@ interface Candidate {
   window: string;
   dayType: DayType;
   start: number;
+  /** End of the window's callable stretch that starts at `start`. */
+  end: number;
   rate: number;
   score: number;
 }
@@ -51,7 +53,7 @@ export function learnedStart(
   state: CaseSchedulingState,
   options: DayRuleOptions,
   reach: ReachContext,
-): { start: number; choice: RetryChoice } | null {
+): { start: number; end: number; choice: RetryChoice } | null {
   const candidates = candidatesOf(from, earliest, cal, state, options, reach);
   if (candidates.length === 0) return null;
   const reachedIn = windowsOf(state.reachedTimes ?? [], cal);
@@ -74,6 +76,7 @@ export function learnedStart(
   for (const c of candidates) if (c.window !== chosen.window && !others.has(c.window)) others.set(c.window, c.rate);
   return {
     start: chosen.start,
+    end: chosen.end,
     choice: {
       basis,
       window: chosen.window,
@@ -94,10 +97,8 @@ function candidatesOf(from: number, earliest: number, cal: CaseCalendar, state: 
   const misses = missesByWindow(cal, state);
   const out: Candidate[] = [];
   for (const window of cal.compiled.windows.byName.keys()) {
-    const within = cal.compiled.windows.segments.filter((s) => s.name === window).map((s) => s.interval);
-    if (within.length === 0) continue; // a window wholly inside narrower ones has no time of its own
     const seen = new Set<DayType>();
-    for (const span of spansFrom(from, cal.zone, dayRule(cal, { ...options, within }), horizonDays)) {
+    for (const span of windowSpans(from, horizonDays, cal, options, window)) {
       if (span.start > limit) break;
       const dayType = dayTypeOf(weekdayOf(localDayOf(span.start, cal.zone)));
       if (seen.has(dayType)) continue;
@@ -105,11 +106,33 @@ function candidatesOf(from: number, earliest: number, cal: CaseCalendar, state: 
       const rate = expectedReach(reach.rates, dayType, window);
       const days = Math.max(0, span.start - earliest) / 86_400_000;
       const score = rate * MISS_FACTOR ** (misses.get(window) ?? 0) * DELAY_FACTOR_PER_DAY ** days;
-      out.push({ window, dayType, start: span.start, rate, score });
+      out.push({ window, dayType, start: span.start, end: span.end, rate, score });
       if (seen.size === 2) break;
     }
   }
   return out;
+}
+
+/**
+ * The callable spans of a window's own minutes (where it is the narrowest window) from `from`;
+ * none for a window wholly inside narrower ones or an unknown name.
+ */
+function windowSpans(from: number, horizonDays: number, cal: CaseCalendar, options: DayRuleOptions, window: string) {
+  const within = cal.compiled.windows.segments.filter((s) => s.name === window).map((s) => s.interval);
+  return within.length === 0 ? [] : spansFrom(from, cal.zone, dayRule(cal, { ...options, within }), horizonDays);
+}
+
+/**
+ * A learned retry whose window passed before an agent took it (a backlog): the window's next
+ * callable stretch from `from`, if it starts within {@link LEARNED_MAX_EXTRA_MS} of `earliest`;
+ * else null (the caller keeps the earliest time).
+ */
+export function keptWindowSpan(from: number, earliest: number, cal: CaseCalendar, options: DayRuleOptions, window: string): { start: number; end: number } | null {
+  const limit = earliest + LEARNED_MAX_EXTRA_MS;
+  for (const span of windowSpans(from, Math.ceil((limit - from) / 86_400_000) + 1, cal, options, window)) {
+    return span.start <= limit ? span : null;
+  }
+  return null;
 }
 
 function windowsOf(times: readonly Date[], cal: CaseCalendar): Set<string> {

@@ -1,9 +1,9 @@
 import { caseCalendar, compileSettings, dayRule, type CaseSchedulingState, type DayRuleOptions } from './calendar.js';
 import { scheduleExactCallback, scheduleWindowCallback } from './callback.js';
 import { dayClosedBecause, dayName, formatIntervals, formatLocal } from './explain.js';
-import { blockerAt, never, scheduleFrom, type NextCallable, type ScheduleRequest } from './result.js';
+import { blockerAt, never, type NextCallable, type ScheduleRequest } from './result.js';
 import type { ReachContext } from './reach-rates.js';
-import { scheduleRetry, windowNameAt } from './retry.js';
+import { scheduleFirst, scheduleRetry } from './retry.js';
 import { firstSpan } from './search.js';
 import type { SchedulingSettings } from './settings.js';
 import { windowNameAtMinute } from './windows.js';
@@ -40,7 +40,7 @@ export function nextCallableAt(
   const t = now.getTime();
   switch (request.kind) {
     case 'first':
-      return scheduleFrom(t, t, cal, { perDayCap: true }, { bound: 'immediate', window: 'calling_hours' }, (at) => windowNameAt(at, cal), null);
+      return scheduleFirst(t, cal, request.window);
     case 'retry':
       return scheduleRetry(t, request.recordedAt, cal, caseState, reach);
     case 'callback':

@@ -115,7 +115,7 @@ function generate(rand: () => number, strategy: 'rotation' | 'learned') {
   const r = rand();
   const request: ScheduleRequest =
     r < 0.3
-      ? { kind: 'first' }
+      ? { kind: 'first', ...(strategy === 'learned' && rand() < 0.5 ? { window: pick(names) } : {}) }
       : r < 0.6
         ? { kind: 'retry', recordedAt: new Date(now.getTime() - int(0, 4 * 3600) * 1000) }
         : r < 0.85
@@ -229,7 +229,13 @@ describe.each(['rotation', 'learned'] as const)('properties of nextCallableAt ov
       if (isCallback && 'at' in request && request.at.getTime() >= now.getTime()) expect(at.getTime(), context()).toBe(request.at.getTime());
 
       // Minimal: the instant before `at` was not callable (first attempts and window callbacks).
-      if ((request.kind === 'first' || (isCallback && 'window' in request && !request.date)) && at.getTime() > now.getTime()) {
+      if (request.kind === 'first' && request.window) {
+        // A learned retry resumed in its window: there, or the earliest time, within two days of it.
+        const earliest = nextCallableAt(now, settings, state, { kind: 'first' });
+        expect(at.getTime() - earliest.at!.getTime(), context()).toBeLessThanOrEqual(LEARNED_MAX_EXTRA_MS);
+        if (at.getTime() !== earliest.at!.getTime()) expect(r.window, context()).toBe(request.window);
+      }
+      if (((request.kind === 'first' && !request.window) || (isCallback && 'window' in request && !request.date)) && at.getTime() > now.getTime()) {
         const before = new Date(at.getTime() - 1);
         const { day: bDay, minute: bMinute, iso: bIso } = oracleParts(before, settings);
         const blocked =

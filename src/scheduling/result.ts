@@ -9,8 +9,12 @@ import { localDayOf } from './zoned.js';
 
 /** What a scheduling request asks for. */
 export type ScheduleRequest =
-  /** First attempt of a freshly imported (or requeued) case: as soon as allowed. */
-  | { kind: 'first' }
+  /**
+   * First attempt of a freshly imported (or requeued) case: as soon as allowed. With `window`
+   * (a learned retry whose window passed before an agent took it): that window's next
+   * occurrence, if it comes within two days of the earliest allowed time.
+   */
+  | { kind: 'first'; window?: string | null }
   /** After a `retry` outcome: the retry delay counts from `recordedAt`, with day-part rotation. */
   | { kind: 'retry'; recordedAt: Date }
   /** A callback in a named window: its next occurrence, or on `date` (`YYYY-MM-DD`, client zone). */
