@@ -180,4 +180,25 @@ describe('learned retries through the outcomes worker', () => {
     expect(res.case.retryChoice).toMatchObject({ basis: 'rates', window: 'morning' });
     expect(res.case.retryChoice.rate).toBeGreaterThan(res.case.retryChoice.others[0].rate);
   });
+
+  it('a learned retry that no agent took within its window moves to the next occurrence of that window', async () => {
+    setTime('2026-11-25T14:00:00+01:00');
+    const c = await caseThatExploits(2);
+    const { user } = await t.userSession('agent', [clientId]);
+    await recordOutcome(d, notReached(c.id, 1, user.id, '2026-11-25T14:00:00+01:00'));
+    const [planned] = await t.db.select().from(cases).where(eq(cases.id, c.id));
+    expect(planned!.retryChoice).toMatchObject({ window: 'morning' });
+    expect(planned!.nextDueAt?.toISOString()).toBe(new Date('2026-11-26T08:00:00+01:00').toISOString());
+
+    // Thursday 12:30: the morning is over before anyone pressed „Nächster Anruf“.
+    setTime('2026-11-26T12:30:00+01:00');
+    const agent = await t.userSession('agent', [clientId]);
+    const res = await next(t, agent.cookie);
+    expect(res.assignment).toBeNull();
+    const [moved] = await t.db.select().from(cases).where(eq(cases.id, c.id));
+    expect({ at: moved!.nextDueAt?.toISOString(), reason: moved!.waitReason }).toEqual({
+      at: new Date('2026-11-27T08:00:00+01:00').toISOString(),
+      reason: 'window_closed',
+    });
+  });
 });
