@@ -27,7 +27,9 @@ async function load(db: Db | Tx, now: Date): Promise<Loaded> {
   let refreshedAt: Date | null = null;
   for (const r of rows) {
     const cell: ReachCell = { dayType: r.dayType as DayType, window: r.window, attempts: r.attempts, reached: r.reached, rightParty: r.rightParty };
-    byClient.set(r.clientId, [...(byClient.get(r.clientId) ?? []), cell]);
+    const cells = byClient.get(r.clientId);
+    if (cells) cells.push(cell);
+    else byClient.set(r.clientId, [cell]);
     addCounts(prior, cell);
     if (!refreshedAt || r.refreshedAt > refreshedAt) refreshedAt = r.refreshedAt;
   }

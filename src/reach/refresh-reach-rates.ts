@@ -69,6 +69,8 @@ export async function refreshReachRates(db: Db, now: Date): Promise<{ clients: n
     return foldAttempts(byClient.get(id) ?? [], parsed.data.outcomes).map((cell) => ({ clientId: id, ...cell, refreshedAt: now }));
   });
   await db.transaction(async (tx) => {
+    // Two workers starting together both rebuild: one after the other, not interleaved.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('reach_rates'))`);
     await tx.delete(reachRates);
     for (let i = 0; i < rows.length; i += 1000) await tx.insert(reachRates).values(rows.slice(i, i + 1000));
   });
