@@ -17,6 +17,7 @@ import { hsts } from './http/https.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops.routes.js';
 import { BOARD_PATH, queueBoardRoutes } from './ops/queue-board.js';
+import { reachRoutes } from './reach/reach.routes.js';
 import { reportRoutes } from './reports/reports.routes.js';
 import { userRoutes } from './users/users.routes.js';
 import { webRoutes } from './web/web.routes.js';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
   app.route('/api', authRoutes());
   app.route('/api', userRoutes());
   app.route('/api', clientRoutes());
+  app.route('/api', reachRoutes());
   app.route('/api', listRoutes(deps.config.IMPORT_MAX_BYTES));
   app.route('/api', resultRoutes());
   app.route('/api', auditRoutes());

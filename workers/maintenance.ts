@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { queueDueDeliveries } from '../src/delivery/deliveries.js';
 import { reconcile } from '../src/dispatch/reconcile.js';
 import { recover } from '../src/recovery/recover.js';
+import { refreshReachRates } from '../src/reach/refresh-reach-rates.js';
 import { purgeExpiredLists } from '../src/retention/purge.js';
 import type { MaintenanceJob } from '../src/queues/registry.js';
 import type { Runtime } from '../src/runtime.js';
@@ -13,6 +14,8 @@ const RECONCILE_EVERY_MS = 5 * 60_000;
 const RECOVER_EVERY_MS = 60_000;
 /** Retention runs nightly, when nobody works the lists. */
 const RETENTION_CRON = '17 3 * * *';
+/** Reach rates move slowly (90 days of attempts); hourly keeps a new client's first day visible. */
+const REACH_RATES_EVERY_MS = 60 * 60_000;
 
 /** Outcome jobs that used up their tries (a long database outage) get another round. */
 async function retryFailedOutcomes(rt: Runtime): Promise<number> {
@@ -33,6 +36,7 @@ export async function startMaintenance(rt: Runtime, connection: Redis): Promise<
   await queue.upsertJobScheduler('reconcile', { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: { task: 'reconcile' } });
   await queue.upsertJobScheduler('recover', { every: RECOVER_EVERY_MS }, { name: 'recover', data: { task: 'recover' } });
   await queue.upsertJobScheduler('deliver-due', { pattern: rt.config.DELIVERY_CRON }, { name: 'deliver-due', data: { task: 'deliver-due' } });
+  await queue.upsertJobScheduler('reach-rates', { every: REACH_RATES_EVERY_MS }, { name: 'reach-rates', data: { task: 'reach-rates' } });
   await queue.upsertJobScheduler('retention', { pattern: RETENTION_CRON, tz: 'Europe/Berlin' }, { name: 'retention', data: { task: 'retention' } });
   const worker = new Worker<MaintenanceJob>(
     'maintenance',
@@ -46,6 +50,8 @@ export async function startMaintenance(rt: Runtime, connection: Redis): Promise<
           return purgeExpiredLists(deps);
         case 'recover':
           return recover(deps);
+        case 'reach-rates':
+          return refreshReachRates(deps.db, deps.clock.now());
       }
     },
     { connection, prefix: rt.config.QUEUE_PREFIX, concurrency: 1 },
@@ -55,8 +61,9 @@ export async function startMaintenance(rt: Runtime, connection: Redis): Promise<
   // a shutdown waits for them like for any other job. Deliveries whose job Redis lost are
   // queued again from PostgreSQL.
   // One id per task: processes starting together run each once.
-  const once = (task: 'reconcile' | 'deliver-due') => queue.add(task, { task }, { jobId: `${task}-at-start`, removeOnComplete: true, removeOnFail: true });
+  const once = (task: 'reconcile' | 'deliver-due' | 'reach-rates') => queue.add(task, { task }, { jobId: `${task}-at-start`, removeOnComplete: true, removeOnFail: true });
   await once('reconcile');
   await once('deliver-due');
+  await once('reach-rates');
   return worker;
 }

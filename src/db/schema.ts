@@ -20,6 +20,7 @@ import type { ImportReport, Rejection } from '../lists/import/parse-list.js';
 import type { SourceCell } from '../lists/import/source-cells.js';
 import type { CasePhone } from '../lists/import/row-phones.js';
 import type { OutcomeJob } from '../queues/registry.js';
+import type { RetryChoice } from '../scheduling/learned-retry.js';
 import type { PreferredWindow, SchedulingSettings } from '../scheduling/settings.js';
 
 /**
@@ -186,6 +187,8 @@ export const cases = pgTable(
     lastWindow: text('last_window'),
     preferredWindows: jsonb('preferred_windows').$type<PreferredWindow[]>(),
     callback: jsonb('callback').$type<PendingCallback>(),
+    /** Why the pending retry went to its window (learned strategy), for the agent's card; else null. */
+    retryChoice: jsonb('retry_choice').$type<RetryChoice>(),
     promiseAmountCents: bigint('promise_amount_cents', { mode: 'number' }),
     promiseDate: date('promise_date'),
     closedAt: ts('closed_at'),
@@ -308,4 +311,25 @@ export const auditLog = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>(),
   },
   (t) => [index('audit_entity').on(t.entityType, t.entityId), index('audit_at').on(t.at)],
+);
+
+/**
+ * Reach rates per client, weekday type and window, from the attempts of the client's last
+ * `learningDays`; rebuilt as a whole by the `reach-rates` maintenance task (src/reach/).
+ */
+export const reachRates = pgTable(
+  'reach_rates',
+  {
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    /** `weekday` (Mon–Fri) or `weekend`. */
+    dayType: text('day_type').notNull(),
+    window: text('window').notNull(),
+    attempts: integer('attempts').notNull(),
+    reached: integer('reached').notNull(),
+    rightParty: integer('right_party').notNull(),
+    refreshedAt: ts('refreshed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.dayType, t.window] })],
 );

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { RetryChoiceSchema } from '../reach/reach.schemas.js';
 import { calendarDate } from '../http/calendar-date.js';
 import { preferredWindowsSchema } from '../scheduling/index.js';
 
@@ -57,6 +58,7 @@ const CaseSchema = z
     outcomes: z.array(z.object({ code: z.string(), label: z.string(), effect: z.string() })),
     windows: z.record(z.string(), z.tuple([z.string(), z.string()])),
     timezone: z.string(),
+    retryChoice: RetryChoiceSchema.nullable().openapi({ description: 'Why this retry is now (learned strategy); null otherwise' }),
   })
   .openapi('AgentCase');
 

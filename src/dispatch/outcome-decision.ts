@@ -1,5 +1,13 @@
 import type { PendingCallback } from '../db/schema.js';
-import { nextCallableAt, windowAt, type CaseSchedulingState, type ScheduleRequest, type Scheduled, type SchedulingSettings } from '../scheduling/index.js';
+import {
+  nextCallableAt,
+  windowAt,
+  type CaseSchedulingState,
+  type ReachRates,
+  type ScheduleRequest,
+  type Scheduled,
+  type SchedulingSettings,
+} from '../scheduling/index.js';
 import { markPhones, phoneColumns } from './case-phones.js';
 import type { CaseRow } from './case-state.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
@@ -11,6 +19,10 @@ export interface OutcomeContext {
   settings: SchedulingSettings;
   /** Times of the attempts recorded before this one. */
   attemptTimes: Date[];
+  /** Their outcome codes, in the same order (a customer reached before in a window prefers it). */
+  attemptOutcomes?: string[];
+  /** The client's loaded reach rates, for the learned retry strategy; absent: retries rotate. */
+  reach?: ReachRates | null;
 }
 
 export interface RecordedOutcome {
@@ -66,14 +78,25 @@ export function decideOutcome(ctx: OutcomeContext, o: RecordedOutcome, now: Date
     attemptsMade,
     attemptTimes: [...ctx.attemptTimes, o.recordedAt],
     lastWindow: set.lastWindow ?? null,
+    reachedTimes: reachedTimes(ctx),
   };
-  const plan = nextCallableAt(now, settings, state, request);
+  const reach = ctx.reach ? { rates: ctx.reach, seed: `${c.id}-a${attemptsMade + 1}` } : null;
+  const plan = nextCallableAt(now, settings, state, request, reach);
   if (plan.at === null) return close(plan.cause === 'cap_reached' ? 'max_attempts' : 'no_callable_time');
   const personalAgentId = o.body.callback?.owner === 'me' ? o.agentId : null;
   const callback: PendingCallback | null =
     request.kind === 'callback' ? { agentId: personalAgentId, at: plan.at.toISOString(), window: 'window' in request ? request.window : null } : null;
-  Object.assign(set, { nextDueAt: plan.at, waitReason: plan.reason, callback });
+  Object.assign(set, { nextDueAt: plan.at, waitReason: plan.reason, callback, retryChoice: plan.choice ?? null });
   return { kind: 'schedule', set, plan, callKind: request.kind, personalAgentId };
+}
+
+/** Times of the earlier attempts that reached the customer (an outcome whose effect is not `retry`). */
+function reachedTimes(ctx: OutcomeContext): Date[] {
+  const effects = new Map(ctx.settings.outcomes.map((o) => [o.code, o.effect]));
+  return ctx.attemptTimes.filter((_, i) => {
+    const effect = effects.get(ctx.attemptOutcomes?.[i] ?? '');
+    return effect !== undefined && effect !== 'retry';
+  });
 }
 
 export function callbackRequest(callback: NonNullable<OutcomeBody['callback']>): ScheduleRequest {

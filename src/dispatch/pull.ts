@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { assignments, cases } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import type { CallJob } from '../queues/registry.js';
-import { isCallableNow, nextCallableAt, type ScheduledSlot, type ScheduleRequest } from '../scheduling/index.js';
+import { isCallableNow, nextCallableAt, type RetryChoice, type ScheduledSlot, type ScheduleRequest } from '../scheduling/index.js';
 import { endAssignment } from './assignment-end.js';
 import { audit } from '../audit/audit.js';
 import { caseQueue, personalQueue, routingLanguage } from './case-state.js';
@@ -107,11 +107,12 @@ const slotOf = (data: CallJob): ScheduledSlot => ({
 /**
  * What to ask the scheduling core for when a job cannot be handed out now: a window callback
  * moves to that window's next occurrence, an exact-time callback to the next callable instant
- * (the time has passed), anything else to the next callable instant under the case's rules.
+ * (the time has passed), a learned retry to its window's next occurrence (it was placed there
+ * because this client's customers answer then), anything else to the next callable instant.
  */
-function resumeRequest(slot: CallJob['slot']): ScheduleRequest {
+function resumeRequest(slot: CallJob['slot'], retryChoice: RetryChoice | null): ScheduleRequest {
   if (slot.kind === 'callback') return slot.window ? { kind: 'callback', window: slot.window } : { kind: 'callback', at: new Date(slot.start) };
-  return { kind: 'first' };
+  return slot.kind === 'retry' && retryChoice ? { kind: 'first', window: retryChoice.window } : { kind: 'first' };
 }
 
 async function later(job: Job<CallJob>, token: string, at: number): Promise<Verdict> {
@@ -172,7 +173,7 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   const check = isCallableNow(now, ctx.settings, state, slotOf(job.data));
   if (!check.callable) {
     // Not now: the job gets a fresh slot, so its old end cannot block it again at the next pull.
-    const plan = check.nextAt === null ? null : nextCallableAt(now, ctx.settings, state, resumeRequest(job.data.slot));
+    const plan = check.nextAt === null ? null : nextCallableAt(now, ctx.settings, state, resumeRequest(job.data.slot, ctx.case.retryChoice));
     if (!plan || plan.at === null) {
       const final = check.reason === 'cap_reached' || plan?.cause === 'cap_reached' ? 'max_attempts' : 'no_callable_time';
       await closeCase(d.db, ctx.case, final, now);

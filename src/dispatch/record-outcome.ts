@@ -11,6 +11,7 @@ import type { OutcomeBody } from './dispatch.schemas.js';
 import { enqueueCall, type CallKind } from './enqueue.js';
 import type { CaseContext } from './load-case.js';
 import { decideOutcome } from './outcome-decision.js';
+import { loadReachRates } from '../reach/load-reach-rates.js';
 
 type Next = { kind: 'none' } | { kind: 'closed'; listId: string } | { kind: 'call'; case: CaseRow; plan: Scheduled; callKind: CallKind; personalAgentId: string | null };
 
@@ -36,11 +37,13 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
       return { kind: 'none' };
     }
     settings = ctx.settings;
-    const { attemptTimes } = ctx;
+    const { attemptTimes, attemptOutcomes } = ctx;
+    // From this process's copy of `reach_rates` (read at most once a minute), not from attempts.
+    const reach = settings.retryStrategy === 'rotation' ? null : await loadReachRates(d.db, ctx.case.clientId, now);
     // Decided before the writes, so all three go out together (one round trip). The case update
     // applies only while this attempt is not counted yet, i.e. when its attempt row is new; one
     // update per outcome, as a second would run the foreign-key checks again.
-    const verdict = decideOutcome({ case: ctx.case, settings, attemptTimes }, { attemptNo: job.attemptNo, agentId: job.agentId, recordedAt, body }, now);
+    const verdict = decideOutcome({ case: ctx.case, settings, attemptTimes, attemptOutcomes, reach }, { attemptNo: job.attemptNo, agentId: job.agentId, recordedAt, body }, now);
     const closing = verdict.kind === 'close';
     const insert = tx
       .insert(attempts)
@@ -81,8 +84,8 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
   }
 }
 
-/** The case (locked), its rules and the times of its recorded attempts, in one round trip. */
-async function loadOutcomeContext(tx: Tx, caseId: string): Promise<(CaseContext & { attemptTimes: Date[] }) | null> {
+/** The case (locked), its rules and the times and outcomes of its recorded attempts, in one round trip. */
+async function loadOutcomeContext(tx: Tx, caseId: string): Promise<(CaseContext & { attemptTimes: Date[]; attemptOutcomes: string[] }) | null> {
   const [row] = await tx
     .select({
       case: cases,
@@ -90,6 +93,7 @@ async function loadOutcomeContext(tx: Tx, caseId: string): Promise<(CaseContext 
       settings: clients.settings,
       clientName: clients.name,
       attemptTimes: sql<string[]>`array(select (extract(epoch from t.recorded_at) * 1000)::bigint::text from attempts t where t.case_id = ${cases.id} order by t.attempt_no)`,
+      attemptOutcomes: sql<string[]>`array(select t.outcome from attempts t where t.case_id = ${cases.id} order by t.attempt_no)`,
     })
     .from(cases)
     .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))

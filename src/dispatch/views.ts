@@ -1,5 +1,5 @@
 import type { StoredPhone } from '../db/schema.js';
-import type { PreferredWindow } from '../scheduling/index.js';
+import type { PreferredWindow, RetryChoice } from '../scheduling/index.js';
 import type { CaseContext } from './load-case.js';
 import type { AssignmentRow } from './load-case.js';
 
@@ -27,6 +27,8 @@ export interface CaseView {
   windows: Record<string, [string, string]>;
   /** The client's zone: callback times are entered and meant in it. */
   timezone: string;
+  /** Why this retry was placed in its window (learned strategy), or null. */
+  retryChoice: RetryChoice | null;
 }
 
 export function caseView(ctx: CaseContext, ctiTemplate: string): CaseView {
@@ -54,6 +56,7 @@ export function caseView(ctx: CaseContext, ctiTemplate: string): CaseView {
     outcomes: ctx.settings.outcomes,
     windows: ctx.settings.windows,
     timezone: ctx.settings.timezone,
+    retryChoice: c.retryChoice ?? null,
   };
 }
 

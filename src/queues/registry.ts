@@ -35,7 +35,7 @@ export interface DeliveryJob {
 }
 
 export interface MaintenanceJob {
-  task: 'reconcile' | 'retention' | 'deliver-due' | 'recover';
+  task: 'reconcile' | 'retention' | 'deliver-due' | 'recover' | 'reach-rates';
 }
 
 export interface JobRegistry {

@@ -55,6 +55,11 @@ export interface CaseSchedulingState {
   attemptTimes: readonly Date[];
   /** Window of the last attempt; absent: derived from the latest of `attemptTimes`. */
   lastWindow?: string | null;
+  /**
+   * Which of `attemptTimes` reached the customer (an outcome whose effect is not `retry`), for
+   * the learned retry strategy: a customer reached before in a window prefers it. Absent: none.
+   */
+  reachedTimes?: readonly Date[];
 }
 
 /**

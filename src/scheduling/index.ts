@@ -12,6 +12,8 @@ export {
   preferredWindowSchema,
   preferredWindowsSchema,
   RESERVED_OUTCOME_CODES,
+  RETRY_STRATEGIES,
+  type RetryStrategy,
   WINDOW_NAME_PATTERN,
   type SchedulingSettings,
   type OutcomeEffect,
@@ -49,3 +51,24 @@ export {
   type SwissPostcodeInfo,
 } from './swiss-postcodes.js';
 export { WEEKDAYS, type Weekday } from './time-of-day.js';
+export {
+  DAY_TYPES,
+  dayTypeOf,
+  expectedReach,
+  effectiveStrategy,
+  foldAttempts,
+  priorRate,
+  addCounts,
+  emptyCounts,
+  clientAttempts,
+  cellOf,
+  PRIOR_ATTEMPTS,
+  AUTO_LEARNED_MIN_ATTEMPTS,
+  type DayType,
+  type ReachCounts,
+  type ReachCell,
+  type ReachRates,
+  type ReachContext,
+  type AttemptGroup,
+} from './reach-rates.js';
+export { LEARNED_MAX_EXTRA_MS, EXPLORATION_RATE, type RetryChoice } from './learned-retry.js';

@@ -1,8 +1,9 @@
 import { caseCalendar, compileSettings, dayRule, type CaseSchedulingState, type DayRuleOptions } from './calendar.js';
 import { scheduleExactCallback, scheduleWindowCallback } from './callback.js';
 import { dayClosedBecause, dayName, formatIntervals, formatLocal } from './explain.js';
-import { blockerAt, never, scheduleFrom, type NextCallable, type ScheduleRequest } from './result.js';
-import { scheduleRetry, windowNameAt } from './retry.js';
+import { blockerAt, never, type NextCallable, type ScheduleRequest } from './result.js';
+import type { ReachContext } from './reach-rates.js';
+import { scheduleFirst, scheduleRetry } from './retry.js';
 import { firstSpan } from './search.js';
 import type { SchedulingSettings } from './settings.js';
 import { windowNameAtMinute } from './windows.js';
@@ -21,10 +22,17 @@ import { localDayOf, localPartsOf } from './zoned.js';
  *
  * `{at: null, reason: 'never'}` when that can never happen (cap reached, a window that never
  * meets the calling hours, an exact time outside them, an unknown window name); `cause` says
- * which and `explanation` says it in a sentence fit for the agent. Searches are bounded
+ * which and `explanation` says it in a sentence fit for the agent. `reach` (the client's loaded
+ * reach rates) lets a retry use the learned strategy (`retryStrategy`); without it retries rotate. Searches are bounded
  * (about 400 days), so impossible rules never loop.
  */
-export function nextCallableAt(now: Date, settings: SchedulingSettings, caseState: CaseSchedulingState, request: ScheduleRequest): NextCallable {
+export function nextCallableAt(
+  now: Date,
+  settings: SchedulingSettings,
+  caseState: CaseSchedulingState,
+  request: ScheduleRequest,
+  reach?: ReachContext | null,
+): NextCallable {
   const cal = caseCalendar(settings, caseState);
   if (caseState.attemptsMade >= settings.maxAttempts) {
     return never('cap_reached', `All ${settings.maxAttempts} attempts are used; the case closes as max_attempts.`);
@@ -32,9 +40,9 @@ export function nextCallableAt(now: Date, settings: SchedulingSettings, caseStat
   const t = now.getTime();
   switch (request.kind) {
     case 'first':
-      return scheduleFrom(t, t, cal, { perDayCap: true }, { bound: 'immediate', window: 'calling_hours' }, (at) => windowNameAt(at, cal), null);
+      return scheduleFirst(t, cal, request.window);
     case 'retry':
-      return scheduleRetry(t, request.recordedAt, cal, caseState);
+      return scheduleRetry(t, request.recordedAt, cal, caseState, reach);
     case 'callback':
       return 'at' in request ? scheduleExactCallback(t, request.at, cal, caseState) : scheduleWindowCallback(t, request.window, request.date, cal);
   }

@@ -3,7 +3,10 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { CaseSchedulingState } from './calendar.js';
 import { isCallableNow, nextCallableAt } from './next-callable.js';
+import { LEARNED_MAX_EXTRA_MS } from './learned-retry.js';
+import { DAY_TYPES, type ReachCell, type ReachContext, type ReachRates } from './reach-rates.js';
 import type { ScheduleRequest } from './result.js';
+import { ROTATION_MAX_EXTRA_MS } from './retry.js';
 import { schedulingSettingsSchema, type PreferredWindow, type SchedulingSettings } from './settings.js';
 import { swissCantonForPostcode } from './swiss-postcodes.js';
 import { seeded } from './test-helpers.js';
@@ -22,7 +25,22 @@ const POSTCODES = ['8001', '3011', '2800', '1201', '6900', '3000', '0000', null]
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 const toMin = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
 
-function generate(rand: () => number) {
+/** Random loaded rates for the client's windows (some cells empty, some tiny, some large). */
+function randomRates(rand: () => number, windows: string[]): ReachRates {
+  const cells: ReachCell[] = [];
+  for (const window of windows) {
+    for (const dayType of DAY_TYPES) {
+      if (rand() < 0.2) continue;
+      const attempts = Math.floor(rand() * (rand() < 0.3 ? 3 : 2000));
+      const reached = Math.floor(rand() * (attempts + 1));
+      cells.push({ dayType, window, attempts, reached, rightParty: Math.floor(rand() * (reached + 1)) });
+    }
+  }
+  const attempts = 1000 + Math.floor(rand() * 100_000);
+  return { cells, prior: { attempts, reached: Math.floor(attempts * rand()), rightParty: 0 } };
+}
+
+function generate(rand: () => number, strategy: 'rotation' | 'learned') {
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const quarter = () => int(0, 96) * 15;
@@ -63,6 +81,7 @@ function generate(rand: () => number) {
     maxAttempts: int(1, 6),
     maxAttemptsPerDay: int(1, 3),
     retryDelaySeconds: pick([1, 5, 60, 900, 3600, 7200, 86_400]),
+    retryStrategy: strategy,
   });
 
   const year = int(2024, 2028);
@@ -88,19 +107,21 @@ function generate(rand: () => number) {
     attemptsMade: attemptTimes.length,
     attemptTimes,
     lastWindow: rand() < 0.2 ? pick([...Object.keys(windows), null]) : undefined,
+    reachedTimes: attemptTimes.filter(() => rand() < 0.2),
   };
+  const reach: ReachContext | null = strategy === 'learned' ? { rates: randomRates(rand, Object.keys(windows)), seed: `case-${int(0, 1e6)}-a${attemptTimes.length + 1}` } : null;
 
   const names = Object.keys(settings.windows);
   const r = rand();
   const request: ScheduleRequest =
     r < 0.3
-      ? { kind: 'first' }
+      ? { kind: 'first', ...(strategy === 'learned' && rand() < 0.5 ? { window: pick(names) } : {}) }
       : r < 0.6
         ? { kind: 'retry', recordedAt: new Date(now.getTime() - int(0, 4 * 3600) * 1000) }
         : r < 0.85
           ? { kind: 'callback', window: pick(names), date: rand() < 0.4 ? DateTime.fromJSDate(now, { zone: settings.timezone }).plus({ days: int(-1, 10) }).toISODate()! : null }
           : { kind: 'callback', at: new Date(Math.round((now.getTime() + int(-2 * 60, 3 * 1440) * 60_000) / 60_000) * 60_000) };
-  return { settings, now, state, request };
+  return { settings, now, state, request, reach };
 }
 
 /** The oracle, written against luxon and date-holidays directly. */
@@ -140,17 +161,17 @@ function oracleCallable(t: Date, settings: SchedulingSettings, state: CaseSchedu
 const attemptsOnDay = (settings: SchedulingSettings, state: CaseSchedulingState, iso: string) =>
   state.attemptTimes.filter((a) => oracleParts(a, settings).iso === iso).length;
 
-describe('properties of nextCallableAt over seeded random inputs', () => {
+describe.each(['rotation', 'learned'] as const)('properties of nextCallableAt over seeded random inputs, retries %s', (strategy) => {
   // Four seeds of 1,000 cases each, so each test stays far below the test timeout.
   const RUNS = 1000;
   it.each([20261127, 1, 4711, 987654321])(`seed %i: ${RUNS} random cases`, (seed) => {
     const rand = seeded(seed);
-    const seen = { scheduled: 0, never: 0, immediate: 0, dstWeek: 0 };
+    const seen = { scheduled: 0, never: 0, immediate: 0, dstWeek: 0, learnedMoves: 0 };
     for (let run = 0; run < RUNS; run++) {
-      const { settings, now, state, request } = generate(rand);
-      const ctx = JSON.stringify({ run, now: now.toISOString(), request, state, settings: { ...settings, outcomes: undefined } });
+      const { settings, now, state, request, reach } = generate(rand, strategy);
+      const ctx = JSON.stringify({ run, now: now.toISOString(), request, state, reach, settings: { ...settings, outcomes: undefined } });
       const context = () => ctx;
-      const r = nextCallableAt(now, settings, state, request);
+      const r = nextCallableAt(now, settings, state, request, reach);
       if (r.at === null) {
         seen.never++;
         expect(r.explanation, context()).toMatch(/\w/);
@@ -185,7 +206,20 @@ describe('properties of nextCallableAt over seeded random inputs', () => {
 
       const isCallback = request.kind === 'callback';
       if (!isCallback) expect(attemptsOnDay(settings, state, iso), `per-day cap ${context()}`).toBeLessThan(settings.maxAttemptsPerDay);
-      if (request.kind === 'retry') expect(at.getTime(), context()).toBeGreaterThanOrEqual(request.recordedAt.getTime() + settings.retryDelaySeconds * 1000);
+      if (request.kind === 'retry') {
+        const due = request.recordedAt.getTime() + settings.retryDelaySeconds * 1000;
+        expect(at.getTime(), context()).toBeGreaterThanOrEqual(due);
+        // The earliest allowed retry, found as a first attempt from the end of the delay.
+        const earliest = nextCallableAt(new Date(Math.max(due, now.getTime())), settings, state, { kind: 'first' });
+        expect(earliest.at, context()).not.toBeNull();
+        const extra = strategy === 'learned' ? LEARNED_MAX_EXTRA_MS : ROTATION_MAX_EXTRA_MS;
+        expect(at.getTime() - earliest.at!.getTime(), `at most ${extra} ms after the earliest retry ${context()}`).toBeLessThanOrEqual(extra);
+        if (r.choice) {
+          expect(strategy, context()).toBe('learned');
+          expect(r.window, `inside the chosen window ${context()}`).toBe(r.choice.window);
+          if (at.getTime() !== earliest.at!.getTime()) seen.learnedMoves++;
+        }
+      }
       if (isCallback && 'window' in request) {
         expect(inside([settings.windows[request.window]!], minute), `inside the requested window ${context()}`).toBe(true);
         expect(r.window, context()).toBe(request.window);
@@ -195,7 +229,13 @@ describe('properties of nextCallableAt over seeded random inputs', () => {
       if (isCallback && 'at' in request && request.at.getTime() >= now.getTime()) expect(at.getTime(), context()).toBe(request.at.getTime());
 
       // Minimal: the instant before `at` was not callable (first attempts and window callbacks).
-      if ((request.kind === 'first' || (isCallback && 'window' in request && !request.date)) && at.getTime() > now.getTime()) {
+      if (request.kind === 'first' && request.window) {
+        // A learned retry resumed in its window: there, or the earliest time, within two days of it.
+        const earliest = nextCallableAt(now, settings, state, { kind: 'first' });
+        expect(at.getTime() - earliest.at!.getTime(), context()).toBeLessThanOrEqual(LEARNED_MAX_EXTRA_MS);
+        if (at.getTime() !== earliest.at!.getTime()) expect(r.window, context()).toBe(request.window);
+      }
+      if (((request.kind === 'first' && !request.window) || (isCallback && 'window' in request && !request.date)) && at.getTime() > now.getTime()) {
         const before = new Date(at.getTime() - 1);
         const { day: bDay, minute: bMinute, iso: bIso } = oracleParts(before, settings);
         const blocked =
@@ -214,5 +254,6 @@ describe('properties of nextCallableAt over seeded random inputs', () => {
     expect(seen.never).toBeGreaterThan(10);
     expect(seen.immediate).toBeGreaterThan(25);
     expect(seen.dstWeek).toBeGreaterThan(2);
+    if (strategy === 'learned') expect(seen.learnedMoves).toBeGreaterThan(10);
   });
 });

@@ -1,5 +1,6 @@
 import { dayRule, type CaseCalendar, type DayRule, type DayRuleOptions } from './calendar.js';
 import { weeklyConflict } from './explain.js';
+import type { RetryChoice } from './learned-retry.js';
 import { firstSpan, ruleContains, SEARCH_HORIZON_DAYS } from './search.js';
 import { ALL_DAY } from './time-of-day.js';
 import { localDayOf } from './zoned.js';
@@ -8,8 +9,12 @@ import { localDayOf } from './zoned.js';
 
 /** What a scheduling request asks for. */
 export type ScheduleRequest =
-  /** First attempt of a freshly imported (or requeued) case: as soon as allowed. */
-  | { kind: 'first' }
+  /**
+   * First attempt of a freshly imported (or requeued) case: as soon as allowed. With `window`
+   * (a learned retry whose window passed before an agent took it): that window's next
+   * occurrence, if it comes within two days of the earliest allowed time.
+   */
+  | { kind: 'first'; window?: string | null }
   /** After a `retry` outcome: the retry delay counts from `recordedAt`, with day-part rotation. */
   | { kind: 'retry'; recordedAt: Date }
   /** A callback in a named window: its next occurrence, or on `date` (`YYYY-MM-DD`, client zone). */
@@ -53,6 +58,8 @@ export interface Scheduled {
   /** Named window `at` falls in (the requested one for window callbacks), or null. */
   window: string | null;
   reason: ScheduleReason;
+  /** A retry placed by the learned strategy: why this window (for the agent's card). */
+  choice?: RetryChoice;
 }
 
 export interface NeverCallable {

@@ -1,5 +1,7 @@
 import { dayRule, type CaseCalendar, type CaseSchedulingState, type DayRuleOptions } from './calendar.js';
-import { never, scheduleFrom, type NextCallable } from './result.js';
+import { keptWindowSpan, learnedStart } from './learned-retry.js';
+import { effectiveStrategy, type ReachContext } from './reach-rates.js';
+import { never, scheduleFrom, type NextCallable, type Scheduled } from './result.js';
 import { firstSpan } from './search.js';
 import { normalizeIntervals } from './time-of-day.js';
 import { intervalsAvoiding, windowNameAtMinute } from './windows.js';
@@ -36,18 +38,49 @@ function triedWindows(cal: CaseCalendar, state: CaseSchedulingState): { all: Set
   return { all, last };
 }
 
-export function scheduleRetry(now: number, recordedAt: Date, cal: CaseCalendar, state: CaseSchedulingState): NextCallable {
+/**
+ * A retry: the earliest allowed time after the delay, moved by the client's strategy — day-part
+ * rotation, or (`learned`, with `reach` given) the window with the highest expected reach.
+ */
+export function scheduleRetry(now: number, recordedAt: Date, cal: CaseCalendar, state: CaseSchedulingState, reach?: ReachContext | null): NextCallable {
   const due = retryDueAt(recordedAt, cal.compiled.settings.retryDelaySeconds).getTime();
   const from = Math.max(now, due);
   const options: DayRuleOptions = { perDayCap: true };
   const plain = scheduleFrom(now, from, cal, options, { bound: 'retry_delay', window: 'retry_delay' }, (at) => windowNameAt(at, cal), null);
   if (plain.at === null) return plain;
 
-  const rotated = rotatedStart(from, plain.at.getTime(), cal, state, options);
-  if (rotated === null || rotated === plain.at.getTime()) return plain;
-  const span = firstSpan(rotated, cal.zone, dayRule(cal, options));
-  if (!span) return never('no_callable_time', 'Never callable.'); // unreachable: `rotated` was found by the same rule
-  return { at: new Date(rotated), windowEnd: span.end === null ? null : new Date(span.end), window: windowNameAt(rotated, cal), reason: plain.reason === 'immediate' ? 'retry_delay' : plain.reason };
+  const learned = reach && effectiveStrategy(cal.compiled.settings, reach.rates) === 'learned';
+  const moved = learned ? learnedStart(from, plain.at.getTime(), cal, state, options, reach) : null;
+  const start = learned ? (moved?.start ?? null) : rotatedStart(from, plain.at.getTime(), cal, state, options);
+  if (moved) {
+    // The slot ends with the chosen window: a retry an agent did not reach in time is moved to
+    // the window's next occurrence (`{kind: 'first', window}`), not called at any hour.
+    const reason = moved.start === plain.at.getTime() ? plain.reason : plain.reason === 'immediate' ? 'retry_delay' : plain.reason;
+    return { at: new Date(moved.start), windowEnd: new Date(moved.end), window: moved.choice.window, reason, choice: moved.choice };
+  }
+  if (start === null || start === plain.at.getTime()) return plain;
+  return movedTo(start, plain, cal, options);
+}
+
+/** `plain` moved to a later callable `start` (same rules), with the stretch that starts there. */
+function movedTo(start: number, plain: Scheduled, cal: CaseCalendar, options: DayRuleOptions): NextCallable {
+  const span = firstSpan(start, cal.zone, dayRule(cal, options));
+  if (!span) return never('no_callable_time', 'Never callable.'); // unreachable: `start` was found by the same rule
+  return { at: new Date(start), windowEnd: span.end === null ? null : new Date(span.end), window: windowNameAt(start, cal), reason: plain.reason === 'immediate' ? 'retry_delay' : plain.reason };
+}
+
+/**
+ * A first attempt — or a job whose slot passed — as soon as allowed; with `window` (a learned
+ * retry an agent did not reach in time) in that window's next occurrence instead, if it comes
+ * within {@link LEARNED_MAX_EXTRA_MS} of the earliest allowed time.
+ */
+export function scheduleFirst(now: number, cal: CaseCalendar, window: string | null | undefined): NextCallable {
+  const options: DayRuleOptions = { perDayCap: true };
+  const plain = scheduleFrom(now, now, cal, options, { bound: 'immediate', window: 'calling_hours' }, (at) => windowNameAt(at, cal), null);
+  if (plain.at === null || !window) return plain;
+  const kept = keptWindowSpan(now, plain.at.getTime(), cal, options, window);
+  if (!kept || kept.start === plain.at.getTime()) return kept ? { ...plain, windowEnd: new Date(kept.end), window } : plain;
+  return { at: new Date(kept.start), windowEnd: new Date(kept.end), window, reason: plain.reason === 'immediate' ? 'retry_delay' : plain.reason };
 }
 
 /**

@@ -33,6 +33,8 @@ describe('defaults (DESIGN.md sections 5 and 6)', () => {
       maxAttemptsPerDay: 2,
       retryDelaySeconds: 7200,
       personalCallbackGraceMinutes: 30,
+      retryStrategy: 'auto',
+      learningDays: 90,
       defaultCountry: 'DE',
       defaultLanguage: 'de',
       outcomes: [...defaultOutcomes],

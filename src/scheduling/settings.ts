@@ -174,6 +174,10 @@ export const defaultOutcomes: readonly OutcomeDefinition[] = Object.freeze([
 /** Final states the system sets itself; a client outcome may not take these codes. */
 export const RESERVED_OUTCOME_CODES = ['max_attempts', 'cancelled'] as const;
 
+/** How retries after "not reached" are placed; see `retryStrategy`. */
+export const RETRY_STRATEGIES = ['auto', 'rotation', 'learned'] as const;
+export type RetryStrategy = (typeof RETRY_STRATEGIES)[number];
+
 const int = (what: string, min: number, max: number) => {
   const error = `must be a whole number of ${what} from ${min} to ${max}`;
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
@@ -205,6 +209,14 @@ export const schedulingSettingsObject = z.object({
   retryDelaySeconds: int('seconds', 1, 30 * 86_400).default(7200),
   /** How long a personal callback waits for its agent before anyone may take it. Default 30. */
   personalCallbackGraceMinutes: int('minutes', 0, 7 * 1440).default(30),
+  /**
+   * How a retry after "not reached" picks its time: `rotation` (day-part rotation), `learned`
+   * (the window where this client's customers are reached most often), `auto` (default:
+   * `learned` once the client has at least 200 recorded attempts within `learningDays`).
+   */
+  retryStrategy: z.enum(RETRY_STRATEGIES, { error: 'must be "auto", "rotation" or "learned"' }).default('auto'),
+  /** How many days of recorded attempts the reach rates are learned from. Default 90. */
+  learningDays: int('days', 7, 730).default(90),
   defaultCountry: z.string().regex(/^[A-Z]{2}$/, { error: 'must be an upper-case ISO 3166 country code such as "DE"' }).default('DE'),
   defaultLanguage: z.string().regex(/^[a-z]{2}$/, { error: 'must be a lower-case ISO 639-1 language code such as "de"' }).default('de'),
   outcomes: z

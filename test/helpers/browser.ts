@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { TestContext } from './context.js';
+import { afterAll, beforeAll } from 'vitest';
+import { systemClock } from '../../src/clock.js';
+import { createTestContext, type TestContext } from './context.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -61,3 +63,21 @@ export async function loginAs(page: Page, username: string, password = 'correct 
 }
 
 export const screenshot = (page: Page, name: string) => page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true });
+
+/**
+ * For a browser test file: a test context on the real clock with an admin session and the UI
+ * started before all tests, both closed after them. Read the fields inside tests.
+ */
+export function useUiContext(): { t: TestContext; ui: Awaited<ReturnType<typeof startUi>>; admin: string } {
+  const ctx = {} as { t: TestContext; ui: Awaited<ReturnType<typeof startUi>>; admin: string };
+  beforeAll(async () => {
+    ctx.t = await createTestContext({}, { clock: systemClock });
+    ctx.admin = (await ctx.t.userSession('admin')).cookie;
+    ctx.ui = await startUi(ctx.t);
+  });
+  afterAll(async () => {
+    await ctx.ui?.close();
+    await ctx.t?.close();
+  });
+  return ctx;
+}

@@ -77,3 +77,18 @@ export function field(text, control, hint) {
 export function notice(kind, ...content) {
   return h('div', { class: `notice notice-${kind}`, role: kind === 'error' || kind === 'warning' ? 'alert' : 'status' }, ...content);
 }
+
+/**
+ * Creates an SVG element (charts): attributes only, text as text nodes, like {@link h}.
+ * @template {keyof SVGElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, string | number>} [attrs]
+ * @param {...Children} children
+ * @returns {SVGElementTagNameMap[K]}
+ */
+export function svg(tag, attrs = {}, ...children) {
+  const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, String(value));
+  append(el, children);
+  return el;
+}

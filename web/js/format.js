@@ -134,3 +134,9 @@ export function todayIso() {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
+
+/**
+ * A share 0..1 as a German percentage: `0.413` → `41 %`.
+ * @param {number} share
+ */
+export const formatPercent = (share) => `${Math.round(share * 100)} %`;

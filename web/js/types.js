@@ -9,7 +9,15 @@
  *   name: string, phone: string, phoneE164: string, ctiLink: string, phones: CasePhone[], address: string,
  *   amountCents: number, currency: string, language: string, attemptNo: number, maxAttempts: number,
  *   preferredWindows: PreferredWindow[], extra: Record<string, string>, outcomes: Outcome[],
- *   windows: Record<string, [string, string]>, timezone: string }} AgentCase
+ *   windows: Record<string, [string, string]>, timezone: string, retryChoice: RetryChoice | null }} AgentCase
+ * @typedef {{ basis: 'rates' | 'customer' | 'exploration', window: string, dayType: 'weekday' | 'weekend',
+ *   rate: number, others: Array<{ window: string, rate: number }> }} RetryChoice
+ * @typedef {{ dayType: 'weekday' | 'weekend', window: string, attempts: number, reached: number, rightParty: number,
+ *   rate: number, observedRate: number | null }} ReachCell
+ * @typedef {{ clientId: string, retryStrategy: string, effectiveStrategy: 'rotation' | 'learned', learnedFromAttempts: number,
+ *   learningDays: number, refreshedAt: string | null, windows: Array<{ name: string, from: string, to: string }>,
+ *   prior: { attempts: number, reached: number, rightParty: number, rate: number, weight: number },
+ *   clientAttempts: number, cells: ReachCell[] }} ReachRates
  * @typedef {{ attemptNo: number, at: string, agent: string | null, outcome: string,
  *   rightParty: boolean | null, note: string | null, phone: string | null }} HistoryEntry
  * @typedef {{ e164: string, raw: string, kind: string, status: 'active' | 'wrong' | 'do_not_call', ctiLink: string }} CasePhone
@@ -24,7 +32,8 @@
  * @typedef {{ id: string, code: string, name: string, resultEmail: string | null, active: boolean,
  *   doNotCall: string[], timezone: string, holidays: HolidayRegion | null, callingHours: CallingHours,
  *   windows: Record<string, [string, string]>, maxAttempts: number, maxAttemptsPerDay: number,
- *   retryDelaySeconds: number, personalCallbackGraceMinutes: number, defaultCountry: string,
+ *   retryDelaySeconds: number, personalCallbackGraceMinutes: number, retryStrategy: 'auto' | 'rotation' | 'learned',
+ *   learningDays: number, defaultCountry: string,
  *   defaultLanguage: string, outcomes: Outcome[], createdAt: string }} Client every setting of
  *   src/scheduling/settings.ts plus the identity fields of src/clients/clients.schemas.ts
  * @typedef {{ row: number, column: string, value: string, reason: string, reasonDe?: string }} Rejection

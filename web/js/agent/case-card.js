@@ -1,6 +1,6 @@
 // The case an agent is calling: who, which number, how much, and what happened before.
 import { h } from '../dom.js';
-import { formatMoney, formatShortDateTime, preferredWindowLabel } from '../format.js';
+import { formatMoney, formatPercent, formatShortDateTime, preferredWindowLabel, windowLabel } from '../format.js';
 import { dialledText, phoneFact } from './phone-list.js';
 
 /** @typedef {import('../types.js').AgentCase} AgentCase */
@@ -63,8 +63,26 @@ export function caseCard(c, history, onDial) {
       h('dd', { 'data-testid': 'preferred-windows' }, c.preferredWindows.length ? c.preferredWindows.map(preferredWindowLabel).join('; ') : 'keine Einschränkung'),
       Object.entries(c.extra).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '–')]),
     ),
+    retryChoiceText(c),
     historyTable(history, c),
   );
+}
+
+/**
+ * Why this retry is now (learned strategy): „Abend: hier erreicht 41 % der Kunden, Mittag 18 %“.
+ * @param {AgentCase} c
+ */
+function retryChoiceText(c) {
+  const choice = c.retryChoice;
+  if (!choice) return null;
+  const others = choice.others.slice(0, 2).map((o) => `, ${windowLabel(o.window)} ${formatPercent(o.rate)}`).join('');
+  const rates = `hier erreicht ${formatPercent(choice.rate)} der Kunden${others}`;
+  const why = {
+    rates: `${windowLabel(choice.window)}: ${rates}`,
+    customer: `${windowLabel(choice.window)}: Kunde wurde in diesem Zeitfenster schon erreicht (${rates})`,
+    exploration: `${windowLabel(choice.window)}: zur Probe, damit jedes Zeitfenster gemessen wird (${rates})`,
+  }[choice.basis];
+  return h('p', { class: 'retry-choice', 'data-testid': 'retry-choice' }, h('span', { class: 'muted' }, 'Warum jetzt: '), why);
 }
 
 /**

@@ -8,6 +8,7 @@ import { callingHoursEditor } from './calling-hours-editor.js';
 import { fieldErrors, nearestSlot } from './field-errors.js';
 import { outcomesEditor } from './outcomes-editor.js';
 import { plainFields } from './plain-fields.js';
+import { reachHeatmap } from './reach-heatmap.js';
 import { windowsEditor } from './windows-editor.js';
 
 /** @typedef {import('../types.js').Client} Client */
@@ -24,6 +25,7 @@ export function clientSettingsView(clientId, me) {
     me.role === 'admin' ? h('a', { class: 'back', href: '#/mandanten' }, '← Mandanten') : h('a', { class: 'back', href: '#/listen' }, '← Mahnlisten');
   const el = h('div', { class: 'client-settings-page' }, back(), h('h1', {}, 'Einstellungen'), h('p', { class: 'muted' }, 'Wird geladen …'));
   let stopped = false;
+  const heatmap = reachHeatmap(clientId);
 
   /**
    * @param {Client} client
@@ -38,7 +40,7 @@ export function clientSettingsView(clientId, me) {
       },
       me.role === 'admin',
     );
-    replace(el, back(), h('h1', {}, `Einstellungen: ${client.name}`), form.el);
+    replace(el, back(), h('h1', {}, `Einstellungen: ${client.name}`), form.el, heatmap);
     // Saved from the button at the bottom: bring the confirmation into view.
     if (message) form.status.focus();
   };

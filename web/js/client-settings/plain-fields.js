@@ -8,6 +8,13 @@ import { errorBox, slot } from './field-errors.js';
 
 let nextId = 0;
 
+/** @type {ReadonlyArray<[string, string]>} `retryStrategy` values and their German names */
+const STRATEGIES = [
+  ['auto', 'automatisch (gelernt ab 200 Versuchen)'],
+  ['learned', 'gelernt (beste Erreichbarkeit)'],
+  ['rotation', 'wechselnde Tageszeit'],
+];
+
 /**
  * @param {Client} client
  * @param {boolean} [isAdmin] only admins may change where result lists go
@@ -21,7 +28,7 @@ export function plainFields(client, isAdmin = false) {
    * A labelled control with its hint and error box, registered under `path`.
    * @param {string} path
    * @param {string} text
-   * @param {HTMLInputElement | HTMLTextAreaElement} control
+   * @param {HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement} control
    * @param {string} [hint]
    */
   const labelled = (path, text, control, hint) => {
@@ -73,6 +80,12 @@ export function plainFields(client, isAdmin = false) {
   const grace = number(client.personalCallbackGraceMinutes);
   const defaultCountry = input({ value: client.defaultCountry, maxLength: 2, class: 'short' });
   const defaultLanguage = input({ value: client.defaultLanguage, maxLength: 2, class: 'short' });
+  const retryStrategy = h(
+    'select',
+    {},
+    STRATEGIES.map(([value, text]) => h('option', { value, selected: client.retryStrategy === value }, text)),
+  );
+  const learningDays = number(client.learningDays);
   const rules = h(
     'fieldset',
     { class: 'sub' },
@@ -92,6 +105,12 @@ export function plainFields(client, isAdmin = false) {
       labelled('maxAttemptsPerDay', 'Versuche je Fall und Tag', maxAttemptsPerDay, 'höchstens; weitere am nächsten Tag'),
       labelled('retryDelaySeconds', 'Wartezeit (Minuten)', retryMinutes, 'bis zum nächsten Versuch, wenn niemand erreicht wurde'),
       labelled('personalCallbackGraceMinutes', 'Rückruf-Vorrang (Minuten)', grace, 'so lange gehört ein persönlicher Rückruf nur seinem Mitarbeiter, danach allen'),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      labelled('retryStrategy', 'Zeitpunkt nach „nicht erreicht“', retryStrategy, 'gelernt: in das Zeitfenster, in dem dieser Mandant seine Kunden am häufigsten erreicht'),
+      labelled('learningDays', 'Lernzeitraum (Tage)', learningDays, 'Anrufversuche so vieler Tage zählen für die Erreichbarkeit'),
     ),
     h(
       'div',
@@ -139,6 +158,8 @@ export function plainFields(client, isAdmin = false) {
       maxAttemptsPerDay: numberOf('maxAttemptsPerDay', maxAttemptsPerDay),
       retryDelaySeconds: numberOf('retryDelaySeconds', retryMinutes, 60),
       personalCallbackGraceMinutes: numberOf('personalCallbackGraceMinutes', grace),
+      retryStrategy: retryStrategy.value,
+      learningDays: numberOf('learningDays', learningDays),
       defaultCountry: defaultCountry.value.trim().toUpperCase(),
       defaultLanguage: defaultLanguage.value.trim().toLowerCase(),
       doNotCall: doNotCallText.value.split('\n').map((l) => l.trim()).filter(Boolean),
