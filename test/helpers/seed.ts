@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { cases, dunningLists } from '../../src/db/schema.js';
 import type { CaseRow } from '../../src/dispatch/case-state.js';
 import { enqueueFirstCalls, planFirstCall } from '../../src/dispatch/first-calls.js';
@@ -27,7 +28,7 @@ export async function seedList(t: TestContext, clientId: string, input: number |
   const settings = await loadSettings(t.db, clientId);
   const [list] = await t.db
     .insert(dunningLists)
-    .values({ clientId, name: 'Testliste', status: 'active', activatedAt: now, fileName: 'test.xlsx', fileSha256: randomUUID(), fileBytes: 1 })
+    .values({ clientId, name: 'Testliste', status: 'importing', fileName: 'test.xlsx', fileSha256: randomUUID(), fileBytes: 1 })
     .returning();
   const values = specs.map((s, i) => {
     const country = s.country ?? 'DE';
@@ -54,6 +55,9 @@ export async function seedList(t: TestContext, clientId: string, input: number |
     };
   });
   const inserted = await t.db.insert(cases).values(values.map((v) => v.row)).returning();
+  // Active only once it has its cases, as an import does: an active list without an open case
+  // is a completed one to `recover`, which the workers run at any moment.
+  await t.db.update(dunningLists).set({ status: 'active', activatedAt: now }).where(eq(dunningLists.id, list!.id));
   const byRow = new Map(values.map((v) => [v.row.rowNumber, v.plan]));
   const d = { db: t.db, calls: t.calls, queues: t.queues, clock: t.clock, config: t.config, log: t.deps.log };
   await enqueueFirstCalls(
