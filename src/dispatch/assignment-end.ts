@@ -1,6 +1,7 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { assignments } from '../db/schema.js';
+import { prepared } from '../db/prepared.js';
 import type { OutcomeJob } from '../queues/registry.js';
 
 export type EndReason = 'outcome' | 'released' | 'expired' | 'dropped';
@@ -20,5 +21,19 @@ export async function endAssignment(db: Db | Tx, id: string, reason: EndReason, 
     .set({ endedAt: now, endReason: reason, ...(outcome ? { outcome } : {}) })
     .where(and(eq(assignments.id, id), isNull(assignments.endedAt)))
     .returning({ id: assignments.id });
+  return rows.length > 0;
+}
+
+const buildClaim = (db: Db) =>
+  db
+    .update(assignments)
+    .set({ endedAt: sql`${sql.placeholder('now')}::timestamptz`, endReason: 'outcome', outcome: sql`${sql.placeholder('outcome')}::jsonb` })
+    .where(and(eq(assignments.id, sql.placeholder('id')), isNull(assignments.endedAt)))
+    .returning({ id: assignments.id })
+    .prepare('claim_for_outcome');
+
+/** `endAssignment(db, id, 'outcome', now, outcome)` on the hot path: a query built once. */
+export async function claimForOutcome(db: Db, id: string, now: Date, outcome: OutcomeJob): Promise<boolean> {
+  const rows = await prepared(db, 'claim_for_outcome', buildClaim).execute({ id, now: now.toISOString(), outcome: JSON.stringify(outcome) });
   return rows.length > 0;
 }

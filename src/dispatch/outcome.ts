@@ -5,7 +5,7 @@ import { failpoint } from '../failpoint.js';
 import { callJobId, type OutcomeJob } from '../queues/registry.js';
 import { nextCallableAt, type SchedulingSettings } from '../scheduling/index.js';
 import { callbackRequest } from './outcome-decision.js';
-import { endAssignment, reopenAssignment } from './assignment-end.js';
+import { claimForOutcome, reopenAssignment } from './assignment-end.js';
 import type { DispatchDeps } from '../deps.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
 import { heldAssignment } from './held-assignment.js';
@@ -26,7 +26,7 @@ export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: str
   // assignment, and only its body is kept. From here on a pull of this attempt's job is held
   // back (`vet`) until it is recorded; were this process to die now, `recover` queues it.
   const outcome: OutcomeJob = { assignmentId: id, caseId: assignment.caseId, attemptNo: assignment.attemptNo, agentId: agent.id, recordedAt: now.toISOString(), body };
-  if (!(await endAssignment(d.db, id, 'outcome', now, outcome))) {
+  if (!(await claimForOutcome(d.db, id, now, outcome))) {
     throw new AppError(409, 'assignment_ended', 'This assignment is no longer held: its outcome is recorded already', { endReason: 'outcome' });
   }
   failpoint(d.config, 'outcome.afterClaim');

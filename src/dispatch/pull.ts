@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
-import { eq } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
+import { eq, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../db/errors.js';
+import { prepared } from '../db/prepared.js';
 import { assignments, cases } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import type { CallJob } from '../queues/registry.js';
@@ -18,6 +18,23 @@ import { loadPullContext } from './pull-context.js';
 import { giveBack } from './held-assignment.js';
 import { assignmentView, caseView, type CaseView } from './views.js';
 import { explainEmptyQueue, type Waiting } from './waiting.js';
+
+// The assignment of a pulled job (every `next` that hands one out): built once.
+const buildInsertAssignment = (db: DispatchDeps['db']) =>
+  db
+    .insert(assignments)
+    .values({
+      caseId: sql.placeholder('caseId'),
+      agentId: sql.placeholder('agentId'),
+      attemptNo: sql.placeholder('attemptNo'),
+      queue: sql.placeholder('queue'),
+      jobId: sql.placeholder('jobId'),
+      lockToken: sql.placeholder('lockToken'),
+      assignedAt: sql`${sql.placeholder('assignedAt')}::timestamptz`,
+      expiresAt: sql`${sql.placeholder('expiresAt')}::timestamptz`,
+    })
+    .returning()
+    .prepare('insert_assignment');
 
 /** Jobs one `next` may look at before it gives up and explains the empty queue. */
 const MAX_JOBS_PER_PULL = 25;
@@ -190,29 +207,14 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   }
 
   try {
-    const insert = async (db: DispatchDeps['db'] | Tx) => {
-      const [row] = await db
-        .insert(assignments)
-        .values({
-          caseId,
-          agentId: agent.id,
-          attemptNo,
-          queue,
-          jobId: job.id!,
-          lockToken: token,
-          assignedAt: now,
-          expiresAt: new Date(now.getTime() + d.config.LOCK_SECONDS * 1000),
-        })
-        .returning();
-      return row!;
-    };
+    const values = { caseId, agentId: agent.id, attemptNo, queue, jobId: job.id!, lockToken: token, assignedAt: now, expiresAt: new Date(now.getTime() + d.config.LOCK_SECONDS * 1000) };
     // Without an expired holder to end first, one statement does: the unique indexes decide.
     const assignment = holder
       ? await d.db.transaction(async (tx) => {
           await endAssignment(tx, holder.id, 'expired', now);
-          return insert(tx);
+          return (await tx.insert(assignments).values(values).returning())[0]!;
         })
-      : await insert(d.db);
+      : (await prepared(d.db, 'insert_assignment', buildInsertAssignment).execute({ ...values, assignedAt: now.toISOString(), expiresAt: values.expiresAt.toISOString() }))[0]!;
     return { kind: 'assigned', assignment, ctx };
   } catch (err) {
     if (isUniqueViolation(err, 'assignments_live_agent')) {
