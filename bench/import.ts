@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchList } from './import/make-list.js';
 import { dropScratch, newScratch } from './import/scratch.js';
+import { nodeArgsOf } from './npm-script.js';
 
 const TARGETS = { ratioMax: 2, minRowsPerSec: 20_000, rssMaxMb: 300 };
 
@@ -31,10 +32,13 @@ if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows must be a posit
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const child = (name: string) => fileURLToPath(new URL(`./import/${name}`, import.meta.url));
 
+/** The V8 flags production gives the workers process (which imports), for both children alike. */
+const v8Flags = nodeArgsOf('start:workers').filter((a) => a.startsWith('--max-old-space-size'));
+
 /** Runs a child script under tsx; its result is the last stdout line (JSON). stderr passes through. */
 function runChild(script: string, argv: string[]): Promise<Record<string, any>> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', script, ...argv], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, [...v8Flags, '--import', 'tsx', script, ...argv], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
     p.on('error', reject);
