@@ -3,6 +3,7 @@ import { and, eq, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { assignments, cases } from '../src/db/schema.js';
 import { caseQueue } from '../src/dispatch/case-state.js';
+import { anyLanguageQueue, caseLanguages } from '../src/dispatch/routing.js';
 import type { Runtime } from '../src/runtime.js';
 
 /**
@@ -56,8 +57,11 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
     // agent who vanished while this process was down is in neither set above.
     if (Date.now() - lastFullScan > 60_000) {
       lastFullScan = Date.now();
-      const open = await db.selectDistinct({ clientId: cases.clientId, language: cases.language }).from(cases).where(eq(cases.status, 'open'));
-      for (const c of open) queues.add(caseQueue(c));
+      const open = await db.selectDistinct({ clientId: cases.clientId, language: cases.language, secondLanguage: cases.secondLanguage }).from(cases).where(eq(cases.status, 'open'));
+      for (const c of open) {
+        for (const language of caseLanguages(c)) queues.add(caseQueue({ clientId: c.clientId, language }));
+        queues.add(anyLanguageQueue(c.clientId));
+      }
     }
     for (const q of queues) await watch(q);
     // Assignments whose lock ran out long ago but whose job was never seen stalled (Redis lost it).

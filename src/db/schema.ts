@@ -79,6 +79,10 @@ export const users = pgTable(
     displayName: text('display_name').notNull(),
     role: roleEnum('role').notNull(),
     languages: text('languages').array().notNull().default(sql`'{de}'::text[]`),
+    /** The agent's phone extension for click-to-dial (`{extension}` in the CTI templates). */
+    extension: text('extension'),
+    /** Last `next` or heartbeat (to the minute): who counts as active for the language figures. */
+    lastActiveAt: ts('last_active_at'),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -171,6 +175,8 @@ export const cases = pgTable(
     postalCode: text('postal_code'),
     country: text('country').notNull(),
     language: text('language').notNull().default('de'),
+    /** The other language of a bilingual postcode (Biel/Bienne: `de` + `fr`): speakers of either get the case. */
+    secondLanguage: text('second_language'),
     amountCents: bigint('amount_cents', { mode: 'number' }).notNull(),
     currency: text('currency').notNull().default('EUR'),
     extra: jsonb('extra').$type<Record<string, string>>().notNull().default({}),
@@ -308,4 +314,22 @@ export const auditLog = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>(),
   },
   (t) => [index('audit_entity').on(t.entityType, t.entityId), index('audit_at').on(t.at)],
+);
+
+/** Every click-to-dial request, with the phone system's answer (`ok`, `timeout`, `unreachable`, `rejected`). */
+export const dials = pgTable(
+  'dials',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    assignmentId: uuid('assignment_id').notNull().references(() => assignments.id, { onDelete: 'cascade' }),
+    agentId: uuid('agent_id').notNull().references(() => users.id),
+    at: ts('at').notNull(),
+    /** `link`, `http` or `ari`: the adapter that dialled. */
+    mode: text('mode').notNull(),
+    result: text('result').notNull(),
+    /** The phone system's HTTP status, if it answered. */
+    httpStatus: integer('http_status'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('dials_assignment').on(t.assignmentId)],
 );

@@ -1,8 +1,9 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import { cases, dunningLists } from '../db/schema.js';
+import { cases, clients, dunningLists } from '../db/schema.js';
 import { callJobId } from '../queues/registry.js';
 import type { Scheduled } from '../scheduling/index.js';
-import { caseQueue, type CaseRow } from './case-state.js';
+import type { CaseRow } from './case-state.js';
+import { caseQueues } from './routing.js';
 import type { DispatchDeps } from '../deps.js';
 import { enqueueCall } from './enqueue.js';
 import { loadCaseContext } from './load-case.js';
@@ -18,7 +19,9 @@ export interface ReconcileReport {
 
 /**
  * Makes Redis agree with Postgres: every open case of an active list gets its current
- * attempt's call job back if it is missing (Redis flushed or restored from an old snapshot),
+ * attempt's call job back in each of its queues (`caseQueues`: language routing under the
+ * client's current policy) if it is missing there (Redis flushed or restored from an old
+ * snapshot, or the client's `languageRouting` changed),
  * and waiting or delayed jobs of closed cases or older attempts are removed. Active jobs (held
  * by an agent) are left alone. Safe to run at any time and from several workers at once.
  */
@@ -28,9 +31,10 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const batch = await d.db
-      .select({ c: cases })
+      .select({ c: cases, settings: clients.settings })
       .from(cases)
       .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
+      .innerJoin(clients, eq(clients.id, cases.clientId))
       .where(and(eq(cases.status, 'open'), eq(dunningLists.status, 'active'), gt(cases.id, after)))
       .orderBy(asc(cases.id))
       .limit(BATCH);
@@ -40,14 +44,19 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
     // Per case: its call job, and an outcome for that attempt still waiting to be recorded
     // (then the case is not missing a job: the outcomes worker adds the next one).
     const pipeline = d.queues.connection.pipeline();
-    for (const { c } of batch) {
-      const id = callJobId(c.id, c.attemptsMade + 1);
-      pipeline.exists(`${d.calls.prefix}:${caseQueue(c)}:${id}`, `${d.calls.prefix}:outcomes:${id}`);
-    }
-    const exists = (await pipeline.exec()) ?? [];
+    const queuesOf = batch.map(({ c, settings }) => caseQueues(c, settings).map((q) => q.queue));
     for (const [i, { c }] of batch.entries()) {
-      queues.add(caseQueue(c));
-      if (Number(exists[i]?.[1] ?? 0) > 0) continue;
+      const id = callJobId(c.id, c.attemptsMade + 1);
+      pipeline.exists(`${d.calls.prefix}:outcomes:${id}`);
+      for (const q of queuesOf[i]!) pipeline.exists(`${d.calls.prefix}:${q}:${id}`);
+    }
+    const exists = ((await pipeline.exec()) ?? []).map(([, n]) => Number(n ?? 0) > 0);
+    let at = 0;
+    for (const [i, { c }] of batch.entries()) {
+      const own = queuesOf[i]!;
+      const [outcomePending, ...present] = exists.slice(at, (at += own.length + 1));
+      for (const q of own) queues.add(q);
+      if (outcomePending || present.every(Boolean)) continue;
       await restoreJob(d, c);
       report.added++;
     }

@@ -13,6 +13,8 @@ export {
   preferredWindowsSchema,
   RESERVED_OUTCOME_CODES,
   WINDOW_NAME_PATTERN,
+  LANGUAGE_ROUTING_MODES,
+  type LanguageRouting,
   type SchedulingSettings,
   type OutcomeEffect,
   type OutcomeDefinition,
