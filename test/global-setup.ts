@@ -19,9 +19,10 @@ export default async function setup({ provide }: { provide: (key: 'templateDb', 
     // Leftovers of interrupted runs (per-file databases are dropped by their files normally);
     // only old ones, since another run may be going on beside this one.
     const cutoff = Math.floor(Date.now() / 1000) - 3 * 3600;
-    const leftovers = await admin<{ datname: string }[]>`select datname from pg_database where datname like 'mahn_t_%'`;
+    // `_` is a LIKE wildcard: unescaped, the pattern matched the templates of other runs too.
+    const leftovers = await admin<{ datname: string }[]>`select datname from pg_database where datname like 'mahn\_t\_%'`;
     for (const { datname } of leftovers) {
-      const created = Number(/^mahn_t_(\d+)_/.exec(datname)?.[1] ?? 0);
+      const created = Number(/^mahn_t_(\d+)_/.exec(datname)?.[1]);
       if (created < cutoff) await admin.unsafe(`drop database if exists "${datname}" with (force)`);
     }
     const [exists] = await admin`select 1 from pg_database where datname = ${template}`;

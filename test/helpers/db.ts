@@ -6,10 +6,13 @@ import { ADMIN_DATABASE_URL, databaseUrl } from './env.js';
 
 /** A fresh database cloned from the migrated template; `drop()` removes it. */
 export async function createTestDatabase(): Promise<{ url: string; database: Database; drop: () => Promise<void> }> {
-  // The creation time in the name lets a later run drop leftovers without touching a running one.
-  const name = `mahn_t_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
+  // The creation time in the name lets a later run drop leftovers without touching a running
+  // one: PostgreSQL's clock, as tests fake this process's.
   const admin = postgres(ADMIN_DATABASE_URL, { max: 1, onnotice: () => {} });
+  let name = '';
   try {
+    const [row] = await admin<{ epoch: number }[]>`select floor(extract(epoch from now()))::int as epoch`;
+    name = `mahn_t_${row!.epoch}_${randomBytes(4).toString('hex')}`;
     await admin.unsafe(`create database "${name}" template "${inject('templateDb')}"`);
   } finally {
     await admin.end();
