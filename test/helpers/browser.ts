@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { TestContext } from './context.js';
+import { eventually } from './eventually.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -61,3 +62,12 @@ export async function loginAs(page: Page, username: string, password = 'correct 
 }
 
 export const screenshot = (page: Page, name: string) => page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true });
+
+/** "Nächster Anruf" until a case is handed out (it may become due a moment later). */
+export async function pullCase(page: Page): Promise<void> {
+  await eventually(async () => {
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await page.getByTestId('case-name').waitFor({ timeout: 1_000 });
+    return true;
+  }, 15_000, 'the case handed out');
+}

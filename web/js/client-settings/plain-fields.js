@@ -8,6 +8,13 @@ import { errorBox, slot } from './field-errors.js';
 
 let nextId = 0;
 
+/** The client's `languageRouting` choices as a lead reads them. */
+const ROUTING_LABELS = {
+  prefer: 'bevorzugt: zuerst Mitarbeiter mit der Sprache, nach der Wartezeit alle',
+  strict: 'nur Mitarbeiter mit der Sprache',
+  off: 'aus: alle Mitarbeiter, Sprache nur anzeigen',
+};
+
 /**
  * @param {Client} client
  * @param {boolean} [isAdmin] only admins may change where result lists go
@@ -21,7 +28,7 @@ export function plainFields(client, isAdmin = false) {
    * A labelled control with its hint and error box, registered under `path`.
    * @param {string} path
    * @param {string} text
-   * @param {HTMLInputElement | HTMLTextAreaElement} control
+   * @param {HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement} control
    * @param {string} [hint]
    */
   const labelled = (path, text, control, hint) => {
@@ -73,6 +80,12 @@ export function plainFields(client, isAdmin = false) {
   const grace = number(client.personalCallbackGraceMinutes);
   const defaultCountry = input({ value: client.defaultCountry, maxLength: 2, class: 'short' });
   const defaultLanguage = input({ value: client.defaultLanguage, maxLength: 2, class: 'short' });
+  const languageRouting = h(
+    'select',
+    {},
+    Object.entries(ROUTING_LABELS).map(([value, label]) => h('option', { value, selected: client.languageRouting === value }, label)),
+  );
+  const fallback = number(client.languageFallbackMinutes);
   const rules = h(
     'fieldset',
     { class: 'sub' },
@@ -98,6 +111,12 @@ export function plainFields(client, isAdmin = false) {
       { class: 'row' },
       labelled('defaultCountry', 'Land für Nummern ohne Vorwahl', defaultCountry, 'z. B. DE'),
       labelled('defaultLanguage', 'Sprache, wenn die Liste keine nennt', defaultLanguage, 'z. B. de'),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      labelled('languageRouting', 'Sprachzuteilung', languageRouting, 'wer Fälle in einer Sprache bekommt, die er nicht spricht'),
+      labelled('languageFallbackMinutes', 'Sprach-Vorrang (Minuten)', fallback, 'bei „bevorzugt“: so lange warten Fälle auf einen Mitarbeiter mit ihrer Sprache, danach gehen sie an alle'),
     ),
   );
   // A message about the region as a whole (`holidays`) goes under the country.
@@ -141,6 +160,8 @@ export function plainFields(client, isAdmin = false) {
       personalCallbackGraceMinutes: numberOf('personalCallbackGraceMinutes', grace),
       defaultCountry: defaultCountry.value.trim().toUpperCase(),
       defaultLanguage: defaultLanguage.value.trim().toLowerCase(),
+      languageRouting: languageRouting.value,
+      languageFallbackMinutes: numberOf('languageFallbackMinutes', fallback),
       doNotCall: doNotCallText.value.split('\n').map((l) => l.trim()).filter(Boolean),
     };
     return { value, slots, problems };
