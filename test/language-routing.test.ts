@@ -4,7 +4,7 @@ import { systemClock } from '../src/clock.js';
 import { cases } from '../src/db/schema.js';
 import { reconcile } from '../src/dispatch/reconcile.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
-import { createClient, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
+import { attemptsRecorded, createClient, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
 import { cp1252Csv, serviceDeps, upload } from './helpers/workbooks.js';
 
@@ -148,6 +148,22 @@ describe('prefer (the default)', () => {
       { name: 'Schneider', note: null },
       { name: 'Dubois', note: null },
     ]);
+  });
+
+  it('a personal callback of a French case goes to its agent first, not to a German agent', async () => {
+    const { clientId, german } = await mixedList({});
+    const french = await t.userSession('agent', [clientId], { languages: ['fr'] });
+    expect((await workAll(german)).map((g) => g.name).sort()).toEqual(GERMAN_SIDE);
+    const a = await next(t, french.cookie);
+    expect(a.case.name).toBe('Dubois');
+    const callback = { at: new Date(at('2026-11-25T10:20:00')).toISOString(), owner: 'me' };
+    expect((await postOutcome(t, french.cookie, a.assignment.id, { outcome: 'callback', callback })).status).toBe(202);
+    await attemptsRecorded(t, a.case.id, 1);
+
+    setTime(at('2026-11-25T10:21:00'));
+    expect((await next(t, german)).assignment).toBeNull();
+    const again = await next(t, french.cookie);
+    expect(again.case).toMatchObject({ name: 'Dubois', attemptNo: 2 });
   });
 
   it('a fallback of 0 minutes hands foreign cases to anyone at once', async () => {

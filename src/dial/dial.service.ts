@@ -29,13 +29,13 @@ function germanFailure(reason: DialFailure, httpStatus: number | null): string {
  * German message in `details.messageDe`, and the assignment stays as it was.
  */
 export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, agent: SessionUser, assignmentId: string, phone: string | undefined): Promise<DialView> {
+  const started = d.clock.now();
+  const { assignment, ctx } = await heldAssignment(d, agent, assignmentId, started);
   if (!dialer) {
     throw new AppError(409, 'dial_not_configured', 'Click-to-dial is not configured (CTI_MODE=link): dial with the link on the case card', {
       messageDe: 'Wählen über die Telefonanlage ist nicht eingerichtet; bitte den Link an der Nummer benutzen.',
     });
   }
-  const started = d.clock.now();
-  const { assignment, ctx } = await heldAssignment(d, agent, assignmentId, started);
   const [user] = await d.db.select({ extension: users.extension }).from(users).where(eq(users.id, agent.id));
   if (!user?.extension) {
     throw new AppError(409, 'no_extension', 'Your user has no phone extension; an administrator sets it in your user profile', {
