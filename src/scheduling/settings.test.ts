@@ -35,6 +35,8 @@ describe('defaults (DESIGN.md sections 5 and 6)', () => {
       personalCallbackGraceMinutes: 30,
       defaultCountry: 'DE',
       defaultLanguage: 'de',
+      languageRouting: 'prefer',
+      languageFallbackMinutes: 60,
       outcomes: [...defaultOutcomes],
     });
   });
