@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dials } from '../src/db/schema.js';
+import { auditLog, dials } from '../src/db/schema.js';
 import { createLogger } from '../src/log.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules, next } from './helpers/dispatch.js';
@@ -52,7 +52,7 @@ async function agentInCall(extension: string | null = '221') {
 }
 
 const dial = (cookie: string, id: string, body?: unknown) => t.request('POST', `/api/agent/assignments/${id}/dial`, { cookie, body });
-const recorded = (assignmentId: string) => t.db.select().from(dials).where(eq(dials.assignmentId, assignmentId));
+const recorded = (assignmentId: string) => t.db.select().from(dials).where(eq(dials.assignmentId, assignmentId)).orderBy(dials.id);
 
 describe('click-to-dial over HTTP', () => {
   it('asks the phone system to connect the agent extension with the customer, and records it', async () => {
@@ -89,6 +89,11 @@ describe('click-to-dial over HTTP', () => {
     expect(slow.body.error.details.messageDe).toMatch(/antwortet nicht/);
 
     expect((await recorded(assignmentId)).map((r) => r.result)).toEqual(['rejected', 'timeout']);
+    const trail = await t.db.select().from(auditLog).where(and(eq(auditLog.action, 'dial'), eq(auditLog.entityId, assignmentId))).orderBy(auditLog.id);
+    expect(trail.map((a) => a.details)).toEqual([
+      expect.objectContaining({ mode: 'http', result: 'rejected', httpStatus: 503 }),
+      expect.objectContaining({ mode: 'http', result: 'timeout', httpStatus: null }),
+    ]);
     expect((await t.request('POST', `/api/agent/assignments/${assignmentId}/heartbeat`, { cookie })).status).toBe(200);
     expect(logged).toContain('click-to-dial failed');
     for (const secret of ['url-secret-123', 'auth-secret-456', '41223102222']) expect(logged).not.toContain(secret);

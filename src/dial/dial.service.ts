@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { audit } from '../audit/audit.js';
 import { dials, users } from '../db/schema.js';
 import type { DispatchDeps } from '../deps.js';
 import { heldAssignment } from '../dispatch/held-assignment.js';
@@ -25,7 +26,7 @@ function germanFailure(reason: DialFailure, httpStatus: number | null): string {
 /**
  * Click-to-dial for the agent's own live assignment: the phone system rings the agent's
  * extension and connects it with `phone` (one of the case's active numbers; default the
- * current one). Every request is recorded in `dials` with its result; a failure is a 502 with a
+ * current one). Every request is recorded in `dials` with its result (and in the audit trail); a failure is a 502 with a
  * German message in `details.messageDe`, and the assignment stays as it was.
  */
 export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, agent: SessionUser, assignmentId: string, phone: string | undefined): Promise<DialView> {
@@ -57,6 +58,8 @@ export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, age
     outcome = { result: err.reason, httpStatus: err.httpStatus };
   }
   await d.db.insert(dials).values({ assignmentId: assignment.id, agentId: agent.id, at: started, mode: dialer.mode, ...outcome, durationMs: Math.round(performance.now() - t0) });
+  // In the audit trail admins read too (ids and the answer only, never the number).
+  await audit(d.db, { at: started, actorId: agent.id, action: 'dial', entityType: 'assignment', entityId: assignment.id, details: { caseId: ctx.case.id, mode: dialer.mode, ...outcome } });
   if (outcome.result !== 'ok') {
     // Neither the number nor the phone system's URL or credentials: ids and the answer only.
     d.log.warn({ assignmentId, reason: outcome.result, httpStatus: outcome.httpStatus }, 'click-to-dial failed');
