@@ -2,11 +2,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { cases } from '../src/db/schema.js';
-import { reconcile } from '../src/dispatch/reconcile.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
-import { cp1252Csv, serviceDeps, upload } from './helpers/workbooks.js';
+import { cp1252Csv, upload } from './helpers/workbooks.js';
 
 /**
  * DESIGN.md section 4 "Language routing", tried as the issue describes it: a German client's
@@ -190,13 +189,17 @@ describe('strict', () => {
     expect(await workAll(french.cookie)).toEqual([{ name: 'Dubois', note: null }]);
     expect((await progress(listId)).languageGaps).toEqual([{ language: 'it', cases: 1, routing: 'strict', fallbackMinutes: 60 }]);
 
-    // The lead gives up on Italian speakers: with routing off, reconcile moves the case to everyone.
+    // The lead gives up on Italian speakers: with routing off, the reconcile the change asks the
+    // workers for moves the waiting case to everyone.
     const patched = await t.request('PATCH', `/api/clients/${clientId}`, { cookie: admin, body: { languageRouting: 'off' } });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ languageRouting: 'off', languageFallbackMinutes: 60 });
-    const report = await reconcile(serviceDeps(t));
-    expect(report.added).toBeGreaterThanOrEqual(1);
-    expect(await workAll(german)).toEqual([{ name: 'Rossi', note: 'Kunde spricht vermutlich Italienisch' }]);
+    const rossi = await eventually(async () => {
+      const a = await next(t, german);
+      return a.assignment ? a : null;
+    }, 20_000, 'the Italian case handed to the German agent');
+    expect([rossi.case.name, rossi.case.languageNote]).toEqual(['Rossi', 'Kunde spricht vermutlich Italienisch']);
+    expect((await postOutcome(t, german, rossi.assignment.id, { outcome: 'paid' })).status).toBe(202);
     expect((await progress(listId)).languageGaps).toEqual([]);
   });
 });

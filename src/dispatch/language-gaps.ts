@@ -19,7 +19,8 @@ export interface LanguageGap {
 }
 
 /**
- * Open, unassigned cases of active lists (of one list, or of some clients) waiting for a
+ * Open cases of active lists (of one list, or of some clients), neither held nor with an outcome
+ * on its way, waiting for a
  * language that no agent of their client who was active in the last hour speaks, by language.
  * Clients with `languageRouting: off` have none: anyone gets their cases.
  */
@@ -36,7 +37,8 @@ export async function languageGaps(db: Db, scope: { listId: string } | { clientI
         where,
         eq(cases.status, 'open'),
         eq(dunningLists.status, 'active'),
-        sql`not exists (select 1 from assignments a where a.case_id = ${cases.id} and a.ended_at is null)`,
+        // Held, or its outcome posted but not yet recorded: not waiting for anybody.
+        sql`not exists (select 1 from assignments a where a.case_id = ${cases.id} and (a.ended_at is null or a.outcome is not null))`,
       ),
     )
     .groupBy(cases.clientId, cases.language, cases.secondLanguage, clients.settings);
