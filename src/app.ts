@@ -3,6 +3,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { authRoutes } from './auth/auth.routes.js';
 import { loadSession } from './auth/guard.js';
 import { clientRoutes } from './clients/clients.routes.js';
+import { dialRoutes } from './dial/dial.routes.js';
 import { dispatchRoutes } from './dispatch/dispatch.routes.js';
 import { DOCS_PATH, docsRoutes } from './docs/docs.routes.js';
 import { listRoutes } from './lists/lists.routes.js';
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
   app.route('/api', resultRoutes());
   app.route('/api', auditRoutes());
   app.route('/api', dispatchRoutes());
+  app.route('/api', dialRoutes());
   app.route('/api', reportRoutes());
   app.route(BOARD_PATH, queueBoardRoutes());
 

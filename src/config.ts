@@ -33,6 +33,42 @@ const envSchema = z.object({
   DELIVERY_RETRY_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   CTI_LINK_TEMPLATE: z.string().includes('{e164}', { message: 'must contain {e164}' }).default('tel:{e164}'),
+  /** Click-to-dial: `link` (the agent's browser opens CTI_LINK_TEMPLATE), `http` (generic HTTP request) or `ari` (Asterisk). */
+  CTI_MODE: z.enum(['link', 'http', 'ari']).default('link'),
+  /** How long a dial request may take before the agent is told the phone system does not answer. */
+  CTI_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** `http`: the request URL, a template with {e164} and {extension} (URL-encoded where they stand). */
+  CTI_HTTP_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL (a template with {e164} and {extension})').optional(),
+  CTI_HTTP_METHOD: z.enum(['GET', 'POST', 'PUT']).default('POST'),
+  /** `http`: extra headers as a JSON object of templates, e.g. {"Content-Type":"application/json"}. */
+  CTI_HTTP_HEADERS: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        const parsed: unknown = JSON.parse(v);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((h) => typeof h === 'string')) return parsed as Record<string, string>;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of header names to string templates' });
+      return z.NEVER;
+    })
+    .default({}),
+  /** `http`: the request body, a template with {e164} and {extension}; unset: no body. */
+  CTI_HTTP_BODY: z.string().optional(),
+  /** `http`: the Authorization header's value (`Bearer …`, `Basic …`); a secret, never logged. */
+  CTI_HTTP_AUTH: z.string().optional(),
+  /** `ari`: Asterisk's HTTP base URL, e.g. http://pbx:8088 (ARI under /ari). */
+  CTI_ARI_URL: url(['http', 'https']).optional(),
+  CTI_ARI_USER: z.string().optional(),
+  /** `ari`: the ARI user's password (basic auth); a secret, never logged. */
+  CTI_ARI_PASSWORD: z.string().optional(),
+  /** `ari`: the channel that rings first, the agent's phone; template with {extension}. */
+  CTI_ARI_ENDPOINT: z.string().includes('{extension}', { message: 'must contain {extension}' }).default('PJSIP/{extension}'),
+  /** `ari`: dialplan context and extension the answered channel continues in (the customer's number). */
+  CTI_ARI_CONTEXT: z.string().min(1).default('from-internal'),
+  CTI_ARI_EXTENSION: z.string().includes('{e164}', { message: 'must contain {e164}' }).default('{e164}'),
+  CTI_ARI_CALLER_ID: z.string().optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   SESSION_HOURS: z.coerce.number().min(1).max(24 * 7).default(12),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
@@ -48,6 +84,15 @@ const envSchema = z.object({
   EMBEDDED_REDIS: bool.default(true),
 });
 
+/** Settings a CTI mode cannot work without, checked at start so a typo is found then, not at the first dial. */
+const CTI_REQUIRED = { link: [], http: ['CTI_HTTP_URL'], ari: ['CTI_ARI_URL', 'CTI_ARI_USER', 'CTI_ARI_PASSWORD'] } as const;
+
+const checkedEnv = envSchema.superRefine((env, ctx) => {
+  for (const key of CTI_REQUIRED[env.CTI_MODE]) {
+    if (env[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `is required with CTI_MODE=${env.CTI_MODE}` });
+  }
+});
+
 export type Config = z.infer<typeof envSchema> & { redisUrl: string };
 
 export class ConfigError extends Error {
@@ -57,7 +102,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings count as unset: `FOO=` in a .env file should mean "default", not "invalid".
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(cleaned);
+  const parsed = checkedEnv.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

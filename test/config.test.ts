@@ -40,6 +40,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 
+  it('checks click-to-dial settings at start: each mode names what it lacks', () => {
+    expect(loadConfig({}).CTI_MODE).toBe('link');
+    expect(() => loadConfig({ CTI_MODE: 'http' })).toThrow(/CTI_HTTP_URL: is required with CTI_MODE=http/);
+    expect(() => loadConfig({ CTI_MODE: 'ari', CTI_ARI_URL: 'http://pbx:8088' })).toThrow(/CTI_ARI_USER: is required[\s\S]*CTI_ARI_PASSWORD: is required/);
+    expect(() => loadConfig({ CTI_MODE: 'sip' })).toThrow(/CTI_MODE/);
+    expect(() => loadConfig({ CTI_MODE: 'http', CTI_HTTP_URL: 'ftp://pbx/dial' })).toThrow(/CTI_HTTP_URL: must be an http/);
+    expect(() => loadConfig({ CTI_MODE: 'http', CTI_HTTP_URL: 'http://pbx/dial', CTI_HTTP_HEADERS: '["a"]' })).toThrow(/CTI_HTTP_HEADERS: must be a JSON object/);
+    expect(() => loadConfig({ CTI_TIMEOUT_MS: '0' })).toThrow(/CTI_TIMEOUT_MS/);
+    const http = loadConfig({ CTI_MODE: 'http', CTI_HTTP_URL: 'https://pbx.example/dial?to={e164}', CTI_HTTP_HEADERS: '{"X-Key":"k"}' });
+    expect(http).toMatchObject({ CTI_MODE: 'http', CTI_HTTP_METHOD: 'POST', CTI_HTTP_HEADERS: { 'X-Key': 'k' }, CTI_TIMEOUT_MS: 5000 });
+    const ari = loadConfig({ CTI_MODE: 'ari', CTI_ARI_URL: 'http://pbx:8088', CTI_ARI_USER: 'u', CTI_ARI_PASSWORD: 'p' });
+    expect(ari).toMatchObject({ CTI_ARI_ENDPOINT: 'PJSIP/{extension}', CTI_ARI_CONTEXT: 'from-internal', CTI_ARI_EXTENSION: '{e164}' });
+  });
+
   it('lists every wrong variable at once', () => {
     expect(() => loadConfig({ PORT: 'x', RETENTION_DAYS: '0' })).toThrow(/PORT[\s\S]*RETENTION_DAYS/);
   });

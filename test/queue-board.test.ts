@@ -50,10 +50,13 @@ describe('Bull Board', () => {
     // The sidebar and its search show the board's name: code and language first.
     const de = `SWM (de) ${callQueueName(own, 'de')}`;
     const fr = `SWM (fr) ${callQueueName(own, 'fr')}`;
-    expect(list.map((q) => q.name).sort()).toEqual([de, fr]);
+    // The French case's fallback copy (language routing "prefer") waits in the any-language queue.
+    const any = `SWM (any) ${callQueueName(own, 'any')}`;
+    expect(list.map((q) => q.name).sort()).toEqual([any, de, fr]);
     const byName = new Map(list.map((q) => [q.name, q]));
     expect(byName.get(de)?.displayName).toBe('SWM · Stadtwerke Muster · Deutsch');
     expect(byName.get(fr)?.displayName).toBe('SWM · Stadtwerke Muster · Französisch');
+    expect(byName.get(any)?.displayName).toBe('SWM · Stadtwerke Muster · alle Sprachen');
     expect(byName.get(de)?.description).toContain(callQueueName(own, 'de'));
   });
 

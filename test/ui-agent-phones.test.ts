@@ -3,10 +3,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { attempts, cases } from '../src/db/schema.js';
-import { loginAs, screenshot, startUi } from './helpers/browser.js';
+import { loginAs, pullCase, screenshot, startUi } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, fastRules } from './helpers/dispatch.js';
-import { eventually } from './helpers/eventually.js';
 import { seedList } from './helpers/seed.js';
 
 let t: TestContext;
@@ -51,15 +50,6 @@ async function caseWithTwoNumbers(landline: [string, string], mobile: [string, s
  */
 const withoutDialer = (page: Page) =>
   page.evaluate(`document.addEventListener('click', (e) => { if (e.target.closest('a[href^="tel:"]')) e.preventDefault(); })`);
-
-/** "Nächster Anruf" until the case is handed out (it is due again right after its outcome). */
-async function pullCase(page: Page) {
-  await eventually(async () => {
-    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
-    await page.getByTestId('case-name').waitFor({ timeout: 1_000 });
-    return true;
-  }, 15_000, 'the case handed out');
-}
 
 describe('agent screen, several numbers', () => {
   it('marks the number dialled wrong, brings the case back with the next one, and records which number was dialled', async () => {

@@ -63,13 +63,16 @@ describe('client settings form', () => {
     // Where result lists go is for admins to say.
     expect(await page.getByLabel('Ergebnisliste an (E-Mail)').getAttribute('readonly')).not.toBeNull();
     await page.getByLabel('Nicht anrufen (eine Nummer je Zeile)').fill('0721 123456');
+    expect(await page.getByLabel('Sprachzuteilung').inputValue()).toBe('prefer');
+    await page.getByLabel('Sprachzuteilung').selectOption({ label: 'nur Mitarbeiter mit der Sprache' });
+    await page.getByLabel('Sprach-Vorrang (Minuten)').fill('30');
     await screenshot(page, 'client-settings-lead');
 
     const patch = page.waitForRequest((r) => r.method() === 'PATCH');
     await page.getByRole('button', { name: 'Speichern' }).click();
     await page.getByText('Einstellungen gespeichert.').waitFor();
     // Only what changed is sent: a PATCH that repeated the rest could undo someone else's save.
-    expect(Object.keys((await patch).postDataJSON()).sort()).toEqual(['callingHours', 'doNotCall', 'maxAttempts', 'outcomes', 'windows']);
+    expect(Object.keys((await patch).postDataJSON()).sort()).toEqual(['callingHours', 'doNotCall', 'languageFallbackMinutes', 'languageRouting', 'maxAttempts', 'outcomes', 'windows']);
 
     expect(await stored(clientId)).toEqual({
       ...before,
@@ -78,6 +81,8 @@ describe('client settings form', () => {
       outcomes: before.outcomes.map((o: { code: string }) => (o.code === 'not_reached' ? { ...o, label: 'Nicht erreicht (Mailbox)' } : o)),
       maxAttempts: 5,
       doNotCall: ['+49721123456'],
+      languageRouting: 'strict',
+      languageFallbackMinutes: 30,
     });
     // The form now shows what the server stored (the number normalised).
     expect(await page.getByLabel('Nicht anrufen (eine Nummer je Zeile)').inputValue()).toBe('+49721123456');

@@ -113,11 +113,20 @@ describe('team lead screen', () => {
     await page.getByLabel('Passwort').fill('berta-password-1');
     await page.getByLabel('Rolle').selectOption('agent');
     await page.getByLabel('Sprachen').fill('de, fr');
+    await page.locator('input[name="extension"]').fill('221');
     await page.getByLabel('Energieversorgung Beispiel (EVB)').check();
     await page.getByRole('button', { name: 'Benutzer anlegen' }).click();
     await page.getByText('Benutzer berta angelegt.').waitFor();
     const row = page.getByRole('row', { name: /berta/ });
-    expect(await row.getByRole('cell').allTextContents()).toEqual(['berta', 'Berta Beispiel', 'Mitarbeiter', 'EVB', 'DE, FR', 'aktiv']);
+    expect((await row.getByRole('cell').allTextContents()).map((c) => c.trim())).toEqual(['berta', 'Berta Beispiel', 'Mitarbeiter', 'EVB', 'DE, FR', 'Speichern', 'aktiv']);
+    // The extension for click-to-dial, changed in place.
+    const extension = page.getByLabel('Nebenstelle von berta');
+    expect(await extension.inputValue()).toBe('221');
+    await extension.fill('4711');
+    await row.getByRole('button', { name: 'Speichern' }).click();
+    await row.getByText('gespeichert').waitFor();
+    const users = (await t.request('GET', '/api/users', { cookie: (await t.userSession('admin')).cookie })).body as Array<{ username: string; extension: string | null }>;
+    expect(users.find((u) => u.username === 'berta')?.extension).toBe('4711');
     expect(errors).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { and, eq, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { assignments, cases } from '../src/db/schema.js';
 import { caseQueue } from '../src/dispatch/case-state.js';
+import { anyLanguageQueue, caseLanguages } from '../src/dispatch/routing.js';
 import type { Runtime } from '../src/runtime.js';
 import { sharedConnectionBackend } from '../src/queues/shared-connection.js';
 
@@ -57,8 +58,11 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
     // agent who vanished while this process was down is in neither set above.
     if (Date.now() - lastFullScan > 60_000) {
       lastFullScan = Date.now();
-      const open = await db.selectDistinct({ clientId: cases.clientId, language: cases.language }).from(cases).where(eq(cases.status, 'open'));
-      for (const c of open) queues.add(caseQueue(c));
+      const open = await db.selectDistinct({ clientId: cases.clientId, language: cases.language, secondLanguage: cases.secondLanguage }).from(cases).where(eq(cases.status, 'open'));
+      for (const c of open) {
+        for (const language of caseLanguages(c)) queues.add(caseQueue({ clientId: c.clientId, language }));
+        queues.add(anyLanguageQueue(c.clientId));
+      }
       // A queue in none of the three sets holds no job to watch: its checker stops until it has one.
       for (const [queue, w] of watchers) {
         if (queues.has(queue)) continue;

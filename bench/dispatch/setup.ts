@@ -137,6 +137,7 @@ export async function seedCases(deps: DispatchDeps, clientIds: string[], perClie
           return { case: c, windowEnd: plan.at ? plan.windowEnd : null, window: plan.at ? plan.window : null };
         }),
         now,
+        settings,
       );
       done += inserted.length;
       onProgress(done);

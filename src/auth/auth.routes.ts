@@ -12,7 +12,7 @@ import { clientIdsOf, createSession, deleteSession, SESSION_COOKIE } from './ses
 import { LoginThrottle } from './throttle.js';
 import { UserSchema } from '../users/users.schemas.js';
 
-export const MeSchema = UserSchema.omit({ active: true, createdAt: true }).openapi('Me');
+export const MeSchema = UserSchema.omit({ active: true, createdAt: true, extension: true }).openapi('Me');
 
 const LoginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).openapi('Login');
 

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { assertClientAccess, currentUser, requireRole } from '../auth/guard.js';
 import { authErrors, conflictError, createRouter, IdParam, json, jsonBody, notFoundError, validationError } from '../http/router.js';
+import type { AppDeps } from '../http/context.js';
 import { ClientCreateSchema, ClientPatchSchema, ClientSchema } from './clients.schemas.js';
 import { createClient, getClient, listClients, updateClient } from './clients.service.js';
 
@@ -27,6 +28,19 @@ const patch = createRoute({
   responses: { 200: json(ClientSchema, 'Updated'), ...authErrors, ...validationError, ...notFoundError, ...conflictError },
 });
 
+/**
+ * A new `languageRouting` applies to jobs already queued once reconcile has put each case's job
+ * into the queues of the new policy: ask the workers for a reconcile now instead of within 5
+ * minutes. The settings are saved either way; without Redis the periodic reconcile does it.
+ */
+async function rerouteWaitingCases(deps: AppDeps): Promise<void> {
+  const job = { jobId: 'reconcile-after-routing-change', removeOnComplete: true, removeOnFail: true };
+  await deps.queues
+    .get('maintenance')
+    .add('reconcile', { task: 'reconcile' }, job)
+    .catch((err: unknown) => deps.log.warn({ err }, 'could not queue a reconcile after a routing change'));
+}
+
 export function clientRoutes() {
   const app = createRouter();
   app.openapi(list, async (c) => c.json(await listClients(c.var.deps.database.db, currentUser(c)), 200));
@@ -40,7 +54,10 @@ export function clientRoutes() {
     const { id } = c.req.valid('param');
     assertClientAccess(currentUser(c), id);
     const { database, clock } = c.var.deps;
-    return c.json(await updateClient(database.db, id, c.req.valid('json'), clock.now(), currentUser(c)), 200);
+    const body = c.req.valid('json');
+    const updated = await updateClient(database.db, id, body, clock.now(), currentUser(c));
+    if (body.languageRouting !== undefined) await rerouteWaitingCases(c.var.deps);
+    return c.json(updated, 200);
   });
   return app;
 }

@@ -119,6 +119,9 @@ function view(row: typeof clients.$inferSelect, dnc: string[]): ClientView {
     active: row.active,
     doNotCall: dnc,
     ...row.settings,
+    // Settings stored before language routing existed mean its defaults.
+    languageRouting: row.settings.languageRouting ?? 'prefer',
+    languageFallbackMinutes: row.settings.languageFallbackMinutes ?? 60,
     createdAt: row.createdAt.toISOString(),
   };
 }

@@ -80,6 +80,10 @@ export const users = pgTable(
     displayName: text('display_name').notNull(),
     role: roleEnum('role').notNull(),
     languages: text('languages').array().notNull().default(sql`'{de}'::text[]`),
+    /** The agent's phone extension for click-to-dial (`{extension}` in the CTI templates). */
+    extension: text('extension'),
+    /** Last `next` or heartbeat (to the minute): who counts as active for the language figures. */
+    lastActiveAt: ts('last_active_at'),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -172,6 +176,8 @@ export const cases = pgTable(
     postalCode: text('postal_code'),
     country: text('country').notNull(),
     language: text('language').notNull().default('de'),
+    /** The other language of a bilingual postcode (Biel/Bienne: `de` + `fr`): speakers of either get the case. */
+    secondLanguage: text('second_language'),
     amountCents: bigint('amount_cents', { mode: 'number' }).notNull(),
     currency: text('currency').notNull().default('EUR'),
     extra: jsonb('extra').$type<Record<string, string>>().notNull().default({}),
@@ -332,4 +338,22 @@ export const reachRates = pgTable(
     refreshedAt: ts('refreshed_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.clientId, t.dayType, t.window] })],
+);
+
+/** Every click-to-dial request, with the phone system's answer (`ok`, `timeout`, `unreachable`, `rejected`). */
+export const dials = pgTable(
+  'dials',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    assignmentId: uuid('assignment_id').notNull().references(() => assignments.id, { onDelete: 'cascade' }),
+    agentId: uuid('agent_id').notNull().references(() => users.id),
+    at: ts('at').notNull(),
+    /** `link`, `http` or `ari`: the adapter that dialled. */
+    mode: text('mode').notNull(),
+    result: text('result').notNull(),
+    /** The phone system's HTTP status, if it answered. */
+    httpStatus: integer('http_status'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('dials_assignment').on(t.assignmentId)],
 );

@@ -8,6 +8,7 @@ import type { DispatchDeps } from '../deps.js';
 import { AssignmentSchema, NextResponseSchema, OutcomeBodySchema } from './dispatch.schemas.js';
 import { submitOutcome } from './outcome.js';
 import { nextCall } from './pull.js';
+import { recordActivity } from '../users/activity.js';
 
 const agents = requireRole('agent');
 const tags = ['Agent'];
@@ -41,8 +42,18 @@ const deps = (c: Context<AppEnv>): DispatchDeps => {
 
 export function dispatchRoutes() {
   const app = createRouter();
-  app.openapi(next, async (c) => c.json(await nextCall(deps(c), currentUser(c)), 200));
-  app.openapi(beat, async (c) => c.json(await heartbeat(deps(c), currentUser(c), c.req.valid('param').id), 200));
+  // An agent asking for work or in a call is active: the language figures count who is there.
+  const active = async (d: DispatchDeps, c: Context<AppEnv>) => recordActivity(d.db, currentUser(c).id, d.clock.now());
+  app.openapi(next, async (c) => {
+    const d = deps(c);
+    await active(d, c);
+    return c.json(await nextCall(d, currentUser(c)), 200);
+  });
+  app.openapi(beat, async (c) => {
+    const d = deps(c);
+    await active(d, c);
+    return c.json(await heartbeat(d, currentUser(c), c.req.valid('param').id), 200);
+  });
   app.openapi(outcome, async (c) => {
     const { attemptNo } = await submitOutcome(deps(c), currentUser(c), c.req.valid('param').id, c.req.valid('json'));
     return c.json({ status: 'accepted' as const, attemptNo }, 202);

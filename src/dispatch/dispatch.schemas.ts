@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { RetryChoiceSchema } from '../reach/reach.schemas.js';
 import { calendarDate } from '../http/calendar-date.js';
+import { LanguageGapSchema } from '../lists/lists.schemas.js';
 import { preferredWindowsSchema } from '../scheduling/index.js';
 
 const isoDate = calendarDate;
@@ -51,6 +52,9 @@ const CaseSchema = z
     amountCents: z.number().int(),
     currency: z.string(),
     language: z.string(),
+    secondLanguage: z.string().nullable().openapi({ description: 'The other language of a bilingual postcode (Biel/Bienne, Fribourg)' }),
+    languageNote: z.string().nullable().openapi({ description: 'Set when you speak none of the case\'s languages, e.g. "Kunde spricht vermutlich Französisch"' }),
+    dial: z.boolean().openapi({ description: 'true: dial through the phone system (POST /api/agent/assignments/{id}/dial); false: use ctiLink' }),
     attemptNo: z.number().int(),
     maxAttempts: z.number().int(),
     preferredWindows: z.array(z.object({ days: z.array(z.string()), from: z.string(), to: z.string() })),
@@ -86,6 +90,11 @@ const WaitingSchema = z.object({
 export const NextResponseSchema = z
   .union([
     z.object({ assignment: AssignmentSchema, case: CaseSchema, history: z.array(HistorySchema) }),
-    z.object({ assignment: z.null(), nextDueAt: z.string().nullable(), waiting: WaitingSchema }),
+    z.object({
+      assignment: z.null(),
+      nextDueAt: z.string().nullable(),
+      waiting: WaitingSchema,
+      languageGaps: z.array(LanguageGapSchema).openapi({ description: 'Cases of your clients waiting for a language that no agent active in the last hour speaks' }),
+    }),
   ])
   .openapi('NextCall');

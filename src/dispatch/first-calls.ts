@@ -1,7 +1,8 @@
 import { callJobId, type CallJob } from '../queues/registry.js';
 import { callPriority } from '../queues/call-queues.js';
 import { nextCallableAt, type NextCallable, type SchedulingSettings } from '../scheduling/index.js';
-import { caseQueue, type CaseRow } from './case-state.js';
+import type { CaseRow } from './case-state.js';
+import { caseQueues } from './routing.js';
 import type { DispatchDeps } from '../deps.js';
 
 /** When a freshly imported case may first be called (pure; the import stores `at` and `reason`). */
@@ -26,24 +27,28 @@ export function firstCallPlanner(now: Date, settings: SchedulingSettings): (c: {
 }
 
 /** What enqueueing a first call needs of a case (an inserted `CaseRow` has it). */
-export type FirstCallCase = Pick<CaseRow, 'id' | 'listId' | 'clientId' | 'language' | 'amountCents' | 'nextDueAt'>;
+export type FirstCallCase = Pick<CaseRow, 'id' | 'listId' | 'clientId' | 'language' | 'secondLanguage' | 'amountCents' | 'nextDueAt'>;
 
 /** At most this many `addBulk` calls in flight: Redis runs one while the next is being encoded. */
 const BULK = 1000;
 const BULKS_IN_FLIGHT = 2;
 
+type FirstCallRow = { case: FirstCallCase; windowEnd: Date | null; window: string | null };
+
 /**
  * Adds the first call job of many new cases, in bulk per queue (`addBulk`), and refreshes the
- * ready index once. Each case's `nextDueAt` must hold its planned first call. Job payloads are
- * built per bulk, so a list of 100,000 cases never holds 100,000 jobs at once.
+ * ready index once. Each case's `nextDueAt` must hold its planned first call; `settings` (the
+ * client's) decide the queues (language routing). Job payloads are built per bulk, so a list of
+ * 100,000 cases never holds 100,000 jobs at once.
  */
-export async function enqueueFirstCalls(d: DispatchDeps, rows: Array<{ case: FirstCallCase; windowEnd: Date | null; window: string | null }>, now: Date): Promise<void> {
-  const byQueue = new Map<string, typeof rows>();
+export async function enqueueFirstCalls(d: DispatchDeps, rows: FirstCallRow[], now: Date, settings: SchedulingSettings): Promise<void> {
+  const byQueue = new Map<string, Array<FirstCallRow & { delayMs: number }>>();
   for (const row of rows) {
-    const queue = caseQueue(row.case);
-    const list = byQueue.get(queue);
-    if (list) list.push(row);
-    else byQueue.set(queue, [row]);
+    for (const { queue, delayMs } of caseQueues(row.case, settings)) {
+      const list = byQueue.get(queue);
+      if (list) list.push({ ...row, delayMs });
+      else byQueue.set(queue, [{ ...row, delayMs }]);
+    }
   }
   for (const [queue, queued] of byQueue) {
     const q = d.queues.calls(queue);
@@ -51,7 +56,7 @@ export async function enqueueFirstCalls(d: DispatchDeps, rows: Array<{ case: Fir
     const sender = async () => {
       while (next < queued.length) {
         const part = queued.slice(next, (next += BULK));
-        await q.addBulk(part.map((r) => firstCallJob(r, now)));
+        await q.addBulk(part.map((r) => firstCallJob(r, now, r.delayMs)));
       }
     };
     await Promise.all(Array.from({ length: BULKS_IN_FLIGHT }, sender));
@@ -60,7 +65,7 @@ export async function enqueueFirstCalls(d: DispatchDeps, rows: Array<{ case: Fir
 }
 
 /** The job of a case's first attempt (attempt 1), as `callJobData` builds any attempt's. */
-function firstCallJob({ case: c, windowEnd, window }: { case: FirstCallCase; windowEnd: Date | null; window: string | null }, now: Date) {
+function firstCallJob({ case: c, windowEnd, window }: FirstCallRow, now: Date, delayMs: number) {
   const at = c.nextDueAt ?? now;
   const data: CallJob = {
     caseId: c.id,
@@ -69,5 +74,5 @@ function firstCallJob({ case: c, windowEnd, window }: { case: FirstCallCase; win
     attemptNo: 1,
     slot: { start: at.toISOString(), end: windowEnd?.toISOString() ?? null, window, kind: 'first' },
   };
-  return { name: 'call', data, opts: { jobId: callJobId(c.id, 1), delay: Math.max(0, at.getTime() - now.getTime()), priority: callPriority(c.amountCents, false) } };
+  return { name: 'call', data, opts: { jobId: callJobId(c.id, 1), delay: Math.max(0, at.getTime() + delayMs - now.getTime()), priority: callPriority(c.amountCents, false) } };
 }

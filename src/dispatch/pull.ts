@@ -16,8 +16,11 @@ import type { DispatchDeps } from '../deps.js';
 import { caseHistory, liveAssignmentOfAgent, loadCaseContext, type AssignmentRow, type CaseContext, type HistoryEntry } from './load-case.js';
 import { loadPullContext } from './pull-context.js';
 import { giveBack } from './held-assignment.js';
+import { heldBackByLanguage } from './language-check.js';
+import { anyLanguageQueue, languageNote } from './routing.js';
 import { assignmentView, caseView, type CaseView } from './views.js';
 import { explainEmptyQueue, type Waiting } from './waiting.js';
+import type { LanguageGap } from './language-gaps.js';
 
 // The assignment of a pulled job (every `next` that hands one out): built once.
 const buildInsertAssignment = (db: DispatchDeps['db']) =>
@@ -41,7 +44,7 @@ const MAX_JOBS_PER_PULL = 25;
 
 export type NextResult =
   | { assignment: { id: string; expiresAt: string }; case: CaseView; history: HistoryEntry[] }
-  | { assignment: null; nextDueAt: string | null; waiting: Waiting };
+  | { assignment: null; nextDueAt: string | null; waiting: Waiting; languageGaps: LanguageGap[] };
 
 type Verdict = { kind: 'assigned'; assignment: AssignmentRow; ctx: CaseContext } | { kind: 'agent_busy' } | { kind: 'skipped' };
 
@@ -60,7 +63,7 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser): Promise<Nex
     else {
       const ctx = await loadCaseContext(d.db, live.caseId);
       // Held, but of a client taken from the agent meanwhile: back to its queue, a new one instead.
-      if (ctx && agent.clientIds.includes(ctx.case.clientId)) return present(d, live, ctx);
+      if (ctx && agent.clientIds.includes(ctx.case.clientId)) return present(d, agent, live, ctx);
       await giveBack(d, live, 'dropped', now);
     }
   }
@@ -85,11 +88,11 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser): Promise<Nex
       if (verdict.kind === 'assigned') {
         await d.calls.ready.refresh([queue], now.getTime(), true);
         d.log.debug({ caseId: job.data.caseId, agentId: agent.id }, 'assigned');
-        return present(d, verdict.assignment, verdict.ctx);
+        return present(d, agent, verdict.assignment, verdict.ctx);
       }
       if (verdict.kind === 'agent_busy') {
         const held = await liveAssignmentOfAgent(d.db, agent.id);
-        if (held) return present(d, held);
+        if (held) return present(d, agent, held);
       }
     }
     await d.calls.ready.refresh([queue], now.getTime());
@@ -101,17 +104,19 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser): Promise<Nex
   return budget === 0 ? { ...empty, nextDueAt: now.toISOString() } : empty;
 }
 
+/** The agent's clients' queues of the agent's languages, and each client's "any language" queue. */
 export function eligibleQueues(agent: Pick<SessionUser, 'clientIds' | 'languages'>): Set<string> {
   const languages = new Set(agent.languages.map(routingLanguage));
-  return new Set(agent.clientIds.flatMap((clientId) => [...languages].map((language) => caseQueue({ clientId, language }))));
+  return new Set(agent.clientIds.flatMap((clientId) => [...[...languages].map((language) => caseQueue({ clientId, language })), anyLanguageQueue(clientId)]));
 }
 
-async function present(d: DispatchDeps, a: AssignmentRow, known?: CaseContext): Promise<NextResult> {
+async function present(d: DispatchDeps, agent: SessionUser, a: AssignmentRow, known?: CaseContext): Promise<NextResult> {
   const ctx = known ?? (await loadCaseContext(d.db, a.caseId));
   if (!ctx) throw new Error(`assignment ${a.id} points at a missing case`);
   // A first attempt has no history: no query for it.
   const history = ctx.case.attemptsMade > 0 ? await caseHistory(d.db, a.caseId) : [];
-  return { assignment: assignmentView(a), case: caseView(ctx, d.config.CTI_LINK_TEMPLATE), history };
+  const extras = { languageNote: languageNote(agent.languages, ctx.case), dial: d.config.CTI_MODE !== 'link' };
+  return { assignment: assignmentView(a), case: caseView(ctx, d.config.CTI_LINK_TEMPLATE, extras), history };
 }
 
 const slotOf = (data: CallJob): ScheduledSlot => ({
@@ -172,6 +177,7 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   // Postgres says so: keep the job until the holder is done (its outcome makes it stale).
   const { holder, state } = ctx;
   if (holder && holder.expiresAt > now) return later(job, token, holder.expiresAt.getTime() + 1_000);
+  if (await heldBackByLanguage(d, agent, queue, job, token, ctx, now)) return { kind: 'skipped' };
 
   if (ctx.blockedPhones.length) {
     // Numbers on the do-not-call list are never dialled; the case goes on with another, if any.

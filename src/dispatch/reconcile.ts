@@ -5,7 +5,8 @@ import { cases, dunningLists } from '../db/schema.js';
 import { callPriority } from '../queues/call-queues.js';
 import { callJobId, type CallJob } from '../queues/registry.js';
 import type { Scheduled, SchedulingSettings } from '../scheduling/index.js';
-import { caseQueue, type CaseRow } from './case-state.js';
+import type { CaseRow } from './case-state.js';
+import { caseQueues } from './routing.js';
 import type { DispatchDeps } from '../deps.js';
 import { callJobData, enqueueCall } from './enqueue.js';
 
@@ -20,7 +21,9 @@ export interface ReconcileReport {
 
 /**
  * Makes Redis agree with Postgres: every open case of an active list gets its current
- * attempt's call job back if it is missing (Redis flushed or restored from an old snapshot),
+ * attempt's call job back in each of its queues (`caseQueues`: language routing under the
+ * client's current policy) if it is missing there (Redis flushed or restored from an old
+ * snapshot, or the client's `languageRouting` changed),
  * and waiting or delayed jobs of closed cases or older attempts are removed. Active jobs (held
  * by an agent) are left alone. Safe to run at any time and from several workers at once.
  */
@@ -49,15 +52,21 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
     // Per case: its call job, and an outcome for that attempt still waiting to be recorded
     // (then the case is not missing a job: the outcomes worker adds the next one).
     const pipeline = d.queues.connection.pipeline();
-    for (const { c } of batch) {
-      const id = callJobId(c.id, c.attemptsMade + 1);
-      pipeline.exists(`${d.calls.prefix}:${caseQueue(c)}:${id}`, `${d.calls.prefix}:outcomes:${id}`);
-    }
-    const exists = (await pipeline.exec()) ?? [];
-    const missing: ReconcileCase[] = [];
+    const batchSettings = await Promise.all(batch.map(({ c }) => settingsOf(c.clientId)));
+    const queuesOf = batch.map(({ c }, i) => caseQueues(c, batchSettings[i]!).map((q) => q.queue));
     for (const [i, { c }] of batch.entries()) {
-      queues.add(caseQueue(c));
-      if (Number(exists[i]?.[1] ?? 0) === 0) missing.push(c);
+      const id = callJobId(c.id, c.attemptsMade + 1);
+      pipeline.exists(`${d.calls.prefix}:outcomes:${id}`);
+      for (const q of queuesOf[i]!) pipeline.exists(`${d.calls.prefix}:${q}:${id}`);
+    }
+    const exists = ((await pipeline.exec()) ?? []).map(([, n]) => Number(n ?? 0) > 0);
+    const missing: ReconcileCase[] = [];
+    let at = 0;
+    for (const [i, { c }] of batch.entries()) {
+      const own = queuesOf[i]!;
+      const [outcomePending, ...present] = exists.slice(at, (at += own.length + 1));
+      for (const q of own) queues.add(q);
+      if (!outcomePending && !present.every(Boolean)) missing.push(c);
     }
     await restore.add(missing);
     report.added += missing.length;
@@ -76,6 +85,7 @@ const reconcileColumns = {
   listId: cases.listId,
   clientId: cases.clientId,
   language: cases.language,
+  secondLanguage: cases.secondLanguage,
   attemptsMade: cases.attemptsMade,
   amountCents: cases.amountCents,
   nextDueAt: cases.nextDueAt,
@@ -111,12 +121,16 @@ function jobRestorer(d: DispatchDeps, settingsOf: (clientId: string) => Promise<
         continue;
       }
       const data = callJobData(c, plan, kind);
-      const opts = { jobId: callJobId(c.id, data.attemptNo), delay: at.getTime() - now.getTime(), priority: callPriority(c.amountCents, kind === 'callback') };
-      const queue = caseQueue(c);
-      const jobs = byQueue.get(queue);
-      if (jobs) jobs.push({ name: 'call', data, opts });
-      else byQueue.set(queue, [{ name: 'call', data, opts }]);
-      if (++buffered >= FLUSH_AT) await flush();
+      const priority = callPriority(c.amountCents, kind === 'callback');
+      // Every copy of its routing (a copy still there makes this add a no-op).
+      for (const { queue, delayMs } of caseQueues(c, await settingsOf(c.clientId))) {
+        const job = { name: 'call' as const, data, opts: { jobId: callJobId(c.id, data.attemptNo), delay: at.getTime() + delayMs - now.getTime(), priority } };
+        const jobs = byQueue.get(queue);
+        if (jobs) jobs.push(job);
+        else byQueue.set(queue, [job]);
+        buffered++;
+      }
+      if (buffered >= FLUSH_AT) await flush();
     }
   };
   return { add, flush };

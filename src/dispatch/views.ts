@@ -19,6 +19,12 @@ export interface CaseView {
   amountCents: number;
   currency: string;
   language: string;
+  /** The other language of a bilingual postcode, if any. */
+  secondLanguage: string | null;
+  /** „Kunde spricht vermutlich Französisch“ when the agent speaks none of the case's languages. */
+  languageNote: string | null;
+  /** Whether the phone button dials through the phone system (`POST …/dial`) instead of the link. */
+  dial: boolean;
   attemptNo: number;
   maxAttempts: number;
   preferredWindows: PreferredWindow[];
@@ -31,7 +37,7 @@ export interface CaseView {
   retryChoice: RetryChoice | null;
 }
 
-export function caseView(ctx: CaseContext, ctiTemplate: string): CaseView {
+export function caseView(ctx: CaseContext, ctiTemplate: string, extras: Pick<CaseView, 'languageNote' | 'dial'>): CaseView {
   const c = ctx.case;
   return {
     id: c.id,
@@ -49,6 +55,8 @@ export function caseView(ctx: CaseContext, ctiTemplate: string): CaseView {
     amountCents: c.amountCents,
     currency: c.currency,
     language: c.language,
+    secondLanguage: c.secondLanguage,
+    ...extras,
     attemptNo: c.attemptsMade + 1,
     maxAttempts: ctx.settings.maxAttempts,
     preferredWindows: c.preferredWindows ?? [],

@@ -1,8 +1,9 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { cases, dunningLists } from '../db/schema.js';
+import { cases, clients, dunningLists } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
-import { routingLanguage } from './case-state.js';
 import type { DispatchDeps } from '../deps.js';
+import { languageGaps, type LanguageGap } from './language-gaps.js';
+import { languagePolicy, speaks } from './routing.js';
 
 /** Why nothing is callable now, as counts of open cases (DESIGN.md section 10). */
 export interface Waiting {
@@ -32,21 +33,28 @@ const WAITING_KEY: Record<string, keyof Waiting> = {
 /**
  * The empty-queue answer: open, unassigned cases of the agent's clients in active lists,
  * counted by why they wait (as recorded when they were scheduled), plus the earliest time one
- * of them that this agent could take becomes callable.
+ * of them that this agent could take becomes callable, and the cases waiting for a language no
+ * active agent speaks (`languageGaps`). A case in a language the agent does not speak counts as
+ * `language` unless the client's routing lets the agent have it (`off`, or `prefer` once the
+ * fallback has opened).
  */
 export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now: Date) {
   const waiting: Waiting = { callbackWindow: 0, retryDelay: 0, callingHours: 0, holiday: 0, perDayCap: 0, preferredWindow: 0, language: 0, personalCallback: 0 };
-  if (agent.clientIds.length === 0) return { assignment: null, nextDueAt: null, waiting };
+  if (agent.clientIds.length === 0) return { assignment: null, nextDueAt: null, waiting, languageGaps: [] as LanguageGap[] };
   const rows = await d.db
     .select({
       reason: cases.waitReason,
+      clientId: cases.clientId,
       language: cases.language,
+      secondLanguage: cases.secondLanguage,
+      settings: clients.settings,
       callbackAgent: sql<string | null>`${cases.callback}->>'agentId'`,
       n: sql<number>`count(*)::int`,
       nextDue: sql<string | null>`min(${cases.nextDueAt})`,
     })
     .from(cases)
     .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
+    .innerJoin(clients, eq(clients.id, cases.clientId))
     .where(
       and(
         inArray(cases.clientId, agent.clientIds),
@@ -55,16 +63,19 @@ export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now
         sql`not exists (select 1 from assignments a where a.case_id = ${cases.id} and a.ended_at is null)`,
       ),
     )
-    .groupBy(cases.waitReason, cases.language, sql`${cases.callback}->>'agentId'`);
+    .groupBy(cases.waitReason, cases.clientId, cases.language, cases.secondLanguage, clients.settings, sql`${cases.callback}->>'agentId'`);
 
-  const languages = new Set(agent.languages.map(routingLanguage));
   let nextDue: number | null = null;
   for (const row of rows) {
-    if (!languages.has(routingLanguage(row.language))) {
-      waiting.language += row.n;
-      continue;
+    let due = row.nextDue ? new Date(row.nextDue).getTime() : null;
+    if (!speaks(agent.languages, row)) {
+      const policy = languagePolicy(row.settings);
+      if (policy.mode === 'strict' || (policy.mode === 'prefer' && (due === null || due + policy.fallbackMinutes * 60_000 > now.getTime()))) {
+        waiting.language += row.n;
+        continue;
+      }
+      if (policy.mode === 'prefer' && due !== null) due += policy.fallbackMinutes * 60_000;
     }
-    const due = row.nextDue ? new Date(row.nextDue).getTime() : null;
     if (row.callbackAgent && row.callbackAgent !== agent.id) {
       waiting.personalCallback += row.n; // another agent's promise, theirs until the grace period ends
       continue;
@@ -73,6 +84,7 @@ export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now
     if (key) waiting[key] += row.n;
     if (due !== null && due > now.getTime() && (nextDue === null || due < nextDue)) nextDue = due;
   }
-  return { assignment: null, nextDueAt: nextDue === null ? null : new Date(nextDue).toISOString(), waiting };
+  const gaps = await languageGaps(d.db, { clientIds: agent.clientIds }, now);
+  return { assignment: null, nextDueAt: nextDue === null ? null : new Date(nextDue).toISOString(), waiting, languageGaps: gaps };
 }
 

@@ -73,6 +73,15 @@ export const ListQuerySchema = z.object({ clientId: z.uuid().optional() });
 
 const counts = z.record(z.string(), z.number().int());
 
+export const LanguageGapSchema = z
+  .object({
+    language: z.string(),
+    cases: z.number().int(),
+    routing: z.enum(['prefer', 'strict']),
+    fallbackMinutes: z.number().int(),
+  })
+  .openapi('LanguageGap');
+
 export const ProgressSchema = z
   .object({
     total: z.number().int(),
@@ -86,5 +95,8 @@ export const ProgressSchema = z
     nextDueAt: z.string().nullable(),
     throughputLastHour: z.number().int(),
     etaAt: z.string().nullable(),
+    languageGaps: z.array(LanguageGapSchema).openapi({
+      description: 'Open cases waiting for a language that no agent of the client active in the last hour speaks, by language',
+    }),
   })
   .openapi('ListProgress');

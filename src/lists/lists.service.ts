@@ -5,7 +5,8 @@ import type { SessionUser } from '../http/context.js';
 import { AppError, notFound } from '../http/errors.js';
 import { assertClientAccess } from '../auth/guard.js';
 import type { ServiceDeps } from '../deps.js';
-import { caseQueue } from '../dispatch/case-state.js';
+import { caseQueues } from '../dispatch/routing.js';
+import { loadSettings } from '../clients/clients.service.js';
 import { callJobId, type Queues } from '../queues/registry.js';
 import { importJobId } from './upload.js';
 import { reportView } from './report-view.js';
@@ -99,16 +100,19 @@ export async function cancelList(d: ServiceDeps, user: SessionUser, id: string) 
       .update(cases)
       .set({ status: 'closed', finalOutcome: 'cancelled', closedAt: now, nextDueAt: null, waitReason: null, callback: null, updatedAt: now })
       .where(and(eq(cases.listId, id), eq(cases.status, 'open')))
-      .returning({ id: cases.id, clientId: cases.clientId, language: cases.language, attemptsMade: cases.attemptsMade });
+      .returning({ id: cases.id, clientId: cases.clientId, language: cases.language, secondLanguage: cases.secondLanguage, attemptsMade: cases.attemptsMade });
     const [row] = await tx.update(dunningLists).set({ status: 'cancelled', completedAt: now }).where(eq(dunningLists.id, id)).returning();
     return { updated: row!, closed };
   });
   // The cases are closed: a job left behind is stale at its pull and removed by reconcile.
   failpoint(d.config, 'cancel.afterCommit');
-  for (let i = 0; i < closed.length; i += 500) {
-    await Promise.all(closed.slice(i, i + 500).map((c) => d.queues.calls(caseQueue(c)).remove(callJobId(c.id, c.attemptsMade + 1)).catch(() => 0)));
+  // Every copy under the client's routing (copies queued under an older policy: see above).
+  const settings = await loadSettings(db, list.clientId);
+  const jobs = closed.flatMap((c) => caseQueues(c, settings).map(({ queue }) => ({ queue, id: callJobId(c.id, c.attemptsMade + 1) })));
+  for (let i = 0; i < jobs.length; i += 500) {
+    await Promise.all(jobs.slice(i, i + 500).map((j) => d.queues.calls(j.queue).remove(j.id).catch(() => 0)));
   }
-  await d.calls.ready.refresh([...new Set(closed.map(caseQueue))], now.getTime());
+  await d.calls.ready.refresh([...new Set(jobs.map((j) => j.queue))], now.getTime());
   return listView(updated, (await listExtras(db, [id])).get(id));
 }
 

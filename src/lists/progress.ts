@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { assignments, attempts, cases, users } from '../db/schema.js';
+import { languageGaps, type LanguageGap } from '../dispatch/language-gaps.js';
 
 export interface ListProgress {
   total: number;
@@ -14,6 +15,8 @@ export interface ListProgress {
   nextDueAt: string | null;
   throughputLastHour: number;
   etaAt: string | null;
+  /** Cases waiting for a language no active agent speaks (`languageGaps`). */
+  languageGaps: LanguageGap[];
 }
 
 /**
@@ -49,7 +52,7 @@ export async function listProgress(db: Db, listId: string, now: Date): Promise<L
   const p: ListProgress = {
     total: 0, callableNow: 0, scheduled: 0, inCall: held.size, closed: 0, byOutcome: {}, attemptsHistogram: {},
     inCallBy: inCall.map((a) => ({ agent: a.agent, caseId: a.caseId, since: a.since.toISOString() })),
-    nextDueAt: null, throughputLastHour: 0, etaAt: null,
+    nextDueAt: null, throughputLastHour: 0, etaAt: null, languageGaps: await languageGaps(db, { listId }, now),
   };
   for (const row of byState) {
     p.total += row.n;

@@ -6,8 +6,9 @@ import { cases, dunningLists, importFiles, rejectedRows } from '../db/schema.js'
 import type { ServiceDeps } from '../deps.js';
 import { enqueueFirstCalls, firstCallPlanner, type FirstCallCase } from '../dispatch/first-calls.js';
 import { callJobId } from '../queues/registry.js';
-import { caseQueue } from '../dispatch/case-state.js';
-import { swissLanguageForPostcode, type NextCallable, type SchedulingSettings } from '../scheduling/index.js';
+import { caseQueues } from '../dispatch/routing.js';
+import type { NextCallable, SchedulingSettings } from '../scheduling/index.js';
+import { caseLanguageOf } from './case-language.js';
 import { detectFileKind, HEADER_SEARCH_ROWS, ImportFileError, readList, SNIFF_BYTES, type ImportReport, type ParsedCase, type RejectedRow } from './import/index.js';
 import { ALREADY_OPEN } from './open-customers.js';
 import { failpoint } from '../failpoint.js';
@@ -99,7 +100,7 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
     );
     if (planned.length === 0) throw new ImportFileError('no_data', 'No row of the list could be imported; see the report.', { report });
     failpoint(d.config, 'import.afterCommit');
-    await enqueueFirstCalls(d, planned, now);
+    await enqueueFirstCalls(d, planned, now, settings);
     failpoint(d.config, 'import.afterEnqueue');
     const activated = await d.db.transaction(async (tx) => {
       await tx.delete(importFiles).where(eq(importFiles.listId, listId));
@@ -112,7 +113,7 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
     if (activated.length === 0) throw new Error('the list was cancelled during its import');
     d.log.info({ listId, accepted: report.accepted, rejected: report.rejectedRows }, 'list imported');
   } catch (err) {
-    await removeJobs(d, planned);
+    await removeJobs(d, planned, settings);
     const message = err instanceof ImportFileError ? err.message : 'The import failed on an internal error; nothing was imported. Try again later.';
     if (!(err instanceof ImportFileError)) d.log.error({ listId, err: safeError(err) }, 'import failed');
     await failImport(d, listId, message);
@@ -122,7 +123,7 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
 /** The columns an import writes; names and types come from the Drizzle table. */
 const IMPORTED = [
   'listId', 'clientId', 'rowNumber', 'customerNo', 'name', 'phoneRaw', 'phoneE164', 'phones', 'address', 'postalCode',
-  'country', 'language', 'amountCents', 'currency', 'extra', 'source', 'nextDueAt', 'waitReason',
+  'country', 'language', 'secondLanguage', 'amountCents', 'currency', 'extra', 'source', 'nextDueAt', 'waitReason',
 ] as const satisfies ReadonlyArray<keyof typeof cases.$inferInsert>;
 type ImportedCase = Required<Pick<typeof cases.$inferInsert, (typeof IMPORTED)[number]>>;
 
@@ -162,7 +163,7 @@ async function insertBatch(tx: Tx, list: typeof dunningLists.$inferSelect, setti
       address: c.address,
       postalCode: c.postalCode,
       country: c.country,
-      language: languageOf(c, settings),
+      ...caseLanguageOf(c, settings),
       amountCents: c.amountCents,
       currency: c.currency,
       extra: c.extra,
@@ -178,7 +179,7 @@ async function insertBatch(tx: Tx, list: typeof dunningLists.$inferSelect, setti
   for (const v of values) {
     const id = insertedRows.get(v.rowNumber);
     if (id === undefined) refuse(byRow.get(v.rowNumber)!, { row: v.rowNumber, column: 'customerNo', value: v.customerNo, reason: ALREADY_OPEN });
-    else inserted.push({ case: { id, listId: v.listId, clientId: v.clientId, language: v.language, amountCents: v.amountCents, nextDueAt: v.nextDueAt }, ...plans.get(v.rowNumber)! });
+    else inserted.push({ case: { id, listId: v.listId, clientId: v.clientId, language: v.language, secondLanguage: v.secondLanguage, amountCents: v.amountCents, nextDueAt: v.nextDueAt }, ...plans.get(v.rowNumber)! });
   }
   return { inserted, refused };
 }
@@ -210,16 +211,6 @@ function batchJson(values: ImportedCase[]): string {
   return JSON.stringify(values, (_key, v: unknown) => (typeof v === 'string' ? v.replace(/\p{Cs}/gu, '\uFFFD') : v));
 }
 
-/** The language a case is routed by: the file's, else the Swiss postcode's region, else the client's. */
-function languageOf(c: ParsedCase, settings: SchedulingSettings): string {
-  if (c.language) return c.language;
-  if (c.country === 'CH') {
-    const fromPostcode = swissLanguageForPostcode(c.postalCode)?.[0];
-    if (fromPostcode) return fromPostcode;
-  }
-  return settings.defaultLanguage;
-}
-
 /**
  * The percentage is estimated from rows and file size (about 30 bytes of compressed xlsx per
  * row of a typical list), capped below 100 until done. It goes to the BullMQ job, not to the
@@ -229,8 +220,10 @@ function estimateProgress(rows: number, bytes: number): { percent: number; rows:
   return { percent: Math.min(95, Math.round((rows * 30 * 100) / Math.max(bytes, 1))), rows };
 }
 
-async function removeJobs(d: ServiceDeps, planned: Planned[]): Promise<void> {
-  for (const { case: c } of planned) await d.queues.calls(caseQueue(c)).remove(callJobId(c.id, 1)).catch(() => 0);
+async function removeJobs(d: ServiceDeps, planned: Planned[], settings: SchedulingSettings): Promise<void> {
+  for (const { case: c } of planned) {
+    for (const { queue } of caseQueues(c, settings)) await d.queues.calls(queue).remove(callJobId(c.id, 1)).catch(() => 0);
+  }
 }
 
 /** Ends an import as failed: its cases, refused rows and file go; a cancelled list stays cancelled. */

@@ -6,6 +6,9 @@ import { clients } from '../db/schema.js';
 const CALL_QUEUE = /^calls-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:-([a-z]{2,3}))?$/;
 const languageNames = new Intl.DisplayNames(['de'], { type: 'language' });
 
+/** `calls-<clientId>-any` holds the cases every agent of the client may take (language routing). */
+const languageLabel = (language: string) => (language === 'any' ? 'alle Sprachen' : (languageNames.of(language) ?? language));
+
 export interface QueueLabel {
   displayName: string;
   description: string;
@@ -31,7 +34,7 @@ export async function callQueueLabels(db: Db, queueNames: string[]): Promise<Map
   for (const { name, clientId, language } of parsed) {
     const client = byId.get(clientId);
     if (!client) continue;
-    const parts = [client.code, client.name, ...(language ? [languageNames.of(language) ?? language] : [])];
+    const parts = [client.code, client.name, ...(language ? [languageLabel(language)] : [])];
     // Client codes are letters, digits, _ and - only: safe in the board's URLs.
     const prefix = language ? `${client.code} (${language}) ` : `${client.code} `;
     labels.set(name, { displayName: parts.join(' · '), description: `Anrufe (${name})`, prefix });

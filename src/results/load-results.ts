@@ -27,6 +27,8 @@ export async function* casePages(db: Db, listId: string, pageSize = PAGE_SIZE): 
         phones: cases.phones,
         address: cases.address,
         amountCents: cases.amountCents,
+        language: cases.language,
+        secondLanguage: cases.secondLanguage,
         extra: cases.extra,
         source: cases.source,
         status: cases.status,

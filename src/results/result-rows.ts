@@ -3,6 +3,7 @@ import type { ImportReport, Rejection, SourceCell, SourceColumn } from '../lists
 import { germanReason } from '../lists/import/reasons-de.js';
 import type { StoredPhone } from '../db/schema.js';
 import type { OutcomeDefinition } from '../scheduling/settings.js';
+import { germanLanguageName } from '../dispatch/routing.js';
 
 /**
  * The rows of a result list (DESIGN.md section 8) as pure functions of the loaded data: the
@@ -25,6 +26,9 @@ export interface ResultAttempt {
 
 export interface ResultCase {
   rowNumber: number;
+  /** The language the case was routed by, and the other one of a bilingual postcode. */
+  language: string;
+  secondLanguage: string | null;
   customerNo: string;
   name: string;
   phoneRaw: string;
@@ -95,6 +99,7 @@ export const RESULT_COLUMNS: SourceColumn[] = [
   { header: 'Richtige Person' },
   { header: 'Erreicht unter' },
   { header: 'Falsche Nummern' },
+  { header: 'Sprache' },
   { header: 'Notizen' },
 ];
 
@@ -118,6 +123,7 @@ export function mainRow(ctx: ResultContext, c: ResultCase): SourceCell[] {
     rightParty(c.attempts),
     reachedAt(ctx, c),
     c.phones.filter((p) => p.status === 'wrong').map((p) => p.raw).join(', ') || null,
+    languageText(c),
     notes.length ? notes.join('\n') : null,
   ];
 }
@@ -189,6 +195,11 @@ export function refusedRow(ctx: ResultContext, r: RefusedRow): SourceCell[] {
 function fileColumn(column: string, ctx: ResultContext): string {
   const columns = ctx.report?.columns as Record<string, string | undefined> | undefined;
   return columns?.[column] ?? column;
+}
+
+/** „Französisch“, or „Deutsch / Französisch“ for a bilingual postcode. */
+function languageText(c: ResultCase): string {
+  return [c.language, c.secondLanguage].filter((l): l is string => !!l).map(germanLanguageName).join(' / ');
 }
 
 function rightParty(attempts: ResultAttempt[]): string | null {

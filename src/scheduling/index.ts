@@ -15,6 +15,8 @@ export {
   RETRY_STRATEGIES,
   type RetryStrategy,
   WINDOW_NAME_PATTERN,
+  LANGUAGE_ROUTING_MODES,
+  type LanguageRouting,
   type SchedulingSettings,
   type OutcomeEffect,
   type OutcomeDefinition,

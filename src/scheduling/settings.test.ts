@@ -37,6 +37,8 @@ describe('defaults (DESIGN.md sections 5 and 6)', () => {
       learningDays: 90,
       defaultCountry: 'DE',
       defaultLanguage: 'de',
+      languageRouting: 'prefer',
+      languageFallbackMinutes: 60,
       outcomes: [...defaultOutcomes],
     });
   });

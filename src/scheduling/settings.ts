@@ -171,6 +171,9 @@ export const defaultOutcomes: readonly OutcomeDefinition[] = Object.freeze([
   { code: 'callback', label: 'Später noch mal anrufen', effect: 'callback' },
 ] as const);
 
+export const LANGUAGE_ROUTING_MODES = ['prefer', 'strict', 'off'] as const;
+export type LanguageRouting = (typeof LANGUAGE_ROUTING_MODES)[number];
+
 /** Final states the system sets itself; a client outcome may not take these codes. */
 export const RESERVED_OUTCOME_CODES = ['max_attempts', 'cancelled'] as const;
 
@@ -219,6 +222,14 @@ export const schedulingSettingsObject = z.object({
   learningDays: int('days', 7, 730).default(90),
   defaultCountry: z.string().regex(/^[A-Z]{2}$/, { error: 'must be an upper-case ISO 3166 country code such as "DE"' }).default('DE'),
   defaultLanguage: z.string().regex(/^[a-z]{2}$/, { error: 'must be a lower-case ISO 639-1 language code such as "de"' }).default('de'),
+  /**
+   * Who gets a case in another language than the agent's (DESIGN.md section 4): `prefer`
+   * (default) speakers first, anyone of the client after `languageFallbackMinutes`; `strict`
+   * speakers only; `off` anyone, the language is only shown.
+   */
+  languageRouting: z.enum(LANGUAGE_ROUTING_MODES, { error: 'must be "prefer", "strict" or "off"' }).default('prefer'),
+  /** Under `prefer`: minutes a case waits callable for a speaker before any agent may take it. Default 60. */
+  languageFallbackMinutes: int('minutes', 0, 7 * 1440).default(60),
   outcomes: z
     .array(outcome)
     .min(1, { error: 'at least one outcome is needed' })

@@ -1,6 +1,13 @@
 import { z } from '@hono/zod-openapi';
 
 const language = z.string().regex(/^[a-z]{2}$/, 'a two-letter language code such as de, fr, it');
+/** The agent's phone extension for click-to-dial; null: none (dialling by link only). */
+const extension = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Za-z*#+._-]{1,40}$/, 'an extension such as 221 or agent-7: letters, digits and * # + . _ - (at most 40)')
+  .nullable()
+  .openapi({ description: 'Phone extension for click-to-dial ({extension} in the CTI templates)' });
 
 export const UserSchema = z
   .object({
@@ -10,6 +17,7 @@ export const UserSchema = z
     role: z.enum(['agent', 'lead', 'admin']),
     clientIds: z.array(z.uuid()),
     languages: z.array(z.string()),
+    extension: z.string().nullable(),
     active: z.boolean(),
     createdAt: z.string(),
   })
@@ -27,6 +35,7 @@ export const UserCreateSchema = z
     role: z.enum(['agent', 'lead', 'admin']),
     clientIds: z.array(z.uuid()).max(1000).default([]),
     languages: z.array(language).min(1).max(10).default(['de']),
+    extension: extension.default(null),
   })
   .openapi('UserCreate');
 
@@ -37,6 +46,7 @@ export const UserPatchSchema = z
     role: UserCreateSchema.shape.role,
     clientIds: z.array(z.uuid()).max(1000),
     languages: z.array(language).min(1).max(10),
+    extension,
     active: z.boolean(),
   })
   .partial()

@@ -13,6 +13,7 @@ export interface UserView {
   role: 'agent' | 'lead' | 'admin';
   clientIds: string[];
   languages: string[];
+  extension: string | null;
   active: boolean;
   createdAt: string;
 }
@@ -30,14 +31,17 @@ export async function getUser(db: Db, id: string): Promise<UserView> {
   return view(u, scope.map((s) => s.clientId));
 }
 
-export async function createUser(db: Db, input: UserCreate): Promise<UserView> {
+/** A new user; `extension` may be left out (none). */
+export type NewUser = Omit<UserCreate, 'extension'> & Partial<Pick<UserCreate, 'extension'>>;
+
+export async function createUser(db: Db, input: NewUser): Promise<UserView> {
   const passwordHash = await hashPassword(input.password);
   const id = await db.transaction(async (tx) => {
     await assertUsernameFree(tx, input.username);
     await assertClientsExist(tx, input.clientIds);
     const [row] = await tx
       .insert(users)
-      .values({ username: input.username, passwordHash, displayName: input.displayName, role: input.role, languages: input.languages })
+      .values({ username: input.username, passwordHash, displayName: input.displayName, role: input.role, languages: input.languages, extension: input.extension ?? null })
       .returning({ id: users.id });
     await setScope(tx, row!.id, input.clientIds);
     return row!.id;
@@ -97,6 +101,7 @@ function view(u: typeof users.$inferSelect, clientIds: string[]): UserView {
     role: u.role,
     clientIds: clientIds.sort(),
     languages: u.languages,
+    extension: u.extension,
     active: u.active,
     createdAt: u.createdAt.toISOString(),
   };

@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { createTestContext, type TestContext } from './context.js';
+import { eventually } from './eventually.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -80,4 +81,13 @@ export function useUiContext(): { t: TestContext; ui: Awaited<ReturnType<typeof 
     await ctx.t?.close();
   });
   return ctx;
+}
+
+/** "Nächster Anruf" until a case is handed out (it may become due a moment later). */
+export async function pullCase(page: Page): Promise<void> {
+  await eventually(async () => {
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await page.getByTestId('case-name').waitFor({ timeout: 1_000 });
+    return true;
+  }, 15_000, 'the case handed out');
 }

@@ -78,10 +78,10 @@ export async function createTestContext(env: Record<string, string> = {}, opts: 
   }
 
   /** Creates a user with `role` and client scope and returns its session cookie. */
-  async function userSession(role: Role, clientIds: string[] = [], extra: { languages?: string[] } = {}) {
+  async function userSession(role: Role, clientIds: string[] = [], extra: { languages?: string[]; extension?: string } = {}) {
     const username = `${role}-${randomUUID().slice(0, 6)}`;
     const password = 'correct horse battery';
-    const user = await createUser(db, { username, password, displayName: username, role, clientIds, languages: extra.languages ?? ['de'] });
+    const user = await createUser(db, { username, password, displayName: username, role, clientIds, languages: extra.languages ?? ['de'], extension: extra.extension ?? null });
     return { user, cookie: await login(username, password) };
   }
 

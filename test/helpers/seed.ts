@@ -14,6 +14,7 @@ export interface SeedCase {
   phones?: string[];
   amountCents?: number;
   language?: string;
+  secondLanguage?: string | null;
   postalCode?: string | null;
   country?: string;
 }
@@ -47,6 +48,7 @@ export async function seedList(t: TestContext, clientId: string, input: number |
         postalCode: s.postalCode ?? null,
         country,
         language: s.language ?? 'de',
+        secondLanguage: s.secondLanguage ?? null,
         amountCents: s.amountCents ?? 10_000 + i,
         nextDueAt: plan.at,
         waitReason: plan.reason,
@@ -67,6 +69,7 @@ export async function seedList(t: TestContext, clientId: string, input: number |
       return { case: c, windowEnd: plan.at ? plan.windowEnd : null, window: plan.at ? plan.window : null };
     }),
     now,
+    settings,
   );
   return { listId: list!.id, cases: inserted };
 }

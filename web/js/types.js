@@ -7,7 +7,8 @@
  * @typedef {{ days: string[], from: string, to: string }} PreferredWindow
  * @typedef {{ id: string, listId: string, clientId: string, clientName: string, customerNo: string,
  *   name: string, phone: string, phoneE164: string, ctiLink: string, phones: CasePhone[], address: string,
- *   amountCents: number, currency: string, language: string, attemptNo: number, maxAttempts: number,
+ *   amountCents: number, currency: string, language: string, secondLanguage: string | null,
+ *   languageNote: string | null, dial: boolean, attemptNo: number, maxAttempts: number,
  *   preferredWindows: PreferredWindow[], extra: Record<string, string>, outcomes: Outcome[],
  *   windows: Record<string, [string, string]>, timezone: string, retryChoice: RetryChoice | null }} AgentCase
  * @typedef {{ basis: 'rates' | 'customer' | 'exploration', window: string, dayType: 'weekday' | 'weekend',
@@ -25,7 +26,8 @@
  * @typedef {{ callbackWindow: number, retryDelay: number, callingHours: number, holiday: number,
  *   perDayCap: number, preferredWindow: number, language: number, personalCallback: number }} Waiting
  * @typedef {{ assignment: Assignment, case: AgentCase, history: HistoryEntry[] }
- *   | { assignment: null, nextDueAt: string | null, waiting: Waiting }} NextResponse
+ *   | { assignment: null, nextDueAt: string | null, waiting: Waiting, languageGaps: LanguageGap[] }} NextResponse
+ * @typedef {{ language: string, cases: number, routing: 'prefer' | 'strict', fallbackMinutes: number }} LanguageGap
  * @typedef {{ mon: [string, string][], tue: [string, string][], wed: [string, string][], thu: [string, string][],
  *   fri: [string, string][], sat: [string, string][], sun: [string, string][] }} CallingHours `HH:MM` intervals per day
  * @typedef {{ country: string, state?: string }} HolidayRegion
@@ -34,7 +36,8 @@
  *   windows: Record<string, [string, string]>, maxAttempts: number, maxAttemptsPerDay: number,
  *   retryDelaySeconds: number, personalCallbackGraceMinutes: number, retryStrategy: 'auto' | 'rotation' | 'learned',
  *   learningDays: number, defaultCountry: string,
- *   defaultLanguage: string, outcomes: Outcome[], createdAt: string }} Client every setting of
+ *   defaultLanguage: string, languageRouting: 'prefer' | 'strict' | 'off', languageFallbackMinutes: number,
+ *   outcomes: Outcome[], createdAt: string }} Client every setting of
  *   src/scheduling/settings.ts plus the identity fields of src/clients/clients.schemas.ts
  * @typedef {{ row: number, column: string, value: string, reason: string, reasonDe?: string }} Rejection
  * @typedef {{ accepted: number, rejected: Rejection[], rejectedRows: number, rejectedTruncated: boolean,
@@ -52,9 +55,9 @@
  * @typedef {{ total: number, callableNow: number, scheduled: number, inCall: number, closed: number,
  *   byOutcome: Record<string, number>, attemptsHistogram: Record<string, number>,
  *   inCallBy: { agent: string, caseId: string, since?: string }[], nextDueAt: string | null,
- *   throughputLastHour: number, etaAt: string | null }} Progress
+ *   throughputLastHour: number, etaAt: string | null, languageGaps: LanguageGap[] }} Progress
  * @typedef {{ id: string, username: string, displayName: string, role: 'agent' | 'lead' | 'admin',
- *   clientIds: string[], languages: string[], active: boolean, createdAt: string }} User
+ *   clientIds: string[], languages: string[], extension: string | null, active: boolean, createdAt: string }} User
  * @typedef {{ attempts: number, reached: number, rightParty: number, promises: number,
  *   promiseAmountCents: number, byOutcome: Record<string, number> }} LeCounts
  * @typedef {LeCounts & { date: string | null,

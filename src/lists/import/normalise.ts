@@ -25,7 +25,7 @@ const LANGUAGES: Record<string, string> = {
   fr: 'fr', franzoesisch: 'fr', french: 'fr', francais: 'fr', francese: 'fr', fra: 'fr', fre: 'fr',
   it: 'it', italienisch: 'it', italian: 'it', italiano: 'it', italien: 'it', ita: 'it',
   en: 'en', englisch: 'en', english: 'en', anglais: 'en', inglese: 'en', eng: 'en',
-  rm: 'rm', raetoromanisch: 'rm', romanisch: 'rm', rumantsch: 'rm', romansh: 'rm',
+  rm: 'rm', raetoromanisch: 'rm', romanisch: 'rm', rumantsch: 'rm', romansh: 'rm', romanche: 'rm', romancio: 'rm', roh: 'rm',
   tr: 'tr', tuerkisch: 'tr', turkish: 'tr', pl: 'pl', polnisch: 'pl', polish: 'pl',
   es: 'es', spanisch: 'es', spanish: 'es', ru: 'ru', russisch: 'ru', russian: 'ru',
 };

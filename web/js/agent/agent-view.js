@@ -3,6 +3,7 @@
 import { api, ApiError, germanError } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 import { formatDateTime, formatTime } from '../format.js';
+import { languageGapNotices } from '../language-gaps.js';
 import { caseCard } from './case-card.js';
 import { outcomeForm } from './outcome-form.js';
 
@@ -88,7 +89,7 @@ export function agentView() {
       const res = await api('POST', '/api/agent/next');
       if (stopped) return;
       if (res.assignment) showCase(res);
-      else showStart(null, emptyQueue(res.nextDueAt, res.waiting));
+      else showStart(null, emptyQueue(res.nextDueAt, res.waiting, res.languageGaps));
     } catch (err) {
       if (!stopped) showStart(notice('error', germanError(err)));
     }
@@ -153,6 +154,18 @@ export function agentView() {
       submit: (body, label) => finish('outcome', body, notice('success', `Ergebnis gespeichert: ${label} – ${c.name}`)),
       release: () => finish('release', undefined, notice('info', `Fall zurückgegeben (kein Versuch gezählt): ${c.name}`)),
     });
+    // Click-to-dial: the phone system rings the agent's extension; the case stays assigned either way.
+    const dialStatus = h('div', { class: 'dial-status', 'aria-live': 'polite', 'data-testid': 'dial-status' });
+    /** @param {string} e164 */
+    const dialThrough = async (e164) => {
+      replace(dialStatus, notice('info', 'Telefonanlage wird beauftragt …'));
+      try {
+        await api('POST', `/api/agent/assignments/${assignment.id}/dial`, { json: { phone: e164 } });
+        if (current()) replace(dialStatus, notice('success', 'Ihr Telefon klingelt gleich – nach dem Abheben wird der Kunde angerufen.'));
+      } catch (err) {
+        if (current()) replace(dialStatus, notice('error', dialError(err)));
+      }
+    };
     keyHandler = form.onKey;
     shownAssignment = assignment.id;
     setLock();
@@ -160,7 +173,8 @@ export function agentView() {
       el,
       h('div', { class: 'case-bar' }, lockInfo, h('span', { class: 'hint' }, 'Tasten 1–9: Ergebnis wählen · Strg+Enter: speichern')),
       lockWarning,
-      h('div', { class: 'case-layout' }, caseCard(c, history, form.selectPhone), form.el),
+      dialStatus,
+      h('div', { class: 'case-layout' }, caseCard(c, history, form.selectPhone, (e164) => void dialThrough(e164)), form.el),
     );
     scheduleBeat();
     el.querySelector('a.phone')?.scrollIntoView({ block: 'nearest' });
@@ -195,6 +209,15 @@ const alreadyRecorded = (err) =>
   /** @type {{ endReason?: string }} */ (err.details).endReason === 'outcome';
 
 /**
+ * What the agent reads when click-to-dial failed: the server's German message where it has one.
+ * @param {unknown} err
+ */
+function dialError(err) {
+  const details = err instanceof ApiError && typeof err.details === 'object' && err.details !== null ? /** @type {{ messageDe?: string }} */ (err.details) : {};
+  return details.messageDe ?? `Wählen fehlgeschlagen: ${germanError(err)}`;
+}
+
+/**
  * 409 (not held any more) and 404 (assignment unknown) both mean: this case is not ours now.
  * @param {unknown} err
  */
@@ -204,8 +227,9 @@ const lockGone = (err) => err instanceof ApiError && (err.status === 409 || err.
  * "Gerade kein Anruf fällig", with the counts of why the agent's cases wait and when the next is due.
  * @param {string | null} nextDueAt
  * @param {Waiting} waiting
+ * @param {import('../types.js').LanguageGap[]} [languageGaps]
  */
-function emptyQueue(nextDueAt, waiting) {
+function emptyQueue(nextDueAt, waiting, languageGaps) {
   const rows = WAITING_LABELS.filter(([key]) => (waiting[key] ?? 0) > 0);
   return h(
     'section',
@@ -222,5 +246,6 @@ function emptyQueue(nextDueAt, waiting) {
           h('table', { class: 'table table-compact' }, h('tbody', {}, rows.map(([key, label]) => h('tr', {}, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, waiting[key]))))),
         ]
       : h('p', { class: 'muted' }, 'Für Ihre Mandanten und Sprachen sind keine offenen Fälle vorhanden.'),
+    languageGapNotices(languageGaps),
   );
 }

@@ -1,5 +1,6 @@
 // The case an agent is calling: who, which number, how much, and what happened before.
-import { h } from '../dom.js';
+import { h, notice } from '../dom.js';
+import { languageName } from '../language-gaps.js';
 import { formatMoney, formatPercent, formatShortDateTime, preferredWindowLabel, windowLabel } from '../format.js';
 import { dialledText, phoneFact } from './phone-list.js';
 
@@ -27,8 +28,9 @@ export function outcomeLabel(code, outcomes) {
  * @param {AgentCase} c
  * @param {HistoryEntry[]} history
  * @param {(e164: string) => void} onDial a number's dial link was clicked
+ * @param {(e164: string) => void} [dialThrough] click-to-dial through the phone system, when configured
  */
-export function caseCard(c, history, onDial) {
+export function caseCard(c, history, onDial, dialThrough) {
   const lastTry = c.attemptNo >= c.maxAttempts;
   return h(
     'article',
@@ -40,11 +42,12 @@ export function caseCard(c, history, onDial) {
       h('span', { class: `badge ${lastTry ? 'badge-warning' : 'badge-neutral'}`, 'data-testid': 'attempt' }, `Versuch ${c.attemptNo} von ${c.maxAttempts}`),
     ),
     h('h2', { id: 'case-name', class: 'case-name', 'data-testid': 'case-name' }, c.name),
+    c.languageNote ? notice('warning', h('strong', { 'data-testid': 'language-note' }, c.languageNote)) : null,
     h('p', { class: 'case-customer-no' }, h('span', { class: 'muted' }, 'Kundennummer '), h('strong', {}, c.customerNo)),
     h(
       'div',
       { class: 'key-facts' },
-      phoneFact(c, onDial),
+      phoneFact(c, onDial, c.dial ? dialThrough : undefined),
       h(
         'div',
         { class: 'fact fact-amount' },
@@ -58,7 +61,7 @@ export function caseCard(c, history, onDial) {
       h('dt', {}, 'Adresse'),
       h('dd', {}, c.address || '–'),
       h('dt', {}, 'Sprache'),
-      h('dd', {}, c.language.toUpperCase()),
+      h('dd', { 'data-testid': 'case-language' }, [c.language, c.secondLanguage].filter((l) => !!l).map((l) => languageName(/** @type {string} */ (l))).join(' / ')),
       h('dt', {}, 'Kundenwunsch-Zeitfenster'),
       h('dd', { 'data-testid': 'preferred-windows' }, c.preferredWindows.length ? c.preferredWindows.map(preferredWindowLabel).join('; ') : 'keine Einschränkung'),
       Object.entries(c.extra).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '–')]),

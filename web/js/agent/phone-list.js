@@ -40,12 +40,27 @@ export function dialledText(c, e164) {
 }
 
 /**
+ * A number's click: it selects the number in the form, and with click-to-dial configured
+ * (`dialThrough`) asks the phone system instead of following the `tel:`/`sip:` link.
+ * @param {string} e164
+ * @param {(e164: string) => void} onDial
+ * @param {((e164: string) => void) | undefined} dialThrough
+ */
+const dialClick = (e164, onDial, dialThrough) => (/** @type {MouseEvent} */ e) => {
+  onDial(e164);
+  if (!dialThrough) return;
+  e.preventDefault();
+  dialThrough(e164);
+};
+
+/**
  * The phone fact of the case card: the current number large (one number: as it always
  * looked), and with several numbers every other one below it with its kind.
  * @param {AgentCase} c
  * @param {(e164: string) => void} onDial called when a dial link is clicked
+ * @param {(e164: string) => void} [dialThrough] dials through the phone system (click-to-dial configured)
  */
-export function phoneFact(c, onDial) {
+export function phoneFact(c, onDial, dialThrough) {
   const phones = casePhones(c);
   const several = phones.length > 1;
   const others = phones.filter((p) => !p.current);
@@ -54,22 +69,29 @@ export function phoneFact(c, onDial) {
     'div',
     { class: 'fact fact-phone' },
     h('span', { class: 'fact-label' }, several ? [kind, ' ', h('span', { class: 'badge dial-first' }, 'zuerst wählen')] : 'Telefon'),
-    h('a', { class: 'phone', href: c.ctiLink, 'data-testid': 'phone', title: `Wählen: ${c.phoneE164}`, onclick: () => onDial(c.phoneE164) }, c.phone),
+    h('a', { class: 'phone', href: c.ctiLink, 'data-testid': 'phone', title: dialTitle(c.phoneE164, dialThrough), onclick: dialClick(c.phoneE164, onDial, dialThrough) }, c.phone),
     c.phone.replace(/[^\d+]/g, '') !== c.phoneE164 ? h('span', { class: 'fact-sub' }, c.phoneE164) : null,
     others.length
-      ? h('ul', { class: 'phone-others', 'aria-label': 'Weitere Nummern', 'data-testid': 'other-phones' }, others.map((p) => otherPhone(p, onDial)))
+      ? h('ul', { class: 'phone-others', 'aria-label': 'Weitere Nummern', 'data-testid': 'other-phones' }, others.map((p) => otherPhone(p, onDial, dialThrough)))
       : null,
   );
 }
 
 /**
+ * @param {string} e164
+ * @param {unknown} dialThrough
+ */
+const dialTitle = (e164, dialThrough) => (dialThrough ? `Über die Telefonanlage wählen: ${e164}` : `Wählen: ${e164}`);
+
+/**
  * @param {ShownPhone} p
  * @param {(e164: string) => void} onDial
+ * @param {((e164: string) => void) | undefined} dialThrough
  */
-function otherPhone(p, onDial) {
+function otherPhone(p, onDial, dialThrough) {
   const kind = h('span', { class: 'phone-kind' }, p.kind);
   if (p.status === 'active') {
-    return h('li', { class: 'phone-other' }, kind, h('a', { class: 'phone-alt phone-value', href: p.ctiLink, title: `Wählen: ${p.e164}`, onclick: () => onDial(p.e164) }, p.raw));
+    return h('li', { class: 'phone-other' }, kind, h('a', { class: 'phone-alt phone-value', href: p.ctiLink, title: dialTitle(p.e164, dialThrough), onclick: dialClick(p.e164, onDial, dialThrough) }, p.raw));
   }
   // Wrong or on the do-not-call list: shown, so the agent knows it, but not dialable.
   return h(

@@ -15,6 +15,13 @@ const STRATEGIES = [
   ['rotation', 'wechselnde Tageszeit'],
 ];
 
+/** The client's `languageRouting` choices as a lead reads them. */
+const ROUTING_LABELS = {
+  prefer: 'bevorzugt: zuerst Mitarbeiter mit der Sprache, nach der Wartezeit alle',
+  strict: 'nur Mitarbeiter mit der Sprache',
+  off: 'aus: alle Mitarbeiter, Sprache nur anzeigen',
+};
+
 /**
  * @param {Client} client
  * @param {boolean} [isAdmin] only admins may change where result lists go
@@ -86,6 +93,12 @@ export function plainFields(client, isAdmin = false) {
     STRATEGIES.map(([value, text]) => h('option', { value, selected: client.retryStrategy === value }, text)),
   );
   const learningDays = number(client.learningDays);
+  const languageRouting = h(
+    'select',
+    {},
+    Object.entries(ROUTING_LABELS).map(([value, label]) => h('option', { value, selected: client.languageRouting === value }, label)),
+  );
+  const fallback = number(client.languageFallbackMinutes);
   const rules = h(
     'fieldset',
     { class: 'sub' },
@@ -117,6 +130,12 @@ export function plainFields(client, isAdmin = false) {
       { class: 'row' },
       labelled('defaultCountry', 'Land für Nummern ohne Vorwahl', defaultCountry, 'z. B. DE'),
       labelled('defaultLanguage', 'Sprache, wenn die Liste keine nennt', defaultLanguage, 'z. B. de'),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      labelled('languageRouting', 'Sprachzuteilung', languageRouting, 'wer Fälle in einer Sprache bekommt, die er nicht spricht'),
+      labelled('languageFallbackMinutes', 'Sprach-Vorrang (Minuten)', fallback, 'bei „bevorzugt“: so lange warten Fälle auf einen Mitarbeiter mit ihrer Sprache, danach gehen sie an alle'),
     ),
   );
   // A message about the region as a whole (`holidays`) goes under the country.
@@ -162,6 +181,8 @@ export function plainFields(client, isAdmin = false) {
       learningDays: numberOf('learningDays', learningDays),
       defaultCountry: defaultCountry.value.trim().toUpperCase(),
       defaultLanguage: defaultLanguage.value.trim().toLowerCase(),
+      languageRouting: languageRouting.value,
+      languageFallbackMinutes: numberOf('languageFallbackMinutes', fallback),
       doNotCall: doNotCallText.value.split('\n').map((l) => l.trim()).filter(Boolean),
     };
     return { value, slots, problems };

@@ -4,6 +4,7 @@ import { h, notice, replace } from '../dom.js';
 import { formatDateTime, formatTime } from '../format.js';
 import { outcomeLabel } from '../agent/case-card.js';
 import { importProgressBar, reportView, statusBadge } from './list-status.js';
+import { languageGapNotices } from '../language-gaps.js';
 import { resultBox } from './result-box.js';
 
 /** @typedef {import('../types.js').DunningList} DunningList */
@@ -137,6 +138,7 @@ function progressView(p, outcomes) {
     'div',
     { class: 'progress-view', 'data-testid': 'progress' },
     h('h2', {}, 'Fortschritt'),
+    languageGapNotices(p.languageGaps),
     h('div', { class: 'tiles' }, tiles.map(([label, value, style]) => h('div', { class: `tile ${style}` }, h('span', { class: 'tile-value' }, n(value)), h('span', { class: 'tile-label' }, label)))),
     h('div', { class: 'done-bar' }, h('progress', { max: 100, value: done, 'aria-label': 'abgeschlossen' }), h('span', {}, `${done} % abgeschlossen`)),
     h(

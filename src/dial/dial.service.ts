@@ -1,0 +1,73 @@
+import { eq } from 'drizzle-orm';
+import { audit } from '../audit/audit.js';
+import { dials, users } from '../db/schema.js';
+import type { DispatchDeps } from '../deps.js';
+import { heldAssignment } from '../dispatch/held-assignment.js';
+import type { SessionUser } from '../http/context.js';
+import { AppError } from '../http/errors.js';
+import { DialError, type Dialer, type DialFailure } from './dialer.js';
+
+export interface DialView {
+  result: 'ok';
+  at: string;
+  /** The number the phone system was asked to connect (E.164). */
+  phone: string;
+}
+
+const KEEP = 'Der Fall bleibt Ihnen zugewiesen; bitte die Nummer von Hand wählen oder es gleich noch einmal versuchen.';
+
+/** What the agent reads when the phone system did not take the call. */
+function germanFailure(reason: DialFailure, httpStatus: number | null): string {
+  if (reason === 'timeout') return `Die Telefonanlage antwortet nicht (keine Antwort innerhalb der Wartezeit). ${KEEP}`;
+  if (reason === 'unreachable') return `Die Telefonanlage ist nicht erreichbar. ${KEEP}`;
+  return `Die Telefonanlage hat den Anruf abgelehnt (Antwort ${httpStatus}). ${KEEP}`;
+}
+
+/**
+ * Click-to-dial for the agent's own live assignment: the phone system rings the agent's
+ * extension and connects it with `phone` (one of the case's active numbers; default the
+ * current one). Every request is recorded in `dials` with its result (and in the audit trail); a failure is a 502 with a
+ * German message in `details.messageDe`, and the assignment stays as it was.
+ */
+export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, agent: SessionUser, assignmentId: string, phone: string | undefined): Promise<DialView> {
+  const started = d.clock.now();
+  const { assignment, ctx } = await heldAssignment(d, agent, assignmentId, started);
+  if (!dialer) {
+    throw new AppError(409, 'dial_not_configured', 'Click-to-dial is not configured (CTI_MODE=link): dial with the link on the case card', {
+      messageDe: 'Wählen über die Telefonanlage ist nicht eingerichtet; bitte den Link an der Nummer benutzen.',
+    });
+  }
+  const [user] = await d.db.select({ extension: users.extension }).from(users).where(eq(users.id, agent.id));
+  if (!user?.extension) {
+    throw new AppError(409, 'no_extension', 'Your user has no phone extension; an administrator sets it in your user profile', {
+      messageDe: 'Für Ihren Benutzer ist keine Nebenstelle hinterlegt. Bitte die Administration, sie im Benutzerprofil einzutragen.',
+    });
+  }
+  const e164 = phone ?? ctx.case.phoneE164;
+  if (!ctx.case.phones.some((p) => p.e164 === e164 && p.status === 'active') && e164 !== ctx.case.phoneE164) {
+    throw new AppError(400, 'unknown_phone', `${e164} is not an active number of this case`, { messageDe: 'Diese Nummer gehört nicht (mehr) zu diesem Fall.' });
+  }
+
+  const t0 = performance.now();
+  let outcome: { result: 'ok' | DialFailure; httpStatus: number | null };
+  try {
+    const answer = await dialer.dial({ e164, extension: user.extension });
+    outcome = { result: 'ok', httpStatus: answer.httpStatus };
+  } catch (err) {
+    if (!(err instanceof DialError)) throw err;
+    outcome = { result: err.reason, httpStatus: err.httpStatus };
+  }
+  await d.db.insert(dials).values({ assignmentId: assignment.id, agentId: agent.id, at: started, mode: dialer.mode, ...outcome, durationMs: Math.round(performance.now() - t0) });
+  // In the audit trail admins read too (ids and the answer only, never the number).
+  await audit(d.db, { at: started, actorId: agent.id, action: 'dial', entityType: 'assignment', entityId: assignment.id, details: { caseId: ctx.case.id, mode: dialer.mode, ...outcome } });
+  if (outcome.result !== 'ok') {
+    // Neither the number nor the phone system's URL or credentials: ids and the answer only.
+    d.log.warn({ assignmentId, reason: outcome.result, httpStatus: outcome.httpStatus }, 'click-to-dial failed');
+    throw new AppError(502, 'dial_failed', `The phone system did not take the call: ${new DialError(outcome.result, outcome.httpStatus).message}`, {
+      reason: outcome.result,
+      httpStatus: outcome.httpStatus,
+      messageDe: germanFailure(outcome.result, outcome.httpStatus),
+    });
+  }
+  return { result: 'ok', at: started.toISOString(), phone: e164 };
+}

@@ -1,0 +1,30 @@
+import type { Job } from 'bullmq';
+import type { SessionUser } from '../http/context.js';
+import { callPriority } from '../queues/call-queues.js';
+import type { CallJob } from '../queues/registry.js';
+import type { DispatchDeps } from '../deps.js';
+import { scheduleCopies } from './enqueue.js';
+import type { CaseContext } from './load-case.js';
+import { anyQueueVerdict, isAnyLanguageQueue, languagePolicy, speaks } from './routing.js';
+
+/**
+ * The pull-time language check (DESIGN.md section 4): a job from the client's "any language"
+ * queue goes to an agent who speaks none of the case's languages only when the client's policy
+ * allows it now. Otherwise the job is held until the fallback opens, or — under `strict`, set
+ * after the job was queued — dropped once its language copies are there. Either way the case
+ * keeps a job in its language queues (adding an existing job id is a no-op).
+ * Returns true when the job was dealt with (not to be handed out).
+ */
+export async function heldBackByLanguage(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<CallJob>, token: string, ctx: CaseContext, now: Date): Promise<boolean> {
+  if (!isAnyLanguageQueue(queue) || speaks(agent.languages, ctx.case)) return false;
+  const policy = languagePolicy(ctx.settings);
+  const verdict = anyQueueVerdict(policy, new Date(job.data.slot.start), now);
+  if (verdict.kind === 'hand_out') return false;
+  const at = new Date(Math.max(now.getTime(), new Date(job.data.slot.start).getTime()));
+  const opts = { priority: callPriority(ctx.case.amountCents, job.data.slot.kind === 'callback'), now, settings: { ...ctx.settings, languageRouting: 'strict' as const } };
+  await scheduleCopies(d.calls, ctx.case, job.data, at, opts);
+  if (verdict.kind === 'hold') await job.moveToDelayed(verdict.until.getTime(), token);
+  else await job.moveToCompleted(null, token, false);
+  d.log.debug({ caseId: ctx.case.id, verdict: verdict.kind }, 'language check held back a job');
+  return true;
+}

@@ -1,0 +1,66 @@
+import { and, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { cases, clients, dunningLists, userClients, users } from '../db/schema.js';
+import type { LanguageRouting } from '../scheduling/index.js';
+import { routingLanguage } from './case-state.js';
+import { languagePolicy, speaks } from './routing.js';
+
+/** Who counts as there to speak a language: an agent who asked for a case or heartbeat within this. */
+export const ACTIVE_WINDOW_MS = 3_600_000;
+
+/** Open cases of one language that no active agent of their client speaks. */
+export interface LanguageGap {
+  /** The case's (main) language, e.g. `fr`. */
+  language: string;
+  cases: number;
+  /** `strict`: they wait for a speaker; `prefer`: any agent gets them after `fallbackMinutes`. */
+  routing: Exclude<LanguageRouting, 'off'>;
+  fallbackMinutes: number;
+}
+
+/**
+ * Open cases of active lists (of one list, or of some clients), neither held nor with an outcome
+ * on its way, waiting for a
+ * language that no agent of their client who was active in the last hour speaks, by language.
+ * Clients with `languageRouting: off` have none: anyone gets their cases.
+ */
+export async function languageGaps(db: Db, scope: { listId: string } | { clientIds: string[] }, now: Date): Promise<LanguageGap[]> {
+  if ('clientIds' in scope && scope.clientIds.length === 0) return [];
+  const where: SQL = 'listId' in scope ? eq(cases.listId, scope.listId) : inArray(cases.clientId, scope.clientIds);
+  const groups = await db
+    .select({ clientId: cases.clientId, language: cases.language, secondLanguage: cases.secondLanguage, settings: clients.settings, n: sql<number>`count(*)::int` })
+    .from(cases)
+    .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
+    .innerJoin(clients, eq(clients.id, cases.clientId))
+    .where(
+      and(
+        where,
+        eq(cases.status, 'open'),
+        eq(dunningLists.status, 'active'),
+        // Held, or its outcome posted but not yet recorded: not waiting for anybody.
+        sql`not exists (select 1 from assignments a where a.case_id = ${cases.id} and (a.ended_at is null or a.outcome is not null))`,
+      ),
+    )
+    .groupBy(cases.clientId, cases.language, cases.secondLanguage, clients.settings);
+  if (groups.length === 0) return [];
+
+  const clientIds = [...new Set(groups.map((g) => g.clientId))];
+  const agents = await db
+    .select({ clientId: userClients.clientId, languages: users.languages })
+    .from(userClients)
+    .innerJoin(users, eq(users.id, userClients.userId))
+    .where(and(inArray(userClients.clientId, clientIds), eq(users.role, 'agent'), eq(users.active, true), gt(users.lastActiveAt, new Date(now.getTime() - ACTIVE_WINDOW_MS))));
+
+  const gaps = new Map<string, LanguageGap>();
+  for (const g of groups) {
+    const policy = languagePolicy(g.settings);
+    if (policy.mode === 'off') continue;
+    if (agents.some((a) => a.clientId === g.clientId && speaks(a.languages, g))) continue;
+    const language = routingLanguage(g.language);
+    const key = `${language}\u0000${policy.mode}\u0000${policy.fallbackMinutes}`;
+    const gap = gaps.get(key) ?? { language, cases: 0, routing: policy.mode, fallbackMinutes: policy.fallbackMinutes };
+    gap.cases += g.n;
+    gaps.set(key, gap);
+  }
+  return [...gaps.values()].sort((a, b) => b.cases - a.cases || a.language.localeCompare(b.language));
+}

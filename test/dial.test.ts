@@ -1,0 +1,163 @@
+import { Writable } from 'node:stream';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog, dials } from '../src/db/schema.js';
+import { createLogger } from '../src/log.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { createClient, fastRules, next } from './helpers/dispatch.js';
+import { startPhoneSystem } from './helpers/phone-system.js';
+import { seedList } from './helpers/seed.js';
+
+/**
+ * `POST /api/agent/assignments/:id/dial` through the generic HTTP adapter, against a real local
+ * server standing in for the phone system (CTI_MODE=http): the agent's own live assignment only,
+ * each dial recorded, failures a 502 with a German message while the case stays assigned, and
+ * neither the phone system's secrets nor the customer's number in the log.
+ */
+let pbx: Awaited<ReturnType<typeof startPhoneSystem>>;
+let t: TestContext;
+let admin: string;
+let clientId: string;
+let logged = '';
+const sink = new Writable({ write: (chunk: Buffer, _e, cb) => void ((logged += chunk.toString()), cb()) });
+
+beforeAll(async () => {
+  pbx = await startPhoneSystem();
+  t = await createTestContext(
+    {
+      CTI_MODE: 'http',
+      CTI_HTTP_URL: `${pbx.url}/dial?secret=url-secret-123`,
+      CTI_HTTP_HEADERS: '{"Content-Type":"application/json"}',
+      CTI_HTTP_BODY: '{"from":"{extension}","to":"{e164}"}',
+      CTI_HTTP_AUTH: 'Bearer auth-secret-456',
+      CTI_TIMEOUT_MS: '300',
+    },
+    { log: createLogger('info', 'test', sink) },
+  );
+  admin = (await t.userSession('admin')).cookie;
+  clientId = await createClient(t, admin, fastRules);
+});
+afterAll(async () => {
+  await t.close();
+  await pbx.close();
+});
+
+/** An agent (with `extension`) holding a fresh case. */
+async function agentInCall(extension: string | null = '221') {
+  const [seeded] = (await seedList(t, clientId, [{ phones: ['+41223102222', '+41791234567'] }])).cases;
+  const { cookie, user } = await t.userSession('agent', [clientId], extension === null ? {} : { extension });
+  const a = await next(t, cookie);
+  expect(a.case.id).toBe(seeded!.id);
+  return { cookie, user, assignmentId: a.assignment.id as string, card: a.case };
+}
+
+const dial = (cookie: string, id: string, body?: unknown) => t.request('POST', `/api/agent/assignments/${id}/dial`, { cookie, body });
+const recorded = (assignmentId: string) => t.db.select().from(dials).where(eq(dials.assignmentId, assignmentId)).orderBy(dials.id);
+
+describe('click-to-dial over HTTP', () => {
+  it('asks the phone system to connect the agent extension with the customer, and records it', async () => {
+    pbx.answerWith(() => ({ status: 200 }));
+    const { cookie, user, assignmentId, card } = await agentInCall('221');
+    expect(card.dial).toBe(true);
+    const before = pbx.seen.length;
+    const res = await dial(cookie, assignmentId);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ result: 'ok', phone: '+41223102222' });
+    expect(pbx.seen.slice(before)).toMatchObject([{ method: 'POST', url: '/dial?secret=url-secret-123', body: '{"from":"221","to":"+41223102222"}', headers: { authorization: 'Bearer auth-secret-456' } }]);
+
+    // Another of the case's numbers, chosen by the agent.
+    const other = await dial(cookie, assignmentId, { phone: '+41791234567' });
+    expect(other.body).toMatchObject({ result: 'ok', phone: '+41791234567' });
+    expect((await recorded(assignmentId)).map((r) => [r.agentId, r.mode, r.result, r.httpStatus])).toEqual([
+      [user.id, 'http', 'ok', 200],
+      [user.id, 'http', 'ok', 200],
+    ]);
+  });
+
+  it('a phone system answering 5xx or too slowly: 502 with a German message, the case stays assigned, nothing secret logged', async () => {
+    const { cookie, assignmentId } = await agentInCall();
+    pbx.answerWith(() => ({ status: 503 }));
+    const refused = await dial(cookie, assignmentId);
+    expect(refused.status).toBe(502);
+    expect(refused.body.error).toMatchObject({ code: 'dial_failed', details: { reason: 'rejected', httpStatus: 503 } });
+    expect(refused.body.error.details.messageDe).toMatch(/Telefonanlage hat den Anruf abgelehnt \(Antwort 503\).*bleibt Ihnen zugewiesen/);
+
+    pbx.answerWith(() => 'hang');
+    const slow = await dial(cookie, assignmentId);
+    expect(slow.status).toBe(502);
+    expect(slow.body.error.details).toMatchObject({ reason: 'timeout', httpStatus: null });
+    expect(slow.body.error.details.messageDe).toMatch(/antwortet nicht/);
+
+    expect((await recorded(assignmentId)).map((r) => r.result)).toEqual(['rejected', 'timeout']);
+    const trail = await t.db.select().from(auditLog).where(and(eq(auditLog.action, 'dial'), eq(auditLog.entityId, assignmentId))).orderBy(auditLog.id);
+    expect(trail.map((a) => a.details)).toEqual([
+      expect.objectContaining({ mode: 'http', result: 'rejected', httpStatus: 503 }),
+      expect.objectContaining({ mode: 'http', result: 'timeout', httpStatus: null }),
+    ]);
+    expect((await t.request('POST', `/api/agent/assignments/${assignmentId}/heartbeat`, { cookie })).status).toBe(200);
+    expect(logged).toContain('click-to-dial failed');
+    for (const secret of ['url-secret-123', 'auth-secret-456', '41223102222']) expect(logged).not.toContain(secret);
+  });
+
+  it('dials only the agent\'s own live assignment, with an extension, a number of the case and a valid body', async () => {
+    pbx.answerWith(() => ({ status: 200 }));
+    const { cookie, assignmentId } = await agentInCall();
+    const before = pbx.seen.length;
+
+    const stranger = await t.userSession('agent', [clientId], { extension: '222' });
+    const foreign = await dial(stranger.cookie, assignmentId);
+    expect([foreign.status, foreign.body.error.code]).toEqual([409, 'not_your_assignment']);
+
+    const lead = await t.userSession('lead', [clientId]);
+    expect((await dial(lead.cookie, assignmentId)).status).toBe(403);
+
+    const unknown = await dial(cookie, assignmentId, { phone: '+41449999999' });
+    expect([unknown.status, unknown.body.error.code]).toEqual([400, 'unknown_phone']);
+    const bad = await dial(cookie, assignmentId, { phone: 'call her' });
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'validation']);
+    const notJson = await t.request('POST', `/api/agent/assignments/${assignmentId}/dial`, { cookie, body: '{nope', headers: { 'content-type': 'application/json' } });
+    expect(notJson.status).toBe(400);
+    expect((await dial(cookie, '00000000-0000-0000-0000-000000000000')).status).toBe(404);
+
+    const released = await t.request('POST', `/api/agent/assignments/${assignmentId}/release`, { cookie });
+    expect(released.status).toBe(204);
+    const ended = await dial(cookie, assignmentId);
+    expect([ended.status, ended.body.error.code]).toEqual([409, 'assignment_ended']);
+
+    const noExtension = await agentInCall(null);
+    const missing = await dial(noExtension.cookie, noExtension.assignmentId);
+    expect([missing.status, missing.body.error.code]).toEqual([409, 'no_extension']);
+    expect(missing.body.error.details.messageDe).toMatch(/keine Nebenstelle/);
+
+    expect(pbx.seen.length).toBe(before);
+  });
+
+  it('an admin sets the extension in the user profile; a bad one is refused', async () => {
+    const { user } = await t.userSession('agent', [clientId]);
+    const set = await t.request('PATCH', `/api/users/${user.id}`, { cookie: admin, body: { extension: '4711' } });
+    expect(set.status).toBe(200);
+    expect(set.body.extension).toBe('4711');
+    const bad = await t.request('PATCH', `/api/users/${user.id}`, { cookie: admin, body: { extension: '47 11; drop' } });
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'validation']);
+    const cleared = await t.request('PATCH', `/api/users/${user.id}`, { cookie: admin, body: { extension: null } });
+    expect(cleared.body.extension).toBeNull();
+  });
+});
+
+describe('without a phone system (CTI_MODE=link)', () => {
+  it('the card keeps the link and dialling through the API is 409', async () => {
+    const plain = await createTestContext();
+    try {
+      const adminCookie = (await plain.userSession('admin')).cookie;
+      const id = await createClient(plain, adminCookie, fastRules);
+      await seedList(plain, id, 1);
+      const { cookie } = await plain.userSession('agent', [id], { extension: '221' });
+      const a = await next(plain, cookie);
+      expect(a.case).toMatchObject({ dial: false, ctiLink: `tel:${a.case.phoneE164}` });
+      const res = await plain.request('POST', `/api/agent/assignments/${a.assignment.id}/dial`, { cookie });
+      expect([res.status, res.body.error.code]).toEqual([409, 'dial_not_configured']);
+    } finally {
+      await plain.close();
+    }
+  });
+});
