@@ -30,6 +30,9 @@ export interface ReconcileReport {
 export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
   const report: ReconcileReport = { openCases: 0, added: 0, removed: 0 };
   const queues = new Set<string>();
+  // The job id of every open case's current attempt, as just read: a job with one of these ids
+  // is not stale, without asking PostgreSQL again.
+  const current = new Set<string>();
   const settings = new Map<string, Promise<SchedulingSettings>>();
   const settingsOf = (clientId: string) => {
     let s = settings.get(clientId);
@@ -56,6 +59,7 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
     const queuesOf = batch.map(({ c }, i) => caseQueues(c, batchSettings[i]!).map((q) => q.queue));
     for (const [i, { c }] of batch.entries()) {
       const id = callJobId(c.id, c.attemptsMade + 1);
+      current.add(id);
       pipeline.exists(`${d.calls.prefix}:outcomes:${id}`);
       for (const q of queuesOf[i]!) pipeline.exists(`${d.calls.prefix}:${q}:${id}`);
     }
@@ -73,7 +77,7 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
   }
   await restore.flush();
   for (const q of await d.calls.ready.all()) queues.add(q);
-  report.removed = await removeStale(d, [...queues]);
+  report.removed = await removeStale(d, [...queues], current);
   await d.calls.ready.refresh([...queues], d.clock.now().getTime());
   if (report.added || report.removed) d.log.info(report, 'reconcile repaired the schedule');
   return report;
@@ -137,7 +141,7 @@ function jobRestorer(d: DispatchDeps, settingsOf: (clientId: string) => Promise<
 }
 
 /** Removes waiting, prioritized and delayed jobs whose case is closed or has moved on. */
-async function removeStale(d: DispatchDeps, queues: string[]): Promise<number> {
+async function removeStale(d: DispatchDeps, queues: string[], current: Set<string>): Promise<number> {
   const redis = d.queues.connection;
   let removed = 0;
   for (const queue of queues) {
@@ -150,6 +154,7 @@ async function removeStale(d: DispatchDeps, queues: string[]): Promise<number> {
     for (let i = 0; i < ids.length; i += BATCH) {
       const parsed = ids
         .slice(i, i + BATCH)
+        .filter((id) => !current.has(id))
         .map((id) => ({ id, m: JOB_ID.exec(id) }))
         .filter((x): x is { id: string; m: RegExpExecArray } => x.m !== null);
       if (parsed.length === 0) continue;
