@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
   app.route('/api', listRoutes(deps.config.IMPORT_MAX_BYTES));
   app.route('/api', resultRoutes());
   app.route('/api', auditRoutes());
-  app.route('/api', dispatchRoutes());
+  app.route('/api', dispatchRoutes(metrics));
   app.route('/api', dialRoutes());
   app.route('/api', reportRoutes());
   app.route(BOARD_PATH, queueBoardRoutes());

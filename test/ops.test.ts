@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
+import { createClient, fastRules, next, postOutcome } from './helpers/dispatch.js';
+import { seedList } from './helpers/seed.js';
 
 const METRICS_TOKEN = 'scrape-token-0123456789';
 const bearer = { authorization: `Bearer ${METRICS_TOKEN}` };
@@ -29,6 +31,23 @@ describe('ops endpoints', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     expect(res.body).toMatch(/^mahn_process_cpu_user_seconds_total /m);
     expect(res.body).toMatch(/mahn_http_request_duration_seconds_count\{method="GET",route="\/api\/me",status="401"\} 1/);
+  });
+
+  it('/metrics counts cases handed out (not a held one asked for again) and accepted outcomes by effect', async () => {
+    const admin = (await t.userSession('admin')).cookie;
+    const clientId = await createClient(t, admin, fastRules);
+    await seedList(t, clientId, 2);
+    const agent = (await t.userSession('agent', [clientId])).cookie;
+    const counted = async () => (await t.request('GET', '/metrics', { headers: bearer })).body as string;
+    const a = await next(t, agent);
+    expect((await next(t, agent)).assignment.id).toBe(a.assignment.id); // the same held case
+    expect((await postOutcome(t, agent, a.assignment.id, { outcome: 'not_reached' })).status).toBe(202);
+    const b = await next(t, agent);
+    expect((await postOutcome(t, agent, b.assignment.id, { outcome: 'paid' })).status).toBe(202);
+    const text = await counted();
+    expect(text).toMatch(/^mahn_assignments_total 2$/m);
+    expect(text).toMatch(/^mahn_outcomes_total\{effect="retry"\} 1$/m);
+    expect(text).toMatch(/^mahn_outcomes_total\{effect="close"\} 1$/m);
   });
 
   it('/metrics refuses a request without the token or with a wrong one', async () => {

@@ -9,6 +9,7 @@ import { AssignmentSchema, NextResponseSchema, OutcomeBodySchema } from './dispa
 import { submitOutcome } from './outcome.js';
 import { nextCall } from './pull.js';
 import { recordActivity } from '../users/activity.js';
+import type { Metrics } from '../ops/metrics.js';
 
 const agents = requireRole('agent');
 const tags = ['Agent'];
@@ -40,14 +41,15 @@ const deps = (c: Context<AppEnv>): DispatchDeps => {
   return { db: database.db, calls, queues, clock, config, log };
 };
 
-export function dispatchRoutes() {
+/** `counters`: the Prometheus counters of handed-out cases and accepted outcomes. */
+export function dispatchRoutes(counters: Pick<Metrics, 'assignments' | 'outcomes'>) {
   const app = createRouter();
   // An agent asking for work or in a call is active: the language figures count who is there.
   const active = async (d: DispatchDeps, c: Context<AppEnv>) => recordActivity(d.db, currentUser(c).id, d.clock.now());
   app.openapi(next, async (c) => {
     const d = deps(c);
     await active(d, c);
-    return c.json(await nextCall(d, currentUser(c)), 200);
+    return c.json(await nextCall(d, currentUser(c), () => counters.assignments.inc()), 200);
   });
   app.openapi(beat, async (c) => {
     const d = deps(c);
@@ -55,7 +57,8 @@ export function dispatchRoutes() {
     return c.json(await heartbeat(d, currentUser(c), c.req.valid('param').id), 200);
   });
   app.openapi(outcome, async (c) => {
-    const { attemptNo } = await submitOutcome(deps(c), currentUser(c), c.req.valid('param').id, c.req.valid('json'));
+    const { attemptNo, effect } = await submitOutcome(deps(c), currentUser(c), c.req.valid('param').id, c.req.valid('json'));
+    counters.outcomes.inc({ effect });
     return c.json({ status: 'accepted' as const, attemptNo }, 202);
   });
   app.openapi(give, async (c) => {

@@ -17,7 +17,7 @@ import type { CaseContext } from './load-case.js';
  * repeated post is one attempt) and completes the call job with the agent's token. The
  * outcomes worker does the rest (`recordOutcome`).
  */
-export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: string, body: OutcomeBody): Promise<{ attemptNo: number }> {
+export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: string, body: OutcomeBody): Promise<{ attemptNo: number; effect: string }> {
   const now = d.clock.now();
   const { assignment, job, ctx } = await heldAssignment(d, agent, id, now);
   validateOutcome(ctx, body, now);
@@ -44,7 +44,7 @@ export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: str
     // The outcome is queued; a call job that survived is held back at its pull until then.
     d.log.warn({ caseId: assignment.caseId, err: (err as Error).message }, 'completing the call job failed');
   }
-  return { attemptNo: assignment.attemptNo };
+  return { attemptNo: assignment.attemptNo, effect: ctx.settings.outcomes.find((o) => o.code === body.outcome)!.effect };
 }
 
 function validateOutcome(ctx: CaseContext, body: OutcomeBody, now: Date): void {

@@ -55,7 +55,7 @@ type Verdict = { kind: 'assigned'; assignment: AssignmentRow; ctx: CaseContext }
  * Postgres and the scheduling rules first; a stale one is dropped, a not-yet-callable one moved
  * to its next callable time.
  */
-export async function nextCall(d: DispatchDeps, agent: SessionUser): Promise<NextResult> {
+export async function nextCall(d: DispatchDeps, agent: SessionUser, onAssigned: () => void = () => {}): Promise<NextResult> {
   const now = d.clock.now();
   const live = await liveAssignmentOfAgent(d.db, agent.id);
   if (live) {
@@ -88,6 +88,7 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser): Promise<Nex
       if (verdict.kind === 'assigned') {
         await d.calls.ready.refresh([queue], now.getTime(), true);
         d.log.debug({ caseId: job.data.caseId, agentId: agent.id }, 'assigned');
+        onAssigned();
         return present(d, agent, verdict.assignment, verdict.ctx);
       }
       if (verdict.kind === 'agent_busy') {

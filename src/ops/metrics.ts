@@ -16,12 +16,12 @@ export function createMetrics() {
   });
   const assignments = new Counter({
     name: 'mahn_assignments_total',
-    help: 'Cases handed to agents',
+    help: 'Cases handed to agents (a held case asked for again not counted)',
     registers: [registry],
   });
   const outcomes = new Counter({
     name: 'mahn_outcomes_total',
-    help: 'Outcomes recorded by agents, by effect',
+    help: 'Outcomes accepted from agents (recorded by the workers), by effect',
     labelNames: ['effect'] as const,
     registers: [registry],
   });
