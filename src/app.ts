@@ -9,6 +9,7 @@ import { DOCS_PATH, docsRoutes } from './docs/docs.routes.js';
 import { listRoutes } from './lists/lists.routes.js';
 import { resultRoutes } from './results/results.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { failedJobsRoutes } from './ops/failed-jobs.routes.js';
 import type { AppDeps, AppEnv } from './http/context.js';
 import { bodyLimits } from './http/body-limits.js';
 import { csrfProtection } from './http/csrf.js';
@@ -16,6 +17,7 @@ import { storableInput } from './http/storable.js';
 import { errorBody, errorHandler } from './http/errors.js';
 import { hsts } from './http/https.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
+import { failedJobCounts } from './queues/poison.js';
 import { opsRoutes } from './ops/ops.routes.js';
 import { BOARD_PATH, queueBoardRoutes } from './ops/queue-board.js';
 import { reachRoutes } from './reach/reach.routes.js';
@@ -24,7 +26,7 @@ import { userRoutes } from './users/users.routes.js';
 import { webRoutes } from './web/web.routes.js';
 
 /** Builds the HTTP app from its dependencies; no I/O happens here. */
-export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
+export function createApp(deps: AppDeps, metrics: Metrics = createMetrics(() => failedJobCounts(deps.queues))) {
   const app = new OpenAPIHono<AppEnv>();
   app.use('*', metrics.middleware);
   // Every response, API and Bull Board included: no framing, no sniffing (the UI adds its CSP).
@@ -50,6 +52,7 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics()) {
   app.route('/api', listRoutes(deps.config.IMPORT_MAX_BYTES));
   app.route('/api', resultRoutes());
   app.route('/api', auditRoutes());
+  app.route('/api', failedJobsRoutes());
   app.route('/api', dispatchRoutes(metrics));
   app.route('/api', dialRoutes());
   app.route('/api', reportRoutes());

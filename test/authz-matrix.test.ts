@@ -61,6 +61,7 @@ const rows: Row[] = [
   })),
   { name: 'send the result list of an unknown list', method: 'POST', path: () => '/api/lists/00000000-0000-4000-8000-000000000000/deliveries', body: () => ({}), expect: leadsOnly(404) },
   { name: 'audit trail', method: 'GET', path: () => '/api/audit', expect: adminOnly(200) },
+  { name: 'failed jobs', method: 'GET', path: () => '/api/admin/failed-jobs', expect: adminOnly(200) },
   { name: 'LE report, all clients in scope', method: 'GET', path: () => '/api/reports/le?from=2026-11-01&to=2026-11-30', expect: leadsOnly(200) },
   { name: 'LE report of own client', method: 'GET', path: (f) => `/api/reports/le?clientId=${f.own}&from=2026-11-01&to=2026-11-30`, expect: leadsOnly(200) },
   { name: 'LE report of foreign client', method: 'GET', path: (f) => `/api/reports/le?clientId=${f.foreign}&from=2026-11-01&to=2026-11-30`, expect: leadsForeign(200) },

@@ -4,6 +4,7 @@ import { deliver } from '../src/delivery/deliver.js';
 import type { Mailer } from '../src/delivery/mailer.js';
 import type { DeliveryJob } from '../src/queues/registry.js';
 import type { Runtime } from '../src/runtime.js';
+import { stopOnPermanentFailure } from '../src/queues/poison.js';
 import { safeError } from '../src/safe-error.js';
 import { dispatchDeps } from './deps.js';
 
@@ -16,7 +17,7 @@ export function startDeliveryWorker(rt: Runtime, connection: Redis, mailer: Mail
   const deps = { ...dispatchDeps(rt), mailer };
   const worker = new Worker<DeliveryJob>(
     'delivery',
-    (job) => deliver(deps, job.data.deliveryId, { finalTry: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) }),
+    stopOnPermanentFailure((job) => deliver(deps, job.data.deliveryId, { finalTry: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) })),
     { connection, prefix: rt.config.QUEUE_PREFIX, concurrency: 2, lockDuration: 15_000, stalledInterval: 5_000 },
   );
   worker.on('failed', (job, err) => rt.log.warn({ jobId: job?.id, tries: job?.attemptsMade, err: safeError(err) }, 'result-list delivery failed'));

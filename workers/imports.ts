@@ -3,13 +3,14 @@ import type { Redis } from 'ioredis';
 import { runImport } from '../src/lists/run-import.js';
 import type { ImportJob } from '../src/queues/registry.js';
 import type { Runtime } from '../src/runtime.js';
+import { stopOnPermanentFailure } from '../src/queues/poison.js';
 import { safeError } from '../src/safe-error.js';
 import { dispatchDeps } from './deps.js';
 
 /** Imports uploaded lists (`src/lists/run-import.ts`), two at a time per process. */
 export function startImportsWorker(rt: Runtime, connection: Redis): Worker<ImportJob> {
   const deps = dispatchDeps(rt);
-  const worker = new Worker<ImportJob>('imports', (job) => runImport(deps, job.data.listId, (p) => job.updateProgress(p)), {
+  const worker = new Worker<ImportJob>('imports', stopOnPermanentFailure((job) => runImport(deps, job.data.listId, (p) => job.updateProgress(p))), {
     connection,
     prefix: rt.config.QUEUE_PREFIX,
     concurrency: 2,

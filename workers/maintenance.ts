@@ -5,6 +5,7 @@ import { reconcile } from '../src/dispatch/reconcile.js';
 import { recover } from '../src/recovery/recover.js';
 import { refreshReachRates } from '../src/reach/refresh-reach-rates.js';
 import { purgeExpiredLists } from '../src/retention/purge.js';
+import { POISON_PREFIX } from '../src/queues/poison.js';
 import type { MaintenanceJob } from '../src/queues/registry.js';
 import type { Runtime } from '../src/runtime.js';
 import { dispatchDeps } from './deps.js';
@@ -17,12 +18,17 @@ const RETENTION_CRON = '17 3 * * *';
 /** Reach rates move slowly (90 days of attempts); hourly keeps a new client's first day visible. */
 const REACH_RATES_EVERY_MS = 60 * 60_000;
 
-/** Outcome jobs that used up their tries (a long database outage) get another round. */
-async function retryFailedOutcomes(rt: Runtime): Promise<number> {
+/**
+ * Outcome jobs that used up their tries on transient failures (a long database outage) get
+ * another round. A permanent failure (`stopOnPermanentFailure`) stays failed: retrying it
+ * cannot help, and admins see it (`GET /api/admin/failed-jobs`).
+ */
+export async function retryFailedOutcomes(rt: Runtime): Promise<number> {
   const failed = await rt.queues.get('outcomes').getFailed(0, 999);
-  for (const job of failed) await job.retry('failed');
-  if (failed.length) rt.log.warn({ count: failed.length }, 'retrying failed outcome jobs');
-  return failed.length;
+  const transient = failed.filter((job) => !job.failedReason?.startsWith(POISON_PREFIX) && job.attemptsMade >= (job.opts.attempts ?? 1));
+  for (const job of transient) await job.retry('failed');
+  if (transient.length) rt.log.warn({ count: transient.length }, 'retrying failed outcome jobs');
+  return transient.length;
 }
 
 /**

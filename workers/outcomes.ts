@@ -3,13 +3,17 @@ import type { Redis } from 'ioredis';
 import { recordOutcome } from '../src/dispatch/record-outcome.js';
 import type { OutcomeJob } from '../src/queues/registry.js';
 import type { Runtime } from '../src/runtime.js';
+import { stopOnPermanentFailure } from '../src/queues/poison.js';
 import { safeError } from '../src/safe-error.js';
 import { dispatchDeps } from './deps.js';
 
-/** Records agents' outcomes (`src/dispatch/record-outcome.ts`); retried with backoff on failure. */
+/**
+ * Records agents' outcomes (`src/dispatch/record-outcome.ts`); retried with backoff on a
+ * transient failure, ended at once on a permanent one (`stopOnPermanentFailure`).
+ */
 export function startOutcomesWorker(rt: Runtime, connection: Redis): Worker<OutcomeJob> {
   const deps = dispatchDeps(rt);
-  const worker = new Worker<OutcomeJob>('outcomes', (job) => recordOutcome(deps, job.data), {
+  const worker = new Worker<OutcomeJob>('outcomes', stopOnPermanentFailure((job) => recordOutcome(deps, job.data)), {
     connection,
     prefix: rt.config.QUEUE_PREFIX,
     concurrency: 16,

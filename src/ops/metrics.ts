@@ -1,10 +1,10 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
 import type { AppEnv } from '../http/context.js';
 
 /** One registry per app instance, so tests can build several apps in one process. */
-export function createMetrics() {
+export function createMetrics(failedJobs?: () => Promise<Record<string, number>>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mahn_' });
   const httpDuration = new Histogram({
@@ -25,6 +25,19 @@ export function createMetrics() {
     labelNames: ['effect'] as const,
     registers: [registry],
   });
+  if (failedJobs) {
+    new Gauge({
+      name: 'mahn_failed_jobs',
+      help: 'Background jobs in the failed state, by queue (see GET /api/admin/failed-jobs)',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+      async collect() {
+        // Redis away: the gauge keeps its last values rather than failing the whole scrape.
+        const counts = await failedJobs().catch(() => ({}));
+        for (const [queue, n] of Object.entries(counts)) this.set({ queue }, n);
+      },
+    });
+  }
   // Route templates, not raw paths, as labels: ids in paths would explode the series count.
   const middleware = createMiddleware<AppEnv>(async (c, next) => {
     const end = httpDuration.startTimer();

@@ -1,0 +1,76 @@
+import { UnrecoverableError, type Job, type Processor } from 'bullmq';
+import { safeError } from '../safe-error.js';
+import type { Queues } from './registry.js';
+
+/**
+ * Whether retrying cannot fix `err`: PostgreSQL refused the data itself (class 22, data
+ * exception: a date that does not exist, a value out of range; class 23, integrity: a row the
+ * job points at is gone) or the job's payload does not have the shape the code expects. A
+ * database that is down, restarting, timing out or in a deadlock is transient.
+ */
+export function isPermanentFailure(err: unknown): boolean {
+  const { code, name } = safeError(err);
+  if (code) return code.startsWith('22') || code.startsWith('23');
+  return name === 'ZodError' || name === 'TypeError' || name === 'RangeError' || name === 'SyntaxError';
+}
+
+/** Message of a poison job: the safe part of the error (no SQL parameters, no quoted values). */
+export const POISON_PREFIX = 'permanent failure: ';
+
+/**
+ * A BullMQ processor whose permanent failures end the job at once (`UnrecoverableError`, no
+ * further tries, left in the failed set for admins) instead of retrying it for days.
+ */
+export function stopOnPermanentFailure<T, R>(processor: Processor<T, R>): Processor<T, R> {
+  return async (job: Job<T, R>, token?: string, signal?: AbortSignal) => {
+    try {
+      return await processor(job, token, signal);
+    } catch (err) {
+      if (!isPermanentFailure(err)) throw err;
+      const { code, message } = safeError(err);
+      throw new UnrecoverableError(`${POISON_PREFIX}${message}${code ? ` (${code})` : ''}`);
+    }
+  };
+}
+
+/** A job that ended as failed for good, as admins see it: ids and the safe reason only. */
+export interface FailedJob {
+  queue: 'outcomes' | 'imports' | 'delivery';
+  jobId: string;
+  failedAt: string | null;
+  tries: number;
+  permanent: boolean;
+  reason: string;
+  listId: string | null;
+  caseId: string | null;
+}
+
+/** Failed jobs of the background queues an agent's or lead's work depends on, newest first. */
+export async function failedJobs(queues: Queues, limit = 200): Promise<FailedJob[]> {
+  const out: FailedJob[] = [];
+  for (const queue of ['outcomes', 'imports', 'delivery'] as const) {
+    for (const job of await queues.get(queue).getFailed(0, limit - 1)) {
+      const data = (job.data ?? {}) as { listId?: string; caseId?: string };
+      const reason = job.failedReason ?? '';
+      out.push({
+        queue,
+        jobId: job.id ?? '',
+        failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+        tries: job.attemptsMade,
+        permanent: reason.startsWith(POISON_PREFIX),
+        // BullMQ keeps the error's message: cut as logs cut it (no quoted values, no parameters).
+        reason: safeError(new Error(reason)).message.replace(/:\s*".*$/s, ''),
+        listId: data.listId ?? null,
+        caseId: data.caseId ?? null,
+      });
+    }
+  }
+  return out.sort((a, b) => (b.failedAt ?? '').localeCompare(a.failedAt ?? '')).slice(0, limit);
+}
+
+/** Failed jobs per background queue, for the `mahn_failed_jobs` gauge. */
+export async function failedJobCounts(queues: Queues): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const queue of ['outcomes', 'imports', 'delivery'] as const) counts[queue] = (await queues.get(queue).getJobCounts('failed')).failed ?? 0;
+  return counts;
+}
