@@ -4,6 +4,7 @@ import { endAssignment } from '../src/dispatch/assignment-end.js';
 import { queueOutcome } from '../src/dispatch/outcome.js';
 import { isPermanentFailure, POISON_PREFIX } from '../src/queues/poison.js';
 import { retryFailedOutcomes } from '../workers/maintenance.js';
+import { loginAs, startUi } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules, next } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
@@ -13,17 +14,23 @@ const METRICS_TOKEN = 'scrape-token-poison-0123456789';
 let t: TestContext;
 let admin: string;
 
+let ui: Awaited<ReturnType<typeof startUi>>;
+
 beforeAll(async () => {
   t = await createTestContext({ METRICS_TOKEN }, { clock: systemClock });
   admin = (await t.userSession('admin')).cookie;
   await t.runWorkers();
+  ui = await startUi(t);
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await ui?.close();
+  await t?.close();
+});
 
 describe('poison jobs', () => {
-  it('an outcome PostgreSQL refuses stops after one try, is not retried by maintenance, and is listed and counted for admins', async () => {
+  it('an outcome PostgreSQL refuses stops after one try, is not retried by maintenance, is listed and counted for admins and shown to the lead', async () => {
     const clientId = await createClient(t, admin, fastRules);
-    const { cases: [seeded] } = await seedList(t, clientId, 1);
+    const { listId, cases: [seeded] } = await seedList(t, clientId, 1);
     const { cookie, user } = await t.userSession('agent', [clientId]);
     const a = await next(t, cookie);
     // A body the API would refuse today (no such date), as an older version or a bug could have queued it.
@@ -54,6 +61,19 @@ describe('poison jobs', () => {
     expect(JSON.stringify(listed.body)).not.toContain('2027-02-30');
     const metrics = await t.request('GET', '/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(metrics.body).toMatch(/^mahn_failed_jobs\{queue="outcomes"\} 1$/m);
+
+    // The lead sees it on the list page: the outcome was not stored, the case stays open.
+    const { user: lead, cookie: leadCookie } = await t.userSession('lead', [clientId]);
+    const progress = await t.request('GET', `/api/lists/${listId}/progress`, { cookie: leadCookie });
+    expect(progress.body.failedJobs).toEqual([expect.objectContaining({ queue: 'outcomes', caseId: seeded!.id, permanent: true })]);
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, lead.username);
+    await page.goto(`/#/liste/${listId}`);
+    const shown = page.getByTestId('failed-jobs');
+    await shown.waitFor();
+    expect(await shown.textContent()).toContain(`Ein Anrufergebnis konnte nicht gespeichert werden (Fall ${seeded!.id}).`);
+    expect(await shown.textContent()).toContain('Ein erneuter Versuch hilft nicht');
+    expect(errors).toEqual([]);
   });
 
   it('tells permanent failures (the data refused) from transient ones (the database away)', () => {

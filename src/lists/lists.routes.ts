@@ -13,6 +13,7 @@ import { auditRead } from '../audit/audit.js';
 import { listProgress } from './progress.js';
 import { reportView } from './report-view.js';
 import { uploadList } from './upload.js';
+import { failedJobsOfList } from '../queues/poison.js';
 
 const leads = requireRole('lead', 'admin');
 const tags = ['Lists'];
@@ -108,9 +109,10 @@ export function listRoutes(maxBytes: number) {
     return c.json(await withLiveProgress(queues, listView(list, extras.get(list.id))), 200);
   });
   app.openapi(progress, async (c) => {
-    const { database, clock } = c.var.deps;
+    const { database, clock, queues } = c.var.deps;
     const list = await getList(database.db, currentUser(c), c.req.valid('param').id);
-    return c.json(await listProgress(database.db, list.id, clock.now()), 200);
+    const progress = await listProgress(database.db, list.id, clock.now());
+    return c.json({ ...progress, failedJobs: await failedJobsOfList(queues, database.db, list.id) }, 200);
   });
   app.openapi(cancel, async (c) =>
     c.json(await cancelList(deps(c), currentUser(c), c.req.valid('param').id), 200),

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { DeliverySchema } from '../results/results.schemas.js';
+import { FailedJobSchema } from '../ops/failed-jobs.schemas.js';
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'on', ''])
@@ -98,5 +99,6 @@ export const ProgressSchema = z
     languageGaps: z.array(LanguageGapSchema).openapi({
       description: 'Open cases waiting for a language that no agent of the client active in the last hour speaks, by language',
     }),
+    failedJobs: z.array(FailedJobSchema).openapi({ description: 'Outcomes and the import of this list that failed for good (see GET /api/admin/failed-jobs)' }),
   })
   .openapi('ListProgress');

@@ -2,19 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../auth/guard.js';
 import { authErrors, createRouter, json } from '../http/router.js';
 import { failedJobs } from '../queues/poison.js';
-
-const FailedJobSchema = z
-  .object({
-    queue: z.enum(['outcomes', 'imports', 'delivery']),
-    jobId: z.string(),
-    failedAt: z.string().nullable(),
-    tries: z.number().int(),
-    permanent: z.boolean().openapi({ description: 'Retrying cannot fix it (the data was refused); otherwise it used up its tries on transient failures' }),
-    reason: z.string().openapi({ description: 'The error, without SQL parameters or quoted values' }),
-    listId: z.uuid().nullable(),
-    caseId: z.uuid().nullable(),
-  })
-  .openapi('FailedJob');
+import { FailedJobSchema } from './failed-jobs.schemas.js';
 
 const route = createRoute({
   method: 'get', path: '/admin/failed-jobs', tags: ['Operations'], middleware: requireRole('admin'),

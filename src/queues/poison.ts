@@ -1,5 +1,8 @@
 import { UnrecoverableError, type Job, type Processor } from 'bullmq';
 import { safeError } from '../safe-error.js';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { cases } from '../db/schema.js';
 import type { Queues } from './registry.js';
 
 /**
@@ -66,6 +69,18 @@ export async function failedJobs(queues: Queues, limit = 200): Promise<FailedJob
     }
   }
   return out.sort((a, b) => (b.failedAt ?? '').localeCompare(a.failedAt ?? '')).slice(0, limit);
+}
+
+/** The failed outcome and import jobs of one list (few: failed jobs are the exception). */
+export async function failedJobsOfList(queues: Queues, db: Db, listId: string): Promise<FailedJob[]> {
+  const all = (await failedJobs(queues)).filter((j) => j.queue !== 'delivery');
+  const caseIds = all.flatMap((j) => (j.caseId ? [j.caseId] : []));
+  const ofList = new Set(
+    caseIds.length
+      ? (await db.select({ id: cases.id }).from(cases).where(and(eq(cases.listId, listId), inArray(cases.id, caseIds)))).map((r) => r.id)
+      : [],
+  );
+  return all.filter((j) => j.listId === listId || (j.caseId !== null && ofList.has(j.caseId)));
 }
 
 /** Failed jobs per background queue, for the `mahn_failed_jobs` gauge. */

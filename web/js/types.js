@@ -55,7 +55,9 @@
  * @typedef {{ total: number, callableNow: number, scheduled: number, inCall: number, closed: number,
  *   byOutcome: Record<string, number>, attemptsHistogram: Record<string, number>,
  *   inCallBy: { agent: string, caseId: string, since?: string }[], nextDueAt: string | null,
- *   throughputLastHour: number, etaAt: string | null, languageGaps: LanguageGap[] }} Progress
+ *   throughputLastHour: number, etaAt: string | null, languageGaps: LanguageGap[], failedJobs: FailedJob[] }} Progress
+ * @typedef {{ queue: 'outcomes' | 'imports' | 'delivery', jobId: string, failedAt: string | null, tries: number,
+ *   permanent: boolean, reason: string, listId: string | null, caseId: string | null }} FailedJob
  * @typedef {{ id: string, username: string, displayName: string, role: 'agent' | 'lead' | 'admin',
  *   clientIds: string[], languages: string[], extension: string | null, active: boolean, createdAt: string }} User
  * @typedef {{ attempts: number, reached: number, rightParty: number, promises: number,

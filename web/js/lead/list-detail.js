@@ -119,6 +119,26 @@ function header(list, cancel) {
 }
 
 /**
+ * Background work of this list that failed for good: the lead must know an outcome was not
+ * stored (the case stays open) and whom to ask.
+ * @param {import('../types.js').FailedJob[] | undefined} jobs
+ */
+function failedJobNotices(jobs) {
+  if (!jobs?.length) return null;
+  return h(
+    'div',
+    { 'data-testid': 'failed-jobs' },
+    jobs.map((j) =>
+      notice(
+        'error',
+        h('strong', {}, j.queue === 'imports' ? 'Der Import konnte nicht abgeschlossen werden.' : `Ein Anrufergebnis konnte nicht gespeichert werden (Fall ${j.caseId ?? '?'}).`),
+        ` ${j.permanent ? 'Ein erneuter Versuch hilft nicht' : 'Alle Versuche sind fehlgeschlagen'}: ${j.reason}. Bitte wenden Sie sich an die Administration.`,
+      ),
+    ),
+  );
+}
+
+/**
  * @param {Progress} p
  * @param {Outcome[]} outcomes
  */
@@ -139,6 +159,7 @@ function progressView(p, outcomes) {
     { class: 'progress-view', 'data-testid': 'progress' },
     h('h2', {}, 'Fortschritt'),
     languageGapNotices(p.languageGaps),
+    failedJobNotices(p.failedJobs),
     h('div', { class: 'tiles' }, tiles.map(([label, value, style]) => h('div', { class: `tile ${style}` }, h('span', { class: 'tile-value' }, n(value)), h('span', { class: 'tile-label' }, label)))),
     h('div', { class: 'done-bar' }, h('progress', { max: 100, value: done, 'aria-label': 'abgeschlossen' }), h('span', {}, `${done} % abgeschlossen`)),
     h(
