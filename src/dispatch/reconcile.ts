@@ -9,6 +9,7 @@ import type { CaseRow } from './case-state.js';
 import { caseQueues } from './routing.js';
 import type { DispatchDeps } from '../deps.js';
 import { callJobData, enqueueCall } from './enqueue.js';
+import { jobKey, jobSetKeys } from '../queues/bullmq-layout.js';
 
 const BATCH = 1000;
 const JOB_ID = /^([0-9a-f-]{36})-a(\d+)$/;
@@ -60,8 +61,8 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
     for (const [i, { c }] of batch.entries()) {
       const id = callJobId(c.id, c.attemptsMade + 1);
       current.add(id);
-      pipeline.exists(`${d.calls.prefix}:outcomes:${id}`);
-      for (const q of queuesOf[i]!) pipeline.exists(`${d.calls.prefix}:${q}:${id}`);
+      pipeline.exists(jobKey(d.calls.prefix, 'outcomes', id));
+      for (const q of queuesOf[i]!) pipeline.exists(jobKey(d.calls.prefix, q, id));
     }
     const exists = ((await pipeline.exec()) ?? []).map(([, n]) => Number(n ?? 0) > 0);
     const missing: ReconcileCase[] = [];
@@ -145,12 +146,8 @@ async function removeStale(d: DispatchDeps, queues: string[], current: Set<strin
   const redis = d.queues.connection;
   let removed = 0;
   for (const queue of queues) {
-    const base = `${d.calls.prefix}:${queue}`;
-    const ids = [
-      ...(await redis.lrange(`${base}:wait`, 0, -1)),
-      ...(await redis.zrange(`${base}:prioritized`, '0', '-1')),
-      ...(await redis.zrange(`${base}:delayed`, '0', '-1')),
-    ];
+    const keys = jobSetKeys(d.calls.prefix, queue);
+    const ids = [...(await redis.lrange(keys.wait, 0, -1)), ...(await redis.zrange(keys.prioritized, '0', '-1')), ...(await redis.zrange(keys.delayed, '0', '-1'))];
     for (let i = 0; i < ids.length; i += BATCH) {
       const parsed = ids
         .slice(i, i + BATCH)

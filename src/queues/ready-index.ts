@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { DELAYED, DELAYED_SCORE_FACTOR, PRIORITIZED, WAIT } from './bullmq-layout.js';
 
 /**
  * The ready index (DESIGN.md section 4a): one sorted set `<prefix>:ready` of call queue →
@@ -8,7 +9,7 @@ import type { Redis } from 'ioredis';
  * `refresh` recomputes members from BullMQ's own keys: a queue with waiting or prioritized
  * jobs is ready (keeping its older score, so the longest-waiting queue comes first; after a
  * pull it goes to the back with `now`, which makes ready queues take turns); otherwise its
- * earliest delayed job decides (BullMQ stores delayed scores as `timestamp * 0x1000 + n`);
+ * earliest delayed job decides (BullMQ's layout, as `bullmq-layout.ts` states it);
  * an empty queue leaves the index. Keys are derived inside the script, so this needs a single
  * Redis node, as BullMQ without hash-tagged prefixes does anyway.
  */
@@ -20,13 +21,13 @@ local pulled = ARGV[3] == '1'
 for i = 4, #ARGV do
   local q = ARGV[i]
   local base = prefix .. ':' .. q .. ':'
-  if redis.call('LLEN', base .. 'wait') > 0 or redis.call('ZCARD', base .. 'prioritized') > 0 then
+  if redis.call('LLEN', base .. '${WAIT}') > 0 or redis.call('ZCARD', base .. '${PRIORITIZED}') > 0 then
     local cur = redis.call('ZSCORE', ready, q)
     if pulled or not cur or tonumber(cur) > now then redis.call('ZADD', ready, now, q) end
   else
-    local d = redis.call('ZRANGE', base .. 'delayed', 0, 0, 'WITHSCORES')
+    local d = redis.call('ZRANGE', base .. '${DELAYED}', 0, 0, 'WITHSCORES')
     if d[2] then
-      redis.call('ZADD', ready, math.floor(tonumber(d[2]) / 4096), q)
+      redis.call('ZADD', ready, math.floor(tonumber(d[2]) / ${DELAYED_SCORE_FACTOR}), q)
     else
       redis.call('ZREM', ready, q)
     end
