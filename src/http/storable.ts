@@ -19,6 +19,9 @@ export const storableInput = createMiddleware<AppEnv>(async (c, next) => {
   const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type === 'application/json' || type?.endsWith('+json')) {
     const body: unknown = await c.req.json().catch(() => undefined); // malformed JSON: the validator says so
+    if (depthOver(body, MAX_DEPTH)) {
+      return c.json(errorBody('validation', `Invalid request: body: nested deeper than ${MAX_DEPTH} levels`, [{ path: 'body', message: `nested deeper than ${MAX_DEPTH} levels` }]), 400);
+    }
     const path = unstorablePath(body, '');
     if (path !== null) return refuse(c, path || 'body');
   } else if (type === 'multipart/form-data' || type === 'application/x-www-form-urlencoded') {
@@ -31,6 +34,21 @@ export const storableInput = createMiddleware<AppEnv>(async (c, next) => {
   }
   await next();
 });
+
+/** No request of this API nests deeper; a deeper body would only exhaust the stack of whoever walks it. */
+const MAX_DEPTH = 32;
+
+/** Whether `value` nests more than `max` arrays or objects deep (iterative: any depth is safe to ask). */
+function depthOver(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 function unstorablePath(value: unknown, path: string): string | null {
   if (typeof value === 'string') return UNSTORABLE.test(value) ? path : null;
