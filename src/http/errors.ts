@@ -43,12 +43,29 @@ export function errorHandler(log: Logger) {
       const code = status === 403 ? 'forbidden' : status === 413 ? 'payload_too_large' : 'http_error';
       return c.json(errorBody(code, err.message || 'Request refused'), status);
     }
-    if (isRedisUnavailable(err)) {
-      return c.json(errorBody('unavailable', 'Queue service unavailable, please retry shortly'), 503);
+    if (isRedisUnavailable(err) || isDatabaseUnavailable(err)) {
+      // Which one is away, /readyz says; the agent's screen only needs to wait and ask again.
+      log.warn({ err, path: routePath(c) }, 'a dependency is unavailable');
+      c.header('Retry-After', RETRY_AFTER_SECONDS);
+      return c.json(errorBody('unavailable', 'Database or queue service unavailable, please retry shortly'), 503);
     }
     log.error({ err, path: routePath(c), method: c.req.method }, 'unhandled error');
     return c.json(errorBody('internal', 'Internal error'), 500);
   };
+}
+
+/** What a client should wait before trying again while a dependency is away. */
+const RETRY_AFTER_SECONDS = '5';
+
+/** PostgreSQL away: refused, dropped or timed-out connections, a server shutting down or starting. */
+function isDatabaseUnavailable(err: Error): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string') continue;
+    if (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|CONNECTION_CLOSED|CONNECTION_DESTROYED|CONNECTION_ENDED|CONNECT_TIMEOUT)$/.test(code)) return true;
+    if (/^(08|57P0)/.test(code)) return true;
+  }
+  return false;
 }
 
 function isRedisUnavailable(err: Error): boolean {
