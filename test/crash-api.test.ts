@@ -96,4 +96,18 @@ describe('the API killed between two writes', () => {
     await verifyNothingLost(t, listId, run.accepted, 'cancelled');
     await svc.api.stop();
   }, 150_000);
+
+  it('SIGKILL at no particular point while agents hold cases: after the restart their cases come back to them or, once the lock ran out, to others; none lost, none doubled', async () => {
+    await svc.api.start();
+    const listId = (await uploadList('K', 12))!;
+    await activeList(listId);
+    const run = agents(call, agentCookies, async () => (await listStatus(listId)) === 'completed');
+    await eventually(async () => run.accepted.length >= 2, 30_000, 'a few outcomes');
+    svc.api.proc!.proc.kill('SIGKILL');
+    expect((await svc.api.proc!.exited).signal).toBe('SIGKILL');
+    await svc.api.start();
+    await run.finish(90_000, 'the list worked to its end');
+    await verifyNothingLost(t, listId, run.accepted);
+    await svc.api.stop();
+  }, 180_000);
 });

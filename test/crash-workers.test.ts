@@ -79,4 +79,17 @@ describe('the workers killed between two writes', () => {
     await workToTheEnd(listId, run);
     await svc.workers.stop();
   }, 180_000);
+
+  it('SIGKILL at no particular point while outcomes flow: restarted, the list is worked to its end, nothing lost or doubled', async () => {
+    await svc.workers.start();
+    const listId = await uploadList('K');
+    await eventually(async () => (await listStatus(listId)) === 'active', 60_000, 'the import');
+    const run = agents(call, agentCookies, async () => (await listStatus(listId)) === 'completed');
+    await eventually(async () => run.accepted.length >= 2, 30_000, 'outcomes flowing');
+    svc.workers.proc!.proc.kill('SIGKILL');
+    expect((await svc.workers.proc!.exited).signal).toBe('SIGKILL');
+    await svc.workers.start();
+    await workToTheEnd(listId, run);
+    await svc.workers.stop();
+  }, 180_000);
 });
