@@ -6,6 +6,7 @@ import { caseQueue } from '../src/dispatch/case-state.js';
 import { anyLanguageQueue, caseLanguages } from '../src/dispatch/routing.js';
 import type { Runtime } from '../src/runtime.js';
 import { sharedConnectionBackend } from '../src/queues/shared-connection.js';
+import { expiredAt } from '../src/dispatch/assignment-end.js';
 
 /**
  * Lock expiry for assignments. The API hands call jobs out through processor-less Workers,
@@ -40,7 +41,7 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
         // Only an assignment whose time is up: the job may already be handed to the next agent.
         await db
           .update(assignments)
-          .set({ endedAt: now, endReason: 'expired' })
+          .set({ endedAt: expiredAt(now), endReason: 'expired' })
           .where(and(eq(assignments.queue, queue), eq(assignments.jobId, jobId), isNull(assignments.endedAt), lte(assignments.expiresAt, now)));
         rt.log.info({ queue, jobId }, 'assignment lock expired; case back in its queue');
       })().catch((err: Error) => rt.log.warn({ err }, 'recording an expired lock failed'));
@@ -75,7 +76,7 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
     const stale = new Date(rt.clock.now().getTime() - lockMs - 60_000);
     await db
       .update(assignments)
-      .set({ endedAt: sql`now()`, endReason: 'expired' })
+      .set({ endedAt: sql`${assignments.expiresAt}`, endReason: 'expired' })
       .where(and(isNull(assignments.endedAt), lt(assignments.expiresAt, stale)));
   };
 

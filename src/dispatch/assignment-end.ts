@@ -12,13 +12,19 @@ export async function reopenAssignment(db: Db | Tx, id: string): Promise<void> {
 }
 
 /**
+ * An expired assignment ended when its lock ran out, not when that was noticed: the case was
+ * free (and may have been handed to someone else) from `expires_at` on.
+ */
+export const expiredAt = (now: Date) => sql`least(${now.toISOString()}::timestamptz, ${assignments.expiresAt})`;
+
+/**
  * Ends a live assignment; false when it had ended already (someone else was first). Ending it
  * for an outcome stores the outcome with it in the same statement (the outbox, see `recover.ts`).
  */
 export async function endAssignment(db: Db | Tx, id: string, reason: EndReason, now: Date, outcome?: OutcomeJob): Promise<boolean> {
   const rows = await db
     .update(assignments)
-    .set({ endedAt: now, endReason: reason, ...(outcome ? { outcome } : {}) })
+    .set({ endedAt: reason === 'expired' ? expiredAt(now) : now, endReason: reason, ...(outcome ? { outcome } : {}) })
     .where(and(eq(assignments.id, id), isNull(assignments.endedAt)))
     .returning({ id: assignments.id });
   return rows.length > 0;
