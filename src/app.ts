@@ -17,7 +17,7 @@ import { storableInput } from './http/storable.js';
 import { errorBody, errorHandler } from './http/errors.js';
 import { hsts } from './http/https.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
-import { failedJobCounts } from './queues/poison.js';
+import { metricSources } from './ops/metric-sources.js';
 import { opsRoutes } from './ops/ops.routes.js';
 import { BOARD_PATH, queueBoardRoutes } from './ops/queue-board.js';
 import { reachRoutes } from './reach/reach.routes.js';
@@ -26,7 +26,7 @@ import { userRoutes } from './users/users.routes.js';
 import { webRoutes } from './web/web.routes.js';
 
 /** Builds the HTTP app from its dependencies; no I/O happens here. */
-export function createApp(deps: AppDeps, metrics: Metrics = createMetrics(() => failedJobCounts(deps.queues))) {
+export function createApp(deps: AppDeps, metrics: Metrics = createMetrics(metricSources(deps))) {
   const app = new OpenAPIHono<AppEnv>();
   app.use('*', metrics.middleware);
   // Every response, API and Bull Board included: no framing, no sniffing (the UI adds its CSP).

@@ -2,9 +2,10 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
 import type { AppEnv } from '../http/context.js';
+import type { MetricSources } from './metric-sources.js';
 
 /** One registry per app instance, so tests can build several apps in one process. */
-export function createMetrics(failedJobs?: () => Promise<Record<string, number>>) {
+export function createMetrics(sources?: MetricSources) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mahn_' });
   const httpDuration = new Histogram({
@@ -25,19 +26,7 @@ export function createMetrics(failedJobs?: () => Promise<Record<string, number>>
     labelNames: ['effect'] as const,
     registers: [registry],
   });
-  if (failedJobs) {
-    new Gauge({
-      name: 'mahn_failed_jobs',
-      help: 'Background jobs in the failed state, by queue (see GET /api/admin/failed-jobs)',
-      labelNames: ['queue'] as const,
-      registers: [registry],
-      async collect() {
-        // Redis away: the gauge keeps its last values rather than failing the whole scrape.
-        const counts = await failedJobs().catch(() => ({}));
-        for (const [queue, n] of Object.entries(counts)) this.set({ queue }, n);
-      },
-    });
-  }
+  if (sources) registerSourceGauges(registry, sources);
   // Route templates, not raw paths, as labels: ids in paths would explode the series count.
   const middleware = createMiddleware<AppEnv>(async (c, next) => {
     const end = httpDuration.startTimer();
@@ -51,3 +40,46 @@ export function createMetrics(failedJobs?: () => Promise<Record<string, number>>
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Gauges read at scrape time from PostgreSQL and Redis (`MetricSources`). A source that fails
+ * (a dependency away) leaves its gauge at its last values rather than failing the scrape.
+ */
+function registerSourceGauges(registry: Registry, sources: MetricSources): void {
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (g: Gauge<L>) => Promise<void>) =>
+    new Gauge<L>({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        await fill(this).catch(() => {});
+      },
+    });
+  const byLabel = (label: string, read: () => Promise<Record<string, number>>) => async (g: Gauge<string>) => {
+    for (const [value, n] of Object.entries(await read())) g.set({ [label]: value }, n);
+  };
+  gauge('mahn_failed_jobs', 'Background jobs in the failed state, by queue (see GET /api/admin/failed-jobs)', ['queue'], byLabel('queue', sources.failedJobs));
+  gauge('mahn_lists', 'Dunning lists by status (importing, active, completed, failed, cancelled)', ['status'], byLabel('status', sources.listsByStatus));
+  gauge('mahn_deliveries', 'Result-list deliveries by status', ['status'], byLabel('status', sources.deliveriesByStatus));
+  gauge('mahn_assignments_expired', 'Assignments whose lock ran out (agent gone without an outcome), all time', [], async (g) => g.set(await sources.expiredAssignments()));
+  // Both call-queue gauges come from one read per scrape (prom-client collects them at once).
+  let snapshot: { at: number; read: ReturnType<MetricSources['callQueues']> } | undefined;
+  const callQueues = () => {
+    if (!snapshot || Date.now() - snapshot.at > 1_000) snapshot = { at: Date.now(), read: sources.callQueues() };
+    return snapshot.read;
+  };
+  gauge('mahn_call_queue_jobs', 'Call jobs per call queue (client × language) by state', ['queue', 'state'], async (g) => {
+    const queues = await callQueues();
+    g.reset();
+    for (const q of queues) {
+      g.set({ queue: q.queue, state: 'waiting' }, q.waiting);
+      g.set({ queue: q.queue, state: 'delayed' }, q.delayed);
+    }
+  });
+  gauge('mahn_call_queue_oldest_due_seconds', 'Per call queue: how long its longest-due job has waited to be handed out', ['queue'], async (g) => {
+    const queues = await callQueues();
+    g.reset();
+    for (const q of queues) g.set({ queue: q.queue }, q.oldestDueSeconds);
+  });
+}

@@ -74,6 +74,14 @@ export class ReadyIndex {
     return times.length ? Math.min(...times) : null;
   }
 
+  /** Every queue with the time (ms) from which it has a job to hand out. */
+  async scores(): Promise<Array<{ queue: string; readyAt: number }>> {
+    const flat = await this.redis.zrange(this.#key, '0', '-1', 'WITHSCORES');
+    const out: Array<{ queue: string; readyAt: number }> = [];
+    for (let i = 0; i < flat.length; i += 2) out.push({ queue: flat[i]!, readyAt: Number(flat[i + 1]) });
+    return out;
+  }
+
   async all(): Promise<string[]> {
     return this.redis.zrange(this.#key, '0', '-1');
   }

@@ -1,0 +1,45 @@
+import { count, eq } from 'drizzle-orm';
+import { assignments, deliveries, dunningLists } from '../db/schema.js';
+import type { AppDeps } from '../http/context.js';
+import { failedJobCounts } from '../queues/poison.js';
+
+/**
+ * What `/metrics` reads at scrape time, from PostgreSQL and Redis: the truth of every process,
+ * not the counts of the one API process that happens to be scraped (imports, mails and lock
+ * expiries happen in the workers).
+ */
+export interface MetricSources {
+  failedJobs(): Promise<Record<string, number>>;
+  listsByStatus(): Promise<Record<string, number>>;
+  deliveriesByStatus(): Promise<Record<string, number>>;
+  expiredAssignments(): Promise<number>;
+  /** Per call queue: jobs waiting or delayed, and how long the one due longest has waited (s). */
+  callQueues(): Promise<Array<{ queue: string; waiting: number; delayed: number; oldestDueSeconds: number }>>;
+}
+
+export function metricSources(deps: AppDeps): MetricSources {
+  const db = deps.database.db;
+  const byStatus = async (rows: Array<{ status: string; n: number }>) => Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  return {
+    failedJobs: () => failedJobCounts(deps.queues),
+    listsByStatus: async () => byStatus(await db.select({ status: dunningLists.status, n: count() }).from(dunningLists).groupBy(dunningLists.status)),
+    deliveriesByStatus: async () => byStatus(await db.select({ status: deliveries.status, n: count() }).from(deliveries).groupBy(deliveries.status)),
+    expiredAssignments: async () => (await db.select({ n: count() }).from(assignments).where(eq(assignments.endReason, 'expired')))[0]?.n ?? 0,
+    callQueues: async () => {
+      const now = deps.clock.now().getTime();
+      const ready = await deps.calls.ready.scores();
+      return Promise.all(
+        ready.map(async ({ queue, readyAt }) => {
+          const counts = await deps.queues.calls(queue).getJobCounts('waiting', 'prioritized', 'delayed');
+          return {
+            queue,
+            waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+            delayed: counts.delayed ?? 0,
+            oldestDueSeconds: readyAt <= now ? Math.round((now - readyAt) / 1000) : 0,
+          };
+        }),
+      );
+    },
+  };
+}
+
