@@ -214,14 +214,21 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   }
 
   try {
-    const values = { caseId, agentId: agent.id, attemptNo, queue, jobId: job.id!, lockToken: token, assignedAt: now, expiresAt: new Date(now.getTime() + d.config.LOCK_SECONDS * 1000) };
+    // Assigned when the row is written, not when the request began (a slow pull would date it
+    // before the previous holder's end); expiring counted from the request's start, so never after
+    // the job's lock in Redis, which was taken later.
+    const assignedAt = d.clock.now();
+    const values = { caseId, agentId: agent.id, attemptNo, queue, jobId: job.id!, lockToken: token, assignedAt, expiresAt: new Date(now.getTime() + d.config.LOCK_SECONDS * 1000) };
     // Without an expired holder to end first, one statement does: the unique indexes decide.
     const assignment = holder
       ? await d.db.transaction(async (tx) => {
-          await endAssignment(tx, holder.id, 'expired', now);
+          // Ended meanwhile by its holder's outcome, saved just before the lock ran out: that
+          // attempt is done, and this job goes stale once it is recorded.
+          if (!(await endAssignment(tx, holder.id, 'expired', assignedAt))) return null;
           return (await tx.insert(assignments).values(values).returning())[0]!;
         })
-      : (await prepared(d.db, 'insert_assignment', buildInsertAssignment).execute({ ...values, assignedAt: now.toISOString(), expiresAt: values.expiresAt.toISOString() }))[0]!;
+      : (await prepared(d.db, 'insert_assignment', buildInsertAssignment).execute({ ...values, assignedAt: assignedAt.toISOString(), expiresAt: values.expiresAt.toISOString() }))[0]!;
+    if (!assignment) return later(job, token, now.getTime() + 30_000);
     return { kind: 'assigned', assignment, ctx };
   } catch (err) {
     if (isUniqueViolation(err, 'assignments_live_agent')) {

@@ -10,6 +10,7 @@ import { createRedis, waitForRedis } from '../../src/redis/connection.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createUser } from '../../src/users/users.service.js';
 import { startWorkers } from '../../workers/start.js';
+import { openDatabase } from '../../src/db/client.js';
 import { createTestDatabase } from './db.js';
 import { TEST_REDIS_URL } from './env.js';
 
@@ -25,7 +26,10 @@ export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
  * A whole app on its own database (cloned from the template) and its own BullMQ prefix,
  * called in-process through `app.fetch`. `close()` removes all of it.
  */
-export async function createTestContext(env: Record<string, string> = {}, opts: { clock?: Clock; log?: Logger } = {}) {
+export async function createTestContext(
+  env: Record<string, string> = {},
+  opts: { clock?: Clock; log?: Logger; /** The app and workers reach PostgreSQL through this URL (a fault proxy); `db` stays direct. */ databaseVia?: (url: string) => string } = {},
+) {
   const testDb = await createTestDatabase();
   const prefix = `t-${randomUUID().slice(0, 8)}`;
   const config: Config = loadConfig({
@@ -43,7 +47,11 @@ export async function createTestContext(env: Record<string, string> = {}, opts: 
   const manual = createRedis(config.redisUrl, 'manual', log);
   const calls = new CallQueues(queues, manual, config.LOCK_SECONDS * 1000, log);
   const clock = opts.clock ?? new ManualClock('2026-11-25T09:00:00+01:00');
-  const deps: AppDeps = { config, database: testDb.database, redis, queues, calls, clock, log };
+  // Through a proxy, the app and the workers get a pool each, as their processes would.
+  const viaProxy = () => openDatabase({ url: opts.databaseVia!(testDb.url), dataDir: '/nonexistent', poolSize: 5 });
+  const appDatabase = opts.databaseVia ? viaProxy() : testDb.database;
+  const workersDatabase = opts.databaseVia ? viaProxy() : testDb.database;
+  const deps: AppDeps = { config, database: appDatabase, redis, queues, calls, clock, log };
   const app = createApp(deps);
   const db = testDb.database.db;
 
@@ -86,7 +94,7 @@ export async function createTestContext(env: Record<string, string> = {}, opts: 
   }
 
   /** The same resources as a `Runtime`, for code written against one (workers). */
-  const runtime: Runtime = { config, log, clock, database: testDb.database, redis, queues, calls, close: async () => {} };
+  const runtime: Runtime = { config, log, clock, database: workersDatabase, redis, queues, calls, close: async () => {} };
   let workers: { close: () => Promise<void> } | undefined;
 
   /** Starts the real background workers (outcomes, lock watch, maintenance) on this context. */
@@ -107,6 +115,7 @@ export async function createTestContext(env: Record<string, string> = {}, opts: 
       cursor = next;
     } while (cursor !== '0');
     await redis.quit();
+    for (const d of new Set([appDatabase, workersDatabase])) if (d !== testDb.database) await d.close().catch(() => {});
     await testDb.drop();
   }
 
