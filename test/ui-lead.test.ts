@@ -118,7 +118,8 @@ describe('team lead screen', () => {
     await page.getByRole('button', { name: 'Benutzer anlegen' }).click();
     await page.getByText('Benutzer berta angelegt.').waitFor();
     const row = page.getByRole('row', { name: /berta/ });
-    expect((await row.getByRole('cell').allTextContents()).map((c) => c.trim())).toEqual(['berta', 'Berta Beispiel', 'Mitarbeiter', 'EVB', 'DE, FR', 'Speichern', 'aktiv']);
+    // The message comes before the table is drawn again with the new user in it.
+    await expect.poll(async () => (await row.getByRole('cell').allTextContents()).map((c) => c.trim()), { timeout: 10_000 }).toEqual(['berta', 'Berta Beispiel', 'Mitarbeiter', 'EVB', 'DE, FR', 'Speichern', 'aktiv']);
     // The extension for click-to-dial, changed in place.
     const extension = page.getByLabel('Nebenstelle von berta');
     expect(await extension.inputValue()).toBe('221');
