@@ -3,10 +3,11 @@
  * looping next → outcome over HTTP against the real API and workers, each in a child process,
  * plus the two baselines (bare BullMQ loop, naive SKIP LOCKED pull) in the same run.
  *
- *   npm run bench:dispatch                                   # the full run
- *   npm run bench:dispatch -- --cases 20000 --seconds 10     # a quick one
- *   npm run bench:dispatch -- --profile                      # + CPU profiles of the measured window
- *   npm run bench:dispatch -- --think-ms 5000                # agents pause ~5 s per call: latency at a carried load
+ *   npm run bench:dispatch                                   # the full run: saturated, then carried
+ *   npm run bench:dispatch -- --quick                        # the same on 20,000 cases, shorter windows (< 90 s)
+ *   npm run bench:dispatch -- --no-carried                   # the saturated window only
+ *   npm run bench:dispatch -- --profile                      # + CPU profiles of the saturated window
+ *   npm run bench:dispatch -- --think-ms 5000                # one window, agents pausing ~5 s per call
  *   npm run bench:dispatch -- --agents 1 --log-statements    # every SQL statement in the server log
  *   npm run bench:dispatch -- --pg-stats                     # a private PostgreSQL with pg_stat_statements:
  *                                                            #   statements per assignment, by cost
@@ -14,7 +15,9 @@
  * Order: setup (own database, own QUEUE_PREFIX, clients, agents, cases enqueued as the import
  * does; not timed), the two baselines (before the children start, so nothing competes with
  * them), API and workers as children, agents logged in over HTTP, a warm-up, the measured
- * window, then the checks in Postgres. A probe preloaded into both children
+ * (saturated) window; then the carried window: the agents pause after each call so that they ask
+ * for about half the saturated throughput, and the latency targets are judged there (a saturated
+ * run's latency is queueing); then the checks in Postgres. A probe preloaded into both children
  * (dispatch/child-probe.ts) reports their event-loop delay, CPU and round trips for the window.
  *
  * Prints one JSON line on stdout and a human summary on stderr; exit code 0 when every target
@@ -35,7 +38,7 @@ import { agentLoop, DoubleAssignmentWatch, httpClient, loginAgents, type LoadCou
 import { bareBullmqLoop, skipLockedLoop } from './dispatch/baselines.js';
 import { cpuBetween, cpuSnapshot, rssMb, startChild, stopChild, waitFor, type Child } from './dispatch/processes.js';
 import { printProfile, summariseProfile } from './dispatch/profile-summary.js';
-import { buildResult, printSummary, type ProbeReport } from './dispatch/report.js';
+import { buildResult, printSummary, type CarriedWindow, type ProbeReport } from './dispatch/report.js';
 import { createBenchDatabase, openSeedDeps, seedAgents, seedCases, seedClients } from './dispatch/setup.js';
 import { Latencies, round, sleep } from './dispatch/stats.js';
 import { build, nodeArgsOf, transpiledProbe } from './npm-script.js';
@@ -44,7 +47,12 @@ import { resetStatements, startPrivatePostgres, statementCosts } from './dispatc
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const { values: opt } = parseArgs({
+  allowNegative: true,
   options: {
+    /** Preset: 20,000 cases, short windows; the same JSON line and pass flags as a full run. */
+    quick: { type: 'boolean', default: false },
+    /** After the saturated window, a window at about half its throughput (latency judged there). */
+    carried: { type: 'boolean', default: true },
     clients: { type: 'string', default: '100' },
     cases: { type: 'string', default: '200000' },
     agents: { type: 'string', default: '100' },
@@ -61,9 +69,13 @@ const { values: opt } = parseArgs({
     'pg-stats': { type: 'boolean', default: false },
   },
 });
+/** What --quick changes, unless given explicitly. */
+const QUICK: Partial<Record<keyof typeof opt, string>> = { cases: '20000', seconds: '8', warmup: '2', 'baseline-seconds': '3' };
+const explicit = new Set(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')[0]));
 const num = (name: keyof typeof opt) => {
-  const n = Number(opt[name]);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${JSON.stringify(opt[name])}`);
+  const given = opt.quick && !explicit.has(name) && QUICK[name] !== undefined ? QUICK[name] : opt[name];
+  const n = Number(given);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${JSON.stringify(given)}`);
   return n;
 };
 const cfg = {
@@ -75,6 +87,8 @@ const cfg = {
   warmup: num('warmup'),
   baselineSeconds: num('baseline-seconds'),
   thinkMs: num('think-ms'),
+  // A fixed pause already makes the one window a carried one.
+  carried: opt.carried && num('think-ms') === 0,
 };
 const perClient = Math.ceil(cfg.cases / cfg.clients);
 
@@ -218,10 +232,8 @@ async function main() {
   say(`${cookies.length} agents logged in`);
 
   // --- load ---
-  const next = new Latencies();
-  const outcome = new Latencies();
   const counters: LoadCounters = { assignments: 0, outcomesAccepted: 0, outcomesAcceptedTotal: 0, empty: 0, errors: {} };
-  const watch = new DoubleAssignmentWatch();
+  const out = { next: new Latencies(), outcome: new Latencies(), counters, watch: new DoubleAssignmentWatch() };
   let measuring = false;
   let stopped = false;
   const apiRssIdle = rssMb(api.pid) ?? 0;
@@ -238,7 +250,8 @@ async function main() {
   }, 1000);
 
   say(`load: ${cfg.agents} agents${cfg.thinkMs ? ` pausing ~${cfg.thinkMs} ms per call` : ''}, warm-up ${cfg.warmup} s, then ${cfg.seconds} s measured`);
-  const loops = cookies.map((cookie, i) => agentLoop(client, i, cookie, { measuring: () => measuring, stopped: () => stopped || aborting, thinkMs: cfg.thinkMs }, { next, outcome, counters, watch }));
+  const phase = { measuring: () => measuring, stopped: () => stopped || aborting, thinkMs: cfg.thinkMs };
+  const loops = cookies.map((cookie, i) => agentLoop(client, i, cookie, phase, out));
   await sleep(cfg.warmup * 1000);
   const cpuStart = cpuSnapshot({ api: api.pid, workers: workers.pid });
   const loadStart = performance.now();
@@ -260,6 +273,25 @@ async function main() {
   };
   const apiLoop = await loopOf('api');
   const workersLoop = await loopOf('workers');
+  const saturated = { next: out.next.summary(), outcome: out.outcome.summary() };
+
+  let carried: CarriedWindow | undefined;
+  if (cfg.carried) {
+    // Each agent's cycle took agents / throughput seconds; twice that asks for half the throughput.
+    const perSec = counters.assignments / loadSeconds;
+    phase.thinkMs = Math.round((2 * cfg.agents * 1000) / Math.max(1, perSec));
+    out.next = new Latencies();
+    out.outcome = new Latencies();
+    out.counters = { assignments: 0, outcomesAccepted: 0, outcomesAcceptedTotal: 0, empty: 0, errors: {} };
+    say(`carried: agents pause ~${phase.thinkMs} ms per call (half of ${round(perSec)} assignments/s), warm-up ${cfg.warmup} s, then ${cfg.seconds} s measured`);
+    await sleep(Math.max(cfg.warmup * 1000, 2 * phase.thinkMs));
+    const started = performance.now();
+    measuring = true;
+    await sleep(cfg.seconds * 1000);
+    measuring = false;
+    const seconds = (performance.now() - started) / 1000;
+    carried = { thinkMs: phase.thinkMs, seconds, assignments: out.counters.assignments, next: out.next.summary(), outcome: out.outcome.summary(), errors: out.counters.errors };
+  }
   stopped = true;
   await Promise.all(loops);
   clearInterval(rssTimer);
@@ -286,10 +318,10 @@ async function main() {
   const result = buildResult({
     cfg: { clients: cfg.clients, cases: perClient * cfg.clients, agents: cfg.agents, thinkMs: cfg.thinkMs },
     loadSeconds,
-    next: next.summary(),
-    outcome: outcome.summary(),
-    counters,
-    watch,
+    ...saturated,
+    carried,
+    counters: { ...counters, outcomesAcceptedTotal: counters.outcomesAcceptedTotal + (carried ? out.counters.outcomesAcceptedTotal : 0) },
+    watch: out.watch,
     db: { doubled: doubledInDb.length, overlapping: overlapping?.n ?? 0, recorded: recorded?.n ?? 0 },
     outcomeBacklogMax,
     drainSeconds,

@@ -22,11 +22,22 @@ export interface ProbeReport {
 
 type Summary = { n: number; p50: number; p90: number; p99: number; max: number };
 
+/** The window after the saturated one, with agents pausing to ask for about half its throughput. */
+export interface CarriedWindow {
+  thinkMs: number;
+  seconds: number;
+  assignments: number;
+  next: Summary;
+  outcome: Summary;
+  errors: Record<string, number>;
+}
+
 export interface ResultInput {
   cfg: { clients: number; cases: number; agents: number; thinkMs: number };
   loadSeconds: number;
   next: Summary;
   outcome: Summary;
+  carried?: CarriedWindow;
   counters: LoadCounters;
   watch: DoubleAssignmentWatch;
   db: { doubled: number; overlapping: number; recorded: number };
@@ -40,6 +51,8 @@ export interface ResultInput {
   baselines: { bareBullmq: BaselineResult; skipLocked: BaselineResult };
 }
 
+const pick = (x: Summary) => ({ p50: x.p50, p90: x.p90, p99: x.p99, max: x.max, calls: x.n });
+
 /** The one JSON line: figures, targets met or not, and what explains them. */
 export function buildResult(r: ResultInput) {
   const { next: n, outcome: o, counters, cpu, probes, ports } = r;
@@ -47,14 +60,16 @@ export function buildResult(r: ResultInput) {
   const assignmentsPerSec = round(counters.assignments / r.loadSeconds);
   const doubleAssignments = r.watch.doubles + r.db.doubled;
   const ratios = { vsBullmq: round(assignmentsPerSec / bareBullmq.pullsPerSec, 3), vsSkipLocked: round(assignmentsPerSec / skipLocked.pullsPerSec, 2) };
+  // Latency is judged at a carried load: the carried window, or a single window with a fixed pause.
   const carried = r.cfg.thinkMs > 0;
+  const judged = r.carried ?? (carried ? { next: n, outcome: o } : undefined);
   const per = (x: number) => round(x / Math.max(1, counters.assignments), 2);
   // CPU of the four processes of the product per assignment (cores × seconds / assignments).
   const systemCores = (cpu.api ?? 0) + (cpu.workers ?? 0) + (cpu.postgres ?? 0) + (cpu.redis ?? 0);
   const cpuMsPerAssignment = per(systemCores * r.loadSeconds * 1000);
   const pass = {
-    nextP99: !carried || n.p99 <= TARGET.p99Ms,
-    outcomeP99: !carried || o.p99 <= TARGET.p99Ms,
+    nextP99: !judged || judged.next.p99 <= TARGET.p99Ms,
+    outcomeP99: !judged || judged.outcome.p99 <= TARGET.p99Ms,
     noDoubles: doubleAssignments === 0,
     apiRss: r.apiRss.max <= TARGET.rssMb,
     cpuPerAssignment: cpuMsPerAssignment <= TARGET.cpuMs,
@@ -72,6 +87,17 @@ export function buildResult(r: ResultInput) {
     assignmentsPerSec,
     next: { p50: n.p50, p90: n.p90, p99: n.p99, max: n.max, calls: n.n, empty: counters.empty },
     outcome: { p50: o.p50, p90: o.p90, p99: o.p99, max: o.max, calls: o.n },
+    ...(r.carried
+      ? {
+          carried: {
+            thinkMs: r.carried.thinkMs,
+            assignmentsPerSec: round(r.carried.assignments / r.carried.seconds),
+            next: pick(r.carried.next),
+            outcome: pick(r.carried.outcome),
+            errors: r.carried.errors,
+          },
+        }
+      : {}),
     doubleAssignments,
     ...(r.watch.examples.length ? { doubleExamples: r.watch.examples } : {}),
     overlappingAssignmentsInDb: r.db.overlapping,
@@ -111,13 +137,16 @@ export type Result = ReturnType<typeof buildResult>;
 /** The human summary, on stderr. */
 export function printSummary(r: Result): void {
   const ok = (b: boolean) => (b ? 'ok  ' : 'FAIL');
-  const latency = (b: boolean) => (r.thinkMs > 0 ? ok(b) : '--  ');
+  const c = 'carried' in r ? r.carried : undefined;
+  const latency = (b: boolean) => (r.thinkMs > 0 || c ? ok(b) : '--  ');
+  const judged = c ?? r;
   const p = r.perAssignment;
   console.error(
     [
       `  throughput   ${r.assignmentsPerSec} assignments/s (${r.assignments} in ${r.seconds} s; ${r.next.empty} empty nexts)`,
-      `  ${latency(r.pass.nextP99)} next      p50 ${r.next.p50} ms, p99 ${r.next.p99} ms (target ≤ ${TARGET.p99Ms} at a carried load)`,
-      `  ${latency(r.pass.outcomeP99)} outcome   p50 ${r.outcome.p50} ms, p99 ${r.outcome.p99} ms (target ≤ ${TARGET.p99Ms} at a carried load)`,
+      ...(c ? [`  saturated    next p50 ${r.next.p50} ms, p99 ${r.next.p99} ms; outcome p50 ${r.outcome.p50} ms, p99 ${r.outcome.p99} ms (queueing, not judged)`, `  carried      ${c.assignmentsPerSec} assignments/s, agents pausing ~${c.thinkMs} ms per call`] : []),
+      `  ${latency(r.pass.nextP99)} next      p50 ${judged.next.p50} ms, p99 ${judged.next.p99} ms (target ≤ ${TARGET.p99Ms} at a carried load)`,
+      `  ${latency(r.pass.outcomeP99)} outcome   p50 ${judged.outcome.p50} ms, p99 ${judged.outcome.p99} ms (target ≤ ${TARGET.p99Ms} at a carried load)`,
       `  ${ok(r.pass.noDoubles)} doubles   ${r.doubleAssignments}${r.doubleExamples ? `: ${r.doubleExamples.join('; ')}` : ''} (overlapping in the database: ${r.overlappingAssignmentsInDb})`,
       `  ${ok(r.pass.apiRss)} API RSS   max ${r.apiRssMb} MB (idle ${r.apiRssIdleMb} MB, heap ${r.apiHeapMb.start} → ${r.apiHeapMb.end} MB; target ≤ ${TARGET.rssMb})`,
       `  ${ok(r.pass.cpuPerAssignment)} CPU       ${p.cpuMs} ms per assignment over API, workers, PostgreSQL, Redis (target ≤ ${TARGET.cpuMs})`,
