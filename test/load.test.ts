@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { assignments, attempts, cases, dunningLists } from '../src/db/schema.js';
-import { client, freePort, listFile, services, verifyNothingLost } from './helpers/crash-harness.js';
+import { attempts, cases, dunningLists } from '../src/db/schema.js';
+import { client, freePort, listFile, overlappingAssignments, services, verifyNothingLost } from './helpers/crash-harness.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
@@ -97,13 +97,7 @@ describe('load', () => {
     await verifyNothingLost(t, listId, accepted);
     // No case ever held by two agents at once: assignments of a case never overlap in time (an
     // expired one ended when its lock ran out).
-    const overlapping = await t.db.execute(sql`
-      select a.case_id from ${assignments} a join ${assignments} b on a.case_id = b.case_id and a.id < b.id
-      join ${cases} c on c.id = a.case_id
-      where c.list_id = ${listId}
-        and tstzrange(a.assigned_at, coalesce(a.ended_at, 'infinity')) && tstzrange(b.assigned_at, coalesce(b.ended_at, 'infinity'))
-      limit 5`);
-    expect([...(overlapping as unknown as Iterable<unknown>)]).toEqual([]);
+    expect(await overlappingAssignments(t, listId)).toEqual([]);
     const overCap = await t.db.select({ id: cases.id }).from(cases).where(and(eq(cases.listId, listId), sql`${cases.attemptsMade} > ${CAP}`));
     expect(overCap).toEqual([]);
     const [{ closed }] = (await t.db.select({ closed: sql<number>`count(*) filter (where ${cases.closedAt} is not null)::int` }).from(cases).where(eq(cases.listId, listId))) as [{ closed: number }];

@@ -47,8 +47,8 @@ export class Service {
   }
 }
 
-export function services(t: TestContext, port: number) {
-  const env = { DATABASE_URL: t.config.DATABASE_URL!, REDIS_URL: t.config.redisUrl, QUEUE_PREFIX: t.prefix, LOCK_SECONDS: '5', LOG_LEVEL: 'info' };
+export function services(t: TestContext, port: number, extraEnv: Record<string, string> = {}) {
+  const env = { DATABASE_URL: t.config.DATABASE_URL!, REDIS_URL: t.config.redisUrl, QUEUE_PREFIX: t.prefix, LOCK_SECONDS: '5', LOG_LEVEL: 'info', ...extraEnv };
   const base = `http://127.0.0.1:${port}`;
   const api = new Service('src/server.ts', { ...env, PORT: String(port), HOST: '127.0.0.1' }, async (p) => {
     await eventually(async () => {
@@ -84,6 +84,17 @@ export function client(base: string) {
       return null;
     }
   };
+}
+
+/** Cases of the list that were ever held by two agents at once (assignments overlapping in time). */
+export async function overlappingAssignments(t: TestContext, listId: string): Promise<unknown[]> {
+  const rows = await t.db.execute(sql`
+    select a.case_id from ${assignments} a join ${assignments} b on a.case_id = b.case_id and a.id < b.id
+    join ${cases} c on c.id = a.case_id
+    where c.list_id = ${listId}
+      and tstzrange(a.assigned_at, coalesce(a.ended_at, 'infinity')) && tstzrange(b.assigned_at, coalesce(b.ended_at, 'infinity'))
+    limit 5`);
+  return [...(rows as unknown as Iterable<unknown>)];
 }
 
 /** A list of `n` customers in Karlsruhe, as a client would send it. */
