@@ -21,6 +21,14 @@ const envSchema = z.object({
   /** Connections per process to DATABASE_URL: many agents pull at once. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   REDIS_URL: url(['redis', 'rediss']).optional(),
+  /** Redis with failover: the sentinels (`host:port,…`) that name the primary; REDIS_URL then gives only its password and db. */
+  REDIS_SENTINELS: z
+    .string()
+    .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be host:port[,host:port…]')
+    .transform((v) => v.split(',').map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(':')), port: Number(hp.slice(hp.lastIndexOf(':') + 1)) })))
+    .optional(),
+  /** The primary's name as the sentinels know it (`sentinel monitor <name> …`). */
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ., _ and - only').default('mymaster'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only (no ":")').default('mahn'),
   SMTP_URL: url(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().min(3).default('Mahnanrufe <mahnanrufe@localhost>'),
@@ -93,7 +101,14 @@ const checkedEnv = envSchema.superRefine((env, ctx) => {
   }
 });
 
-export type Config = z.infer<typeof envSchema> & { redisUrl: string };
+/** Where Redis is: a URL, or sentinels that name the primary (the URL's password and db apply to it). */
+export interface RedisTarget {
+  url: string;
+  sentinels?: Array<{ host: string; port: number }>;
+  sentinelName?: string;
+}
+
+export type Config = z.infer<typeof envSchema> & { redisUrl: string; redis: RedisTarget };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -107,5 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, redisUrl: parsed.data.REDIS_URL ?? 'redis://127.0.0.1:6379' };
+  const redisUrl = parsed.data.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const sentinels = parsed.data.REDIS_SENTINELS;
+  return { ...parsed.data, redisUrl, redis: sentinels ? { url: redisUrl, sentinels, sentinelName: parsed.data.REDIS_SENTINEL_NAME } : { url: redisUrl } };
 }

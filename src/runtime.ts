@@ -5,7 +5,7 @@ import { openDatabase, type Database } from './db/client.js';
 import { createLogger, type Logger } from './log.js';
 import { CallQueues } from './queues/call-queues.js';
 import { Queues } from './queues/registry.js';
-import { checkEvictionPolicy, createRedis, waitForRedis } from './redis/connection.js';
+import { checkEvictionPolicy, createRedis, describeRedis, waitForRedis } from './redis/connection.js';
 
 /** The long-lived resources of one process, and their orderly shutdown. */
 export interface Runtime {
@@ -25,11 +25,11 @@ export interface Runtime {
 export async function createRuntime(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Promise<Runtime> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const database = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
-  const redis = createRedis(config.redisUrl, 'command', log);
+  const redis = createRedis(config.redis, 'command', log);
   await waitForRedis(redis).catch(async (err: Error) => {
     redis.disconnect();
     await database.close();
-    throw new Error(`Redis at ${config.redisUrl} does not answer: ${err.message}`);
+    throw new Error(`Redis at ${describeRedis(config.redis)} does not answer: ${err.message}`);
   });
   await checkEvictionPolicy(redis, log);
   if (config.TRUST_PROXY && !config.PUBLIC_ORIGIN) {
@@ -37,7 +37,7 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
     log.warn('TRUST_PROXY is set without PUBLIC_ORIGIN: browser writes will fail the CSRF origin check; set PUBLIC_ORIGIN=https://your.host');
   }
   const queues = new Queues(redis, config.QUEUE_PREFIX);
-  const manual = createRedis(config.redisUrl, 'manual', log);
+  const manual = createRedis(config.redis, 'manual', log);
   const calls = new CallQueues(queues, manual, config.LOCK_SECONDS * 1000, log);
   let closing: Promise<void> | undefined;
   return {

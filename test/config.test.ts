@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { describeRedis } from '../src/redis/connection.js';
 
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
@@ -18,6 +19,14 @@ describe('loadConfig', () => {
     expect(c.DATABASE_URL).toBeUndefined();
   });
 
+  it('finds Redis through sentinels when REDIS_SENTINELS is set; the URL then gives the password, never shown', () => {
+    const c = loadConfig({ REDIS_SENTINELS: 'sentinel-a:26379,10.0.0.2:26380', REDIS_SENTINEL_NAME: 'mahn-primary', REDIS_URL: 'redis://:geheim@ignored:6379/2' });
+    expect(c.redis).toEqual({ url: 'redis://:geheim@ignored:6379/2', sentinels: [{ host: 'sentinel-a', port: 26379 }, { host: '10.0.0.2', port: 26380 }], sentinelName: 'mahn-primary' });
+    expect(describeRedis(c.redis)).toBe('sentinels sentinel-a:26379,10.0.0.2:26380 (primary "mahn-primary")');
+    expect(describeRedis(loadConfig({ REDIS_URL: 'redis://user:geheim@redis.internal:6379/2' }).redis)).toBe('redis://redis.internal:6379/2');
+    expect(loadConfig({}).redis).toEqual({ url: 'redis://127.0.0.1:6379' });
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).PORT).toBe(3000);
   });
@@ -27,6 +36,8 @@ describe('loadConfig', () => {
     ['PORT', '70000', /PORT/],
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL: must start with postgres:\/\/ or postgresql:\/\//],
     ['REDIS_URL', 'not a url', /REDIS_URL/],
+    ['REDIS_SENTINELS', 'sentinel-a', /REDIS_SENTINELS: must be host:port/],
+    ['REDIS_SENTINELS', 'a:26379,', /REDIS_SENTINELS/],
     ['QUEUE_PREFIX', 'a:b', /QUEUE_PREFIX: .*no ":"/],
     ['LOCK_SECONDS', '1', /LOCK_SECONDS/],
     ['CTI_LINK_TEMPLATE', 'tel:{phone}', /CTI_LINK_TEMPLATE: must contain \{e164\}/],

@@ -34,16 +34,12 @@ export async function retryFailedOutcomes(rt: Runtime): Promise<number> {
 /**
  * Periodic tasks on the `maintenance` queue, driven by BullMQ job schedulers (one per task,
  * upserted at every start, so several worker processes share one schedule). Reconcile also
- * runs once right at start, since a restarted Redis may have lost jobs.
+ * runs once right at start and after every reconnect, since a restarted Redis may have lost jobs.
  */
 export async function startMaintenance(rt: Runtime, connection: Redis): Promise<Worker<MaintenanceJob>> {
   const deps = dispatchDeps(rt);
   const queue = rt.queues.get('maintenance');
-  await queue.upsertJobScheduler('reconcile', { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: { task: 'reconcile' } });
-  await queue.upsertJobScheduler('recover', { every: RECOVER_EVERY_MS }, { name: 'recover', data: { task: 'recover' } });
-  await queue.upsertJobScheduler('deliver-due', { pattern: rt.config.DELIVERY_CRON }, { name: 'deliver-due', data: { task: 'deliver-due' } });
-  await queue.upsertJobScheduler('reach-rates', { every: REACH_RATES_EVERY_MS }, { name: 'reach-rates', data: { task: 'reach-rates' } });
-  await queue.upsertJobScheduler('retention', { pattern: RETENTION_CRON, tz: 'Europe/Berlin' }, { name: 'retention', data: { task: 'retention' } });
+  await schedule(rt);
   const worker = new Worker<MaintenanceJob>(
     'maintenance',
     async (job) => {
@@ -71,5 +67,38 @@ export async function startMaintenance(rt: Runtime, connection: Redis): Promise<
   await once('reconcile');
   await once('deliver-due');
   await once('reach-rates');
+  repairAfterReconnect(rt, connection);
   return worker;
+}
+
+async function schedule(rt: Runtime): Promise<void> {
+  const queue = rt.queues.get('maintenance');
+  await queue.upsertJobScheduler('reconcile', { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: { task: 'reconcile' } });
+  await queue.upsertJobScheduler('recover', { every: RECOVER_EVERY_MS }, { name: 'recover', data: { task: 'recover' } });
+  await queue.upsertJobScheduler('deliver-due', { pattern: rt.config.DELIVERY_CRON }, { name: 'deliver-due', data: { task: 'deliver-due' } });
+  await queue.upsertJobScheduler('reach-rates', { every: REACH_RATES_EVERY_MS }, { name: 'reach-rates', data: { task: 'reach-rates' } });
+  await queue.upsertJobScheduler('retention', { pattern: RETENTION_CRON, tz: 'Europe/Berlin' }, { name: 'retention', data: { task: 'retention' } });
+}
+
+/** Seconds after a reconnect before the repair runs: a failover settles first. */
+const REPAIR_DELAY_MS = 2_000;
+
+/**
+ * Redis came back after the connection was lost (restarted, or a failover to another primary):
+ * whatever it lost — call jobs, outcome jobs, the schedules themselves — is rebuilt now, not at
+ * the next scheduled round (up to 5 minutes later). One job id per task, so a burst of
+ * reconnects, and several processes, repair once.
+ */
+function repairAfterReconnect(rt: Runtime, connection: Redis): void {
+  let connected = connection.status === 'ready';
+  connection.on('ready', () => {
+    if (!connected) {
+      connected = true;
+      return;
+    }
+    rt.log.warn('Redis connection back: rebuilding what it may have lost');
+    const queue = rt.queues.get('maintenance');
+    const repair = (task: 'reconcile' | 'recover') => queue.add(task, { task }, { jobId: `${task}-after-reconnect`, delay: REPAIR_DELAY_MS, removeOnComplete: true, removeOnFail: true });
+    Promise.all([schedule(rt), repair('recover'), repair('reconcile')]).catch((err: Error) => rt.log.warn({ err }, 'queueing the repair after a reconnect failed'));
+  });
 }

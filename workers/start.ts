@@ -13,7 +13,7 @@ import { startOutcomesWorker } from './outcomes.js';
  */
 export async function startWorkers(rt: Runtime): Promise<{ close: () => Promise<void> }> {
   // Workers wait out a Redis restart instead of failing (offline queue on, no retry limit).
-  const connection = createRedis(rt.config.redisUrl, 'worker', rt.log);
+  const connection = createRedis(rt.config.redis, 'worker', rt.log);
   const outcomes = startOutcomesWorker(rt, connection);
   const imports = startImportsWorker(rt, connection);
   const locks = startCallLockWatch(rt, connection);

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisTarget } from '../config.js';
 import type { Logger } from '../log.js';
 
 /**
@@ -8,17 +9,43 @@ import type { Logger } from '../log.js';
  * - `manual`: the processor-less BullMQ Workers the API pulls call jobs through; BullMQ demands
  *   `maxRetriesPerRequest: null` for Workers, the missing offline queue still fails fast.
  * - `worker`: BullMQ workers in `workers/`, which wait out a Redis restart instead of failing.
+ *
+ * With sentinels, ioredis asks them for the primary, follows a failover they announce
+ * (`failoverDetector`), and reconnects when a write meets a demoted primary (`READONLY`).
  */
-export function createRedis(url: string, role: 'command' | 'manual' | 'worker', log?: Logger): Redis {
+export function createRedis(target: RedisTarget | string, role: 'command' | 'manual' | 'worker', log?: Logger): Redis {
   const byRole: Record<typeof role, RedisOptions> = {
     command: { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000, commandTimeout: 5000 },
     manual: { enableOfflineQueue: false, maxRetriesPerRequest: null, connectTimeout: 3000, commandTimeout: 5000 },
     worker: { maxRetriesPerRequest: null, enableReadyCheck: true },
   };
-  const options = byRole[role];
-  const redis = new Redis(url, { ...options, lazyConnect: false });
+  const options = { ...byRole[role], lazyConnect: false };
+  const { url, sentinels, sentinelName } = typeof target === 'string' ? { url: target } : target;
+  const redis = sentinels
+    ? new Redis({ ...credentialsOf(url), sentinels, name: sentinelName, failoverDetector: true, reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false), ...options })
+    : new Redis(url, options);
   redis.on('error', (err: Error) => log?.warn({ err, role }, 'redis connection error'));
   return redis;
+}
+
+/** What the primary needs from REDIS_URL when the sentinels say where it is. */
+function credentialsOf(url: string): Pick<RedisOptions, 'username' | 'password' | 'db' | 'tls'> {
+  const u = new URL(url);
+  return {
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    db: Number(u.pathname.slice(1) || 0),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+/** The target for messages and logs: never a password. */
+export function describeRedis(target: RedisTarget): string {
+  if (target.sentinels) return `sentinels ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(',')} (primary "${target.sentinelName}")`;
+  const u = new URL(target.url);
+  u.password = '';
+  u.username = '';
+  return u.toString();
 }
 
 /** Resolves when the connection is ready (or rejects after `timeoutMs`). */
