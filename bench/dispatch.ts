@@ -8,6 +8,7 @@
  *   npm run bench:dispatch -- --no-carried                   # the saturated window only
  *   npm run bench:dispatch -- --profile                      # + CPU profiles of the saturated window
  *   npm run bench:dispatch -- --think-ms 5000                # one window, agents pausing ~5 s per call
+ *   npm run bench:dispatch -- --api-processes 2              # two API processes, the agents split between them
  *   npm run bench:dispatch -- --agents 1 --log-statements    # every SQL statement in the server log
  *   npm run bench:dispatch -- --pg-stats                     # a private PostgreSQL with pg_stat_statements:
  *                                                            #   statements per assignment, by cost
@@ -57,6 +58,8 @@ const { values: opt } = parseArgs({
     cases: { type: 'string', default: '200000' },
     agents: { type: 'string', default: '100' },
     'clients-per-agent': { type: 'string', default: '10' },
+    /** API processes (each on its own port; agent i talks to API i mod N). */
+    'api-processes': { type: 'string', default: '1' },
     seconds: { type: 'string', default: '30' },
     warmup: { type: 'string', default: '3' },
     'baseline-seconds': { type: 'string', default: '5' },
@@ -87,6 +90,7 @@ const cfg = {
   warmup: num('warmup'),
   baselineSeconds: num('baseline-seconds'),
   thinkMs: num('think-ms'),
+  apiProcesses: Math.max(1, Math.round(num('api-processes'))),
   // A fixed pause already makes the one window a carried one.
   carried: opt.carried && num('think-ms') === 0,
 };
@@ -145,6 +149,27 @@ async function deletePrefixKeys(): Promise<void> {
   }
 }
 
+/** The API processes' CPU shares added up under `api`. */
+function sumApis(cpu: Record<string, number>, names: string[]): Record<string, number> {
+  const out: Record<string, number> = { ...cpu, api: round(names.reduce((sum, n) => sum + (cpu[n] ?? 0), 0)) };
+  for (const n of names.slice(1)) delete out[n];
+  return out;
+}
+
+/** Several API processes' probe reports as one: CPU and writes added, the worst delay. */
+function mergeProbes(reports: ProbeReport[]): ProbeReport {
+  const writesByPort: Record<string, number> = {};
+  for (const r of reports) for (const [port, n] of Object.entries(r.writesByPort)) writesByPort[port] = (writesByPort[port] ?? 0) + n;
+  const worst = (k: 'p50' | 'p99' | 'max') => Math.max(...reports.map((r) => r.delayMs[k]));
+  return {
+    cpuSeconds: reports.reduce((sum, r) => sum + r.cpuSeconds, 0),
+    delayMs: { p50: worst('p50'), p99: worst('p99'), max: worst('max') },
+    heapStartMb: Math.max(...reports.map((r) => r.heapStartMb)),
+    heapUsedMb: Math.max(...reports.map((r) => r.heapUsedMb)),
+    writesByPort,
+  };
+}
+
 async function main() {
   say(`${cfg.clients} clients, ${perClient * cfg.clients} cases, ${cfg.agents} agents, ${cfg.seconds} s (+${cfg.warmup} s warm-up); prefix ${prefix}`);
   cleanups.push(['redis keys', deletePrefixKeys]);
@@ -196,8 +221,7 @@ async function main() {
   }
 
   // --- the system under test: API and workers as children ---
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
+  const ports = await Promise.all(Array.from({ length: cfg.apiProcesses }, () => freePort()));
   // The probe (bench/dispatch/child-probe.ts) reports each child's event-loop delay, and with
   // --profile a CPU profile, for the measured window only; its files land here.
   const probeDir = path.join(os.tmpdir(), `bench_dispatch_${stamp}`);
@@ -209,7 +233,6 @@ async function main() {
     DATABASE_URL: bench.url,
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
-    PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     LOCK_SECONDS: '300',
@@ -218,16 +241,20 @@ async function main() {
   const children: Child[] = [];
   cleanups.push(['children', () => Promise.all(children.map((c) => stopChild(c)))]);
   t = performance.now();
-  const api = startChild('api', nodeArgsOf('start:api'), { ...env, ...probe('api') }, { cwd: ROOT, preload });
-  children.push(api);
+  // The first API is `api`, further ones `api2`, `api3`, …: their figures are added up below.
+  const apiNames = ports.map((_, k) => (k === 0 ? 'api' : `api${k + 1}`));
+  const apis = ports.map((port, k) => startChild(apiNames[k]!, nodeArgsOf('start:api'), { ...env, PORT: String(port), ...probe(apiNames[k]!) }, { cwd: ROOT, preload }));
+  children.push(...apis);
   // Workers log at info only for their "workers started" line (after the start-up reconcile).
   const workers = startChild('workers', nodeArgsOf('start:workers'), { ...env, ...probe('workers'), LOG_LEVEL: 'info' }, { cwd: ROOT, preload });
   children.push(workers);
-  const client = httpClient(origin, cfg.agents * 2);
-  cleanups.push(['http agent', async () => client.close()]);
-  await waitFor(api, 'ready API', async () => (await client.request('GET', '/readyz')).status === 200, 60_000);
+  const httpClients = ports.map((port) => httpClient(`http://127.0.0.1:${port}`, cfg.agents * 2));
+  const client = httpClients[0]!;
+  cleanups.push(['http agents', async () => httpClients.forEach((c) => c.close())]);
+  for (const [k, a] of apis.entries()) await waitFor(a, 'ready API', async () => (await httpClients[k]!.request('GET', '/readyz')).status === 200, 60_000);
   await waitFor(workers, 'workers started', () => workers.tail.some((l) => l.includes('"workers started"')), 300_000);
-  say(`API (pid ${api.pid}) and workers (pid ${workers.pid}) up in ${round((performance.now() - t) / 1000)} s; API RSS ${round(rssMb(api.pid) ?? 0)} MB`);
+  const apiRss = () => Math.max(...apis.map((a) => rssMb(a.pid) ?? 0));
+  say(`API (pids ${apis.map((a) => a.pid).join(', ')}) and workers (pid ${workers.pid}) up in ${round((performance.now() - t) / 1000)} s; API RSS ${round(apiRss())} MB`);
   const cookies = await loginAgents(client, agents);
   say(`${cookies.length} agents logged in`);
 
@@ -236,12 +263,12 @@ async function main() {
   const out = { next: new Latencies(), outcome: new Latencies(), counters, watch: new DoubleAssignmentWatch() };
   let measuring = false;
   let stopped = false;
-  const apiRssIdle = rssMb(api.pid) ?? 0;
+  const apiRssIdle = apiRss();
   let apiRssMax = apiRssIdle;
   let outcomeBacklogMax = 0;
   const outcomesQueue = new Queue('outcomes', { connection: workerRedis, prefix });
   cleanups.push(['outcomes queue', () => outcomesQueue.close()]);
-  const rssTimer = setInterval(() => (apiRssMax = Math.max(apiRssMax, rssMb(api.pid) ?? 0)), 100);
+  const rssTimer = setInterval(() => (apiRssMax = Math.max(apiRssMax, apiRss())), 100);
   const backlogTimer = setInterval(() => {
     void outcomesQueue
       .getJobCountByTypes('wait', 'active', 'delayed', 'prioritized')
@@ -251,9 +278,10 @@ async function main() {
 
   say(`load: ${cfg.agents} agents${cfg.thinkMs ? ` pausing ~${cfg.thinkMs} ms per call` : ''}, warm-up ${cfg.warmup} s, then ${cfg.seconds} s measured`);
   const phase = { measuring: () => measuring, stopped: () => stopped || aborting, thinkMs: cfg.thinkMs };
-  const loops = cookies.map((cookie, i) => agentLoop(client, i, cookie, phase, out));
+  const loops = cookies.map((cookie, i) => agentLoop(httpClients[i % httpClients.length]!, i, cookie, phase, out));
   await sleep(cfg.warmup * 1000);
-  const cpuStart = cpuSnapshot({ api: api.pid, workers: workers.pid });
+  const pids = { ...Object.fromEntries(apis.map((a, k) => [apiNames[k]!, a.pid])), workers: workers.pid };
+  const cpuStart = cpuSnapshot(pids);
   const loadStart = performance.now();
   const loadAvgStart = os.loadavg()[0]!;
   if (opt['pg-stats']) await resetStatements(bench.url);
@@ -263,15 +291,15 @@ async function main() {
   measuring = false;
   for (const c of children) c.proc.kill('SIGUSR2');
   const loadSeconds = (performance.now() - loadStart) / 1000;
-  const cpu = cpuBetween(cpuStart, cpuSnapshot({ api: api.pid, workers: workers.pid }));
+  const cpu = sumApis(cpuBetween(cpuStart, cpuSnapshot(pids)), apiNames);
   const statements = opt['pg-stats'] ? await statementCosts(bench.url, counters.assignments) : null;
   const loopOf = async (name: string) => {
     const file = path.join(probeDir, `${name}.loop.json`);
-    await waitFor(name === 'api' ? api : workers, `${name} probe report`, () => existsSync(file), 30_000);
+    await waitFor(name === 'workers' ? workers : apis[apiNames.indexOf(name)]!, `${name} probe report`, () => existsSync(file), 30_000);
     await sleep(100);
     return JSON.parse(readFileSync(file, 'utf8')) as ProbeReport;
   };
-  const apiLoop = await loopOf('api');
+  const apiLoop = mergeProbes(await Promise.all(apiNames.map(loopOf)));
   const workersLoop = await loopOf('workers');
   const saturated = { next: out.next.summary(), outcome: out.outcome.summary() };
 
@@ -312,11 +340,11 @@ async function main() {
     select count(*)::int as n from assignments a join assignments b on a.case_id = b.case_id and a.id < b.id
     where tstzrange(a.assigned_at, coalesce(a.ended_at, 'infinity')) && tstzrange(b.assigned_at, coalesce(b.ended_at, 'infinity'))`;
 
-  await stopChild(api);
+  for (const a of apis) await stopChild(a);
   await stopChild(workers);
 
   const result = buildResult({
-    cfg: { clients: cfg.clients, cases: perClient * cfg.clients, agents: cfg.agents, thinkMs: cfg.thinkMs },
+    cfg: { clients: cfg.clients, cases: perClient * cfg.clients, agents: cfg.agents, thinkMs: cfg.thinkMs, apiProcesses: cfg.apiProcesses },
     loadSeconds,
     ...saturated,
     carried,
@@ -341,7 +369,7 @@ async function main() {
   }
 
   if (opt.profile) {
-    for (const name of ['api', 'workers']) {
+    for (const name of [...apiNames, 'workers']) {
       const file = path.join(probeDir, `${name}.cpuprofile`);
       if (existsSync(file)) printProfile(`${name} CPU profile of the measured window (${file})`, summariseProfile(file, ROOT.replace(/\/$/, '')));
     }

@@ -33,7 +33,7 @@ export interface CarriedWindow {
 }
 
 export interface ResultInput {
-  cfg: { clients: number; cases: number; agents: number; thinkMs: number };
+  cfg: { clients: number; cases: number; agents: number; thinkMs: number; apiProcesses: number };
   loadSeconds: number;
   next: Summary;
   outcome: Summary;
@@ -143,7 +143,7 @@ export function printSummary(r: Result): void {
   const p = r.perAssignment;
   console.error(
     [
-      `  throughput   ${r.assignmentsPerSec} assignments/s (${r.assignments} in ${r.seconds} s; ${r.next.empty} empty nexts)`,
+      `  throughput   ${r.assignmentsPerSec} assignments/s (${r.assignments} in ${r.seconds} s; ${r.next.empty} empty nexts; ${r.apiProcesses} API process${r.apiProcesses > 1 ? "es" : ""})`,
       ...(c ? [`  saturated    next p50 ${r.next.p50} ms, p99 ${r.next.p99} ms; outcome p50 ${r.outcome.p50} ms, p99 ${r.outcome.p99} ms (queueing, not judged)`, `  carried      ${c.assignmentsPerSec} assignments/s, agents pausing ~${c.thinkMs} ms per call`] : []),
       `  ${latency(r.pass.nextP99)} next      p50 ${judged.next.p50} ms, p99 ${judged.next.p99} ms (target ≤ ${TARGET.p99Ms} at a carried load)`,
       `  ${latency(r.pass.outcomeP99)} outcome   p50 ${judged.outcome.p50} ms, p99 ${judged.outcome.p99} ms (target ≤ ${TARGET.p99Ms} at a carried load)`,
