@@ -9,6 +9,7 @@ import { POISON_PREFIX } from '../src/queues/poison.js';
 import type { MaintenanceJob } from '../src/queues/registry.js';
 import type { Runtime } from '../src/runtime.js';
 import { dispatchDeps } from './deps.js';
+import { waitForRedis } from '../src/redis/connection.js';
 
 const RECONCILE_EVERY_MS = 5 * 60_000;
 /** The outbox sweep is a few indexed queries: often enough that nothing waits long. */
@@ -80,7 +81,7 @@ async function schedule(rt: Runtime): Promise<void> {
   await queue.upsertJobScheduler('retention', { pattern: RETENTION_CRON, tz: 'Europe/Berlin' }, { name: 'retention', data: { task: 'retention' } });
 }
 
-/** Seconds after a reconnect before the repair runs: a failover settles first. */
+/** How long after a reconnect the repair runs: a failover settles first. */
 const REPAIR_DELAY_MS = 2_000;
 
 /**
@@ -99,6 +100,9 @@ function repairAfterReconnect(rt: Runtime, connection: Redis): void {
     rt.log.warn('Redis connection back: rebuilding what it may have lost');
     const queue = rt.queues.get('maintenance');
     const repair = (task: 'reconcile' | 'recover') => queue.add(task, { task }, { jobId: `${task}-after-reconnect`, delay: REPAIR_DELAY_MS, removeOnComplete: true, removeOnFail: true });
-    Promise.all([schedule(rt), repair('recover'), repair('reconcile')]).catch((err: Error) => rt.log.warn({ err }, 'queueing the repair after a reconnect failed'));
+    // Queued through the process's command connection, which may come back a moment later.
+    waitForRedis(rt.redis, 30_000)
+      .then(() => Promise.all([schedule(rt), repair('recover'), repair('reconcile')]))
+      .catch((err: Error) => rt.log.warn({ err }, 'queueing the repair after a reconnect failed'));
   });
 }
