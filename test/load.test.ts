@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { attempts, cases, dunningLists } from '../src/db/schema.js';
-import { client, freePort, listFile, overlappingAssignments, services, verifyNothingLost } from './helpers/crash-harness.js';
+import { attempts, cases } from '../src/db/schema.js';
+import { client, freePort, importList, overlappingAssignments, services, verifyNothingLost } from './helpers/crash-harness.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
@@ -58,13 +58,7 @@ function outcomeBody(r: number, now: number): Record<string, unknown> {
 describe('load', () => {
   it('100 agents (10 vanishing mid-call) work a 3,000-case list to its end: no double holding, attempts as recorded and within the cap, nothing lost', async () => {
     const call = client(svc.base);
-    const form = new FormData();
-    form.set('file', new File([await listFile(CASES, 'L')], 'last.xlsx'));
-    const upload = await call('POST', `/api/clients/${clientId}/lists?name=Last`, lead, form);
-    expect(upload?.status, JSON.stringify(upload?.body)).toBe(202);
-    const listId = upload!.body.listId as string;
-    const status = async () => (await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId)))[0]?.status;
-    await eventually(async () => (await status()) === 'active', 90_000, 'the import');
+    const { listId, status } = await importList(t, call, lead, clientId, CASES, 'Last', 'L');
 
     const accepted: Array<{ assignmentId: string }> = [];
     let stop = false;

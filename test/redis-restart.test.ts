@@ -2,14 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { dunningLists } from '../src/db/schema.js';
-import { agents, client, freePort, listFile, services, verifyNothingLost } from './helpers/crash-harness.js';
+import { agents, client, freePort, importList, services, team, verifyNothingLost } from './helpers/crash-harness.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
-import { createClient, fastRules } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
 
 /**
@@ -59,27 +56,18 @@ afterAll(async () => {
 
 describe('Redis restarted mid-list', () => {
   it('agents wait through it; afterwards the list is worked to its end, nothing lost or doubled', async () => {
-    const admin = (await t.userSession('admin')).cookie;
-    const clientId = await createClient(t, admin, { ...fastRules, maxAttempts: 2 });
-    const lead = (await t.userSession('lead', [clientId])).cookie;
-    const cookies = [(await t.userSession('agent', [clientId])).cookie, (await t.userSession('agent', [clientId])).cookie];
-    // An agent who holds no case: one who does gets it from PostgreSQL alone, Redis or not.
-    const idle = (await t.userSession('agent', [clientId])).cookie;
+    // The third agent holds no case: one who does gets it from PostgreSQL alone, Redis or not.
+    const { clientId, lead, cookies: [first, second, idle] } = await team(t, 3, { maxAttempts: 2 });
+    const cookies = [first!, second!];
     const call = client(svc.base);
-    const form = new FormData();
-    form.set('file', new File([await listFile(10, 'R')], 'R.xlsx'));
-    const upload = await call('POST', `/api/clients/${clientId}/lists?name=R`, lead, form);
-    expect(upload?.status).toBe(202);
-    const listId = upload!.body.listId as string;
-    const status = async () => (await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId)))[0]?.status;
-    await eventually(async () => (await status()) === 'active', 60_000, 'the import');
+    const { listId, status } = await importList(t, call, lead, clientId, 10, 'R');
 
     const run = agents(call, cookies, async () => (await status()) === 'completed');
     await eventually(async () => run.accepted.length >= 2, 30_000, 'outcomes flowing');
     redis!.kill('SIGKILL');
     await new Promise((resolve) => redis!.once('exit', resolve));
     // Meanwhile the API answers 503 at once (the agents' loop waits it out and asks again).
-    expect((await call('POST', '/api/agent/next', idle))?.status).toBe(503);
+    expect((await call('POST', '/api/agent/next', idle!))?.status).toBe(503);
     await startRedis();
     await run.finish(120_000, 'the list worked to its end');
     await verifyNothingLost(t, listId, run.accepted);

@@ -2,14 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { dunningLists } from '../src/db/schema.js';
-import { agents, client, freePort, listFile, overlappingAssignments, services, verifyNothingLost } from './helpers/crash-harness.js';
+import { agents, client, freePort, importList, overlappingAssignments, services, team, verifyNothingLost } from './helpers/crash-harness.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
-import { createClient, fastRules } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
 
 /**
@@ -82,19 +79,11 @@ afterAll(async () => {
 
 describe('Redis Sentinel', () => {
   it('a failover mid-list: agents wait a moment, the list is worked to its end, nothing lost or doubled', async () => {
-    const admin = (await t.userSession('admin')).cookie;
-    const clientId = await createClient(t, admin, { ...fastRules, maxAttempts: 2 });
-    const lead = (await t.userSession('lead', [clientId])).cookie;
-    const cookies = [(await t.userSession('agent', [clientId])).cookie, (await t.userSession('agent', [clientId])).cookie];
-    const idle = (await t.userSession('agent', [clientId])).cookie;
+    // The third agent holds no case: it shows whether the API answers at all.
+    const { clientId, lead, cookies: [first, second, idle] } = await team(t, 3, { maxAttempts: 2 });
+    const cookies = [first!, second!];
     const call = client(svc.base);
-    const form = new FormData();
-    form.set('file', new File([await listFile(20, 'S')], 'S.xlsx'));
-    const upload = await call('POST', `/api/clients/${clientId}/lists?name=S`, lead, form);
-    expect(upload?.status).toBe(202);
-    const listId = upload!.body.listId as string;
-    const status = async () => (await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId)))[0]?.status;
-    await eventually(async () => (await status()) === 'active', 60_000, 'the import');
+    const { listId, status } = await importList(t, call, lead, clientId, 20, 'S');
 
     const run = agents(call, cookies, async () => (await status()) === 'completed');
     await eventually(async () => run.accepted.length >= 4, 30_000, 'outcomes flowing');
@@ -103,7 +92,7 @@ describe('Redis Sentinel', () => {
     await eventually(async () => (await primaryPort()) === ports.replica, 30_000, 'the replica promoted');
     const promoted = Date.now();
     // The API follows the sentinel to the new primary: an agent is answered again within moments.
-    await eventually(async () => (await call('POST', '/api/agent/next', idle))?.status === 200, 30_000, 'the API answering after the failover');
+    await eventually(async () => (await call('POST', '/api/agent/next', idle!))?.status === 200, 30_000, 'the API answering after the failover');
     expect(Date.now() - promoted).toBeLessThan(15_000);
     await run.finish(120_000, 'the list worked to its end');
     await verifyNothingLost(t, listId, run.accepted);

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { deliveries, dunningLists } from '../src/db/schema.js';
-import { client, freePort, listFile, overlappingAssignments, services, verifyNothingLost, agents } from './helpers/crash-harness.js';
+import { deliveries } from '../src/db/schema.js';
+import { client, freePort, importList, overlappingAssignments, services, verifyNothingLost, agents } from './helpers/crash-harness.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
@@ -52,13 +52,7 @@ describe('two API and two workers processes', () => {
       return apis[k]!(...args);
     };
 
-    const form = new FormData();
-    form.set('file', new File([await listFile(60, 'MP')], 'mehrprozess.xlsx'));
-    const upload = await call('POST', `/api/clients/${clientId}/lists?name=Mehrprozess`, lead, form);
-    expect(upload?.status, JSON.stringify(upload?.body)).toBe(202);
-    const listId = upload!.body.listId as string;
-    const status = async () => (await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId)))[0]?.status;
-    await eventually(async () => (await status()) === 'active', 60_000, 'the import');
+    const { listId, status } = await importList(t, call, lead, clientId, 60, 'Mehrprozess', 'MP');
 
     const run = agents(call, cookies, async () => (await status()) === 'completed');
     await eventually(async () => run.accepted.length >= 20, 60_000, 'outcomes flowing');

@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { expect } from 'vitest';
 import { assignments, attempts, cases, dunningLists } from '../../src/db/schema.js';
 import type { TestContext } from './context.js';
+import { createClient, fastRules } from './dispatch.js';
 import { eventually } from './eventually.js';
 import { startProcess, type TestProcess } from './processes.js';
 
@@ -95,6 +96,30 @@ export async function overlappingAssignments(t: TestContext, listId: string): Pr
       and tstzrange(a.assigned_at, coalesce(a.ended_at, 'infinity')) && tstzrange(b.assigned_at, coalesce(b.ended_at, 'infinity'))
     limit 5`);
   return [...(rows as unknown as Iterable<unknown>)];
+}
+
+/** A client (the fast test rules, changed by `rules`) with its lead and `agents` agents, as session cookies. */
+export async function team(t: TestContext, agents: number, rules: Record<string, unknown> = {}) {
+  const admin = (await t.userSession('admin')).cookie;
+  const clientId = await createClient(t, admin, { ...fastRules, ...rules });
+  const lead = (await t.userSession('lead', [clientId])).cookie;
+  const cookies = await Promise.all(Array.from({ length: agents }, async () => (await t.userSession('agent', [clientId])).cookie));
+  return { clientId, lead, cookies };
+}
+
+/**
+ * A list of `rows` customers uploaded through the API as the lead does, once it is active;
+ * `status()` reads the list's status from PostgreSQL.
+ */
+export async function importList(t: TestContext, call: ReturnType<typeof client>, lead: string, clientId: string, rows: number, name: string, prefix = name) {
+  const form = new FormData();
+  form.set('file', new File([await listFile(rows, prefix)], `${prefix}.xlsx`));
+  const upload = await call('POST', `/api/clients/${clientId}/lists?name=${encodeURIComponent(name)}`, lead, form);
+  expect(upload?.status, JSON.stringify(upload?.body)).toBe(202);
+  const listId = upload!.body.listId as string;
+  const status = async () => (await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId)))[0]?.status;
+  await eventually(async () => (await status()) === 'active', 90_000, 'the import');
+  return { listId, status };
 }
 
 /** A list of `n` customers in Karlsruhe, as a client would send it. */
