@@ -1,11 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
+/** What also runs against a local Redis Cluster (`test/redis-cluster-setup.ts`): dispatch and several processes. */
+const ON_CLUSTER = ['test/dispatch.test.ts', 'test/dispatch-faults.test.ts', 'test/record-outcome.test.ts', 'test/language-routing.test.ts', 'test/several-processes.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'workers/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'main', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'workers/**/*.test.ts'] } },
+      { extends: true, test: { name: 'redis-cluster', include: ON_CLUSTER, globalSetup: ['test/global-setup.ts', 'test/redis-cluster-setup.ts'] } },
+    ],
   },
 });

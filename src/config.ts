@@ -10,6 +10,11 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const url = (schemes: string[]) =>
   z.url().refine((v) => schemes.some((s) => v.startsWith(`${s}://`)), `must start with ${schemes.map((s) => `${s}://`).join(' or ')}`);
 
+const hostPorts = z
+  .string()
+  .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be host:port[,host:port…]')
+  .transform((v) => v.split(',').map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(':')), port: Number(hp.slice(hp.lastIndexOf(':') + 1)) })));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -22,14 +27,12 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   REDIS_URL: url(['redis', 'rediss']).optional(),
   /** Redis with failover: the sentinels (`host:port,…`) that name the primary; REDIS_URL then gives only its password and db. */
-  REDIS_SENTINELS: z
-    .string()
-    .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be host:port[,host:port…]')
-    .transform((v) => v.split(',').map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(':')), port: Number(hp.slice(hp.lastIndexOf(':') + 1)) })))
-    .optional(),
+  REDIS_SENTINELS: hostPorts.optional(),
+  /** Redis Cluster: some of its nodes (`host:port,…`); every key the product makes is then hash-tagged with `{QUEUE_PREFIX}`. */
+  REDIS_CLUSTER_NODES: hostPorts.optional(),
   /** The primary's name as the sentinels know it (`sentinel monitor <name> …`). */
   REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ., _ and - only').default('mymaster'),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only (no ":")').default('mahn'),
+  QUEUE_PREFIX: z.string().regex(/^([A-Za-z0-9_-]{1,40}|\{[A-Za-z0-9_-]{1,40}\})$/, 'letters, digits, _ and - only (no ":"), or those in braces').default('mahn'),
   SMTP_URL: url(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().min(3).default('Mahnanrufe <mahnanrufe@localhost>'),
   ADMIN_USERNAME: z.string().min(2).max(64).default('admin'),
@@ -96,16 +99,18 @@ const envSchema = z.object({
 const CTI_REQUIRED = { link: [], http: ['CTI_HTTP_URL'], ari: ['CTI_ARI_URL', 'CTI_ARI_USER', 'CTI_ARI_PASSWORD'] } as const;
 
 const checkedEnv = envSchema.superRefine((env, ctx) => {
+  if (env.REDIS_SENTINELS && env.REDIS_CLUSTER_NODES) ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'cannot be set together with REDIS_SENTINELS' });
   for (const key of CTI_REQUIRED[env.CTI_MODE]) {
     if (env[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `is required with CTI_MODE=${env.CTI_MODE}` });
   }
 });
 
-/** Where Redis is: a URL, or sentinels that name the primary (the URL's password and db apply to it). */
+/** Where Redis is: a URL, sentinels that name the primary, or cluster nodes (the URL's password and db apply to them). */
 export interface RedisTarget {
   url: string;
   sentinels?: Array<{ host: string; port: number }>;
   sentinelName?: string;
+  clusterNodes?: Array<{ host: string; port: number }>;
 }
 
 export type Config = z.infer<typeof envSchema> & { redisUrl: string; redis: RedisTarget };
@@ -123,6 +128,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const redisUrl = parsed.data.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const sentinels = parsed.data.REDIS_SENTINELS;
-  return { ...parsed.data, redisUrl, redis: sentinels ? { url: redisUrl, sentinels, sentinelName: parsed.data.REDIS_SENTINEL_NAME } : { url: redisUrl } };
+  const { REDIS_SENTINELS: sentinels, REDIS_CLUSTER_NODES: clusterNodes } = parsed.data;
+  const redis: RedisTarget = sentinels ? { url: redisUrl, sentinels, sentinelName: parsed.data.REDIS_SENTINEL_NAME } : clusterNodes ? { url: redisUrl, clusterNodes } : { url: redisUrl };
+  // On a cluster every key of one installation shares a hash slot (BullMQ's cluster guide): the
+  // scripts that touch several queues' keys (BullMQ's, the ready index) stay on one node.
+  const tagged = parsed.data.QUEUE_PREFIX.startsWith('{');
+  const QUEUE_PREFIX = clusterNodes && !tagged ? `{${parsed.data.QUEUE_PREFIX}}` : parsed.data.QUEUE_PREFIX;
+  return { ...parsed.data, QUEUE_PREFIX, redisUrl, redis };
 }

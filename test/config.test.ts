@@ -27,6 +27,17 @@ describe('loadConfig', () => {
     expect(loadConfig({}).redis).toEqual({ url: 'redis://127.0.0.1:6379' });
   });
 
+  it('on a Redis Cluster hash-tags the key prefix, so every key of the installation shares one slot', () => {
+    const c = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2:7000', QUEUE_PREFIX: 'mahn' });
+    expect(c.QUEUE_PREFIX).toBe('{mahn}');
+    expect(c.redis.clusterNodes).toEqual([{ host: '10.0.0.1', port: 7000 }, { host: '10.0.0.2', port: 7000 }]);
+    expect(describeRedis(c.redis)).toBe('cluster 10.0.0.1:7000,10.0.0.2:7000');
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000', QUEUE_PREFIX: '{mahn}' }).QUEUE_PREFIX).toBe('{mahn}');
+    expect(loadConfig({ QUEUE_PREFIX: 'mahn' }).QUEUE_PREFIX).toBe('mahn');
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000', REDIS_SENTINELS: '10.0.0.3:26379' })).toThrow(/REDIS_CLUSTER_NODES: cannot be set together with REDIS_SENTINELS/);
+    expect(() => loadConfig({ QUEUE_PREFIX: '{mahn' })).toThrow(/QUEUE_PREFIX/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).PORT).toBe(3000);
   });

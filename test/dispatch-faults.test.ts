@@ -75,7 +75,7 @@ describe('Redis loses the schedule', () => {
       await attemptsRecorded(t, a.case.id, 1);
     }
     // "FLUSHALL" for this test's data only: other test files share the Redis.
-    const keys = await t.redis.keys(`${t.prefix}:calls-*`);
+    const keys = await t.keys(`${t.prefix}:calls-*`);
     await t.redis.del(...keys, `${t.prefix}:ready`);
     expect((await next(t, cookie)).assignment).toBeNull();
 

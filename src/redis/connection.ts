@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { RedisTarget } from '../config.js';
 import type { Logger } from '../log.js';
 
@@ -12,6 +12,8 @@ import type { Logger } from '../log.js';
  *
  * With sentinels, ioredis asks them for the primary, follows a failover they announce
  * (`failoverDetector`), and reconnects when a write meets a demoted primary (`READONLY`).
+ * With cluster nodes it is an ioredis `Cluster`, typed as `Redis`: it answers the same commands
+ * (BullMQ takes either), and all keys of the product share one hash slot (`QUEUE_PREFIX`).
  */
 export function createRedis(target: RedisTarget | string, role: 'command' | 'manual' | 'worker', log?: Logger): Redis {
   const byRole: Record<typeof role, RedisOptions> = {
@@ -20,7 +22,13 @@ export function createRedis(target: RedisTarget | string, role: 'command' | 'man
     worker: { maxRetriesPerRequest: null, enableReadyCheck: true },
   };
   const options = { ...byRole[role], lazyConnect: false };
-  const { url, sentinels, sentinelName } = typeof target === 'string' ? { url: target } : target;
+  const { url, sentinels, sentinelName, clusterNodes } = typeof target === 'string' ? { url: target } : target;
+  if (clusterNodes) {
+    const { enableOfflineQueue, lazyConnect, ...perNode } = options;
+    const cluster = new Cluster(clusterNodes, { enableOfflineQueue, lazyConnect, enableReadyCheck: true, redisOptions: { ...credentialsOf(url), ...perNode } });
+    cluster.on('error', (err: Error) => log?.warn({ err, role }, 'redis connection error'));
+    return cluster as unknown as Redis;
+  }
   const redis = sentinels
     ? new Redis({ ...credentialsOf(url), sentinels, name: sentinelName, failoverDetector: true, reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false), ...options })
     : new Redis(url, options);
@@ -41,6 +49,7 @@ function credentialsOf(url: string): Pick<RedisOptions, 'username' | 'password' 
 
 /** The target for messages and logs: never a password. */
 export function describeRedis(target: RedisTarget): string {
+  if (target.clusterNodes) return `cluster ${target.clusterNodes.map((s) => `${s.host}:${s.port}`).join(',')}`;
   if (target.sentinels) return `sentinels ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(',')} (primary "${target.sentinelName}")`;
   const u = new URL(target.url);
   u.password = '';

@@ -6,12 +6,14 @@ import type { AppDeps, Role } from '../../src/http/context.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { CallQueues } from '../../src/queues/call-queues.js';
 import { Queues } from '../../src/queues/registry.js';
+import { Cluster } from 'ioredis';
 import { createRedis, waitForRedis } from '../../src/redis/connection.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createUser } from '../../src/users/users.service.js';
 import { startWorkers } from '../../workers/start.js';
 import { openDatabase } from '../../src/db/client.js';
 import { createTestDatabase } from './db.js';
+import { inject } from 'vitest';
 import { TEST_REDIS_URL } from './env.js';
 
 export interface TestResponse<T = any> {
@@ -31,20 +33,23 @@ export async function createTestContext(
   opts: { clock?: Clock; log?: Logger; /** The app and workers reach PostgreSQL through this URL (a fault proxy); `db` stays direct. */ databaseVia?: (url: string) => string } = {},
 ) {
   const testDb = await createTestDatabase();
-  const prefix = `t-${randomUUID().slice(0, 8)}`;
   const config: Config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: testDb.url,
     REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: prefix,
+    QUEUE_PREFIX: `t-${randomUUID().slice(0, 8)}`,
+    // The `redis-cluster` project of vitest.config.ts runs its files against a local Redis Cluster.
+    ...(inject('redisClusterNodes') ? { REDIS_CLUSTER_NODES: inject('redisClusterNodes') } : {}),
     LOG_LEVEL: 'silent',
     ...env,
   });
   const log = opts.log ?? createLogger('silent');
-  const redis = createRedis(config.redisUrl, 'command', log);
+  // On a Redis Cluster the configured prefix is hash-tagged (`{t-…}`): keys and processes use it as is.
+  const prefix = config.QUEUE_PREFIX;
+  const redis = createRedis(config.redis, 'command', log);
   await waitForRedis(redis);
   const queues = new Queues(redis, prefix);
-  const manual = createRedis(config.redisUrl, 'manual', log);
+  const manual = createRedis(config.redis, 'manual', log);
   const calls = new CallQueues(queues, manual, config.LOCK_SECONDS * 1000, log);
   const clock = opts.clock ?? new ManualClock('2026-11-25T09:00:00+01:00');
   // Through a proxy, the app and the workers get a pool each, as their processes would.
@@ -102,22 +107,33 @@ export async function createTestContext(
     workers ??= await startWorkers(runtime);
   }
 
+  /** The keys matching `pattern`, from every node of a Redis Cluster (KEYS there asks just one). */
+  async function keys(pattern: string): Promise<string[]> {
+    const cluster = redis as unknown;
+    const found: string[] = [];
+    for (const node of cluster instanceof Cluster ? cluster.nodes('master') : [redis]) {
+      let cursor = '0';
+      do {
+        const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        found.push(...batch);
+        cursor = next;
+      } while (cursor !== '0');
+    }
+    return found;
+  }
+
   async function close(): Promise<void> {
     await workers?.close();
     await calls.close();
     await manual.quit();
     await queues.close();
     // This file's BullMQ and throttle keys only; other files run in parallel on the same Redis.
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    const mine = await keys(`${prefix}:*`);
+    for (let i = 0; i < mine.length; i += 1000) await redis.del(...mine.slice(i, i + 1000));
     await redis.quit();
     for (const d of new Set([appDatabase, workersDatabase])) if (d !== testDb.database) await d.close().catch(() => {});
     await testDb.drop();
   }
 
-  return { app, deps, config, db, clock, redis, queues, calls, prefix, runtime, request, login, userSession, runWorkers, close };
+  return { app, deps, config, db, clock, redis, queues, calls, prefix, runtime, request, login, userSession, runWorkers, keys, close };
 }

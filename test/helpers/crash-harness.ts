@@ -49,7 +49,8 @@ export class Service {
 }
 
 export function services(t: TestContext, port: number, extraEnv: Record<string, string> = {}) {
-  const env = { DATABASE_URL: t.config.DATABASE_URL!, REDIS_URL: t.config.redisUrl, QUEUE_PREFIX: t.prefix, LOCK_SECONDS: '5', LOG_LEVEL: 'info', ...extraEnv };
+  const cluster = t.config.REDIS_CLUSTER_NODES?.map((n) => `${n.host}:${n.port}`).join(',');
+  const env = { DATABASE_URL: t.config.DATABASE_URL!, REDIS_URL: t.config.redisUrl, ...(cluster ? { REDIS_CLUSTER_NODES: cluster } : {}), QUEUE_PREFIX: t.prefix, LOCK_SECONDS: '5', LOG_LEVEL: 'info', ...extraEnv };
   const base = `http://127.0.0.1:${port}`;
   const api = new Service('src/server.ts', { ...env, PORT: String(port), HOST: '127.0.0.1' }, async (p) => {
     await eventually(async () => {
