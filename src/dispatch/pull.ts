@@ -70,7 +70,9 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser, onAssigned: 
 
   const personal = personalQueue(agent.id);
   const eligible = eligibleQueues(agent);
-  const due = (await d.calls.ready.due(now.getTime())).filter((q) => q === personal || eligible.has(q));
+  // Due as of this moment, not the request's start: a concurrent pull sends its queue to the
+  // back with its own start time, which may be later than ours (the queue would look not yet due).
+  const due = (await d.calls.ready.due(d.clock.now().getTime())).filter((q) => q === personal || eligible.has(q));
   const ordered = [...due.filter((q) => q === personal), ...due.filter((q) => q !== personal)];
 
   let budget = MAX_JOBS_PER_PULL;
