@@ -16,7 +16,6 @@ const hostPorts = z
   .transform((v) => v.split(',').map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(':')), port: Number(hp.slice(hp.lastIndexOf(':') + 1)) })));
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   /** Public origin (scheme://host[:port]) used for the CSRF Origin check behind a proxy; default: the request's own. */
@@ -113,7 +112,10 @@ export interface RedisTarget {
   clusterNodes?: Array<{ host: string; port: number }>;
 }
 
-export type Config = z.infer<typeof envSchema> & { redisUrl: string; redis: RedisTarget };
+/** The Redis variables are read once, here: the rest of the code reads `redis`. */
+type RedisVariables = 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_CLUSTER_NODES';
+
+export type Config = Omit<z.infer<typeof envSchema>, RedisVariables> & { redisUrl: string; redis: RedisTarget };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -127,12 +129,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const redisUrl = parsed.data.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const { REDIS_SENTINELS: sentinels, REDIS_CLUSTER_NODES: clusterNodes } = parsed.data;
-  const redis: RedisTarget = sentinels ? { url: redisUrl, sentinels, sentinelName: parsed.data.REDIS_SENTINEL_NAME } : clusterNodes ? { url: redisUrl, clusterNodes } : { url: redisUrl };
+  const { REDIS_SENTINELS: sentinels, REDIS_SENTINEL_NAME: sentinelName, REDIS_CLUSTER_NODES: clusterNodes, ...rest } = parsed.data;
+  const redisUrl = rest.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redis: RedisTarget = sentinels ? { url: redisUrl, sentinels, sentinelName } : clusterNodes ? { url: redisUrl, clusterNodes } : { url: redisUrl };
   // On a cluster every key of one installation shares a hash slot (BullMQ's cluster guide): the
   // scripts that touch several queues' keys (BullMQ's, the ready index) stay on one node.
-  const tagged = parsed.data.QUEUE_PREFIX.startsWith('{');
-  const QUEUE_PREFIX = clusterNodes && !tagged ? `{${parsed.data.QUEUE_PREFIX}}` : parsed.data.QUEUE_PREFIX;
-  return { ...parsed.data, QUEUE_PREFIX, redisUrl, redis };
+  const QUEUE_PREFIX = clusterNodes && !rest.QUEUE_PREFIX.startsWith('{') ? `{${rest.QUEUE_PREFIX}}` : rest.QUEUE_PREFIX;
+  return { ...rest, QUEUE_PREFIX, redisUrl, redis };
 }

@@ -23,7 +23,7 @@ try {
 }
 
 let redisChild: ChildProcess | undefined;
-if (!config.REDIS_URL && !config.REDIS_SENTINELS && !(await portAnswers('127.0.0.1', 6379))) {
+if (!config.REDIS_URL && !config.redis.sentinels && !config.redis.clusterNodes && !(await portAnswers('127.0.0.1', 6379))) {
   if (!config.EMBEDDED_REDIS || !redisServerOnPath()) {
     console.error(
       'No Redis answers on 127.0.0.1:6379 and no redis-server is on the PATH.\n' +

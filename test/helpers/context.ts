@@ -34,7 +34,6 @@ export async function createTestContext(
 ) {
   const testDb = await createTestDatabase();
   const config: Config = loadConfig({
-    NODE_ENV: 'test',
     DATABASE_URL: testDb.url,
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: `t-${randomUUID().slice(0, 8)}`,
