@@ -2,9 +2,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { attempts, cases } from '../src/db/schema.js';
-import { client, freePort, importList, overlappingAssignments, services, verifyNothingLost } from './helpers/crash-harness.js';
+import { client, freePort, importList, overlappingAssignments, services, team, verifyNothingLost } from './helpers/crash-harness.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
-import { createClient, fastRules } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
 
 /**
@@ -26,10 +25,7 @@ let agentCookies: string[];
 
 beforeAll(async () => {
   t = await createTestContext({}, { clock: systemClock });
-  const admin = (await t.userSession('admin')).cookie;
-  clientId = await createClient(t, admin, { ...fastRules, maxAttempts: CAP, personalCallbackGraceMinutes: 0 });
-  lead = (await t.userSession('lead', [clientId])).cookie;
-  agentCookies = await Promise.all(Array.from({ length: AGENTS }, async () => (await t.userSession('agent', [clientId])).cookie));
+  ({ clientId, lead, cookies: agentCookies } = await team(t, AGENTS, { maxAttempts: CAP, personalCallbackGraceMinutes: 0 }));
   svc = services(t, await freePort());
   await svc.workers.start();
   await svc.api.start();

@@ -1,9 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { askRedis as ask, freePort } from './helpers/local-redis.js';
 
 /**
  * For the `redis-cluster` project of vitest.config.ts: a local 3-master Redis Cluster on
@@ -29,7 +28,7 @@ export default async function setup({ provide }: { provide: (key: 'redisClusterN
     const nodes = ports.map((p) => `127.0.0.1:${p}`);
     const created = spawnSync('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-yes'], { encoding: 'utf8' });
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed:\n${created.stdout}${created.stderr}`);
-    for (const port of ports) await until(async () => ((await ask(port, 'CLUSTER', 'INFO')) ?? '').includes('cluster_state:ok'), `the cluster seen from ${port}`);
+    for (const port of ports) await until(async () => ((await ask<string>(port, 'CLUSTER', 'INFO')) ?? '').includes('cluster_state:ok'), `the cluster seen from ${port}`);
     provide('redisClusterNodes', nodes.join(','));
   } catch (err) {
     stop();
@@ -38,18 +37,6 @@ export default async function setup({ provide }: { provide: (key: 'redisClusterN
   return stop;
 }
 
-async function ask(port: number, ...command: string[]): Promise<string | null> {
-  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  r.on('error', () => {}); // refused until it listens
-  try {
-    await r.connect();
-    return String(await r.call(command[0]!, ...command.slice(1)));
-  } catch {
-    return null;
-  } finally {
-    r.disconnect();
-  }
-}
 
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -59,15 +46,6 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -2,12 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { agents, client, freePort, importList, services, team, verifyNothingLost } from './helpers/crash-harness.js';
+import { freePort, listBeingWorked, services, verifyNothingLost } from './helpers/crash-harness.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { eventually } from './helpers/eventually.js';
+import { askRedis } from './helpers/local-redis.js';
 
 /**
  * Redis restarted mid-list: a redis-server of this test's own (AOF on, its own port and folder)
@@ -23,18 +23,7 @@ let svc: ReturnType<typeof services>;
 
 async function startRedis(): Promise<void> {
   redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
-  await eventually(async () => {
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    probe.on('error', () => {}); // refused until it listens
-    try {
-      await probe.connect();
-      return (await probe.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      probe.disconnect();
-    }
-  }, 20_000, 'the test redis-server');
+  await eventually(async () => (await askRedis(port, 'PING')) === 'PONG', 20_000, 'the test redis-server');
 }
 
 beforeAll(async () => {
@@ -56,18 +45,12 @@ afterAll(async () => {
 
 describe('Redis restarted mid-list', () => {
   it('agents wait through it; afterwards the list is worked to its end, nothing lost or doubled', async () => {
-    // The third agent holds no case: one who does gets it from PostgreSQL alone, Redis or not.
-    const { clientId, lead, cookies: [first, second, idle] } = await team(t, 3, { maxAttempts: 2 });
-    const cookies = [first!, second!];
-    const call = client(svc.base);
-    const { listId, status } = await importList(t, call, lead, clientId, 10, 'R');
-
-    const run = agents(call, cookies, async () => (await status()) === 'completed');
-    await eventually(async () => run.accepted.length >= 2, 30_000, 'outcomes flowing');
+    // `idle` holds no case: one who does gets it from PostgreSQL alone, Redis or not.
+    const { listId, run, call, idle } = await listBeingWorked(t, svc.base, 10, 'R', 2);
     redis!.kill('SIGKILL');
     await new Promise((resolve) => redis!.once('exit', resolve));
     // Meanwhile the API answers 503 at once (the agents' loop waits it out and asks again).
-    expect((await call('POST', '/api/agent/next', idle!))?.status).toBe(503);
+    expect((await call('POST', '/api/agent/next', idle))?.status).toBe(503);
     await startRedis();
     await run.finish(120_000, 'the list worked to its end');
     await verifyNothingLost(t, listId, run.accepted);

@@ -2,12 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { agents, client, freePort, importList, overlappingAssignments, services, team, verifyNothingLost } from './helpers/crash-harness.js';
+import { freePort, listBeingWorked, overlappingAssignments, services, verifyNothingLost } from './helpers/crash-harness.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { eventually } from './helpers/eventually.js';
+import { askRedis as ask } from './helpers/local-redis.js';
 
 /**
  * Redis with failover: a primary, a replica and a sentinel of this test's own; the API and the
@@ -26,18 +26,6 @@ function redisServer(args: string[]): void {
   children.push(p);
 }
 
-async function ask<T>(port: number, ...command: string[]): Promise<T | null> {
-  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  r.on('error', () => {}); // refused until it listens
-  try {
-    await r.connect();
-    return (await r.call(command[0]!, ...command.slice(1))) as T;
-  } catch {
-    return null;
-  } finally {
-    r.disconnect();
-  }
-}
 
 const primaryPort = async () => Number((await ask<string[]>(ports.sentinel, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster'))?.[1]);
 
@@ -79,20 +67,13 @@ afterAll(async () => {
 
 describe('Redis Sentinel', () => {
   it('a failover mid-list: agents wait a moment, the list is worked to its end, nothing lost or doubled', async () => {
-    // The third agent holds no case: it shows whether the API answers at all.
-    const { clientId, lead, cookies: [first, second, idle] } = await team(t, 3, { maxAttempts: 2 });
-    const cookies = [first!, second!];
-    const call = client(svc.base);
-    const { listId, status } = await importList(t, call, lead, clientId, 20, 'S');
-
-    const run = agents(call, cookies, async () => (await status()) === 'completed');
-    await eventually(async () => run.accepted.length >= 4, 30_000, 'outcomes flowing');
+    const { listId, run, call, idle } = await listBeingWorked(t, svc.base, 20, 'S', 4);
     expect(await primaryPort()).toBe(ports.primary);
     expect(await ask(ports.sentinel, 'SENTINEL', 'FAILOVER', 'mymaster')).toBe('OK');
     await eventually(async () => (await primaryPort()) === ports.replica, 30_000, 'the replica promoted');
     const promoted = Date.now();
     // The API follows the sentinel to the new primary: an agent is answered again within moments.
-    await eventually(async () => (await call('POST', '/api/agent/next', idle!))?.status === 200, 30_000, 'the API answering after the failover');
+    await eventually(async () => (await call('POST', '/api/agent/next', idle))?.status === 200, 30_000, 'the API answering after the failover');
     expect(Date.now() - promoted).toBeLessThan(15_000);
     await run.finish(120_000, 'the list worked to its end');
     await verifyNothingLost(t, listId, run.accepted);

@@ -2,9 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { deliveries } from '../src/db/schema.js';
-import { client, freePort, importList, overlappingAssignments, services, verifyNothingLost, agents } from './helpers/crash-harness.js';
+import { agents, client, freePort, importList, overlappingAssignments, services, team, verifyNothingLost } from './helpers/crash-harness.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
-import { createClient, fastRules } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
 import { startSmtp, type TestSmtp } from './helpers/smtp.js';
 
@@ -37,10 +36,7 @@ afterAll(async () => {
 
 describe('two API and two workers processes', () => {
   it('work a list to its end through either API, survive a workers process killed, mail the result once and run each schedule once', async () => {
-    const admin = (await t.userSession('admin')).cookie;
-    const clientId = await createClient(t, admin, { ...fastRules, maxAttempts: 2, code: 'MPR', name: 'Mehrprozess', resultEmail: 'ergebnis@mpr.example' });
-    const lead = (await t.userSession('lead', [clientId])).cookie;
-    const cookies = await Promise.all(Array.from({ length: 8 }, async () => (await t.userSession('agent', [clientId])).cookie));
+    const { clientId, lead, cookies } = await team(t, 8, { maxAttempts: 2, code: 'MPR', name: 'Mehrprozess', resultEmail: 'ergebnis@mpr.example' });
 
     // Every request goes to the other API than the one before: nothing may live in one process.
     const apis = [client(first.base), client(second.base)];

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { expect } from 'vitest';
@@ -7,6 +6,9 @@ import type { TestContext } from './context.js';
 import { createClient, fastRules } from './dispatch.js';
 import { eventually } from './eventually.js';
 import { startProcess, type TestProcess } from './processes.js';
+import { freePort } from './local-redis.js';
+
+export { freePort };
 
 /**
  * Real API and workers processes for crash tests: either can be started with a `FAILPOINT`
@@ -14,13 +16,6 @@ import { startProcess, type TestProcess } from './processes.js';
  * HTTP throughout; `verifyNothingLost` checks PostgreSQL afterwards.
  */
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export class Service {
   proc: TestProcess | undefined;
@@ -49,7 +44,7 @@ export class Service {
 }
 
 export function services(t: TestContext, port: number, extraEnv: Record<string, string> = {}) {
-  const cluster = t.config.REDIS_CLUSTER_NODES?.map((n) => `${n.host}:${n.port}`).join(',');
+  const cluster = t.config.redis.clusterNodes?.map((n) => `${n.host}:${n.port}`).join(',');
   const env = { DATABASE_URL: t.config.DATABASE_URL!, REDIS_URL: t.config.redisUrl, ...(cluster ? { REDIS_CLUSTER_NODES: cluster } : {}), QUEUE_PREFIX: t.prefix, LOCK_SECONDS: '5', LOG_LEVEL: 'info', ...extraEnv };
   const base = `http://127.0.0.1:${port}`;
   const api = new Service('src/server.ts', { ...env, PORT: String(port), HOST: '127.0.0.1' }, async (p) => {
@@ -121,6 +116,20 @@ export async function importList(t: TestContext, call: ReturnType<typeof client>
   const status = async () => (await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId)))[0]?.status;
   await eventually(async () => (await status()) === 'active', 90_000, 'the import');
   return { listId, status };
+}
+
+/**
+ * A list of `rows` cases of a new client, worked through the API at `base` by two agents until it
+ * is completed, returned once `flowing` outcomes were accepted; `idle` is a third agent of the
+ * client who holds no case.
+ */
+export async function listBeingWorked(t: TestContext, base: string, rows: number, name: string, flowing: number) {
+  const { clientId, lead, cookies: [first, second, idle] } = await team(t, 3, { maxAttempts: 2 });
+  const call = client(base);
+  const { listId, status } = await importList(t, call, lead, clientId, rows, name);
+  const run = agents(call, [first!, second!], async () => (await status()) === 'completed');
+  await eventually(async () => run.accepted.length >= flowing, 30_000, 'outcomes flowing');
+  return { listId, run, call, idle: idle! };
 }
 
 /** A list of `n` customers in Karlsruhe, as a client would send it. */
