@@ -57,6 +57,9 @@ export function leReportView() {
   }
 
   async function load() {
+    // Counted before the check: an answer still on its way for an earlier form must not replace
+    // the message about this one's period.
+    const mine = ++latest;
     const problem = checkPeriod(from.value, to.value);
     if (problem) {
       download.hidden = true;
@@ -64,7 +67,6 @@ export function leReportView() {
     }
     const query = new URLSearchParams({ from: from.value, to: to.value, groupBy: groupBy.value });
     if (client.value) query.set('clientId', client.value);
-    const mine = ++latest;
     replace(result, h('p', { class: 'muted' }, 'Wird geladen …'));
     try {
       /** @type {LeReport} */
