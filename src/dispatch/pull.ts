@@ -225,8 +225,12 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
     const assignment = holder
       ? await d.db.transaction(async (tx) => {
           // Ended meanwhile by its holder's outcome, saved just before the lock ran out: that
-          // attempt is done, and this job goes stale once it is recorded.
-          if (!(await endAssignment(tx, holder.id, 'expired', assignedAt))) return null;
+          // attempt is done, and this job goes stale once it is recorded. (Ended as expired by
+          // the lock watch meanwhile: the case is free.)
+          if (!(await endAssignment(tx, holder.id, 'expired', assignedAt))) {
+            const [ended] = await tx.select({ reason: assignments.endReason }).from(assignments).where(eq(assignments.id, holder.id));
+            if (ended?.reason === 'outcome') return null;
+          }
           return (await tx.insert(assignments).values(values).returning())[0]!;
         })
       : (await prepared(d.db, 'insert_assignment', buildInsertAssignment).execute({ ...values, assignedAt: assignedAt.toISOString(), expiresAt: values.expiresAt.toISOString() }))[0]!;
