@@ -5,6 +5,7 @@ import { attempts, cases, dunningLists } from '../src/db/schema.js';
 import { caseQueue } from '../src/dispatch/case-state.js';
 import type { DispatchDeps } from '../src/deps.js';
 import { recordOutcome } from '../src/dispatch/record-outcome.js';
+import { loadOutcomeContext, writeOutcome } from '../src/dispatch/outcome-write.js';
 import { reconcile } from '../src/dispatch/reconcile.js';
 import { callJobId } from '../src/queues/registry.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
@@ -76,5 +77,25 @@ describe('recordOutcome', () => {
     expect(after).toMatchObject({ status: 'closed', finalOutcome: 'max_attempts', attemptsMade: 1 });
     const [list] = await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId));
     expect(list!.status).toBe('completed');
+  });
+
+  it('writes nothing on a case that changed since it was read, and reads it again', async () => {
+    const admin = (await t.userSession('admin')).cookie;
+    const clientId = await createClient(t, admin, fastRules);
+    const { cases: [c] } = await seedList(t, clientId, 1);
+    const { user } = await t.userSession('agent', [clientId]);
+    const job = { assignmentId: '00000000-0000-4000-8000-000000000004', caseId: c!.id, attemptNo: 1, agentId: user.id, recordedAt: new Date().toISOString(), body: { outcome: 'refused' } };
+    const read = (await loadOutcomeContext(t.db, c!.id, 1))!;
+    // A lead's edit lands between the read and the write: the write must not undo it.
+    await t.db.update(cases).set({ address: 'Neue Straße 1' }).where(eq(cases.id, c!.id));
+    expect(await writeOutcome(t.db, read, job, { ...read.case, status: 'closed', finalOutcome: 'refused', attemptsMade: 1 })).toBe('changed');
+    expect(await t.db.select().from(attempts).where(eq(attempts.caseId, c!.id))).toHaveLength(0);
+
+    await recordOutcome(d, job);
+    const [after] = await t.db.select().from(cases).where(eq(cases.id, c!.id));
+    expect(after).toMatchObject({ status: 'closed', finalOutcome: 'refused', attemptsMade: 1, address: 'Neue Straße 1' });
+    const fresh = (await loadOutcomeContext(t.db, c!.id, 1))!;
+    expect(fresh.recorded).toBe(true);
+    expect(await writeOutcome(t.db, fresh, { ...job, assignmentId: '00000000-0000-4000-8000-000000000005' }, fresh.case)).toBe('recorded');
   });
 });

@@ -35,7 +35,7 @@ const migrationsFolder = fromRoot('drizzle');
  * client and are unaffected.
  */
 function preparedStatements<T extends postgres.Sql | postgres.TransactionSql>(sql: T): T {
-  const MAX_PREPARED_PARAMS = 32;
+  const MAX_PREPARED_PARAMS = 64;
   return new Proxy(sql, {
     get(target, prop, receiver) {
       if (prop === 'unsafe') {
