@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { assignments } from '../src/db/schema.js';
+import { resolveSession, SESSION_TRUST_MS } from '../src/auth/sessions.js';
+import { assignments, sessions } from '../src/db/schema.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules, next, useFakeDate } from './helpers/dispatch.js';
 import { seedList } from './helpers/seed.js';
@@ -63,5 +64,18 @@ describe('login', () => {
     const res = await t.request('POST', '/api/session', { cookie: first.cookie, body: { username: second.user.username, password: 'correct horse battery' } });
     expect(res.status).toBe(200);
     expect((await t.request('GET', '/api/me', { cookie: first.cookie })).status).toBe(401);
+  });
+});
+
+describe('a session read by this process', () => {
+  it('is trusted for SESSION_TRUST_MS, then read again: a change made through another process counts from then on', async () => {
+    const { cookie, user } = await t.userSession('agent');
+    const token = cookie.split('=')[1]!.split(';')[0]!;
+    const at = Date.now();
+    expect(await resolveSession(t.db, token, new Date(at), 12)).toMatchObject({ id: user.id });
+    // Another API process logs the session out: this one's copy holds until it is due again.
+    await t.db.delete(sessions).where(eq(sessions.userId, user.id));
+    expect(await resolveSession(t.db, token, new Date(at + SESSION_TRUST_MS - 1), 12)).toMatchObject({ id: user.id });
+    expect(await resolveSession(t.db, token, new Date(at + SESSION_TRUST_MS), 12)).toBeNull();
   });
 });

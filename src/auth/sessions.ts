@@ -18,6 +18,22 @@ export async function createSession(db: Db, userId: string, now: Date, hours: nu
 
 export async function deleteSession(db: Db, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, digest(token)));
+  remembered.delete(digest(token));
+}
+
+/**
+ * How long this process trusts a session it has read (ms). An agent's `next` and `outcome` follow
+ * each other within seconds: without this, two of an assignment's PostgreSQL round trips read the
+ * same session. A change made through this process (logout, deactivation, new password, client
+ * scope) is seen at once (`forgetSessions`); one made through another API process within this time.
+ */
+export const SESSION_TRUST_MS = 2_000;
+const REMEMBERED_MAX = 10_000;
+const remembered = new Map<string, { user: SessionUser; readAt: number; expiresAt: number }>();
+
+/** Every session is read again from PostgreSQL at its next use: a user or their scope changed. */
+export function forgetSessions(): void {
+  remembered.clear();
 }
 
 // One round trip per request, scope included: this runs for every API call.
@@ -46,9 +62,18 @@ const buildSessionQuery = (db: Db) =>
  */
 export async function resolveSession(db: Db, token: string, now: Date, hours: number): Promise<SessionUser | null> {
   const id = digest(token);
+  const t = now.getTime();
+  const known = remembered.get(id);
+  if (known && t >= known.readAt && t - known.readAt < SESSION_TRUST_MS && t < known.expiresAt) return known.user;
   const [row] = await prepared(db, 'resolve_session', buildSessionQuery).execute({ id, now: now.toISOString() });
-  if (!row) return null;
-  const { createdAt, expiresAt, ...user } = row;
+  if (!row) {
+    remembered.delete(id);
+    return null;
+  }
+  const { createdAt, expiresAt, ...fields } = row;
+  const user: SessionUser = Object.freeze({ ...fields, clientIds: Object.freeze(fields.clientIds) as string[], languages: Object.freeze(fields.languages) as string[] });
+  if (remembered.size >= REMEMBERED_MAX) remembered.clear();
+  remembered.set(id, { user, readAt: t, expiresAt: expiresAt.getTime() });
   const span = hours * 3_600_000;
   if (expiresAt.getTime() - now.getTime() < span / 2) {
     const extended = Math.min(now.getTime() + span, createdAt.getTime() + 2 * span);

@@ -3,6 +3,7 @@ import type { Db, Tx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { clients, doNotCall, userClients } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
+import { forgetSessions } from '../auth/sessions.js';
 import { AppError, badRequest, forbidden, notFound } from '../http/errors.js';
 import { audit } from '../audit/audit.js';
 import { normalisePhone } from '../lists/import/normalise.js';
@@ -45,6 +46,7 @@ export async function createClient(db: Db, input: ClientCreate, by: SessionUser,
     if (isUniqueViolation(err, 'clients_code_unique')) throw codeTaken(input.code);
     throw err;
   });
+  if (by.role === 'lead') forgetSessions(); // the lead's scope grew
   return getClient(db, id);
 }
 

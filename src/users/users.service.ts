@@ -3,6 +3,7 @@ import { hashPassword } from '../auth/password.js';
 import type { Db, Tx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { clients, sessions, userClients, users } from '../db/schema.js';
+import { forgetSessions } from '../auth/sessions.js';
 import { AppError, badRequest, notFound } from '../http/errors.js';
 import type { UserCreate, UserPatch } from './users.schemas.js';
 
@@ -70,6 +71,7 @@ export async function updateUser(db: Db, id: string, patch: UserPatch, now: Date
     // A new password or a deactivation ends every open session of that user.
     if (passwordHash || patch.active === false) await tx.delete(sessions).where(eq(sessions.userId, id));
   });
+  forgetSessions();
   return getUser(db, id);
 }
 
