@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { auditLog, cases } from '../src/db/schema.js';
+import { attempts, auditLog, cases } from '../src/db/schema.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
 import { seedList } from './helpers/seed.js';
@@ -47,7 +47,11 @@ describe('callback windows', () => {
     setTime(at('2026-11-25T17:00:01'));
     const due = await next(t, cookie);
     expect(due.case).toMatchObject({ id: caseId, attemptNo: 2 });
-    expect(due.history).toMatchObject([{ attemptNo: 1, outcome: 'callback', note: 'abends' }]);
+    const [recorded] = await t.db.select().from(attempts).where(eq(attempts.caseId, caseId));
+    const entry = { attemptNo: 1, at: recorded!.recordedAt.toISOString(), agent: expect.stringMatching(/^agent-/), outcome: 'callback', rightParty: null, note: 'abends', phone: recorded!.phoneE164 };
+    expect(due.history).toEqual([entry]);
+    // Pressed again while held: the same history, read for the held case.
+    expect((await next(t, cookie)).history).toEqual([entry]);
   });
 
   it('a case pulled after its window closed moves to the next occurrence of that window', async () => {

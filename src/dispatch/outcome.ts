@@ -3,7 +3,7 @@ import type { SessionUser } from '../http/context.js';
 import { AppError, badRequest } from '../http/errors.js';
 import { failpoint } from '../failpoint.js';
 import { callJobId, type OutcomeJob } from '../queues/registry.js';
-import { nextCallableAt, type SchedulingSettings } from '../scheduling/index.js';
+import { nextCallableAt } from '../scheduling/index.js';
 import { callbackRequest } from './outcome-decision.js';
 import { claimForOutcome, reopenAssignment } from './assignment-end.js';
 import type { DispatchDeps } from '../deps.js';
@@ -59,12 +59,13 @@ function validateOutcome(ctx: CaseContext, body: OutcomeBody, now: Date): void {
   if (body.outcome === 'promise_to_pay' && !body.promise) {
     throw badRequest('A payment promise needs "promise": {"amountCents", "date"}');
   }
-  if (body.promise && body.promise.date < localToday(settings, now)) {
-    throw badRequest(`The promised payment date ${body.promise.date} lies in the past`);
-  }
-  const latest = DateTime.fromJSDate(now, { zone: settings.timezone }).plus({ years: 3 }).toISODate()!;
-  if (body.promise && body.promise.date > latest) {
-    throw badRequest(`The promised payment date ${body.promise.date} is more than three years ahead; a promise is for the next payment`);
+  if (body.promise) {
+    // Dates in the client's zone, only for a promise (luxon is the most of a plain check's cost).
+    const today = DateTime.fromJSDate(now, { zone: settings.timezone });
+    if (body.promise.date < today.toISODate()!) throw badRequest(`The promised payment date ${body.promise.date} lies in the past`);
+    if (body.promise.date > today.plus({ years: 3 }).toISODate()!) {
+      throw badRequest(`The promised payment date ${body.promise.date} is more than three years ahead; a promise is for the next payment`);
+    }
   }
   if (def.effect === 'callback') {
     if (!body.callback) throw badRequest('A callback needs "callback": {"window"} or {"at"}');
@@ -87,5 +88,3 @@ export async function queueOutcome(d: Pick<DispatchDeps, 'queues'>, outcome: Out
   await d.queues.get('outcomes').add('outcome', outcome, { jobId: callJobId(outcome.caseId, outcome.attemptNo) });
 }
 
-
-const localToday = (settings: SchedulingSettings, now: Date) => DateTime.fromJSDate(now, { zone: settings.timezone }).toISODate()!;

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { cases, clients, dunningLists } from '../db/schema.js';
 import type { CaseSchedulingState } from '../scheduling/index.js';
-import type { CaseContext } from './load-case.js';
+import { historyJson, type CaseContext, type HistoryEntry } from './load-case.js';
 
 /** Everything the pull-time check needs about one case. */
 export interface PullContext extends CaseContext {
@@ -14,6 +14,8 @@ export interface PullContext extends CaseContext {
   /** The case's active numbers that are on the client's do-not-call list. */
   blockedPhones: string[];
   state: CaseSchedulingState;
+  /** Its recorded attempts, for the agent's card should it be handed out. */
+  history: HistoryEntry[];
 }
 
 const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::bigint`);
@@ -28,6 +30,7 @@ const buildQuery = (db: Db) =>
       outcomePending: sql<boolean>`exists (select 1 from assignments a where a.case_id = ${cases.id} and a.attempt_no = ${sql.placeholder('attemptNo')} and a.end_reason = 'outcome')`,
       holder: sql<string | null>`(select a.id::text || ' ' || ${epochMs('a.expires_at')} from assignments a where a.case_id = ${cases.id} and a.ended_at is null)`,
       blockedPhones: sql<string[]>`array(select p ->> 'e164' from jsonb_array_elements(${cases.phones}) p where p ->> 'status' = 'active' and exists (select 1 from do_not_call n where n.client_id = ${cases.clientId} and n.phone_e164 = p ->> 'e164'))`,
+      history: historyJson(),
       attemptTimes: sql<string[]>`array(select ${epochMs('t.recorded_at')}::text from attempts t where t.case_id = ${cases.id} order by t.attempt_no)`,
     })
     .from(cases)
@@ -53,6 +56,7 @@ export async function loadPullContext(db: Db, caseId: string, attemptNo: number)
     outcomePending: row.outcomePending,
     holder: holderId ? { id: holderId, expiresAt: new Date(Number(holderMs)) } : null,
     blockedPhones: row.blockedPhones,
+    history: row.history,
     state: {
       postalCode: c.postalCode,
       country: c.country,

@@ -14,7 +14,7 @@ import { closeCase, completeListIfDone } from './close-case.js';
 import { markPhones, phoneColumns } from './case-phones.js';
 import type { DispatchDeps } from '../deps.js';
 import { caseHistory, liveAssignmentOfAgent, loadCaseContext, type AssignmentRow, type CaseContext, type HistoryEntry } from './load-case.js';
-import { loadPullContext } from './pull-context.js';
+import { loadPullContext, type PullContext } from './pull-context.js';
 import { giveBack } from './held-assignment.js';
 import { heldBackByLanguage } from './language-check.js';
 import { anyLanguageQueue, languageNote } from './routing.js';
@@ -46,7 +46,7 @@ export type NextResult =
   | { assignment: { id: string; expiresAt: string }; case: CaseView; history: HistoryEntry[] }
   | { assignment: null; nextDueAt: string | null; waiting: Waiting; languageGaps: LanguageGap[] };
 
-type Verdict = { kind: 'assigned'; assignment: AssignmentRow; ctx: CaseContext } | { kind: 'agent_busy' } | { kind: 'skipped' };
+type Verdict = { kind: 'assigned'; assignment: AssignmentRow; ctx: PullContext } | { kind: 'agent_busy' } | { kind: 'skipped' };
 
 /**
  * "Nächster Anruf": the agent's held assignment if there is one, else one case pulled from the
@@ -113,11 +113,11 @@ export function eligibleQueues(agent: Pick<SessionUser, 'clientIds' | 'languages
   return new Set(agent.clientIds.flatMap((clientId) => [...[...languages].map((language) => caseQueue({ clientId, language })), anyLanguageQueue(clientId)]));
 }
 
-async function present(d: DispatchDeps, agent: SessionUser, a: AssignmentRow, known?: CaseContext): Promise<NextResult> {
+async function present(d: DispatchDeps, agent: SessionUser, a: AssignmentRow, known?: CaseContext | PullContext): Promise<NextResult> {
   const ctx = known ?? (await loadCaseContext(d.db, a.caseId));
   if (!ctx) throw new Error(`assignment ${a.id} points at a missing case`);
-  // A first attempt has no history: no query for it.
-  const history = ctx.case.attemptsMade > 0 ? await caseHistory(d.db, a.caseId) : [];
+  // A pulled case brings its history; a first attempt has none.
+  const history = (ctx as Partial<PullContext>).history ?? (ctx.case.attemptsMade > 0 ? await caseHistory(d.db, a.caseId) : []);
   const extras = { languageNote: languageNote(agent.languages, ctx.case), dial: d.config.CTI_MODE !== 'link' };
   return { assignment: assignmentView(a), case: caseView(ctx, d.config.CTI_LINK_TEMPLATE, extras), history };
 }
