@@ -47,7 +47,9 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
       })().catch((err: Error) => rt.log.warn({ err }, 'recording an expired lock failed'));
     });
     watchers.set(queue, w);
-    await w.startStalledCheckTimer();
+    // Checkers started together run together, every interval: a burst of one Redis script per
+    // queue that holds up every agent's request for a moment. Each starts at its own offset.
+    setTimeout(() => void w.startStalledCheckTimer().catch((err: Error) => rt.log.warn({ err, queue }, 'lock watcher did not start')), Math.random() * stalledInterval).unref();
   };
 
   // Every queue with a waiting or delayed job is in the ready index; a queue whose jobs are
