@@ -23,4 +23,4 @@ EXPOSE 3000
 # The API's liveness; the workers service has no port and turns it off (docker-compose.yml).
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The same flags as `npm run start:api` (node directly: it gets the signals, not npm).
-CMD ["node", "--max-old-space-size=256", "--enable-source-maps", "dist/src/server.js"]
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=8", "--enable-source-maps", "dist/src/server.js"]
