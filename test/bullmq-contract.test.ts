@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '../src/redis/connection.js';
-import { delayedDueMs, jobKey, jobSetKeys } from '../src/queues/bullmq-layout.js';
+import { ACTIVE, delayedDueMs, jobKey, jobSetKeys, lockKey } from '../src/queues/bullmq-layout.js';
+import { sharedConnectionBackend } from '../src/queues/shared-connection.js';
 import { TEST_REDIS_URL } from './helpers/env.js';
 
 /**
- * What the ready index and reconcile read of BullMQ's Redis layout (`src/queues/bullmq-layout.ts`),
+ * What the ready index, reconcile and the lock watch read of BullMQ's Redis layout (`src/queues/bullmq-layout.ts`),
  * checked against the installed BullMQ: an upgrade that changes it fails here, not in production.
  */
 const redis = createRedis(TEST_REDIS_URL, 'command');
@@ -51,5 +52,32 @@ describe('BullMQ layout', () => {
     await delayed.remove();
     expect(await redis.exists(jobKey(prefix, name, 'later-a1'))).toBe(0);
     expect(await redis.zcard(keys.delayed)).toBe(0);
+  });
+
+  it('keeps handed-out jobs in a list, each locked under <jobKey>:lock with the holder\'s token until it expires', async () => {
+    const held = `${name}-held`;
+    const heldQueue = new Queue(held, { connection: redis, prefix });
+    const manual = createRedis(TEST_REDIS_URL, 'manual');
+    const worker = new Worker(held, null, { connection: manual, prefix, lockDuration: 1_000, autorun: false, skipStalledCheck: true, skipLockRenewal: true }, sharedConnectionBackend);
+    try {
+      await heldQueue.add('call', {}, { jobId: 'held-a1' });
+      const job = await worker.getNextJob('token-1', { block: false });
+      expect(job?.id).toBe('held-a1');
+      expect(await redis.lrange(`${prefix}:${held}:${ACTIVE}`, 0, -1)).toEqual(['held-a1']);
+      expect(await redis.get(lockKey(prefix, held, 'held-a1'))).toBe('token-1');
+      expect(await redis.pttl(lockKey(prefix, held, 'held-a1'))).toBeGreaterThan(0);
+      // Another token that takes the lost lock can move the job on (what the lock watch does).
+      await redis.del(lockKey(prefix, held, 'held-a1'));
+      await redis.set(lockKey(prefix, held, 'held-a1'), 'token-2', 'PX', 5_000, 'NX');
+      await job!.moveToWait('token-2');
+      expect(await redis.lrange(`${prefix}:${held}:${ACTIVE}`, 0, -1)).toEqual([]);
+      expect(await redis.exists(lockKey(prefix, held, 'held-a1'))).toBe(0);
+      expect(await redis.lrange(`${prefix}:${held}:wait`, 0, -1)).toEqual(['held-a1']);
+    } finally {
+      await worker.close();
+      await manual.quit();
+      await heldQueue.obliterate({ force: true });
+      await heldQueue.close();
+    }
   });
 });

@@ -20,6 +20,22 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('locks', () => {
+  it('the lock watch ends a vanished agent\'s assignment as expired and puts the job back, nobody asking', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const { cases: [c] } = await seedList(t, clientId, 1);
+    const gone = await t.userSession('agent', [clientId]);
+    const held = await next(t, gone.cookie);
+    expect(held.case.id).toBe(c!.id);
+    await eventually(async () => {
+      const [a] = await t.db.select().from(assignments).where(eq(assignments.id, held.assignment.id));
+      const counts = await t.queues.calls(a!.queue).getJobCounts('active', 'waiting', 'prioritized');
+      return a!.endReason === 'expired' && counts.active === 0 && (counts.waiting ?? 0) + (counts.prioritized ?? 0) === 1;
+    }, 20_000, 'the assignment expired and its job waiting again');
+    const [a] = await t.db.select().from(assignments).where(eq(assignments.id, held.assignment.id));
+    // Ended when its lock ran out, not when that was noticed.
+    expect(a!.endedAt!.getTime()).toBe(a!.expiresAt.getTime());
+  });
+
   it('an agent who vanishes loses the case when the lock expires; another gets it with the same attempt number', async () => {
     const clientId = await createClient(t, admin, fastRules);
     await seedList(t, clientId, 1);

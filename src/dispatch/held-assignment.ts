@@ -60,7 +60,7 @@ export async function giveBack(d: DispatchDeps, a: AssignmentRow, reason: 'relea
     const job = await d.calls.getJob(a.queue, a.jobId);
     await job?.moveToDelayed(Date.now(), a.lockToken);
   } catch (err) {
-    // The lock ran out meanwhile: the stalled checker returns the job all the same.
+    // The lock ran out meanwhile: the lock watch returns the job all the same.
     d.log.info({ caseId: a.caseId, err }, 'returned job was no longer locked');
   }
   await d.calls.ready.refresh([a.queue], now.getTime());

@@ -44,7 +44,7 @@ export class CallQueues {
         prefix: this.queues.prefix,
         lockDuration: this.lockMs,
         autorun: false,
-        // The API only hands out jobs; lock expiry is detected by the stalled checker in workers/.
+        // The API only hands out jobs; lost locks are found by the lock watch in workers/.
         skipStalledCheck: true,
         skipLockRenewal: true,
       }, sharedConnectionBackend);
