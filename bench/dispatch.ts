@@ -227,7 +227,8 @@ async function main() {
   const probeDir = path.join(os.tmpdir(), `bench_dispatch_${stamp}`);
   mkdirSync(probeDir, { recursive: true });
   if (!opt.profile) cleanups.push(['probe files', async () => rmSync(probeDir, { recursive: true, force: true })]);
-  const probe = (name: string) => ({ BENCH_PROBE_DIR: probeDir, BENCH_PROBE_NAME: name, BENCH_PROBE_PROFILE: opt.profile ? '1' : '0' });
+  const serverPorts = [new URL(bench.url).port || '5432', new URL(redisUrl).port || '6379'].join(',');
+  const probe = (name: string) => ({ BENCH_PROBE_DIR: probeDir, BENCH_PROBE_NAME: name, BENCH_PROBE_PROFILE: opt.profile ? '1' : '0', BENCH_PROBE_PORTS: serverPorts });
   const preload = transpiledProbe(probeDir);
   const env = {
     DATABASE_URL: bench.url,

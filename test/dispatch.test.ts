@@ -1,7 +1,9 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
+import { assignments } from '../src/db/schema.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
-import { attemptsRecorded, createClient, fastRules, next, postOutcome, useFakeDate } from './helpers/dispatch.js';
+import { attemptsRecorded, createClient, fastRules, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
 import { seedList } from './helpers/seed.js';
 
 let t: TestContext;
@@ -29,6 +31,25 @@ describe('next call', () => {
     expect(first.case.id).toBe(seeded[1]!.id);
     const again = await next(t, cookie);
     expect(again.assignment.id).toBe(first.assignment.id);
+  });
+
+  it('ends a held case whose lock ran out at the next press, as expired, and hands out another', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const { cases: seeded } = await seedList(t, clientId, [{ amountCents: 90_000 }, { amountCents: 5_000 }]);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    const first = await next(t, cookie);
+    expect(first.case.id).toBe(seeded[0]!.id);
+    const before = Date.now();
+    setTime(before + 31_000); // past LOCK_SECONDS in PostgreSQL's eyes
+    try {
+      const second = await next(t, cookie);
+      expect(second.assignment.id).not.toBe(first.assignment.id);
+      expect(second.case.id).toBe(seeded[1]!.id);
+      const [old] = await t.db.select().from(assignments).where(eq(assignments.id, first.assignment.id));
+      expect(old!.endReason).toBe('expired');
+    } finally {
+      setTime(Date.now() - 31_000);
+    }
   });
 
   it('answers with the reasons when nothing is callable, counted as the cases stand', async () => {

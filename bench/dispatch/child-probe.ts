@@ -16,6 +16,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 const dir = process.env.BENCH_PROBE_DIR;
 const name = process.env.BENCH_PROBE_NAME ?? String(process.pid);
 const profile = process.env.BENCH_PROBE_PROFILE === '1';
+/** The PostgreSQL and Redis ports whose writes are counted (a private PostgreSQL may listen on any port). */
+const serverPorts = new Set((process.env.BENCH_PROBE_PORTS ?? '').split(',').filter(Boolean).map(Number));
 
 interface Frame {
   functionName: string;
@@ -43,8 +45,8 @@ function countWrites(): void {
   const original = net.Socket.prototype.write;
   net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
     const port = this.remotePort;
-    // Server ports only (Postgres, Redis); answers to the bench's HTTP client go to ephemeral ports.
-    if (port !== undefined && port < 32768) writes.set(port, (writes.get(port) ?? 0) + 1);
+    // Server ports only (Postgres, Redis), not the answers to the bench's HTTP clients.
+    if (port !== undefined && serverPorts.has(port)) writes.set(port, (writes.get(port) ?? 0) + 1);
     return (original as (...a: unknown[]) => boolean).apply(this, args);
   } as typeof original;
 }

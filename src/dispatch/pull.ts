@@ -57,17 +57,9 @@ type Verdict = { kind: 'assigned'; assignment: AssignmentRow; ctx: PullContext }
  */
 export async function nextCall(d: DispatchDeps, agent: SessionUser, onAssigned: () => void = () => {}): Promise<NextResult> {
   const now = d.clock.now();
-  const live = await liveAssignmentOfAgent(d.db, agent.id);
-  if (live) {
-    if (live.expiresAt <= now) await endAssignment(d.db, live.id, 'expired', now);
-    else {
-      const ctx = await loadCaseContext(d.db, live.caseId);
-      // Held, but of a client taken from the agent meanwhile: back to its queue, a new one instead.
-      if (ctx && agent.clientIds.includes(ctx.case.clientId)) return present(d, agent, live, ctx);
-      await giveBack(d, live, 'dropped', now);
-    }
-  }
-
+  // The agent's held assignment is not read first: inserting a second one fails on the unique
+  // index (`agent_busy`), and only then is it read (`heldInstead`). An agent asks again while
+  // holding a case after a reload, rarely; every other `next` saves that round trip.
   const personal = personalQueue(agent.id);
   const eligible = eligibleQueues(agent);
   // Due as of this moment, not the request's start: a concurrent pull sends its queue to the
@@ -94,17 +86,36 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser, onAssigned: 
         return present(d, agent, verdict.assignment, verdict.ctx);
       }
       if (verdict.kind === 'agent_busy') {
-        const held = await liveAssignmentOfAgent(d.db, agent.id);
-        if (held) return present(d, agent, held);
+        const held = await heldInstead(d, agent, now);
+        if (held) return held;
       }
     }
     await d.calls.ready.refresh([queue], now.getTime());
     if (budget === 0) break;
   }
+  const held = await heldInstead(d, agent, now);
+  if (held) return held;
   const empty = await explainEmptyQueue(d, agent, now);
   // The budget ran out on stale jobs (e.g. of a list just cancelled), not the queue: more may
   // be due right now, so the agent's screen should ask again at once rather than wait.
   return budget === 0 ? { ...empty, nextDueAt: now.toISOString() } : empty;
+}
+
+/**
+ * The case the agent holds, presented, or null: none, or the one held ended here — expired, or
+ * of a client taken from the agent meanwhile (back to its queue; the agent gets a new one).
+ */
+async function heldInstead(d: DispatchDeps, agent: SessionUser, now: Date): Promise<NextResult | null> {
+  const live = await liveAssignmentOfAgent(d.db, agent.id);
+  if (!live) return null;
+  if (live.expiresAt <= now) {
+    await endAssignment(d.db, live.id, 'expired', now);
+    return null;
+  }
+  const ctx = await loadCaseContext(d.db, live.caseId);
+  if (ctx && agent.clientIds.includes(ctx.case.clientId)) return present(d, agent, live, ctx);
+  await giveBack(d, live, 'dropped', now);
+  return null;
 }
 
 /** The agent's clients' queues of the agent's languages, and each client's "any language" queue. */
