@@ -74,10 +74,14 @@ export async function startMaintenance(rt: Runtime, connection: Redis): Promise<
 
 async function schedule(rt: Runtime): Promise<void> {
   const queue = rt.queues.get('maintenance');
-  await queue.upsertJobScheduler('reconcile', { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: { task: 'reconcile' } });
+  // BullMQ runs a new `every` scheduler at once; these two already ran once at start (`once`),
+  // so their schedules begin one interval later (a second reconcile of every open case at start
+  // doubled its load while agents were already working).
+  const after = (ms: number) => ({ every: ms, startDate: rt.clock.now().getTime() + ms });
+  await queue.upsertJobScheduler('reconcile', after(RECONCILE_EVERY_MS), { name: 'reconcile', data: { task: 'reconcile' } });
   await queue.upsertJobScheduler('recover', { every: RECOVER_EVERY_MS }, { name: 'recover', data: { task: 'recover' } });
   await queue.upsertJobScheduler('deliver-due', { pattern: rt.config.DELIVERY_CRON }, { name: 'deliver-due', data: { task: 'deliver-due' } });
-  await queue.upsertJobScheduler('reach-rates', { every: REACH_RATES_EVERY_MS }, { name: 'reach-rates', data: { task: 'reach-rates' } });
+  await queue.upsertJobScheduler('reach-rates', after(REACH_RATES_EVERY_MS), { name: 'reach-rates', data: { task: 'reach-rates' } });
   await queue.upsertJobScheduler('retention', { pattern: RETENTION_CRON, tz: 'Europe/Berlin' }, { name: 'retention', data: { task: 'retention' } });
 }
 
