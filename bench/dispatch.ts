@@ -15,10 +15,10 @@
  *
  * Order: setup (own database, own QUEUE_PREFIX, clients, agents, cases enqueued as the import
  * does; not timed), the two baselines (before the children start, so nothing competes with
- * them), API and workers as children, agents logged in over HTTP, a warm-up, the measured
- * (saturated) window; then the carried window: the agents pause after each call so that they ask
- * for about half the saturated throughput, and the latency targets are judged there (a saturated
- * run's latency is queueing); then the checks in Postgres. A probe preloaded into both children
+ * them), API and workers as children (and their start-up reconcile done), agents logged in over
+ * HTTP, a warm-up, the measured (saturated) window; then the carried window: the agents pause
+ * after each call so that they ask for about half the saturated throughput, and the latency
+ * targets are judged there (a saturated run's latency is queueing); then the checks in Postgres. A probe preloaded into both children
  * (dispatch/child-probe.ts) reports their event-loop delay, CPU and round trips for the window.
  *
  * Prints one JSON line on stdout and a human summary on stderr; exit code 0 when every target
@@ -246,7 +246,7 @@ async function main() {
   const apiNames = ports.map((_, k) => (k === 0 ? 'api' : `api${k + 1}`));
   const apis = ports.map((port, k) => startChild(apiNames[k]!, nodeArgsOf('start:api'), { ...env, PORT: String(port), ...probe(apiNames[k]!) }, { cwd: ROOT, preload }));
   children.push(...apis);
-  // Workers log at info only for their "workers started" line (after the start-up reconcile).
+  // Workers log at info only for their "workers started" line.
   const workers = startChild('workers', nodeArgsOf('start:workers'), { ...env, ...probe('workers'), LOG_LEVEL: 'info' }, { cwd: ROOT, preload });
   children.push(workers);
   const httpClients = ports.map((port) => httpClient(`http://127.0.0.1:${port}`, cfg.agents * 2));
@@ -254,6 +254,11 @@ async function main() {
   cleanups.push(['http agents', async () => httpClients.forEach((c) => c.close())]);
   for (const [k, a] of apis.entries()) await waitFor(a, 'ready API', async () => (await httpClients[k]!.request('GET', '/readyz')).status === 200, 60_000);
   await waitFor(workers, 'workers started', () => workers.tail.some((l) => l.includes('"workers started"')), 300_000);
+  // The start-up maintenance (a reconcile of every open case) runs as jobs in the background:
+  // the load starts once it is done, so the windows measure dispatch, not start-up.
+  const maintenance = new Queue('maintenance', { connection: workerRedis, prefix });
+  await waitFor(workers, 'start-up maintenance done', async () => (await maintenance.getJobCountByTypes('wait', 'active', 'prioritized')) === 0, 300_000);
+  await maintenance.close();
   const apiRss = () => Math.max(...apis.map((a) => rssMb(a.pid) ?? 0));
   say(`API (pids ${apis.map((a) => a.pid).join(', ')}) and workers (pid ${workers.pid}) up in ${round((performance.now() - t) / 1000)} s; API RSS ${round(apiRss())} MB`);
   const cookies = await loginAgents(client, agents);
