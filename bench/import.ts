@@ -35,7 +35,7 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const child = (name: string) => fileURLToPath(new URL(`./import/${name}`, import.meta.url));
 
 /** The V8 flags production gives the workers process (which imports), for both children alike. */
-const v8Flags = nodeArgsOf('start:workers').filter((a) => a.startsWith('--max-old-space-size'));
+const v8Flags = nodeArgsOf('start:workers').filter((a) => a.startsWith('--max-old-space-size') || a.startsWith('--max-semi-space-size'));
 
 /** Runs a child script under tsx; its result is the last stdout line (JSON). stderr passes through. */
 function runChild(script: string, argv: string[]): Promise<Record<string, any>> {
