@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { SelectedFields } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { assignments, cases, clients, dunningLists } from '../db/schema.js';
@@ -23,6 +24,24 @@ export async function loadCaseContext(db: Db | Tx, caseId: string, forUpdate = f
   const [row] = forUpdate ? await query.for('no key update', { of: cases }) : await query;
   return row ?? null;
 }
+
+/**
+ * `fields` of one case (`:caseId`) with its list's status and its client's rules, as a prepared
+ * query named `name`: the shape of every hot read of a case (the pull, the outcomes worker).
+ */
+export function preparedCaseQuery<F extends SelectedFields>(db: Db, name: string, fields: F) {
+  return db
+    .select({ case: cases, listStatus: dunningLists.status, settings: clients.settings, clientName: clients.name, ...fields })
+    .from(cases)
+    .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
+    .innerJoin(clients, eq(clients.id, cases.clientId))
+    .where(eq(cases.id, sql.placeholder('caseId')))
+    .prepare(name);
+}
+
+/** The times (ms since the epoch, as text) of a case's recorded attempts, in order. */
+export const attemptTimesSql = () =>
+  sql<string[]>`array(select ((extract(epoch from t.recorded_at) * 1000)::bigint)::text from attempts t where t.case_id = ${cases.id} order by t.attempt_no)`;
 
 export type AssignmentRow = typeof assignments.$inferSelect;
 

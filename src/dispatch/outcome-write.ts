@@ -2,11 +2,11 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { rowsOf } from '../db/rows.js';
-import { assignments, cases, clients, dunningLists } from '../db/schema.js';
+import { assignments, cases } from '../db/schema.js';
 import type { OutcomeJob } from '../queues/registry.js';
 import type { CaseRow } from './case-state.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
-import type { CaseContext } from './load-case.js';
+import { attemptTimesSql, preparedCaseQuery, type CaseContext } from './load-case.js';
 
 /**
  * The two statements the outcomes worker runs per outcome, both built once: what it decides on,
@@ -24,25 +24,13 @@ export interface LoadedOutcome extends CaseContext {
   attemptOutcomes: string[];
 }
 
-const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::bigint::text`);
-
 const buildContextQuery = (db: Db) =>
-  db
-    .select({
-      case: cases,
-      listStatus: dunningLists.status,
-      settings: clients.settings,
-      clientName: clients.name,
-      version: sql<string>`${cases}.xmin::text`,
-      recorded: sql<boolean>`exists (select 1 from attempts t where t.case_id = ${cases.id} and t.attempt_no = ${sql.placeholder('attemptNo')})`,
-      attemptTimes: sql<string[]>`array(select ${epochMs('t.recorded_at')} from attempts t where t.case_id = ${cases.id} order by t.attempt_no)`,
-      attemptOutcomes: sql<string[]>`array(select t.outcome from attempts t where t.case_id = ${cases.id} order by t.attempt_no)`,
-    })
-    .from(cases)
-    .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
-    .innerJoin(clients, eq(clients.id, cases.clientId))
-    .where(eq(cases.id, sql.placeholder('caseId')))
-    .prepare('outcome_context');
+  preparedCaseQuery(db, 'outcome_context', {
+    version: sql<string>`${cases}.xmin::text`,
+    recorded: sql<boolean>`exists (select 1 from attempts t where t.case_id = ${cases.id} and t.attempt_no = ${sql.placeholder('attemptNo')})`,
+    attemptTimes: attemptTimesSql(),
+    attemptOutcomes: sql<string[]>`array(select t.outcome from attempts t where t.case_id = ${cases.id} order by t.attempt_no)`,
+  });
 
 /** The case with its rules, the version read, and the times and outcomes of its recorded attempts. */
 export async function loadOutcomeContext(db: Db, caseId: string, attemptNo: number): Promise<LoadedOutcome | null> {

@@ -1,9 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { cases, clients, dunningLists } from '../db/schema.js';
+import { cases } from '../db/schema.js';
 import type { CaseSchedulingState } from '../scheduling/index.js';
-import { historyJson, type CaseContext, type HistoryEntry } from './load-case.js';
+import { attemptTimesSql, historyJson, preparedCaseQuery, type CaseContext, type HistoryEntry } from './load-case.js';
 
 /** Everything the pull-time check needs about one case. */
 export interface PullContext extends CaseContext {
@@ -21,23 +21,13 @@ export interface PullContext extends CaseContext {
 const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::bigint`);
 
 const buildQuery = (db: Db) =>
-  db
-    .select({
-      case: cases,
-      listStatus: dunningLists.status,
-      settings: clients.settings,
-      clientName: clients.name,
-      outcomePending: sql<boolean>`exists (select 1 from assignments a where a.case_id = ${cases.id} and a.attempt_no = ${sql.placeholder('attemptNo')} and a.end_reason = 'outcome')`,
-      holder: sql<string | null>`(select a.id::text || ' ' || ${epochMs('a.expires_at')} from assignments a where a.case_id = ${cases.id} and a.ended_at is null)`,
-      blockedPhones: sql<string[]>`array(select p ->> 'e164' from jsonb_array_elements(${cases.phones}) p where p ->> 'status' = 'active' and exists (select 1 from do_not_call n where n.client_id = ${cases.clientId} and n.phone_e164 = p ->> 'e164'))`,
-      history: historyJson(),
-      attemptTimes: sql<string[]>`array(select ${epochMs('t.recorded_at')}::text from attempts t where t.case_id = ${cases.id} order by t.attempt_no)`,
-    })
-    .from(cases)
-    .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
-    .innerJoin(clients, eq(clients.id, cases.clientId))
-    .where(eq(cases.id, sql.placeholder('caseId')))
-    .prepare('pull_context');
+  preparedCaseQuery(db, 'pull_context', {
+    outcomePending: sql<boolean>`exists (select 1 from assignments a where a.case_id = ${cases.id} and a.attempt_no = ${sql.placeholder('attemptNo')} and a.end_reason = 'outcome')`,
+    holder: sql<string | null>`(select a.id::text || ' ' || ${epochMs('a.expires_at')} from assignments a where a.case_id = ${cases.id} and a.ended_at is null)`,
+    blockedPhones: sql<string[]>`array(select p ->> 'e164' from jsonb_array_elements(${cases.phones}) p where p ->> 'status' = 'active' and exists (select 1 from do_not_call n where n.client_id = ${cases.clientId} and n.phone_e164 = p ->> 'e164'))`,
+    history: historyJson(),
+    attemptTimes: attemptTimesSql(),
+  });
 
 /**
  * One round trip instead of five: the pull checks every job it takes, up to 25 per `next`, so
