@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJS } from '../lists/import/load-exceljs.js';
 import type { LeClient, LeCounts, LeReport } from './le.schemas.js';
 import { neutralise } from '../results/neutralise.js';
 
@@ -28,7 +29,8 @@ const COUNT_COLUMNS: ReadonlyArray<[header: string, value: (c: LeCounts) => numb
 ];
 
 export async function leWorkbook(report: LeReport, createdAt: Date): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const { Workbook } = await loadExcelJS();
+  const wb = new Workbook();
   wb.creator = 'Mahnanrufe';
   wb.created = createdAt;
   wb.modified = createdAt;

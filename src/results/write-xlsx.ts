@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJS } from '../lists/import/load-exceljs.js';
 import { isDateFormat, isoToDate, type SourceCell } from '../lists/import/source-cells.js';
 import { neutralise } from './neutralise.js';
 import { drained, type ResultSheet } from './sheet.js';
@@ -13,7 +14,8 @@ import { sheetStream, withBackpressure } from './sheet-stream.js';
  * cells with the column's number format; text is never a formula (see `neutralise`).
  */
 export async function writeXlsx(out: Writable, sheets: ResultSheet[]): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const { stream } = await loadExcelJS();
+  const workbook = new stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Mahnanrufe';
   withBackpressure(workbook);
   for (const sheet of sheets) {

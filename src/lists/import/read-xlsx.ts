@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { loadExcelJS } from './load-exceljs.js';
 import { ImportFileError } from './import-file-error.js';
 import { openEntryText, readZipDirectory, zipBomb, type InflateBudget, type ZipArchive, type ZipEntry } from './zip-archive.js';
 
@@ -61,6 +61,7 @@ export async function openXlsx(path: string, maxUncompressedBytes: number): Prom
   const archive = await readZipDirectory(path);
   const parts = locateParts(archive);
   const budget: InflateBudget = { remaining: maxUncompressedBytes, limit: maxUncompressedBytes };
+  const ExcelJS = await loadExcelJS();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
