@@ -12,6 +12,8 @@
  *   npm run bench:dispatch -- --agents 1 --log-statements    # every SQL statement in the server log
  *   npm run bench:dispatch -- --pg-stats                     # a private PostgreSQL with pg_stat_statements:
  *                                                            #   statements per assignment, by cost
+ *   npm run bench:dispatch -- --trace /tmp/trace.json        # every measured request: [start ms, latency ms]
+ *                                                            #   per window and kind (are slow ones bunched?)
  *
  * Order: setup (own database, own QUEUE_PREFIX, clients, agents, cases enqueued as the import
  * does; not timed), the two baselines (before the children start, so nothing competes with
@@ -26,7 +28,7 @@
  * Redis keys, the children) is removed at the end, also on failure or Ctrl-C.
  * BENCH_DATABASE_URL (an admin connection) and BENCH_REDIS_URL point it elsewhere.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,6 +68,8 @@ const { values: opt } = parseArgs({
     /** Pause after each outcome, to see latency at a load the system can carry (default 0: none). */
     'think-ms': { type: 'string', default: '0' },
     profile: { type: 'boolean', default: false },
+    /** Investigation aid: a JSON file with every measured request's start (ms into its window) and latency. */
+    trace: { type: 'string' },
     /** Investigation aid: Postgres logs every statement of the bench database (server log). */
     'log-statements': { type: 'boolean', default: false },
     /** Run on a private PostgreSQL with pg_stat_statements and report the statements of the window. */
@@ -308,6 +312,7 @@ async function main() {
   const apiLoop = mergeProbes(await Promise.all(apiNames.map(loopOf)));
   const workersLoop = await loopOf('workers');
   const saturated = { next: out.next.summary(), outcome: out.outcome.summary() };
+  const trace: Record<string, unknown> = { saturated: { next: out.next.timeline(loadStart), outcome: out.outcome.timeline(loadStart) } };
 
   let carried: CarriedWindow | undefined;
   if (cfg.carried) {
@@ -325,6 +330,7 @@ async function main() {
     measuring = false;
     const seconds = (performance.now() - started) / 1000;
     carried = { thinkMs: phase.thinkMs, seconds, assignments: out.counters.assignments, next: out.next.summary(), outcome: out.outcome.summary(), errors: out.counters.errors };
+    trace.carried = { next: out.next.timeline(started), outcome: out.outcome.timeline(started) };
   }
   stopped = true;
   await Promise.all(loops);
@@ -369,6 +375,10 @@ async function main() {
   console.log(JSON.stringify(statements ? { ...result, postgresStatements: statements } : result));
   say('summary');
   printSummary(result);
+  if (opt.trace) {
+    writeFileSync(opt.trace, JSON.stringify(trace));
+    say(`request trace written to ${opt.trace}`);
+  }
   if (statements) {
     console.error(`  PostgreSQL per assignment: ${statements.callsPerAssignment} statements, ${statements.msPerAssignment} ms (pg_stat_statements)`);
     for (const s of statements.statements.slice(0, 15)) console.error(`    ${String(s.perAssignment).padStart(6)} × ${String(s.meanMs).padStart(7)} ms = ${String(s.msPerAssignment).padStart(6)} ms  ${s.query}`);

@@ -126,7 +126,7 @@ export async function agentLoop(
     const measured = phase.measuring();
     const t0 = performance.now();
     const next = await call('/api/agent/next');
-    if (measured) out.next.add(performance.now() - t0);
+    if (measured) out.next.add(performance.now() - t0, t0);
     if (next.status !== 200) {
       if (measured) fail('next', next.status);
       await sleep(50);
@@ -144,7 +144,7 @@ export async function agentLoop(
     const outcome = random() < 0.1 ? 'paid' : 'not_reached';
     const t1 = performance.now();
     const res = await call(`/api/agent/assignments/${id}/outcome`, { outcome });
-    if (measured) out.outcome.add(performance.now() - t1);
+    if (measured) out.outcome.add(performance.now() - t1, t1);
     out.watch.released(agent, caseId);
     if (res.status === 202) {
       out.counters.outcomesAcceptedTotal++;

@@ -1,9 +1,17 @@
 /** Latency samples in milliseconds; percentiles by nearest rank on the sorted samples. */
 export class Latencies {
   readonly #samples: number[] = [];
+  readonly #starts: number[] = [];
 
-  add(ms: number): void {
+  /** One request's latency; `startedAt` (performance.now()) places it in the window for `--trace`. */
+  add(ms: number, startedAt = 0): void {
     this.#samples.push(ms);
+    this.#starts.push(startedAt);
+  }
+
+  /** Every request as [start ms from `origin`, latency ms], in the order they ended. */
+  timeline(origin: number): Array<[number, number]> {
+    return this.#samples.map((ms, i) => [round(this.#starts[i]! - origin), round(ms)]);
   }
 
   get count(): number {
