@@ -48,24 +48,28 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
   };
 
   /** PostgreSQL first: the assignment ends as expired, then the job goes back (a crash in between: the next check). */
-  const giveBack = async (job: LostJob) => {
+  const returnLostJob = async (job: LostJob) => {
     const now = rt.clock.now();
+    const ofJob = and(eq(assignments.queue, job.queue), eq(assignments.jobId, job.jobId), isNull(assignments.endedAt));
     const ended = await db
       .update(assignments)
       .set({ endedAt: expiredAt(now), endReason: 'expired' })
-      .where(and(eq(assignments.queue, job.queue), eq(assignments.jobId, job.jobId), isNull(assignments.endedAt), lte(assignments.expiresAt, now)))
+      .where(and(ofJob, lte(assignments.expiresAt, now)))
       .returning({ id: assignments.id });
-    // Still held in PostgreSQL's eyes (its lock in Redis ran out a moment early): its time comes.
-    const [held] = await db.select({ id: assignments.id }).from(assignments).where(and(eq(assignments.queue, job.queue), eq(assignments.jobId, job.jobId), isNull(assignments.endedAt)));
-    if (held) return;
+    if (ended.length === 0) {
+      // Still held in PostgreSQL's eyes (its lock in Redis ran out a moment early): its time comes.
+      const [held] = await db.select({ id: assignments.id }).from(assignments).where(ofJob);
+      if (held) return;
+    }
+    // A handle on its Queue: `calls.heldJob` would build a Worker for every queue it is used on.
     const handle = new Job<CallJob>(rt.queues.calls(job.queue), 'call', {} as CallJob, defaultJobOptions.calls, job.jobId);
-    if (!(await lost.takeOver(job, async (token) => void (await handle.moveToWait(token))))) return;
+    if (!(await lost.takeOver(job, (token) => handle.moveToWait(token)))) return;
     await rt.calls.ready.refresh([job.queue], now.getTime());
     rt.log.info({ queue: job.queue, jobId: job.jobId }, ended.length ? 'assignment lock expired; case back in its queue' : 'call job without a holder back in its queue');
   };
 
   const check = async () => {
-    for (const job of await lost.find(await watchedQueues())) await giveBack(job);
+    for (const job of await lost.find(await watchedQueues())) await returnLostJob(job);
     // Assignments whose lock ran out long ago but whose job was never found (Redis lost it).
     const stale = new Date(rt.clock.now().getTime() - lockMs - 60_000);
     await db

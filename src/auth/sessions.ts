@@ -17,8 +17,9 @@ export async function createSession(db: Db, userId: string, now: Date, hours: nu
 }
 
 export async function deleteSession(db: Db, token: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.id, digest(token)));
-  remembered.delete(digest(token));
+  const id = digest(token);
+  await db.delete(sessions).where(eq(sessions.id, id));
+  remembered.delete(id);
 }
 
 /**

@@ -124,11 +124,11 @@ export function eligibleQueues(agent: Pick<SessionUser, 'clientIds' | 'languages
   return new Set(agent.clientIds.flatMap((clientId) => [...[...languages].map((language) => caseQueue({ clientId, language })), anyLanguageQueue(clientId)]));
 }
 
-async function present(d: DispatchDeps, agent: SessionUser, a: AssignmentRow, known?: CaseContext | PullContext): Promise<NextResult> {
-  const ctx = known ?? (await loadCaseContext(d.db, a.caseId));
+async function present(d: DispatchDeps, agent: SessionUser, a: AssignmentRow, known?: CaseContext & { history?: HistoryEntry[] }): Promise<NextResult> {
+  const ctx: (CaseContext & { history?: HistoryEntry[] }) | null = known ?? (await loadCaseContext(d.db, a.caseId));
   if (!ctx) throw new Error(`assignment ${a.id} points at a missing case`);
   // A pulled case brings its history; a first attempt has none.
-  const history = (ctx as Partial<PullContext>).history ?? (ctx.case.attemptsMade > 0 ? await caseHistory(d.db, a.caseId) : []);
+  const history = ctx.history ?? (ctx.case.attemptsMade > 0 ? await caseHistory(d.db, a.caseId) : []);
   const extras = { languageNote: languageNote(agent.languages, ctx.case), dial: d.config.CTI_MODE !== 'link' };
   return { assignment: assignmentView(a), case: caseView(ctx, d.config.CTI_LINK_TEMPLATE, extras), history };
 }

@@ -64,7 +64,7 @@ export class LostLocks {
    * again) and runs `move` with it; false when somebody else holds the job meanwhile. A move that
    * fails (the job left the active list in between) gives the lock back.
    */
-  async takeOver(job: LostJob, move: (token: string) => Promise<void>, holdMs = 30_000): Promise<boolean> {
+  async takeOver(job: LostJob, move: (token: string) => Promise<unknown>, holdMs = 30_000): Promise<boolean> {
     const key = lockKey(this.prefix, job.queue, job.jobId);
     const token = randomUUID();
     if ((await this.#redis.set(key, token, 'PX', holdMs, 'NX')) !== 'OK') return false;
