@@ -16,7 +16,6 @@ import { safeError } from '../safe-error.js';
 import { csvDecimal, isInterim, resultListName, resultSheets } from './result-list.js';
 import { DeliverySchema, deliveryView, ResendBodySchema } from './results.schemas.js';
 import { writeCsv } from './write-csv.js';
-import { writeXlsx } from './write-xlsx.js';
 
 const leads = requireRole('lead', 'admin');
 const tags = ['Results'];
@@ -66,7 +65,8 @@ export function resultRoutes() {
       await audit(d.db, { at: now, actorId: user.id, action: 'results.download', entityType: 'list', entityId: list.id, details: { format: ext, interim: isInterim(list) } });
       const sheets = resultSheets(d.db, list, client!);
       const out = new PassThrough();
-      const writing = ext === 'xlsx' ? writeXlsx(out, sheets) : writeCsv(out, sheets[0]!, csvDecimal(client!));
+      // write-xlsx (and exceljs with it) is loaded at the first Excel download: see load-exceljs.ts.
+      const writing = ext === 'xlsx' ? import('./write-xlsx.js').then(({ writeXlsx }) => writeXlsx(out, sheets)) : writeCsv(out, sheets[0]!, csvDecimal(client!));
       writing.catch((err: unknown) => {
         // Headers are sent: a broken download is all the browser can be told.
         if (!out.destroyed) d.log.error({ listId: list.id, err: safeError(err) }, 'result list stream failed');

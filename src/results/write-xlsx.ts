@@ -1,6 +1,5 @@
 import type { Writable } from 'node:stream';
-import type ExcelJS from 'exceljs';
-import { loadExcelJS } from '../lists/import/load-exceljs.js';
+import ExcelJS from 'exceljs';
 import { isDateFormat, isoToDate, type SourceCell } from '../lists/import/source-cells.js';
 import { neutralise } from './neutralise.js';
 import { drained, type ResultSheet } from './sheet.js';
@@ -14,8 +13,7 @@ import { sheetStream, withBackpressure } from './sheet-stream.js';
  * cells with the column's number format; text is never a formula (see `neutralise`).
  */
 export async function writeXlsx(out: Writable, sheets: ResultSheet[]): Promise<void> {
-  const { stream } = await loadExcelJS();
-  const workbook = new stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Mahnanrufe';
   withBackpressure(workbook);
   for (const sheet of sheets) {
