@@ -7,15 +7,19 @@
  *
  *   npm run bench:reconcile                      # 200,000 cases over 100 clients
  *   npm run bench:reconcile -- --cases 20000     # a quick one
+ *   npm run bench:reconcile -- --profile DIR     # a CPU profile of each phase into DIR
  * Prints one JSON line on stdout, a summary on stderr.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { reconcile } from '../src/dispatch/reconcile.js';
 import { createBenchDatabase, openSeedDeps, seedCases, seedClients } from './dispatch/setup.js';
 
 const TARGET_SECONDS = 10;
-const { values: opt } = parseArgs({ options: { cases: { type: 'string', default: '200000' }, clients: { type: 'string', default: '100' } } });
+const { values: opt } = parseArgs({ options: { cases: { type: 'string', default: '200000' }, clients: { type: 'string', default: '100' }, profile: { type: 'string' } } });
 const clients = Number(opt.clients);
 const perClient = Math.ceil(Number(opt.cases) / clients);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -39,12 +43,37 @@ try {
   await seedCases(seed.deps, clientIds, perClient, () => {});
   await seed.database.db.execute('analyze');
 
+  // CPU seconds Redis has used so far (its own account, user + system).
+  const redisCpu = async () => {
+    const info = await seed.redis.info('cpu');
+    const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+    return field('used_cpu_user') + field('used_cpu_sys');
+  };
+  const profiled = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
+    if (!opt.profile) return run();
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    try {
+      return await run();
+    } finally {
+      const { profile } = await session.post('Profiler.stop');
+      mkdirSync(opt.profile, { recursive: true });
+      writeFileSync(path.join(opt.profile, `reconcile-${label.split(' ')[0]}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    }
+  };
+  const round = (n: number) => Math.round(n * 100) / 100;
   const timed = async (label: string) => {
     const t = performance.now();
-    const report = await reconcile(seed.deps);
+    const [cpu, redis] = [process.cpuUsage(), await redisCpu()];
+    const report = await profiled(label, () => reconcile(seed.deps));
     const seconds = (performance.now() - t) / 1000;
-    say(`${label}: ${seconds.toFixed(2)} s, ${JSON.stringify(report)}`);
-    return { seconds: Math.round(seconds * 100) / 100, ...report };
+    const used = process.cpuUsage(cpu);
+    const cpuSeconds = { node: round((used.user + used.system) / 1e6), redis: round((await redisCpu()) - redis) };
+    say(`${label}: ${seconds.toFixed(2)} s (CPU s: node ${cpuSeconds.node}, redis ${cpuSeconds.redis}), ${JSON.stringify(report)}`);
+    return { seconds: round(seconds), cpuSeconds, ...report };
   };
   const intact = await timed('intact');
   await deleteKeys(`${prefix}:calls-*`);

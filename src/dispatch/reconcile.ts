@@ -9,7 +9,8 @@ import type { CaseRow } from './case-state.js';
 import { caseQueues } from './routing.js';
 import type { DispatchDeps } from '../deps.js';
 import { callJobData, enqueueCall } from './enqueue.js';
-import { jobKey, jobSetKeys } from '../queues/bullmq-layout.js';
+import { jobSetKeys } from '../queues/bullmq-layout.js';
+import { JobPresence } from '../queues/job-presence.js';
 
 const BATCH = 1000;
 const JOB_ID = /^([0-9a-f-]{36})-a(\d+)$/;
@@ -41,37 +42,37 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
     return s;
   };
   const restore = jobRestorer(d, settingsOf);
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const batch = await d.db
+  const presence = new JobPresence(d.queues.connection, d.calls.prefix);
+  const read = (after: string) => {
+    const rows = d.db
       .select({ c: reconcileColumns })
       .from(cases)
       .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
       .where(and(eq(cases.status, 'open'), eq(dunningLists.status, 'active'), gt(cases.id, after)))
       .orderBy(asc(cases.id))
-      .limit(BATCH);
+      .limit(BATCH)
+      .then((r) => r.map(({ c }) => c));
+    rows.catch(() => undefined); // awaited in the loop; no unhandled rejection if the loop fails first
+    return rows;
+  };
+  let next = read('00000000-0000-0000-0000-000000000000');
+  for (;;) {
+    const batch = await next;
     if (batch.length === 0) break;
-    after = batch[batch.length - 1]!.c.id;
+    next = read(batch[batch.length - 1]!.id); // the next batch is read while this one is checked
     report.openCases += batch.length;
-    // Per case: its call job, and an outcome for that attempt still waiting to be recorded
-    // (then the case is not missing a job: the outcomes worker adds the next one).
-    const pipeline = d.queues.connection.pipeline();
-    const batchSettings = await Promise.all(batch.map(({ c }) => settingsOf(c.clientId)));
-    const queuesOf = batch.map(({ c }, i) => caseQueues(c, batchSettings[i]!).map((q) => q.queue));
-    for (const [i, { c }] of batch.entries()) {
-      const id = callJobId(c.id, c.attemptsMade + 1);
-      current.add(id);
-      pipeline.exists(jobKey(d.calls.prefix, 'outcomes', id));
-      for (const q of queuesOf[i]!) pipeline.exists(jobKey(d.calls.prefix, q, id));
-    }
-    const exists = ((await pipeline.exec()) ?? []).map(([, n]) => Number(n ?? 0) > 0);
+    const batchSettings = await Promise.all(batch.map((c) => settingsOf(c.clientId)));
+    const queuesOf = batch.map((c, i) => caseQueues(c, batchSettings[i]!).map((q) => q.queue));
+    // Per case: an outcome for its attempt still waiting to be recorded (then the case is not
+    // missing a job: the outcomes worker adds the next one), and its call job in each queue.
+    const checks = batch.map((c, i) => ({ jobId: callJobId(c.id, c.attemptsMade + 1), queues: ['outcomes', ...queuesOf[i]!] }));
+    const present = await presence.of(checks);
     const missing: ReconcileCase[] = [];
-    let at = 0;
-    for (const [i, { c }] of batch.entries()) {
-      const own = queuesOf[i]!;
-      const [outcomePending, ...present] = exists.slice(at, (at += own.length + 1));
-      for (const q of own) queues.add(q);
-      if (!outcomePending && !present.every(Boolean)) missing.push(c);
+    for (const [i, c] of batch.entries()) {
+      current.add(checks[i]!.jobId);
+      for (const q of queuesOf[i]!) queues.add(q);
+      const [outcomePending, ...inQueues] = present[i]!;
+      if (!outcomePending && !inQueues.every(Boolean)) missing.push(c);
     }
     await restore.add(missing);
     report.added += missing.length;
@@ -110,10 +111,19 @@ const FLUSH_AT = 5_000;
 function jobRestorer(d: DispatchDeps, settingsOf: (clientId: string) => Promise<SchedulingSettings>) {
   const byQueue = new Map<string, Array<{ name: 'call'; data: CallJob; opts: JobsOptions }>>();
   let buffered = 0;
-  const flush = async () => {
-    await Promise.all([...byQueue].map(([queue, jobs]) => d.queues.calls(queue).addBulk(jobs)));
+  // One send at a time runs while the next jobs are gathered (and the next cases read).
+  let sending: Promise<unknown> = Promise.resolve();
+  const send = () => {
+    const batches = [...byQueue];
     byQueue.clear();
     buffered = 0;
+    const sent = Promise.all(batches.map(([queue, jobs]) => d.queues.calls(queue).addBulk(jobs)));
+    sent.catch(() => undefined); // awaited by the next send or by flush
+    return sent;
+  };
+  const flush = async () => {
+    await sending;
+    await send();
   };
   const add = async (missing: ReconcileCase[]) => {
     const now = d.clock.now();
@@ -135,7 +145,10 @@ function jobRestorer(d: DispatchDeps, settingsOf: (clientId: string) => Promise<
         else byQueue.set(queue, [job]);
         buffered++;
       }
-      if (buffered >= FLUSH_AT) await flush();
+      if (buffered >= FLUSH_AT) {
+        await sending;
+        sending = send();
+      }
     }
   };
   return { add, flush };
