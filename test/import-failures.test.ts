@@ -44,9 +44,8 @@ async function leftovers(listId: string, clientId: string) {
   return { cases: c!.n, files: f!.n, jobs: await jobCount(t, callQueueName(clientId, 'de')), list: list! };
 }
 
-/** A `Queues` whose call queues accept the first `addBulk` and fail every later one, as if Redis went away. */
+/** A `Queues` that accepts the first bulk of call jobs (`addCalls`) and fails every later one, as if Redis went away. */
 class FailingQueues extends Queues {
-  readonly #wrapped = new WeakSet<object>();
   bulkCalls = 0;
   constructor(
     t: TestContext,
@@ -55,18 +54,10 @@ class FailingQueues extends Queues {
     super(t.redis, t.prefix);
   }
 
-  override calls(queueName: string) {
-    const q = super.calls(queueName);
-    if (!this.#wrapped.has(q)) {
-      this.#wrapped.add(q);
-      const addBulk = q.addBulk.bind(q);
-      q.addBulk = (async (jobs: Parameters<typeof addBulk>[0]) => {
-        if (this.bulkCalls++ === 0) return addBulk(jobs);
-        await this.onFail();
-        throw new Error('Connection is closed.');
-      }) as typeof q.addBulk;
-    }
-    return q;
+  override async addCalls(...args: Parameters<Queues['addCalls']>) {
+    if (this.bulkCalls++ === 0) return super.addCalls(...args);
+    await this.onFail();
+    throw new Error('Connection is closed.');
   }
 }
 

@@ -29,14 +29,13 @@ export function firstCallPlanner(now: Date, settings: SchedulingSettings): (c: {
 /** What enqueueing a first call needs of a case (an inserted `CaseRow` has it). */
 export type FirstCallCase = Pick<CaseRow, 'id' | 'listId' | 'clientId' | 'language' | 'secondLanguage' | 'amountCents' | 'nextDueAt'>;
 
-/** At most this many `addBulk` calls in flight: Redis runs one while the next is being encoded. */
+/** Jobs built at a time (a list of 100,000 cases never holds 100,000 jobs at once). */
 const BULK = 1000;
-const BULKS_IN_FLIGHT = 2;
 
 type FirstCallRow = { case: FirstCallCase; windowEnd: Date | null; window: string | null };
 
 /**
- * Adds the first call job of many new cases, in bulk per queue (`addBulk`), and refreshes the
+ * Adds the first call job of many new cases, in bulk per queue (`Queues.addCalls`), and refreshes the
  * ready index once. Each case's `nextDueAt` must hold its planned first call; `settings` (the
  * client's) decide the queues (language routing). Job payloads are built per bulk, so a list of
  * 100,000 cases never holds 100,000 jobs at once.
@@ -51,15 +50,9 @@ export async function enqueueFirstCalls(d: DispatchDeps, rows: FirstCallRow[], n
     }
   }
   for (const [queue, queued] of byQueue) {
-    const q = d.queues.calls(queue);
-    let next = 0;
-    const sender = async () => {
-      while (next < queued.length) {
-        const part = queued.slice(next, (next += BULK));
-        await q.addBulk(part.map((r) => firstCallJob(r, now, r.delayMs)));
-      }
-    };
-    await Promise.all(Array.from({ length: BULKS_IN_FLIGHT }, sender));
+    for (let i = 0; i < queued.length; i += BULK) {
+      await d.queues.addCalls(queue, queued.slice(i, i + BULK).map((r) => firstCallJob(r, now, r.delayMs)));
+    }
   }
   await d.calls.ready.refresh([...byQueue.keys()], now.getTime());
 }
@@ -74,5 +67,5 @@ function firstCallJob({ case: c, windowEnd, window }: FirstCallRow, now: Date, d
     attemptNo: 1,
     slot: { start: at.toISOString(), end: windowEnd?.toISOString() ?? null, window, kind: 'first' },
   };
-  return { name: 'call', data, opts: { jobId: callJobId(c.id, 1), delay: Math.max(0, at.getTime() + delayMs - now.getTime()), priority: callPriority(c.amountCents, false) } };
+  return { name: 'call' as const, data, opts: { jobId: callJobId(c.id, 1), delay: Math.max(0, at.getTime() + delayMs - now.getTime()), priority: callPriority(c.amountCents, false) } };
 }

@@ -1,4 +1,3 @@
-import type { JobsOptions } from 'bullmq';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { loadSettings } from '../clients/clients.service.js';
 import { cases, dunningLists } from '../db/schema.js';
@@ -11,6 +10,7 @@ import type { DispatchDeps } from '../deps.js';
 import { callJobData, enqueueCall } from './enqueue.js';
 import { jobSetKeys } from '../queues/bullmq-layout.js';
 import { JobPresence } from '../queues/job-presence.js';
+import type { BulkJob } from '../queues/bulk-add.js';
 
 const BATCH = 1000;
 const JOB_ID = /^([0-9a-f-]{36})-a(\d+)$/;
@@ -99,7 +99,7 @@ const reconcileColumns = {
 };
 type ReconcileCase = Pick<CaseRow, keyof typeof reconcileColumns>;
 
-/** Jobs gathered per queue up to this many in all, then added with one `addBulk` per queue, at once. */
+/** Jobs gathered per queue up to this many in all, then added per queue (`Queues.addCalls`), at once. */
 const FLUSH_AT = 5_000;
 
 /**
@@ -109,7 +109,7 @@ const FLUSH_AT = 5_000;
  * drops as stale.
  */
 function jobRestorer(d: DispatchDeps, settingsOf: (clientId: string) => Promise<SchedulingSettings>) {
-  const byQueue = new Map<string, Array<{ name: 'call'; data: CallJob; opts: JobsOptions }>>();
+  const byQueue = new Map<string, Array<BulkJob<CallJob>>>();
   let buffered = 0;
   // One send at a time runs while the next jobs are gathered (and the next cases read).
   let sending: Promise<unknown> = Promise.resolve();
@@ -117,7 +117,7 @@ function jobRestorer(d: DispatchDeps, settingsOf: (clientId: string) => Promise<
     const batches = [...byQueue];
     byQueue.clear();
     buffered = 0;
-    const sent = Promise.all(batches.map(([queue, jobs]) => d.queues.calls(queue).addBulk(jobs)));
+    const sent = Promise.all(batches.map(([queue, jobs]) => d.queues.addCalls(queue, jobs)));
     sent.catch(() => undefined); // awaited by the next send or by flush
     return sent;
   };

@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { bulkAdd, type BulkJob } from './bulk-add.js';
 
 /**
  * Queue names and their job payloads, shared by producers (API) and consumers (workers/).
@@ -85,6 +86,11 @@ export class Queues {
 
   calls(queueName: string): Queue<CallJob> {
     return this.#get(queueName, defaultJobOptions.calls) as Queue<CallJob>;
+  }
+
+  /** Adds call jobs to one call queue, many per Redis script call (`bulk-add.ts`). */
+  async addCalls(queueName: string, jobs: Array<BulkJob<CallJob>>): Promise<void> {
+    await bulkAdd(this.calls(queueName), this.connection, jobs);
   }
 
   #get(name: string, defaults: JobsOptions | undefined): Queue {
