@@ -9,7 +9,8 @@
  *   npm run bench:import -- --cpu-prof      # also CPU-profile the timed part of the import
  *
  * The file is generated once into the temp dir. The bare read and the import each run in a fresh
- * child process, so each peak RSS is its own. The import child gets its own database and BullMQ
+ * child process, so each peak RSS is its own, on the compiled code (`npm run build` first) with
+ * the workers' V8 flags, as production runs them. The import child gets its own database and BullMQ
  * prefix (dropped and deleted afterwards, also when it fails), uploads the file with `uploadList`
  * and runs the `imports` job's `runImport` directly, and is timed until the list is `active`;
  * then it checks one open case and one call job per row. Prints one JSON line, then a summary;
@@ -22,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchList } from './import/make-list.js';
 import { dropScratch, newScratch } from './import/scratch.js';
-import { nodeArgsOf } from './npm-script.js';
+import { build, compiledBenchModules, nodeArgsOf } from './npm-script.js';
 
 const TARGETS = { ratioMax: 2, minRowsPerSec: 20_000, rssMaxMb: 300 };
 
@@ -32,15 +33,14 @@ const rows = Number(args.rows);
 if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows must be a positive whole number, got "${args.rows}"`);
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const child = (name: string) => fileURLToPath(new URL(`./import/${name}`, import.meta.url));
 
 /** The V8 flags production gives the workers process (which imports), for both children alike. */
 const v8Flags = nodeArgsOf('start:workers').filter((a) => a.startsWith('--max-old-space-size') || a.startsWith('--max-semi-space-size'));
 
-/** Runs a child script under tsx; its result is the last stdout line (JSON). stderr passes through. */
+/** Runs a compiled child script with plain node, as production runs; its result is the last stdout line (JSON). stderr passes through. */
 function runChild(script: string, argv: string[]): Promise<Record<string, any>> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...v8Flags, '--import', 'tsx', script, ...argv], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, [...v8Flags, script, ...argv], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
     p.on('error', reject);
@@ -58,14 +58,16 @@ function runChild(script: string, argv: string[]): Promise<Record<string, any>> 
 const perSec = (n: number, ms: number) => Math.round((n / ms) * 1000);
 
 const file = await benchList(rows);
-const bare = await runChild(child('bare-read.ts'), [file]);
+build();
+const [bareRead, realImport] = compiledBenchModules(['import/bare-read.ts', 'import/real-import.ts', 'import/measure.ts', 'import/scratch.ts']) as [string, string];
+const bare = await runChild(bareRead, [file]);
 if (bare.rows !== rows + 2) throw new Error(`the bare read saw ${bare.rows} rows, expected ${rows} data rows + title + header`);
 
 const scratch = newScratch();
 const profile = args['cpu-prof'] ? join(tmpdir(), `${scratch.database}.cpuprofile`) : undefined;
 let imp: Record<string, any>;
 try {
-  imp = await runChild(child('real-import.ts'), [file, String(rows), scratch.database, scratch.prefix, ...(profile ? [profile] : [])]);
+  imp = await runChild(realImport, [file, String(rows), scratch.database, scratch.prefix, ...(profile ? [profile] : [])]);
 } finally {
   // The child cleans up after itself; this catches a child that crashed or was killed.
   await dropScratch(scratch);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
@@ -28,6 +28,23 @@ export function transpiledProbe(dir: string): string {
   const file = path.join(dir, 'child-probe.mjs');
   writeFileSync(file, outputText);
   return pathToFileURL(file).href;
+}
+
+/**
+ * Bench modules that run as children on the compiled code (after `build`), as production runs:
+ * each `bench/<path>.ts` is transpiled to `dist/bench/<path>.js`, where its relative imports of
+ * `src/` reach the compiled modules and packages resolve from the project's node_modules.
+ * (Under tsx a process holds ~50 MB more: its transform of every module and the source maps.)
+ */
+export function compiledBenchModules(paths: string[]): string[] {
+  return paths.map((p) => {
+    const source = readFileSync(path.join(ROOT, 'bench', p), 'utf8');
+    const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: false } });
+    const file = path.join(ROOT, 'dist/bench', p.replace(/\.ts$/, '.js'));
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, outputText);
+    return file;
+  });
 }
 
 /** `npm run build`: the start scripts run the compiled code, so a bench measures this tree's. */

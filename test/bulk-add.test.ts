@@ -46,10 +46,10 @@ async function stored(queue: Queue, jobId: string) {
 async function layout(queue: Queue) {
   const events = await redis.xrange(queue.toKey('events'), '-', '+');
   return {
-    wait: await redis.lrange(queue.toKey('wait'), 0, -1),
-    prioritized: await redis.zrange(queue.toKey('prioritized'), 0, -1, 'WITHSCORES'),
-    delayed: await redis.zrange(queue.toKey('delayed'), 0, -1),
-    marker: (await redis.zrange(queue.toKey('marker'), 0, -1)).length,
+    wait: await redis.lrange(queue.toKey('wait'), '0', '-1'),
+    prioritized: await redis.zrange(queue.toKey('prioritized'), '0', '-1', 'WITHSCORES'),
+    delayed: await redis.zrange(queue.toKey('delayed'), '0', '-1'),
+    marker: (await redis.zrange(queue.toKey('marker'), '0', '-1')).length,
     events: events.map(([, fields]) => fields.filter((_, i) => fields[i - 1] !== 'delay')),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Baseline child: a bare exceljs streaming read of the file, every row of the first sheet, as
- * the reference figure of DESIGN.md section 13 was taken (`npx tsx bench/import/bare-read.ts <file>`).
+ * the reference figure of DESIGN.md section 13 was taken (run compiled by `npm run bench:import`; alone: `npx tsx bench/import/bare-read.ts <file>`).
  */
 import ExcelJS from 'exceljs';
 import { emit, peakRssMb } from './measure.js';

@@ -1,5 +1,5 @@
 import { Job, optsEncodeMap, type JobsOptions, type Queue } from 'bullmq';
-import { addDelayedJob, addPrioritizedJob, addStandardJob } from 'bullmq/dist/esm/scripts/index.js';
+import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 import { Packr } from 'msgpackr';
 
@@ -13,6 +13,14 @@ import { Packr } from 'msgpackr';
  * without parent, repeat or deduplication); `test/bulk-add.test.ts` compares a job added
  * this way with one added by `addBulk`, field by field, so an upgrade that changes either fails.
  */
+type AddScript = { content: string };
+// BullMQ's compiled scripts (Lua text with its includes resolved). Its ESM build imports them
+// without file extensions, which only a bundler or tsx resolves; the CommonJS build loads in Node.
+const { addDelayedJob, addPrioritizedJob, addStandardJob } = createRequire(import.meta.url)('bullmq/dist/cjs/scripts/index.js') as Record<
+  'addDelayedJob' | 'addPrioritizedJob' | 'addStandardJob',
+  AddScript
+>;
+
 const asFunction = (name: string, content: string) => `local function ${name}(KEYS, ARGV)\n${content}\nend\n`;
 
 const BULK_ADD = `${asFunction('addDelayedJob', addDelayedJob.content)}
