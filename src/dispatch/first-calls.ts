@@ -29,8 +29,9 @@ export function firstCallPlanner(now: Date, settings: SchedulingSettings): (c: {
 /** What enqueueing a first call needs of a case (an inserted `CaseRow` has it). */
 export type FirstCallCase = Pick<CaseRow, 'id' | 'listId' | 'clientId' | 'language' | 'secondLanguage' | 'amountCents' | 'nextDueAt'>;
 
-/** Jobs built at a time (a list of 100,000 cases never holds 100,000 jobs at once). */
+/** Jobs built at a time (a list of 100,000 cases never holds 100,000 jobs at once), two bulks in flight. */
 const BULK = 1000;
+const BULKS_IN_FLIGHT = 2;
 
 type FirstCallRow = { case: FirstCallCase; windowEnd: Date | null; window: string | null };
 
@@ -50,9 +51,14 @@ export async function enqueueFirstCalls(d: DispatchDeps, rows: FirstCallRow[], n
     }
   }
   for (const [queue, queued] of byQueue) {
-    for (let i = 0; i < queued.length; i += BULK) {
-      await d.queues.addCalls(queue, queued.slice(i, i + BULK).map((r) => firstCallJob(r, now, r.delayMs)));
-    }
+    let next = 0;
+    const sender = async () => {
+      while (next < queued.length) {
+        const part = queued.slice(next, (next += BULK));
+        await d.queues.addCalls(queue, part.map((r) => firstCallJob(r, now, r.delayMs)));
+      }
+    };
+    await Promise.all(Array.from({ length: BULKS_IN_FLIGHT }, sender));
   }
   await d.calls.ready.refresh([...byQueue.keys()], now.getTime());
 }
