@@ -33,6 +33,7 @@ const kinds: Array<{ jobId: string; opts: JobsOptions }> = [
   { jobId: 'plain-a1', opts: {} },
   { jobId: 'prio-a1', opts: { priority: 7 } },
   { jobId: 'later-a1', opts: { priority: 7, delay: 60_000 } },
+  { jobId: 'retried-a1', opts: { priority: 2, attempts: 3, backoff: 1000 } },
 ];
 
 /** A job's hash without the time it was added, which differs between the two adds. */
@@ -55,7 +56,7 @@ async function layout(queue: Queue) {
 }
 
 describe('bulkAdd', () => {
-  it('writes each kind of job (waiting, prioritized, delayed) as Queue.addBulk does', async () => {
+  it('writes each kind of job (waiting, prioritized, delayed, with a backoff) as Queue.addBulk does', async () => {
     await viaBullmq.addBulk(kinds.map(({ jobId, opts }) => ({ name: 'call', data, opts: { ...opts, jobId } })));
     const ids = await bulkAdd(viaBulk, redis, kinds.map(({ jobId, opts }) => ({ name: 'call', data, opts: { ...opts, jobId } })));
 

@@ -1,4 +1,4 @@
-import { Job, optsEncodeMap, type JobsOptions, type Queue } from 'bullmq';
+import { optsEncodeMap, type JobsOptions, type Queue } from 'bullmq';
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 import { Packr } from 'msgpackr';
@@ -9,8 +9,8 @@ import { Packr } from 'msgpackr';
  * `Queue.addBulk` sends one script call per job through a pipeline; encoding those calls took
  * most of the CPU of an import's enqueue and of reconcile restoring a flushed Redis (~50 µs a
  * job), and Redis's own cost per call on top. What lands in Redis is what BullMQ's scripts
- * write, from the arguments BullMQ's `addJobToTransaction` builds (mirrored below for a job
- * without parent, repeat or deduplication); `test/bulk-add.test.ts` compares a job added
+ * write, from the arguments BullMQ's `Job` and `addJobToTransaction` build (mirrored below for
+ * a job without parent, repeat or deduplication); `test/bulk-add.test.ts` compares a job added
  * this way with one added by `addBulk`, field by field, so an upgrade that changes either fails.
  */
 type AddScript = { content: string };
@@ -86,12 +86,17 @@ export async function bulkAdd<T>(queue: Queue<T>, redis: Redis, jobs: Array<Bulk
 function encode<T>(queue: Queue<T>, jobs: Array<BulkJob<T>>): Array<string | Buffer> {
   const args: Array<string | Buffer> = KEY_NAMES.map((k) => queue.toKey(k));
   const jobKeyPrefix = queue.toKey('');
-  for (const { name, data, opts } of jobs) {
-    const job = new Job(queue as Queue, name, data, { ...queue.defaultJobOptions, ...opts }, opts.jobId).asJSON();
+  const timestamp = Date.now();
+  for (const { name, data, opts: own } of jobs) {
+    // The options as `addBulk` merges them and BullMQ's Job constructor completes them, in the
+    // same order (the stored JSON follows it).
+    const { repeatJobKey: _repeat, ...merged } = { ...queue.defaultJobOptions, ...own, jobId: own.jobId, telemetry: undefined };
+    const opts: JobsOptions = { attempts: 0, ...merged };
+    opts.backoff = typeof opts.backoff === 'number' && Number.isFinite(opts.backoff) ? { type: 'fixed', delay: opts.backoff } : opts.backoff || undefined;
     // As BullMQ's addJobToTransaction: no parent, repeat, deduplication or deferred release.
-    const scriptArgs = [jobKeyPrefix, opts.jobId, job.name, job.timestamp, null, null, job.parent, job.repeatJobKey, null, null];
-    const kind = typeof job.opts.delay === 'number' && job.opts.delay > 0 ? 'd' : job.opts.priority ? 'p' : 's';
-    args.push(kind, packer.pack(scriptArgs), job.data, packer.pack(encodeOpts(job.opts)));
+    const scriptArgs = [jobKeyPrefix, own.jobId, name, timestamp, null, null, undefined, undefined, null, null];
+    const kind = typeof opts.delay === 'number' && opts.delay > 0 ? 'd' : opts.priority ? 'p' : 's';
+    args.push(kind, packer.pack(scriptArgs), JSON.stringify(data === undefined ? {} : data), packer.pack(encodeOpts(opts)));
   }
   return args;
 }
