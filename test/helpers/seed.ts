@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { cases, dunningLists } from '../../src/db/schema.js';
 import type { CaseRow } from '../../src/dispatch/case-state.js';
 import { enqueueFirstCalls, planFirstCall } from '../../src/dispatch/first-calls.js';
@@ -27,17 +26,14 @@ export async function seedList(t: TestContext, clientId: string, input: number |
   const specs: SeedCase[] = typeof input === 'number' ? Array.from({ length: input }, () => ({})) : input;
   const now = t.clock.now();
   const settings = await loadSettings(t.db, clientId);
-  const [list] = await t.db
-    .insert(dunningLists)
-    .values({ clientId, name: 'Testliste', status: 'importing', fileName: 'test.xlsx', fileSha256: randomUUID(), fileBytes: 1 })
-    .returning();
+  const listId = randomUUID();
   const values = specs.map((s, i) => {
     const country = s.country ?? 'DE';
     const plan = planFirstCall(now, settings, { postalCode: s.postalCode ?? null, country });
     if (plan.at === null) throw new Error(`case ${i} is never callable: ${plan.explanation}`);
     return {
       row: {
-        listId: list!.id,
+        listId,
         clientId,
         rowNumber: i + 2,
         customerNo: s.customerNo ?? `K${String(i + 1).padStart(5, '0')}-${randomUUID().slice(0, 4)}`,
@@ -56,10 +52,13 @@ export async function seedList(t: TestContext, clientId: string, input: number |
       plan,
     };
   });
-  const inserted = await t.db.insert(cases).values(values.map((v) => v.row)).returning();
-  // Active only once it has its cases, as an import does: an active list without an open case
-  // is a completed one to `recover`, which the workers run at any moment.
-  await t.db.update(dunningLists).set({ status: 'active', activatedAt: now }).where(eq(dunningLists.id, list!.id));
+  // The list and its cases in one transaction: `recover`, which the workers run at any moment,
+  // must see neither an active list without an open case (a completed one) nor an `importing`
+  // one without its file (a failed import, whose cases it deletes).
+  const inserted = await t.db.transaction(async (tx) => {
+    await tx.insert(dunningLists).values({ id: listId, clientId, name: 'Testliste', status: 'active', activatedAt: now, fileName: 'test.xlsx', fileSha256: randomUUID(), fileBytes: 1 });
+    return tx.insert(cases).values(values.map((v) => v.row)).returning();
+  });
   const byRow = new Map(values.map((v) => [v.row.rowNumber, v.plan]));
   const d = { db: t.db, calls: t.calls, queues: t.queues, clock: t.clock, config: t.config, log: t.deps.log };
   await enqueueFirstCalls(
@@ -71,5 +70,5 @@ export async function seedList(t: TestContext, clientId: string, input: number |
     now,
     settings,
   );
-  return { listId: list!.id, cases: inserted };
+  return { listId, cases: inserted };
 }
