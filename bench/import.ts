@@ -59,7 +59,7 @@ const perSec = (n: number, ms: number) => Math.round((n / ms) * 1000);
 
 const file = await benchList(rows);
 build();
-const [bareRead, realImport] = compiledBenchModules(['import/bare-read.ts', 'import/real-import.ts', 'import/measure.ts', 'import/scratch.ts']) as [string, string];
+const [bareRead, realImport] = compiledBenchModules(['import/bare-read.ts', 'import/real-import.ts', 'import/measure.ts', 'import/scratch.ts', 'cpu-profile.ts']) as [string, string];
 const bare = await runChild(bareRead, [file]);
 if (bare.rows !== rows + 2) throw new Error(`the bare read saw ${bare.rows} rows, expected ${rows} data rows + title + header`);
 

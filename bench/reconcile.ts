@@ -11,11 +11,11 @@
  * Prints one JSON line on stdout, a summary on stderr.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { reconcile } from '../src/dispatch/reconcile.js';
+import { cpuProfiled } from './cpu-profile.js';
 import { createBenchDatabase, openSeedDeps, seedCases, seedClients } from './dispatch/setup.js';
 
 const TARGET_SECONDS = 10;
@@ -27,6 +27,7 @@ const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench-rec-${randomUUID().slice(0, 8)}`;
 const say = (msg: string) => console.error(`[bench:reconcile ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
+if (opt.profile) mkdirSync(opt.profile, { recursive: true });
 const bench = await createBenchDatabase(adminUrl, `bench_reconcile_${Date.now()}`);
 const seed = await openSeedDeps(bench.url, redisUrl, prefix);
 const deleteKeys = async (match: string) => {
@@ -49,26 +50,11 @@ try {
     const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
     return field('used_cpu_user') + field('used_cpu_sys');
   };
-  const profiled = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
-    if (!opt.profile) return run();
-    const session = new Session();
-    session.connect();
-    await session.post('Profiler.enable');
-    await session.post('Profiler.start');
-    try {
-      return await run();
-    } finally {
-      const { profile } = await session.post('Profiler.stop');
-      mkdirSync(opt.profile, { recursive: true });
-      writeFileSync(path.join(opt.profile, `reconcile-${label.split(' ')[0]}.cpuprofile`), JSON.stringify(profile));
-      session.disconnect();
-    }
-  };
   const round = (n: number) => Math.round(n * 100) / 100;
   const timed = async (label: string) => {
     const t = performance.now();
     const [cpu, redis] = [process.cpuUsage(), await redisCpu()];
-    const report = await profiled(label, () => reconcile(seed.deps));
+    const report = await cpuProfiled(opt.profile && path.join(opt.profile, `reconcile-${label.split(' ')[0]}.cpuprofile`), () => reconcile(seed.deps));
     const seconds = (performance.now() - t) / 1000;
     const used = process.cpuUsage(cpu);
     const cpuSeconds = { node: round((used.user + used.system) / 1e6), redis: round((await redisCpu()) - redis) };

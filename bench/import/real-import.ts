@@ -7,8 +7,7 @@
  *
  * With a profile path, only the timed part (upload + import) is CPU-profiled.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
+import { readFile } from 'node:fs/promises';
 import { count, eq, sql } from 'drizzle-orm';
 import { createClient } from '../../src/clients/clients.service.js';
 import { ClientCreateSchema } from '../../src/clients/clients.schemas.js';
@@ -20,6 +19,7 @@ import type { SessionUser } from '../../src/http/context.js';
 import { runImport } from '../../src/lists/run-import.js';
 import { uploadList } from '../../src/lists/upload.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { cpuProfiled } from '../cpu-profile.js';
 import { emit, peakRssMb } from './measure.js';
 import { createScratchDatabase, dropScratch, REDIS_URL, type Scratch } from './scratch.js';
 
@@ -85,21 +85,6 @@ async function verify(rt: Runtime, listId: string) {
   return { cases: caseCount, jobs, queues: queues.length, problems };
 }
 
-async function profiled<T>(fn: () => Promise<T>): Promise<T> {
-  if (!profilePath) return fn();
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await fn();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    await writeFile(profilePath, JSON.stringify(profile));
-    session.disconnect();
-  }
-}
-
 let rt: Runtime | undefined;
 try {
   const url = await createScratchDatabase(scratch);
@@ -115,7 +100,7 @@ try {
   rt = await createRuntime(config);
   const { clientId, by } = await seed(rt);
   const d: ServiceDeps = { db: rt.database.db, calls: rt.calls, queues: rt.queues, clock: rt.clock, config: rt.config, log: rt.log };
-  const run = await profiled(() => timedImport(d, content, clientId, by));
+  const run = await cpuProfiled(profilePath, () => timedImport(d, content, clientId, by));
   const rssMb = peakRssMb();
   const check = await verify(rt, run.listId);
   emit({ rows, ms: Math.round(run.ms), cpuMs: run.cpuMs, ...run.phases, rssMb, peakMemory: run.peakMemory, ...check });
