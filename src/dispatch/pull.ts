@@ -15,6 +15,7 @@ import { markPhones, phoneColumns } from './case-phones.js';
 import type { DispatchDeps } from '../deps.js';
 import { caseHistory, liveAssignmentOfAgent, loadCaseContext, type AssignmentRow, type CaseContext, type HistoryEntry } from './load-case.js';
 import { loadPullContext, type PullContext } from './pull-context.js';
+import { triage } from './pull-triage.js';
 import { giveBack } from './held-assignment.js';
 import { heldBackByLanguage } from './language-check.js';
 import { anyLanguageQueue, languageNote } from './routing.js';
@@ -173,24 +174,11 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
     await blocked('deferred_failure');
     return { kind: 'skipped' };
   }
-  const ctx = await loadPullContext(d.db, caseId, attemptNo);
-  if (!ctx || ctx.case.status !== 'open' || attemptNo !== ctx.case.attemptsMade + 1) return drop('stale');
-  if (ctx.listStatus === 'importing') {
-    await job.moveToDelayed(now.getTime() + 5_000, token);
-    return { kind: 'skipped' };
-  }
-  if (ctx.listStatus !== 'active') return drop('list_not_active');
-  // A personal callback stays the agent's only while the client is still theirs; the client
-  // queue holds the other copy for everyone else.
-  if (!agent.clientIds.includes(ctx.case.clientId)) return drop('client_not_assigned');
-  // This attempt's outcome is queued but not yet recorded: hold the job until it is (then it
-  // is stale), instead of calling the customer a second time for the same attempt.
-  if (ctx.outcomePending) return later(job, token, now.getTime() + 30_000);
-
-  // The other copy of a personal callback is held, or a lock expired in Redis a moment before
-  // Postgres says so: keep the job until the holder is done (its outcome makes it stale).
+  const first = triage(await loadPullContext(d.db, caseId, attemptNo), attemptNo, agent.clientIds, now);
+  if (first.kind === 'drop') return drop(first.reason);
+  if (first.kind === 'later') return later(job, token, first.at);
+  const { ctx } = first;
   const { holder, state } = ctx;
-  if (holder && holder.expiresAt > now) return later(job, token, holder.expiresAt.getTime() + 1_000);
   if (await heldBackByLanguage(d, agent, queue, job, token, ctx, now)) return { kind: 'skipped' };
 
   if (ctx.blockedPhones.length) {

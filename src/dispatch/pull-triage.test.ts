@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { PullContext } from './pull-context.js';
+import { triage } from './pull-triage.js';
+
+const now = new Date('2026-11-25T10:00:00+01:00');
+/** The fields triage reads; the rest of a pull context does not matter to it. */
+const ctx = (over: { status?: string; attemptsMade?: number; listStatus?: PullContext['listStatus']; outcomePending?: boolean; holder?: PullContext['holder'] } = {}) =>
+  ({
+    case: { id: 'c1', clientId: 'k1', status: over.status ?? 'open', attemptsMade: over.attemptsMade ?? 0 },
+    listStatus: over.listStatus ?? 'active',
+    outcomePending: over.outcomePending ?? false,
+    holder: over.holder ?? null,
+  }) as unknown as PullContext;
+
+describe('triage of a pulled job', () => {
+  it('hands on a job of an open case, its current attempt, an active list and the agent\'s client', () => {
+    const c = ctx();
+    expect(triage(c, 1, ['k1'], now)).toEqual({ kind: 'go', ctx: c });
+  });
+
+  it('drops a job whose case is gone, closed or past this attempt', () => {
+    expect(triage(null, 1, ['k1'], now)).toEqual({ kind: 'drop', reason: 'stale' });
+    expect(triage(ctx({ status: 'closed' }), 1, ['k1'], now)).toEqual({ kind: 'drop', reason: 'stale' });
+    expect(triage(ctx({ attemptsMade: 1 }), 1, ['k1'], now)).toEqual({ kind: 'drop', reason: 'stale' });
+  });
+
+  it('puts a job of a list still importing back for a few seconds, and drops one of a list no longer active', () => {
+    expect(triage(ctx({ listStatus: 'importing' }), 1, ['k1'], now)).toEqual({ kind: 'later', at: now.getTime() + 5_000 });
+    for (const listStatus of ['completed', 'cancelled', 'failed'] as const) {
+      expect(triage(ctx({ listStatus }), 1, ['k1'], now)).toEqual({ kind: 'drop', reason: 'list_not_active' });
+    }
+  });
+
+  it('drops a job of a client the agent no longer has (a personal callback\'s copy)', () => {
+    expect(triage(ctx(), 1, ['k2'], now)).toEqual({ kind: 'drop', reason: 'client_not_assigned' });
+  });
+
+  it('holds a job whose attempt has an outcome on its way, or whose case somebody holds, and not one whose holder has run out', () => {
+    expect(triage(ctx({ outcomePending: true }), 1, ['k1'], now)).toEqual({ kind: 'later', at: now.getTime() + 30_000 });
+    const until = new Date(now.getTime() + 20_000);
+    expect(triage(ctx({ holder: { id: 'a1', expiresAt: until } }), 1, ['k1'], now)).toEqual({ kind: 'later', at: until.getTime() + 1_000 });
+    const expired = ctx({ holder: { id: 'a1', expiresAt: new Date(now.getTime() - 1) } });
+    expect(triage(expired, 1, ['k1'], now)).toEqual({ kind: 'go', ctx: expired });
+  });
+});
