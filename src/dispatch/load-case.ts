@@ -28,15 +28,43 @@ export async function loadCaseContext(db: Db | Tx, caseId: string, forUpdate = f
 /**
  * `fields` of one case (`:caseId`) with its list's status and its client's rules, as a prepared
  * query named `name`: the shape of every hot read of a case (the pull, the outcomes worker).
+ * The rules come as their stored text (`settingsText`, for `settingsFromText`).
  */
 export function preparedCaseQuery<F extends SelectedFields>(db: Db, name: string, fields: F) {
   return db
-    .select({ case: cases, listStatus: dunningLists.status, settings: clients.settings, clientName: clients.name, ...fields })
+    .select({ case: cases, listStatus: dunningLists.status, settingsText: sql<string>`${clients.settings}::text`, clientName: clients.name, ...fields })
     .from(cases)
     .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
     .innerJoin(clients, eq(clients.id, cases.clientId))
     .where(eq(cases.id, sql.placeholder('caseId')))
     .prepare(name);
+}
+
+/** Parsed client rules by their stored text; a full map is emptied (old versions drop out). */
+const parsedSettings = new Map<string, SchedulingSettings>();
+const MAX_PARSED_SETTINGS = 1000;
+
+/**
+ * A client's rules from their stored text, parsed once per distinct text: every pull and every
+ * recorded outcome of a client then shares one object, so the scheduling core compiles it once
+ * (`compileSettings` caches per object) instead of per case. Frozen: it is shared.
+ */
+export function settingsFromText(text: string): SchedulingSettings {
+  let settings = parsedSettings.get(text);
+  if (!settings) {
+    settings = deepFreeze(JSON.parse(text) as SchedulingSettings);
+    if (parsedSettings.size >= MAX_PARSED_SETTINGS) parsedSettings.clear();
+    parsedSettings.set(text, settings);
+  }
+  return settings;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** The times (ms since the epoch, as text) of a case's recorded attempts, in order. */

@@ -6,7 +6,7 @@ import { assignments, cases } from '../db/schema.js';
 import type { OutcomeJob } from '../queues/registry.js';
 import type { CaseRow } from './case-state.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
-import { attemptTimesSql, preparedCaseQuery, type CaseContext } from './load-case.js';
+import { attemptTimesSql, preparedCaseQuery, settingsFromText, type CaseContext } from './load-case.js';
 
 /**
  * The two statements the outcomes worker runs per outcome, both built once: what it decides on,
@@ -35,7 +35,9 @@ const buildContextQuery = (db: Db) =>
 /** The case with its rules, the version read, and the times and outcomes of its recorded attempts. */
 export async function loadOutcomeContext(db: Db, caseId: string, attemptNo: number): Promise<LoadedOutcome | null> {
   const [row] = await prepared(db, 'outcome_context', buildContextQuery).execute({ caseId, attemptNo });
-  return row ? { ...row, attemptTimes: row.attemptTimes.map((ms) => new Date(Number(ms))) } : null;
+  if (!row) return null;
+  const { settingsText, ...rest } = row;
+  return { ...rest, settings: settingsFromText(settingsText), attemptTimes: row.attemptTimes.map((ms) => new Date(Number(ms))) };
 }
 
 const buildClearOutbox = (db: Db) =>

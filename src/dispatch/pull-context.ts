@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { cases } from '../db/schema.js';
 import type { CaseSchedulingState } from '../scheduling/index.js';
-import { attemptTimesSql, historyJson, preparedCaseQuery, type CaseContext, type HistoryEntry } from './load-case.js';
+import { attemptTimesSql, historyJson, preparedCaseQuery, settingsFromText, type CaseContext, type HistoryEntry } from './load-case.js';
 
 /** Everything the pull-time check needs about one case. */
 export interface PullContext extends CaseContext {
@@ -41,7 +41,7 @@ export async function loadPullContext(db: Db, caseId: string, attemptNo: number)
   return {
     case: c,
     listStatus: row.listStatus,
-    settings: row.settings,
+    settings: settingsFromText(row.settingsText),
     clientName: row.clientName,
     outcomePending: row.outcomePending,
     holder: holderId ? { id: holderId, expiresAt: new Date(Number(holderMs)) } : null,
