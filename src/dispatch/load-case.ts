@@ -67,9 +67,12 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** A timestamp column as whole milliseconds since the epoch (SQL). */
+export const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::bigint`);
+
 /** The times (ms since the epoch, as text) of a case's recorded attempts, in order. */
 export const attemptTimesSql = () =>
-  sql<string[]>`array(select ((extract(epoch from t.recorded_at) * 1000)::bigint)::text from attempts t where t.case_id = ${cases.id} order by t.attempt_no)`;
+  sql<string[]>`array(select ${epochMs('t.recorded_at')}::text from attempts t where t.case_id = ${cases.id} order by t.attempt_no)`;
 
 export type AssignmentRow = typeof assignments.$inferSelect;
 

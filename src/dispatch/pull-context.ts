@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { cases } from '../db/schema.js';
 import type { CaseSchedulingState } from '../scheduling/index.js';
-import { attemptTimesSql, historyJson, preparedCaseQuery, settingsFromText, type CaseContext, type HistoryEntry } from './load-case.js';
+import { attemptTimesSql, epochMs, historyJson, preparedCaseQuery, settingsFromText, type CaseContext, type HistoryEntry } from './load-case.js';
 
 /** Everything the pull-time check needs about one case. */
 export interface PullContext extends CaseContext {
@@ -17,8 +17,6 @@ export interface PullContext extends CaseContext {
   /** Its recorded attempts, for the agent's card should it be handed out. */
   history: HistoryEntry[];
 }
-
-const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::bigint`);
 
 const buildQuery = (db: Db) =>
   preparedCaseQuery(db, 'pull_context', {
