@@ -115,41 +115,45 @@ export async function agentLoop(
   out: { next: Latencies; outcome: Latencies; counters: LoadCounters; watch: DoubleAssignmentWatch },
 ): Promise<void> {
   const random = seededRandom(1000 + agent);
-  const fail = (what: string, status: number) => {
+  const fail = (counters: LoadCounters, what: string, status: number) => {
     const key = `${what} ${status}`;
-    out.counters.errors[key] = (out.counters.errors[key] ?? 0) + 1;
+    counters.errors[key] = (counters.errors[key] ?? 0) + 1;
   };
   // A failed request (the API died, the bench is being stopped) counts as status 0, never throws.
   const call = (path: string, body?: unknown) =>
     client.request('POST', path, { cookie, body }).catch((): HttpResult => ({ status: 0, body: null, headers: {} }));
+  // A request counts in the window it starts in, into that window's own records: `out`'s are
+  // replaced between windows, and a request of the last one may still be running then.
+  const windowNow = () => (phase.measuring() ? { next: out.next, outcome: out.outcome, counters: out.counters } : null);
   while (!phase.stopped()) {
-    const measured = phase.measuring();
+    const w0 = windowNow();
     const t0 = performance.now();
     const next = await call('/api/agent/next');
-    if (measured) out.next.add(performance.now() - t0, t0);
+    w0?.next.add(performance.now() - t0, t0);
     if (next.status !== 200) {
-      if (measured) fail('next', next.status);
+      if (w0) fail(w0.counters, 'next', next.status);
       await sleep(50);
       continue;
     }
     if (!next.body.assignment) {
-      if (measured) out.counters.empty++;
+      if (w0) w0.counters.empty++;
       await sleep(200);
       continue;
     }
     const id: string = next.body.assignment.id;
     const caseId: string = next.body.case.id;
     out.watch.assigned(agent, id, caseId);
-    if (measured) out.counters.assignments++;
+    if (w0) w0.counters.assignments++;
     const outcome = random() < 0.1 ? 'paid' : 'not_reached';
+    const w1 = windowNow();
     const t1 = performance.now();
     const res = await call(`/api/agent/assignments/${id}/outcome`, { outcome });
-    if (measured) out.outcome.add(performance.now() - t1, t1);
+    w1?.outcome.add(performance.now() - t1, t1);
     out.watch.released(agent, caseId);
     if (res.status === 202) {
       out.counters.outcomesAcceptedTotal++;
-      if (measured) out.counters.outcomesAccepted++;
-    } else if (measured) fail('outcome', res.status);
+      if (w1) w1.counters.outcomesAccepted++;
+    } else if (w1) fail(w1.counters, 'outcome', res.status);
     if (phase.thinkMs > 0) await sleep(phase.thinkMs * (0.5 + random()));
   }
 }
