@@ -62,37 +62,33 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser, onAssigned: 
   // index (`agent_busy`), and only then is it read (`heldInstead`). An agent asks again while
   // holding a case after a reload, rarely; every other `next` saves that round trip.
   const personal = personalQueue(agent.id);
-  const eligible = eligibleQueues(agent);
-  // Due as of this moment, not the request's start: a concurrent pull sends its queue to the
-  // back with its own start time, which may be later than ours (the queue would look not yet due).
-  const due = (await d.calls.ready.due(d.clock.now().getTime())).filter((q) => q === personal || eligible.has(q));
-  const ordered = [...due.filter((q) => q === personal), ...due.filter((q) => q !== personal)];
-
+  const eligible = [personal, ...eligibleQueues(agent)];
+  // Personal callbacks first; after a job not handed out, the same queue again.
+  let first = personal;
   let budget = MAX_JOBS_PER_PULL;
-  for (const queue of ordered) {
-    while (budget > 0) {
-      budget--;
-      const token = randomUUID();
-      const job = await d.calls.worker(queue).getNextJob(token, { block: false });
-      if (!job) break;
-      const verdict = await vet(d, agent, queue, job, token, now).catch(async (err: unknown) => {
-        // Never leave a job locked to nobody: give it back, then report the error.
-        await job.moveToDelayed(Date.now(), token).catch(() => {});
-        throw err;
-      });
-      if (verdict.kind === 'assigned') {
-        await d.calls.ready.refresh([queue], now.getTime(), true);
-        d.log.debug({ caseId: job.data.caseId, agentId: agent.id }, 'assigned');
-        onAssigned();
-        return present(d, agent, verdict.assignment, verdict.ctx);
-      }
-      if (verdict.kind === 'agent_busy') {
-        const held = await heldInstead(d, agent, now);
-        if (held) return held;
-      }
+  while (budget > 0) {
+    budget--;
+    const token = randomUUID();
+    // Due as of this moment, not the request's start: a concurrent pull sends its queue to the
+    // back with its own start time, which may be later than ours (the queue would look not yet due).
+    const pulled = await d.calls.pull(eligible, first, token, d.clock.now().getTime());
+    if (!pulled) break;
+    const { queue, job } = pulled;
+    const verdict = await vet(d, agent, queue, job, token, now).catch(async (err: unknown) => {
+      // Never leave a job locked to nobody: give it back, then report the error.
+      await job.moveToDelayed(Date.now(), token).catch(() => {});
+      throw err;
+    });
+    if (verdict.kind === 'assigned') {
+      d.log.debug({ caseId: job.data.caseId, agentId: agent.id }, 'assigned');
+      onAssigned();
+      return present(d, agent, verdict.assignment, verdict.ctx);
     }
-    await d.calls.ready.refresh([queue], now.getTime());
-    if (budget === 0) break;
+    if (verdict.kind === 'agent_busy') {
+      const held = await heldInstead(d, agent, now);
+      if (held) return held;
+    }
+    first = queue;
   }
   const held = await heldInstead(d, agent, now);
   if (held) return held;

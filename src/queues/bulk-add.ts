@@ -1,7 +1,6 @@
 import { optsEncodeMap, type JobsOptions, type Queue } from 'bullmq';
-import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
-import { Packr } from 'msgpackr';
+import { asFunction, packer, scripts } from './bullmq-scripts.js';
 
 /**
  * Adds many jobs to one queue in a single script call: BullMQ's own add scripts (delayed,
@@ -13,15 +12,7 @@ import { Packr } from 'msgpackr';
  * a job without parent, repeat or deduplication); `test/bulk-add.test.ts` compares a job added
  * this way with one added by `addBulk`, field by field, so an upgrade that changes either fails.
  */
-type AddScript = { content: string };
-// BullMQ's compiled scripts (Lua text with its includes resolved). Its ESM build imports them
-// without file extensions, which only a bundler or tsx resolves; the CommonJS build loads in Node.
-const { addDelayedJob, addPrioritizedJob, addStandardJob } = createRequire(import.meta.url)('bullmq/dist/cjs/scripts/index.js') as Record<
-  'addDelayedJob' | 'addPrioritizedJob' | 'addStandardJob',
-  AddScript
->;
-
-const asFunction = (name: string, content: string) => `local function ${name}(KEYS, ARGV)\n${content}\nend\n`;
+const { addDelayedJob, addPrioritizedJob, addStandardJob } = scripts;
 
 const BULK_ADD = `${asFunction('addDelayedJob', addDelayedJob.content)}
 ${asFunction('addPrioritizedJob', addPrioritizedJob.content)}
@@ -40,9 +31,6 @@ for i = 1, #ARGV, 4 do
 end
 return out
 `;
-
-/** BullMQ's packer, configured as it configures its own. */
-const packer = new Packr({ useRecords: false, encodeUndefinedAsNil: true });
 
 /** The queue keys the script takes, in its order (BullMQ's own key names). */
 const KEY_NAMES = ['marker', 'meta', 'id', 'prioritized', 'delayed', 'completed', 'active', 'events', 'pc', 'wait', 'paused'] as const;

@@ -2,6 +2,7 @@ import { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import { callJobId, defaultJobOptions, type CallJob, type Queues } from './registry.js';
+import { pullCall, type Pulled } from './pull-script.js';
 import { ReadyIndex } from './ready-index.js';
 import { sharedConnectionBackend } from './shared-connection.js';
 
@@ -15,8 +16,10 @@ export function callPriority(amountCents: number, isCallback: boolean): number {
 /**
  * Producer and manual consumer of the per-client call queues. Consumption is BullMQ manual
  * processing: a `Worker` without processor per queue, created on first use, never running a
- * loop; `getNextJob(token, {block:false})` hands out one job locked with the caller's token.
- * All of them share one connection, however many queues there are.
+ * loop; `pull` hands out one job locked with the caller's token (BullMQ's `moveToActive`, as
+ * `getNextJob(token, {block:false})` runs it, inside one script with the ready index). The
+ * Workers give the jobs their operations (move to delayed, complete) and share one connection,
+ * however many queues there are.
  */
 export class CallQueues {
   readonly #workers = new Map<string, Worker<CallJob>>();
@@ -52,6 +55,15 @@ export class CallQueues {
       this.#workers.set(queueName, w);
     }
     return w;
+  }
+
+  /**
+   * One job for an agent, locked with `token`: from `first` if it is due, else from the due
+   * queue of `eligible` waiting longest (`pull-script.ts`); null when none has one due at `now`.
+   */
+  async pull(eligible: string[], first: string | null, token: string, now: number): Promise<Pulled | null> {
+    const o = { readyKey: this.ready.key, prefix: this.queues.prefix, now, token, lockMs: this.lockMs, first, eligible };
+    return pullCall(this.workerConnection, o, (queue) => this.worker(queue));
   }
 
   /** Adds the call job for `data` due at `dueAt` (a no-op if that attempt's job exists). */

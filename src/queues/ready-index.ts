@@ -7,23 +7,19 @@ import { DELAYED, DELAYED_SCORE_FACTOR, PRIORITIZED, WAIT } from './bullmq-layou
  * instead of probing every queue of the agent.
  *
  * `refresh` recomputes members from BullMQ's own keys: a queue with waiting or prioritized
- * jobs is ready (keeping its older score, so the longest-waiting queue comes first; after a
- * pull it goes to the back with `now`, which makes ready queues take turns); otherwise its
+ * jobs is ready (keeping its older score, so the longest-waiting queue comes first; the pull
+ * that hands out one of its jobs sends it to the back, so ready queues take turns); otherwise its
  * earliest delayed job decides (BullMQ's layout, as `bullmq-layout.ts` states it);
  * an empty queue leaves the index. Keys are derived inside the script, so this needs a single
- * Redis node, as BullMQ without hash-tagged prefixes does anyway.
+ * Redis node, as BullMQ without hash-tagged prefixes does anyway. `REFRESH_QUEUE_LUA` is that
+ * step for one queue, as a Lua function the pull script (`pull-script.ts`) runs too.
  */
-const REFRESH = `
-local ready = KEYS[1]
-local prefix = ARGV[1]
-local now = tonumber(ARGV[2])
-local pulled = ARGV[3] == '1'
-for i = 4, #ARGV do
-  local q = ARGV[i]
+export const REFRESH_QUEUE_LUA = `
+local function refreshQueue(ready, prefix, q, now)
   local base = prefix .. ':' .. q .. ':'
   if redis.call('LLEN', base .. '${WAIT}') > 0 or redis.call('ZCARD', base .. '${PRIORITIZED}') > 0 then
     local cur = redis.call('ZSCORE', ready, q)
-    if pulled or not cur or tonumber(cur) > now then redis.call('ZADD', ready, now, q) end
+    if not cur or tonumber(cur) > now then redis.call('ZADD', ready, now, q) end
   else
     local d = redis.call('ZRANGE', base .. '${DELAYED}', 0, 0, 'WITHSCORES')
     if d[2] then
@@ -33,6 +29,11 @@ for i = 4, #ARGV do
     end
   end
 end
+`;
+
+const REFRESH = `${REFRESH_QUEUE_LUA}
+local now = tonumber(ARGV[2])
+for i = 3, #ARGV do refreshQueue(KEYS[1], ARGV[1], ARGV[i], now) end
 return 1
 `;
 
@@ -46,10 +47,15 @@ export class ReadyIndex {
     if (!('refreshReady' in redis)) redis.defineCommand('refreshReady', { numberOfKeys: 1, lua: REFRESH });
   }
 
-  /** Recomputes the entries of `queues`; `pulled` sends a still-ready queue to the back. */
-  async refresh(queues: string[], now: number, pulled = false): Promise<void> {
+  /** The sorted set's key. */
+  get key(): string {
+    return this.#key;
+  }
+
+  /** Recomputes the entries of `queues`. */
+  async refresh(queues: string[], now: number): Promise<void> {
     if (queues.length === 0) return;
-    await (this.redis as unknown as RefreshCommand).refreshReady(this.#key, this.prefix, now, pulled ? '1' : '0', ...queues);
+    await (this.redis as unknown as RefreshCommand).refreshReady(this.#key, this.prefix, now, ...queues);
   }
 
   /**
@@ -88,5 +94,5 @@ export class ReadyIndex {
 }
 
 interface RefreshCommand {
-  refreshReady(key: string, prefix: string, now: number, pulled: string, ...queues: string[]): Promise<number>;
+  refreshReady(key: string, prefix: string, now: number, ...queues: string[]): Promise<number>;
 }
