@@ -97,6 +97,25 @@ describe('bulkAdd', () => {
     }
   });
 
+  it('sets the ready entry it is given in the same call, never to a later time than it has', async () => {
+    const queue = new Queue(`calls-ready-${randomUUID().slice(0, 8)}`, { connection: redis, prefix, defaultJobOptions: defaults });
+    const key = `${prefix}:ready`;
+    try {
+      const entry = (at: number) => ({ key, member: queue.name, at });
+      await bulkAdd(queue, redis, [{ name: 'call', data: {}, opts: { jobId: 'r1-a1', delay: 60_000 } }], entry(5_000));
+      expect(await redis.zscore(key, queue.name)).toBe('5000');
+      await bulkAdd(queue, redis, [{ name: 'call', data: {}, opts: { jobId: 'r2-a1' } }], entry(9_000));
+      expect(await redis.zscore(key, queue.name)).toBe('5000');
+      await bulkAdd(queue, redis, [{ name: 'call', data: {}, opts: { jobId: 'r3-a1' } }], entry(1_000));
+      expect(await redis.zscore(key, queue.name)).toBe('1000');
+      expect(await queue.getJobCounts('waiting', 'delayed')).toEqual({ waiting: 2, delayed: 1 });
+    } finally {
+      await redis.del(key);
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+
   it('encodes with the msgpackr version BullMQ itself uses', () => {
     const read = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
     expect(read('../package.json').dependencies.msgpackr).toBe(read('../node_modules/bullmq/package.json').dependencies.msgpackr);

@@ -17,9 +17,9 @@ const { addDelayedJob, addPrioritizedJob, addStandardJob } = scripts;
 const BULK_ADD = `${asFunction('addDelayedJob', addDelayedJob.content)}
 ${asFunction('addPrioritizedJob', addPrioritizedJob.content)}
 ${asFunction('addStandardJob', addStandardJob.content)}
-local marker, meta, id, prioritized, delayed, completed, active, events, pc, wait, paused = unpack(KEYS)
+local marker, meta, id, prioritized, delayed, completed, active, events, pc, wait, paused, ready = unpack(KEYS)
 local out = {}
-for i = 1, #ARGV, 4 do
+for i = 3, #ARGV, 4 do
   local kind, args = ARGV[i], { ARGV[i + 1], ARGV[i + 2], ARGV[i + 3] }
   if kind == 'd' then
     out[#out + 1] = addDelayedJob({ marker, meta, id, delayed, completed, events }, args)
@@ -29,10 +29,12 @@ for i = 1, #ARGV, 4 do
     out[#out + 1] = addStandardJob({ wait, paused, meta, id, completed, delayed, active, events, marker }, args)
   end
 end
+-- The ready index learns the queue has a job due by then (ZADD LT: only ever earlier).
+if ARGV[1] ~= '' then redis.call('ZADD', ready, 'LT', ARGV[1], ARGV[2]) end
 return out
 `;
 
-/** The queue keys the script takes, in its order (BullMQ's own key names). */
+/** The queue keys the script takes, in its order (BullMQ's own key names); then the ready index's. */
 const KEY_NAMES = ['marker', 'meta', 'id', 'prioritized', 'delayed', 'completed', 'active', 'events', 'pc', 'wait', 'paused'] as const;
 
 interface BulkAddCommand {
@@ -51,17 +53,25 @@ export interface BulkJob<T> {
  */
 const CHUNK = 250;
 
+/** An entry of the ready index to set in the same script call: `member` is due at `at` (ms) at the latest. */
+export interface ReadyEntry {
+  key: string;
+  member: string;
+  at: number;
+}
+
 /**
  * Adds `jobs` to `queue` (with the queue's default job options, as `addBulk` does) and returns
  * their ids; a job whose id exists already is left as it is (BullMQ's rule for a custom id).
  * `redis` must be the queue's connection. The next chunk is encoded while Redis runs the last.
+ * With `ready`, each script call also sets that ready-index entry (`ZADD LT`).
  */
-export async function bulkAdd<T>(queue: Queue<T>, redis: Redis, jobs: Array<BulkJob<T>>): Promise<string[]> {
-  if (!('bulkAddJobs' in redis)) redis.defineCommand('bulkAddJobs', { numberOfKeys: KEY_NAMES.length, lua: BULK_ADD });
+export async function bulkAdd<T>(queue: Queue<T>, redis: Redis, jobs: Array<BulkJob<T>>, ready?: ReadyEntry): Promise<string[]> {
+  if (!('bulkAddJobs' in redis)) redis.defineCommand('bulkAddJobs', { numberOfKeys: KEY_NAMES.length + 1, lua: BULK_ADD });
   const ids: string[] = [];
   let running: Promise<string[]> | null = null;
   for (let i = 0; i < jobs.length; i += CHUNK) {
-    const args = encode(queue, jobs.slice(i, i + CHUNK));
+    const args = encode(queue, jobs.slice(i, i + CHUNK), ready);
     const previous = running;
     running = send(redis as Redis & BulkAddCommand, args);
     running.catch(() => undefined); // awaited below or after the loop
@@ -71,8 +81,10 @@ export async function bulkAdd<T>(queue: Queue<T>, redis: Redis, jobs: Array<Bulk
   return ids;
 }
 
-function encode<T>(queue: Queue<T>, jobs: Array<BulkJob<T>>): Array<string | Buffer> {
+function encode<T>(queue: Queue<T>, jobs: Array<BulkJob<T>>, ready: ReadyEntry | undefined): Array<string | Buffer> {
   const args: Array<string | Buffer> = KEY_NAMES.map((k) => queue.toKey(k));
+  // Without an entry to set, the key is still declared (its queue's own, unused).
+  args.push(ready?.key ?? queue.toKey('meta'), ready ? String(ready.at) : '', ready?.member ?? '');
   const jobKeyPrefix = queue.toKey('');
   const timestamp = Date.now();
   for (const { name, data, opts: own } of jobs) {

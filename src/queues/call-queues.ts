@@ -66,11 +66,15 @@ export class CallQueues {
     return pullCall(this.workerConnection, o, (queue) => this.worker(queue));
   }
 
-  /** Adds the call job for `data` due at `dueAt` (a no-op if that attempt's job exists). */
+  /**
+   * Adds the call job for `data` due at `dueAt` (a no-op if that attempt's job exists), and tells
+   * the ready index the queue is ready from then at the latest, in the same script call (an
+   * entry that says too early, after a no-op add, is corrected by the pull that finds nothing).
+   */
   async schedule(queueName: string, data: CallJob, dueAt: Date, opts: { priority: number; now: Date }): Promise<void> {
     const delay = Math.max(0, dueAt.getTime() - opts.now.getTime());
-    await this.queues.calls(queueName).add('call', data, { jobId: callJobId(data.caseId, data.attemptNo), delay, priority: opts.priority });
-    await this.ready.added(queueName, Math.max(dueAt.getTime(), opts.now.getTime()));
+    const job = { name: 'call', data, opts: { jobId: callJobId(data.caseId, data.attemptNo), delay, priority: opts.priority } };
+    await this.queues.addCalls(queueName, [job], { key: this.ready.key, member: queueName, at: Math.max(dueAt.getTime(), opts.now.getTime()) });
   }
 
   /**

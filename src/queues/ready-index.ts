@@ -58,15 +58,6 @@ export class ReadyIndex {
     await (this.redis as unknown as RefreshCommand).refreshReady(this.#key, this.prefix, now, ...queues);
   }
 
-  /**
-   * A job was added to `queue`, due at `at` (ms): the queue is ready from then at the latest.
-   * One `ZADD LT` instead of a `refresh` (adding a job can only make a queue ready earlier); an
-   * entry that says too early (the add was a no-op) is corrected by the pull that finds nothing.
-   */
-  async added(queue: string, at: number): Promise<void> {
-    await this.redis.zadd(this.#key, 'LT', at, queue);
-  }
-
   /** Queues ready at `now`, longest-waiting first. */
   async due(now: number): Promise<string[]> {
     return this.redis.zrangebyscore(this.#key, '-inf', String(now));

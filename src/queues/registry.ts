@@ -1,6 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { bulkAdd, type BulkJob } from './bulk-add.js';
+import { bulkAdd, type BulkJob, type ReadyEntry } from './bulk-add.js';
 
 /**
  * Queue names and their job payloads, shared by producers (API) and consumers (workers/).
@@ -88,9 +88,9 @@ export class Queues {
     return this.#get(queueName, defaultJobOptions.calls) as Queue<CallJob>;
   }
 
-  /** Adds call jobs to one call queue, many per Redis script call (`bulk-add.ts`). */
-  async addCalls(queueName: string, jobs: Array<BulkJob<CallJob>>): Promise<void> {
-    await bulkAdd(this.calls(queueName), this.connection, jobs);
+  /** Adds call jobs to one call queue, many per Redis script call (`bulk-add.ts`), and sets `ready` with them. */
+  async addCalls(queueName: string, jobs: Array<BulkJob<CallJob>>, ready?: ReadyEntry): Promise<void> {
+    await bulkAdd(this.calls(queueName), this.connection, jobs, ready);
   }
 
   #get(name: string, defaults: JobsOptions | undefined): Queue {
