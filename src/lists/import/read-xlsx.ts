@@ -21,7 +21,7 @@ interface WorkbookReaderInternals {
   _parseRels(entry: Readable): Promise<void>;
   _parseWorkbook(entry: Readable): Promise<void>;
   _parseStyles(entry: Readable): Promise<void>;
-  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<{ index: number; text: unknown }>;
   _parseWorksheet(iterator: AsyncIterable<unknown>, sheetNo: string): Iterable<{ eventType: string; value: AsyncIterable<ExcelRow> }>;
   workbookRels?: { Id: string; Target: string; Type?: string }[];
   model?: { sheets?: { name?: string; rId?: string; state?: string }[] };
@@ -54,8 +54,11 @@ export interface XlsxSheet {
 }
 
 /**
- * Opens a workbook: the ZIP directory, the workbook part, styles and shared strings (once, for
- * all sheets). The inflate budget is shared by everything read from the file.
+ * Opens a workbook: the ZIP directory, the workbook part and styles. Shared strings are read as
+ * far as the rows read need them (`SharedStrings`): the upload's check of the first rows reads a
+ * few hundred of them, not the whole part (a second of a 100,000-row list's import went to
+ * parsing them once more for that check). The inflate budget is shared by everything read from
+ * the file.
  */
 export async function openXlsx(path: string, maxUncompressedBytes: number): Promise<XlsxSheet[]> {
   const archive = await readZipDirectory(path);
@@ -63,7 +66,8 @@ export async function openXlsx(path: string, maxUncompressedBytes: number): Prom
   const budget: InflateBudget = { remaining: maxUncompressedBytes, limit: maxUncompressedBytes };
   const ExcelJS = await loadExcelJS();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
-    sharedStrings: 'cache',
+    // Emitted, not cached: cells of shared strings come as `{ sharedString: index }`.
+    sharedStrings: 'emit',
     hyperlinks: 'ignore',
     styles: 'cache',
     worksheets: 'emit',
@@ -77,9 +81,7 @@ export async function openXlsx(path: string, maxUncompressedBytes: number): Prom
   const sheets = worksheets(archive, reader);
   precheckSizes([parts.sharedStrings, parts.styles], maxUncompressedBytes);
   if (parts.styles) await reader._parseStyles(await open(parts.styles));
-  if (parts.sharedStrings) {
-    for await (const _ of reader._parseSharedStrings(await open(parts.sharedStrings))) void _;
-  }
+  const strings = new SharedStrings(parts.sharedStrings ? async () => reader._parseSharedStrings(await open(parts.sharedStrings!)) : null);
   return sheets.map(({ name, hidden, entry }) => ({
     name,
     hidden,
@@ -89,14 +91,61 @@ export async function openXlsx(path: string, maxUncompressedBytes: number): Prom
       try {
         for (const { eventType, value } of reader._parseWorksheet(stream, sheetNumber(entry.name))) {
           if (eventType !== 'worksheet') continue;
-          for await (const row of value) yield rowOf(row);
+          for await (const row of value) {
+            const needed = lastSharedString(row);
+            if (needed >= strings.loaded) await strings.readTo(needed);
+            yield rowOf(row, strings);
+          }
         }
       } finally {
-        // The consumer may stop early (row limit, error, break): release the file and inflater.
+        // The consumer may stop early (row limit, error, break): release the files and inflaters.
         stream.destroy();
+        await strings.pause();
       }
     },
   }));
+}
+
+type StringEvents = AsyncGenerator<{ index: number; text: unknown }>;
+
+/**
+ * The workbook's shared strings, read in order as far as asked for. `pause` closes the part and
+ * keeps what was read; reading on opens it again and skips the strings it has.
+ */
+class SharedStrings {
+  readonly #texts: unknown[] = [];
+  #events: StringEvents | null = null;
+  #complete: boolean;
+
+  constructor(private readonly openPart: (() => Promise<StringEvents>) | null) {
+    this.#complete = openPart === null;
+  }
+
+  get loaded(): number {
+    return this.#texts.length;
+  }
+
+  at(index: number): unknown {
+    return this.#texts[index];
+  }
+
+  async readTo(index: number): Promise<void> {
+    while (index >= this.#texts.length && !this.#complete) {
+      this.#events ??= await this.openPart!();
+      const next = await this.#events.next();
+      if (next.done) {
+        this.#complete = true;
+        this.#events = null;
+      } else if (next.value.index === this.#texts.length) this.#texts.push(next.value.text);
+    }
+  }
+
+  async pause(): Promise<void> {
+    const events = this.#events;
+    this.#events = null;
+    // Ends the generator, which ends its read of the part's stream.
+    await events?.return(undefined);
+  }
 }
 
 function locateParts(archive: ZipArchive) {
@@ -163,15 +212,27 @@ function precheckSizes(entries: (ZipEntry | undefined)[], limit: number): void {
   if (declared > limit) throw zipBomb(limit);
 }
 
-/** Values and number formats of an exceljs row; holes become `undefined`. */
-function rowOf(row: ExcelRow): RawRow {
+const isSharedString = (v: unknown): v is { sharedString: number } => typeof v === 'object' && v !== null && 'sharedString' in v;
+
+/** The highest shared-string index the row's cells refer to, or -1. */
+function lastSharedString(row: ExcelRow): number {
+  let last = -1;
+  for (const cell of row._cells) {
+    const value = cell?.value;
+    if (isSharedString(value) && value.sharedString > last) last = value.sharedString;
+  }
+  return last;
+}
+
+/** Values and number formats of an exceljs row, shared strings resolved; holes become `undefined`. */
+function rowOf(row: ExcelRow, strings: SharedStrings): RawRow {
   const source = row._cells;
   const cells: unknown[] = new Array(source.length);
   let formats: (string | undefined)[] | undefined;
   for (let i = 0; i < source.length; i++) {
     const cell = source[i];
     if (!cell) continue;
-    const value = cell.value;
+    const value = isSharedString(cell.value) ? strings.at(cell.value.sharedString) : cell.value;
     cells[i] = value ?? undefined;
     const numFmt = cell.style?.numFmt;
     // Only where a format changes what the cell shows: numbers, dates and formula results.
