@@ -19,7 +19,7 @@ export async function readList(
   onRow: (row: ParsedCase) => void | Promise<void>,
   onReject?: (row: RejectedRow) => void | Promise<void>,
 ): Promise<ImportReport> {
-  const choice = await chooseListSheet(await openWorkbook(input, kind, limits));
+  const choice = await chooseListSheet(await openWorkbook(input, kind, limits, options.headOnly));
   const rows = options.headOnly ? take(choice.sheet.rows(), HEADER_SEARCH_ROWS + 1) : choice.sheet.rows();
   const report = await parseList(rows, options, onRow, onReject);
   return { ...report, sheet: kind === 'xlsx' ? { name: choice.sheet.name, skipped: choice.skipped } : null };

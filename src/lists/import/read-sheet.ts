@@ -36,9 +36,10 @@ export interface Sheet {
 /**
  * The sheets of an uploaded `.xlsx` in tab order (chart sheets left out), or the one "sheet"
  * of a CSV file. Opening reads the workbook part, styles and shared strings (bounded by
- * `maxUncompressedBytes`), not the sheets. Which sheet holds the list is `chooseListSheet`'s call.
+ * `maxUncompressedBytes`), not the sheets; with `headOnly` shared strings only as far as the rows
+ * read need them (see `openXlsx`). Which sheet holds the list is `chooseListSheet`'s call.
  */
-export async function openWorkbook(input: { path: string }, kind: FileKind, limits: ReadLimits): Promise<Sheet[]> {
+export async function openWorkbook(input: { path: string }, kind: FileKind, limits: ReadLimits, headOnly = false): Promise<Sheet[]> {
   try {
     if (kind === 'csv') {
       const { size } = await stat(input.path);
@@ -47,7 +48,7 @@ export async function openWorkbook(input: { path: string }, kind: FileKind, limi
       }
       return [{ name: '', hidden: false, rows: () => limitedRows(() => readCsvRows(input.path), limits) }];
     }
-    const sheets = await openXlsx(input.path, limits.maxUncompressedBytes);
+    const sheets = await openXlsx(input.path, limits.maxUncompressedBytes, headOnly);
     return sheets.map((sheet) => ({ name: sheet.name, hidden: sheet.hidden, rows: () => limitedRows(() => sheet.rows(), limits) }));
   } catch (err) {
     throw fileError(err);

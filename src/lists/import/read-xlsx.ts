@@ -54,20 +54,21 @@ export interface XlsxSheet {
 }
 
 /**
- * Opens a workbook: the ZIP directory, the workbook part and styles. Shared strings are read as
- * far as the rows read need them (`SharedStrings`): the upload's check of the first rows reads a
- * few hundred of them, not the whole part (a second of a 100,000-row list's import went to
- * parsing them once more for that check). The inflate budget is shared by everything read from
- * the file.
+ * Opens a workbook: the ZIP directory, the workbook part, styles and shared strings (once, for
+ * all sheets). With `lazyStrings` (the upload's check of the first rows), shared strings are read
+ * only as far as the rows read need them (`SharedStrings`): a few hundred, not the whole part,
+ * which took a second of a 100,000-row list's upload. A full read takes them all at once, which
+ * costs less per string than resolving them row by row. The inflate budget is shared by
+ * everything read from the file.
  */
-export async function openXlsx(path: string, maxUncompressedBytes: number): Promise<XlsxSheet[]> {
+export async function openXlsx(path: string, maxUncompressedBytes: number, lazyStrings = false): Promise<XlsxSheet[]> {
   const archive = await readZipDirectory(path);
   const parts = locateParts(archive);
   const budget: InflateBudget = { remaining: maxUncompressedBytes, limit: maxUncompressedBytes };
   const ExcelJS = await loadExcelJS();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
-    // Emitted, not cached: cells of shared strings come as `{ sharedString: index }`.
-    sharedStrings: 'emit',
+    // Emitted, not cached, when lazy: cells of shared strings come as `{ sharedString: index }`.
+    sharedStrings: lazyStrings ? 'emit' : 'cache',
     hyperlinks: 'ignore',
     styles: 'cache',
     worksheets: 'emit',
@@ -81,7 +82,10 @@ export async function openXlsx(path: string, maxUncompressedBytes: number): Prom
   const sheets = worksheets(archive, reader);
   precheckSizes([parts.sharedStrings, parts.styles], maxUncompressedBytes);
   if (parts.styles) await reader._parseStyles(await open(parts.styles));
-  const strings = new SharedStrings(parts.sharedStrings ? async () => reader._parseSharedStrings(await open(parts.sharedStrings!)) : null);
+  const strings = lazyStrings ? new SharedStrings(parts.sharedStrings ? async () => reader._parseSharedStrings(await open(parts.sharedStrings!)) : null) : null;
+  if (!lazyStrings && parts.sharedStrings) {
+    for await (const _ of reader._parseSharedStrings(await open(parts.sharedStrings))) void _;
+  }
   return sheets.map(({ name, hidden, entry }) => ({
     name,
     hidden,
@@ -92,15 +96,17 @@ export async function openXlsx(path: string, maxUncompressedBytes: number): Prom
         for (const { eventType, value } of reader._parseWorksheet(stream, sheetNumber(entry.name))) {
           if (eventType !== 'worksheet') continue;
           for await (const row of value) {
-            const needed = lastSharedString(row);
-            if (needed >= strings.loaded) await strings.readTo(needed);
+            if (strings) {
+              const needed = lastSharedString(row);
+              if (needed >= strings.loaded) await strings.readTo(needed);
+            }
             yield rowOf(row, strings);
           }
         }
       } finally {
         // The consumer may stop early (row limit, error, break): release the files and inflaters.
         stream.destroy();
-        await strings.pause();
+        await strings?.pause();
       }
     },
   }));
@@ -224,15 +230,15 @@ function lastSharedString(row: ExcelRow): number {
   return last;
 }
 
-/** Values and number formats of an exceljs row, shared strings resolved; holes become `undefined`. */
-function rowOf(row: ExcelRow, strings: SharedStrings): RawRow {
+/** Values and number formats of an exceljs row, lazy shared strings resolved; holes become `undefined`. */
+function rowOf(row: ExcelRow, strings: SharedStrings | null): RawRow {
   const source = row._cells;
   const cells: unknown[] = new Array(source.length);
   let formats: (string | undefined)[] | undefined;
   for (let i = 0; i < source.length; i++) {
     const cell = source[i];
     if (!cell) continue;
-    const value = isSharedString(cell.value) ? strings.at(cell.value.sharedString) : cell.value;
+    const value = strings && isSharedString(cell.value) ? strings.at(cell.value.sharedString) : cell.value;
     cells[i] = value ?? undefined;
     const numFmt = cell.style?.numFmt;
     // Only where a format changes what the cell shows: numbers, dates and formula results.
