@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { SessionUser } from '../http/context.js';
 import { AppError, badRequest } from '../http/errors.js';
 import { failpoint } from '../failpoint.js';
+import { handOverOutcome } from '../queues/outcome-handover.js';
 import { callJobId, type OutcomeJob } from '../queues/registry.js';
 import { nextCallableAt } from '../scheduling/index.js';
 import { callbackRequest } from './outcome-decision.js';
@@ -14,12 +15,12 @@ import type { CaseContext } from './load-case.js';
 /**
  * Records the agent's outcome for a held assignment: validates it against the client's
  * outcomes and calling rules, queues an `outcomes` job (id `<caseId>-a<attemptNo>`, so a
- * repeated post is one attempt) and completes the call job with the agent's token. The
- * outcomes worker does the rest (`recordOutcome`).
+ * repeated post is one attempt) and completes the call job with the agent's token, in one Redis
+ * call (`handOverOutcome`). The outcomes worker does the rest (`recordOutcome`).
  */
 export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: string, body: OutcomeBody): Promise<{ attemptNo: number; effect: string }> {
   const now = d.clock.now();
-  const { assignment, job, ctx } = await heldAssignment(d, agent, id, now);
+  const { assignment, ctx } = await heldAssignment(d, agent, id, now);
   validateOutcome(ctx, body, now);
 
   // Claim first, with the outcome itself (the outbox): of two posts at once exactly one ends the
@@ -30,20 +31,18 @@ export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: str
     throw new AppError(409, 'assignment_ended', 'This assignment is no longer held: its outcome is recorded already', { endReason: 'outcome' });
   }
   failpoint(d.config, 'outcome.afterClaim');
+  let completed: number;
   try {
-    await queueOutcome(d, outcome);
+    // The outcome job and the call job's completion, in one Redis call: both or neither.
+    completed = await handOverOutcome(d.queues, outcome, { queue: assignment.queue, jobId: assignment.jobId, token: assignment.lockToken }, d.config.LOCK_SECONDS * 1000);
   } catch (err) {
     // Nothing was queued: give the assignment back to the agent so the outcome can be sent again.
     await reopenAssignment(d.db, id);
     throw err;
   }
-  failpoint(d.config, 'outcome.afterQueue');
-  try {
-    await job.moveToCompleted(null, assignment.lockToken, false);
-  } catch (err) {
-    // The outcome is queued; a call job that survived is held back at its pull until then.
-    d.log.warn({ caseId: assignment.caseId, err: (err as Error).message }, 'completing the call job failed');
-  }
+  // The outcome is queued; a call job that survived (its lock ran out just now) is held back at
+  // its pull until the outcome is recorded.
+  if (completed < 0) d.log.warn({ caseId: assignment.caseId, code: completed }, 'completing the call job failed');
   return { attemptNo: assignment.attemptNo, effect: ctx.settings.outcomes.find((o) => o.code === body.outcome)!.effect };
 }
 

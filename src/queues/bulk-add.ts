@@ -85,20 +85,25 @@ function encode<T>(queue: Queue<T>, jobs: Array<BulkJob<T>>, ready: ReadyEntry |
   const args: Array<string | Buffer> = KEY_NAMES.map((k) => queue.toKey(k));
   // Without an entry to set, the key is still declared (its queue's own, unused).
   args.push(ready?.key ?? queue.toKey('meta'), ready ? String(ready.at) : '', ready?.member ?? '');
-  const jobKeyPrefix = queue.toKey('');
   const timestamp = Date.now();
-  for (const { name, data, opts: own } of jobs) {
-    // The options as `addBulk` merges them and BullMQ's Job constructor completes them, in the
-    // same order (the stored JSON follows it).
-    const { repeatJobKey: _repeat, ...merged } = { ...queue.defaultJobOptions, ...own, jobId: own.jobId, telemetry: undefined };
-    const opts: JobsOptions = { attempts: 0, ...merged };
-    opts.backoff = typeof opts.backoff === 'number' && Number.isFinite(opts.backoff) ? { type: 'fixed', delay: opts.backoff } : opts.backoff || undefined;
-    // As BullMQ's addJobToTransaction: no parent, repeat, deduplication or deferred release.
-    const scriptArgs = [jobKeyPrefix, own.jobId, name, timestamp, null, null, undefined, undefined, null, null];
-    const kind = typeof opts.delay === 'number' && opts.delay > 0 ? 'd' : opts.priority ? 'p' : 's';
-    args.push(kind, packer.pack(scriptArgs), JSON.stringify(data === undefined ? {} : data), packer.pack(encodeOpts(opts)));
-  }
+  for (const job of jobs) args.push(...encodeAdd(queue, job, timestamp));
   return args;
+}
+
+/**
+ * One job as BullMQ's add scripts take it: which script (`d` delayed, `p` prioritized, `s`
+ * standard), then its three arguments (packed arguments, data as JSON, packed options).
+ */
+export function encodeAdd<T>(queue: Queue<T>, { name, data, opts: own }: BulkJob<T>, timestamp: number): [string, Buffer, string, Buffer] {
+  // The options as `addBulk` merges them and BullMQ's Job constructor completes them, in the
+  // same order (the stored JSON follows it).
+  const { repeatJobKey: _repeat, ...merged } = { ...queue.defaultJobOptions, ...own, jobId: own.jobId, telemetry: undefined };
+  const opts: JobsOptions = { attempts: 0, ...merged };
+  opts.backoff = typeof opts.backoff === 'number' && Number.isFinite(opts.backoff) ? { type: 'fixed', delay: opts.backoff } : opts.backoff || undefined;
+  // As BullMQ's addJobToTransaction: no parent, repeat, deduplication or deferred release.
+  const scriptArgs = [queue.toKey(''), own.jobId, name, timestamp, null, null, undefined, undefined, null, null];
+  const kind = typeof opts.delay === 'number' && opts.delay > 0 ? 'd' : opts.priority ? 'p' : 's';
+  return [kind, packer.pack(scriptArgs), JSON.stringify(data === undefined ? {} : data), packer.pack(encodeOpts(opts))];
 }
 
 async function send(redis: Redis & BulkAddCommand, args: Array<string | Buffer>): Promise<string[]> {

@@ -12,7 +12,7 @@ type Script = { content: string };
 const require = createRequire(import.meta.url);
 // BullMQ's compiled scripts (Lua text with its includes resolved). Its ESM build imports them
 // without file extensions, which only a bundler or tsx resolves; the CommonJS build loads in Node.
-export const scripts = require('bullmq/dist/cjs/scripts/index.js') as Record<'addDelayedJob' | 'addPrioritizedJob' | 'addStandardJob' | 'moveToActive', Script>;
+export const scripts = require('bullmq/dist/cjs/scripts/index.js') as Record<'addDelayedJob' | 'addPrioritizedJob' | 'addStandardJob' | 'moveToActive' | 'moveToFinished', Script>;
 
 /** BullMQ's decoding of `moveToActive`'s answer: [job as JSON, id, rate-limit delay, delay until]. */
 export const raw2NextJobData = (require('bullmq/dist/cjs/classes/redis-queue-backend.js') as { raw2NextJobData: (raw: unknown[]) => [JobJson | null, string?] }).raw2NextJobData;
