@@ -1,7 +1,7 @@
 import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { assignments, attempts, cases, dunningLists } from '../src/db/schema.js';
+import { assignments, attempts, cases, clients, dunningLists } from '../src/db/schema.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, fastRules, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
@@ -85,6 +85,39 @@ describe('concurrency', () => {
     const rows = await t.db.select().from(attempts).where(eq(attempts.caseId, a.case.id));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ attemptNo: 1, outcome: 'not_reached', note: 'Mailbox' });
+  });
+
+  it("an outcome is decided on the case and the client's rules as they are when it is posted, not as they were at the pull", async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const { cases: seeded } = await seedList(t, clientId, 3);
+    const anna = await t.userSession('agent', [clientId]);
+    const rules = async (change: (outcomes: Array<Record<string, unknown>>) => Array<Record<string, unknown>>) => {
+      const [row] = await t.db.select({ settings: clients.settings }).from(clients).where(eq(clients.id, clientId));
+      const settings = row!.settings as unknown as { outcomes: Array<Record<string, unknown>> };
+      await t.db.update(clients).set({ settings: { ...settings, outcomes: change(settings.outcomes) } as never }).where(eq(clients.id, clientId));
+    };
+
+    // An outcome added during the call is accepted; one removed during the call is refused.
+    const first = await next(t, anna.cookie);
+    await rules((o) => [...o, { code: 'mailbox', label: 'Mailbox', effect: 'retry' }]);
+    expect((await postOutcome(t, anna.cookie, first.assignment.id, { outcome: 'mailbox' })).status).toBe(202);
+    const second = await next(t, anna.cookie);
+    await rules((o) => o.filter((x) => x.code !== 'dispute'));
+    const refused = await postOutcome(t, anna.cookie, second.assignment.id, { outcome: 'dispute' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/Unknown outcome "dispute"/);
+
+    // The case edited during the call (its number replaced): the old number is no longer one to record.
+    expect((await postOutcome(t, anna.cookie, second.assignment.id, { outcome: 'not_reached' })).status).toBe(202);
+    const third = await next(t, anna.cookie);
+    const old = third.case.phones[0].e164 as string;
+    await t.db.update(cases).set({ phones: sql`jsonb_set(${cases.phones}, '{0,e164}', '"+4972199999999"')` }).where(eq(cases.id, third.case.id));
+    const stale = await postOutcome(t, anna.cookie, third.assignment.id, { outcome: 'not_reached', phone: old });
+    expect(stale.status).toBe(400);
+    expect(stale.body.error.message).toMatch(/is not one of this case's numbers/);
+    expect((await postOutcome(t, anna.cookie, third.assignment.id, { outcome: 'not_reached', phone: '+4972199999999' })).status).toBe(202);
+    await attemptsRecorded(t, third.case.id, 1);
+    expect(seeded.map((c) => c.id)).toContain(third.case.id);
   });
 
   it("another agent's assignment, an ended one, and bad bodies change nothing", async () => {

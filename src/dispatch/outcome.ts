@@ -10,7 +10,8 @@ import { claimForOutcome, reopenAssignment } from './assignment-end.js';
 import type { DispatchDeps } from '../deps.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
 import { heldAssignment } from './held-assignment.js';
-import type { CaseContext } from './load-case.js';
+import type { AssignmentRow, CaseContext } from './load-case.js';
+import { claimUnchanged, takeHandedOut } from './handed-out.js';
 
 /**
  * Records the agent's outcome for a held assignment: validates it against the client's
@@ -20,16 +21,12 @@ import type { CaseContext } from './load-case.js';
  */
 export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: string, body: OutcomeBody): Promise<{ attemptNo: number; effect: string }> {
   const now = d.clock.now();
-  const { assignment, ctx } = await heldAssignment(d, agent, id, now);
-  validateOutcome(ctx, body, now);
-
   // Claim first, with the outcome itself (the outbox): of two posts at once exactly one ends the
   // assignment, and only its body is kept. From here on a pull of this attempt's job is held
   // back (`vet`) until it is recorded; were this process to die now, `recover` queues it.
-  const outcome: OutcomeJob = { assignmentId: id, caseId: assignment.caseId, attemptNo: assignment.attemptNo, agentId: agent.id, recordedAt: now.toISOString(), body };
-  if (!(await claimForOutcome(d.db, id, now, outcome))) {
-    throw new AppError(409, 'assignment_ended', 'This assignment is no longer held: its outcome is recorded already', { endReason: 'outcome' });
-  }
+  const outcomeOf = (a: AssignmentRow): OutcomeJob => ({ assignmentId: id, caseId: a.caseId, attemptNo: a.attemptNo, agentId: agent.id, recordedAt: now.toISOString(), body });
+  const { assignment, ctx } = (await claimAsHandedOut(d, agent, id, body, now, outcomeOf)) ?? (await claimHeld(d, agent, id, body, now, outcomeOf));
+  const outcome = outcomeOf(assignment);
   failpoint(d.config, 'outcome.afterClaim');
   let completed: number;
   try {
@@ -45,6 +42,34 @@ export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: str
   if (completed < 0) d.log.warn({ caseId: assignment.caseId, code: completed }, 'completing the call job failed');
   return { attemptNo: assignment.attemptNo, effect: ctx.settings.outcomes.find((o) => o.code === body.outcome)!.effect };
 }
+
+/**
+ * The claim of an assignment this process handed out (`handed-out.ts`): validated against the
+ * context its pull read and claimed only if nothing changed since, in one statement. Null when
+ * that does not hold; the caller then takes the full path, which decides as if this never ran.
+ */
+async function claimAsHandedOut(d: DispatchDeps, agent: SessionUser, id: string, body: OutcomeBody, now: Date, outcomeOf: (a: AssignmentRow) => OutcomeJob): Promise<Held | null> {
+  const handed = takeHandedOut(d.db, id, agent.id);
+  if (!handed || !agent.clientIds.includes(handed.ctx.case.clientId) || handed.assignment.expiresAt <= now) return null;
+  try {
+    validateOutcome(handed.ctx, body, now);
+  } catch {
+    return null; // decided on the current rules by the full path
+  }
+  return (await claimUnchanged(d.db, handed, agent.id, now, outcomeOf(handed.assignment))) ? { assignment: handed.assignment, ctx: handed.ctx } : null;
+}
+
+/** The claim after reading the assignment and its case (`heldAssignment`: 409/403 with the reason when not held). */
+async function claimHeld(d: DispatchDeps, agent: SessionUser, id: string, body: OutcomeBody, now: Date, outcomeOf: (a: AssignmentRow) => OutcomeJob): Promise<Held> {
+  const { assignment, ctx } = await heldAssignment(d, agent, id, now);
+  validateOutcome(ctx, body, now);
+  if (!(await claimForOutcome(d.db, id, now, outcomeOf(assignment)))) {
+    throw new AppError(409, 'assignment_ended', 'This assignment is no longer held: its outcome is recorded already', { endReason: 'outcome' });
+  }
+  return { assignment, ctx };
+}
+
+type Held = { assignment: AssignmentRow; ctx: CaseContext };
 
 function validateOutcome(ctx: CaseContext, body: OutcomeBody, now: Date): void {
   const { settings } = ctx;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { cases } from '../db/schema.js';
+import { cases, clients } from '../db/schema.js';
 import type { CaseSchedulingState } from '../scheduling/index.js';
 import { attemptTimesSql, epochMs, historyJson, preparedCaseQuery, settingsFromText, type CaseContext, type HistoryEntry } from './load-case.js';
 
@@ -16,6 +16,9 @@ export interface PullContext extends CaseContext {
   state: CaseSchedulingState;
   /** Its recorded attempts, for the agent's card should it be handed out. */
   history: HistoryEntry[];
+  /** The versions (`xmin`) of the case and client rows read (see `handed-out.ts`). */
+  caseVersion: string;
+  clientVersion: string;
 }
 
 const buildQuery = (db: Db) =>
@@ -25,6 +28,8 @@ const buildQuery = (db: Db) =>
     blockedPhones: sql<string[]>`array(select p ->> 'e164' from jsonb_array_elements(${cases.phones}) p where p ->> 'status' = 'active' and exists (select 1 from do_not_call n where n.client_id = ${cases.clientId} and n.phone_e164 = p ->> 'e164'))`,
     history: historyJson(),
     attemptTimes: attemptTimesSql(),
+    caseVersion: sql<string>`${cases}.xmin::text`,
+    clientVersion: sql<string>`${clients}.xmin::text`,
   });
 
 /**
@@ -45,6 +50,8 @@ export async function loadPullContext(db: Db, caseId: string, attemptNo: number)
     holder: holderId ? { id: holderId, expiresAt: new Date(Number(holderMs)) } : null,
     blockedPhones: row.blockedPhones,
     history: row.history,
+    caseVersion: row.caseVersion,
+    clientVersion: row.clientVersion,
     state: {
       postalCode: c.postalCode,
       country: c.country,

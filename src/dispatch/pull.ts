@@ -17,6 +17,7 @@ import { caseHistory, liveAssignmentOfAgent, loadCaseContext, type AssignmentRow
 import { loadPullContext, type PullContext } from './pull-context.js';
 import { triage } from './pull-triage.js';
 import { giveBack } from './held-assignment.js';
+import { rememberHandedOut } from './handed-out.js';
 import { heldBackByLanguage } from './language-check.js';
 import { anyLanguageQueue, languageNote } from './routing.js';
 import { assignmentView, caseView, type CaseView } from './views.js';
@@ -82,7 +83,9 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser, onAssigned: 
     if (verdict.kind === 'assigned') {
       d.log.debug({ caseId: job.data.caseId, agentId: agent.id }, 'assigned');
       onAssigned();
-      return present(d, agent, verdict.assignment, verdict.ctx);
+      const { ctx } = verdict;
+      rememberHandedOut(d.db, { assignment: verdict.assignment, ctx, caseVersion: ctx.caseVersion, clientVersion: ctx.clientVersion });
+      return present(d, agent, verdict.assignment, ctx);
     }
     if (verdict.kind === 'agent_busy') {
       const held = await heldInstead(d, agent, now);
