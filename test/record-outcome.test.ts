@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { attempts, cases, dunningLists } from '../src/db/schema.js';
@@ -23,6 +23,26 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('recordOutcome', () => {
+  it('keeps a case that stays open on its page (cases leave room on each page for a row\'s next version)', async () => {
+    const admin = (await t.userSession('admin')).cookie;
+    const clientId = await createClient(t, admin, fastRules);
+    const { cases: seeded } = await seedList(t, clientId, 80);
+    const { user } = await t.userSession('agent', [clientId]);
+    const pageOf = async (id: string) => {
+      const [row] = await t.db.select({ page: sql<number>`(${cases}.ctid::text::point)[0]::int` }).from(cases).where(eq(cases.id, id));
+      return row!.page;
+    };
+    // The first case on a page that later rows filled (80 cases take several pages).
+    const c = seeded[0]!;
+    const page = await pageOf(c.id);
+    expect(await pageOf(seeded.at(-1)!.id)).toBeGreaterThan(page);
+
+    await recordOutcome(d, { assignmentId: '00000000-0000-4000-8000-000000000002', caseId: c.id, attemptNo: 1, agentId: user.id, recordedAt: new Date().toISOString(), body: { outcome: 'not_reached' } });
+    const [after] = await t.db.select().from(cases).where(eq(cases.id, c.id));
+    expect([after!.status, after!.attemptsMade]).toEqual(['open', 1]);
+    expect(await pageOf(c.id)).toBe(page);
+  });
+
   it('a re-run after a crash between commit and enqueue adds the lost job once and records nothing twice', async () => {
     const admin = (await t.userSession('admin')).cookie;
     const clientId = await createClient(t, admin, fastRules);
