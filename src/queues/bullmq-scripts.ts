@@ -4,9 +4,9 @@ import { Packr } from 'msgpackr';
 
 /**
  * BullMQ's own Lua scripts and codecs, for the scripts here that run several of BullMQ's steps in
- * one call (`bulk-add.ts`, `pull-script.ts`). BullMQ is pinned to an exact version; what these
- * scripts write is compared with what BullMQ's API writes in `test/bulk-add.test.ts` and
- * `test/pull-script.test.ts`.
+ * one call (`bulk-add.ts`, `pull-script.ts`, `outcome-handover.ts`). BullMQ is pinned to an exact
+ * version; what these scripts write is compared with what BullMQ's API writes, key by key, in
+ * `test/bulk-add.test.ts`, `test/pull-script.test.ts` and `test/outcome-handover.test.ts`.
  */
 type Script = { content: string };
 const require = createRequire(import.meta.url);

@@ -9,9 +9,9 @@ import type { CallJob } from './registry.js';
  * first) but `first` before them when it is due, filtered to the agent's queues; from the first
  * that has a job, that job is handed out by BullMQ's own `moveToActive` (as `Worker.getNextJob`
  * runs it), locked with the caller's token, and the queue goes to the back of the index (ready
- * queues take turns); every due queue found empty on the way is refreshed. Before, a pull took three calls (read the index,
- * `getNextJob` per queue, refresh), each a socket write and read on both sides, which on these
- * machines cost more than the scripts themselves.
+ * queues take turns); every due queue found empty on the way is refreshed. Before, a pull took
+ * three calls (read the index, `getNextJob` per queue, refresh), each a socket write and read on
+ * both sides, which on these machines cost more than the scripts themselves.
  *
  * The queue of the job handed out stays in the index as due, also when that was its last job: a
  * job the caller then does not hand out (stale, not callable now) goes back to it, and the next
