@@ -261,6 +261,10 @@ export const assignments = pgTable(
     // The database itself guarantees one live assignment per agent and per case.
     uniqueIndex('assignments_live_agent').on(t.agentId).where(sql`${t.endedAt} is null`),
     uniqueIndex('assignments_live_case').on(t.caseId).where(sql`${t.endedAt} is null`),
+    // And one hand-out per attempt that is live or ended with its outcome: a pull whose check of
+    // the case ran before another agent's whole call (pull and outcome) must not hand the same
+    // attempt out again — the customer would be called twice and one outcome lost.
+    uniqueIndex('assignments_attempt_taken').on(t.caseId, t.attemptNo).where(sql`${t.endedAt} is null or ${t.endReason} = 'outcome'`),
     index('assignments_case').on(t.caseId),
     index('assignments_pending_outcome').on(t.id).where(sql`${t.outcome} is not null`),
   ],

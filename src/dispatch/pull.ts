@@ -240,7 +240,8 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
       await job.moveToDelayed(Date.now(), token);
       return { kind: 'agent_busy' };
     }
-    if (isUniqueViolation(err, 'assignments_live_case')) return later(job, token, now.getTime() + d.config.LOCK_SECONDS * 1000);
+    // Held by someone else, or its outcome claimed since the case was read: back until then.
+    if (isUniqueViolation(err, 'assignments_live_case') || isUniqueViolation(err, 'assignments_attempt_taken')) return later(job, token, now.getTime() + d.config.LOCK_SECONDS * 1000);
     await job.moveToDelayed(Date.now(), token).catch(() => {});
     throw err;
   }

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "assignments_attempt_taken" ON "assignments" USING btree ("case_id","attempt_no") WHERE "assignments"."ended_at" is null or "assignments"."end_reason" = 'outcome';
