@@ -3,7 +3,8 @@ import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { assignments } from '../db/schema.js';
 import type { OutcomeJob } from '../queues/registry.js';
-import type { AssignmentRow, CaseContext } from './load-case.js';
+import type { AssignmentRow } from './load-case.js';
+import type { PullContext } from './pull-context.js';
 
 /**
  * What this process handed out, kept for the outcome that follows: the assignment and the case
@@ -17,9 +18,8 @@ import type { AssignmentRow, CaseContext } from './load-case.js';
  */
 export interface HandedOut {
   assignment: AssignmentRow;
-  ctx: CaseContext;
-  caseVersion: string;
-  clientVersion: string;
+  /** What the pull read, with the versions of the case and client rows (`caseVersion`, `clientVersion`). */
+  ctx: PullContext;
 }
 
 /** Per database, as `prepared` keeps its queries; bounded (an assignment released or expired is never taken). */
@@ -71,8 +71,8 @@ export async function claimUnchanged(db: Db, handed: HandedOut, agentId: string,
     agentId,
     now: now.toISOString(),
     outcome: JSON.stringify(outcome),
-    caseVersion: handed.caseVersion,
-    clientVersion: handed.clientVersion,
+    caseVersion: handed.ctx.caseVersion,
+    clientVersion: handed.ctx.clientVersion,
   });
   return rows.length > 0;
 }

@@ -2,7 +2,6 @@ import { DateTime } from 'luxon';
 import type { SessionUser } from '../http/context.js';
 import { AppError, badRequest } from '../http/errors.js';
 import { failpoint } from '../failpoint.js';
-import { handOverOutcome } from '../queues/outcome-handover.js';
 import { callJobId, type OutcomeJob } from '../queues/registry.js';
 import { nextCallableAt } from '../scheduling/index.js';
 import { callbackRequest } from './outcome-decision.js';
@@ -31,7 +30,7 @@ export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: str
   let completed: number;
   try {
     // The outcome job and the call job's completion, in one Redis call: both or neither.
-    completed = await handOverOutcome(d.queues, outcome, { queue: assignment.queue, jobId: assignment.jobId, token: assignment.lockToken }, d.config.LOCK_SECONDS * 1000);
+    completed = await d.calls.handOverOutcome(outcome, { queue: assignment.queue, jobId: assignment.jobId, token: assignment.lockToken });
   } catch (err) {
     // Nothing was queued: give the assignment back to the agent so the outcome can be sent again.
     await reopenAssignment(d.db, id);
@@ -50,7 +49,8 @@ export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: str
  */
 async function claimAsHandedOut(d: DispatchDeps, agent: SessionUser, id: string, body: OutcomeBody, now: Date, outcomeOf: (a: AssignmentRow) => OutcomeJob): Promise<Held | null> {
   const handed = takeHandedOut(d.db, id, agent.id);
-  if (!handed || !agent.clientIds.includes(handed.ctx.case.clientId) || handed.assignment.expiresAt <= now) return null;
+  // The claim itself checks that the agent holds it and its lock has not run out.
+  if (!handed || !agent.clientIds.includes(handed.ctx.case.clientId)) return null;
   try {
     validateOutcome(handed.ctx, body, now);
   } catch {

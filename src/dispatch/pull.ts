@@ -83,9 +83,8 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser, onAssigned: 
     if (verdict.kind === 'assigned') {
       d.log.debug({ caseId: job.data.caseId, agentId: agent.id }, 'assigned');
       onAssigned();
-      const { ctx } = verdict;
-      rememberHandedOut(d.db, { assignment: verdict.assignment, ctx, caseVersion: ctx.caseVersion, clientVersion: ctx.clientVersion });
-      return present(d, agent, verdict.assignment, ctx);
+      rememberHandedOut(d.db, { assignment: verdict.assignment, ctx: verdict.ctx });
+      return present(d, agent, verdict.assignment, verdict.ctx);
     }
     if (verdict.kind === 'agent_busy') {
       const held = await heldInstead(d, agent, now);

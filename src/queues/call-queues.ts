@@ -1,7 +1,8 @@
 import { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
-import { callJobId, defaultJobOptions, type CallJob, type Queues } from './registry.js';
+import { handOverOutcome, type HeldCall } from './outcome-handover.js';
+import { callJobId, defaultJobOptions, type CallJob, type OutcomeJob, type Queues } from './registry.js';
 import { pullCall, type Pulled } from './pull-script.js';
 import { ReadyIndex } from './ready-index.js';
 import { sharedConnectionBackend } from './shared-connection.js';
@@ -64,6 +65,11 @@ export class CallQueues {
   async pull(eligible: string[], first: string | null, token: string, now: number): Promise<Pulled | null> {
     const o = { readyKey: this.ready.key, prefix: this.queues.prefix, now, token, lockMs: this.lockMs, first, eligible };
     return pullCall(this.workerConnection, o, (queue) => this.worker(queue));
+  }
+
+  /** Queues `outcome` and completes the call job `call` holds, in one Redis call (`outcome-handover.ts`); BullMQ's code for the completion. */
+  async handOverOutcome(outcome: OutcomeJob, call: HeldCall): Promise<number> {
+    return handOverOutcome(this.queues, outcome, call, this.lockMs);
   }
 
   /**
