@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { cases } from '../src/db/schema.js';
+import { assignments, cases } from '../src/db/schema.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
@@ -168,6 +168,16 @@ describe('prefer (the default)', () => {
   it('a fallback of 0 minutes hands foreign cases to anyone at once', async () => {
     const { german } = await mixedList({ languageFallbackMinutes: 0 });
     expect((await workAll(german)).map((g) => g.name).sort()).toEqual(['Dubois', 'Meier', 'Müller', 'Rossi', 'Schneider']);
+  });
+
+  it('a copy held back at the pull (the fallback grew since it was queued) leaves no assignment behind', async () => {
+    const { clientId, listId, german } = await mixedList({ languageFallbackMinutes: 0 });
+    const patched = await t.request('PATCH', `/api/clients/${clientId}`, { cookie: admin, body: { languageFallbackMinutes: 60 } });
+    expect(patched.status).toBe(200);
+    expect((await workAll(german)).map((g) => g.name).sort()).toEqual(GERMAN_SIDE);
+    const foreign = await t.db.select({ id: cases.id }).from(cases).where(and(eq(cases.listId, listId), inArray(cases.name, ['Dubois', 'Rossi'])));
+    expect(foreign).toHaveLength(2);
+    expect(await t.db.select().from(assignments).where(inArray(assignments.caseId, foreign.map((f) => f.id)))).toEqual([]);
   });
 });
 

@@ -16,9 +16,7 @@ import { anyQueueVerdict, isAnyLanguageQueue, languagePolicy, speaks } from './r
  * Returns true when the job was dealt with (not to be handed out).
  */
 export async function heldBackByLanguage(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<CallJob>, token: string, ctx: CaseContext, now: Date): Promise<boolean> {
-  if (!isAnyLanguageQueue(queue) || speaks(agent.languages, ctx.case)) return false;
-  const policy = languagePolicy(ctx.settings);
-  const verdict = anyQueueVerdict(policy, new Date(job.data.slot.start), now);
+  const verdict = languageVerdict(agent, queue, job.data, ctx, now);
   if (verdict.kind === 'hand_out') return false;
   const at = new Date(Math.max(now.getTime(), new Date(job.data.slot.start).getTime()));
   const opts = { priority: callPriority(ctx.case.amountCents, job.data.slot.kind === 'callback'), now, settings: { ...ctx.settings, languageRouting: 'strict' as const } };
@@ -27,4 +25,10 @@ export async function heldBackByLanguage(d: DispatchDeps, agent: SessionUser, qu
   else await job.moveToCompleted(null, token, false);
   d.log.debug({ caseId: ctx.case.id, verdict: verdict.kind }, 'language check held back a job');
   return true;
+}
+
+/** The check alone, acting on nothing: may a job from `queue` go to `agent` now? */
+export function languageVerdict(agent: Pick<SessionUser, 'languages'>, queue: string, data: CallJob, ctx: CaseContext, now: Date): ReturnType<typeof anyQueueVerdict> {
+  if (!isAnyLanguageQueue(queue) || speaks(agent.languages, ctx.case)) return { kind: 'hand_out' };
+  return anyQueueVerdict(languagePolicy(ctx.settings), new Date(data.slot.start), now);
 }

@@ -1,5 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { SelectedFields } from 'drizzle-orm/pg-core';
+import type { WithSubquery } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { assignments, cases, clients, dunningLists } from '../db/schema.js';
@@ -28,10 +29,11 @@ export async function loadCaseContext(db: Db | Tx, caseId: string, forUpdate = f
 /**
  * `fields` of one case (`:caseId`) with its list's status and its client's rules, as a prepared
  * query named `name`: the shape of every hot read of a case (the pull, the outcomes worker).
- * The rules come as their stored text (`settingsText`, for `settingsFromText`).
+ * The rules come as their stored text (`settingsText`, for `settingsFromText`); `ctes` go in
+ * its `with` clause.
  */
-export function preparedCaseQuery<F extends SelectedFields>(db: Db, name: string, fields: F) {
-  return db
+export function preparedCaseQuery<F extends SelectedFields>(db: Db, name: string, fields: F, ctes: WithSubquery[] = []) {
+  return (ctes.length ? db.with(...ctes) : db)
     .select({ case: cases, listStatus: dunningLists.status, settingsText: sql<string>`${clients.settings}::text`, clientName: clients.name, ...fields })
     .from(cases)
     .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))

@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { cases, clients } from '../db/schema.js';
+import { assignments, cases, clients } from '../db/schema.js';
 import type { CaseSchedulingState } from '../scheduling/index.js';
 import { attemptTimesSql, epochMs, historyJson, preparedCaseQuery, settingsFromText, type CaseContext, type HistoryEntry } from './load-case.js';
 
@@ -21,27 +21,84 @@ export interface PullContext extends CaseContext {
   clientVersion: string;
 }
 
-const buildQuery = (db: Db) =>
-  preparedCaseQuery(db, 'pull_context', {
-    outcomePending: sql<boolean>`exists (select 1 from assignments a where a.case_id = ${cases.id} and a.attempt_no = ${sql.placeholder('attemptNo')} and a.end_reason = 'outcome')`,
-    holder: sql<string | null>`(select a.id::text || ' ' || ${epochMs('a.expires_at')} from assignments a where a.case_id = ${cases.id} and a.ended_at is null)`,
-    blockedPhones: sql<string[]>`array(select p ->> 'e164' from jsonb_array_elements(${cases.phones}) p where p ->> 'status' = 'active' and exists (select 1 from do_not_call n where n.client_id = ${cases.clientId} and n.phone_e164 = p ->> 'e164'))`,
-    history: historyJson(),
-    attemptTimes: attemptTimesSql(),
-    caseVersion: sql<string>`${cases}.xmin::text`,
-    clientVersion: sql<string>`${clients}.xmin::text`,
-  });
+/**
+ * The assignment a pull writes when the case is free for it: `takeCase` writes it in the same
+ * statement that reads the case.
+ */
+export interface Take {
+  id: string;
+  caseId: string;
+  agentId: string;
+  attemptNo: number;
+  queue: string;
+  jobId: string;
+  lockToken: string;
+  assignedAt: Date;
+  expiresAt: Date;
+}
+
+const param = (name: keyof Take | 'clientIds') => sql.placeholder(name);
 
 /**
- * One round trip instead of five: the pull checks every job it takes, up to 25 per `next`, so
- * this query is the hot path of dispatch.
+ * The assignment, written only where nothing that SQL can see refuses it: the case open at this
+ * attempt, its list active, its client one of the agent's, no live holder, no outcome of this
+ * attempt claimed, no active number on the do-not-call list. Calling hours and the language check
+ * are JavaScript's (`vet` in pull.ts undoes the take when they refuse). A concurrent pull of the
+ * same case or agent fails on the unique indexes, as a plain insert would.
  */
-export async function loadPullContext(db: Db, caseId: string, attemptNo: number): Promise<PullContext | null> {
-  const [row] = await prepared(db, 'pull_context', buildQuery).execute({ caseId, attemptNo });
-  if (!row) return null;
+const takeCte = (db: Db) =>
+  db.$with('taken', { id: sql<string>`id` }).as(sql`
+    insert into assignments (id, case_id, agent_id, attempt_no, queue, job_id, lock_token, assigned_at, expires_at)
+    select ${param('id')}::uuid, c.id, ${param('agentId')}::uuid, c.attempts_made + 1, ${param('queue')}::text, ${param('jobId')}::text,
+      ${param('lockToken')}::text, ${param('assignedAt')}::timestamptz, ${param('expiresAt')}::timestamptz
+    from cases c join dunning_lists l on l.id = c.list_id
+    where c.id = ${param('caseId')}::uuid and c.status = 'open' and c.attempts_made + 1 = ${param('attemptNo')}::int and l.status = 'active'
+      and c.client_id = any(${param('clientIds')}::text::uuid[])
+      and not exists (select 1 from assignments a where a.case_id = c.id and (a.ended_at is null or (a.attempt_no = ${param('attemptNo')}::int and a.end_reason = 'outcome')))
+      and not exists (select 1 from jsonb_array_elements(c.phones) p where p ->> 'status' = 'active'
+        and exists (select 1 from do_not_call n where n.client_id = c.client_id and n.phone_e164 = p ->> 'e164'))
+    returning id`);
+
+const buildQuery = (db: Db) => {
+  const taken = takeCte(db);
+  return preparedCaseQuery(
+    db,
+    'take_case',
+    {
+      outcomePending: sql<boolean>`exists (select 1 from assignments a where a.case_id = ${cases.id} and a.attempt_no = ${sql.placeholder('attemptNo')} and a.end_reason = 'outcome')`,
+      holder: sql<string | null>`(select a.id::text || ' ' || ${epochMs('a.expires_at')} from assignments a where a.case_id = ${cases.id} and a.ended_at is null)`,
+      blockedPhones: sql<string[]>`array(select p ->> 'e164' from jsonb_array_elements(${cases.phones}) p where p ->> 'status' = 'active' and exists (select 1 from do_not_call n where n.client_id = ${cases.clientId} and n.phone_e164 = p ->> 'e164'))`,
+      history: historyJson(),
+      attemptTimes: attemptTimesSql(),
+      caseVersion: sql<string>`${cases}.xmin::text`,
+      clientVersion: sql<string>`${clients}.xmin::text`,
+      taken: sql<boolean>`exists (select 1 from ${taken})`,
+    },
+    [taken],
+  );
+};
+
+/** A Postgres array literal of uuids (they need no quoting). */
+const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
+
+/**
+ * The pull's read of a case and, where the case is free for it, its assignment written (`taken`),
+ * in one round trip: the pull checks every job it takes, up to 25 per `next`, and hands out
+ * nearly every one, so this statement is the hot path of dispatch. What it read is the case as
+ * it was before the take (no holder, no outcome pending). Throws what the insert throws (a unique
+ * index: the agent or the case is taken meanwhile).
+ */
+export async function takeCase(db: Db, take: Take, clientIds: readonly string[]): Promise<{ ctx: PullContext | null; taken: boolean }> {
+  const [row] = await prepared(db, 'take_case', buildQuery).execute({
+    ...take,
+    assignedAt: take.assignedAt.toISOString(),
+    expiresAt: take.expiresAt.toISOString(),
+    clientIds: uuidArray(clientIds),
+  });
+  if (!row) return { ctx: null, taken: false };
   const [holderId, holderMs] = row.holder?.split(' ') ?? [];
   const c = row.case;
-  return {
+  const ctx: PullContext = {
     case: c,
     listStatus: row.listStatus,
     settings: settingsFromText(row.settingsText),
@@ -61,4 +118,12 @@ export async function loadPullContext(db: Db, caseId: string, attemptNo: number)
       lastWindow: c.lastWindow,
     },
   };
+  return { ctx, taken: row.taken };
+}
+
+const buildUntake = (db: Db) => db.delete(assignments).where(eq(assignments.id, sql.placeholder('id'))).prepare('untake_case');
+
+/** Undoes a take that a later check of the pull refused: the assignment was never shown to anyone. */
+export async function untake(db: Db, id: string): Promise<void> {
+  await prepared(db, 'untake_case', buildUntake).execute({ id });
 }

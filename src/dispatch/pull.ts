@@ -14,21 +14,22 @@ import { closeCase, completeListIfDone } from './close-case.js';
 import { markPhones, phoneColumns } from './case-phones.js';
 import type { DispatchDeps } from '../deps.js';
 import { caseHistory, liveAssignmentOfAgent, loadCaseContext, type AssignmentRow, type CaseContext, type HistoryEntry } from './load-case.js';
-import { loadPullContext, type PullContext } from './pull-context.js';
+import { takeCase, untake, type PullContext, type Take } from './pull-context.js';
 import { triage } from './pull-triage.js';
 import { giveBack } from './held-assignment.js';
 import { rememberHandedOut } from './handed-out.js';
-import { heldBackByLanguage } from './language-check.js';
+import { heldBackByLanguage, languageVerdict } from './language-check.js';
 import { anyLanguageQueue, languageNote } from './routing.js';
 import { assignmentView, caseView, type CaseView } from './views.js';
 import { explainEmptyQueue, type Waiting } from './waiting.js';
 import type { LanguageGap } from './language-gaps.js';
 
-// The assignment of a pulled job (every `next` that hands one out): built once.
+// The assignment of a pulled job that `takeCase` did not write: built once.
 const buildInsertAssignment = (db: DispatchDeps['db']) =>
   db
     .insert(assignments)
     .values({
+      id: sql.placeholder('id'),
       caseId: sql.placeholder('caseId'),
       agentId: sql.placeholder('agentId'),
       attemptNo: sql.placeholder('attemptNo'),
@@ -172,7 +173,22 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
     await blocked('deferred_failure');
     return { kind: 'skipped' };
   }
-  const first = triage(await loadPullContext(d.db, caseId, attemptNo), attemptNo, agent.clientIds, now);
+  // Assigned when the row is written, not when the request began (a slow pull would date it
+  // before the previous holder's end); expiring counted from the request's start, so never after
+  // the job's lock in Redis, which was taken later.
+  const take: Take = { id: randomUUID(), caseId, agentId: agent.id, attemptNo, queue, jobId: job.id!, lockToken: token, assignedAt: d.clock.now(), expiresAt: new Date(now.getTime() + d.config.LOCK_SECONDS * 1000) };
+  let read: Awaited<ReturnType<typeof takeCase>>;
+  try {
+    read = await takeCase(d.db, take, agent.clientIds);
+  } catch (err) {
+    return refused(d, job, token, now, err);
+  }
+  const first = triage(read.ctx, attemptNo, agent.clientIds, now);
+  if (read.taken) {
+    if (first.kind === 'go' && handsOut(agent, queue, job.data, first.ctx, now)) return { kind: 'assigned', assignment: assignmentRow(take), ctx: first.ctx };
+    // Refused by a check only JavaScript makes: undone before the job moves on.
+    await untake(d.db, take.id);
+  }
   if (first.kind === 'drop') return drop(first.reason);
   if (first.kind === 'later') return later(job, token, first.at);
   const { ctx } = first;
@@ -212,36 +228,44 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
     return { kind: 'skipped' };
   }
 
+  // Not taken by the read (an expired holder to end first, a number just taken off the case):
+  // written now, and the unique indexes decide as they do for the take.
   try {
-    // Assigned when the row is written, not when the request began (a slow pull would date it
-    // before the previous holder's end); expiring counted from the request's start, so never after
-    // the job's lock in Redis, which was taken later.
-    const assignedAt = d.clock.now();
-    const values = { caseId, agentId: agent.id, attemptNo, queue, jobId: job.id!, lockToken: token, assignedAt, expiresAt: new Date(now.getTime() + d.config.LOCK_SECONDS * 1000) };
-    // Without an expired holder to end first, one statement does: the unique indexes decide.
     const assignment = holder
       ? await d.db.transaction(async (tx) => {
           // Ended meanwhile by its holder's outcome, saved just before the lock ran out: that
           // attempt is done, and this job goes stale once it is recorded. (Ended as expired by
           // the lock watch meanwhile: the case is free.)
-          if (!(await endAssignment(tx, holder.id, 'expired', assignedAt))) {
+          if (!(await endAssignment(tx, holder.id, 'expired', take.assignedAt))) {
             const [ended] = await tx.select({ reason: assignments.endReason }).from(assignments).where(eq(assignments.id, holder.id));
             if (ended?.reason === 'outcome') return null;
           }
-          return (await tx.insert(assignments).values(values).returning())[0]!;
+          return (await tx.insert(assignments).values(take).returning())[0]!;
         })
-      : (await prepared(d.db, 'insert_assignment', buildInsertAssignment).execute({ ...values, assignedAt: assignedAt.toISOString(), expiresAt: values.expiresAt.toISOString() }))[0]!;
+      : (await prepared(d.db, 'insert_assignment', buildInsertAssignment).execute({ ...take, assignedAt: take.assignedAt.toISOString(), expiresAt: take.expiresAt.toISOString() }))[0]!;
     if (!assignment) return later(job, token, now.getTime() + 30_000);
     return { kind: 'assigned', assignment, ctx };
   } catch (err) {
-    if (isUniqueViolation(err, 'assignments_live_agent')) {
-      // The same agent pressed twice at once: the other request won; give this job back.
-      await job.moveToDelayed(Date.now(), token);
-      return { kind: 'agent_busy' };
-    }
-    // Held by someone else, or its outcome claimed since the case was read: back until then.
-    if (isUniqueViolation(err, 'assignments_live_case') || isUniqueViolation(err, 'assignments_attempt_taken')) return later(job, token, now.getTime() + d.config.LOCK_SECONDS * 1000);
-    await job.moveToDelayed(Date.now(), token).catch(() => {});
-    throw err;
+    return refused(d, job, token, now, err);
   }
+}
+
+/** Whether a case triage let through may be handed out now: no blocked number, the language check, calling hours. */
+function handsOut(agent: SessionUser, queue: string, data: CallJob, ctx: PullContext, now: Date): boolean {
+  return !ctx.blockedPhones.length && languageVerdict(agent, queue, data, ctx, now).kind === 'hand_out' && isCallableNow(now, ctx.settings, ctx.state, slotOf(data)).callable;
+}
+
+const assignmentRow = (take: Take): AssignmentRow => ({ ...take, endedAt: null, endReason: null, outcome: null });
+
+/** What a refused insert of the assignment means for the job; anything but a unique index is thrown. */
+async function refused(d: DispatchDeps, job: Job<CallJob>, token: string, now: Date, err: unknown): Promise<Verdict> {
+  if (isUniqueViolation(err, 'assignments_live_agent')) {
+    // The same agent pressed twice at once: the other request won; give this job back.
+    await job.moveToDelayed(Date.now(), token);
+    return { kind: 'agent_busy' };
+  }
+  // Held by someone else, or its outcome claimed since the case was read: back until then.
+  if (isUniqueViolation(err, 'assignments_live_case') || isUniqueViolation(err, 'assignments_attempt_taken')) return later(job, token, now.getTime() + d.config.LOCK_SECONDS * 1000);
+  await job.moveToDelayed(Date.now(), token).catch(() => {});
+  throw err;
 }
