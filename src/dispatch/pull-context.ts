@@ -40,11 +40,12 @@ export interface Take {
 const param = (name: keyof Take | 'clientIds') => sql.placeholder(name);
 
 /**
- * The assignment, written only where nothing that SQL can see refuses it: the case open at this
- * attempt, its list active, its client one of the agent's, no live holder, no outcome of this
- * attempt claimed, no active number on the do-not-call list. Calling hours and the language check
- * are JavaScript's (`vet` in pull.ts undoes the take when they refuse). A concurrent pull of the
- * same case or agent fails on the unique indexes, as a plain insert would.
+ * The assignment, written only where the case is free for this agent: open at this attempt, its
+ * list active, its client one of the agent's, no live holder, no outcome of this attempt claimed.
+ * The do-not-call list (rarely hit: a number found on it leaves the case at once), calling hours
+ * and the language check are decided on what the statement read (`vet` in pull.ts undoes the take
+ * when they refuse). A concurrent pull of the same case or agent fails on the unique indexes, as a
+ * plain insert would.
  */
 const takeCte = (db: Db) =>
   db.$with('taken', { id: sql<string>`id` }).as(sql`
@@ -55,8 +56,6 @@ const takeCte = (db: Db) =>
     where c.id = ${param('caseId')}::uuid and c.status = 'open' and c.attempts_made + 1 = ${param('attemptNo')}::int and l.status = 'active'
       and c.client_id = any(${param('clientIds')}::text::uuid[])
       and not exists (select 1 from assignments a where a.case_id = c.id and (a.ended_at is null or (a.attempt_no = ${param('attemptNo')}::int and a.end_reason = 'outcome')))
-      and not exists (select 1 from jsonb_array_elements(c.phones) p where p ->> 'status' = 'active'
-        and exists (select 1 from do_not_call n where n.client_id = c.client_id and n.phone_e164 = p ->> 'e164'))
     returning id`);
 
 const buildQuery = (db: Db) => {
