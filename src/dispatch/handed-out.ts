@@ -4,11 +4,14 @@ import { prepared } from '../db/prepared.js';
 import { assignments } from '../db/schema.js';
 import type { OutcomeJob } from '../queues/registry.js';
 import type { AssignmentRow } from './load-case.js';
+import type { SchedulingSettings } from '../scheduling/index.js';
+import type { CaseRow } from './case-state.js';
 import type { PullContext } from './pull-context.js';
 
 /**
- * What this process handed out, kept for the outcome that follows: the assignment and the case
- * context the pull read, with the versions (`xmin`) of the case and client rows it read them at.
+ * What this process handed out, kept for the outcome that follows: the assignment and what of the
+ * case context the pull read an outcome needs, with the versions (`xmin`) of the case and client
+ * rows it read them at.
  * An outcome for such an assignment is validated against that context and claimed by one
  * statement that applies only while the agent holds it and neither row changed
  * (`claimUnchanged`); anything else — another process handed it out, the entry was evicted, a
@@ -18,8 +21,26 @@ import type { PullContext } from './pull-context.js';
  */
 export interface HandedOut {
   assignment: AssignmentRow;
-  /** What the pull read, with the versions of the case and client rows (`caseVersion`, `clientVersion`). */
-  ctx: PullContext;
+  /** What the outcome is validated against, with the versions of the case and client rows read. */
+  ctx: KeptContext;
+}
+
+/**
+ * Of the pull's read, what validating an outcome needs (`validateOutcome` in outcome.ts). Kept
+ * for the length of a call, up to 2,000 at once: not the whole case row (its source columns,
+ * address, history), which nothing after the pull reads.
+ */
+export interface KeptContext {
+  case: Pick<CaseRow, 'clientId' | 'phones' | 'postalCode' | 'country' | 'preferredWindows'>;
+  settings: SchedulingSettings;
+  caseVersion: string;
+  clientVersion: string;
+}
+
+/** The kept part of a pull's read. */
+export function keptContext(ctx: PullContext): KeptContext {
+  const { clientId, phones, postalCode, country, preferredWindows } = ctx.case;
+  return { case: { clientId, phones, postalCode, country, preferredWindows }, settings: ctx.settings, caseVersion: ctx.caseVersion, clientVersion: ctx.clientVersion };
 }
 
 /** Per database, as `prepared` keeps its queries; bounded (an assignment released or expired is never taken). */

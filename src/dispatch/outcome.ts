@@ -10,7 +10,7 @@ import type { DispatchDeps } from '../deps.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
 import { heldAssignment } from './held-assignment.js';
 import type { AssignmentRow, CaseContext } from './load-case.js';
-import { claimUnchanged, takeHandedOut } from './handed-out.js';
+import { claimUnchanged, takeHandedOut, type KeptContext } from './handed-out.js';
 
 /**
  * Records the agent's outcome for a held assignment: validates it against the client's
@@ -69,9 +69,10 @@ async function claimHeld(d: DispatchDeps, agent: SessionUser, id: string, body: 
   return { assignment, ctx };
 }
 
-type Held = { assignment: AssignmentRow; ctx: CaseContext };
+/** An assignment claimed for its outcome, with what its outcome was validated against. */
+type Held = { assignment: AssignmentRow; ctx: KeptContext | CaseContext };
 
-function validateOutcome(ctx: CaseContext, body: OutcomeBody, now: Date): void {
+function validateOutcome(ctx: Held['ctx'], body: OutcomeBody, now: Date): void {
   const { settings } = ctx;
   const def = settings.outcomes.find((o) => o.code === body.outcome);
   if (!def) {

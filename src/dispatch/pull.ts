@@ -17,7 +17,7 @@ import { caseHistory, liveAssignmentOfAgent, loadCaseContext, type AssignmentRow
 import { takeCase, untake, type PullContext, type Take } from './pull-context.js';
 import { triage } from './pull-triage.js';
 import { giveBack } from './held-assignment.js';
-import { rememberHandedOut } from './handed-out.js';
+import { keptContext, rememberHandedOut } from './handed-out.js';
 import { heldBackByLanguage, languageVerdict } from './language-check.js';
 import { anyLanguageQueue, languageNote } from './routing.js';
 import { assignmentView, caseView, type CaseView } from './views.js';
@@ -84,7 +84,7 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser, onAssigned: 
     if (verdict.kind === 'assigned') {
       d.log.debug({ caseId: job.data.caseId, agentId: agent.id }, 'assigned');
       onAssigned();
-      rememberHandedOut(d.db, { assignment: verdict.assignment, ctx: verdict.ctx });
+      rememberHandedOut(d.db, { assignment: verdict.assignment, ctx: keptContext(verdict.ctx) });
       return present(d, agent, verdict.assignment, verdict.ctx);
     }
     if (verdict.kind === 'agent_busy') {
