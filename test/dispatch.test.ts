@@ -5,6 +5,8 @@ import { assignments } from '../src/db/schema.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, fastRules, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
 import { seedList } from './helpers/seed.js';
+import { eventually } from './helpers/eventually.js';
+import { callJobId } from '../src/queues/registry.js';
 
 let t: TestContext;
 let admin: string;
@@ -50,6 +52,18 @@ describe('next call', () => {
     } finally {
       setTime(Date.now() - 31_000);
     }
+  });
+
+  it('removes a recorded outcome\'s job from Redis at once (it carries the agent\'s note)', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    await seedList(t, clientId, 1);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    const a = await next(t, cookie);
+    expect((await postOutcome(t, cookie, a.assignment.id, { outcome: 'not_reached', note: 'Tochter am Telefon' })).status).toBe(202);
+    await attemptsRecorded(t, a.case.id, 1);
+    const outcomes = t.queues.get('outcomes');
+    await eventually(async () => (await outcomes.getJob(callJobId(a.case.id, 1))) === undefined, 10_000, 'the outcome job gone');
+    expect(await outcomes.getJobCounts('completed', 'failed')).toEqual({ completed: 0, failed: 0 });
   });
 
   it('answers with the reasons when nothing is callable, counted as the cases stand', async () => {

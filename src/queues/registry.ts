@@ -64,8 +64,11 @@ export const defaultJobOptions: Partial<Record<keyof JobRegistry, JobsOptions>> 
   calls: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
   // An outcome is what an agent entered: retried for days (0.5 s doubling, 20 tries), and
   // failed ones are retried again by maintenance, never dropped.
-  // Recorded outcomes hold agents' notes (personal data, see retention): gone from Redis after a day.
-  outcomes: { removeOnComplete: { age: 24 * 3600, count: 1000 }, removeOnFail: false, attempts: 20, backoff: { type: 'exponential', delay: 500 } },
+  // A recorded outcome is gone from Redis at once: it holds an agent's note (personal data, see
+  // retention), and PostgreSQL has it. (Keeping the last 1,000 for a day cost each completion
+  // a trim of the completed set.) A repeated post is refused by its claim; a job added again
+  // all the same finds its attempt recorded and changes nothing (`recordOutcome`).
+  outcomes: { removeOnComplete: true, removeOnFail: false, attempts: 20, backoff: { type: 'exponential', delay: 500 } },
   imports: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 }, attempts: 1 },
   // Tries and backoff come from the configuration when a delivery is queued (DELIVERY_ATTEMPTS).
   delivery: { removeOnComplete: { count: 100 }, removeOnFail: { count: 500 } },
