@@ -145,6 +145,26 @@ describe('customer-stated windows', () => {
   });
 });
 
+describe('the per-day cap', () => {
+  it('is checked again at the pull: lowered after a retry was planned for today, the retry waits for another day', async () => {
+    const clientId = await createClient(t, admin, { ...rules, maxAttemptsPerDay: 2, retryDelaySeconds: 3600 });
+    const { cookie } = await t.userSession('agent', [clientId]);
+    const caseId = await firstAttempt(clientId, cookie, { outcome: 'not_reached' });
+    const [planned] = await t.db.select().from(cases).where(eq(cases.id, caseId));
+    const due = planned!.nextDueAt!;
+    expect(due.toISOString().slice(0, 10)).toBe('2026-11-25'); // a second attempt today
+
+    const patched = await t.request('PATCH', `/api/clients/${clientId}`, { cookie: admin, body: { maxAttemptsPerDay: 1 } });
+    expect(patched.status).toBe(200);
+    setTime(due.getTime() + 1_000);
+    const blocked = await next(t, cookie);
+    expect(blocked.assignment).toBeNull();
+    expect(new Date(blocked.nextDueAt).getTime()).toBeGreaterThanOrEqual(new Date(at('2026-11-26T00:00:00')).getTime());
+    const [moved] = await t.db.select().from(cases).where(eq(cases.id, caseId));
+    expect(moved!.nextDueAt!.getTime()).toBeGreaterThanOrEqual(new Date(at('2026-11-26T00:00:00')).getTime());
+  });
+});
+
 describe('do-not-call', () => {
   it('a number added mid-list is never handed out again', async () => {
     const clientId = await createClient(t, admin, rules);
