@@ -25,6 +25,9 @@ const envSchema = z.object({
   /** Connections per process to DATABASE_URL: many agents pull at once. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   REDIS_URL: url(['redis', 'rediss']).optional(),
+  // The three below are read by `loadConfig` only, which turns them into `config.redis` (the
+  // `RedisTarget` that `createRedis` in src/redis/connection.ts connects to: sentinels, cluster
+  // nodes or the URL); no other code reads them by these names.
   /** Redis with failover: the sentinels (`host:port,…`) that name the primary; REDIS_URL then gives only its password and db. */
   REDIS_SENTINELS: hostPorts.optional(),
   /** Redis Cluster: some of its nodes (`host:port,…`); every key the product makes is then hash-tagged with `{QUEUE_PREFIX}`. */

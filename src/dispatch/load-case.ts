@@ -1,6 +1,5 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql, type WithSubquery } from 'drizzle-orm';
 import type { SelectedFields } from 'drizzle-orm/pg-core';
-import type { WithSubquery } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { assignments, cases, clients, dunningLists } from '../db/schema.js';
