@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq, notInArray } from 'drizzle-orm';
-import { dunningLists, importFiles } from '../db/schema.js';
+import { dunningLists } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { AppError } from '../http/errors.js';
 import type { SessionUser } from '../http/context.js';
@@ -9,6 +9,7 @@ import { detectFileKind, HEADER_SEARCH_ROWS, readList, SNIFF_BYTES, type ImportR
 import { ALREADY_OPEN, openCustomerNos } from './open-customers.js';
 import { withMoreRejections } from './merge-rejections.js';
 import { withTempFile } from './temp-file.js';
+import { storeImportFile } from './stored-file.js';
 import { failpoint } from '../failpoint.js';
 
 export interface Upload {
@@ -70,7 +71,7 @@ export async function uploadList(d: ServiceDeps, u: Upload): Promise<UploadResul
         createdAt: d.clock.now(),
       })
       .returning({ id: dunningLists.id });
-    await tx.insert(importFiles).values({ listId: list!.id, content: Buffer.from(u.content) });
+    await storeImportFile(tx, list!.id, u.content);
     return list!.id;
   });
   failpoint(d.config, 'upload.afterStore');
