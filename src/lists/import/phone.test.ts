@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countryFromAddress, normalisePhone } from './normalise.js';
+import { numbersIn } from './phone.js';
 
 describe('normalisePhone', () => {
   it.each([
@@ -134,5 +135,23 @@ describe('countryFromAddress', () => {
 
   it('prefers the country column over a prefixed postal code', () => {
     expect(countryFromAddress({ country: 'Österreich', postalCode: 'D-1010' }, 'DE')).toMatchObject({ country: 'AT', postalCode: '1010' });
+  });
+});
+
+describe('numbersIn', () => {
+  it('splits a cell into its numbers and drops labels and remarks', () => {
+    expect(numbersIn('Tel.: 0721 123456 (privat); 0171 2345678 mobil')).toEqual(['0721 123456', '0171 2345678']);
+    expect(numbersIn('0721 123456 oder 0721 654321')).toEqual(['0721 123456', '0721 654321']);
+    expect(numbersIn('keine')).toEqual([]);
+  });
+
+  it('reads a cell of one plainly written number as the full rules do', () => {
+    // A label sends the cell through every step; the number must come out the same.
+    for (const plain of ['0721 123456', ' (0721) 12 34 56 ', '0721/123456', '0721-12.34.56', '+49 (0) 721 123456', '+41(0)44 668 18 00', '0049 721 123456']) {
+      const [viaRules] = numbersIn(`Tel.: ${plain}`);
+      expect(numbersIn(plain)).toEqual([viaRules]);
+    }
+    expect(numbersIn('+49 (0) 721 123456')).toEqual(['+49 721 123456']);
+    expect(numbersIn(' () / ')).toEqual([]);
   });
 });

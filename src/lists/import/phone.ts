@@ -64,6 +64,8 @@ function parsePhone(raw: unknown, country: string): { ok: true; number: PhoneNum
  * `+49 (0) 721` loses its `(0)`.
  */
 export function numbersIn(text: string): string[] {
+  // Most cells hold one number and nothing else; they need none of the steps below but the `(0)`.
+  if (PLAIN_NUMBER.test(text)) return /\d/.test(text) ? [text.replace(INTERNATIONAL_TRUNK_ZERO, '+$1').trim()] : [];
   const withoutRemarks = text.replace(/\([^)]*\p{L}[^)]*\)/gu, ' ');
   return withoutRemarks
     .split(/\s*(?:;|,|\||\boder\b|\bor\b|\bund\b)\s*/iu)
@@ -73,10 +75,14 @@ export function numbersIn(text: string): string[] {
         .replace(/^[\p{L}. ]+:\s*/u, '')
         .replace(/^(tel|fon|phone|mobil|handy)\.?\s*/iu, '')
         .replace(/\s+\p{L}[\p{L}. ]*$/u, '')
-        .replace(/^\+(\d{1,3})\s*\(0\)/, '+$1')
+        .replace(INTERNATIONAL_TRUNK_ZERO, '+$1')
         .trim(),
     );
 }
+
+/** Only what a phone number is written with: no letters, no separator between numbers. */
+const PLAIN_NUMBER = /^[\d\s+()/.-]*$/;
+const INTERNATIONAL_TRUNK_ZERO = /^\+(\d{1,3})\s*\(0\)/;
 
 /** Of several numbers in a cell, the first (the full cell stays in `phoneRaw` for the agent). */
 function firstNumber(text: string): string {
