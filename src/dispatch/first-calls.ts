@@ -42,20 +42,25 @@ type FirstCallRow = { case: FirstCallCase; windowEnd: Date | null; window: strin
  * 100,000 cases never holds 100,000 jobs at once.
  */
 export async function enqueueFirstCalls(d: DispatchDeps, rows: FirstCallRow[], now: Date, settings: SchedulingSettings): Promise<void> {
-  const byQueue = new Map<string, Array<FirstCallRow & { delayMs: number }>>();
+  // Per queue its rows and, alongside, each one's extra delay there (no copy of 100,000 rows).
+  const byQueue = new Map<string, { rows: FirstCallRow[]; delays: number[] }>();
   for (const row of rows) {
     for (const { queue, delayMs } of caseQueues(row.case, settings)) {
-      const list = byQueue.get(queue);
-      if (list) list.push({ ...row, delayMs });
-      else byQueue.set(queue, [{ ...row, delayMs }]);
+      let queued = byQueue.get(queue);
+      if (!queued) byQueue.set(queue, (queued = { rows: [], delays: [] }));
+      queued.rows.push(row);
+      queued.delays.push(delayMs);
     }
   }
-  for (const [queue, queued] of byQueue) {
+  for (const [queue, { rows: queued, delays }] of byQueue) {
     let next = 0;
     const sender = async () => {
       while (next < queued.length) {
-        const part = queued.slice(next, (next += BULK));
-        await d.queues.addCalls(queue, part.map((r) => firstCallJob(r, now, r.delayMs)));
+        const from = next;
+        next = Math.min(queued.length, next + BULK);
+        const jobs = [];
+        for (let i = from; i < next; i++) jobs.push(firstCallJob(queued[i]!, now, delays[i]!));
+        await d.queues.addCalls(queue, jobs);
       }
     };
     await Promise.all(Array.from({ length: BULKS_IN_FLIGHT }, sender));
