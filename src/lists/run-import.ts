@@ -126,7 +126,8 @@ const IMPORTED = [
   'listId', 'clientId', 'rowNumber', 'customerNo', 'name', 'phoneRaw', 'phoneE164', 'phones', 'address', 'postalCode',
   'country', 'language', 'secondLanguage', 'amountCents', 'currency', 'extra', 'source', 'nextDueAt', 'waitReason',
 ] as const satisfies ReadonlyArray<keyof typeof cases.$inferInsert>;
-type ImportedCase = Required<Pick<typeof cases.$inferInsert, (typeof IMPORTED)[number]>>;
+/** A row as the batch's JSON carries it: the planned call as ISO text (see `insertBatch`). */
+type ImportedCase = Omit<Required<Pick<typeof cases.$inferInsert, (typeof IMPORTED)[number]>>, 'nextDueAt'> & { nextDueAt: string };
 
 /**
  * `insert … select … from jsonb_to_recordset($1)`: a batch goes as one JSON parameter instead of
@@ -143,7 +144,10 @@ async function insertBatch(tx: Tx, list: typeof dunningLists.$inferSelect, setti
   if (batch.length === 0) return { inserted: [] as Planned[], refused };
   const refuse = (c: ParsedCase, rejection: RejectedRow['rejections'][number]) =>
     refused.push({ rowNumber: c.rowNumber, source: c.source, rejections: [rejection] });
-  const plans = new Map<number, { windowEnd: Date | null; window: string | null }>();
+  const plans = new Map<number, { at: Date; windowEnd: Date | null; window: string | null }>();
+  // Plans are shared by every case of a place: each time is written as text once, not per row
+  // by JSON.stringify (a third of the batch's serialisation).
+  const isoTexts = new Map<Date, string>();
   const values: ImportedCase[] = [];
   for (const c of batch) {
     const p = plan(c);
@@ -151,7 +155,10 @@ async function insertBatch(tx: Tx, list: typeof dunningLists.$inferSelect, setti
       refuse(c, { row: c.rowNumber, column: '', value: '', reason: `never callable: ${p.explanation}` });
       continue;
     }
-    plans.set(c.rowNumber, { windowEnd: p.windowEnd, window: p.window });
+    const at = p.at;
+    plans.set(c.rowNumber, { at, windowEnd: p.windowEnd, window: p.window });
+    let iso = isoTexts.get(at);
+    if (iso === undefined) isoTexts.set(at, (iso = at.toISOString()));
     values.push({
       listId: list.id,
       clientId: list.clientId,
@@ -169,7 +176,7 @@ async function insertBatch(tx: Tx, list: typeof dunningLists.$inferSelect, setti
       currency: c.currency,
       extra: c.extra,
       source: c.source,
-      nextDueAt: p.at,
+      nextDueAt: iso,
       waitReason: p.reason,
     });
   }
@@ -180,7 +187,10 @@ async function insertBatch(tx: Tx, list: typeof dunningLists.$inferSelect, setti
   for (const v of values) {
     const id = insertedRows.get(v.rowNumber);
     if (id === undefined) refuse(byRow.get(v.rowNumber)!, { row: v.rowNumber, column: 'customerNo', value: v.customerNo, reason: ALREADY_OPEN });
-    else inserted.push({ case: { id, listId: v.listId, clientId: v.clientId, language: v.language, secondLanguage: v.secondLanguage, amountCents: v.amountCents, nextDueAt: v.nextDueAt }, ...plans.get(v.rowNumber)! });
+    else {
+      const { at, windowEnd, window } = plans.get(v.rowNumber)!;
+      inserted.push({ case: { id, listId: v.listId, clientId: v.clientId, language: v.language, secondLanguage: v.secondLanguage, amountCents: v.amountCents, nextDueAt: at }, windowEnd, window });
+    }
   }
   return { inserted, refused };
 }
