@@ -155,10 +155,9 @@ async function insertBatch(tx: Tx, list: typeof dunningLists.$inferSelect, setti
       refuse(c, { row: c.rowNumber, column: '', value: '', reason: `never callable: ${p.explanation}` });
       continue;
     }
-    const at = p.at;
-    plans.set(c.rowNumber, { at, windowEnd: p.windowEnd, window: p.window });
-    let iso = isoTexts.get(at);
-    if (iso === undefined) isoTexts.set(at, (iso = at.toISOString()));
+    plans.set(c.rowNumber, { at: p.at, windowEnd: p.windowEnd, window: p.window });
+    let iso = isoTexts.get(p.at);
+    if (iso === undefined) isoTexts.set(p.at, (iso = p.at.toISOString()));
     values.push({
       listId: list.id,
       clientId: list.clientId,
