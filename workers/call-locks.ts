@@ -1,9 +1,8 @@
 import { Job } from 'bullmq';
 import { and, eq, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
-import { assignments, cases } from '../src/db/schema.js';
-import { caseQueue } from '../src/dispatch/case-state.js';
-import { anyLanguageQueue, caseLanguages } from '../src/dispatch/routing.js';
+import { assignments } from '../src/db/schema.js';
+import { openCaseQueues } from './open-case-queues.js';
 import type { Runtime } from '../src/runtime.js';
 import { defaultJobOptions, type CallJob } from '../src/queues/registry.js';
 import { LostLocks, type LostJob } from '../src/queues/lost-locks.js';
@@ -34,13 +33,9 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
     const current = [...live.map((r) => r.queue), ...(await rt.calls.ready.all())];
     if (Date.now() - lastFullScan > 60_000) {
       lastFullScan = Date.now();
-      const open = await db.selectDistinct({ clientId: cases.clientId, language: cases.language, secondLanguage: cases.secondLanguage }).from(cases).where(eq(cases.status, 'open'));
       // Rebuilt from scratch: a queue in none of the sets holds no job to watch.
-      watched = new Set(current);
-      for (const c of open) {
-        for (const language of caseLanguages(c)) watched.add(caseQueue({ clientId: c.clientId, language }));
-        watched.add(anyLanguageQueue(c.clientId));
-      }
+      watched = await openCaseQueues(db);
+      for (const q of current) watched.add(q);
     } else {
       for (const q of current) watched.add(q);
     }

@@ -207,6 +207,8 @@ export const cases = pgTable(
     index('cases_list_row').on(t.listId, t.rowNumber),
     // A customer may be open in one list of a client at a time (DESIGN.md section 7).
     uniqueIndex('cases_open_customer').on(t.clientId, t.customerNo).where(sql`${t.status} = 'open'`),
+    // The queues open cases can be in, found by a loose scan (workers/open-case-queues.ts).
+    index('cases_open_routing').on(t.clientId, t.language, sql`coalesce(${t.secondLanguage}, '')`).where(sql`${t.status} = 'open'`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "cases_open_routing" ON "cases" USING btree ("client_id","language",coalesce("second_language", '')) WHERE "cases"."status" = 'open';
