@@ -73,10 +73,13 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser, onAssigned: 
     const token = randomUUID();
     // Due as of this moment, not the request's start: a concurrent pull sends its queue to the
     // back with its own start time, which may be later than ours (the queue would look not yet due).
-    const pulled = await d.calls.pull(eligible, first, token, d.clock.now().getTime());
+    // The job's lock in Redis is taken after this moment, so an assignment counted from it never
+    // outlives the lock.
+    const pulledAt = d.clock.now();
+    const pulled = await d.calls.pull(eligible, first, token, pulledAt.getTime());
     if (!pulled) break;
     const { queue, job } = pulled;
-    const verdict = await vet(d, agent, queue, job, token, now).catch(async (err: unknown) => {
+    const verdict = await vet(d, agent, queue, job, token, now, pulledAt).catch(async (err: unknown) => {
       // Never leave a job locked to nobody: give it back, then report the error.
       await job.moveToDelayed(Date.now(), token).catch(() => {});
       throw err;
@@ -157,7 +160,7 @@ async function later(job: Job<CallJob>, token: string, at: number): Promise<Verd
 }
 
 /** Decides what happens to one pulled job; it leaves the job assigned, moved, or dropped. */
-async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<CallJob>, token: string, now: Date): Promise<Verdict> {
+async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<CallJob>, token: string, now: Date, pulledAt: Date): Promise<Verdict> {
   const { caseId, attemptNo } = job.data;
   const drop = async (reason: string) => {
     await job.moveToCompleted(null, token, false); // removeOnComplete: the id is free again
@@ -174,9 +177,15 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
     return { kind: 'skipped' };
   }
   // Assigned when the row is written, not when the request began (a slow pull would date it
-  // before the previous holder's end); expiring counted from the request's start, so never after
-  // the job's lock in Redis, which was taken later.
-  const take: Take = { id: randomUUID(), caseId, agentId: agent.id, attemptNo, queue, jobId: job.id!, lockToken: token, assignedAt: d.clock.now(), expiresAt: new Date(now.getTime() + d.config.LOCK_SECONDS * 1000) };
+  // before the previous holder's end); expiring counted from the pull, so never after the job's
+  // lock in Redis, which was taken later.
+  const take: Take = { id: randomUUID(), caseId, agentId: agent.id, attemptNo, queue, jobId: job.id!, lockToken: token, assignedAt: d.clock.now(), expiresAt: new Date(pulledAt.getTime() + d.config.LOCK_SECONDS * 1000) };
+  if (take.assignedAt >= take.expiresAt) {
+    // The lock ran out before the case could be written down (a process stalled that long):
+    // nothing is handed out; the lock watch puts the job back like any job without a holder.
+    d.log.warn({ caseId, queue }, 'call job lock ran out before its assignment was written');
+    return { kind: 'skipped' };
+  }
   let read: Awaited<ReturnType<typeof takeCase>>;
   try {
     read = await takeCase(d.db, take, agent.clientIds);
