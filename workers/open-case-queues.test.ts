@@ -18,6 +18,8 @@ const CLIENTS: Array<Array<[string, string | null]>> = [
   [['de', null], ['de', null], ['fr', 'de'], ['de', 'fr']],
   [['fr', null], ['it', 'fr'], ['rm', null], ['de', 'de']],
   [],
+  // Italian only as the second language, after a row with the same first language.
+  [['de', null], ['de', 'it']],
 ];
 
 describe('the queues of the open cases (loose index scan)', () => {
@@ -47,6 +49,7 @@ describe('the queues of the open cases (loose index scan)', () => {
     expect(found).toContain(anyLanguageQueue(ids[1]!));
     expect(found).not.toContain(caseQueue({ clientId: ids[0]!, language: 'it' }));
     expect([...found].some((q) => q.includes(ids[2]!))).toBe(false);
+    expect(found).toContain(caseQueue({ clientId: ids[3]!, language: 'it' }));
     expect(found.size).toBe(expected.size);
   });
 });

@@ -5,10 +5,10 @@ import { caseQueue } from '../src/dispatch/case-state.js';
 import { anyLanguageQueue, caseLanguages } from '../src/dispatch/routing.js';
 
 /**
- * Every client and language pair of the open cases, one index probe per pair: a loose scan
- * ("skip scan", which PostgreSQL does not plan by itself) over `cases_open_routing`. A plain
- * `select distinct` read every open case — 70–150 ms of PostgreSQL at 200,000 cases, once a
- * minute, growing with the data; this reads as many index entries as there are pairs.
+ * Every client, language and second language of the open cases, one index probe each: a loose
+ * scan ("skip scan", which PostgreSQL does not plan by itself) over `cases_open_routing`. A plain
+ * `select distinct` read every open case — 70–170 ms of PostgreSQL at 200,000 cases, once a
+ * minute, growing with the data; this reads as many index entries as there are combinations.
  */
 const OPEN_ROUTES = sql`
   with recursive routes (client_id, language, second) as (
