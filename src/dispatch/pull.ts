@@ -180,12 +180,7 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   // before the previous holder's end); expiring counted from the pull, so never after the job's
   // lock in Redis, which was taken later.
   const take: Take = { id: randomUUID(), caseId, agentId: agent.id, attemptNo, queue, jobId: job.id!, lockToken: token, assignedAt: d.clock.now(), expiresAt: new Date(pulledAt.getTime() + d.config.LOCK_SECONDS * 1000) };
-  if (take.assignedAt >= take.expiresAt) {
-    // The lock ran out before the case could be written down (a process stalled that long):
-    // nothing is handed out; the lock watch puts the job back like any job without a holder.
-    d.log.warn({ caseId, queue }, 'call job lock ran out before its assignment was written');
-    return { kind: 'skipped' };
-  }
+  if (lockRanOut(d, take, take.assignedAt)) return { kind: 'skipped' };
   let read: Awaited<ReturnType<typeof takeCase>>;
   try {
     read = await takeCase(d.db, take, agent.clientIds);
@@ -239,6 +234,7 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
 
   // Not taken by the read (an expired holder to end first, a number just taken off the case):
   // written now, and the unique indexes decide as they do for the take.
+  if (lockRanOut(d, take, d.clock.now())) return { kind: 'skipped' };
   try {
     const assignment = holder
       ? await d.db.transaction(async (tx) => {
@@ -257,6 +253,17 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   } catch (err) {
     return refused(d, job, token, now, err);
   }
+}
+
+/**
+ * Whether the pulled job's lock has run out by `at`, just before its assignment would be written
+ * (a process stalled that long): then nothing is handed out, and the lock watch puts the job back
+ * like any job without a holder.
+ */
+function lockRanOut(d: DispatchDeps, take: Take, at: Date): boolean {
+  if (at < take.expiresAt) return false;
+  d.log.warn({ caseId: take.caseId, queue: take.queue }, 'call job lock ran out before its assignment was written');
+  return true;
 }
 
 /** Whether a case triage let through may be handed out now: no blocked number, the language check, calling hours. */
