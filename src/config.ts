@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redisTargetOf, type RedisTarget } from './redis/target.js';
 
 /**
  * The one place that reads the environment. Every variable is documented in README.md
@@ -25,9 +26,7 @@ const envSchema = z.object({
   /** Connections per process to DATABASE_URL: many agents pull at once. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   REDIS_URL: url(['redis', 'rediss']).optional(),
-  // The three below are read by `loadConfig` only, which turns them into `config.redis` (the
-  // `RedisTarget` that `createRedis` in src/redis/connection.ts connects to: sentinels, cluster
-  // nodes or the URL); no other code reads them by these names.
+  // The three below become `config.redis` (`redisTargetOf` in src/redis/target.ts).
   /** Redis with failover: the sentinels (`host:port,…`) that name the primary; REDIS_URL then gives only its password and db. */
   REDIS_SENTINELS: hostPorts.optional(),
   /** Redis Cluster: some of its nodes (`host:port,…`); every key the product makes is then hash-tagged with `{QUEUE_PREFIX}`. */
@@ -107,15 +106,7 @@ const checkedEnv = envSchema.superRefine((env, ctx) => {
   }
 });
 
-/** Where Redis is: a URL, sentinels that name the primary, or cluster nodes (the URL's password and db apply to them). */
-export interface RedisTarget {
-  url: string;
-  sentinels?: Array<{ host: string; port: number }>;
-  sentinelName?: string;
-  clusterNodes?: Array<{ host: string; port: number }>;
-}
-
-/** The Redis variables are read once, here: the rest of the code reads `redis`. */
+/** The Redis variables are read once, by `redisTargetOf`: the rest of the code reads `redis`. */
 type RedisVariables = 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_CLUSTER_NODES';
 
 export type Config = Omit<z.infer<typeof envSchema>, RedisVariables> & { redisUrl: string; redis: RedisTarget };
@@ -132,11 +123,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const { REDIS_SENTINELS: sentinels, REDIS_SENTINEL_NAME: sentinelName, REDIS_CLUSTER_NODES: clusterNodes, ...rest } = parsed.data;
+  const { REDIS_SENTINELS, REDIS_SENTINEL_NAME, REDIS_CLUSTER_NODES, ...rest } = parsed.data;
   const redisUrl = rest.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const redis: RedisTarget = sentinels ? { url: redisUrl, sentinels, sentinelName } : clusterNodes ? { url: redisUrl, clusterNodes } : { url: redisUrl };
+  const redis = redisTargetOf({ REDIS_SENTINELS, REDIS_SENTINEL_NAME, REDIS_CLUSTER_NODES }, redisUrl);
   // On a cluster every key of one installation shares a hash slot (BullMQ's cluster guide): the
   // scripts that touch several queues' keys (BullMQ's, the ready index) stay on one node.
-  const QUEUE_PREFIX = clusterNodes && !rest.QUEUE_PREFIX.startsWith('{') ? `{${rest.QUEUE_PREFIX}}` : rest.QUEUE_PREFIX;
+  const QUEUE_PREFIX = redis.clusterNodes && !rest.QUEUE_PREFIX.startsWith('{') ? `{${rest.QUEUE_PREFIX}}` : rest.QUEUE_PREFIX;
   return { ...rest, QUEUE_PREFIX, redisUrl, redis };
 }

@@ -1,5 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import type { RedisTarget } from '../config.js';
+import type { RedisTarget } from './target.js';
 import type { Logger } from '../log.js';
 
 /**
