@@ -35,10 +35,8 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
       lastFullScan = Date.now();
       // Rebuilt from scratch: a queue in none of the sets holds no job to watch.
       watched = await openCaseQueues(db);
-      for (const q of current) watched.add(q);
-    } else {
-      for (const q of current) watched.add(q);
     }
+    for (const q of current) watched.add(q);
     return [...watched];
   };
 

@@ -1,12 +1,12 @@
+type HostPort = { host: string; port: number };
+
 /** Where Redis is: a URL, sentinels that name the primary, or cluster nodes (the URL's password and db apply to them). */
 export interface RedisTarget {
   url: string;
-  sentinels?: Array<{ host: string; port: number }>;
+  sentinels?: HostPort[];
   sentinelName?: string;
-  clusterNodes?: Array<{ host: string; port: number }>;
+  clusterNodes?: HostPort[];
 }
-
-type HostPort = { host: string; port: number };
 
 /**
  * The target from the parsed settings: REDIS_SENTINELS (with REDIS_SENTINEL_NAME) or
