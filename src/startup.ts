@@ -1,4 +1,5 @@
 import { ensureFirstAdmin } from './auth/bootstrap-admin.js';
+import { checkAutovacuum } from './db/autovacuum.js';
 import { recover } from './recovery/recover.js';
 import type { Runtime } from './runtime.js';
 
@@ -8,6 +9,7 @@ import type { Runtime } from './runtime.js';
  */
 export async function runStartup(rt: Runtime): Promise<{ adminCreated: { username: string; generatedPassword: string | null } | null }> {
   await rt.database.migrate();
+  await checkAutovacuum(rt.database, rt.log);
   await recover({ db: rt.database.db, calls: rt.calls, queues: rt.queues, clock: rt.clock, config: rt.config, log: rt.log });
   const admin = await ensureFirstAdmin(rt.database.db, rt.config.ADMIN_USERNAME, rt.config.ADMIN_PASSWORD);
   if (!admin.created) return { adminCreated: null };

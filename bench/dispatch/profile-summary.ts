@@ -69,8 +69,21 @@ export function summariseProfile(file: string, root: string, top = 25): { totalM
   return { totalMs: Math.round(totalMs), self: rank(self), projectInclusive: rank(inclusive) };
 }
 
-export function printProfile(title: string, s: ReturnType<typeof summariseProfile>): void {
+/**
+ * With `cpuSeconds` (the process's CPU in the profiled window) it also says how much of the
+ * sampled time the process can have spent on a core at most. V8 samples on a wall-clock timer:
+ * while the main thread is runnable but waiting for a core (two cores shared with PostgreSQL,
+ * Redis and the other process), its samples land on the native call it last made, mostly a
+ * socket write (`writeBuffer`, `writev`) that woke the peer which then took the core. Such
+ * self times are waiting, not work; `perf record -a` tells the two apart.
+ */
+export function printProfile(title: string, s: ReturnType<typeof summariseProfile>, cpuSeconds?: number): void {
   console.error(`\n${title}: ${s.totalMs} ms sampled`);
+  if (cpuSeconds !== undefined) {
+    const idle = s.self.find((l) => l.frame === '(idle)')?.ms ?? 0;
+    const busyMs = s.totalMs - idle;
+    console.error(`  process CPU ${Math.round(cpuSeconds * 1000)} ms (all threads) against ${busyMs} ms of non-idle samples: at least ${Math.max(0, Math.round(((busyMs - cpuSeconds * 1000) / s.totalMs) * 100))} % of the samples are the main thread waiting for a core`);
+  }
   console.error('  self time:');
   for (const l of s.self) console.error(`    ${String(l.share).padStart(5)} %  ${l.frame}`);
   console.error('  project functions, inclusive:');
