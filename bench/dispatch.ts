@@ -19,9 +19,9 @@
  * does; not timed), the two baselines (before the children start, so nothing competes with
  * them), API and workers as children (and their start-up reconcile done), agents logged in over
  * HTTP, a warm-up (then the ANALYZE autovacuum would have run by then), the measured (saturated)
- * window; then the carried window: the agents pause after each call so that they ask for about half the saturated throughput, and the latency
- * targets are judged there (a saturated run's latency is queueing); then the checks in
- * Postgres. A probe preloaded into both children (dispatch/child-probe.ts) reports their
+ * window; then the carried window: the agents pause after each call so that they ask for about
+ * half the saturated throughput, and the latency targets are judged there (a saturated run's
+ * latency is queueing); then the checks in Postgres. A probe preloaded into both children (dispatch/child-probe.ts) reports their
  * event-loop delay, CPU and round trips for the window.
  *
  * Prints one JSON line on stdout and a human summary on stderr; exit code 0 when every target
@@ -416,4 +416,3 @@ async function analyzeTables(url: string, tables: string[] = []): Promise<void> 
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   await sql.unsafe(`analyze ${tables.join(', ')}`).finally(() => sql.end());
 }
-

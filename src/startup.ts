@@ -4,8 +4,8 @@ import { recover } from './recovery/recover.js';
 import type { Runtime } from './runtime.js';
 
 /**
- * Migrations, the first admin, and the work a killed process left in the outbox (`recover`);
- * safe to run from every process and replica.
+ * Migrations, the autovacuum check, the first admin, and the work a killed process left in the
+ * outbox (`recover`); safe to run from every process and replica.
  */
 export async function runStartup(rt: Runtime): Promise<{ adminCreated: { username: string; generatedPassword: string | null } | null }> {
   await rt.database.migrate();
