@@ -21,8 +21,8 @@
  * HTTP, a warm-up (then the ANALYZE autovacuum would have run by then), the measured (saturated)
  * window; then the carried window: the agents pause after each call so that they ask for about
  * half the saturated throughput, and the latency targets are judged there (a saturated run's
- * latency is queueing); then the checks in Postgres. A probe preloaded into both children (dispatch/child-probe.ts) reports their
- * event-loop delay, CPU and round trips for the window.
+ * latency is queueing); then the checks in Postgres. A probe preloaded into both children
+ * (dispatch/child-probe.ts) reports their event-loop delay, CPU and round trips for the window.
  *
  * Prints one JSON line on stdout and a human summary on stderr; exit code 0 when every target
  * is met, 1 when not, 2 when the bench itself failed. Everything it creates (its database, its
