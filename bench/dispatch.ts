@@ -315,8 +315,10 @@ async function main() {
     await sleep(100);
     return JSON.parse(readFileSync(file, 'utf8')) as ProbeReport;
   };
-  const apiLoop = mergeProbes(await Promise.all(apiNames.map(loopOf)));
+  const apiLoops = await Promise.all(apiNames.map(loopOf));
+  const apiLoop = mergeProbes(apiLoops);
   const workersLoop = await loopOf('workers');
+  const loopByName = new Map([...apiNames.map((n, k) => [n, apiLoops[k]!] as const), ['workers', workersLoop]]);
   const saturated = { next: out.next.summary(), outcome: out.outcome.summary() };
   const trace: Record<string, unknown> = { saturated: { next: out.next.timeline(loadStart), outcome: out.outcome.timeline(loadStart) } };
 
@@ -393,8 +395,7 @@ async function main() {
   if (opt.profile) {
     for (const name of [...apiNames, 'workers']) {
       const file = path.join(probeDir, `${name}.cpuprofile`);
-      const { cpuSeconds } = JSON.parse(readFileSync(path.join(probeDir, `${name}.loop.json`), 'utf8')) as ProbeReport;
-      if (existsSync(file)) printProfile(`${name} CPU profile of the measured window (${file})`, summariseProfile(file, ROOT.replace(/\/$/, '')), cpuSeconds);
+      if (existsSync(file)) printProfile(`${name} CPU profile of the measured window (${file})`, summariseProfile(file, ROOT.replace(/\/$/, '')), loopByName.get(name)?.cpuSeconds);
     }
   }
   return result.pass.all;

@@ -27,7 +27,7 @@ export interface ProfileLine {
   frame: string;
 }
 
-export function summariseProfile(file: string, root: string, top = 25): { totalMs: number; self: ProfileLine[]; projectInclusive: ProfileLine[] } {
+export function summariseProfile(file: string, root: string, top = 25): { totalMs: number; idleMs: number; self: ProfileLine[]; projectInclusive: ProfileLine[] } {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -66,7 +66,7 @@ export function summariseProfile(file: string, root: string, top = 25): { totalM
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([frame, ms]) => ({ ms: Math.round(ms), share: Math.round((ms / totalMs) * 1000) / 10, frame }));
-  return { totalMs: Math.round(totalMs), self: rank(self), projectInclusive: rank(inclusive) };
+  return { totalMs: Math.round(totalMs), idleMs: Math.round(self.get('(idle)') ?? 0), self: rank(self), projectInclusive: rank(inclusive) };
 }
 
 /**
@@ -80,8 +80,7 @@ export function summariseProfile(file: string, root: string, top = 25): { totalM
 export function printProfile(title: string, s: ReturnType<typeof summariseProfile>, cpuSeconds?: number): void {
   console.error(`\n${title}: ${s.totalMs} ms sampled`);
   if (cpuSeconds !== undefined) {
-    const idle = s.self.find((l) => l.frame === '(idle)')?.ms ?? 0;
-    const busyMs = s.totalMs - idle;
+    const busyMs = s.totalMs - s.idleMs;
     console.error(`  process CPU ${Math.round(cpuSeconds * 1000)} ms (all threads) against ${busyMs} ms of non-idle samples: at least ${Math.max(0, Math.round(((busyMs - cpuSeconds * 1000) / s.totalMs) * 100))} % of the samples are the main thread waiting for a core`);
   }
   console.error('  self time:');
