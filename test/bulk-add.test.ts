@@ -34,6 +34,8 @@ const kinds: Array<{ jobId: string; opts: JobsOptions }> = [
   { jobId: 'prio-a1', opts: { priority: 7 } },
   { jobId: 'later-a1', opts: { priority: 7, delay: 60_000 } },
   { jobId: 'retried-a1', opts: { priority: 2, attempts: 3, backoff: 1000 } },
+  // A default the job unsets, and one it overrides: encoded from the queue's defaults, then the job's own.
+  { jobId: 'unset-a1', opts: { removeOnFail: undefined, removeOnComplete: { count: 5 } } },
 ];
 
 /** A job's hash without the time it was added, which differs between the two adds. */
@@ -56,7 +58,7 @@ async function layout(queue: Queue) {
 }
 
 describe('bulkAdd', () => {
-  it('writes each kind of job (waiting, prioritized, delayed, with a backoff) as Queue.addBulk does', async () => {
+  it('writes each kind of job (waiting, prioritized, delayed, with a backoff, with defaults unset or overridden) as Queue.addBulk does', async () => {
     await viaBullmq.addBulk(kinds.map(({ jobId, opts }) => ({ name: 'call', data, opts: { ...opts, jobId } })));
     const ids = await bulkAdd(viaBulk, redis, kinds.map(({ jobId, opts }) => ({ name: 'call', data, opts: { ...opts, jobId } })));
 

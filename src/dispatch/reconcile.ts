@@ -9,7 +9,6 @@ import { caseQueues } from './routing.js';
 import type { DispatchDeps } from '../deps.js';
 import { callJobData, enqueueCall } from './enqueue.js';
 import { jobSetKeys } from '../queues/bullmq-layout.js';
-import { JobPresence } from '../queues/job-presence.js';
 import type { BulkJob } from '../queues/bulk-add.js';
 
 const BATCH = 1000;
@@ -42,7 +41,6 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
     return s;
   };
   const restore = jobRestorer(d, settingsOf);
-  const presence = new JobPresence(d.queues.connection, d.calls.prefix);
   const read = (after: string) => {
     const rows = d.db
       .select({ c: reconcileColumns })
@@ -66,7 +64,7 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
     // Per case: an outcome for its attempt still waiting to be recorded (then the case is not
     // missing a job: the outcomes worker adds the next one), and its call job in each queue.
     const checks = batch.map((c, i) => ({ jobId: callJobId(c.id, c.attemptsMade + 1), queues: ['outcomes', ...queuesOf[i]!] }));
-    const present = await presence.of(checks);
+    const present = await d.calls.presence.of(checks);
     const missing: ReconcileCase[] = [];
     for (const [i, c] of batch.entries()) {
       current.add(checks[i]!.jobId);

@@ -95,15 +95,52 @@ function encode<T>(queue: Queue<T>, jobs: Array<BulkJob<T>>, ready: ReadyEntry |
  * standard), then its three arguments (packed arguments, data as JSON, packed options).
  */
 export function encodeAdd<T>(queue: Queue<T>, { name, data, opts: own }: BulkJob<T>, timestamp: number): [string, Buffer, string, Buffer] {
-  // The options as `addBulk` merges them and BullMQ's Job constructor completes them, in the
-  // same order (the stored JSON follows it).
-  const { repeatJobKey: _repeat, ...merged } = { ...queue.defaultJobOptions, ...own, jobId: own.jobId, telemetry: undefined };
-  const opts: JobsOptions = { attempts: 0, ...merged };
-  opts.backoff = typeof opts.backoff === 'number' && Number.isFinite(opts.backoff) ? { type: 'fixed', delay: opts.backoff } : opts.backoff || undefined;
+  // The options as `addBulk` merges them ({ ...defaults, ...own }) and BullMQ's Job constructor
+  // completes and stores them, built on the queue's encoded defaults: the same keys, values and
+  // order, without merging and encoding the defaults again for every job (most of this
+  // function's time when it did, ~8 of 11 µs a job).
+  const opts: Record<string, unknown> = { ...encodedDefaults(queue) };
+  for (const option in own) {
+    if (option === 'repeatJobKey' || option === 'telemetry') continue; // Job drops the first; addBulk sets the second undefined
+    const value = option === 'backoff' ? completeBackoff(own.backoff) : own[option as keyof JobsOptions];
+    const key = encodedName(option);
+    if (value === undefined) delete opts[key];
+    else opts[key] = value;
+  }
   // As BullMQ's addJobToTransaction: no parent, repeat, deduplication or deferred release.
   const scriptArgs = [queue.toKey(''), own.jobId, name, timestamp, null, null, undefined, undefined, null, null];
   const kind = typeof opts.delay === 'number' && opts.delay > 0 ? 'd' : opts.priority ? 'p' : 's';
-  return [kind, packer.pack(scriptArgs), JSON.stringify(data === undefined ? {} : data), packer.pack(encodeOpts(opts))];
+  return [kind, packer.pack(scriptArgs), JSON.stringify(data === undefined ? {} : data), packer.pack(opts)];
+}
+
+/**
+ * Per queue: its default job options completed as BullMQ's Job constructor completes them
+ * (`attempts` 0 unless set, a numeric backoff as a fixed one) and encoded as BullMQ stores them
+ * (`optsAsJSON`: short names, no undefined values). A queue's defaults are set when it is made.
+ */
+const defaultsByQueue = new WeakMap<Queue<any>, Record<string, unknown>>();
+
+function encodedDefaults(queue: Queue<any>): Record<string, unknown> {
+  let encoded = defaultsByQueue.get(queue);
+  if (!encoded) {
+    const { repeatJobKey: _repeat, telemetry: _telemetry, ...defaults } = queue.defaultJobOptions;
+    const opts: JobsOptions = { attempts: 0, ...defaults };
+    opts.backoff = completeBackoff(opts.backoff);
+    encoded = {};
+    for (const [option, value] of Object.entries(opts)) if (value !== undefined) encoded[encodedName(option)] = value;
+    defaultsByQueue.set(queue, encoded);
+  }
+  return encoded;
+}
+
+/** BullMQ's Job constructor: a number of milliseconds is a fixed backoff; no backoff is none. */
+function completeBackoff(backoff: JobsOptions['backoff']): JobsOptions['backoff'] {
+  return typeof backoff === 'number' && Number.isFinite(backoff) ? { type: 'fixed', delay: backoff } : backoff || undefined;
+}
+
+/** BullMQ's `optsAsJSON`: long option names to the short ones it stores. */
+function encodedName(option: string): string {
+  return option in optsEncodeMap ? optsEncodeMap[option as keyof typeof optsEncodeMap] : option;
 }
 
 async function send(redis: Redis & BulkAddCommand, args: Array<string | Buffer>): Promise<string[]> {
@@ -113,19 +150,4 @@ async function send(redis: Redis & BulkAddCommand, args: Array<string | Buffer>)
     if (typeof r === 'number' && r < 0) throw new Error(`BullMQ's add script failed with code ${r}`);
     return String(r);
   });
-}
-
-/** BullMQ's `optsAsJSON`: long option names to the short ones it stores. */
-function encodeOpts(opts: JobsOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(opts)) {
-    if (value === undefined) continue;
-    if (name in optsEncodeMap) out[optsEncodeMap[name as keyof typeof optsEncodeMap]] = value;
-    else if (name === 'telemetry') {
-      const t = value as { metadata?: unknown; omitContext?: unknown };
-      if (t.metadata !== undefined) out.tm = t.metadata;
-      if (t.omitContext !== undefined) out.omc = t.omitContext;
-    } else out[name] = value;
-  }
-  return out;
 }
