@@ -166,12 +166,18 @@ function mergeProbes(reports: ProbeReport[]): ProbeReport {
   const writesByPort: Record<string, number> = {};
   for (const r of reports) for (const [port, n] of Object.entries(r.writesByPort)) writesByPort[port] = (writesByPort[port] ?? 0) + n;
   const worst = (k: 'p50' | 'p99' | 'max') => Math.max(...reports.map((r) => r.delayMs[k]));
+  const gc = (kind: 'minor' | 'major') => ({
+    count: reports.reduce((sum, r) => sum + r.gcMs[kind].count, 0),
+    total: reports.reduce((sum, r) => sum + r.gcMs[kind].total, 0),
+    max: Math.max(...reports.map((r) => r.gcMs[kind].max)),
+  });
   return {
     cpuSeconds: reports.reduce((sum, r) => sum + r.cpuSeconds, 0),
     delayMs: { p50: worst('p50'), p99: worst('p99'), max: worst('max') },
     heapStartMb: Math.max(...reports.map((r) => r.heapStartMb)),
     heapUsedMb: Math.max(...reports.map((r) => r.heapUsedMb)),
     writesByPort,
+    gcMs: { minor: gc('minor'), major: gc('major') },
   };
 }
 

@@ -4,14 +4,15 @@
  * BENCH_PROBE_DIR: `<name>.loop.json` (event-loop delay during the window) and, with
  * BENCH_PROBE_PROFILE=1, `<name>.cpuprofile` (a CPU profile of the window only, its frames
  * mapped back to the TypeScript lines through the build's source maps). It also counts socket writes
- * by remote port, to tell round trips to Postgres and Redis per assignment.
+ * by remote port, to tell round trips to Postgres and Redis per assignment, and the main
+ * thread's garbage-collection pauses (count, total and longest, minor and major).
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { findSourceMap } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 
 const dir = process.env.BENCH_PROBE_DIR;
 const name = process.env.BENCH_PROBE_NAME ?? String(process.pid);
@@ -51,6 +52,18 @@ function countWrites(): void {
   } as typeof original;
 }
 
+/** GC pauses of the main thread in the window, by kind: minor (scavenge) and major (mark-compact and the rest). */
+type Pauses = { count: number; totalMs: number; maxMs: number };
+const gc = { minor: { count: 0, totalMs: 0, maxMs: 0 } as Pauses, major: { count: 0, totalMs: 0, maxMs: 0 } as Pauses };
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries() as Array<PerformanceEntry & { detail?: { kind?: number } }>) {
+    const p = entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR ? gc.minor : gc.major;
+    p.count++;
+    p.totalMs += entry.duration;
+    p.maxMs = Math.max(p.maxMs, entry.duration);
+  }
+});
+
 if (dir) {
   countWrites();
   const session = new Session();
@@ -70,6 +83,8 @@ if (dir) {
         delay.reset();
         delay.enable();
         writes.clear();
+        for (const p of [gc.minor, gc.major]) Object.assign(p, { count: 0, totalMs: 0, maxMs: 0 });
+        gcObserver.observe({ entryTypes: ['gc'] });
         if (profile) {
           await session.post('Profiler.enable');
           await session.post('Profiler.setSamplingInterval', { interval: 500 });
@@ -79,6 +94,7 @@ if (dir) {
       }
       open = false;
       delay.disable();
+      gcObserver.disconnect();
       const cpu = process.cpuUsage(cpuStart);
       const ms = (ns: number) => Math.round(ns / 1e4) / 100;
       const loop = {
@@ -88,6 +104,7 @@ if (dir) {
         heapStartMb,
         heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1048576),
         writesByPort: Object.fromEntries(writes),
+        gcMs: Object.fromEntries(Object.entries(gc).map(([kind, p]) => [kind, { count: p.count, total: Math.round(p.totalMs), max: Math.round(p.maxMs * 10) / 10 }])),
       };
       if (profile) {
         const { profile: p } = await session.post('Profiler.stop');

@@ -18,6 +18,8 @@ export interface ProbeReport {
   heapStartMb: number;
   heapUsedMb: number;
   writesByPort: Record<string, number>;
+  /** The main thread's GC pauses in the window: count, total and longest (ms). */
+  gcMs: Record<'minor' | 'major', { count: number; total: number; max: number }>;
 }
 
 type Summary = { n: number; p50: number; p90: number; p99: number; max: number };
@@ -115,6 +117,8 @@ export function buildResult(r: ResultInput) {
     loadAvg1m: round(r.loadAvg, 2),
     apiEventLoopDelayMs: probes.api.delayMs,
     workersEventLoopDelayMs: probes.workers.delayMs,
+    apiGcPausesMs: probes.api.gcMs,
+    workersGcPausesMs: probes.workers.gcMs,
     // Cost of one assignment (its next and its outcome); a socket write is about one round trip.
     perAssignment: {
       cpuMs: cpuMsPerAssignment,
