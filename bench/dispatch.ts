@@ -34,6 +34,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import postgres from 'postgres';
@@ -162,6 +163,12 @@ function sumApis(cpu: Record<string, number>, names: string[]): Record<string, n
 }
 
 /** Several API processes' probe reports as one: CPU and writes added, the worst delay. */
+/** An event-loop delay histogram's figures in ms. */
+function loopDelayOf(h: ReturnType<typeof monitorEventLoopDelay>): { p50: number; p99: number; max: number } {
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
+}
+
 function mergeProbes(reports: ProbeReport[]): ProbeReport {
   const writesByPort: Record<string, number> = {};
   for (const r of reports) for (const [port, n] of Object.entries(r.writesByPort)) writesByPort[port] = (writesByPort[port] ?? 0) + n;
@@ -308,9 +315,15 @@ async function main() {
   const loadAvgStart = os.loadavg()[0]!;
   if (opt['pg-stats']) await resetStatements(bench.url);
   for (const c of children) c.proc.kill('SIGUSR2');
+  // The bench's own event loop (100 agents' requests and timers): its delay is part of every
+  // latency it measures, where a real agent's browser runs on a machine of its own.
+  const benchLoop = monitorEventLoopDelay({ resolution: 5 });
+  benchLoop.enable();
   measuring = true;
   await sleep(cfg.seconds * 1000);
   measuring = false;
+  benchLoop.disable();
+  const benchDelay = loopDelayOf(benchLoop);
   for (const c of children) c.proc.kill('SIGUSR2');
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const cpu = sumApis(cpuBetween(cpuStart, cpuSnapshot(pids)), apiNames);
@@ -339,11 +352,22 @@ async function main() {
     say(`carried: agents pause ~${phase.thinkMs} ms per call (half of ${round(perSec)} assignments/s), warm-up ${cfg.warmup} s, then ${cfg.seconds} s measured`);
     await sleep(Math.max(cfg.warmup * 1000, 2 * phase.thinkMs));
     const started = performance.now();
+    benchLoop.reset();
+    benchLoop.enable();
     measuring = true;
     await sleep(cfg.seconds * 1000);
     measuring = false;
+    benchLoop.disable();
     const seconds = (performance.now() - started) / 1000;
-    carried = { thinkMs: phase.thinkMs, seconds, assignments: out.counters.assignments, next: out.next.summary(), outcome: out.outcome.summary(), errors: out.counters.errors };
+    carried = {
+      thinkMs: phase.thinkMs,
+      seconds,
+      assignments: out.counters.assignments,
+      next: out.next.summary(),
+      outcome: out.outcome.summary(),
+      errors: out.counters.errors,
+      benchEventLoopDelayMs: loopDelayOf(benchLoop),
+    };
     trace.carried = { next: out.next.timeline(started), outcome: out.outcome.timeline(started) };
   }
   stopped = true;
@@ -374,6 +398,7 @@ async function main() {
     loadSeconds,
     ...saturated,
     carried,
+    benchEventLoopDelayMs: benchDelay,
     counters: { ...counters, outcomesAcceptedTotal: counters.outcomesAcceptedTotal + (carried ? out.counters.outcomesAcceptedTotal : 0) },
     watch: out.watch,
     db: { doubled: doubledInDb.length, overlapping: overlapping?.n ?? 0, recorded: recorded?.n ?? 0 },

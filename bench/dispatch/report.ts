@@ -23,6 +23,7 @@ export interface ProbeReport {
 }
 
 type Summary = { n: number; p50: number; p90: number; p99: number; max: number };
+type LoopDelay = { p50: number; p99: number; max: number };
 
 /** The window after the saturated one, with agents pausing to ask for about half its throughput. */
 export interface CarriedWindow {
@@ -32,6 +33,8 @@ export interface CarriedWindow {
   next: Summary;
   outcome: Summary;
   errors: Record<string, number>;
+  /** The bench's own event-loop delay in the window (part of each latency it measures). */
+  benchEventLoopDelayMs: LoopDelay;
 }
 
 export interface ResultInput {
@@ -40,6 +43,8 @@ export interface ResultInput {
   next: Summary;
   outcome: Summary;
   carried?: CarriedWindow;
+  /** The bench's own event-loop delay in the saturated (or only) window. */
+  benchEventLoopDelayMs: LoopDelay;
   counters: LoadCounters;
   watch: DoubleAssignmentWatch;
   db: { doubled: number; overlapping: number; recorded: number };
@@ -97,6 +102,7 @@ export function buildResult(r: ResultInput) {
             next: pick(r.carried.next),
             outcome: pick(r.carried.outcome),
             errors: r.carried.errors,
+            benchEventLoopDelayMs: r.carried.benchEventLoopDelayMs,
           },
         }
       : {}),
@@ -117,6 +123,7 @@ export function buildResult(r: ResultInput) {
     loadAvg1m: round(r.loadAvg, 2),
     apiEventLoopDelayMs: probes.api.delayMs,
     workersEventLoopDelayMs: probes.workers.delayMs,
+    benchEventLoopDelayMs: r.benchEventLoopDelayMs,
     apiGcPausesMs: probes.api.gcMs,
     workersGcPausesMs: probes.workers.gcMs,
     // Cost of one assignment (its next and its outcome); a socket write is about one round trip.
@@ -160,7 +167,7 @@ export function printSummary(r: Result): void {
       `  errors       ${Object.keys(r.errors).length ? JSON.stringify(r.errors) : 'none'}`,
       `  CPU (cores)  ${Object.entries(r.cpuCores).map(([k, v]) => `${k} ${v}`).join(', ')}; not this bench ${r.otherCpuCores} (load avg ${r.loadAvg1m})`,
       `  per assignment  API ${p.apiCpuMs} ms CPU, ${p.apiPostgresWrites} Postgres and ${p.apiRedisWrites} Redis writes; workers ${p.workersCpuMs} ms CPU, ${p.workersPostgresWrites} Postgres, ${p.workersRedisWrites} Redis`,
-      `  event loop   API delay p50 ${r.apiEventLoopDelayMs.p50} ms, p99 ${r.apiEventLoopDelayMs.p99} ms, max ${r.apiEventLoopDelayMs.max} ms; workers p99 ${r.workersEventLoopDelayMs.p99} ms`,
+      `  event loop   API delay p50 ${r.apiEventLoopDelayMs.p50} ms, p99 ${r.apiEventLoopDelayMs.p99} ms, max ${r.apiEventLoopDelayMs.max} ms; workers p99 ${r.workersEventLoopDelayMs.p99} ms; bench p99 ${r.benchEventLoopDelayMs.p99} ms${c ? ` (carried: ${c.benchEventLoopDelayMs.p99} ms)` : ''}`,
       `  => ${r.pass.all ? 'PASS' : 'FAIL'}`,
     ].join('\n'),
   );
