@@ -29,8 +29,8 @@ export class CallQueues {
   /**
    * Which call jobs exist (reconcile). On the Workers' connection, not the queues': reconcile
    * asks it between its own bulk adds on the queues' connection, and one connection would queue
-   * each check behind all the adds sent before it (restoring 200,000 lost jobs took 11–12 s
-   * that way, 8–10 s this way: `npm run bench:reconcile`).
+   * each check behind all the adds sent before it, and Node and Redis took turns instead of
+   * working at once (`npm run bench:reconcile`, docs/decisions.md).
    */
   readonly presence: JobPresence;
 
