@@ -27,10 +27,10 @@ export class CallQueues {
   readonly #workers = new Map<string, Worker<CallJob>>();
   readonly ready: ReadyIndex;
   /**
-   * Which call jobs exist (reconcile). On the Workers' connection, not the queues': reconcile
-   * asks it between its own bulk adds on the queues' connection, and one connection would queue
-   * each check behind all the adds sent before it, and Node and Redis took turns instead of
-   * working at once (`npm run bench:reconcile`, docs/decisions.md).
+   * Which jobs exist, by queue and id (reconcile: call and outcome jobs). On the Workers'
+   * connection, not the queues': reconcile asks between its own bulk adds, which go over the
+   * queues' connection, and on one connection each check waited behind all the adds sent before
+   * it, so Node and Redis took turns instead of working at once (docs/decisions.md, Reconcile).
    */
   readonly presence: JobPresence;
 
