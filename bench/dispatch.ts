@@ -33,8 +33,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import postgres from 'postgres';
@@ -162,13 +162,13 @@ function sumApis(cpu: Record<string, number>, names: string[]): Record<string, n
   return out;
 }
 
-/** Several API processes' probe reports as one: CPU and writes added, the worst delay. */
 /** An event-loop delay histogram's figures in ms. */
 function loopDelayOf(h: ReturnType<typeof monitorEventLoopDelay>): { p50: number; p99: number; max: number } {
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
   return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
 }
 
+/** Several API processes' probe reports as one: CPU, writes and GC pauses added, the worst delay. */
 function mergeProbes(reports: ProbeReport[]): ProbeReport {
   const writesByPort: Record<string, number> = {};
   for (const r of reports) for (const [port, n] of Object.entries(r.writesByPort)) writesByPort[port] = (writesByPort[port] ?? 0) + n;
