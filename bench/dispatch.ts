@@ -18,7 +18,7 @@
  * Order: setup (own database, own QUEUE_PREFIX, clients, agents, cases enqueued as the import
  * does; not timed), the two baselines (before the children start, so nothing competes with
  * them), API and workers as children (and their start-up reconcile done), agents logged in over
- * HTTP, a warm-up (then the ANALYZE autovacuum would have run by then), the measured (saturated)
+ * HTTP, a warm-up (after it, the ANALYZE autovacuum would have run), the measured (saturated)
  * window; then the carried window: the agents pause after each call so that they ask for about
  * half the saturated throughput, and the latency targets are judged there (a saturated run's
  * latency is queueing); then the checks in Postgres. A probe preloaded into both children
