@@ -7,6 +7,7 @@
  *   npm run bench:dispatch -- --quick                        # the same on 20,000 cases, shorter windows (< 90 s)
  *   npm run bench:dispatch -- --no-carried                   # the saturated window only
  *   npm run bench:dispatch -- --profile                      # + CPU profiles of the saturated window
+ *   npm run bench:dispatch -- --heap-profile                 # + what API and workers allocated in it, by site
  *   npm run bench:dispatch -- --think-ms 5000                # one window, agents pausing ~5 s per call
  *   npm run bench:dispatch -- --api-processes 2              # two API processes, the agents split between them
  *   npm run bench:dispatch -- --agents 1 --log-statements    # every SQL statement in the server log
@@ -42,6 +43,7 @@ import { createRedis } from '../src/redis/connection.js';
 import { agentLoop, DoubleAssignmentWatch, httpClient, loginAgents, type LoadCounters } from './dispatch/agents.js';
 import { bareBullmqLoop, skipLockedLoop } from './dispatch/baselines.js';
 import { cpuBetween, cpuSnapshot, rssMb, startChild, stopChild, waitFor, type Child } from './dispatch/processes.js';
+import { printHeapSummary, summariseHeapProfile } from './dispatch/heap-summary.js';
 import { printProfile, summariseProfile } from './dispatch/profile-summary.js';
 import { buildResult, printSummary, type CarriedWindow, type ProbeReport } from './dispatch/report.js';
 import { createBenchDatabase, openSeedDeps, seedAgents, seedCases, seedClients } from './dispatch/setup.js';
@@ -70,6 +72,8 @@ const { values: opt } = parseArgs({
     /** Pause after each outcome, to see latency at a load the system can carry (default 0: none). */
     'think-ms': { type: 'string', default: '0' },
     profile: { type: 'boolean', default: false },
+    /** Investigation aid: a sampling heap profile of the saturated window (bytes allocated, by site). */
+    'heap-profile': { type: 'boolean', default: false },
     /** Investigation aid: a JSON file with every measured request's start (ms into its window) and latency. */
     trace: { type: 'string' },
     /** Investigation aid: Postgres logs every statement of the bench database (server log). */
@@ -243,9 +247,9 @@ async function main() {
   // --profile a CPU profile, for the measured window only; its files land here.
   const probeDir = path.join(os.tmpdir(), `bench_dispatch_${stamp}`);
   mkdirSync(probeDir, { recursive: true });
-  if (!opt.profile) cleanups.push(['probe files', async () => rmSync(probeDir, { recursive: true, force: true })]);
+  if (!opt.profile && !opt['heap-profile']) cleanups.push(['probe files', async () => rmSync(probeDir, { recursive: true, force: true })]);
   const serverPorts = [new URL(bench.url).port || '5432', new URL(redisUrl).port || '6379'].join(',');
-  const probe = (name: string) => ({ BENCH_PROBE_DIR: probeDir, BENCH_PROBE_NAME: name, BENCH_PROBE_PROFILE: opt.profile ? '1' : '0', BENCH_PROBE_PORTS: serverPorts });
+  const probe = (name: string) => ({ BENCH_PROBE_DIR: probeDir, BENCH_PROBE_NAME: name, BENCH_PROBE_PROFILE: opt.profile ? '1' : '0', BENCH_PROBE_HEAP: opt['heap-profile'] ? '1' : '0', BENCH_PROBE_PORTS: serverPorts });
   const preload = transpiledProbe(probeDir);
   const env = {
     DATABASE_URL: bench.url,
@@ -328,15 +332,16 @@ async function main() {
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const cpu = sumApis(cpuBetween(cpuStart, cpuSnapshot(pids)), apiNames);
   const statements = opt['pg-stats'] ? await statementCosts(bench.url, counters.assignments) : null;
-  const loopOf = async (name: string) => {
-    const file = path.join(probeDir, `${name}.loop.json`);
+  /** The probe's report of a child for the n-th window (1: saturated, 2: carried). */
+  const loopOf = async (name: string, window: number) => {
+    const file = path.join(probeDir, `${name}.w${window}.loop.json`);
     await waitFor(name === 'workers' ? workers : apis[apiNames.indexOf(name)]!, `${name} probe report`, () => existsSync(file), 30_000);
     await sleep(100);
     return JSON.parse(readFileSync(file, 'utf8')) as ProbeReport;
   };
-  const apiLoops = await Promise.all(apiNames.map(loopOf));
+  const apiLoops = await Promise.all(apiNames.map((name) => loopOf(name, 1)));
   const apiLoop = mergeProbes(apiLoops);
-  const workersLoop = await loopOf('workers');
+  const workersLoop = await loopOf('workers', 1);
   const loopByName = new Map([...apiNames.map((n, k) => [n, apiLoops[k]!] as const), ['workers', workersLoop]]);
   const saturated = { next: out.next.summary(), outcome: out.outcome.summary() };
   const trace: Record<string, unknown> = { saturated: { next: out.next.timeline(loadStart), outcome: out.outcome.timeline(loadStart) } };
@@ -351,15 +356,20 @@ async function main() {
     out.counters = { assignments: 0, outcomesAccepted: 0, outcomesAcceptedTotal: 0, empty: 0, errors: {} };
     say(`carried: agents pause ~${phase.thinkMs} ms per call (half of ${round(perSec)} assignments/s), warm-up ${cfg.warmup} s, then ${cfg.seconds} s measured`);
     await sleep(Math.max(cfg.warmup * 1000, 2 * phase.thinkMs));
+    const carriedCpuStart = cpuSnapshot(pids);
     const started = performance.now();
+    for (const c of children) c.proc.kill('SIGUSR2');
     benchLoop.reset();
     benchLoop.enable();
     measuring = true;
     await sleep(cfg.seconds * 1000);
     measuring = false;
     benchLoop.disable();
+    for (const c of children) c.proc.kill('SIGUSR2');
     const seconds = (performance.now() - started) / 1000;
     carried = {
+      cpu: sumApis(cpuBetween(carriedCpuStart, cpuSnapshot(pids)), apiNames),
+      probes: { api: mergeProbes(await Promise.all(apiNames.map((name) => loopOf(name, 2)))), workers: await loopOf('workers', 2) },
       thinkMs: phase.thinkMs,
       seconds,
       assignments: out.counters.assignments,
@@ -427,6 +437,12 @@ async function main() {
     for (const name of [...apiNames, 'workers']) {
       const file = path.join(probeDir, `${name}.cpuprofile`);
       if (existsSync(file)) printProfile(`${name} CPU profile of the measured window (${file})`, summariseProfile(file, ROOT.replace(/\/$/, '')), loopByName.get(name)?.cpuSeconds);
+    }
+  }
+  if (opt['heap-profile']) {
+    for (const name of [...apiNames, 'workers']) {
+      const file = path.join(probeDir, `${name}.heapprofile`);
+      if (existsSync(file)) printHeapSummary(`${name} allocation in the measured window (${file})`, summariseHeapProfile(file, ROOT.replace(/\/$/, '')), counters.assignments);
     }
   }
   return result.pass.all;

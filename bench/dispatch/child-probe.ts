@@ -1,9 +1,11 @@
 /**
  * Preloaded into the API and workers children (`--import`) by the dispatch bench; no part of
  * the app. SIGUSR2 starts a measuring window, the next SIGUSR2 ends it and writes into
- * BENCH_PROBE_DIR: `<name>.loop.json` (event-loop delay during the window) and, with
- * BENCH_PROBE_PROFILE=1, `<name>.cpuprofile` (a CPU profile of the window only, its frames
- * mapped back to the TypeScript lines through the build's source maps). It also counts socket writes
+ * BENCH_PROBE_DIR: `<name>.w<n>.loop.json` for the n-th window (event-loop delay during the
+ * window) and, for the first window only: with BENCH_PROBE_PROFILE=1, `<name>.cpuprofile` (a
+ * CPU profile of the window, its frames mapped back to the TypeScript lines through the build's
+ * source maps); with BENCH_PROBE_HEAP=1, `<name>.heapprofile` (V8's sampling heap profile of
+ * what the window allocated, collected objects included). It also counts socket writes
  * by remote port, to tell round trips to Postgres and Redis per assignment, and the main
  * thread's garbage-collection pauses (count, total and longest, minor and major).
  */
@@ -17,6 +19,7 @@ import { constants, monitorEventLoopDelay, PerformanceObserver, type Performance
 const dir = process.env.BENCH_PROBE_DIR;
 const name = process.env.BENCH_PROBE_NAME ?? String(process.pid);
 const profile = process.env.BENCH_PROBE_PROFILE === '1';
+const heapProfile = process.env.BENCH_PROBE_HEAP === '1';
 /** The PostgreSQL and Redis ports whose writes are counted (a private PostgreSQL may listen on any port). */
 const serverPorts = new Set((process.env.BENCH_PROBE_PORTS ?? '').split(',').filter(Boolean).map(Number));
 
@@ -70,6 +73,7 @@ if (dir) {
   session.connect();
   const delay = monitorEventLoopDelay({ resolution: 5 });
   let open = false;
+  let window = 0;
   let windowStart = 0;
   let cpuStart = process.cpuUsage();
   let heapStartMb = 0;
@@ -85,10 +89,16 @@ if (dir) {
         writes.clear();
         for (const p of [gc.minor, gc.major]) Object.assign(p, { count: 0, totalMs: 0, maxMs: 0 });
         gcObserver.observe({ entryTypes: ['gc'] });
-        if (profile) {
+        window++;
+        if (profile && window === 1) {
           await session.post('Profiler.enable');
           await session.post('Profiler.setSamplingInterval', { interval: 500 });
           await session.post('Profiler.start');
+        }
+        if (heapProfile && window === 1) {
+          await session.post('HeapProfiler.enable');
+          // Every allocation counts, also what the next scavenge frees (most of a request's garbage).
+          await session.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
         }
         return;
       }
@@ -106,12 +116,16 @@ if (dir) {
         writesByPort: Object.fromEntries(writes),
         gcMs: Object.fromEntries(Object.entries(gc).map(([kind, p]) => [kind, { count: p.count, total: Math.round(p.totalMs), max: Math.round(p.maxMs * 10) / 10 }])),
       };
-      if (profile) {
+      if (profile && window === 1) {
         const { profile: p } = await session.post('Profiler.stop');
         mapFrames(p.nodes as unknown as Array<{ callFrame: Frame }>);
         writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(p));
       }
-      writeFileSync(path.join(dir, `${name}.loop.json`), JSON.stringify(loop));
+      if (heapProfile && window === 1) {
+        const { profile: h } = await session.post('HeapProfiler.stopSampling');
+        writeFileSync(path.join(dir, `${name}.heapprofile`), JSON.stringify(h));
+      }
+      writeFileSync(path.join(dir, `${name}.w${window}.loop.json`), JSON.stringify(loop));
     })().catch((err: Error) => console.error(`bench probe: ${err.message}`));
   });
 }

@@ -35,6 +35,9 @@ export interface CarriedWindow {
   errors: Record<string, number>;
   /** The bench's own event-loop delay in the window (part of each latency it measures). */
   benchEventLoopDelayMs: LoopDelay;
+  /** Cores used in the window, by process (as `ResultInput.cpu`). */
+  cpu: Record<string, number>;
+  probes: { api: ProbeReport; workers: ProbeReport };
 }
 
 export interface ResultInput {
@@ -58,6 +61,9 @@ export interface ResultInput {
   baselines: { bareBullmq: BaselineResult; skipLocked: BaselineResult };
 }
 
+/** Cores used by the four processes of the product (API, workers, PostgreSQL, Redis). */
+const productCores = (cpu: Record<string, number>) => (cpu.api ?? 0) + (cpu.workers ?? 0) + (cpu.postgres ?? 0) + (cpu.redis ?? 0);
+
 const pick = (x: Summary) => ({ p50: x.p50, p90: x.p90, p99: x.p99, max: x.max, calls: x.n });
 
 /** The one JSON line: figures, targets met or not, and what explains them. */
@@ -72,7 +78,7 @@ export function buildResult(r: ResultInput) {
   const judged = r.carried ?? (carried ? { next: n, outcome: o } : undefined);
   const per = (x: number) => round(x / Math.max(1, counters.assignments), 2);
   // CPU of the four processes of the product per assignment (cores × seconds / assignments).
-  const systemCores = (cpu.api ?? 0) + (cpu.workers ?? 0) + (cpu.postgres ?? 0) + (cpu.redis ?? 0);
+  const systemCores = productCores(cpu);
   const cpuMsPerAssignment = per(systemCores * r.loadSeconds * 1000);
   const pass = {
     nextP99: !judged || judged.next.p99 <= TARGET.p99Ms,
@@ -102,7 +108,13 @@ export function buildResult(r: ResultInput) {
             next: pick(r.carried.next),
             outcome: pick(r.carried.outcome),
             errors: r.carried.errors,
+            cpuCores: r.carried.cpu,
+            cpuMsPerAssignment: round((productCores(r.carried.cpu) * r.carried.seconds * 1000) / Math.max(1, r.carried.assignments), 2),
+            apiEventLoopDelayMs: r.carried.probes.api.delayMs,
+            workersEventLoopDelayMs: r.carried.probes.workers.delayMs,
             benchEventLoopDelayMs: r.carried.benchEventLoopDelayMs,
+            apiGcPausesMs: r.carried.probes.api.gcMs,
+            workersGcPausesMs: r.carried.probes.workers.gcMs,
           },
         }
       : {}),
@@ -145,6 +157,10 @@ export function buildResult(r: ResultInput) {
 
 export type Result = ReturnType<typeof buildResult>;
 
+/** GC pauses of a window, as one line: scavenges and mark-compacts, each count, total and longest. */
+const gcLine = (gc: ProbeReport['gcMs']) =>
+  `${gc.minor.count} scavenges ${gc.minor.total} ms (longest ${gc.minor.max}), ${gc.major.count} mark-compacts ${gc.major.total} ms (longest ${gc.major.max})`;
+
 /** The human summary, on stderr. */
 export function printSummary(r: Result): void {
   const ok = (b: boolean) => (b ? 'ok  ' : 'FAIL');
@@ -155,7 +171,13 @@ export function printSummary(r: Result): void {
   console.error(
     [
       `  throughput   ${r.assignmentsPerSec} assignments/s (${r.assignments} in ${r.seconds} s; ${r.next.empty} empty nexts; ${r.apiProcesses} API process${r.apiProcesses > 1 ? "es" : ""})`,
-      ...(c ? [`  saturated    next p50 ${r.next.p50} ms, p99 ${r.next.p99} ms; outcome p50 ${r.outcome.p50} ms, p99 ${r.outcome.p99} ms (queueing, not judged)`, `  carried      ${c.assignmentsPerSec} assignments/s, agents pausing ~${c.thinkMs} ms per call`] : []),
+      ...(c
+        ? [
+            `  saturated    next p50 ${r.next.p50} ms, p99 ${r.next.p99} ms; outcome p50 ${r.outcome.p50} ms, p99 ${r.outcome.p99} ms (queueing, not judged)`,
+            `  carried      ${c.assignmentsPerSec} assignments/s, agents pausing ~${c.thinkMs} ms per call; ${c.cpuMsPerAssignment} ms CPU per assignment, machine busy ${c.cpuCores.machineBusy}`,
+            `               event loop p99 API ${c.apiEventLoopDelayMs.p99} ms, workers ${c.workersEventLoopDelayMs.p99} ms, bench ${c.benchEventLoopDelayMs.p99} ms; API GC ${gcLine(c.apiGcPausesMs)}`,
+          ]
+        : []),
       `  ${latency(r.pass.nextP99)} next      p50 ${judged.next.p50} ms, p99 ${judged.next.p99} ms (target ≤ ${TARGET.p99Ms} at a carried load)`,
       `  ${latency(r.pass.outcomeP99)} outcome   p50 ${judged.outcome.p50} ms, p99 ${judged.outcome.p99} ms (target ≤ ${TARGET.p99Ms} at a carried load)`,
       `  ${ok(r.pass.noDoubles)} doubles   ${r.doubleAssignments}${r.doubleExamples ? `: ${r.doubleExamples.join('; ')}` : ''} (overlapping in the database: ${r.overlappingAssignmentsInDb})`,
@@ -167,7 +189,8 @@ export function printSummary(r: Result): void {
       `  errors       ${Object.keys(r.errors).length ? JSON.stringify(r.errors) : 'none'}`,
       `  CPU (cores)  ${Object.entries(r.cpuCores).map(([k, v]) => `${k} ${v}`).join(', ')}; not this bench ${r.otherCpuCores} (load avg ${r.loadAvg1m})`,
       `  per assignment  API ${p.apiCpuMs} ms CPU, ${p.apiPostgresWrites} Postgres and ${p.apiRedisWrites} Redis writes; workers ${p.workersCpuMs} ms CPU, ${p.workersPostgresWrites} Postgres, ${p.workersRedisWrites} Redis`,
-      `  event loop   API delay p50 ${r.apiEventLoopDelayMs.p50} ms, p99 ${r.apiEventLoopDelayMs.p99} ms, max ${r.apiEventLoopDelayMs.max} ms; workers p99 ${r.workersEventLoopDelayMs.p99} ms; bench p99 ${r.benchEventLoopDelayMs.p99} ms${c ? ` (carried: ${c.benchEventLoopDelayMs.p99} ms)` : ''}`,
+      `  event loop   API delay p50 ${r.apiEventLoopDelayMs.p50} ms, p99 ${r.apiEventLoopDelayMs.p99} ms, max ${r.apiEventLoopDelayMs.max} ms; workers p99 ${r.workersEventLoopDelayMs.p99} ms; bench p99 ${r.benchEventLoopDelayMs.p99} ms`,
+      `  API GC       ${gcLine(r.apiGcPausesMs)}`,
       `  => ${r.pass.all ? 'PASS' : 'FAIL'}`,
     ].join('\n'),
   );
