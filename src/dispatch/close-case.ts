@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
+import { prepared } from '../db/prepared.js';
 import { cases, dunningLists } from '../db/schema.js';
 import type { CaseRow } from './case-state.js';
 
@@ -34,13 +35,18 @@ export const closedColumns = (finalOutcome: string, now: Date, set: Partial<Case
  * (`completeFinishedLists`).
  */
 export async function completeListIfDone(db: Db, listId: string, now: Date): Promise<{ listCompleted: boolean }> {
-  const done = await db
-    .update(dunningLists)
-    .set({ status: 'completed', completedAt: now })
-    .where(and(eq(dunningLists.id, listId), eq(dunningLists.status, 'active'), noOpenCase))
-    .returning({ id: dunningLists.id });
+  const done = await prepared(db, 'complete_list_if_done', buildCompleteList).execute({ listId, now: now.toISOString() });
   return { listCompleted: done.length > 0 };
 }
+
+// Built once: it runs after every outcome that closes a case.
+const buildCompleteList = (db: Db) =>
+  db
+    .update(dunningLists)
+    .set({ status: 'completed', completedAt: sql`${sql.placeholder('now')}::timestamptz` })
+    .where(and(eq(dunningLists.id, sql.placeholder('listId')), eq(dunningLists.status, 'active'), noOpenCase))
+    .returning({ id: dunningLists.id })
+    .prepare('complete_list_if_done');
 
 /** Every active list without an open case is completed (the sweep behind `completeListIfDone`). */
 export async function completeFinishedLists(db: Db, now: Date): Promise<number> {

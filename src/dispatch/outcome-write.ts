@@ -1,7 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { rowsOf } from '../db/rows.js';
 import { assignments, cases } from '../db/schema.js';
 import type { OutcomeJob } from '../queues/registry.js';
 import type { CaseRow } from './case-state.js';
@@ -52,6 +51,45 @@ export type WriteResult = 'written' | 'changed' | 'recorded';
 
 const json = (v: unknown) => (v == null ? null : JSON.stringify(v));
 const iso = (v: Date | null) => v?.toISOString() ?? null;
+const p = (name: string) => sql.placeholder(name);
+
+/**
+ * The write, built once (the worker's CPU went a fifth into building it anew per outcome): the
+ * case row locked only at the version read; the attempt inserted (nothing on a conflict: recorded
+ * already); the case set to its next state where the attempt was inserted; the outbox cleared
+ * where the row was locked. Data-modifying CTEs run whether or not the select reads them. One row
+ * when the version matched, with whether the case was updated; none when it had moved on.
+ */
+const buildWriteOutcome = (db: Db) => {
+  const locked = db.$with('locked', { id: sql<string>`id` }).as(sql`
+    select id from cases where id = ${p('caseId')}::uuid and xmin = ${p('version')}::text::xid for no key update`);
+  const inserted = db.$with('inserted', { caseId: sql<string>`case_id` }).as(sql`
+    insert into attempts (case_id, client_id, attempt_no, agent_id, assignment_id, phone_e164, outcome, right_party, note, callback, promise_amount_cents, promise_date, recorded_at)
+    select locked.id, ${p('clientId')}::uuid, ${p('attemptNo')}::int, ${p('agentId')}::uuid, ${p('assignmentId')}::uuid, ${p('phone')}::text,
+      ${p('outcome')}::text, ${p('rightParty')}::boolean, ${p('note')}::text, ${p('callback')}::jsonb,
+      ${p('promiseCents')}::bigint, ${p('promiseDate')}::date, ${p('recordedAt')}::timestamptz
+    from locked
+    on conflict do nothing
+    returning case_id`);
+  const updated = db.$with('updated', { id: sql<string>`id` }).as(sql`
+    update cases set
+      status = ${p('status')}::case_status, attempts_made = ${p('attemptsMade')}::int, final_outcome = ${p('finalOutcome')}::text,
+      closed_at = ${p('closedAt')}::timestamptz, next_due_at = ${p('nextDueAt')}::timestamptz, wait_reason = ${p('waitReason')}::text,
+      last_window = ${p('lastWindow')}::text, preferred_windows = ${p('preferredWindows')}::jsonb, callback = ${p('nextCallback')}::jsonb,
+      retry_choice = ${p('retryChoice')}::jsonb, promise_amount_cents = ${p('casePromiseCents')}::bigint, promise_date = ${p('casePromiseDate')}::date,
+      phones = ${p('phones')}::jsonb, phone_raw = ${p('phoneRaw')}::text, phone_e164 = ${p('phoneE164')}::text, updated_at = ${p('updatedAt')}::timestamptz
+    from inserted
+    where cases.id = inserted.case_id
+    returning cases.id`);
+  const cleared = db.$with('cleared', { id: sql<string>`id` }).as(sql`
+    update assignments set outcome = null where id = ${p('assignmentId')}::uuid and exists (select 1 from locked)
+    returning id`);
+  return db
+    .with(locked, inserted, updated, cleared)
+    .select({ updated: sql<boolean>`exists (select 1 from updated)` })
+    .from(locked)
+    .prepare('write_outcome');
+};
 
 /**
  * Inserts the attempt, sets the case to `next` and clears the outbox, in one statement, on the
@@ -60,33 +98,38 @@ const iso = (v: Date | null) => v?.toISOString() ?? null;
  */
 export async function writeOutcome(db: Db, ctx: LoadedOutcome, job: OutcomeJob, next: CaseRow): Promise<WriteResult> {
   const body = job.body as OutcomeBody;
-  const result: unknown = await db.execute(sql`
-    with locked as (
-      select id from cases where id = ${job.caseId}::uuid and xmin = ${ctx.version}::xid for no key update
-    ), inserted as (
-      insert into attempts (case_id, client_id, attempt_no, agent_id, assignment_id, phone_e164, outcome, right_party, note, callback, promise_amount_cents, promise_date, recorded_at)
-      select locked.id, ${next.clientId}::uuid, ${job.attemptNo}::int, ${job.agentId}::uuid, ${job.assignmentId}::uuid, ${body.phone ?? ctx.case.phoneE164}::text,
-        ${body.outcome}::text, ${body.rightParty ?? null}::boolean, ${body.note ?? null}::text, ${json(body.callback)}::jsonb,
-        ${body.promise?.amountCents ?? null}::bigint, ${body.promise?.date ?? null}::date, ${job.recordedAt}::timestamptz
-      from locked
-      on conflict do nothing
-      returning case_id
-    ), updated as (
-      update cases set
-        status = ${next.status}::case_status, attempts_made = ${next.attemptsMade}::int, final_outcome = ${next.finalOutcome}::text,
-        closed_at = ${iso(next.closedAt)}::timestamptz, next_due_at = ${iso(next.nextDueAt)}::timestamptz, wait_reason = ${next.waitReason}::text,
-        last_window = ${next.lastWindow}::text, preferred_windows = ${json(next.preferredWindows)}::jsonb, callback = ${json(next.callback)}::jsonb,
-        retry_choice = ${json(next.retryChoice)}::jsonb, promise_amount_cents = ${next.promiseAmountCents}::bigint, promise_date = ${next.promiseDate}::date,
-        phones = ${json(next.phones)}::jsonb, phone_raw = ${next.phoneRaw}::text, phone_e164 = ${next.phoneE164}::text, updated_at = ${iso(next.updatedAt)}::timestamptz
-      from inserted
-      where cases.id = inserted.case_id
-      returning cases.id
-    ), cleared as (
-      update assignments set outcome = null where id = ${job.assignmentId}::uuid and exists (select 1 from locked)
-    )
-    select (select count(*) from locked)::int as locked, (select count(*) from updated)::int as updated
-  `);
-  const [row] = rowsOf<{ locked: number; updated: number }>(result);
-  if (!row?.locked) return 'changed';
+  const [row] = await prepared(db, 'write_outcome', buildWriteOutcome).execute({
+    caseId: job.caseId,
+    version: ctx.version,
+    clientId: next.clientId,
+    attemptNo: job.attemptNo,
+    agentId: job.agentId,
+    assignmentId: job.assignmentId,
+    phone: body.phone ?? ctx.case.phoneE164,
+    outcome: body.outcome,
+    rightParty: body.rightParty ?? null,
+    note: body.note ?? null,
+    callback: json(body.callback),
+    promiseCents: body.promise?.amountCents ?? null,
+    promiseDate: body.promise?.date ?? null,
+    recordedAt: job.recordedAt,
+    status: next.status,
+    attemptsMade: next.attemptsMade,
+    finalOutcome: next.finalOutcome,
+    closedAt: iso(next.closedAt),
+    nextDueAt: iso(next.nextDueAt),
+    waitReason: next.waitReason,
+    lastWindow: next.lastWindow,
+    preferredWindows: json(next.preferredWindows),
+    nextCallback: json(next.callback),
+    retryChoice: json(next.retryChoice),
+    casePromiseCents: next.promiseAmountCents,
+    casePromiseDate: next.promiseDate,
+    phones: json(next.phones),
+    phoneRaw: next.phoneRaw,
+    phoneE164: next.phoneE164,
+    updatedAt: iso(next.updatedAt),
+  });
+  if (!row) return 'changed';
   return row.updated ? 'written' : 'recorded';
 }

@@ -63,8 +63,8 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser, onAssigned: 
   // The agent's held assignment is not read first: inserting a second one fails on the unique
   // index (`agent_busy`), and only then is it read (`heldInstead`). An agent asks again while
   // holding a case after a reload, rarely; every other `next` saves that round trip.
-  const personal = personalQueue(agent.id);
-  const eligible = [personal, ...eligibleQueues(agent)];
+  const eligible = queuesToPull(agent);
+  const personal = eligible[0]!;
   // Personal callbacks first; after a job not handed out, the same queue again.
   let first = personal;
   let budget = MAX_JOBS_PER_PULL;
@@ -119,6 +119,16 @@ async function heldInstead(d: DispatchDeps, agent: SessionUser, now: Date): Prom
   if (ctx && agent.clientIds.includes(ctx.case.clientId)) return present(d, agent, live, ctx);
   await giveBack(d, live, 'dropped', now);
   return null;
+}
+
+/** Per session user (a frozen object, read again when its session or scope is re-read): the queue names it pulls from. */
+const pullQueues = new WeakMap<SessionUser, readonly string[]>();
+
+/** The agent's personal queue, then `eligibleQueues`: built once per session user, not per pull. */
+function queuesToPull(agent: SessionUser): readonly string[] {
+  let queues = pullQueues.get(agent);
+  if (!queues) pullQueues.set(agent, (queues = Object.freeze([personalQueue(agent.id), ...eligibleQueues(agent)])));
+  return queues;
 }
 
 /** The agent's clients' queues of the agent's languages, and each client's "any language" queue. */

@@ -68,7 +68,7 @@ export interface Pulled {
  */
 export async function pullCall(
   redis: Redis,
-  o: { readyKey: string; prefix: string; now: number; token: string; lockMs: number; first: string | null; eligible: string[] },
+  o: { readyKey: string; prefix: string; now: number; token: string; lockMs: number; first: string | null; eligible: readonly string[] },
   workerOf: (queue: string) => Worker<CallJob>,
 ): Promise<Pulled | null> {
   if (!('pullCall' in redis)) redis.defineCommand('pullCall', { numberOfKeys: 1, lua: PULL });
