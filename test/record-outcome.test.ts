@@ -1,11 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { attempts, cases, dunningLists } from '../src/db/schema.js';
+import { prepared } from '../src/db/prepared.js';
+import { attempts, cases, clients, dunningLists } from '../src/db/schema.js';
 import { caseQueue } from '../src/dispatch/case-state.js';
 import type { DispatchDeps } from '../src/deps.js';
 import { recordOutcome } from '../src/dispatch/record-outcome.js';
-import { loadOutcomeContext, writeOutcome } from '../src/dispatch/outcome-write.js';
+import { carriedOutcomeContext, loadOutcomeContext, writeOutcome } from '../src/dispatch/outcome-write.js';
+import { rememberRules } from '../src/dispatch/seen-case.js';
 import { reconcile } from '../src/dispatch/reconcile.js';
 import { callJobId } from '../src/queues/registry.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
@@ -119,3 +121,64 @@ describe('recordOutcome', () => {
     expect(await writeOutcome(t.db, fresh, { ...job, assignmentId: '00000000-0000-4000-8000-000000000005' }, fresh.case)).toBe('recorded');
   });
 });
+
+describe('an outcome claimed on the pull\'s copy carries what the pull read', () => {
+  /** One agent's call through the API: pulled, and an outcome posted (queued; no worker runs here). */
+  async function postedOutcome(maxAttempts = 3) {
+    const admin = (await t.userSession('admin')).cookie;
+    const clientId = await createClient(t, admin, { ...fastRules, maxAttempts });
+    const { cases: [c] } = await seedList(t, clientId, 1);
+    const agent = await t.userSession('agent', [clientId]);
+    const a = (await t.request('POST', '/api/agent/next', { cookie: agent.cookie })).body;
+    expect((await t.request('POST', `/api/agent/assignments/${a.assignment.id}/outcome`, { cookie: agent.cookie, body: { outcome: 'not_reached' } })).status).toBe(202);
+    const job = (await t.queues.get('outcomes').getJob(callJobId(c!.id, 1)))!.data;
+    return { clientId, c: c!, job };
+  }
+
+  it('is recorded on that copy, without reading the case, as a read would record it', async () => {
+    const { clientId, c, job } = await postedOutcome();
+    expect(job.seen).toMatchObject({ case: { id: c.id, attemptsMade: 0, status: 'open' }, attemptTimes: [], attemptOutcomes: [] });
+    // A database handle of its own (its prepared statements and known rules are its own): it
+    // knows the client's rules at the version the pull read, and its read of a case fails.
+    const db = Object.create(t.db) as typeof t.db;
+    const read = (await loadOutcomeContext(t.db, c.id, 1))!;
+    expect(read.clientVersion).toBe(job.seen!.clientVersion);
+    rememberRules(db, clientId, read.clientVersion, read.settings);
+    prepared(db, 'outcome_context', () => ({ execute: () => Promise.reject(new Error('the case was read')) }));
+    expect(carriedOutcomeContext(db, { ...job, seen: undefined })).toBeNull();
+    expect(carriedOutcomeContext(db, { ...job, seen: { ...job.seen!, clientVersion: '1' } })).toBeNull();
+
+    await recordOutcome({ ...d, db }, job);
+    const [after] = await t.db.select().from(cases).where(eq(cases.id, c.id));
+    expect(after).toMatchObject({ status: 'open', attemptsMade: 1, waitReason: 'retry_delay', lastWindow: 'ganztags' });
+    expect(await t.db.select().from(attempts).where(eq(attempts.caseId, c.id))).toHaveLength(1);
+    expect(await t.redis.exists(`${t.prefix}:${caseQueue(c)}:${callJobId(c.id, 2)}`)).toBe(1);
+  });
+
+  it('is not decided on when the client\'s rules changed since the pull: the rules as they are decide', async () => {
+    const { clientId, c, job } = await postedOutcome(3);
+    // The worker knows the rules at the version the pull read them…
+    expect((await loadOutcomeContext(t.db, c.id, 1))!.clientVersion).toBe(job.seen!.clientVersion);
+    expect(carriedOutcomeContext(t.db, job)).not.toBeNull();
+    // …and a lead lowers the cap before the outcome is recorded: one attempt closes the case.
+    await t.db.update(clients).set({ settings: sql`jsonb_set(${clients.settings}, '{maxAttempts}', '1')` }).where(eq(clients.id, clientId));
+
+    await recordOutcome(d, job);
+    const [after] = await t.db.select().from(cases).where(eq(cases.id, c.id));
+    expect(after).toMatchObject({ status: 'closed', finalOutcome: 'max_attempts', attemptsMade: 1 });
+  });
+
+  it('is not decided on when the case changed since the pull: the case as it is decides', async () => {
+    const { c, job } = await postedOutcome();
+    await loadOutcomeContext(t.db, c.id, 1); // the rules are known at the pull's version
+    expect(carriedOutcomeContext(t.db, job)).not.toBeNull();
+    // A lead edits the case during the call: the write on the pull's copy would undo it.
+    await t.db.update(cases).set({ address: 'Neue Straße 2' }).where(eq(cases.id, c.id));
+
+    await recordOutcome(d, job);
+    const [after] = await t.db.select().from(cases).where(eq(cases.id, c.id));
+    expect(after).toMatchObject({ status: 'open', attemptsMade: 1, address: 'Neue Straße 2' });
+    expect(await t.db.select().from(attempts).where(eq(attempts.caseId, c.id))).toHaveLength(1);
+  });
+});
+

@@ -64,6 +64,23 @@ export interface ResultInput {
 /** Cores used by the four processes of the product (API, workers, PostgreSQL, Redis). */
 const productCores = (cpu: Record<string, number>) => (cpu.api ?? 0) + (cpu.workers ?? 0) + (cpu.postgres ?? 0) + (cpu.redis ?? 0);
 
+/**
+ * Cost of one assignment (its next and its outcome) in a window: CPU of the four processes
+ * (cores × seconds / assignments), and API and workers each; a socket write is about one round trip.
+ */
+function perAssignmentOf(cpu: Record<string, number>, seconds: number, assignments: number, probes: ResultInput['probes'], ports: ResultInput['ports']) {
+  const per = (x: number) => round(x / Math.max(1, assignments), 2);
+  return {
+    cpuMs: per(productCores(cpu) * seconds * 1000),
+    apiCpuMs: per(probes.api.cpuSeconds * 1000),
+    workersCpuMs: per(probes.workers.cpuSeconds * 1000),
+    apiPostgresWrites: per(probes.api.writesByPort[ports.postgres] ?? 0),
+    apiRedisWrites: per(probes.api.writesByPort[ports.redis] ?? 0),
+    workersPostgresWrites: per(probes.workers.writesByPort[ports.postgres] ?? 0),
+    workersRedisWrites: per(probes.workers.writesByPort[ports.redis] ?? 0),
+  };
+}
+
 const pick = (x: Summary) => ({ p50: x.p50, p90: x.p90, p99: x.p99, max: x.max, calls: x.n });
 
 /** The one JSON line: figures, targets met or not, and what explains them. */
@@ -76,10 +93,8 @@ export function buildResult(r: ResultInput) {
   // Latency is judged at a carried load: the carried window, or a single window with a fixed pause.
   const carried = r.cfg.thinkMs > 0;
   const judged = r.carried ?? (carried ? { next: n, outcome: o } : undefined);
-  const per = (x: number) => round(x / Math.max(1, counters.assignments), 2);
-  // CPU of the four processes of the product per assignment (cores × seconds / assignments).
   const systemCores = productCores(cpu);
-  const cpuMsPerAssignment = per(systemCores * r.loadSeconds * 1000);
+  const cpuMsPerAssignment = perAssignmentOf(cpu, r.loadSeconds, counters.assignments, probes, ports).cpuMs;
   const pass = {
     nextP99: !judged || judged.next.p99 <= TARGET.p99Ms,
     outcomeP99: !judged || judged.outcome.p99 <= TARGET.p99Ms,
@@ -109,7 +124,7 @@ export function buildResult(r: ResultInput) {
             outcome: pick(r.carried.outcome),
             errors: r.carried.errors,
             cpuCores: r.carried.cpu,
-            cpuMsPerAssignment: round((productCores(r.carried.cpu) * r.carried.seconds * 1000) / Math.max(1, r.carried.assignments), 2),
+            perAssignment: perAssignmentOf(r.carried.cpu, r.carried.seconds, r.carried.assignments, r.carried.probes, ports),
             apiEventLoopDelayMs: r.carried.probes.api.delayMs,
             workersEventLoopDelayMs: r.carried.probes.workers.delayMs,
             benchEventLoopDelayMs: r.carried.benchEventLoopDelayMs,
@@ -138,16 +153,7 @@ export function buildResult(r: ResultInput) {
     benchEventLoopDelayMs: r.benchEventLoopDelayMs,
     apiGcPausesMs: probes.api.gcMs,
     workersGcPausesMs: probes.workers.gcMs,
-    // Cost of one assignment (its next and its outcome); a socket write is about one round trip.
-    perAssignment: {
-      cpuMs: cpuMsPerAssignment,
-      apiCpuMs: per(probes.api.cpuSeconds * 1000),
-      workersCpuMs: per(probes.workers.cpuSeconds * 1000),
-      apiPostgresWrites: per(probes.api.writesByPort[ports.postgres] ?? 0),
-      apiRedisWrites: per(probes.api.writesByPort[ports.redis] ?? 0),
-      workersPostgresWrites: per(probes.workers.writesByPort[ports.postgres] ?? 0),
-      workersRedisWrites: per(probes.workers.writesByPort[ports.redis] ?? 0),
-    },
+    perAssignment: perAssignmentOf(cpu, r.loadSeconds, counters.assignments, probes, ports),
     bareBullmq: { pullsPerSec: bareBullmq.pullsPerSec, p50: bareBullmq.p50, p99: bareBullmq.p99 },
     skipLocked: { pullsPerSec: skipLocked.pullsPerSec, p50: skipLocked.p50, p99: skipLocked.p99 },
     ratios,
@@ -156,6 +162,10 @@ export function buildResult(r: ResultInput) {
 }
 
 export type Result = ReturnType<typeof buildResult>;
+
+/** A window's cost per assignment, as one line. */
+const perLine = (p: Result['perAssignment']) =>
+  `${p.cpuMs} ms CPU; API ${p.apiCpuMs} ms, ${p.apiPostgresWrites} Postgres and ${p.apiRedisWrites} Redis writes; workers ${p.workersCpuMs} ms, ${p.workersPostgresWrites} Postgres, ${p.workersRedisWrites} Redis`;
 
 /** GC pauses of a window, as one line: scavenges and mark-compacts, each count, total and longest. */
 const gcLine = (gc: ProbeReport['gcMs']) =>
@@ -174,7 +184,8 @@ export function printSummary(r: Result): void {
       ...(c
         ? [
             `  saturated    next p50 ${r.next.p50} ms, p99 ${r.next.p99} ms; outcome p50 ${r.outcome.p50} ms, p99 ${r.outcome.p99} ms (queueing, not judged)`,
-            `  carried      ${c.assignmentsPerSec} assignments/s, agents pausing ~${c.thinkMs} ms per call; ${c.cpuMsPerAssignment} ms CPU per assignment, machine busy ${c.cpuCores.machineBusy}`,
+            `  carried      ${c.assignmentsPerSec} assignments/s, agents pausing ~${c.thinkMs} ms per call; machine busy ${c.cpuCores.machineBusy}`,
+            `               per assignment ${perLine(c.perAssignment)}`,
             `               event loop p99 API ${c.apiEventLoopDelayMs.p99} ms, workers ${c.workersEventLoopDelayMs.p99} ms, bench ${c.benchEventLoopDelayMs.p99} ms; API GC ${gcLine(c.apiGcPausesMs)}`,
           ]
         : []),
@@ -188,7 +199,7 @@ export function printSummary(r: Result): void {
       `  outcomes     ${r.outcomesAccepted} accepted, ${r.outcomesRecorded} recorded; backlog max ${r.outcomeBacklogMax}, drained in ${r.drainSeconds} s`,
       `  errors       ${Object.keys(r.errors).length ? JSON.stringify(r.errors) : 'none'}`,
       `  CPU (cores)  ${Object.entries(r.cpuCores).map(([k, v]) => `${k} ${v}`).join(', ')}; not this bench ${r.otherCpuCores} (load avg ${r.loadAvg1m})`,
-      `  per assignment  API ${p.apiCpuMs} ms CPU, ${p.apiPostgresWrites} Postgres and ${p.apiRedisWrites} Redis writes; workers ${p.workersCpuMs} ms CPU, ${p.workersPostgresWrites} Postgres, ${p.workersRedisWrites} Redis`,
+      `  per assignment  ${perLine(p)}`,
       `  event loop   API delay p50 ${r.apiEventLoopDelayMs.p50} ms, p99 ${r.apiEventLoopDelayMs.p99} ms, max ${r.apiEventLoopDelayMs.max} ms; workers p99 ${r.workersEventLoopDelayMs.p99} ms; bench p99 ${r.benchEventLoopDelayMs.p99} ms`,
       `  API GC       ${gcLine(r.apiGcPausesMs)}`,
       `  => ${r.pass.all ? 'PASS' : 'FAIL'}`,

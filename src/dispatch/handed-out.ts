@@ -7,6 +7,7 @@ import type { AssignmentRow } from './load-case.js';
 import type { SchedulingSettings } from '../scheduling/index.js';
 import type { CaseRow } from './case-state.js';
 import type { PullContext } from './pull-context.js';
+import { seenCase, type SeenCase } from './seen-case.js';
 
 /**
  * What this process handed out, kept for the outcome that follows: the assignment and what of the
@@ -26,21 +27,24 @@ export interface HandedOut {
 }
 
 /**
- * Of the pull's read, what validating an outcome needs (`validateOutcome` in outcome.ts). Kept
- * for the length of a call, up to 2,000 at once: not the whole case row (its source columns,
- * address, history), which nothing after the pull reads.
+ * Of the pull's read, what validating and recording an outcome need (`validateOutcome` in
+ * outcome.ts, `seen`). Kept for the length of a call, up to 2,000 at once: not the whole case
+ * row (its source columns, address, the history's notes), which nothing after the pull reads.
  */
 export interface KeptContext {
   case: Pick<CaseRow, 'clientId' | 'phones' | 'postalCode' | 'country' | 'preferredWindows'>;
   settings: SchedulingSettings;
   caseVersion: string;
   clientVersion: string;
+  /** What the outcomes worker decides on, carried in the outcome's job (`seen-case.ts`). */
+  seen: SeenCase;
 }
 
 /** The kept part of a pull's read. */
 export function keptContext(ctx: PullContext): KeptContext {
   const { clientId, phones, postalCode, country, preferredWindows } = ctx.case;
-  return { case: { clientId, phones, postalCode, country, preferredWindows }, settings: ctx.settings, caseVersion: ctx.caseVersion, clientVersion: ctx.clientVersion };
+  const versions = { caseVersion: ctx.caseVersion, clientVersion: ctx.clientVersion };
+  return { case: { clientId, phones, postalCode, country, preferredWindows }, settings: ctx.settings, ...versions, seen: seenCase(ctx.case, versions, ctx.history) };
 }
 
 /** Per database, as `prepared` keeps its queries; bounded (an assignment released or expired is never taken). */

@@ -12,10 +12,11 @@ import { markPhones, phoneColumns } from './case-phones.js';
 import type { CaseRow } from './case-state.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
 import type { CallKind } from './enqueue.js';
+import type { OutcomeCase } from './seen-case.js';
 
 /** What is known when an outcome is recorded: the case as it stands, its rules and attempt times. */
 export interface OutcomeContext {
-  case: CaseRow;
+  case: OutcomeCase;
   settings: SchedulingSettings;
   /** Times of the attempts recorded before this one. */
   attemptTimes: Date[];

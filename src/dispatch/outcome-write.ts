@@ -1,22 +1,28 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { assignments, cases } from '../db/schema.js';
+import { assignments, cases, clients } from '../db/schema.js';
 import type { OutcomeJob } from '../queues/registry.js';
-import type { CaseRow } from './case-state.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
-import { attemptTimesSql, preparedCaseQuery, settingsFromText, type CaseContext } from './load-case.js';
+import type { SchedulingSettings } from '../scheduling/index.js';
+import { attemptTimesSql, preparedCaseQuery, settingsFromText } from './load-case.js';
+import { caseFromSeen, rememberRules, rulesAt, type OutcomeCase } from './seen-case.js';
 
 /**
  * The two statements the outcomes worker runs per outcome, both built once: what it decides on,
  * and everything it writes. No interactive transaction (BEGIN, SELECT … FOR UPDATE, writes,
  * COMMIT: four round trips, each statement built anew): the write is one statement that applies
- * only to the case row as it was read (its `xmin`), and is decided again on a fresh read when
- * the row changed in between.
+ * only to the case and client rows as they were read (their `xmin`), and is decided again on a
+ * fresh read when either changed in between. What it decides on is read here, or was read by
+ * the pull and carried in the job (`seen-case.ts`).
  */
-export interface LoadedOutcome extends CaseContext {
-  /** The row version read (`xmin`): the write applies only to this version. */
+export interface LoadedOutcome {
+  case: OutcomeCase;
+  settings: SchedulingSettings;
+  /** The case row's version read (`xmin`): the write applies only to this version. */
   version: string;
+  /** The client row's version the rules were read from: the write applies only to this one. */
+  clientVersion: string;
   /** This attempt is recorded already (a re-run after a crash). */
   recorded: boolean;
   attemptTimes: Date[];
@@ -26,17 +32,39 @@ export interface LoadedOutcome extends CaseContext {
 const buildContextQuery = (db: Db) =>
   preparedCaseQuery(db, 'outcome_context', {
     version: sql<string>`${cases}.xmin::text`,
+    clientVersion: sql<string>`${clients}.xmin::text`,
     recorded: sql<boolean>`exists (select 1 from attempts t where t.case_id = ${cases.id} and t.attempt_no = ${sql.placeholder('attemptNo')})`,
     attemptTimes: attemptTimesSql(),
     attemptOutcomes: sql<string[]>`array(select t.outcome from attempts t where t.case_id = ${cases.id} order by t.attempt_no)`,
   });
 
-/** The case with its rules, the version read, and the times and outcomes of its recorded attempts. */
+/** The case with its rules, the versions read, and the times and outcomes of its recorded attempts. */
 export async function loadOutcomeContext(db: Db, caseId: string, attemptNo: number): Promise<LoadedOutcome | null> {
   const [row] = await prepared(db, 'outcome_context', buildContextQuery).execute({ caseId, attemptNo });
   if (!row) return null;
-  const { settingsText, ...rest } = row;
-  return { ...rest, settings: settingsFromText(settingsText), attemptTimes: row.attemptTimes.map((ms) => new Date(Number(ms))) };
+  const settings = settingsFromText(row.settingsText);
+  rememberRules(db, row.case.clientId, row.clientVersion, settings);
+  const { case: c, version, clientVersion, recorded, attemptOutcomes } = row;
+  return { case: c, settings, version, clientVersion, recorded, attemptTimes: row.attemptTimes.map((ms) => new Date(Number(ms))), attemptOutcomes };
+}
+
+/**
+ * What the pull read, carried in the job, as if read here: when the job carries it and this
+ * process knows the client's rules at the version the pull read them. Null otherwise (read).
+ */
+export function carriedOutcomeContext(db: Db, job: OutcomeJob): LoadedOutcome | null {
+  const seen = job.seen;
+  const settings = seen && rulesAt(db, seen.case.clientId, seen.clientVersion);
+  if (!seen || !settings) return null;
+  return {
+    case: caseFromSeen(seen.case),
+    settings,
+    version: seen.caseVersion,
+    clientVersion: seen.clientVersion,
+    recorded: false, // the write finds out (on conflict), and the caller then reads
+    attemptTimes: seen.attemptTimes.map((ms) => new Date(ms)),
+    attemptOutcomes: seen.attemptOutcomes,
+  };
 }
 
 const buildClearOutbox = (db: Db) =>
@@ -55,14 +83,16 @@ const p = (name: string) => sql.placeholder(name);
 
 /**
  * The write, built once (the worker's CPU went a fifth into building it anew per outcome): the
- * case row locked only at the version read; the attempt inserted (nothing on a conflict: recorded
+ * case row locked only at the version read, its client's row still at the version read; the attempt inserted (nothing on a conflict: recorded
  * already); the case set to its next state where the attempt was inserted; the outbox cleared
  * where the row was locked. Data-modifying CTEs run whether or not the select reads them. One row
  * when the version matched, with whether the case was updated; none when it had moved on.
  */
 const buildWriteOutcome = (db: Db) => {
   const locked = db.$with('locked', { id: sql<string>`id` }).as(sql`
-    select id from cases where id = ${p('caseId')}::uuid and xmin = ${p('version')}::text::xid for no key update`);
+    select c.id from cases c join clients k on k.id = c.client_id
+    where c.id = ${p('caseId')}::uuid and c.xmin = ${p('version')}::text::xid and k.xmin = ${p('clientVersion')}::text::xid
+    for no key update of c`);
   const inserted = db.$with('inserted', { caseId: sql<string>`case_id` }).as(sql`
     insert into attempts (case_id, client_id, attempt_no, agent_id, assignment_id, phone_e164, outcome, right_party, note, callback, promise_amount_cents, promise_date, recorded_at)
     select locked.id, ${p('clientId')}::uuid, ${p('attemptNo')}::int, ${p('agentId')}::uuid, ${p('assignmentId')}::uuid, ${p('phone')}::text,
@@ -93,14 +123,15 @@ const buildWriteOutcome = (db: Db) => {
 
 /**
  * Inserts the attempt, sets the case to `next` and clears the outbox, in one statement, on the
- * version `ctx` read: `changed` when the row moved on since (nothing written), `recorded` when
+ * versions `ctx` read: `changed` when either row moved on since (nothing written), `recorded` when
  * this attempt was recorded meanwhile (the case is left as it is).
  */
-export async function writeOutcome(db: Db, ctx: LoadedOutcome, job: OutcomeJob, next: CaseRow): Promise<WriteResult> {
+export async function writeOutcome(db: Db, ctx: LoadedOutcome, job: OutcomeJob, next: OutcomeCase): Promise<WriteResult> {
   const body = job.body as OutcomeBody;
   const [row] = await prepared(db, 'write_outcome', buildWriteOutcome).execute({
     caseId: job.caseId,
     version: ctx.version,
+    clientVersion: ctx.clientVersion,
     clientId: next.clientId,
     attemptNo: job.attemptNo,
     agentId: job.agentId,

@@ -11,6 +11,7 @@ import type { OutcomeBody } from './dispatch.schemas.js';
 import { heldAssignment } from './held-assignment.js';
 import type { AssignmentRow, CaseContext } from './load-case.js';
 import { claimUnchanged, takeHandedOut, type KeptContext } from './handed-out.js';
+import type { SeenCase } from './seen-case.js';
 
 /**
  * Records the agent's outcome for a held assignment: validates it against the client's
@@ -24,8 +25,9 @@ export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: str
   // assignment, and only its body is kept. From here on a pull of this attempt's job is held
   // back (`vet`) until it is recorded; were this process to die now, `recover` queues it.
   const outcomeOf = (a: AssignmentRow): OutcomeJob => ({ assignmentId: id, caseId: a.caseId, attemptNo: a.attemptNo, agentId: agent.id, recordedAt: now.toISOString(), body });
-  const { assignment, ctx } = (await claimAsHandedOut(d, agent, id, body, now, outcomeOf)) ?? (await claimHeld(d, agent, id, body, now, outcomeOf));
-  const outcome = outcomeOf(assignment);
+  const { assignment, ctx, seen } = (await claimAsHandedOut(d, agent, id, body, now, outcomeOf)) ?? (await claimHeld(d, agent, id, body, now, outcomeOf));
+  // Claimed on the pull's copy: the job carries what the pull read, for the worker to decide on.
+  const outcome = { ...outcomeOf(assignment), ...(seen ? { seen } : {}) };
   failpoint(d.config, 'outcome.afterClaim');
   let completed: number;
   try {
@@ -56,7 +58,7 @@ async function claimAsHandedOut(d: DispatchDeps, agent: SessionUser, id: string,
   } catch {
     return null; // decided on the current rules by the full path
   }
-  return (await claimUnchanged(d.db, handed, agent.id, now, outcomeOf(handed.assignment))) ? { assignment: handed.assignment, ctx: handed.ctx } : null;
+  return (await claimUnchanged(d.db, handed, agent.id, now, outcomeOf(handed.assignment))) ? { assignment: handed.assignment, ctx: handed.ctx, seen: handed.ctx.seen } : null;
 }
 
 /** The claim after reading the assignment and its case (`heldAssignment`: 409/403 with the reason when not held). */
@@ -69,8 +71,8 @@ async function claimHeld(d: DispatchDeps, agent: SessionUser, id: string, body: 
   return { assignment, ctx };
 }
 
-/** An assignment claimed for its outcome, with what its outcome was validated against. */
-type Held = { assignment: AssignmentRow; ctx: KeptContext | CaseContext };
+/** An assignment claimed for its outcome, with what its outcome was validated against (and, claimed on the pull's copy, what the pull read). */
+type Held = { assignment: AssignmentRow; ctx: KeptContext | CaseContext; seen?: SeenCase };
 
 function validateOutcome(ctx: Held['ctx'], body: OutcomeBody, now: Date): void {
   const { settings } = ctx;

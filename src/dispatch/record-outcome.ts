@@ -1,16 +1,16 @@
 import type { OutcomeJob } from '../queues/registry.js';
 import { failpoint } from '../failpoint.js';
 import type { Scheduled } from '../scheduling/index.js';
-import type { CaseRow } from './case-state.js';
 import { closedColumns, completeListIfDone } from './close-case.js';
 import type { DispatchDeps } from '../deps.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
 import { enqueueCall, type CallKind } from './enqueue.js';
 import { decideOutcome } from './outcome-decision.js';
-import { clearOutbox, loadOutcomeContext, writeOutcome, type LoadedOutcome } from './outcome-write.js';
+import { carriedOutcomeContext, clearOutbox, loadOutcomeContext, writeOutcome, type LoadedOutcome } from './outcome-write.js';
+import type { OutcomeCase } from './seen-case.js';
 import { loadReachRates } from '../reach/load-reach-rates.js';
 
-type Next = { kind: 'none' } | { kind: 'closed'; listId: string } | { kind: 'call'; case: CaseRow; plan: Scheduled; callKind: CallKind; personalAgentId: string | null };
+type Next = { kind: 'none' } | { kind: 'closed'; listId: string } | { kind: 'call'; case: OutcomeCase; plan: Scheduled; callKind: CallKind; personalAgentId: string | null };
 
 /** Reads of a case that changed before its write could apply, before the job fails (and is retried). */
 const MAX_READS = 5;
@@ -26,6 +26,9 @@ export async function recordOutcome(d: DispatchDeps, job: OutcomeJob): Promise<v
   const now = d.clock.now();
   let next: Next | undefined;
   let ctx: LoadedOutcome | null = null;
+  // First on what the pull read, when the job carries it; a write it does not apply to reads.
+  const carried = carriedOutcomeContext(d.db, job);
+  if (carried) next = await decideAndWrite(d, (ctx = carried), job, now);
   for (let read = 0; read < MAX_READS && !next; read++) {
     ctx = await loadOutcomeContext(d.db, job.caseId, job.attemptNo);
     if (!ctx) {
@@ -51,7 +54,7 @@ async function decideAndWrite(d: DispatchDeps, ctx: LoadedOutcome, job: OutcomeJ
   const body = job.body as OutcomeBody;
   const verdict = decideOutcome({ case: ctx.case, settings, attemptTimes, attemptOutcomes, reach }, { attemptNo: job.attemptNo, agentId: job.agentId, recordedAt: new Date(job.recordedAt), body }, now);
   const closing = verdict.kind === 'close';
-  const updated: CaseRow = { ...ctx.case, ...(closing ? closedColumns(verdict.finalOutcome, now, verdict.set) : verdict.set) };
+  const updated: OutcomeCase = { ...ctx.case, ...(closing ? closedColumns(verdict.finalOutcome, now, verdict.set) : verdict.set) };
   // Changed since it was read, or this attempt recorded by another run meanwhile: read again.
   if ((await writeOutcome(d.db, ctx, job, updated)) !== 'written') return undefined;
   if (closing) return { kind: 'closed', listId: ctx.case.listId };
@@ -60,7 +63,7 @@ async function decideAndWrite(d: DispatchDeps, ctx: LoadedOutcome, job: OutcomeJ
 }
 
 /** The attempt was recorded by an earlier run: re-add the job for the case's current state. */
-async function resumeAfterCrash(d: DispatchDeps, c: CaseRow, job: OutcomeJob): Promise<Next> {
+async function resumeAfterCrash(d: DispatchDeps, c: OutcomeCase, job: OutcomeJob): Promise<Next> {
   await clearOutbox(d.db, job.assignmentId);
   if (c.status !== 'open' || c.attemptsMade !== job.attemptNo || !c.nextDueAt) return { kind: 'none' };
   const plan: Scheduled = { at: c.nextDueAt, windowEnd: null, window: c.callback?.window ?? null, reason: 'immediate' };

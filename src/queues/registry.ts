@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { SeenCase } from '../dispatch/seen-case.js';
 import { bulkAdd, type BulkJob, type ReadyEntry } from './bulk-add.js';
 
 /**
@@ -24,6 +25,8 @@ export interface OutcomeJob {
   agentId: string;
   recordedAt: string;
   body: Record<string, unknown>;
+  /** The case as the pull read it (`seen-case.ts`); only in the Redis job of an outcome claimed on the pull's copy. */
+  seen?: SeenCase;
 }
 
 export interface ImportJob {
