@@ -111,6 +111,7 @@ export async function seedCases(deps: DispatchDeps, clientIds: string[], perClie
       const plan = planFirstCall(now, settings, { postalCode: null, country: 'DE' });
       if (plan.at === null) throw new Error(`bench case ${i} of client ${ci} is never callable: ${plan.explanation}`);
       const phone = `+4972${String(ci).padStart(3, '0')}${String(100_000 + i)}`;
+      const amountCents = 1_000 + Math.floor(random() * 500_000);
       plans.push(plan);
       rows.push({
         listId: list!.id,
@@ -120,9 +121,13 @@ export async function seedCases(deps: DispatchDeps, clientIds: string[], perClie
         name: `Kunde ${ci}-${i}`,
         phoneRaw: phone,
         phoneE164: phone,
+        // As an import stores a row: its number, and the row's cells as delivered (a typical
+        // client file: twelve columns), which the result list gives back.
+        phones: [{ e164: phone, raw: phone, kind: 'Telefon', status: 'active' }],
+        source: [`K${ci}-${i}`, 'Herr', `Kunde ${ci}-${i}`, `Musterstraße ${i % 200}`, '76131', 'Karlsruhe', phone, amountCents / 100, { d: '2026-10-01' }, `R-2026-${i}`, 'Mahnstufe 2', null],
         country: 'DE',
         language: 'de',
-        amountCents: 1_000 + Math.floor(random() * 500_000),
+        amountCents,
         nextDueAt: plan.at,
         waitReason: plan.reason,
       });

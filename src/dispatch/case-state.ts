@@ -1,10 +1,18 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, getTableColumns } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { attempts, cases } from '../db/schema.js';
 import { callQueueName } from '../queues/registry.js';
 import type { CaseSchedulingState } from '../scheduling/index.js';
 
-export type CaseRow = typeof cases.$inferSelect;
+/**
+ * A case as dispatch reads it: every column but `source`, the row's cells as delivered (every
+ * column of the client's file, for the result list), which no pull, outcome or schedule reads.
+ */
+export type CaseRow = Omit<typeof cases.$inferSelect, 'source'>;
+
+const { source: _source, ...dispatchColumns } = getTableColumns(cases);
+/** The columns of `CaseRow`, for `select({ case: caseColumns })`. */
+export const caseColumns = dispatchColumns;
 
 /**
  * The language a case is routed by. Romansh speakers all speak German (shared/data/README.md),

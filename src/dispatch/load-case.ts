@@ -4,7 +4,7 @@ import type { Db, Tx } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { assignments, cases, clients, dunningLists } from '../db/schema.js';
 import type { SchedulingSettings } from '../scheduling/index.js';
-import type { CaseRow } from './case-state.js';
+import { caseColumns, type CaseRow } from './case-state.js';
 
 export interface CaseContext {
   case: CaseRow;
@@ -16,7 +16,7 @@ export interface CaseContext {
 /** A case with what every dispatch decision about it needs: list status and client settings. */
 export async function loadCaseContext(db: Db | Tx, caseId: string, forUpdate = false): Promise<CaseContext | null> {
   const query = db
-    .select({ case: cases, listStatus: dunningLists.status, settings: clients.settings, clientName: clients.name })
+    .select({ case: caseColumns, listStatus: dunningLists.status, settings: clients.settings, clientName: clients.name })
     .from(cases)
     .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
     .innerJoin(clients, eq(clients.id, cases.clientId))
@@ -33,7 +33,7 @@ export async function loadCaseContext(db: Db | Tx, caseId: string, forUpdate = f
  */
 export function preparedCaseQuery<F extends SelectedFields>(db: Db, name: string, fields: F, ctes: WithSubquery[] = []) {
   return (ctes.length ? db.with(...ctes) : db)
-    .select({ case: cases, listStatus: dunningLists.status, settingsText: sql<string>`${clients.settings}::text`, clientName: clients.name, ...fields })
+    .select({ case: caseColumns, listStatus: dunningLists.status, settingsText: sql<string>`${clients.settings}::text`, clientName: clients.name, ...fields })
     .from(cases)
     .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
     .innerJoin(clients, eq(clients.id, cases.clientId))
