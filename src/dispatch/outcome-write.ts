@@ -83,10 +83,11 @@ const p = (name: string) => sql.placeholder(name);
 
 /**
  * The write, built once (the worker's CPU went a fifth into building it anew per outcome): the
- * case row locked only at the version read, its client's row still at the version read; the attempt inserted (nothing on a conflict: recorded
- * already); the case set to its next state where the attempt was inserted; the outbox cleared
- * where the row was locked. Data-modifying CTEs run whether or not the select reads them. One row
- * when the version matched, with whether the case was updated; none when it had moved on.
+ * case row locked only at the version read and while its client's row is the version read; the
+ * attempt inserted (nothing on a conflict: recorded already); the case set to its next state
+ * where the attempt was inserted; the outbox cleared where the row was locked. Data-modifying
+ * CTEs run whether or not the select reads them. One row when the versions matched, with
+ * whether the case was updated; none when either row had moved on.
  */
 const buildWriteOutcome = (db: Db) => {
   const locked = db.$with('locked', { id: sql<string>`id` }).as(sql`
@@ -112,8 +113,7 @@ const buildWriteOutcome = (db: Db) => {
     where cases.id = inserted.case_id
     returning cases.id`);
   const cleared = db.$with('cleared', { id: sql<string>`id` }).as(sql`
-    update assignments set outcome = null where id = ${p('assignmentId')}::uuid and exists (select 1 from locked)
-    returning id`);
+    update assignments set outcome = null where id = ${p('assignmentId')}::uuid and exists (select 1 from locked)`);
   return db
     .with(locked, inserted, updated, cleared)
     .select({ updated: sql<boolean>`exists (select 1 from updated)` })
@@ -123,8 +123,8 @@ const buildWriteOutcome = (db: Db) => {
 
 /**
  * Inserts the attempt, sets the case to `next` and clears the outbox, in one statement, on the
- * versions `ctx` read: `changed` when either row moved on since (nothing written), `recorded` when
- * this attempt was recorded meanwhile (the case is left as it is).
+ * versions `ctx` read: `changed` when either row moved on since (nothing written), `recorded`
+ * when this attempt was recorded meanwhile (the case is left as it is).
  */
 export async function writeOutcome(db: Db, ctx: LoadedOutcome, job: OutcomeJob, next: OutcomeCase): Promise<WriteResult> {
   const body = job.body as OutcomeBody;
