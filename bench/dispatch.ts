@@ -314,35 +314,41 @@ async function main() {
   // made again; with autovacuum off (these machines) the bench does it, once.
   await analyzeTables(bench.url, ['assignments', 'attempts']);
   const pids = { ...Object.fromEntries(apis.map((a, k) => [apiNames[k]!, a.pid])), workers: workers.pid };
-  const cpuStart = cpuSnapshot(pids);
-  const loadStart = performance.now();
-  const loadAvgStart = os.loadavg()[0]!;
-  if (opt['pg-stats']) await resetStatements(bench.url);
-  for (const c of children) c.proc.kill('SIGUSR2');
   // The bench's own event loop (100 agents' requests and timers): its delay is part of every
   // latency it measures, where a real agent's browser runs on a machine of its own.
   const benchLoop = monitorEventLoopDelay({ resolution: 5 });
-  benchLoop.enable();
-  measuring = true;
-  await sleep(cfg.seconds * 1000);
-  measuring = false;
-  benchLoop.disable();
-  const benchDelay = loopDelayOf(benchLoop);
-  for (const c of children) c.proc.kill('SIGUSR2');
-  const loadSeconds = (performance.now() - loadStart) / 1000;
-  const cpu = sumApis(cpuBetween(cpuStart, cpuSnapshot(pids)), apiNames);
-  const statements = opt['pg-stats'] ? await statementCosts(bench.url, counters.assignments) : null;
-  /** The probe's report of a child for the n-th window (1: saturated, 2: carried). */
-  const loopOf = async (name: string, window: number) => {
-    const file = path.join(probeDir, `${name}.w${window}.loop.json`);
-    await waitFor(name === 'workers' ? workers : apis[apiNames.indexOf(name)]!, `${name} probe report`, () => existsSync(file), 30_000);
-    await sleep(100);
-    return JSON.parse(readFileSync(file, 'utf8')) as ProbeReport;
+  /** One measured window: requests counted, the children's probes and the bench's loop watching, CPU taken around it. */
+  const measure = async () => {
+    const cpuStart = cpuSnapshot(pids);
+    const start = performance.now();
+    for (const c of children) c.proc.kill('SIGUSR2');
+    benchLoop.reset();
+    benchLoop.enable();
+    measuring = true;
+    await sleep(cfg.seconds * 1000);
+    measuring = false;
+    benchLoop.disable();
+    for (const c of children) c.proc.kill('SIGUSR2');
+    return { start, seconds: (performance.now() - start) / 1000, cpu: sumApis(cpuBetween(cpuStart, cpuSnapshot(pids)), apiNames), benchDelay: loopDelayOf(benchLoop) };
   };
-  const apiLoops = await Promise.all(apiNames.map((name) => loopOf(name, 1)));
-  const apiLoop = mergeProbes(apiLoops);
-  const workersLoop = await loopOf('workers', 1);
-  const loopByName = new Map([...apiNames.map((n, k) => [n, apiLoops[k]!] as const), ['workers', workersLoop]]);
+  /** The children's probe reports of the n-th window (1: saturated, 2: carried), each and merged. */
+  const probesOf = async (window: number) => {
+    const loopOf = async (name: string) => {
+      const file = path.join(probeDir, `${name}.w${window}.loop.json`);
+      await waitFor(name === 'workers' ? workers : apis[apiNames.indexOf(name)]!, `${name} probe report`, () => existsSync(file), 30_000);
+      await sleep(100);
+      return JSON.parse(readFileSync(file, 'utf8')) as ProbeReport;
+    };
+    const apiLoops = await Promise.all(apiNames.map(loopOf));
+    const workersLoop = await loopOf('workers');
+    return { api: mergeProbes(apiLoops), workers: workersLoop, byName: new Map([...apiNames.map((n, k) => [n, apiLoops[k]!] as const), ['workers', workersLoop]]) };
+  };
+
+  const loadAvgStart = os.loadavg()[0]!;
+  if (opt['pg-stats']) await resetStatements(bench.url);
+  const { start: loadStart, seconds: loadSeconds, cpu, benchDelay } = await measure();
+  const statements = opt['pg-stats'] ? await statementCosts(bench.url, counters.assignments) : null;
+  const { api: apiLoop, workers: workersLoop, byName: loopByName } = await probesOf(1);
   const saturated = { next: out.next.summary(), outcome: out.outcome.summary() };
   const trace: Record<string, unknown> = { saturated: { next: out.next.timeline(loadStart), outcome: out.outcome.timeline(loadStart) } };
 
@@ -356,29 +362,20 @@ async function main() {
     out.counters = { assignments: 0, outcomesAccepted: 0, outcomesAcceptedTotal: 0, empty: 0, errors: {} };
     say(`carried: agents pause ~${phase.thinkMs} ms per call (half of ${round(perSec)} assignments/s), warm-up ${cfg.warmup} s, then ${cfg.seconds} s measured`);
     await sleep(Math.max(cfg.warmup * 1000, 2 * phase.thinkMs));
-    const carriedCpuStart = cpuSnapshot(pids);
-    const started = performance.now();
-    for (const c of children) c.proc.kill('SIGUSR2');
-    benchLoop.reset();
-    benchLoop.enable();
-    measuring = true;
-    await sleep(cfg.seconds * 1000);
-    measuring = false;
-    benchLoop.disable();
-    for (const c of children) c.proc.kill('SIGUSR2');
-    const seconds = (performance.now() - started) / 1000;
+    const w = await measure();
+    const { api, workers: workersProbe } = await probesOf(2);
     carried = {
-      cpu: sumApis(cpuBetween(carriedCpuStart, cpuSnapshot(pids)), apiNames),
-      probes: { api: mergeProbes(await Promise.all(apiNames.map((name) => loopOf(name, 2)))), workers: await loopOf('workers', 2) },
+      cpu: w.cpu,
+      probes: { api, workers: workersProbe },
       thinkMs: phase.thinkMs,
-      seconds,
+      seconds: w.seconds,
       assignments: out.counters.assignments,
       next: out.next.summary(),
       outcome: out.outcome.summary(),
       errors: out.counters.errors,
-      benchEventLoopDelayMs: loopDelayOf(benchLoop),
+      benchEventLoopDelayMs: w.benchDelay,
     };
-    trace.carried = { next: out.next.timeline(started), outcome: out.outcome.timeline(started) };
+    trace.carried = { next: out.next.timeline(w.start), outcome: out.outcome.timeline(w.start) };
   }
   stopped = true;
   await Promise.all(loops);

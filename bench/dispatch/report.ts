@@ -94,13 +94,13 @@ export function buildResult(r: ResultInput) {
   const carried = r.cfg.thinkMs > 0;
   const judged = r.carried ?? (carried ? { next: n, outcome: o } : undefined);
   const systemCores = productCores(cpu);
-  const cpuMsPerAssignment = perAssignmentOf(cpu, r.loadSeconds, counters.assignments, probes, ports).cpuMs;
+  const perAssignment = perAssignmentOf(cpu, r.loadSeconds, counters.assignments, probes, ports);
   const pass = {
     nextP99: !judged || judged.next.p99 <= TARGET.p99Ms,
     outcomeP99: !judged || judged.outcome.p99 <= TARGET.p99Ms,
     noDoubles: doubleAssignments === 0,
     apiRss: r.apiRss.max <= TARGET.rssMb,
-    cpuPerAssignment: cpuMsPerAssignment <= TARGET.cpuMs,
+    cpuPerAssignment: perAssignment.cpuMs <= TARGET.cpuMs,
     vsBullmq: carried || ratios.vsBullmq >= TARGET.vsBullmq,
     vsSkipLocked: carried || ratios.vsSkipLocked >= TARGET.vsSkipLocked,
     all: false,
@@ -153,7 +153,7 @@ export function buildResult(r: ResultInput) {
     benchEventLoopDelayMs: r.benchEventLoopDelayMs,
     apiGcPausesMs: probes.api.gcMs,
     workersGcPausesMs: probes.workers.gcMs,
-    perAssignment: perAssignmentOf(cpu, r.loadSeconds, counters.assignments, probes, ports),
+    perAssignment,
     bareBullmq: { pullsPerSec: bareBullmq.pullsPerSec, p50: bareBullmq.p50, p99: bareBullmq.p99 },
     skipLocked: { pullsPerSec: skipLocked.pullsPerSec, p50: skipLocked.p50, p99: skipLocked.p99 },
     ratios,

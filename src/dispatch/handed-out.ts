@@ -28,23 +28,21 @@ export interface HandedOut {
 
 /**
  * Of the pull's read, what validating and recording an outcome need (`validateOutcome` in
- * outcome.ts, `seen`). Kept for the length of a call, up to 2,000 at once: not the whole case
- * row (its source columns, address, the history's notes), which nothing after the pull reads.
+ * outcome.ts; `seen`, which the outcome's job carries, with the versions of the case and client
+ * rows read). Kept for the length of a call, up to 2,000 at once: not the whole case row (its
+ * address, the history's notes), which nothing after the pull reads.
  */
 export interface KeptContext {
+  /** The case as validated: `seen.case`, not a copy. */
   case: Pick<CaseRow, 'clientId' | 'phones' | 'postalCode' | 'country' | 'preferredWindows'>;
   settings: SchedulingSettings;
-  caseVersion: string;
-  clientVersion: string;
-  /** What the outcomes worker decides on, carried in the outcome's job (`seen-case.ts`). */
   seen: SeenCase;
 }
 
 /** The kept part of a pull's read. */
 export function keptContext(ctx: PullContext): KeptContext {
-  const { clientId, phones, postalCode, country, preferredWindows } = ctx.case;
-  const versions = { caseVersion: ctx.caseVersion, clientVersion: ctx.clientVersion };
-  return { case: { clientId, phones, postalCode, country, preferredWindows }, settings: ctx.settings, ...versions, seen: seenCase(ctx.case, versions, ctx.history) };
+  const seen = seenCase(ctx.case, { caseVersion: ctx.caseVersion, clientVersion: ctx.clientVersion }, ctx.history);
+  return { case: seen.case, settings: ctx.settings, seen };
 }
 
 /** Per database, as `prepared` keeps its queries; bounded (an assignment released or expired is never taken). */
@@ -96,8 +94,8 @@ export async function claimUnchanged(db: Db, handed: HandedOut, agentId: string,
     agentId,
     now: now.toISOString(),
     outcome: JSON.stringify(outcome),
-    caseVersion: handed.ctx.caseVersion,
-    clientVersion: handed.ctx.clientVersion,
+    caseVersion: handed.ctx.seen.caseVersion,
+    clientVersion: handed.ctx.seen.clientVersion,
   });
   return rows.length > 0;
 }
