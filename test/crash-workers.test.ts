@@ -53,7 +53,7 @@ async function workToTheEnd(listId: string, run?: ReturnType<typeof agents>): Pr
 }
 
 describe('the workers killed between two writes', () => {
-  for (const point of ['import.afterCommit', 'import.afterEnqueue']) {
+  for (const point of ['import.beforeCommit', 'import.afterCommit']) {
     it(`${point}: the import starts over after the restart and the list is worked to its end`, async () => {
       await svc.workers.start(point);
       const listId = await uploadList(point.replace('.', '-'));

@@ -33,15 +33,24 @@ export type FirstCallCase = Pick<CaseRow, 'id' | 'listId' | 'clientId' | 'langua
 const BULK = 1000;
 const BULKS_IN_FLIGHT = 2;
 
-type FirstCallRow = { case: FirstCallCase; windowEnd: Date | null; window: string | null };
+export type FirstCallRow = { case: FirstCallCase; windowEnd: Date | null; window: string | null };
 
 /**
  * Adds the first call job of many new cases, in bulk per queue (`Queues.addCalls`), and refreshes the
  * ready index once. Each case's `nextDueAt` must hold its planned first call; `settings` (the
- * client's) decide the queues (language routing). Job payloads are built per bulk, so a list of
- * 100,000 cases never holds 100,000 jobs at once.
+ * client's) decide the queues (language routing).
  */
 export async function enqueueFirstCalls(d: DispatchDeps, rows: FirstCallRow[], now: Date, settings: SchedulingSettings): Promise<void> {
+  const queues = await addFirstCalls(d, rows, now, settings);
+  await d.calls.ready.refresh([...queues], now.getTime());
+}
+
+/**
+ * `enqueueFirstCalls` without the ready index's refresh, for a caller that adds in parts and
+ * refreshes once (the import); returns the queues it added to. Job payloads are built per bulk,
+ * so a list of 100,000 cases never holds 100,000 jobs at once.
+ */
+export async function addFirstCalls(d: DispatchDeps, rows: FirstCallRow[], now: Date, settings: SchedulingSettings): Promise<Set<string>> {
   // Per queue its rows and, alongside, each one's extra delay there (no copy of 100,000 rows).
   const byQueue = new Map<string, { rows: FirstCallRow[]; delays: number[] }>();
   for (const row of rows) {
@@ -65,7 +74,7 @@ export async function enqueueFirstCalls(d: DispatchDeps, rows: FirstCallRow[], n
     };
     await Promise.all(Array.from({ length: BULKS_IN_FLIGHT }, sender));
   }
-  await d.calls.ready.refresh([...byQueue.keys()], now.getTime());
+  return new Set(byQueue.keys());
 }
 
 /** The job of a case's first attempt (attempt 1), as `callJobData` builds any attempt's. */

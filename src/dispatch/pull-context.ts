@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { assignments, cases, clients } from '../db/schema.js';
+import { assignments, cases, clients, dunningLists } from '../db/schema.js';
 import type { CaseSchedulingState } from '../scheduling/index.js';
 import { epochMs, historyJson, preparedCaseQuery, settingsFromText, type CaseContext, type HistoryEntry } from './load-case.js';
 
@@ -125,4 +125,12 @@ const buildUntake = (db: Db) => db.delete(assignments).where(eq(assignments.id, 
 /** Undoes a take that a later check of the pull refused: the assignment was never shown to anyone. */
 export async function untake(db: Db, id: string): Promise<void> {
   await prepared(db, 'untake_case', buildUntake).execute({ id });
+}
+
+const buildListStatus = (db: Db) => db.select({ status: dunningLists.status }).from(dunningLists).where(eq(dunningLists.id, sql.placeholder('id'))).prepare('job_list_status');
+
+/** The status of the list a job names, for a job whose case `takeCase` did not find (rare: see `triage`). */
+export async function jobListStatus(db: Db, listId: string): Promise<PullContext['listStatus'] | null> {
+  const [row] = await prepared(db, 'job_list_status', buildListStatus).execute({ id: listId });
+  return row?.status ?? null;
 }

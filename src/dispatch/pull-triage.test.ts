@@ -24,6 +24,13 @@ describe('triage of a pulled job', () => {
     expect(triage(ctx({ attemptsMade: 1 }), 1, ['k1'], now)).toEqual({ kind: 'drop', reason: 'stale' });
   });
 
+  it('holds a job whose case is not found while the job\'s list is importing (its cases are not committed yet), drops it after', () => {
+    expect(triage(null, 1, ['k1'], now, 'importing')).toEqual({ kind: 'later', at: now.getTime() + 5_000 });
+    for (const listStatus of ['active', 'failed', 'cancelled', null] as const) {
+      expect(triage(null, 1, ['k1'], now, listStatus)).toEqual({ kind: 'drop', reason: 'stale' });
+    }
+  });
+
   it('puts a job of a list still importing back for a few seconds, and drops one of a list no longer active', () => {
     expect(triage(ctx({ listStatus: 'importing' }), 1, ['k1'], now)).toEqual({ kind: 'later', at: now.getTime() + 5_000 });
     for (const listStatus of ['completed', 'cancelled', 'failed'] as const) {

@@ -17,7 +17,13 @@ const OUTCOME_PENDING_RECHECK_MS = 30_000;
 /** After a live holder's lock runs out, this much later. */
 const AFTER_HOLDER_MS = 1_000;
 
-export function triage(ctx: PullContext | null, attemptNo: number, agentClientIds: readonly string[], now: Date): Triage {
+/**
+ * `ctx` is null when the job's case was not found; `jobListStatus` is then the status of the
+ * list the job names. An import adds its jobs before it commits their cases: until its list is
+ * no longer `importing`, a job whose case is not (yet) visible is held, not dropped.
+ */
+export function triage(ctx: PullContext | null, attemptNo: number, agentClientIds: readonly string[], now: Date, jobListStatus: PullContext['listStatus'] | null = null): Triage {
+  if (!ctx && jobListStatus === 'importing') return { kind: 'later', at: now.getTime() + IMPORTING_RECHECK_MS };
   if (!ctx || ctx.case.status !== 'open' || attemptNo !== ctx.case.attemptsMade + 1) return { kind: 'drop', reason: 'stale' };
   if (ctx.listStatus === 'importing') return { kind: 'later', at: now.getTime() + IMPORTING_RECHECK_MS };
   if (ctx.listStatus !== 'active') return { kind: 'drop', reason: 'list_not_active' };

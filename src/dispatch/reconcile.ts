@@ -8,11 +8,12 @@ import type { CaseRow } from './case-state.js';
 import { caseQueues } from './routing.js';
 import type { DispatchDeps } from '../deps.js';
 import { callJobData, enqueueCall } from './enqueue.js';
-import { jobSetKeys } from '../queues/bullmq-layout.js';
+import { jobKey, jobSetKeys } from '../queues/bullmq-layout.js';
 import type { BulkJob } from '../queues/bulk-add.js';
 
 const BATCH = 1000;
 const JOB_ID = /^([0-9a-f-]{36})-a(\d+)$/;
+const UUID = /^[0-9a-f-]{36}$/;
 
 export interface ReconcileReport {
   openCases: number;
@@ -152,7 +153,11 @@ function jobRestorer(d: DispatchDeps, settingsOf: (clientId: string) => Promise<
   return { add, flush };
 }
 
-/** Removes waiting, prioritized and delayed jobs whose case is closed or has moved on. */
+/**
+ * Removes waiting, prioritized and delayed jobs whose case is closed, gone or has moved on. A job
+ * whose case is not found is kept while the list it names is `importing`: an import adds its
+ * jobs before it commits their cases.
+ */
 async function removeStale(d: DispatchDeps, queues: string[], current: Set<string>): Promise<number> {
   const redis = d.queues.connection;
   let removed = 0;
@@ -173,12 +178,33 @@ async function removeStale(d: DispatchDeps, queues: string[], current: Set<strin
         .from(cases)
         .where(sql`${cases.id} = any(${`{${caseIds.join(',')}}`}::uuid[])`); // one array parameter (ids are checked by JOB_ID)
       const byId = new Map(rows.map((r) => [r.id, r]));
+      const importing = await ofImportingLists(d, queue, parsed.filter((p) => !byId.has(p.m[1]!)).map((p) => p.id));
       for (const { id, m } of parsed) {
         const c = byId.get(m[1]!);
         if (c && c.status === 'open' && c.attemptsMade + 1 === Number(m[2])) continue;
+        if (!c && importing.has(id)) continue;
         removed += await d.queues.calls(queue).remove(id);
       }
     }
   }
   return removed;
+}
+
+/** Of these jobs (whose cases were not found), the ones whose list is still importing. */
+async function ofImportingLists(d: DispatchDeps, queue: string, jobIds: string[]): Promise<Set<string>> {
+  if (jobIds.length === 0) return new Set();
+  const pipeline = d.queues.connection.pipeline();
+  for (const id of jobIds) pipeline.hget(jobKey(d.calls.prefix, queue, id), 'data');
+  const listOf = new Map<string, string>();
+  for (const [i, [, data]] of ((await pipeline.exec()) ?? []).entries()) {
+    const listId = typeof data === 'string' ? (JSON.parse(data) as Partial<CallJob>).listId : undefined;
+    if (typeof listId === 'string' && UUID.test(listId)) listOf.set(jobIds[i]!, listId);
+  }
+  if (listOf.size === 0) return new Set();
+  const lists = await d.db
+    .select({ id: dunningLists.id })
+    .from(dunningLists)
+    .where(and(sql`${dunningLists.id} = any(${`{${[...new Set(listOf.values())].join(',')}}`}::uuid[])`, eq(dunningLists.status, 'importing')));
+  const importing = new Set(lists.map((l) => l.id));
+  return new Set([...listOf].filter(([, listId]) => importing.has(listId)).map(([id]) => id));
 }

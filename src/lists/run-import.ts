@@ -4,7 +4,7 @@ import type { Tx } from '../db/client.js';
 import { rowsOf } from '../db/rows.js';
 import { cases, dunningLists, importFiles, rejectedRows } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
-import { enqueueFirstCalls, firstCallPlanner, type FirstCallCase } from '../dispatch/first-calls.js';
+import { addFirstCalls, firstCallPlanner, type FirstCallRow } from '../dispatch/first-calls.js';
 import { callJobId } from '../queues/registry.js';
 import { caseQueues } from '../dispatch/routing.js';
 import type { NextCallable, SchedulingSettings } from '../scheduling/index.js';
@@ -19,15 +19,18 @@ import { loadImportFile } from './stored-file.js';
 
 const BATCH = 1000;
 
-/** What is kept of each inserted case until its job is added: little, as a list has up to 200,000. */
-type Planned = { case: FirstCallCase; windowEnd: Date | null; window: string | null };
+/** What is kept of each inserted case (to remove its job if the import fails): little, as a list has up to 200,000. */
+type Planned = FirstCallRow;
 
 /**
  * The `imports` job: streams the stored file into cases (in one transaction, in batches of
- * 1000, the next batch parsed while the last one is written), plans each case's first call,
- * commits, adds one call job per case, then makes the list `active`. Any failure removes what
- * was added — cases and jobs — and leaves the list `failed` with the reason (a list cancelled
- * meanwhile stays `cancelled`); the stored file is deleted either way.
+ * 1000), plans each case's first call and adds its call job once the batch is inserted, commits,
+ * then makes the list `active`. Parsing, inserting and adding overlap: while one batch is
+ * parsed, the one before is inserted and the one before that added. A job added before the
+ * commit points at a case no one else sees yet; the pull and reconcile keep such a job while
+ * its list is `importing` (see `pull-triage.ts`). Any failure removes what was added — cases and
+ * jobs — and leaves the list `failed` with the reason (a list cancelled meanwhile stays
+ * `cancelled`); the stored file is deleted either way.
  */
 export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: { percent: number; rows: number }) => Promise<void> = async () => {}): Promise<void> {
   const [list] = await d.db.select().from(dunningLists).where(eq(dunningLists.id, listId));
@@ -43,6 +46,7 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
   const now = d.clock.now();
   const plan = firstCallPlanner(now, settings);
   const planned: Planned[] = [];
+  const queues = new Set<string>();
   try {
     const kind = detectFileKind(content.subarray(0, SNIFF_BYTES), list.fileName);
     const report = await withTempFile(content, kind, (path) =>
@@ -54,9 +58,11 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
         const refusedRows: RejectedRow[] = [];
         const rejected: ImportReport['rejected'] = [];
         let rows = 0;
-        // One batch is written while the next is parsed (the database works on another core);
-        // waiting for it before sending the next keeps memory bounded and surfaces its error.
+        // One batch is written while the next is parsed (the database works on another core),
+        // and its jobs are added while the next is written (Redis, on another core too); waiting
+        // for each before sending the next keeps memory bounded and surfaces its error.
         let writing: Promise<void> = Promise.resolve();
+        let adding: Promise<void> = Promise.resolve();
         const flush = async () => {
           const next = batch.splice(0);
           const refusedByParser = refusedRows.splice(0);
@@ -65,6 +71,11 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
           writing = insertBatch(tx, list, settings, plan, next).then(async ({ inserted, refused }) => {
             for (const p of inserted) planned.push(p);
             for (const r of refused) rejected.push(...r.rejections);
+            await adding;
+            adding = addFirstCalls(d, inserted, now, settings).then((added) => {
+              for (const q of added) queues.add(q);
+            });
+            adding.catch(() => {}); // awaited by the next batch or below
             await insertRejectedRows(tx, listId, [...refusedByParser, ...refused]);
             await onProgress(estimateProgress(rows, content.byteLength));
           });
@@ -92,8 +103,11 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
         } finally {
           // Never leave the transaction with a write still running, also when parsing failed.
           await writing.catch(() => {});
+          await adding.catch(() => {});
         }
         await writing;
+        await adding;
+        failpoint(d.config, 'import.beforeCommit');
         // The header is known only now: name the customer-number column as the file does (as a dry run does).
         const openElsewhere = rejected.map((r) => (r.column === 'customerNo' ? { ...r, column: parsed.columns.customerNo ?? r.column } : r));
         return withMoreRejections(parsed, openElsewhere, planned.length);
@@ -101,8 +115,7 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
     );
     if (planned.length === 0) throw new ImportFileError('no_data', 'No row of the list could be imported; see the report.', { report });
     failpoint(d.config, 'import.afterCommit');
-    await enqueueFirstCalls(d, planned, now, settings);
-    failpoint(d.config, 'import.afterEnqueue');
+    await d.calls.ready.refresh([...queues], now.getTime());
     const activated = await d.db.transaction(async (tx) => {
       await tx.delete(importFiles).where(eq(importFiles.listId, listId));
       return tx
