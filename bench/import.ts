@@ -17,7 +17,7 @@
  * exits 1 when a target is missed or the check fails.
  */
 import { spawn } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -59,7 +59,7 @@ const perSec = (n: number, ms: number) => Math.round((n / ms) * 1000);
 
 const file = await benchList(rows);
 build();
-const [bareRead, realImport] = compiledBenchModules(['import/bare-read.ts', 'import/real-import.ts', 'import/measure.ts', 'import/scratch.ts', 'cpu-profile.ts']) as [string, string];
+const [bareRead, realImport] = compiledBenchModules(['import/bare-read.ts', 'import/real-import.ts', 'import/measure.ts', 'import/scratch.ts', 'cpu-profile.ts', 'dispatch/processes.ts', 'dispatch/stats.ts']) as [string, string];
 const bare = await runChild(bareRead, [file]);
 if (bare.rows !== rows + 2) throw new Error(`the bare read saw ${bare.rows} rows, expected ${rows} data rows + title + header`);
 
@@ -96,8 +96,9 @@ const result = {
   importRowsPerSec,
   importRssMb: imp.rssMb,
   importPeakMemory: imp.peakMemory,
+  cpuCores: imp.cpuCores,
   ratio,
-  phases: { uploadMs: imp.uploadMs, readInsertMs: imp.readInsertMs, commitEnqueueActivateMs: imp.commitEnqueueActivateMs },
+  phases: { uploadMs: imp.uploadMs, readInsertEnqueueMs: imp.readInsertEnqueueMs, commitActivateMs: imp.commitActivateMs },
   verified: { cases: imp.cases, jobs: imp.jobs, queues: imp.queues, problems: imp.problems },
   targets: TARGETS,
   pass: { ...pass, all: Object.values(pass).every(Boolean) },
@@ -110,6 +111,7 @@ console.log(`
 import bench, ${rows.toLocaleString('en')} rows × 8 columns (${file})
   bare exceljs read  ${String(bare.ms).padStart(7)} ms (CPU ${bare.cpuMs} ms)  ${String(result.bareRowsPerSec).padStart(7)} rows/s  peak RSS ${bare.rssMb} MB
   upload + import    ${String(imp.ms).padStart(7)} ms (CPU ${imp.cpuMs} ms)  ${String(importRowsPerSec).padStart(7)} rows/s  peak RSS ${imp.rssMb} MB (heap ≤ ${imp.peakMemory.heapMb} MB)
-    upload ${imp.uploadMs} ms, read+parse+insert ${imp.readInsertMs} ms, commit+enqueue+activate ${imp.commitEnqueueActivateMs} ms
+    upload ${imp.uploadMs} ms, read+parse+insert+enqueue ${imp.readInsertEnqueueMs} ms, last jobs+commit+activate ${imp.commitActivateMs} ms
+    cores busy meanwhile: ${Object.entries(imp.cpuCores as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(', ')} (of ${availableParallelism()})
   ${mark(pass.ratio)} ratio ${ratio} (≤ ${TARGETS.ratioMax})   ${mark(pass.rowsPerSec)} ${importRowsPerSec} rows/s (≥ ${TARGETS.minRowsPerSec})   ${mark(pass.rss)} RSS ${imp.rssMb} MB (≤ ${TARGETS.rssMaxMb})   ${mark(pass.verified)} ${imp.cases} cases, ${imp.jobs} jobs${imp.problems.length ? `: ${imp.problems.join('; ')}` : ''}${profile ? `\n  CPU profile of the timed part: ${profile} (open in Chrome DevTools)` : ''}`);
 process.exitCode = result.pass.all ? 0 : 1;
