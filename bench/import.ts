@@ -97,6 +97,7 @@ const result = {
   importRssMb: imp.rssMb,
   importPeakMemory: imp.peakMemory,
   cpuCores: imp.cpuCores,
+  importThreadBusyMs: imp.threadBusyMs,
   ratio,
   phases: { uploadMs: imp.uploadMs, readInsertEnqueueMs: imp.readInsertEnqueueMs, commitActivateMs: imp.commitActivateMs },
   verified: { cases: imp.cases, jobs: imp.jobs, queues: imp.queues, problems: imp.problems },
@@ -112,6 +113,6 @@ import bench, ${rows.toLocaleString('en')} rows × 8 columns (${file})
   bare exceljs read  ${String(bare.ms).padStart(7)} ms (CPU ${bare.cpuMs} ms)  ${String(result.bareRowsPerSec).padStart(7)} rows/s  peak RSS ${bare.rssMb} MB
   upload + import    ${String(imp.ms).padStart(7)} ms (CPU ${imp.cpuMs} ms)  ${String(importRowsPerSec).padStart(7)} rows/s  peak RSS ${imp.rssMb} MB (heap ≤ ${imp.peakMemory.heapMb} MB)
     upload ${imp.uploadMs} ms, read+parse+insert+enqueue ${imp.readInsertEnqueueMs} ms, last jobs+commit+activate ${imp.commitActivateMs} ms
-    cores busy meanwhile: ${Object.entries(imp.cpuCores as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(', ')} (of ${availableParallelism()})
+    JavaScript thread busy ${imp.threadBusyMs} ms; cores busy meanwhile: ${Object.entries(imp.cpuCores as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(', ')} (of ${availableParallelism()})
   ${mark(pass.ratio)} ratio ${ratio} (≤ ${TARGETS.ratioMax})   ${mark(pass.rowsPerSec)} ${importRowsPerSec} rows/s (≥ ${TARGETS.minRowsPerSec})   ${mark(pass.rss)} RSS ${imp.rssMb} MB (≤ ${TARGETS.rssMaxMb})   ${mark(pass.verified)} ${imp.cases} cases, ${imp.jobs} jobs${imp.problems.length ? `: ${imp.problems.join('; ')}` : ''}${profile ? `\n  CPU profile of the timed part: ${profile} (open in Chrome DevTools)` : ''}`);
 process.exitCode = result.pass.all ? 0 : 1;
