@@ -109,9 +109,7 @@ export async function cancelList(d: ServiceDeps, user: SessionUser, id: string) 
   // Every copy under the client's routing (copies queued under an older policy: see above).
   const settings = await loadSettings(db, list.clientId);
   const jobs = closed.flatMap((c) => caseQueues(c, settings).map(({ queue }) => ({ queue, id: callJobId(c.id, c.attemptsMade + 1) })));
-  for (let i = 0; i < jobs.length; i += 500) {
-    await Promise.all(jobs.slice(i, i + 500).map((j) => d.queues.calls(j.queue).remove(j.id).catch(() => 0)));
-  }
+  await d.queues.removeCalls(jobs);
   await d.calls.ready.refresh([...new Set(jobs.map((j) => j.queue))], now.getTime());
   return listView(updated, (await listExtras(db, [id])).get(id));
 }

@@ -245,12 +245,9 @@ function estimateProgress(rows: number, bytes: number): { percent: number; rows:
   return { percent: Math.min(95, Math.round((rows * 30 * 100) / Math.max(bytes, 1))), rows };
 }
 
-/** Removes the first call jobs of a failed import, 500 at a time (an import that fails late has added up to 200,000). */
+/** Removes the first call jobs of a failed import (one that fails late has added up to 200,000). */
 async function removeJobs(d: ServiceDeps, planned: Planned[], settings: SchedulingSettings): Promise<void> {
-  const jobs = planned.flatMap(({ case: c }) => caseQueues(c, settings).map(({ queue }) => ({ queue, id: callJobId(c.id, 1) })));
-  for (let i = 0; i < jobs.length; i += 500) {
-    await Promise.all(jobs.slice(i, i + 500).map((j) => d.queues.calls(j.queue).remove(j.id).catch(() => 0)));
-  }
+  await d.queues.removeCalls(planned.flatMap(({ case: c }) => caseQueues(c, settings).map(({ queue }) => ({ queue, id: callJobId(c.id, 1) }))));
 }
 
 /** Ends an import as failed: its cases, refused rows and file go; a cancelled list stays cancelled. */

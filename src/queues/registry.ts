@@ -99,6 +99,16 @@ export class Queues {
     await bulkAdd(this.calls(queueName), this.connection, jobs, ready);
   }
 
+  /**
+   * Removes call jobs (waiting, prioritized or delayed; a job handed out is left), 500 at a time
+   * through the shared connection's pipeline; a job already gone is no error.
+   */
+  async removeCalls(jobs: Array<{ queue: string; id: string }>): Promise<void> {
+    for (let i = 0; i < jobs.length; i += 500) {
+      await Promise.all(jobs.slice(i, i + 500).map((j) => this.calls(j.queue).remove(j.id).catch(() => 0)));
+    }
+  }
+
   #get(name: string, defaults: JobsOptions | undefined): Queue {
     let q = this.#queues.get(name);
     if (!q) {
