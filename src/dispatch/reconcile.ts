@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { loadSettings } from '../clients/clients.service.js';
 import { cases, dunningLists } from '../db/schema.js';
 import { callPriority } from '../queues/call-queues.js';
@@ -171,12 +172,11 @@ async function removeStale(d: DispatchDeps, queues: string[], current: Set<strin
         .map((id) => ({ id, m: JOB_ID.exec(id) }))
         .filter((x): x is { id: string; m: RegExpExecArray } => x.m !== null);
       if (parsed.length === 0) continue;
-      // `= any(array)` is an index lookup per id; `in ($1 … $1000)` was planned as a sequential scan.
       const caseIds = [...new Set(parsed.map((p) => p.m[1]!))];
       const rows = await d.db
         .select({ id: cases.id, status: cases.status, attemptsMade: cases.attemptsMade })
         .from(cases)
-        .where(sql`${cases.id} = any(${`{${caseIds.join(',')}}`}::uuid[])`); // one array parameter (ids are checked by JOB_ID)
+        .where(isAnyOf(cases.id, caseIds)); // ids checked by JOB_ID
       const byId = new Map(rows.map((r) => [r.id, r]));
       const importing = await ofImportingLists(d, queue, parsed.filter((p) => !byId.has(p.m[1]!)).map((p) => p.id));
       for (const { id, m } of parsed) {
@@ -188,6 +188,14 @@ async function removeStale(d: DispatchDeps, queues: string[], current: Set<strin
     }
   }
   return removed;
+}
+
+/**
+ * `column = any($1::uuid[])`: one array parameter, an index lookup per id (`in ($1 … $1000)` was
+ * planned as a sequential scan). The ids must be checked uuids: they go into the array literal as they are.
+ */
+function isAnyOf(column: AnyPgColumn, ids: Iterable<string>): SQL {
+  return sql`${column} = any(${`{${[...ids].join(',')}}`}::uuid[])`;
 }
 
 /** Of these jobs (whose cases were not found), the ones whose list is still importing. */
@@ -204,7 +212,7 @@ async function ofImportingLists(d: DispatchDeps, queue: string, jobIds: string[]
   const lists = await d.db
     .select({ id: dunningLists.id })
     .from(dunningLists)
-    .where(and(sql`${dunningLists.id} = any(${`{${[...new Set(listOf.values())].join(',')}}`}::uuid[])`, eq(dunningLists.status, 'importing')));
+    .where(and(isAnyOf(dunningLists.id, new Set(listOf.values())), eq(dunningLists.status, 'importing'))); // ids checked by UUID
   const importing = new Set(lists.map((l) => l.id));
   return new Set([...listOf].filter(([, listId]) => importing.has(listId)).map(([id]) => id));
 }

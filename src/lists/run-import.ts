@@ -19,9 +19,6 @@ import { loadImportFile } from './stored-file.js';
 
 const BATCH = 1000;
 
-/** What is kept of each inserted case (to remove its job if the import fails): little, as a list has up to 200,000. */
-type Planned = FirstCallRow;
-
 /**
  * The `imports` job: streams the stored file into cases (in one transaction, in batches of
  * 1000), plans each case's first call and adds its call job once the batch is inserted, commits,
@@ -45,7 +42,8 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
   const settings = await loadSettings(d.db, list.clientId);
   const now = d.clock.now();
   const plan = firstCallPlanner(now, settings);
-  const planned: Planned[] = [];
+  // Each inserted case with its first call, kept to remove its job if the import fails: little, as a list has up to 200,000.
+  const planned: FirstCallRow[] = [];
   const queues = new Set<string>();
   try {
     const kind = detectFileKind(content.subarray(0, SNIFF_BYTES), list.fileName);
@@ -154,7 +152,7 @@ const RECORD_SELECT = sql.join(IMPORTED.map((k) => sql.identifier(k)), sql`, `);
 /** Inserts one batch; a customer already open in another list is refused by the partial unique index. */
 async function insertBatch(tx: Tx, list: typeof dunningLists.$inferSelect, settings: SchedulingSettings, plan: (c: ParsedCase) => NextCallable, batch: ParsedCase[]) {
   const refused: RejectedRow[] = [];
-  if (batch.length === 0) return { inserted: [] as Planned[], refused };
+  if (batch.length === 0) return { inserted: [] as FirstCallRow[], refused };
   const refuse = (c: ParsedCase, rejection: RejectedRow['rejections'][number]) =>
     refused.push({ rowNumber: c.rowNumber, source: c.source, rejections: [rejection] });
   const plans = new Map<number, { at: Date; windowEnd: Date | null; window: string | null }>();
@@ -194,7 +192,7 @@ async function insertBatch(tx: Tx, list: typeof dunningLists.$inferSelect, setti
   }
   const rows = values.length ? await insertCases(tx, values) : [];
   const insertedRows = new Map(rows.map((r) => [Number(r.row_number), r.id]));
-  const inserted: Planned[] = [];
+  const inserted: FirstCallRow[] = [];
   const byRow = new Map(batch.map((c) => [c.rowNumber, c]));
   for (const v of values) {
     const id = insertedRows.get(v.rowNumber);
@@ -246,7 +244,7 @@ function estimateProgress(rows: number, bytes: number): { percent: number; rows:
 }
 
 /** Removes the first call jobs of a failed import (one that fails late has added up to 200,000). */
-async function removeJobs(d: ServiceDeps, planned: Planned[], settings: SchedulingSettings): Promise<void> {
+async function removeJobs(d: ServiceDeps, planned: FirstCallRow[], settings: SchedulingSettings): Promise<void> {
   await d.queues.removeCalls(planned.flatMap(({ case: c }) => caseQueues(c, settings).map(({ queue }) => ({ queue, id: callJobId(c.id, 1) }))));
 }
 
