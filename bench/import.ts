@@ -7,9 +7,10 @@
  *   npm run bench:import -- --quick         # 20,000 rows (< 90 s), the same JSON line
  *   npm run bench:import -- --rows 10000    # any size
  *   npm run bench:import -- --cpu-prof      # also CPU-profile the timed part of the (first) import
- *   npm run bench:import -- --repeat 3      # three pairs of bare read + import; the pair with the median ratio is reported
+ *   npm run bench:import -- --repeat 3      # three rounds of bare read, parse, import; the round with the median ratio is reported
  *
- * The file is generated once into the temp dir. The bare read and the import each run in a fresh
+ * The file is generated once into the temp dir. The bare read, the import's read and parse alone
+ * (no writes: how much of the import is parsing, how much writing) and the import each run in a fresh
  * child process, so each peak RSS is its own, on the compiled code (`npm run build` first) with
  * the workers' V8 flags, as production runs them. The import child gets its own database and BullMQ
  * prefix (dropped and deleted afterwards, also when it fails), uploads the file with `uploadList`
@@ -62,11 +63,17 @@ const perSec = (n: number, ms: number) => Math.round((n / ms) * 1000);
 
 const file = await benchList(rows);
 build();
-const [bareRead, realImport] = compiledBenchModules(['import/bare-read.ts', 'import/real-import.ts', 'import/measure.ts', 'import/scratch.ts', 'cpu-profile.ts', 'dispatch/processes.ts', 'dispatch/stats.ts']) as [string, string];
-/** One bare read, then one import right after it: the pair's ratio is measured on the machine as it was then. */
+const [bareRead, parseOnly, realImport] = compiledBenchModules(['import/bare-read.ts', 'import/parse-only.ts', 'import/real-import.ts', 'import/measure.ts', 'import/scratch.ts', 'cpu-profile.ts', 'dispatch/processes.ts', 'dispatch/stats.ts']) as [string, string, string];
+/**
+ * One bare read, the import's read and parse without writes, then one import, right after each
+ * other: the pair's ratio is measured on the machine as it was then, and the parse tells how much
+ * of the import is reading and parsing and how much writing.
+ */
 async function measurePair(profile: string | undefined) {
   const bare = await runChild(bareRead, [file]);
   if (bare.rows !== rows + 2) throw new Error(`the bare read saw ${bare.rows} rows, expected ${rows} data rows + title + header`);
+  const parse = await runChild(parseOnly, [file]);
+  if (parse.rows !== rows) throw new Error(`the parse accepted ${parse.rows} rows (refused ${parse.refused}), expected ${rows}`);
   const scratch = newScratch();
   let imp: Record<string, any>;
   try {
@@ -76,14 +83,14 @@ async function measurePair(profile: string | undefined) {
     await dropScratch(scratch);
   }
   if (imp.error) throw new Error(`the import child failed:\n${imp.error}`);
-  return { bare, imp, ratio: Math.round((imp.ms / bare.ms) * 100) / 100 };
+  return { bare, parse, imp, ratio: Math.round((imp.ms / bare.ms) * 100) / 100 };
 }
 
 // The machine's speed can change by a third between runs: with --repeat, the pair with the median ratio is reported.
 const profile = args['cpu-prof'] ? join(tmpdir(), `bench_import_${process.pid}.cpuprofile`) : undefined;
 const pairs = [];
 for (let i = 0; i < repeat; i++) pairs.push(await measurePair(i === 0 ? profile : undefined));
-const { bare, imp, ratio } = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor((pairs.length - 1) / 2)]!;
+const { bare, parse, imp, ratio } = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor((pairs.length - 1) / 2)]!;
 const importRowsPerSec = perSec(rows, imp.ms);
 const pass = {
   ratio: ratio <= TARGETS.ratioMax,
@@ -100,6 +107,10 @@ const result = {
   bareCpuMs: bare.cpuMs,
   bareRowsPerSec: perSec(rows, bare.ms),
   bareRssMb: bare.rssMb,
+  // Stage: the import's read and parse alone (no database, no Redis); not a target.
+  parseOnlyMs: parse.ms,
+  parseOnlyCpuMs: parse.cpuMs,
+  parseOnlyRatio: Math.round((parse.ms / bare.ms) * 100) / 100,
   importMs: imp.ms,
   importCpuMs: imp.cpuMs,
   importRowsPerSec,
@@ -113,7 +124,7 @@ const result = {
   targets: TARGETS,
   pass: { ...pass, all: Object.values(pass).every(Boolean) },
   ...(profile ? { cpuProfile: profile } : {}),
-  ...(repeat > 1 ? { pairs: pairs.map((p) => ({ bareReadMs: p.bare.ms, importMs: p.imp.ms, ratio: p.ratio })) } : {}),
+  ...(repeat > 1 ? { pairs: pairs.map((p) => ({ bareReadMs: p.bare.ms, parseOnlyMs: p.parse.ms, importMs: p.imp.ms, ratio: p.ratio })) } : {}),
 };
 console.log(JSON.stringify(result));
 
@@ -121,8 +132,9 @@ const mark = (ok: boolean) => (ok ? 'ok  ' : 'MISS');
 console.log(`
 import bench, ${rows.toLocaleString('en')} rows × 8 columns (${file})
   bare exceljs read  ${String(bare.ms).padStart(7)} ms (CPU ${bare.cpuMs} ms)  ${String(result.bareRowsPerSec).padStart(7)} rows/s  peak RSS ${bare.rssMb} MB
+  read + parse only  ${String(parse.ms).padStart(7)} ms (CPU ${parse.cpuMs} ms)  ${String(perSec(rows, parse.ms)).padStart(7)} rows/s  peak RSS ${parse.rssMb} MB (${result.parseOnlyRatio}× the bare read; the import's own, nothing written)
   upload + import    ${String(imp.ms).padStart(7)} ms (CPU ${imp.cpuMs} ms)  ${String(importRowsPerSec).padStart(7)} rows/s  peak RSS ${imp.rssMb} MB (heap ≤ ${imp.peakMemory.heapMb} MB)
     upload ${imp.uploadMs} ms, read+parse+insert+enqueue ${imp.readInsertEnqueueMs} ms, last jobs+commit+activate ${imp.commitActivateMs} ms
-${repeat > 1 ? `    pairs (bare read / import ms, ratio): ${result.pairs!.map((p) => `${p.bareReadMs} / ${p.importMs} ${p.ratio}`).join(', ')}; the median one is shown\n` : ''}    JavaScript thread busy ${imp.threadBusyMs} ms; cores busy meanwhile: ${Object.entries(imp.cpuCores as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(', ')} (of ${availableParallelism()})
+${repeat > 1 ? `    pairs (bare read / parse only / import ms, ratio): ${result.pairs!.map((p) => `${p.bareReadMs} / ${p.parseOnlyMs} / ${p.importMs} ${p.ratio}`).join(', ')}; the median one is shown\n` : ''}    JavaScript thread busy ${imp.threadBusyMs} ms; cores busy meanwhile: ${Object.entries(imp.cpuCores as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(', ')} (of ${availableParallelism()})
   ${mark(pass.ratio)} ratio ${ratio} (≤ ${TARGETS.ratioMax})   ${mark(pass.rowsPerSec)} ${importRowsPerSec} rows/s (≥ ${TARGETS.minRowsPerSec})   ${mark(pass.rss)} RSS ${imp.rssMb} MB (≤ ${TARGETS.rssMaxMb})   ${mark(pass.verified)} ${imp.cases} cases, ${imp.jobs} jobs${imp.problems.length ? `: ${imp.problems.join('; ')}` : ''}${profile ? `\n  CPU profile of the timed part: ${profile} (open in Chrome DevTools)` : ''}`);
 process.exitCode = result.pass.all ? 0 : 1;

@@ -3,7 +3,9 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { cases, dunningLists } from '../src/db/schema.js';
-import { enqueueFirstCalls } from '../src/dispatch/first-calls.js';
+import { addFirstCalls, enqueueFirstCalls } from '../src/dispatch/first-calls.js';
+import { lookAtMissingCase } from '../src/dispatch/pull-context.js';
+import { cancelList } from '../src/lists/lists.service.js';
 import { reconcile } from '../src/dispatch/reconcile.js';
 import { failImport, runImport } from '../src/lists/run-import.js';
 import { loadSettings } from '../src/clients/clients.service.js';
@@ -29,10 +31,14 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** What a killed import leaves in Redis: the first call job of a case rolled back with its transaction. */
-async function addGhostJob(clientId: string, listId: string) {
+/**
+ * What a killed import leaves in Redis: the first call job of a case rolled back with its
+ * transaction. `enqueueFirstCalls` also names the queue in the ready index, as when the client
+ * has another list; `addFirstCalls`, as the import adds, does not.
+ */
+async function addGhostJob(clientId: string, listId: string, add: (...args: Parameters<typeof addFirstCalls>) => Promise<unknown> = enqueueFirstCalls) {
   const ghost = { id: randomUUID(), listId, clientId, language: 'de', secondLanguage: null, amountCents: 100, nextDueAt: t.clock.now() };
-  await enqueueFirstCalls(serviceDeps(t), [{ case: ghost, windowEnd: null, window: null }], t.clock.now(), await loadSettings(t.db, clientId));
+  await add(serviceDeps(t), [{ case: ghost, windowEnd: null, window: null }], t.clock.now(), await loadSettings(t.db, clientId));
   return () => t.queues.calls(callQueueName(clientId, 'de')).getJob(callJobId(ghost.id, 1));
 }
 
@@ -82,6 +88,41 @@ describe('call jobs added before the import commits', () => {
     await failImport(serviceDeps(t), listId, 'test: the import was given up');
     await reconcile(serviceDeps(t));
     expect(await ghostJob()).toBeUndefined();
+  });
+
+  it('of cases never committed, in a queue the ready index does not name, are removed by reconcile once their list is cancelled', async () => {
+    // A client's first list: no active list uses its queue, and the import never got to its
+    // refresh of the ready index. Reconcile finds the queue through the imports' own index.
+    const clientId = await createClient(t, admin, fastRules);
+    const queue = callQueueName(clientId, 'de');
+    const listId = await upload(t, admin, clientId, await largeXlsx(3, 'F'));
+    const ghostJob = await addGhostJob(clientId, listId, addFirstCalls);
+    expect(await t.calls.ready.all()).not.toContain(queue);
+    expect(await t.calls.importQueues.all()).toContain(queue);
+
+    await reconcile(serviceDeps(t));
+    expect(await ghostJob()).toBeDefined(); // kept while the list imports
+
+    await cancelList(serviceDeps(t), (await t.userSession('admin')).user, listId);
+    await reconcile(serviceDeps(t));
+    expect(await ghostJob()).toBeUndefined();
+    // Emptied, the queue leaves the imports' index, and the ready index was not given it.
+    expect(await t.calls.importQueues.all()).not.toContain(queue);
+    expect(await t.calls.ready.all()).not.toContain(queue);
+  });
+
+  it('a case committed between the pull\'s take and its second look is seen by that look, with its list', async () => {
+    // The take found no case; the import then committed and activated the list. The second
+    // look reads the list and the case in one statement, so it cannot see the list active
+    // without the case (then the job would be dropped and the case left without one).
+    const clientId = await createClient(t, admin, fastRules);
+    const listId = await upload(t, admin, clientId, await largeXlsx(3, 'G'));
+    const ghost = { listId, caseId: randomUUID() };
+    expect(await lookAtMissingCase(t.db, ghost)).toEqual({ listStatus: 'importing', caseVisible: false });
+    await runImport(serviceDeps(t), listId);
+    const [imported] = await t.db.select({ id: cases.id }).from(cases).where(eq(cases.listId, listId)).limit(1);
+    expect(await lookAtMissingCase(t.db, { listId, caseId: imported!.id })).toEqual({ listStatus: 'active', caseVisible: true });
+    expect(await lookAtMissingCase(t.db, ghost)).toEqual({ listStatus: 'active', caseVisible: false });
   });
 
   it('of cases never committed are dropped at pull once their list is active', async () => {

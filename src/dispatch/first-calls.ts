@@ -47,8 +47,10 @@ export async function enqueueFirstCalls(d: DispatchDeps, rows: FirstCallRow[], n
 
 /**
  * `enqueueFirstCalls` without the ready index's refresh, for a caller that adds in parts and
- * refreshes once (the import); returns the queues it added to. Job payloads are built per bulk,
- * so a list of 100,000 cases never holds 100,000 jobs at once.
+ * refreshes once (the import); returns the queues it added to. Each bulk also enters its queue
+ * in `calls.importQueues` (same script call), where reconcile finds jobs an import added and
+ * never committed. Job payloads are built per bulk, so a list of 100,000 cases never holds
+ * 100,000 jobs at once.
  */
 export async function addFirstCalls(d: DispatchDeps, rows: FirstCallRow[], now: Date, settings: SchedulingSettings): Promise<Set<string>> {
   // Per queue its rows and, alongside, each one's extra delay there (no copy of 100,000 rows).
@@ -69,10 +71,17 @@ export async function addFirstCalls(d: DispatchDeps, rows: FirstCallRow[], now: 
         next = Math.min(queued.length, next + BULK);
         const jobs = [];
         for (let i = from; i < next; i++) jobs.push(firstCallJob(queued[i]!, now, delays[i]!));
-        await d.queues.addCalls(queue, jobs);
+        await d.queues.addCalls(queue, jobs, { key: d.calls.importQueues.key, member: queue, at: now.getTime() }).catch((err: unknown) => {
+          next = queued.length; // the other sender stops after its bulk on the way
+          throw err;
+        });
       }
     };
-    await Promise.all(Array.from({ length: BULKS_IN_FLIGHT }, sender));
+    // Settled, not `all`: when one bulk fails, the other's bulk on its way is waited for before
+    // the failure surfaces, so a caller removing what was added never races it.
+    const sent = await Promise.allSettled(Array.from({ length: BULKS_IN_FLIGHT }, sender));
+    const failed = sent.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
   return new Set(byQueue.keys());
 }

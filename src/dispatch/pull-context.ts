@@ -127,10 +127,26 @@ export async function untake(db: Db, id: string): Promise<void> {
   await prepared(db, 'untake_case', buildUntake).execute({ id });
 }
 
-const buildListStatus = (db: Db) => db.select({ status: dunningLists.status }).from(dunningLists).where(eq(dunningLists.id, sql.placeholder('id'))).prepare('job_list_status');
+const buildMissingCase = (db: Db) =>
+  db
+    .select({ listStatus: dunningLists.status, caseVisible: sql<boolean>`exists (select 1 from ${cases} where ${cases.id} = ${sql.placeholder('caseId')})` })
+    .from(dunningLists)
+    .where(eq(dunningLists.id, sql.placeholder('listId')))
+    .prepare('missing_case_look');
 
-/** The status of the list a job names, for a job whose case `takeCase` did not find (rare: see `triage`). */
-export async function jobListStatus(db: Db, listId: string): Promise<PullContext['listStatus'] | null> {
-  const [row] = await prepared(db, 'job_list_status', buildListStatus).execute({ id: listId });
-  return row?.status ?? null;
+/** What a second look says of a job whose case `takeCase` did not find (rare: see `triage`). */
+export interface MissingCase {
+  /** The status of the list the job names; null when there is no such list. */
+  listStatus: PullContext['listStatus'] | null;
+  /** The case is there now: its import committed after `takeCase` read. */
+  caseVisible: boolean;
+}
+
+/**
+ * The list's status and whether the case is there, read in one statement: in one snapshot, a
+ * list seen no longer `importing` means its import's cases, committed before, are seen too.
+ */
+export async function lookAtMissingCase(db: Db, job: { listId: string; caseId: string }): Promise<MissingCase> {
+  const [row] = await prepared(db, 'missing_case_look', buildMissingCase).execute({ listId: job.listId, caseId: job.caseId });
+  return { listStatus: row?.listStatus ?? null, caseVisible: row?.caseVisible ?? false };
 }

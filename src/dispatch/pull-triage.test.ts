@@ -25,10 +25,14 @@ describe('triage of a pulled job', () => {
   });
 
   it('holds a job whose case is not found while the job\'s list is importing (its cases are not committed yet), drops it after', () => {
-    expect(triage(null, 1, ['k1'], now, 'importing')).toEqual({ kind: 'later', at: now.getTime() + 5_000 });
+    expect(triage(null, 1, ['k1'], now, { listStatus: 'importing', caseVisible: false })).toEqual({ kind: 'later', at: now.getTime() + 5_000 });
     for (const listStatus of ['active', 'failed', 'cancelled', null] as const) {
-      expect(triage(null, 1, ['k1'], now, listStatus)).toEqual({ kind: 'drop', reason: 'stale' });
+      expect(triage(null, 1, ['k1'], now, { listStatus, caseVisible: false })).toEqual({ kind: 'drop', reason: 'stale' });
     }
+  });
+
+  it('looks again at once at a job whose case was committed between the take and the second look', () => {
+    expect(triage(null, 1, ['k1'], now, { listStatus: 'active', caseVisible: true })).toEqual({ kind: 'later', at: now.getTime() });
   });
 
   it('puts a job of a list still importing back for a few seconds, and drops one of a list no longer active', () => {

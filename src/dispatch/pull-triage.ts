@@ -1,4 +1,4 @@
-import type { PullContext } from './pull-context.js';
+import type { MissingCase, PullContext } from './pull-context.js';
 
 /**
  * The first look at a pulled job, from its case as loaded and the clock alone: hand it on to
@@ -18,12 +18,14 @@ const OUTCOME_PENDING_RECHECK_MS = 30_000;
 const AFTER_HOLDER_MS = 1_000;
 
 /**
- * `ctx` is null when the job's case was not found; `jobListStatus` is then the status of the
- * list the job names. An import adds its jobs before it commits their cases: until its list is
- * no longer `importing`, a job whose case is not (yet) visible is held, not dropped.
+ * `ctx` is null when the job's case was not found; `missing` is then the second look at it
+ * (`lookAtMissingCase`). An import adds its jobs before it commits their cases: until its list
+ * is no longer `importing`, a job whose case is not (yet) visible is held, not dropped; a case
+ * committed between the two reads is looked at again at once.
  */
-export function triage(ctx: PullContext | null, attemptNo: number, agentClientIds: readonly string[], now: Date, jobListStatus: PullContext['listStatus'] | null = null): Triage {
-  if (!ctx && jobListStatus === 'importing') return { kind: 'later', at: now.getTime() + IMPORTING_RECHECK_MS };
+export function triage(ctx: PullContext | null, attemptNo: number, agentClientIds: readonly string[], now: Date, missing: MissingCase | null = null): Triage {
+  if (!ctx && missing?.listStatus === 'importing') return { kind: 'later', at: now.getTime() + IMPORTING_RECHECK_MS };
+  if (!ctx && missing?.caseVisible) return { kind: 'later', at: now.getTime() };
   if (!ctx || ctx.case.status !== 'open' || attemptNo !== ctx.case.attemptsMade + 1) return { kind: 'drop', reason: 'stale' };
   if (ctx.listStatus === 'importing') return { kind: 'later', at: now.getTime() + IMPORTING_RECHECK_MS };
   if (ctx.listStatus !== 'active') return { kind: 'drop', reason: 'list_not_active' };

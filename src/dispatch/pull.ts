@@ -14,7 +14,7 @@ import { closeCase, completeListIfDone } from './close-case.js';
 import { markPhones, phoneColumns } from './case-phones.js';
 import type { DispatchDeps } from '../deps.js';
 import { caseHistory, liveAssignmentOfAgent, loadCaseContext, type AssignmentRow, type CaseContext, type HistoryEntry } from './load-case.js';
-import { jobListStatus, takeCase, untake, type PullContext, type Take } from './pull-context.js';
+import { lookAtMissingCase, takeCase, untake, type PullContext, type Take } from './pull-context.js';
 import { triage } from './pull-triage.js';
 import { giveBack } from './held-assignment.js';
 import { keptContext, rememberHandedOut } from './handed-out.js';
@@ -197,7 +197,7 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   } catch (err) {
     return refused(d, job, token, now, err);
   }
-  const first = triage(read.ctx, attemptNo, agent.clientIds, now, read.ctx ? null : await jobListStatus(d.db, job.data.listId));
+  const first = triage(read.ctx, attemptNo, agent.clientIds, now, read.ctx ? null : await lookAtMissingCase(d.db, job.data));
   if (read.taken) {
     if (first.kind === 'go' && handsOut(agent, queue, job.data, first.ctx, now)) return { kind: 'assigned', assignment: assignmentRow(take), ctx: first.ctx };
     // Refused by a check only JavaScript makes: undone before the job moves on.

@@ -79,8 +79,13 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
   }
   await restore.flush();
   for (const q of await d.calls.ready.all()) queues.add(q);
+  const imported = await d.calls.importQueues.all();
+  for (const q of imported) queues.add(q);
   report.removed = await removeStale(d, [...queues], current);
-  await d.calls.ready.refresh([...queues], d.clock.now().getTime());
+  const now = d.clock.now().getTime();
+  await d.calls.ready.refresh([...queues], now);
+  // An emptied queue leaves the imports' index (atomically: an import's add re-enters it).
+  await d.calls.importQueues.refresh(imported, now);
   if (report.added || report.removed) d.log.info(report, 'reconcile repaired the schedule');
   return report;
 }
@@ -166,28 +171,63 @@ async function removeStale(d: DispatchDeps, queues: string[], current: Set<strin
     const keys = jobSetKeys(d.calls.prefix, queue);
     const ids = [...(await redis.lrange(keys.wait, 0, -1)), ...(await redis.zrange(keys.prioritized, '0', '-1')), ...(await redis.zrange(keys.delayed, '0', '-1'))];
     for (let i = 0; i < ids.length; i += BATCH) {
-      const parsed = ids
-        .slice(i, i + BATCH)
-        .filter((id) => !current.has(id))
-        .map((id) => ({ id, m: JOB_ID.exec(id) }))
-        .filter((x): x is { id: string; m: RegExpExecArray } => x.m !== null);
-      if (parsed.length === 0) continue;
-      const caseIds = [...new Set(parsed.map((p) => p.m[1]!))];
-      const rows = await d.db
-        .select({ id: cases.id, status: cases.status, attemptsMade: cases.attemptsMade })
-        .from(cases)
-        .where(isAnyOf(cases.id, caseIds)); // ids checked by JOB_ID
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      const importing = await ofImportingLists(d, queue, parsed.filter((p) => !byId.has(p.m[1]!)).map((p) => p.id));
-      for (const { id, m } of parsed) {
-        const c = byId.get(m[1]!);
-        if (c && c.status === 'open' && c.attemptsMade + 1 === Number(m[2])) continue;
-        if (!c && importing.has(id)) continue;
-        removed += await d.queues.calls(queue).remove(id);
+      const jobs: StoredJob[] = [];
+      for (const id of ids.slice(i, i + BATCH)) {
+        const m = current.has(id) ? null : JOB_ID.exec(id);
+        if (m) jobs.push({ id, caseId: m[1]!, attemptNo: Number(m[2]) });
+      }
+      if (jobs.length === 0) continue;
+      const { openCases, importing } = await lookAtJobs(d, queue, jobs);
+      for (const job of jobs) {
+        const attemptsMade = openCases.get(job.caseId);
+        if (attemptsMade === undefined ? importing.has(job.id) : attemptsMade + 1 === job.attemptNo) continue;
+        removed += await d.queues.calls(queue).remove(job.id);
       }
     }
   }
   return removed;
+}
+
+/** A call job by its id: the case and attempt it is for. */
+interface StoredJob {
+  id: string;
+  caseId: string;
+  attemptNo: number;
+}
+
+/**
+ * Of these jobs: their open cases (attempts made, by case id), and the jobs whose list (from
+ * the job's data) is `importing`. Cases and lists are read in one statement: in one snapshot, a
+ * list seen no longer `importing` means its import's cases, committed before, are seen too — a
+ * case committed while reconcile looked is never taken for a ghost.
+ */
+async function lookAtJobs(d: DispatchDeps, queue: string, jobs: StoredJob[]): Promise<{ openCases: Map<string, number>; importing: Set<string> }> {
+  const pipeline = d.queues.connection.pipeline();
+  for (const { id } of jobs) pipeline.hget(jobKey(d.calls.prefix, queue, id), 'data');
+  const listOf = new Map<string, string>();
+  for (const [i, [, data]] of ((await pipeline.exec()) ?? []).entries()) {
+    const listId = typeof data === 'string' ? (JSON.parse(data) as Partial<CallJob>).listId : undefined;
+    if (typeof listId === 'string' && UUID.test(listId)) listOf.set(jobs[i]!.id, listId);
+  }
+  const caseIds = new Set(jobs.map((j) => j.caseId)); // checked by JOB_ID
+  const listIds = new Set(listOf.values()); // checked by UUID
+  const openCases = d.db
+    .select({ kind: sql<'case' | 'list'>`'case'`, id: cases.id, attemptsMade: cases.attemptsMade })
+    .from(cases)
+    .where(and(isAnyOf(cases.id, caseIds), eq(cases.status, 'open')));
+  const rows = listIds.size
+    ? await openCases.unionAll(
+        d.db
+          .select({ kind: sql<'case' | 'list'>`'list'`, id: dunningLists.id, attemptsMade: sql<number>`0` })
+          .from(dunningLists)
+          .where(and(isAnyOf(dunningLists.id, listIds), eq(dunningLists.status, 'importing'))),
+      )
+    : await openCases;
+  const importingLists = new Set(rows.filter((r) => r.kind === 'list').map((r) => r.id));
+  return {
+    openCases: new Map(rows.filter((r) => r.kind === 'case').map((r) => [r.id, r.attemptsMade])),
+    importing: new Set([...listOf].filter(([, listId]) => importingLists.has(listId)).map(([id]) => id)),
+  };
 }
 
 /**
@@ -196,23 +236,4 @@ async function removeStale(d: DispatchDeps, queues: string[], current: Set<strin
  */
 function isAnyOf(column: AnyPgColumn, ids: Iterable<string>): SQL {
   return sql`${column} = any(${`{${[...ids].join(',')}}`}::uuid[])`;
-}
-
-/** Of these jobs (whose cases were not found), the ones whose list is still importing. */
-async function ofImportingLists(d: DispatchDeps, queue: string, jobIds: string[]): Promise<Set<string>> {
-  if (jobIds.length === 0) return new Set();
-  const pipeline = d.queues.connection.pipeline();
-  for (const id of jobIds) pipeline.hget(jobKey(d.calls.prefix, queue, id), 'data');
-  const listOf = new Map<string, string>();
-  for (const [i, [, data]] of ((await pipeline.exec()) ?? []).entries()) {
-    const listId = typeof data === 'string' ? (JSON.parse(data) as Partial<CallJob>).listId : undefined;
-    if (typeof listId === 'string' && UUID.test(listId)) listOf.set(jobIds[i]!, listId);
-  }
-  if (listOf.size === 0) return new Set();
-  const lists = await d.db
-    .select({ id: dunningLists.id })
-    .from(dunningLists)
-    .where(and(isAnyOf(dunningLists.id, new Set(listOf.values())), eq(dunningLists.status, 'importing'))); // ids checked by UUID
-  const importing = new Set(lists.map((l) => l.id));
-  return new Set([...listOf].filter(([, listId]) => importing.has(listId)).map(([id]) => id));
 }

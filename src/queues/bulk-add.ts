@@ -70,14 +70,21 @@ export async function bulkAdd<T>(queue: Queue<T>, redis: Redis, jobs: Array<Bulk
   if (!('bulkAddJobs' in redis)) redis.defineCommand('bulkAddJobs', { numberOfKeys: KEY_NAMES.length + 1, lua: BULK_ADD });
   const ids: string[] = [];
   let running: Promise<string[]> | null = null;
-  for (let i = 0; i < jobs.length; i += CHUNK) {
-    const args = encode(queue, jobs.slice(i, i + CHUNK), ready);
-    const previous = running;
-    running = send(redis as Redis & BulkAddCommand, args);
-    running.catch(() => undefined); // awaited below or after the loop
-    if (previous) ids.push(...(await previous));
+  try {
+    for (let i = 0; i < jobs.length; i += CHUNK) {
+      const args = encode(queue, jobs.slice(i, i + CHUNK), ready);
+      const previous = running;
+      running = send(redis as Redis & BulkAddCommand, args);
+      running.catch(() => undefined); // awaited below or after the loop
+      if (previous) ids.push(...(await previous));
+    }
+    if (running) ids.push(...(await running));
+  } catch (err) {
+    // Nothing still on its way when this fails: a caller that removes what it added after a
+    // failure (a failed import) must not race a chunk that lands after its removal.
+    await running?.catch(() => undefined);
+    throw err;
   }
-  if (running) ids.push(...(await running));
   return ids;
 }
 

@@ -27,6 +27,14 @@ export class CallQueues {
   readonly #workers = new Map<string, Worker<CallJob>>();
   readonly ready: ReadyIndex;
   /**
+   * The queues imports added first calls to (`<prefix>:import-queues`), kept as the ready index
+   * keeps its queues, until reconcile finds one empty. An import adds its jobs before it commits
+   * their cases, and a crash before the commit leaves jobs of cases that never existed, possibly
+   * in a queue no active list uses and the ready index does not name: reconcile looks at these
+   * queues too. Pulls never read it.
+   */
+  readonly importQueues: ReadyIndex;
+  /**
    * Which jobs exist, by queue and id (reconcile: call and outcome jobs). On the Workers'
    * connection, not the queues': reconcile asks between its own bulk adds, which go over the
    * queues' connection, and on one connection each check waited behind all the adds sent before
@@ -42,6 +50,7 @@ export class CallQueues {
     private readonly log: Logger,
   ) {
     this.ready = new ReadyIndex(queues.connection, queues.prefix);
+    this.importQueues = new ReadyIndex(queues.connection, queues.prefix, 'import-queues');
     this.presence = new JobPresence(workerConnection, queues.prefix);
   }
 

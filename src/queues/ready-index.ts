@@ -42,8 +42,10 @@ export class ReadyIndex {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    /** The sorted set's name after the prefix: `ready`, or another index of queues kept the same way. */
+    name = 'ready',
   ) {
-    this.#key = `${prefix}:ready`;
+    this.#key = `${prefix}:${name}`;
     if (!('refreshReady' in redis)) redis.defineCommand('refreshReady', { numberOfKeys: 1, lua: REFRESH });
   }
 
