@@ -1,11 +1,14 @@
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assignments, cases, importFiles } from '../src/db/schema.js';
+import { rowsOf } from '../src/db/rows.js';
+import { assignments, cases, dunningLists, importFiles } from '../src/db/schema.js';
 import { ALREADY_OPEN } from '../src/lists/open-customers.js';
 import { runImport } from '../src/lists/run-import.js';
 import { callQueueName } from '../src/queues/registry.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules } from './helpers/dispatch.js';
+import { eventually } from './helpers/eventually.js';
 import { cp1252Csv, jobCount, largeXlsx, serviceDeps, upload, uploadAndImport, uploadForm, xlsx } from './helpers/workbooks.js';
 
 /**
@@ -150,6 +153,36 @@ describe('cancelling a list', () => {
     // The stale jobs were dropped on the way.
     expect(await jobCount(t, queue)).toBe(0);
   });
+  it('refuses a cancel whose list was completed while it ran, and leaves the list completed', async () => {
+    // The cancel read the list as active; its last case closed and completed it meanwhile. A
+    // completed list must stay so: only completed lists have their result list sent.
+    const clientId = await createClient(t, admin, fastRules);
+    const list = await uploadAndImport(t, admin, clientId, await xlsx([HEADER, ['R-1', 'Anna Schmidt', '0721 1234567', 10]]));
+    const other = postgres(t.config.DATABASE_URL!, { max: 1, onnotice: () => {} });
+    try {
+      // The list row held as the outcome's completion holds it, until it commits.
+      let commit = () => {};
+      const committed = new Promise<void>((resolve) => (commit = resolve));
+      const completing = other.begin(async (tx) => {
+        await tx`select 1 from dunning_lists where id = ${list.id} for update`;
+        await committed;
+        await tx`update dunning_lists set status = 'completed', completed_at = now() where id = ${list.id}`;
+      });
+      const cancel = t.request('POST', `/api/lists/${list.id}/cancel`, { cookie: admin });
+      await eventually(async () => rowsOf(await t.db.execute(sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).length > 0, 10_000, 'the cancel waiting on the list row');
+      commit();
+      await completing;
+      const res = await cancel;
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('list_closed');
+    } finally {
+      await other.end();
+    }
+    const [after] = await t.db.select().from(dunningLists).where(eq(dunningLists.id, list.id));
+    expect(after!.status).toBe('completed');
+    expect((await casesOf(list.id)).map((c) => c.status)).toEqual(['open']); // nothing of the cancel stayed
+  });
+
   it('a list cancelled before its import ran stays cancelled, and its stored file is deleted', async () => {
     const clientId = await createClient(t, admin, fastRules);
     const listId = await upload(t, admin, clientId, await xlsx([HEADER, ['W-1', 'Anna Schmidt', '0721 1234567', 10]]));

@@ -96,13 +96,20 @@ export async function cancelList(d: ServiceDeps, user: SessionUser, id: string) 
     throw new AppError(409, 'list_closed', `The list is ${list.status} already`);
   }
   const { updated, closed } = await db.transaction(async (tx) => {
+    // The list first, and only while it is still open: its last case may have closed since it
+    // was read, and a completed list must stay completed (its result list is sent).
+    const [row] = await tx
+      .update(dunningLists)
+      .set({ status: 'cancelled', completedAt: now })
+      .where(and(eq(dunningLists.id, id), inArray(dunningLists.status, ['importing', 'active'])))
+      .returning();
+    if (!row) throw new AppError(409, 'list_closed', 'The list was closed meanwhile');
     const closed = await tx
       .update(cases)
       .set({ status: 'closed', finalOutcome: 'cancelled', closedAt: now, nextDueAt: null, waitReason: null, callback: null, updatedAt: now })
       .where(and(eq(cases.listId, id), eq(cases.status, 'open')))
       .returning({ id: cases.id, clientId: cases.clientId, language: cases.language, secondLanguage: cases.secondLanguage, attemptsMade: cases.attemptsMade });
-    const [row] = await tx.update(dunningLists).set({ status: 'cancelled', completedAt: now }).where(eq(dunningLists.id, id)).returning();
-    return { updated: row!, closed };
+    return { updated: row, closed };
   });
   // The cases are closed: a job left behind is stale at its pull and removed by reconcile.
   failpoint(d.config, 'cancel.afterCommit');
