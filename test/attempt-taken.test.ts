@@ -1,7 +1,9 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { isUniqueViolation } from '../src/db/errors.js';
 import { assignments } from '../src/db/schema.js';
+import { endIfExpired } from '../src/dispatch/assignment-end.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules } from './helpers/dispatch.js';
 import { seedList } from './helpers/seed.js';
@@ -49,5 +51,23 @@ describe('one hand-out per attempt', () => {
     expect(await refusal(handOut(c!.id, bert.id, 1))).toBe('attempt_taken');
     // The next attempt is free.
     expect(await refusal(handOut(c!.id, bert.id, 2))).toBe('inserted');
+  });
+});
+
+describe("ending another agent's hand-out as expired", () => {
+  it('ends it only when its time is up by then: one extended by a heartbeat since it was read stays live', async () => {
+    const { cases: [c] } = await seedList(t, clientId, 1);
+    const anna = (await t.userSession('agent', [clientId])).user;
+    const held = await handOut(c!.id, anna.id, 1);
+    const readAsExpiredAt = new Date(held.expiresAt.getTime() + 1);
+    // Anna's heartbeat extended it after another pull read it as expired.
+    await t.db.update(assignments).set({ expiresAt: new Date(held.expiresAt.getTime() + 60_000) }).where(eq(assignments.id, held.id));
+    expect(await endIfExpired(t.db, held.id, readAsExpiredAt)).toBe(false);
+    expect((await t.db.select().from(assignments).where(eq(assignments.id, held.id)))[0]).toMatchObject({ endedAt: null, endReason: null });
+
+    const [row] = await t.db.select().from(assignments).where(eq(assignments.id, held.id));
+    expect(await endIfExpired(t.db, held.id, new Date(row!.expiresAt.getTime() + 1))).toBe(true);
+    // Ended when it ran out, not when that was noticed.
+    expect((await t.db.select().from(assignments).where(eq(assignments.id, held.id)))[0]).toMatchObject({ endedAt: row!.expiresAt, endReason: 'expired' });
   });
 });

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { assignments } from '../db/schema.js';
 import { prepared } from '../db/prepared.js';
@@ -26,6 +26,20 @@ export async function endAssignment(db: Db | Tx, id: string, reason: EndReason, 
     .update(assignments)
     .set({ endedAt: reason === 'expired' ? expiredAt(now) : now, endReason: reason, ...(outcome ? { outcome } : {}) })
     .where(and(eq(assignments.id, id), isNull(assignments.endedAt)))
+    .returning({ id: assignments.id });
+  return rows.length > 0;
+}
+
+/**
+ * Ends another agent's assignment as expired, only if its time is up by `now`: its holder may
+ * have extended it (a heartbeat) after the caller read it as expired. False when it was live
+ * still or had ended already.
+ */
+export async function endIfExpired(db: Db | Tx, id: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(assignments)
+    .set({ endedAt: expiredAt(now), endReason: 'expired' })
+    .where(and(eq(assignments.id, id), isNull(assignments.endedAt), lte(assignments.expiresAt, now)))
     .returning({ id: assignments.id });
   return rows.length > 0;
 }

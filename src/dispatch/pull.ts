@@ -7,7 +7,7 @@ import { assignments, cases } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import type { CallJob } from '../queues/registry.js';
 import { isCallableNow, nextCallableAt, type RetryChoice, type ScheduledSlot, type ScheduleRequest } from '../scheduling/index.js';
-import { endAssignment } from './assignment-end.js';
+import { endAssignment, endIfExpired } from './assignment-end.js';
 import { audit } from '../audit/audit.js';
 import { caseQueue, personalQueue, routingLanguage } from './case-state.js';
 import { closeCase, completeListIfDone } from './close-case.js';
@@ -248,17 +248,19 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   try {
     const assignment = holder
       ? await d.db.transaction(async (tx) => {
-          // Ended meanwhile by its holder's outcome, saved just before the lock ran out: that
-          // attempt is done, and this job goes stale once it is recorded. (Ended as expired by
-          // the lock watch meanwhile: the case is free.)
-          if (!(await endAssignment(tx, holder.id, 'expired', take.assignedAt))) {
-            const [ended] = await tx.select({ reason: assignments.endReason }).from(assignments).where(eq(assignments.id, holder.id));
-            if (ended?.reason === 'outcome') return null;
+          if (!(await endIfExpired(tx, holder.id, take.assignedAt))) {
+            const [ended] = await tx.select({ endedAt: assignments.endedAt, reason: assignments.endReason, expiresAt: assignments.expiresAt }).from(assignments).where(eq(assignments.id, holder.id));
+            // Extended by its holder's heartbeat since it was read: theirs until it runs out.
+            if (ended && !ended.endedAt) return { later: ended.expiresAt.getTime() + 1_000 };
+            // Ended meanwhile by its holder's outcome, saved just before the lock ran out: that
+            // attempt is done, and this job goes stale once it is recorded. (Ended as expired by
+            // the lock watch meanwhile: the case is free.)
+            if (ended?.reason === 'outcome') return { later: now.getTime() + 30_000 };
           }
           return (await tx.insert(assignments).values(take).returning())[0]!;
         })
       : (await prepared(d.db, 'insert_assignment', buildInsertAssignment).execute({ ...take, assignedAt: take.assignedAt.toISOString(), expiresAt: take.expiresAt.toISOString() }))[0]!;
-    if (!assignment) return later(job, token, now.getTime() + 30_000);
+    if ('later' in assignment) return later(job, token, assignment.later);
     return { kind: 'assigned', assignment, ctx };
   } catch (err) {
     return refused(d, job, token, now, err);
