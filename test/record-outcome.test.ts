@@ -147,6 +147,10 @@ describe('an outcome claimed on the pull\'s copy carries what the pull read', ()
     prepared(db, 'outcome_context', () => ({ execute: () => Promise.reject(new Error('the case was read')) }));
     expect(carriedOutcomeContext(db, { ...job, seen: undefined })).toBeNull();
     expect(carriedOutcomeContext(db, { ...job, seen: { ...job.seen!, clientVersion: '1' } })).toBeNull();
+    // A copy without a column this process writes (queued by an older release) is not used either.
+    const { phoneRaw: _dropped, ...olderCase } = job.seen!.case;
+    expect(carriedOutcomeContext(db, { ...job, seen: { ...job.seen!, case: olderCase as NonNullable<typeof job.seen>["case"] } })).toBeNull();
+    expect(carriedOutcomeContext(db, job)).not.toBeNull();
 
     await recordOutcome({ ...d, db }, job);
     const [after] = await t.db.select().from(cases).where(eq(cases.id, c.id));

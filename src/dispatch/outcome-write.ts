@@ -6,7 +6,7 @@ import type { OutcomeJob } from '../queues/registry.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
 import type { SchedulingSettings } from '../scheduling/index.js';
 import { attemptTimesSql, preparedCaseQuery, settingsFromText } from './load-case.js';
-import { caseFromSeen, rememberRules, rulesAt, type OutcomeCase } from './seen-case.js';
+import { carriesEveryColumn, caseFromSeen, rememberRules, rulesAt, type OutcomeCase } from './seen-case.js';
 
 /**
  * The two statements the outcomes worker runs per outcome, both built once: what it decides on,
@@ -54,7 +54,7 @@ export async function loadOutcomeContext(db: Db, caseId: string, attemptNo: numb
  */
 export function carriedOutcomeContext(db: Db, job: OutcomeJob): LoadedOutcome | null {
   const seen = job.seen;
-  const settings = seen && rulesAt(db, seen.case.clientId, seen.clientVersion);
+  const settings = seen && carriesEveryColumn(seen) && rulesAt(db, seen.case.clientId, seen.clientVersion);
   if (!seen || !settings) return null;
   return {
     case: caseFromSeen(seen.case),

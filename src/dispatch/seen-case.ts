@@ -11,33 +11,13 @@ import type { CaseRow } from './case-state.js';
  */
 
 /** The case columns recording an outcome decides on and writes (`decideOutcome`, `writeOutcome`, `enqueueCall`). */
-export type OutcomeCase = Pick<
-  CaseRow,
-  | 'id'
-  | 'listId'
-  | 'clientId'
-  | 'status'
-  | 'attemptsMade'
-  | 'finalOutcome'
-  | 'closedAt'
-  | 'nextDueAt'
-  | 'waitReason'
-  | 'lastWindow'
-  | 'preferredWindows'
-  | 'callback'
-  | 'retryChoice'
-  | 'promiseAmountCents'
-  | 'promiseDate'
-  | 'phones'
-  | 'phoneRaw'
-  | 'phoneE164'
-  | 'postalCode'
-  | 'country'
-  | 'language'
-  | 'secondLanguage'
-  | 'amountCents'
-  | 'updatedAt'
->;
+const OUTCOME_CASE_COLUMNS = [
+  'id', 'listId', 'clientId', 'status', 'attemptsMade', 'finalOutcome', 'closedAt', 'nextDueAt', 'waitReason', 'lastWindow',
+  'preferredWindows', 'callback', 'retryChoice', 'promiseAmountCents', 'promiseDate', 'phones', 'phoneRaw', 'phoneE164',
+  'postalCode', 'country', 'language', 'secondLanguage', 'amountCents', 'updatedAt',
+] as const satisfies ReadonlyArray<keyof CaseRow>;
+
+export type OutcomeCase = Pick<CaseRow, (typeof OUTCOME_CASE_COLUMNS)[number]>;
 
 type Times = 'closedAt' | 'nextDueAt' | 'updatedAt';
 
@@ -85,6 +65,15 @@ export function seenCase(c: CaseRow, versions: { caseVersion: string; clientVers
     attemptTimes: history.map((h) => Date.parse(h.at)),
     attemptOutcomes: history.map((h) => h.outcome),
   };
+}
+
+/**
+ * Whether a carried copy has every column this process decides on and writes. One queued by an
+ * API process of another release (a rolling update that added a column) may not: the worker
+ * then reads the case instead of writing a column it does not have.
+ */
+export function carriesEveryColumn(s: SeenCase): boolean {
+  return OUTCOME_CASE_COLUMNS.every((column) => column in s.case) && Array.isArray(s.attemptTimes) && Array.isArray(s.attemptOutcomes);
 }
 
 /** The carried case with its times as dates again. */
