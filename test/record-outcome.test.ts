@@ -101,6 +101,22 @@ describe('recordOutcome', () => {
     expect(list!.status).toBe('completed');
   });
 
+  it('a re-run after a crash between the closing write and the list completion completes the list', async () => {
+    const admin = (await t.userSession('admin')).cookie;
+    const clientId = await createClient(t, admin, { ...fastRules, maxAttempts: 1 });
+    const { listId, cases: [c] } = await seedList(t, clientId, 1);
+    const { user } = await t.userSession('agent', [clientId]);
+    const job = { assignmentId: '00000000-0000-4000-8000-000000000003', caseId: c!.id, attemptNo: 1, agentId: user.id, recordedAt: new Date().toISOString(), body: { outcome: 'refused' } };
+    await recordOutcome(d, job);
+    // The crash: the case closed and committed, the list not yet completed.
+    await t.db.update(dunningLists).set({ status: 'active', completedAt: null }).where(eq(dunningLists.id, listId));
+
+    await recordOutcome(d, job);
+    const [list] = await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId));
+    expect(list!.status).toBe('completed');
+    expect(await t.db.select().from(attempts).where(eq(attempts.caseId, c!.id))).toHaveLength(1);
+  });
+
   it('writes nothing on a case that changed since it was read, and reads it again', async () => {
     const admin = (await t.userSession('admin')).cookie;
     const clientId = await createClient(t, admin, fastRules);

@@ -62,10 +62,14 @@ async function decideAndWrite(d: DispatchDeps, ctx: LoadedOutcome, job: OutcomeJ
   return { kind: 'call', case: updated, plan: verdict.plan, callKind: verdict.callKind, personalAgentId: verdict.personalAgentId };
 }
 
-/** The attempt was recorded by an earlier run: re-add the job for the case's current state. */
+/**
+ * The attempt was recorded by an earlier run: re-add the job for the case's current state, or,
+ * for a closed case, complete its list if that run died before it could.
+ */
 async function resumeAfterCrash(d: DispatchDeps, c: OutcomeCase, job: OutcomeJob): Promise<Next> {
   await clearOutbox(d.db, job.assignmentId);
-  if (c.status !== 'open' || c.attemptsMade !== job.attemptNo || !c.nextDueAt) return { kind: 'none' };
+  if (c.status !== 'open') return { kind: 'closed', listId: c.listId };
+  if (c.attemptsMade !== job.attemptNo || !c.nextDueAt) return { kind: 'none' };
   const plan: Scheduled = { at: c.nextDueAt, windowEnd: null, window: c.callback?.window ?? null, reason: 'immediate' };
   return { kind: 'call', case: c, plan, callKind: c.callback ? 'callback' : 'retry', personalAgentId: c.callback?.agentId ?? null };
 }
