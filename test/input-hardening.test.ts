@@ -72,4 +72,18 @@ describe('bodies are bounded before they are read', () => {
     expect(res.status).toBe(413);
     expect(sent).toBeLessThan(2 * 1024 * 1024);
   });
+
+  it('reads no body of a request without a session (its route refuses it first), and a JSON body to the upload path gets the JSON limit', async () => {
+    const upload = `/api/clients/${clientId}/lists`;
+    const json = { 'content-type': 'application/json' };
+    // Parsed, this body would be refused as unstorable (400); unread, the route says 401.
+    expect((await t.request('POST', upload, { body: '{"a\u0000":1}', headers: json })).status).toBe(401);
+    expect((await t.request('POST', '/api/users', { body: { username: NUL }, headers: json })).status).toBe(401);
+    // A signed-in lead's JSON to the upload path is a JSON body, bounded as one (not as a 50 MB file).
+    const { cookie } = await t.userSession('lead', [clientId]);
+    const items = '{},'.repeat(100_000);
+    expect((await t.request('POST', upload, { cookie, body: `[${items}{}]`, headers: json })).status).toBe(413);
+    // The login is read without a session, as it must be.
+    expect((await t.request('POST', '/api/session', { body: { username: NUL, password: 'x' } })).status).toBe(400);
+  });
 });

@@ -47,9 +47,12 @@ export function bodyLimits(importMaxBytes: number): MiddlewareHandler<AppEnv> {
   const upload = limited(importMaxBytes + 64 * 1024, 'too_large', uploadTooLarge(importMaxBytes));
   return createMiddleware<AppEnv>(async (c, next) => {
     const path = c.req.path;
-    if (/^\/api\/clients\/[^/]+\/lists\/?$/.test(path)) return upload(c, next);
+    // Only a file upload gets the upload's limit: a JSON body sent there is read as JSON.
+    if (/^\/api\/clients\/[^/]+\/lists\/?$/.test(path) && isMultipart(c)) return upload(c, next);
     if (path === '/api/session') return login(c, next);
     if (/^\/api\/clients(\/[^/]+)?\/?$/.test(path)) return clients(c, next);
     return json(c, next);
   });
 }
+
+const isMultipart = (c: Context) => c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase() === 'multipart/form-data';

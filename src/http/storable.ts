@@ -16,6 +16,10 @@ export const storableInput = createMiddleware<AppEnv>(async (c, next) => {
   for (const [key, values] of Object.entries(c.req.queries())) {
     if (UNSTORABLE.test(key) || values.some((v) => UNSTORABLE.test(v))) return refuse(c, key);
   }
+  // Bodies are read here only for a signed-in user, or for the login itself: anybody else's
+  // request is refused by its route (401) before it reads the body, and must not make this
+  // process parse a body as large as an upload first.
+  if (!c.get('user') && c.req.path !== '/api/session') return next();
   const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type === 'application/json' || type?.endsWith('+json')) {
     const body: unknown = await c.req.json().catch(() => undefined); // malformed JSON: the validator says so
