@@ -76,12 +76,12 @@ describe('retention', () => {
     const rows = await t.db.select().from(cases).where(eq(cases.listId, delivered));
     expect(rows).toHaveLength(7);
     for (const c of rows) {
-      expect(c).toMatchObject({ customerNo: '', name: '', phoneRaw: '', phoneE164: '', address: '', postalCode: null, extra: {}, source: null, status: 'closed' });
+      expect(c).toMatchObject({ customerNo: '', name: '', phoneRaw: '', phoneE164: '', phones: [], address: '', postalCode: null, extra: {}, source: null, status: 'closed' });
       expect(c.amountCents).toBeGreaterThan(0);
     }
-    const notes = await t.db.select({ note: attempts.note }).from(attempts).innerJoin(cases, eq(cases.id, attempts.caseId)).where(eq(cases.listId, delivered));
+    const notes = await t.db.select({ note: attempts.note, dialled: attempts.phoneE164 }).from(attempts).innerJoin(cases, eq(cases.id, attempts.caseId)).where(eq(cases.listId, delivered));
     expect(notes.length).toBe(7);
-    expect(notes.every((n) => n.note === null)).toBe(true);
+    expect(notes.every((n) => n.note === null && n.dialled === null)).toBe(true);
     expect(await t.db.select().from(rejectedRows).where(eq(rejectedRows.listId, delivered))).toEqual([]);
     const [list] = await t.db.select().from(dunningLists).where(eq(dunningLists.id, delivered));
     expect(list!.report!.rejected).toEqual([expect.objectContaining({ row: 10, column: 'Mahnsumme', value: '' })]);

@@ -6,9 +6,9 @@ import type { ServiceDeps } from '../deps.js';
 const DAY_MS = 86_400_000;
 
 /**
- * Retention (DESIGN.md section 9): the personal data of a list — names, phone numbers,
- * addresses, customer numbers, the client's own columns, agents' notes, the refused rows, the
- * stored upload — is deleted `RETENTION_DAYS` after the list was delivered. A list that ended
+ * Retention (DESIGN.md section 9): the personal data of a list — names, phone numbers (every
+ * number of a case, and the one each attempt dialled), addresses, customer numbers, the
+ * client's own columns, agents' notes, the refused rows, the stored upload — is deleted `RETENTION_DAYS` after the list was delivered. A list that ended
  * without a delivery (no result address, cancelled, failed, delivery given up) counts from its
  * end, so nothing personal is kept for ever. What stays is anonymous: the cases' outcomes,
  * amounts and attempt counts, the attempts (LE report) and the audit trail (ids only).
@@ -47,11 +47,11 @@ export async function purgeList(d: ServiceDeps, listId: string, now: Date): Prom
   await d.db.transaction(async (tx) => {
     await tx
       .update(cases)
-      .set({ customerNo: '', name: '', phoneRaw: '', phoneE164: '', address: '', postalCode: null, extra: {}, source: null, preferredWindows: null, callback: null, updatedAt: now })
+      .set({ customerNo: '', name: '', phoneRaw: '', phoneE164: '', phones: [], address: '', postalCode: null, extra: {}, source: null, preferredWindows: null, callback: null, updatedAt: now })
       .where(eq(cases.listId, listId));
     await tx
       .update(attempts)
-      .set({ note: null, callback: null })
+      .set({ note: null, callback: null, phoneE164: null })
       .where(inArray(attempts.caseId, tx.select({ id: cases.id }).from(cases).where(eq(cases.listId, listId))));
     await tx.delete(rejectedRows).where(eq(rejectedRows.listId, listId));
     await tx.delete(importFiles).where(eq(importFiles.listId, listId));
