@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, dials } from '../src/db/schema.js';
+import { auditLog, cases, dials } from '../src/db/schema.js';
 import { createLogger } from '../src/log.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules, next } from './helpers/dispatch.js';
@@ -43,9 +43,9 @@ afterAll(async () => {
 });
 
 /** An agent (with `extension`) holding a fresh case. */
-async function agentInCall(extension: string | null = '221') {
-  const [seeded] = (await seedList(t, clientId, [{ phones: ['+41223102222', '+41791234567'] }])).cases;
-  const { cookie, user } = await t.userSession('agent', [clientId], extension === null ? {} : { extension });
+async function agentInCall(extension: string | null = '221', client = clientId) {
+  const [seeded] = (await seedList(t, client, [{ phones: ['+41223102222', '+41791234567'] }])).cases;
+  const { cookie, user } = await t.userSession('agent', [client], extension === null ? {} : { extension });
   const a = await next(t, cookie);
   expect(a.case.id).toBe(seeded!.id);
   return { cookie, user, assignmentId: a.assignment.id as string, card: a.case };
@@ -130,6 +130,27 @@ describe('click-to-dial over HTTP', () => {
     expect(missing.body.error.details.messageDe).toMatch(/keine Nebenstelle/);
 
     expect(pbx.seen.length).toBe(before);
+  });
+
+  it('never dials a number put on the do-not-call list during the call, nor a case whose list was cancelled meanwhile', async () => {
+    pbx.answerWith(() => ({ status: 200 }));
+    const own = await createClient(t, admin, fastRules);
+    const { cookie, assignmentId } = await agentInCall('221', own);
+    const before = pbx.seen.length;
+    // The lead blocks the case's current number while the agent has the case on screen.
+    expect((await t.request('PATCH', `/api/clients/${own}`, { cookie: admin, body: { doNotCall: ['+41223102222'] } })).status).toBe(200);
+    const blocked = await dial(cookie, assignmentId);
+    expect([blocked.status, blocked.body.error.code]).toEqual([409, 'do_not_call']);
+    expect(blocked.body.error.details.messageDe).toMatch(/Sperrliste/);
+    // Its other number is still dialled.
+    expect((await dial(cookie, assignmentId, { phone: '+41791234567' })).status).toBe(200);
+
+    const cancelled = await agentInCall('221', await createClient(t, admin, fastRules));
+    const [list] = await t.db.select({ id: cases.listId }).from(cases).where(eq(cases.id, cancelled.card.id));
+    expect((await t.request('POST', `/api/lists/${list!.id}/cancel`, { cookie: admin })).status).toBe(200);
+    const closed = await dial(cancelled.cookie, cancelled.assignmentId);
+    expect([closed.status, closed.body.error.code]).toEqual([409, 'case_closed']);
+    expect(pbx.seen.length).toBe(before + 1);
   });
 
   it('an admin sets the extension in the user profile; a bad one is refused', async () => {

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { audit } from '../audit/audit.js';
-import { dials, users } from '../db/schema.js';
+import { dials, doNotCall, users } from '../db/schema.js';
 import type { DispatchDeps } from '../deps.js';
 import { heldAssignment } from '../dispatch/held-assignment.js';
 import type { SessionUser } from '../http/context.js';
@@ -26,7 +26,7 @@ function germanFailure(reason: DialFailure, httpStatus: number | null): string {
 /**
  * Click-to-dial for the agent's own live assignment: the phone system rings the agent's
  * extension and connects it with `phone` (one of the case's active numbers; default the
- * current one). Every request is recorded in `dials` with its result (and in the audit trail); a failure is a 502 with a
+ * current one) — never a number on the client's do-not-call list, nor a case closed meanwhile. Every request is recorded in `dials` with its result (and in the audit trail); a failure is a 502 with a
  * German message in `details.messageDe`, and the assignment stays as it was.
  */
 export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, agent: SessionUser, assignmentId: string, phone: string | undefined): Promise<DialView> {
@@ -43,9 +43,25 @@ export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, age
       messageDe: 'Für Ihren Benutzer ist keine Nebenstelle hinterlegt. Bitte die Administration, sie im Benutzerprofil einzutragen.',
     });
   }
+  // Held still, but the case or its list may have closed meanwhile (a lead cancelled the list).
+  if (ctx.case.status !== 'open' || ctx.listStatus !== 'active') {
+    throw new AppError(409, 'case_closed', 'The case or its list was closed during the call: it is not dialled any more', {
+      messageDe: 'Dieser Fall oder seine Liste wurde inzwischen abgeschlossen; es wird nicht mehr gewählt.',
+    });
+  }
   const e164 = phone ?? ctx.case.phoneE164;
   if (!ctx.case.phones.some((p) => p.e164 === e164 && p.status === 'active') && e164 !== ctx.case.phoneE164) {
     throw new AppError(400, 'unknown_phone', `${e164} is not an active number of this case`, { messageDe: 'Diese Nummer gehört nicht (mehr) zu diesem Fall.' });
+  }
+  // Checked now, not only at the hand-out: a lead may have put the number on the list since.
+  const [blocked] = await d.db
+    .select({ phone: doNotCall.phoneE164 })
+    .from(doNotCall)
+    .where(and(eq(doNotCall.clientId, ctx.case.clientId), eq(doNotCall.phoneE164, e164)));
+  if (blocked) {
+    throw new AppError(409, 'do_not_call', 'This number is on the client\'s do-not-call list', {
+      messageDe: 'Diese Nummer steht auf der Sperrliste des Auftraggebers und wird nicht gewählt.',
+    });
   }
 
   const t0 = performance.now();
