@@ -73,6 +73,22 @@ describe('delivery with several workers processes', () => {
     expect((await t.db.select().from(deliveries).where(inArray(deliveries.listId, ids))).map((r) => r.round)).toEqual([1, 1, 1, 1]);
   }, 90_000);
 
+  it('a process killed while it wrote the result list, before its claim, leaves the round to the next process, which sends it once', async () => {
+    const listId = await namedList('Beim Schreiben');
+    const crashing = workers({ FAILPOINT: 'delivery.afterWrite' });
+    expect((await crashing.exited).signal).toBe('SIGKILL');
+    expect(mailsFor('Beim Schreiben')).toBe(0);
+    const [unclaimed] = await t.db.select().from(deliveries).where(eq(deliveries.listId, listId));
+    expect(unclaimed).toMatchObject({ status: 'pending', tries: 0 });
+
+    const next = workers();
+    await eventually(async () => {
+      const rows = await t.db.select().from(deliveries).where(eq(deliveries.listId, listId));
+      return rows[0]?.status === 'sent' ? rows : null;
+    }, 45_000, `the round sent by the next process (${next.output()})`);
+    expect(mailsFor('Beim Schreiben')).toBe(1);
+  }, 90_000);
+
   it('a process killed after sending, before recording, leaves the delivery "unknown" and sends no second mail', async () => {
     const listId = await namedList('Absturz');
     const crashing = workers({ FAILPOINT: 'delivery.afterSend' });

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveries, dunningLists } from '../src/db/schema.js';
-import { queueDueDeliveries, requestDelivery } from '../src/delivery/deliveries.js';
+import { deliveryJobId, queueDueDeliveries, requestDelivery } from '../src/delivery/deliveries.js';
 import { deliver } from '../src/delivery/deliver.js';
 import { createMailer } from '../src/delivery/mailer.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
@@ -136,6 +136,21 @@ describe('result-list delivery', () => {
     expect(runs.filter((r) => r === 'sent')).toHaveLength(1);
     await settled(listId, 'sent');
     expect(mailsTo('race@swm.example')).toHaveLength(1);
+  });
+
+  it('queues a round again whose job ran its course without sending it (as when PostgreSQL was away for all its tries)', async () => {
+    // A client without a result address: no sweep makes a round of its own for the list.
+    const quiet = await createClient(t, admin, { ...fastRules, name: 'Nachzügler' });
+    const listId = await completedList(t, quiet, (await t.userSession('agent', [quiet])).user.id, 1);
+    const [round] = await t.db.insert(deliveries).values({ listId, round: 1, recipient: 'nachgeholt@swm.example' }).returning();
+    // Its job ran and ended without claiming the round (here: it named no round to send).
+    await t.queues.get('delivery').add('deliver', { deliveryId: '00000000-0000-4000-8000-00000000dead' }, { jobId: deliveryJobId(round!.id) });
+    await eventually(async () => (await t.queues.get('delivery').getJob(deliveryJobId(round!.id)))?.isCompleted(), 20_000, 'the job done');
+    expect((await deliveryOf(listId))[0]).toMatchObject({ status: 'pending', tries: 0 });
+
+    await queueDueDeliveries(serviceDeps(t));
+    await settled(listId, 'sent');
+    expect(mailsTo('nachgeholt@swm.example')).toHaveLength(1);
   });
 
   it('does not mail a running list', async () => {

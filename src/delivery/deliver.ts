@@ -8,6 +8,7 @@ import { audit } from '../audit/audit.js';
 import { cases, clients, dunningLists } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { failpoint } from '../failpoint.js';
+import { isPermanentFailure } from '../queues/poison.js';
 import { XLSX_TYPE } from '../http/download.js';
 import { resultListName, resultSheets } from '../results/result-list.js';
 import { writeXlsx } from '../results/write-xlsx.js';
@@ -18,36 +19,35 @@ import { resultMailText } from './mail-text.js';
 export type DeliveryOutcome = 'sent' | 'unknown' | 'settled' | 'failed';
 
 /**
- * The `delivery` job: claims the round in PostgreSQL, writes the result list to a temporary
- * file, mails it, records the message id. A round found `sending` was claimed by a worker that
+ * The `delivery` job: writes the result list to a temporary file, claims the round in
+ * PostgreSQL, mails the file, records the message id. A round found `sending` was claimed by a worker that
  * died (BullMQ gives a stalled job to the next worker): whether its mail left is unknown, so
  * it becomes `unknown` for the lead to decide, never a silent second mail. A failed try throws,
  * so BullMQ retries it with backoff; the last one leaves the round `failed` with the answer.
  */
 export async function deliver(d: ServiceDeps & { mailer: Mailer }, deliveryId: string, opts: { finalTry: boolean }): Promise<DeliveryOutcome> {
-  const claimed = await claimDelivery(d.db, deliveryId, d.clock.now());
-  if (!claimed) {
-    const row = await getDelivery(d.db, deliveryId);
-    if (row?.status === 'sending' && (await markUnknown(d.db, deliveryId, d.clock.now()))) {
-      d.log.warn({ deliveryId, listId: row.listId }, 'delivery interrupted while sending: marked unknown');
-      return 'unknown';
-    }
-    return 'settled';
-  }
-  const [found] = await d.db
-    .select({ list: dunningLists, client: clients })
-    .from(dunningLists)
-    .innerJoin(clients, eq(clients.id, dunningLists.clientId))
-    .where(eq(dunningLists.id, claimed.listId));
-  if (!found || found.list.purgedAt) {
-    await recordFailure(d.db, deliveryId, 'The personal data of this list has been deleted (retention); there is no result list to send.', true, d.clock.now());
-    return 'failed';
-  }
-  const { list, client } = found;
+  const round = await getDelivery(d.db, deliveryId);
+  if (!round || (round.status !== 'pending' && round.status !== 'retrying')) return settle(d, deliveryId);
   const file = path.join(os.tmpdir(), `mahn-result-${randomUUID()}.xlsx`);
+  let claimedHere = false;
   let mailed = false;
   try {
-    await writeXlsx(createWriteStream(file, { mode: 0o600 }), resultSheets(d.db, list, client));
+    // The file first, the claim after: a worker that dies while it writes a large list leaves the
+    // round as it was (to be tried again), not `sending` (a mail that may have left).
+    const found = await listAndClient(d, round.listId);
+    if (found) await writeXlsx(createWriteStream(file, { mode: 0o600 }), resultSheets(d.db, found.list, found.client));
+    failpoint(d.config, 'delivery.afterWrite');
+    // Retention may have deleted the list's personal data while it was written: then it is not sent.
+    const purged = !found || !(await listAndClient(d, round.listId));
+    // Another try (its job given to a second worker while this one wrote) claimed it first.
+    const claimed = await claimDelivery(d.db, deliveryId, d.clock.now());
+    if (!claimed) return 'settled';
+    claimedHere = true;
+    if (!found || purged) {
+      await recordFailure(d.db, deliveryId, 'The personal data of this list has been deleted (retention); there is no result list to send.', true, d.clock.now());
+      return 'failed';
+    }
+    const { list, client } = found;
     const { subject, text } = resultMailText({
       clientName: client.name,
       listName: list.name,
@@ -71,12 +71,32 @@ export async function deliver(d: ServiceDeps & { mailer: Mailer }, deliveryId: s
     return 'sent';
   } catch (err) {
     // After the mail left, a failure to record it must not make it look unsent: the round stays
-    // `sending` and the retry marks it `unknown`.
-    if (!mailed) await recordFailure(d.db, deliveryId, serverAnswer(err), opts.finalTry, d.clock.now());
+    // `sending` and the retry marks it `unknown`. A failure no try can mend ends the round now.
+    if (!mailed) await recordFailure(d.db, deliveryId, serverAnswer(err), opts.finalTry || isPermanentFailure(err), d.clock.now(), claimedHere ? 'sending' : 'unclaimed');
     throw err;
   } finally {
     await rm(file, { force: true });
   }
+}
+
+/** The round is not this try's to send: settled, or claimed by a worker that died (`unknown`). */
+async function settle(d: ServiceDeps, deliveryId: string): Promise<DeliveryOutcome> {
+  const row = await getDelivery(d.db, deliveryId);
+  if (row?.status === 'sending' && (await markUnknown(d.db, deliveryId, d.clock.now()))) {
+    d.log.warn({ deliveryId, listId: row.listId }, 'delivery interrupted while sending: marked unknown');
+    return 'unknown';
+  }
+  return 'settled';
+}
+
+/** The list with its client, or null when its personal data was deleted (retention). */
+async function listAndClient(d: ServiceDeps, listId: string) {
+  const [found] = await d.db
+    .select({ list: dunningLists, client: clients })
+    .from(dunningLists)
+    .innerJoin(clients, eq(clients.id, dunningLists.clientId))
+    .where(eq(dunningLists.id, listId));
+  return found && !found.list.purgedAt ? found : null;
 }
 
 async function outcomeCounts(d: ServiceDeps, listId: string): Promise<{ total: number; byOutcome: Record<string, number> }> {

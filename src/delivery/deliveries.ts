@@ -34,8 +34,8 @@ export async function queueDelivery(d: ServiceDeps, deliveryId: string): Promise
 /**
  * The scheduled sweep (`DELIVERY_CRON`): every completed list whose client has a result address
  * and that has no delivery yet gets round 1; then every delivery still to be sent is queued
- * (a no-op for those whose job exists), and one left `sending` without a job (its worker and
- * Redis state gone) becomes `unknown`.
+ * (a no-op for those whose job is still to run), and one left `sending` without a job still to
+ * run (its worker and Redis state gone, or its job ended) becomes `unknown`.
  */
 export async function queueDueDeliveries(d: ServiceDeps): Promise<{ created: number; queued: number; unknown: number }> {
   const now = d.clock.now();
@@ -54,7 +54,13 @@ export async function queueDueDeliveries(d: ServiceDeps): Promise<{ created: num
     .select({ id: deliveries.id })
     .from(deliveries)
     .where(inArray(deliveries.status, ['pending', 'retrying']));
-  for (const { id } of due) await queueDelivery(d, id);
+  for (const { id } of due) {
+    // A round still to be sent whose job has run its course (failed: e.g. PostgreSQL was away
+    // for all its tries) gets a new one: the job id is the round's, so adding alone would be a no-op.
+    const { job, finished } = await roundJob(d, id);
+    if (finished) await job!.remove();
+    await queueDelivery(d, id);
+  }
 
   let unknown = 0;
   const stale = await d.db
@@ -62,10 +68,18 @@ export async function queueDueDeliveries(d: ServiceDeps): Promise<{ created: num
     .from(deliveries)
     .where(and(eq(deliveries.status, 'sending'), lt(deliveries.claimedAt, new Date(now.getTime() - 60_000))));
   for (const { id } of stale) {
-    if (await d.queues.get('delivery').getJob(deliveryJobId(id))) continue; // its job will find it
+    const { job, finished } = await roundJob(d, id);
+    if (job && !finished) continue; // its job will find it
     if (await markUnknown(d.db, id, now)) unknown++;
   }
   return { created: created.length, queued: due.length, unknown };
+}
+
+/** The round's job, if there is one, and whether it has run its course (failed or completed). */
+async function roundJob(d: ServiceDeps, deliveryId: string) {
+  const job = await d.queues.get('delivery').getJob(deliveryJobId(deliveryId));
+  const state = job ? await job.getState() : null;
+  return { job, finished: state === 'failed' || state === 'completed' };
 }
 
 export class NoRecipientError extends Error {
@@ -139,11 +153,16 @@ export async function recordSent(db: Db, id: string, messageId: string, now: Dat
     .where(and(eq(deliveries.id, id), inArray(deliveries.status, ['sending', 'unknown'])));
 }
 
-export async function recordFailure(db: Db, id: string, error: string, final: boolean, now: Date): Promise<void> {
+/**
+ * A failed try: `retrying`, or `failed` on the last one. `from` is where the try failed: after its
+ * claim (`sending`), or before it (`unclaimed`: writing the file), when the round must still be
+ * unclaimed — never one another worker claimed and is sending meanwhile.
+ */
+export async function recordFailure(db: Db, id: string, error: string, final: boolean, now: Date, from: 'sending' | 'unclaimed' = 'sending'): Promise<void> {
   await db
     .update(deliveries)
     .set({ status: final ? 'failed' : 'retrying', lastError: error.slice(0, 1000), updatedAt: now })
-    .where(and(eq(deliveries.id, id), eq(deliveries.status, 'sending')));
+    .where(and(eq(deliveries.id, id), from === 'sending' ? eq(deliveries.status, 'sending') : inArray(deliveries.status, ['pending', 'retrying'])));
 }
 
 export const UNKNOWN_OUTCOME =

@@ -27,7 +27,10 @@ export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DA
       // A server that does not answer is a failed try (retried later), not a job hanging for ever.
       connectionTimeout: 30_000,
       greetingTimeout: 30_000,
-      socketTimeout: 120_000,
+      // Ten minutes of silence, the wait RFC 5321 (4.5.3.2.6) gives the server's answer to the
+      // end of the message: it may scan a large attachment first, and a try given up while it
+      // does would send the mail a second time.
+      socketTimeout: 600_000,
     });
     return {
       send: async (mail) => {
