@@ -159,15 +159,19 @@ describe('cancelling a list', () => {
     const clientId = await createClient(t, admin, fastRules);
     const list = await uploadAndImport(t, admin, clientId, await xlsx([HEADER, ['R-1', 'Anna Schmidt', '0721 1234567', 10]]));
     const other = postgres(t.config.DATABASE_URL!, { max: 1, onnotice: () => {} });
+    let commit = () => {};
     try {
       // The list row held as the outcome's completion holds it, until it commits.
-      let commit = () => {};
+      let locked = () => {};
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
       const committed = new Promise<void>((resolve) => (commit = resolve));
       const completing = other.begin(async (tx) => {
         await tx`select 1 from dunning_lists where id = ${list.id} for update`;
+        locked();
         await committed;
         await tx`update dunning_lists set status = 'completed', completed_at = now() where id = ${list.id}`;
       });
+      await isLocked;
       const cancel = t.request('POST', `/api/lists/${list.id}/cancel`, { cookie: admin });
       await eventually(async () => rowsOf(await t.db.execute(sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).length > 0, 10_000, 'the cancel waiting on the list row');
       commit();
@@ -176,6 +180,7 @@ describe('cancelling a list', () => {
       expect(res.status).toBe(409);
       expect(res.body.error.code).toBe('list_closed');
     } finally {
+      commit(); // also when an expectation failed: the other transaction must end
       await other.end();
     }
     const [after] = await t.db.select().from(dunningLists).where(eq(dunningLists.id, list.id));
