@@ -53,6 +53,28 @@ describe('session', () => {
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('blocks the guessing address, not the account: its owner logs in from another address', async () => {
+    const own = await createTestContext({ LOGIN_MAX_FAILURES: '3', TRUST_PROXY: 'true' });
+    try {
+      const { user } = await own.userSession('agent');
+      const from = (ip: string, password: string) => own.request('POST', '/api/session', { body: { username: user.username, password }, headers: { 'x-forwarded-for': ip } });
+      for (let i = 0; i < 6; i++) await from('203.0.113.9', 'wrong');
+      expect((await from('203.0.113.9', 'correct horse battery')).status).toBe(429);
+      expect((await from('198.51.100.4', 'correct horse battery')).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('counts an address\'s attempts before it checks them: of 40 at once over 40 usernames, only its limit is checked', async () => {
+    const own = await createTestContext({ LOGIN_MAX_FAILURES: '3' });
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => own.request('POST', '/api/session', { body: { username: `ghost-${i}`, password: 'wrong' } })));
+    await own.close();
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(12);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(28);
+  });
+
   it('counts an attempt before it checks the password: of 60 at once, only the limit is checked', async () => {
     // Its own context: the address's count (60 of them) must not block the other tests.
     const own = await createTestContext({ LOGIN_MAX_FAILURES: '3' });

@@ -67,11 +67,10 @@ export function authRoutes() {
       .limit(1);
     const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
     if (!user || !ok || !user.active) {
-      await throttle.failed(username, ip);
       log.info({ ip }, 'login failed');
       throw new AppError(401, 'invalid_credentials', 'Wrong username or password');
     }
-    await throttle.succeeded(username);
+    await throttle.succeeded(username, ip);
     // The session this browser carried before (another user at a shared PC, or the same one) ends.
     const previous = getCookie(c, SESSION_COOKIE);
     if (previous) await deleteSession(database.db, previous);
