@@ -20,10 +20,11 @@ export type DeliveryOutcome = 'sent' | 'unknown' | 'settled' | 'failed';
 
 /**
  * The `delivery` job: writes the result list to a temporary file, claims the round in
- * PostgreSQL, mails the file, records the message id. A round found `sending` was claimed by a worker that
- * died (BullMQ gives a stalled job to the next worker): whether its mail left is unknown, so
- * it becomes `unknown` for the lead to decide, never a silent second mail. A failed try throws,
- * so BullMQ retries it with backoff; the last one leaves the round `failed` with the answer.
+ * PostgreSQL, mails the file, records the message id. A round found `sending` was claimed by a
+ * worker that died (BullMQ gives a stalled job to the next worker): whether its mail left is
+ * unknown, so it becomes `unknown` for the lead to decide, never a silent second mail. A failed
+ * try throws, so BullMQ retries it with backoff; the last one leaves the round `failed` with the
+ * answer.
  */
 export async function deliver(d: ServiceDeps & { mailer: Mailer }, deliveryId: string, opts: { finalTry: boolean }): Promise<DeliveryOutcome> {
   const round = await getDelivery(d.db, deliveryId);
