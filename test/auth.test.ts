@@ -58,9 +58,14 @@ describe('session', () => {
     try {
       const { user } = await own.userSession('agent');
       const from = (ip: string, password: string) => own.request('POST', '/api/session', { body: { username: user.username, password }, headers: { 'x-forwarded-for': ip } });
-      for (let i = 0; i < 6; i++) await from('203.0.113.9', 'wrong');
+      // Far more than the username's limit from anywhere (30): refused attempts count nowhere.
+      for (let i = 0; i < 60; i++) await from('203.0.113.9', 'wrong');
       expect((await from('203.0.113.9', 'correct horse battery')).status).toBe(429);
       expect((await from('198.51.100.4', 'correct horse battery')).status).toBe(200);
+      // A username written like another's key names no key but its own.
+      const crafted = (password: string) => own.request('POST', '/api/session', { body: { username: `${user.username}:ip:198.51.100.7`, password }, headers: { 'x-forwarded-for': '192.0.2.1' } });
+      for (let i = 0; i < 4; i++) await crafted('wrong');
+      expect((await from('198.51.100.7', 'correct horse battery')).status).toBe(200);
     } finally {
       await own.close();
     }

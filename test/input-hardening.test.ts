@@ -77,7 +77,7 @@ describe('bodies are bounded before they are read', () => {
     const upload = `/api/clients/${clientId}/lists`;
     const json = { 'content-type': 'application/json' };
     // Parsed, this body would be refused as unstorable (400); unread, the route says 401.
-    expect((await t.request('POST', upload, { body: '{"a\u0000":1}', headers: json })).status).toBe(401);
+    expect((await t.request('POST', upload, { body: JSON.stringify({ 'a\u0000': 1 }), headers: json })).status).toBe(401);
     expect((await t.request('POST', '/api/users', { body: { username: NUL }, headers: json })).status).toBe(401);
     // A signed-in lead's JSON to the upload path is a JSON body, bounded as one (not as a 50 MB file).
     const { cookie } = await t.userSession('lead', [clientId]);

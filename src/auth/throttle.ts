@@ -3,8 +3,8 @@ import type { Redis } from 'ioredis';
 /**
  * Login throttling in Redis (under the BullMQ prefix, so several installations can share a
  * Redis). Every attempt is counted before the password is checked, atomically, so concurrent
- * guesses cannot all slip under a limit; a successful login takes its own attempt back. Three
- * counts, each over `windowSeconds` from its first attempt:
+ * guesses cannot all slip under a limit; a successful login takes its own attempt back, and an
+ * attempt refused counts nowhere. Three counts, each over `windowSeconds` from its first attempt:
  * - per username and address: `maxFailures` — the guesser is blocked, the account's owner at
  *   another desk is not (anyone could otherwise lock any agent out with a few wrong passwords);
  * - per username from any address: 10 × `maxFailures` — guesses spread over many addresses;
@@ -18,11 +18,17 @@ export class LoginThrottle {
     private readonly prefix: string,
     private readonly maxFailures: number,
     private readonly windowSeconds: number,
-  ) {}
+  ) {
+    if (!('loginAttempt' in redis)) {
+      redis.defineCommand('loginAttempt', { numberOfKeys: 3, lua: ATTEMPT });
+      redis.defineCommand('loginSucceeded', { numberOfKeys: 3, lua: SUCCEEDED });
+    }
+  }
 
-  #keys(username: string, ip: string) {
-    const user = `${this.prefix}:login:user:${username.toLowerCase()}`;
-    return { userAtIp: `${user}:ip:${ip}`, user, ip: `${this.prefix}:login:ip:${ip}` };
+  /** The counts' keys: the username encoded, so that no username can name another's key. */
+  #keys(username: string, ip: string): [string, string, string] {
+    const user = `${this.prefix}:login:user:${encodeURIComponent(username.toLowerCase())}`;
+    return [`${user}:ip:${ip}`, user, `${this.prefix}:login:ip:${ip}`];
   }
 
   /**
@@ -30,26 +36,38 @@ export class LoginThrottle {
    * until the window of the count that blocks ends.
    */
   async attempt(username: string, ip: string): Promise<{ allowed: true } | { allowed: false; retryAfter: number }> {
-    const keys = this.#keys(username, ip);
-    const limits: Array<[string, number]> = [
-      [keys.userAtIp, this.maxFailures],
-      [keys.user, this.maxFailures * 10],
-      [keys.ip, this.maxFailures * 4],
-    ];
-    const tx = this.redis.multi();
-    // NX keeps the first attempt's window: repeated attempts do not extend it for ever.
-    for (const [key] of limits) tx.incr(key).expire(key, this.windowSeconds, 'NX').ttl(key);
-    const results = await tx.exec();
-    for (const [i, [, limit]] of limits.entries()) {
-      const count = Number(results?.[i * 3]?.[1] ?? 0);
-      if (count > limit) return { allowed: false, retryAfter: Math.max(1, Number(results?.[i * 3 + 2]?.[1] ?? 0)) };
-    }
-    return { allowed: true };
+    const limits = [this.maxFailures, this.maxFailures * 10, this.maxFailures * 4];
+    const [allowed, ttl] = await (this.redis as Redis & Commands).loginAttempt(...this.#keys(username, ip), ...limits, this.windowSeconds);
+    return allowed === 1 ? { allowed: true } : { allowed: false, retryAfter: Math.max(1, ttl) };
   }
 
   /** A successful login: the username's counts start again, and the address's takes this attempt back. */
   async succeeded(username: string, ip: string): Promise<void> {
-    const keys = this.#keys(username, ip);
-    await this.redis.multi().del(keys.userAtIp, keys.user).decr(keys.ip).exec();
+    await (this.redis as Redis & Commands).loginSucceeded(...this.#keys(username, ip));
   }
+}
+
+/** Refused (nothing counted) when a count is at its limit; else every count goes up by one. */
+const ATTEMPT = `
+for i = 1, 3 do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[i]) then return { 0, redis.call('TTL', KEYS[i]) } end
+end
+for i = 1, 3 do
+  redis.call('INCR', KEYS[i])
+  -- NX keeps the first attempt's window: repeated attempts do not extend it for ever.
+  redis.call('EXPIRE', KEYS[i], ARGV[4], 'NX')
+end
+return { 1, 0 }
+`;
+
+/** The username's counts go; the address's loses this attempt (never below zero, never without its window). */
+const SUCCEEDED = `
+redis.call('DEL', KEYS[1], KEYS[2])
+if tonumber(redis.call('GET', KEYS[3]) or '0') > 0 then redis.call('DECR', KEYS[3]) end
+return 1
+`;
+
+interface Commands {
+  loginAttempt(userAtIp: string, user: string, ip: string, ...limitsAndWindow: number[]): Promise<[number, number]>;
+  loginSucceeded(userAtIp: string, user: string, ip: string): Promise<number>;
 }
