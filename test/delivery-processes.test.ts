@@ -79,7 +79,7 @@ describe('delivery with several workers processes', () => {
     expect((await crashing.exited).signal).toBe('SIGKILL');
     expect(mailsFor('Beim Schreiben')).toBe(0);
     const [unclaimed] = await t.db.select().from(deliveries).where(eq(deliveries.listId, listId));
-    expect(unclaimed).toMatchObject({ status: 'pending', tries: 0 });
+    expect(unclaimed).toMatchObject({ status: 'pending', tries: 1 });
 
     const next = workers();
     await eventually(async () => {

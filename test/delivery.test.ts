@@ -155,6 +155,18 @@ describe('result-list delivery', () => {
     expect(mailsTo('nachgeholt@swm.example')).toHaveLength(1);
   });
 
+  it('gives a round up when its tries ran out without an answer (each stopped while the list was written)', async () => {
+    const quiet = await createClient(t, admin, { ...fastRules, name: 'Absturzliste' });
+    const listId = await completedList(t, quiet, (await t.userSession('agent', [quiet])).user.id, 1);
+    // Twice DELIVERY_ATTEMPTS (3 here) tries started and never came back.
+    const [round] = await t.db.insert(deliveries).values({ listId, round: 1, recipient: 'nie@swm.example', tries: 6 }).returning();
+    const mailer = createMailer(t.config);
+    expect(await deliver({ ...serviceDeps(t), mailer }, round!.id, { finalTry: false })).toBe('failed');
+    mailer.close();
+    expect((await deliveryOf(listId))[0]).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/stopped while the result list was written/) });
+    expect(mailsTo('nie@swm.example')).toHaveLength(0);
+  });
+
   it('does not mail a running list', async () => {
     const { listId } = await seedList(t, clientId, 1);
     const res = await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: lead, body: {} });

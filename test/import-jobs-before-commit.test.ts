@@ -101,7 +101,8 @@ describe('call jobs added before the import commits', () => {
     expect(await t.calls.importQueues.all()).toContain(queue);
 
     await reconcile(serviceDeps(t));
-    expect(await ghostJob()).toBeDefined(); // kept while the list imports
+    expect(await ghostJob()).toBeDefined(); // kept while the list imports…
+    expect(await t.calls.ready.all()).not.toContain(queue); // …and not offered to agents before its commit
 
     await cancelList(serviceDeps(t), (await t.userSession('admin')).user, listId);
     await reconcile(serviceDeps(t));

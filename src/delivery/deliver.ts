@@ -12,7 +12,7 @@ import { isPermanentFailure } from '../queues/poison.js';
 import { XLSX_TYPE } from '../http/download.js';
 import { resultListName, resultSheets } from '../results/result-list.js';
 import { writeXlsx } from '../results/write-xlsx.js';
-import { claimDelivery, getDelivery, markUnknown, recordFailure, recordSent } from './deliveries.js';
+import { claimDelivery, getDelivery, markUnknown, recordFailure, recordSent, startTry } from './deliveries.js';
 import type { Mailer } from './mailer.js';
 import { resultMailText } from './mail-text.js';
 
@@ -27,8 +27,15 @@ export type DeliveryOutcome = 'sent' | 'unknown' | 'settled' | 'failed';
  * answer.
  */
 export async function deliver(d: ServiceDeps & { mailer: Mailer }, deliveryId: string, opts: { finalTry: boolean }): Promise<DeliveryOutcome> {
-  const round = await getDelivery(d.db, deliveryId);
-  if (!round || (round.status !== 'pending' && round.status !== 'retrying')) return settle(d, deliveryId);
+  const round = await startTry(d.db, deliveryId, d.clock.now());
+  if (!round) return settle(d, deliveryId);
+  // Far more tries than a job has, none with an answer to record: each stopped before the mail
+  // went (a list whose writing kills the worker). Twice, so that tries racing for the round (a
+  // stalled job given to a second worker) never use it up.
+  if (round.tries > 2 * d.config.DELIVERY_ATTEMPTS) {
+    await recordFailure(d.db, deliveryId, round.lastError ?? STOPPED_WHILE_WRITING, true, d.clock.now(), 'unclaimed');
+    return 'failed';
+  }
   const file = path.join(os.tmpdir(), `mahn-result-${randomUUID()}.xlsx`);
   let claimedHere = false;
   let mailed = false;
@@ -79,6 +86,8 @@ export async function deliver(d: ServiceDeps & { mailer: Mailer }, deliveryId: s
     await rm(file, { force: true });
   }
 }
+
+const STOPPED_WHILE_WRITING = 'Every try stopped while the result list was written (the worker died); not tried again automatically. Download the result list, or send again.';
 
 /** The round is not this try's to send: settled, or claimed by a worker that died (`unknown`). */
 async function settle(d: ServiceDeps, deliveryId: string): Promise<DeliveryOutcome> {

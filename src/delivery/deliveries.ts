@@ -130,11 +130,25 @@ export async function latestDeliveries(db: Db, listIds: string[]): Promise<Map<s
   return new Map(rows.map((r) => [r.listId, r]));
 }
 
+/**
+ * Counts a try of a round still to be sent, before its file is written; null when it is settled
+ * or being sent. Counted here, not at the claim, so that a list whose writing kills the worker
+ * every time runs out of tries too.
+ */
+export async function startTry(db: Db, id: string, now: Date): Promise<DeliveryRow | null> {
+  const [row] = await db
+    .update(deliveries)
+    .set({ tries: sql`${deliveries.tries} + 1`, updatedAt: now })
+    .where(and(eq(deliveries.id, id), inArray(deliveries.status, ['pending', 'retrying'])))
+    .returning();
+  return row ?? null;
+}
+
 /** Claims a round for sending; false when another worker has it or it is settled. */
 export async function claimDelivery(db: Db, id: string, now: Date): Promise<DeliveryRow | null> {
   const [row] = await db
     .update(deliveries)
-    .set({ status: 'sending', tries: sql`${deliveries.tries} + 1`, claimedAt: now, updatedAt: now })
+    .set({ status: 'sending', claimedAt: now, updatedAt: now })
     .where(and(eq(deliveries.id, id), inArray(deliveries.status, ['pending', 'retrying'])))
     .returning();
   return row ?? null;

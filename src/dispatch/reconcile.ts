@@ -80,9 +80,9 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
   await restore.flush();
   for (const q of await d.calls.ready.all()) queues.add(q);
   const imported = await d.calls.importQueues.all();
-  for (const q of imported) queues.add(q);
-  report.removed = await removeStale(d, [...queues], current);
+  report.removed = await removeStale(d, [...new Set([...queues, ...imported])], current);
   const now = d.clock.now().getTime();
+  // Not the imports' own queues: an import names its queue in the ready index once it commits.
   await d.calls.ready.refresh([...queues], now);
   // An emptied queue leaves the imports' index (atomically: an import's add re-enters it).
   await d.calls.importQueues.refresh(imported, now);
