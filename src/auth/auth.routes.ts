@@ -65,12 +65,16 @@ export function authRoutes() {
       .from(users)
       .where(sql`lower(${users.username}) = ${username.toLowerCase()}`)
       .limit(1);
-    const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
-    if (!user || !ok || !user.active) {
+    const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password).catch(async (err: unknown) => {
+      await throttle.checked(username, ip, false);
+      throw err;
+    });
+    const accepted = Boolean(user && ok && user.active);
+    await throttle.checked(username, ip, accepted);
+    if (!user || !accepted) {
       log.info({ ip }, 'login failed');
       throw new AppError(401, 'invalid_credentials', 'Wrong username or password');
     }
-    await throttle.succeeded(username, ip);
     // The session this browser carried before (another user at a shared PC, or the same one) ends.
     const previous = getCookie(c, SESSION_COOKIE);
     if (previous) await deleteSession(database.db, previous);

@@ -2,15 +2,18 @@ import type { Redis } from 'ioredis';
 
 /**
  * Login throttling in Redis (under the BullMQ prefix, so several installations can share a
- * Redis). Every attempt is counted before the password is checked, atomically, so concurrent
- * guesses cannot all slip under a limit; a successful login takes its own attempt back, and an
- * attempt refused counts nowhere. Three counts, each over `windowSeconds` from its first attempt:
- * - per username and address: `maxFailures` — the guesser is blocked, the account's owner at
- *   another desk is not (anyone could otherwise lock any agent out with a few wrong passwords);
- * - per username from any address: 10 × `maxFailures` — guesses spread over many addresses;
- * - per address: 4 × `maxFailures` of attempts not (yet) successful — guesses spread over many
- *   usernames. Successful logins do not count: a call center's agents log in behind one NAT at
- *   the start of a shift, all at once, and must not block each other.
+ * Redis). Checked in one script before the password is, so concurrent guesses cannot all slip
+ * under a limit; an attempt refused counts nowhere. Over `windowSeconds` from the first:
+ * - attempts per username and address: `maxFailures` — the guesser is blocked, the account's
+ *   owner at another desk is not (anyone could otherwise lock any agent out with a few wrong
+ *   passwords);
+ * - attempts per username from any address: 10 × `maxFailures` — guesses from many addresses;
+ * - failures per address: 4 × `maxFailures` — guesses spread over many usernames. Failures,
+ *   not attempts: a call center's agents log in behind one NAT at the start of a shift, many at
+ *   once, and must not block each other;
+ * - and, per address, at most 40 × `maxFailures` passwords being checked at the same moment,
+ *   so that a burst of guesses sent at once cannot all pass before any has failed.
+ * A successful login clears the username's counts.
  */
 export class LoginThrottle {
   constructor(
@@ -20,54 +23,67 @@ export class LoginThrottle {
     private readonly windowSeconds: number,
   ) {
     if (!('loginAttempt' in redis)) {
-      redis.defineCommand('loginAttempt', { numberOfKeys: 3, lua: ATTEMPT });
-      redis.defineCommand('loginSucceeded', { numberOfKeys: 3, lua: SUCCEEDED });
+      redis.defineCommand('loginAttempt', { numberOfKeys: 4, lua: ATTEMPT });
+      redis.defineCommand('loginChecked', { numberOfKeys: 4, lua: CHECKED });
     }
   }
 
   /** The counts' keys: the username encoded, so that no username can name another's key. */
-  #keys(username: string, ip: string): [string, string, string] {
+  #keys(username: string, ip: string): [string, string, string, string] {
     const user = `${this.prefix}:login:user:${encodeURIComponent(username.toLowerCase())}`;
-    return [`${user}:ip:${ip}`, user, `${this.prefix}:login:ip:${ip}`];
+    const address = `${this.prefix}:login:ip:${ip}`;
+    return [`${user}:ip:${ip}`, user, address, `${address}:checking`];
   }
 
   /**
-   * Counts this attempt and says whether its password may be checked. `retryAfter`: seconds
-   * until the window of the count that blocks ends.
+   * Counts this attempt and says whether its password may be checked; if so, `checked` must
+   * follow. `retryAfter`: seconds until the window of the count that blocks ends.
    */
   async attempt(username: string, ip: string): Promise<{ allowed: true } | { allowed: false; retryAfter: number }> {
-    const limits = [this.maxFailures, this.maxFailures * 10, this.maxFailures * 4];
+    const limits = [this.maxFailures, this.maxFailures * 10, this.maxFailures * 4, this.maxFailures * 40];
     const [allowed, ttl] = await (this.redis as Redis & Commands).loginAttempt(...this.#keys(username, ip), ...limits, this.windowSeconds);
     return allowed === 1 ? { allowed: true } : { allowed: false, retryAfter: Math.max(1, ttl) };
   }
 
-  /** A successful login: the username's counts start again, and the address's takes this attempt back. */
-  async succeeded(username: string, ip: string): Promise<void> {
-    await (this.redis as Redis & Commands).loginSucceeded(...this.#keys(username, ip));
+  /** The password was checked: a failure counts for the address, a success clears the username's counts. */
+  async checked(username: string, ip: string, ok: boolean): Promise<void> {
+    await (this.redis as Redis & Commands).loginChecked(...this.#keys(username, ip), ok ? 1 : 0, this.windowSeconds);
   }
 }
 
-/** Refused (nothing counted) when a count is at its limit; else every count goes up by one. */
+/**
+ * KEYS: attempts per username and address, per username, failures per address, checks running
+ * for the address. Refused (nothing counted) when one is at its limit; else the attempt counts
+ * and its check runs. The running checks' count expires a minute after the last, in case a
+ * process died during one.
+ */
 const ATTEMPT = `
-for i = 1, 3 do
+for i = 1, 4 do
   if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[i]) then return { 0, redis.call('TTL', KEYS[i]) } end
 end
-for i = 1, 3 do
+for i = 1, 2 do
   redis.call('INCR', KEYS[i])
   -- NX keeps the first attempt's window: repeated attempts do not extend it for ever.
-  redis.call('EXPIRE', KEYS[i], ARGV[4], 'NX')
+  redis.call('EXPIRE', KEYS[i], ARGV[5], 'NX')
 end
+redis.call('INCR', KEYS[4])
+redis.call('EXPIRE', KEYS[4], 60)
 return { 1, 0 }
 `;
 
-/** The username's counts go; the address's loses this attempt (never below zero, never without its window). */
-const SUCCEEDED = `
-redis.call('DEL', KEYS[1], KEYS[2])
-if tonumber(redis.call('GET', KEYS[3]) or '0') > 0 then redis.call('DECR', KEYS[3]) end
+/** ARGV: 1 when the password was right. The running checks' count never goes below zero. */
+const CHECKED = `
+if tonumber(redis.call('GET', KEYS[4]) or '0') > 0 then redis.call('DECR', KEYS[4]) end
+if ARGV[1] == '1' then
+  redis.call('DEL', KEYS[1], KEYS[2])
+else
+  redis.call('INCR', KEYS[3])
+  redis.call('EXPIRE', KEYS[3], ARGV[2], 'NX')
+end
 return 1
 `;
 
 interface Commands {
-  loginAttempt(userAtIp: string, user: string, ip: string, ...limitsAndWindow: number[]): Promise<[number, number]>;
-  loginSucceeded(userAtIp: string, user: string, ip: string): Promise<number>;
+  loginAttempt(userAtIp: string, user: string, address: string, checking: string, ...limitsAndWindow: number[]): Promise<[number, number]>;
+  loginChecked(userAtIp: string, user: string, address: string, checking: string, ok: number, windowSeconds: number): Promise<number>;
 }
