@@ -41,6 +41,15 @@ describe('generic HTTP click-to-dial', () => {
     expect(req!.headers).toMatchObject({ authorization: 'Bearer s3cr3t-token', 'content-type': 'application/json', 'x-agent': 'ext-221' });
   });
 
+  it('URL-encodes the values in a form-encoded body: the number keeps its +', async () => {
+    pbx.answerWith(() => ({ status: 200 }));
+    const before = pbx.seen.length;
+    await httpDialer({ ...options(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'to={e164}&from={extension}' }).dial(target);
+    const [req] = pbx.seen.slice(before);
+    expect(req!.body).toBe('to=%2B41223102222&from=221');
+    expect(new URLSearchParams(req!.body).get('to')).toBe('+41223102222');
+  });
+
   it('sends no body with GET', async () => {
     pbx.answerWith(() => ({ status: 200 }));
     const before = pbx.seen.length;

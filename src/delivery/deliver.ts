@@ -60,6 +60,7 @@ export async function deliver(d: ServiceDeps & { mailer: Mailer }, deliveryId: s
       clientName: client.name,
       listName: list.name,
       completedAt: list.completedAt,
+      cancelled: list.status === 'cancelled',
       timezone: client.settings.timezone,
       refusedRows: list.report?.rejectedRows ?? 0,
       outcomes: client.settings.outcomes,

@@ -6,6 +6,8 @@ export interface MailSummary {
   clientName: string;
   listName: string;
   completedAt: Date | null;
+  /** A cancelled list ended early: its mail says so ("abgebrochen"), not "abgeschlossen". */
+  cancelled?: boolean;
   timezone: string;
   total: number;
   /** Closed cases by final outcome. */
@@ -18,7 +20,7 @@ const n = (v: number) => v.toLocaleString('de-DE');
 
 /** Subject and German body of a result-list mail: counts only, never customer data. */
 export function resultMailText(s: MailSummary): { subject: string; text: string } {
-  const done = s.completedAt ? ` (abgeschlossen am ${DateTime.fromJSDate(s.completedAt, { zone: s.timezone }).toFormat('dd.MM.yyyy')})` : '';
+  const done = s.completedAt ? ` (${s.cancelled ? 'abgebrochen' : 'abgeschlossen'} am ${DateTime.fromJSDate(s.completedAt, { zone: s.timezone }).toFormat('dd.MM.yyyy')})` : '';
   const lines = Object.entries(s.byOutcome)
     .sort(([, a], [, b]) => b - a)
     .map(([code, count]) => `  ${outcomeLabel(code, s.outcomes)}: ${n(count)}`);
