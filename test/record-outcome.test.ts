@@ -175,6 +175,20 @@ describe('an outcome claimed on the pull\'s copy carries what the pull read', ()
     expect(await t.redis.exists(`${t.prefix}:${caseQueue(c)}:${callJobId(c.id, 2)}`)).toBe(1);
   });
 
+  it('is claimed on that copy also when the pull took a do-not-call number off the case (the row it wrote is the version kept)', async () => {
+    const admin = (await t.userSession('admin')).cookie;
+    const clientId = await createClient(t, admin, fastRules);
+    expect((await t.request('PATCH', `/api/clients/${clientId}`, { cookie: admin, body: { doNotCall: ['+41223102222'] } })).status).toBe(200);
+    const { cases: [c] } = await seedList(t, clientId, [{ phones: ['+41223102222', '+41791234567'] }]);
+    const agent = await t.userSession('agent', [clientId]);
+    const a = (await t.request('POST', '/api/agent/next', { cookie: agent.cookie })).body;
+    expect(a.case.phone).toBe('+41791234567');
+    expect((await t.request('POST', `/api/agent/assignments/${a.assignment.id}/outcome`, { cookie: agent.cookie, body: { outcome: 'not_reached' } })).status).toBe(202);
+    const job = (await t.queues.get('outcomes').getJob(callJobId(c!.id, 1)))!.data;
+    // Only an outcome claimed on the kept copy carries it.
+    expect(job.seen?.case.phones.map((p) => [p.e164, p.status])).toEqual([['+41223102222', 'do_not_call'], ['+41791234567', 'active']]);
+  });
+
   it('is not decided on when the client\'s rules changed since the pull: the rules as they are decide', async () => {
     const { clientId, c, job } = await postedOutcome(3);
     // The worker knows the rules at the version the pull read them…

@@ -218,8 +218,10 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
       await blocked('do_not_call');
       return drop('do_not_call');
     }
-    await d.db.update(cases).set({ ...numbers, updatedAt: now }).where(eq(cases.id, caseId));
-    ctx.case = { ...ctx.case, ...numbers };
+    const [marked] = await d.db.update(cases).set({ ...numbers, updatedAt: now }).where(eq(cases.id, caseId)).returning({ version: sql<string>`${cases}.xmin::text` });
+    // The row as written now is the version the outcome's claim checks (its fast path).
+    ctx.case = { ...ctx.case, ...numbers, updatedAt: now };
+    if (marked) ctx.caseVersion = marked.version;
     await blocked('do_not_call_number', { numbers: ctx.blockedPhones.length });
   }
 
