@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { isUniqueViolation } from '../db/errors.js';
 import { prepared } from '../db/prepared.js';
 import { assignments, cases } from '../db/schema.js';
@@ -218,10 +218,13 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
       await blocked('do_not_call');
       return drop('do_not_call');
     }
-    const [marked] = await d.db.update(cases).set({ ...numbers, updatedAt: now }).where(eq(cases.id, caseId)).returning({ version: sql<string>`${cases}.xmin::text` });
-    // The row as written now is the version the outcome's claim checks (its fast path).
-    ctx.case = { ...ctx.case, ...numbers, updatedAt: now };
+    // Written on the row as read, the new version is the one the outcome's claim checks (its
+    // fast path); on a row changed since, as it is (the claim then finds it changed and reads).
+    const mark = (where: SQL) => d.db.update(cases).set({ ...numbers, updatedAt: now }).where(where).returning({ version: sql<string>`${cases}.xmin::text` });
+    const [marked] = await mark(sql`${cases.id} = ${caseId} and ${cases}.xmin = ${ctx.caseVersion}::text::xid`);
     if (marked) ctx.caseVersion = marked.version;
+    else await mark(eq(cases.id, caseId));
+    ctx.case = { ...ctx.case, ...numbers, updatedAt: now };
     await blocked('do_not_call_number', { numbers: ctx.blockedPhones.length });
   }
 
