@@ -40,10 +40,17 @@ describe('parseAmountCents', () => {
     expect(parseAmountCents('12.345')).toEqual({ ok: true, cents: 1234500 });
   });
 
+  it('reads three digits after a lone 0 as decimals: 0,500 is half a euro, not 500 euros', () => {
+    expect(parseAmountCents('0,500')).toEqual({ ok: true, cents: 50 });
+    expect(parseAmountCents('0.050')).toEqual({ ok: true, cents: 5 });
+    expect(parseAmountCents(',500')).toEqual({ ok: true, cents: 50 });
+    expect(parseAmountCents('1,500')).toEqual({ ok: true, cents: 150000 }); // a thousands group after 1
+  });
+
   it('rounds more than two decimals half up', () => {
     expect(parseAmountCents('12,345')).toEqual({ ok: true, cents: 1234500 }); // three digits: thousands
     expect(parseAmountCents('12,3456')).toEqual({ ok: true, cents: 1235 });
-    expect(parseAmountCents('0,125')).toEqual({ ok: true, cents: 12500 }); // still the three-digit rule
+    expect(parseAmountCents('0,125')).toEqual({ ok: true, cents: 13 }); // no thousands group follows a lone 0
     expect(parseAmountCents('0,1251')).toEqual({ ok: true, cents: 13 });
   });
 

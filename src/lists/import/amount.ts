@@ -74,7 +74,10 @@ function toPlainDecimal(s: string): string | null {
     const sep = lastDot >= 0 ? '.' : ',';
     const occurrences = s.split(sep).length - 1;
     const digitsAfter = s.length - s.lastIndexOf(sep) - 1;
-    decimalSep = occurrences === 1 && digitsAfter !== 3 ? sep : null;
+    // `1.500` may be 1500 (a thousands group) or 1,5; `0,500` and `,500` only 0,5: no thousands
+    // group follows a lone 0.
+    const noThousands = /^0?$/.test(s.slice(0, s.indexOf(sep)));
+    decimalSep = occurrences === 1 && (digitsAfter !== 3 || noThousands) ? sep : null;
   }
   const thousandsSep = decimalSep === '.' ? ',' : decimalSep === ',' ? '.' : lastDot >= 0 ? '.' : ',';
   const [intPart = '', fracPart, ...more] = decimalSep ? s.split(decimalSep) : [s];

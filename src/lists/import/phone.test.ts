@@ -48,7 +48,8 @@ describe('normalisePhone', () => {
       [446681800, 'CH', '+41446681800'], // was 044 668 18 00
       [497211234567, 'DE', '+497211234567'], // was 0049 721 1234567
       [41446681800, 'DE', '+41446681800'], // was 0041 44 668 18 00
-    ])('%d in %s → %s', (raw, country, e164) => {
+      ['7211234567.0', 'DE', '+497211234567'], // a CSV export wrote it as a float
+    ])('%s in %s → %s', (raw, country, e164) => {
       expect(normalisePhone(raw, country)).toMatchObject({ ok: true, e164 });
     });
   });

@@ -35,7 +35,7 @@ export function phoneE164Of(raw: unknown, country: string): { ok: true; e164: st
 }
 
 function parsePhone(raw: unknown, country: string): { ok: true; number: PhoneNumber } | { ok: false; reason: string } {
-  const text = typeof raw === 'number' ? (Number.isInteger(raw) ? numberText(raw) : '') : typeof raw === 'string' ? raw.normalize('NFKC').trim() : '';
+  const text = typeof raw === 'number' ? (Number.isInteger(raw) ? numberText(raw) : '') : typeof raw === 'string' ? withoutFloatTail(raw.normalize('NFKC').trim()) : '';
   if (text === '') return { ok: false, reason: typeof raw === 'number' ? 'not a phone number' : 'phone number is empty' };
   if (!/\d/.test(text)) return { ok: false, reason: 'not a phone number (no digits)' };
   const region = toRegion(country);
@@ -103,6 +103,15 @@ function bareDigits(digits: string, region: CountryCode | undefined): PhoneNumbe
   // Countries without a trunk 0 (e.g. IT landlines keep theirs; US has none): try as written.
   const asIs = parsePhoneNumberFromString(digits, region);
   return asIs?.isValid() ? asIs : national;
+}
+
+/**
+ * `7211234567.0`: a number a CSV export wrote as a float. Its `.0` is no part of the number (as
+ * a separator it would make it `…670`); only after seven digits or more, so `030.0` stays as
+ * written.
+ */
+function withoutFloatTail(text: string): string {
+  return /^\d{7,}\.0+$/.test(text) ? text.slice(0, text.indexOf('.')) : text;
 }
 
 function toRegion(country: string): CountryCode | undefined {
