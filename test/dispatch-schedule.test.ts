@@ -73,6 +73,20 @@ describe('callback windows', () => {
   });
 });
 
+describe('exact-time callbacks', () => {
+  it('a callback for 11:55 pulled at 12:01 is handed out then, not moved to the next morning', async () => {
+    const clientId = await createClient(t, admin, rules);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    const caseId = await firstAttempt(clientId, cookie, { outcome: 'callback', callback: { at: new Date(at('2026-11-25T11:55:00')).toISOString() } });
+
+    setTime(at('2026-11-25T11:54:00'));
+    expect((await next(t, cookie)).assignment).toBeNull();
+    // The time fell in the morning window (until 12:00): that is no restriction of the customer's.
+    setTime(at('2026-11-25T12:01:00'));
+    expect((await next(t, cookie)).case).toMatchObject({ id: caseId, attemptNo: 2 });
+  });
+});
+
 describe('first calls', () => {
   it('a case nobody reached before calling hours ended is handed out the next morning', async () => {
     const clientId = await createClient(t, admin, rules);

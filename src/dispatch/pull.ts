@@ -146,10 +146,16 @@ async function present(d: DispatchDeps, agent: SessionUser, a: AssignmentRow, kn
   return { assignment: assignmentView(a), case: caseView(ctx, d.config.CTI_LINK_TEMPLATE, extras), history };
 }
 
-const slotOf = (data: CallJob): ScheduledSlot => ({
+/**
+ * The job's slot as the calling rules judge it. A callback's window is the one the customer
+ * asked for (the case's pending callback), none for an exact time: the slot of an exact-time
+ * callback names the window its time fell in, which is no restriction — taken for one, a
+ * callback for 11:55 pulled at 12:01 went to the next morning.
+ */
+const slotOf = (data: CallJob, c: Pick<CaseContext['case'], 'callback'>): ScheduledSlot => ({
   start: new Date(data.slot.start),
   end: data.slot.end ? new Date(data.slot.end) : null,
-  window: data.slot.window,
+  window: data.slot.kind === 'callback' ? (c.callback?.window ?? null) : data.slot.window,
   kind: data.slot.kind,
 });
 
@@ -159,8 +165,8 @@ const slotOf = (data: CallJob): ScheduledSlot => ({
  * (the time has passed), a learned retry to its window's next occurrence (it was placed there
  * because this client's customers answer then), anything else to the next callable instant.
  */
-function resumeRequest(slot: CallJob['slot'], retryChoice: RetryChoice | null): ScheduleRequest {
-  if (slot.kind === 'callback') return slot.window ? { kind: 'callback', window: slot.window } : { kind: 'callback', at: new Date(slot.start) };
+function resumeRequest(slot: ScheduledSlot, retryChoice: RetryChoice | null): ScheduleRequest {
+  if (slot.kind === 'callback') return slot.window ? { kind: 'callback', window: slot.window } : { kind: 'callback', at: slot.start };
   return slot.kind === 'retry' && retryChoice ? { kind: 'first', window: retryChoice.window } : { kind: 'first' };
 }
 
@@ -228,10 +234,11 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
     await blocked('do_not_call_number', { numbers: ctx.blockedPhones.length });
   }
 
-  const check = isCallableNow(now, ctx.settings, state, slotOf(job.data));
+  const judged = slotOf(job.data, ctx.case);
+  const check = isCallableNow(now, ctx.settings, state, judged);
   if (!check.callable) {
     // Not now: the job gets a fresh slot, so its old end cannot block it again at the next pull.
-    const plan = check.nextAt === null ? null : nextCallableAt(now, ctx.settings, state, resumeRequest(job.data.slot, ctx.case.retryChoice));
+    const plan = check.nextAt === null ? null : nextCallableAt(now, ctx.settings, state, resumeRequest(judged, ctx.case.retryChoice));
     if (!plan || plan.at === null) {
       const final = check.reason === 'cap_reached' || plan?.cause === 'cap_reached' ? 'max_attempts' : 'no_callable_time';
       await closeCase(d.db, ctx.case, final, now);
@@ -285,7 +292,7 @@ function lockRanOut(d: DispatchDeps, take: Take, at: Date): boolean {
 
 /** Whether a case triage let through may be handed out now: no blocked number, the language check, calling hours. */
 function handsOut(agent: SessionUser, queue: string, data: CallJob, ctx: PullContext, now: Date): boolean {
-  return !ctx.blockedPhones.length && languageVerdict(agent, queue, data, ctx, now).kind === 'hand_out' && isCallableNow(now, ctx.settings, ctx.state, slotOf(data)).callable;
+  return !ctx.blockedPhones.length && languageVerdict(agent, queue, data, ctx, now).kind === 'hand_out' && isCallableNow(now, ctx.settings, ctx.state, slotOf(data, ctx.case)).callable;
 }
 
 const assignmentRow = (take: Take): AssignmentRow => ({ ...take, endedAt: null, endReason: null, outcome: null });
