@@ -73,6 +73,21 @@ describe('callback windows', () => {
   });
 });
 
+describe('a callback window renamed by the client meanwhile', () => {
+  it('moves the case to the next callable time instead of closing it', async () => {
+    const clientId = await createClient(t, admin, rules);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    const caseId = await firstAttempt(clientId, cookie, { outcome: 'callback', callback: { window: 'evening' } });
+    const renamed = { morning: ['08:00', '12:00'], midday: ['12:00', '14:00'], afternoon: ['14:00', '17:00'], spaet: ['17:00', '20:00'] };
+    expect((await t.request('PATCH', `/api/clients/${clientId}`, { cookie: admin, body: { windows: renamed } })).status).toBe(200);
+
+    setTime(at('2026-11-25T20:30:00')); // nobody called in the evening; calling hours are over
+    expect((await next(t, cookie)).assignment).toBeNull();
+    const [c] = await t.db.select().from(cases).where(eq(cases.id, caseId));
+    expect(c).toMatchObject({ status: 'open', nextDueAt: new Date(at('2026-11-26T08:00:00')) });
+  });
+});
+
 describe('exact-time callbacks', () => {
   it('a callback for 11:55 pulled at 12:01 is handed out then, not moved to the next morning', async () => {
     const clientId = await createClient(t, admin, rules);

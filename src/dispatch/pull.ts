@@ -238,7 +238,10 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   const check = isCallableNow(now, ctx.settings, state, judged);
   if (!check.callable) {
     // Not now: the job gets a fresh slot, so its old end cannot block it again at the next pull.
-    const plan = check.nextAt === null ? null : nextCallableAt(now, ctx.settings, state, resumeRequest(judged, ctx.case.retryChoice));
+    let plan = check.nextAt === null ? null : nextCallableAt(now, ctx.settings, state, resumeRequest(judged, ctx.case.retryChoice));
+    // A callback window the client renamed or removed since: the next callable time, never a
+    // case closed for a name that is gone.
+    if (plan?.at === null && plan.cause === 'unknown_window') plan = nextCallableAt(now, ctx.settings, state, { kind: 'first' });
     if (!plan || plan.at === null) {
       const final = check.reason === 'cap_reached' || plan?.cause === 'cap_reached' ? 'max_attempts' : 'no_callable_time';
       await closeCase(d.db, ctx.case, final, now);
