@@ -77,6 +77,17 @@ describe('parseList', () => {
     expect(cases[1]!.name).toBe('Anne-Sophie Genève'.normalize('NFC'));
   });
 
+  it('keeps the leading zeros of a customer number Excel keeps as a number formatted 000000', async () => {
+    async function* rows(): AsyncGenerator<RawRow> {
+      yield { rowNumber: 1, cells: ['Kd-Nr.', 'Name', 'Telefon', 'Betrag'] };
+      yield { rowNumber: 2, cells: [123, 'Müller', '0721 1234567', 10], formats: ['000000'] };
+      yield { rowNumber: 3, cells: [4711, 'Weiß', '0721 7654321', 10], formats: ['#,##0'] };
+    }
+    const cases: ParsedCase[] = [];
+    await parseList(rows(), DE, (c) => void cases.push(c));
+    expect(cases.map((c) => c.customerNo)).toEqual(['000123', '4711']);
+  });
+
   it('keeps every cell as delivered, shows extras as the file formats them, and hands refused rows over as delivered', async () => {
     async function* rows(): AsyncGenerator<RawRow> {
       yield { rowNumber: 1, cells: ['Kd-Nr.', 'Name', 'Telefon', 'Betrag', 'Rate', 'Seit', 'Aktiv', ''] };

@@ -79,7 +79,7 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
     const text: Partial<Record<CaseField, string>> = {};
     for (const [field, index] of fields) {
       raw[field] = cells[index];
-      text[field] = cleanText(cellText(cells[index]));
+      text[field] = cleanText(field === 'customerNo' ? customerNoText(cells[index], formats?.[index]) : cellText(cells[index]));
     }
     const problems = new RowProblems(rowNumber, headers, text);
     const rejections = problems.list;
@@ -173,6 +173,15 @@ class RowProblems {
     else if (v.length > MAX_TEXT) this.reject(f, `${what} longer than ${MAX_TEXT} characters`);
     return v;
   }
+}
+
+/**
+ * A customer number as the file shows it: a number cell formatted with leading zeros (`000000`,
+ * Excel's way of keeping them on a number) keeps them — `123` shown as `000123` is `000123`.
+ */
+function customerNoText(cell: unknown, numFmt: string | undefined): string {
+  if (typeof cell === 'number' && Number.isSafeInteger(cell) && cell >= 0 && numFmt && /^0+$/.test(numFmt)) return String(cell).padStart(numFmt.length, '0');
+  return cellText(cell);
 }
 
 function joinName(first: string, last: string): string {
