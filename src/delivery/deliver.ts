@@ -46,16 +46,16 @@ export async function deliver(d: ServiceDeps & { mailer: Mailer }, deliveryId: s
     if (found) await writeXlsx(createWriteStream(file, { mode: 0o600 }), resultSheets(d.db, found.list, found.client));
     failpoint(d.config, 'delivery.afterWrite');
     // Retention may have deleted the list's personal data while it was written: then it is not sent.
-    const purged = !found || !(await listAndClient(d, round.listId));
+    const sendable = found && (await listAndClient(d, round.listId)) ? found : null;
     // Another try (its job given to a second worker while this one wrote) claimed it first.
     const claimed = await claimDelivery(d.db, deliveryId, d.clock.now());
     if (!claimed) return 'settled';
     claimedHere = true;
-    if (!found || purged) {
+    if (!sendable) {
       await recordFailure(d.db, deliveryId, 'The personal data of this list has been deleted (retention); there is no result list to send.', true, d.clock.now());
       return 'failed';
     }
-    const { list, client } = found;
+    const { list, client } = sendable;
     const { subject, text } = resultMailText({
       clientName: client.name,
       listName: list.name,

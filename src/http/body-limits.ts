@@ -55,4 +55,7 @@ export function bodyLimits(importMaxBytes: number): MiddlewareHandler<AppEnv> {
   });
 }
 
-const isMultipart = (c: Context) => c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase() === 'multipart/form-data';
+/** The request body's media type (`application/json`), lower case, without parameters. */
+export const mediaType = (c: Context): string | undefined => c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+
+const isMultipart = (c: Context) => mediaType(c) === 'multipart/form-data';

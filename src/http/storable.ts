@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from './context.js';
+import { mediaType } from './body-limits.js';
 import { errorBody } from './errors.js';
 
 /**
@@ -20,7 +21,7 @@ export const storableInput = createMiddleware<AppEnv>(async (c, next) => {
   // request is refused by its route (401) before it reads the body, and must not make this
   // process parse a body as large as an upload first.
   if (!c.get('user') && c.req.path !== '/api/session') return next();
-  const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+  const type = mediaType(c);
   if (type === 'application/json' || type?.endsWith('+json')) {
     const body: unknown = await c.req.json().catch(() => undefined); // malformed JSON: the validator says so
     if (depthOver(body, MAX_DEPTH)) {
