@@ -37,6 +37,15 @@ export function languageCode(value: string): string | null {
   return LANGUAGES[key] ?? null;
 }
 
+/**
+ * The currency a client of `country` bills in when its list names none: Swiss francs in
+ * Switzerland and Liechtenstein, euros elsewhere (the clients are in DE, AT and CH).
+ */
+export function homeCurrency(country: string): 'EUR' | 'CHF' {
+  const c = country.toUpperCase();
+  return c === 'CH' || c === 'LI' ? 'CHF' : 'EUR';
+}
+
 /** A currency cell (`EUR`, `€`, `Euro`, `CHF`, `SFr.`) → ISO 4217, or null if unknown. */
 export function currencyCode(value: string): string | null {
   const v = value.trim().replace(/\.$/, '').toUpperCase();

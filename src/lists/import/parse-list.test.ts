@@ -216,6 +216,14 @@ describe('parseList', () => {
     expect(plain.cases[0]!.currency).toBe('CHF');
   });
 
+  it('takes the client’s home currency when the list names none: francs for a Swiss client, euros for a German one', async () => {
+    const list = (phone: string) => [HEADER.map((h) => h.replace(' (EUR)', '')), [1, 'A', phone, 5]];
+    expect((await run(list('044 668 18 00'), { defaultCountry: 'CH' })).cases[0]!.currency).toBe('CHF');
+    expect((await run(list('+423 235 11 11'), { defaultCountry: 'LI' })).cases[0]!.currency).toBe('CHF');
+    expect((await run(list('0721 123456'), { defaultCountry: 'DE' })).cases[0]!.currency).toBe('EUR');
+    expect((await run(list('01 5123456'), { defaultCountry: 'AT' })).cases[0]!.currency).toBe('EUR');
+  });
+
   it('reads the language column', async () => {
     const { cases } = await run([
       [...HEADER, 'Sprache'],

@@ -1,6 +1,7 @@
 import { findHeaderRow, HEADER_SEARCH_ROWS, type CaseField, type HeaderRow } from './headers.js';
 import { ImportFileError } from './import-file-error.js';
 import { createRowParser, type ParsedCase, type Rejection, type RowResult } from './parse-row.js';
+import { homeCurrency } from './normalise.js';
 import type { RawRow } from './read-xlsx.js';
 import type { SourceCell, SourceColumn } from './source-cells.js';
 import type { SkippedSheet } from './choose-sheet.js';
@@ -46,7 +47,7 @@ export interface ImportReport {
 export interface ParseListOptions {
   /** ISO-2 country for customers whose row names none (the client's country). */
   defaultCountry: string;
-  /** ISO 4217 when neither a currency column, the amount nor its header say one. Default EUR. */
+  /** ISO 4217 when neither a currency column, the amount nor its header say one. Default: the currency of `defaultCountry` (`homeCurrency`). */
   defaultCurrency?: string;
   /** Override `MAX_REPORTED_REJECTIONS`. */
   maxReportedRejections?: number;
@@ -102,7 +103,7 @@ class ListState {
   private readonly formats: (string | undefined)[] = [];
 
   constructor(header: HeaderRow, options: ParseListOptions) {
-    this.parseRow = createRowParser({ header, defaultCountry: options.defaultCountry.toUpperCase(), defaultCurrency: options.defaultCurrency ?? 'EUR' });
+    this.parseRow = createRowParser({ header, defaultCountry: options.defaultCountry.toUpperCase(), defaultCurrency: options.defaultCurrency ?? homeCurrency(options.defaultCountry) });
     this.maxReported = options.maxReportedRejections ?? MAX_REPORTED_REJECTIONS;
     const columns: Partial<Record<CaseField, string>> = {};
     for (const [field, index] of Object.entries(header.columns) as [CaseField, number][]) columns[field] = header.headers[index]?.trim() ?? '';
