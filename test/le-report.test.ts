@@ -17,8 +17,8 @@ let admin: string;
 let lead: string;
 
 const NOV = 'from=2026-11-01&to=2026-11-30';
-const counts = (attempts: number, reached: number, rightParty: number, promises: number, promiseAmountCents: number, byOutcome: Record<string, number>) => ({
-  attempts, reached, rightParty, promises, promiseAmountCents, byOutcome,
+const counts = (attempts: number, reached: number, rightParty: number, promises: number, promiseAmountsCents: Record<string, number>, byOutcome: Record<string, number>) => ({
+  attempts, reached, rightParty, promises, promiseAmountsCents, byOutcome,
 });
 
 beforeAll(async () => {
@@ -55,13 +55,13 @@ describe('GET /api/reports/le', () => {
     expect(swm).toMatchObject({ clientId: f.swm, code: 'SWM', name: 'Stadtwerke Muster', timezone: 'Europe/Berlin' });
     // 31 Oct 23:30 UTC is 1 Nov in Berlin; 2 Nov 23:30 UTC is 3 Nov; 30 Nov 23:30 UTC is December.
     expect(swm.rows).toEqual([
-      { date: '2026-11-01', agent: null, ...counts(1, 0, 0, 0, 0, { not_reached: 1 }) },
-      { date: '2026-11-02', agent: null, ...counts(2, 2, 2, 1, 12_345, { paid: 1, promise_to_pay: 1 }) },
+      { date: '2026-11-01', agent: null, ...counts(1, 0, 0, 0, {}, { not_reached: 1 }) },
+      { date: '2026-11-02', agent: null, ...counts(2, 2, 2, 1, { EUR: 12_345 }, { paid: 1, promise_to_pay: 1 }) },
       // callback is reached; voicemail is a retry outcome; an unknown code is not reached.
-      { date: '2026-11-03', agent: null, ...counts(3, 1, 0, 0, 0, { callback: 1, voicemail: 1, legacy_code: 1 }) },
-      { date: '2026-11-04', agent: null, ...counts(1, 1, 1, 1, 5_000, { promise_to_pay: 1 }) },
+      { date: '2026-11-03', agent: null, ...counts(3, 1, 0, 0, {}, { callback: 1, voicemail: 1, legacy_code: 1 }) },
+      { date: '2026-11-04', agent: null, ...counts(1, 1, 1, 1, { EUR: 5_000 }, { promise_to_pay: 1 }) },
     ]);
-    expect(swm.totals).toEqual(counts(7, 4, 3, 2, 17_345, { not_reached: 1, paid: 1, promise_to_pay: 2, callback: 1, voicemail: 1, legacy_code: 1 }));
+    expect(swm.totals).toEqual(counts(7, 4, 3, 2, { EUR: 17_345 }, { not_reached: 1, paid: 1, promise_to_pay: 2, callback: 1, voicemail: 1, legacy_code: 1 }));
     expect(res.body.totals).toEqual(swm.totals);
     // The client's outcomes in settings order, then the code the settings no longer know.
     expect(swm.outcomes.map((o: { code: string }) => o.code)).toEqual([
@@ -75,8 +75,8 @@ describe('GET /api/reports/le', () => {
     const res = await get(`clientId=${f.evl}&${NOV}`, admin);
     expect(res.status).toBe(200);
     expect(res.body.clients[0].rows).toEqual([
-      { date: '2026-11-02', agent: null, ...counts(1, 0, 0, 0, 0, { not_reached: 1 }) },
-      { date: '2026-11-30', agent: null, ...counts(1, 1, 1, 0, 0, { paid: 1 }) },
+      { date: '2026-11-02', agent: null, ...counts(1, 0, 0, 0, {}, { not_reached: 1 }) },
+      { date: '2026-11-30', agent: null, ...counts(1, 1, 1, 1, { CHF: 20_000 }, { promise_to_pay: 1 }) },
     ]);
   });
 
@@ -84,9 +84,9 @@ describe('GET /api/reports/le', () => {
     const res = await get(`clientId=${f.swm}&${NOV}&groupBy=agent`);
     expect(res.status).toBe(200);
     expect(res.body.clients[0].rows).toEqual([
-      { date: null, agent: { id: f.anna.id, username: 'anna', displayName: 'Anna Schmidt' }, ...counts(3, 2, 1, 0, 0, { not_reached: 1, paid: 1, callback: 1 }) },
-      { date: null, agent: { id: f.bernd.id, username: 'bernd', displayName: 'Bernd Weber' }, ...counts(3, 1, 1, 1, 12_345, { promise_to_pay: 1, voicemail: 1, legacy_code: 1 }) },
-      { date: null, agent: null, ...counts(1, 1, 1, 1, 5_000, { promise_to_pay: 1 }) },
+      { date: null, agent: { id: f.anna.id, username: 'anna', displayName: 'Anna Schmidt' }, ...counts(3, 2, 1, 0, {}, { not_reached: 1, paid: 1, callback: 1 }) },
+      { date: null, agent: { id: f.bernd.id, username: 'bernd', displayName: 'Bernd Weber' }, ...counts(3, 1, 1, 1, { EUR: 12_345 }, { promise_to_pay: 1, voicemail: 1, legacy_code: 1 }) },
+      { date: null, agent: null, ...counts(1, 1, 1, 1, { EUR: 5_000 }, { promise_to_pay: 1 }) },
     ]);
   });
 
@@ -104,13 +104,14 @@ describe('GET /api/reports/le', () => {
 
     const all = await get(NOV, admin);
     expect(all.body.clients.map((c: { code: string }) => c.code)).toEqual(['EVL', 'SWM']);
-    expect(all.body.totals).toEqual(counts(9, 5, 4, 2, 17_345, { not_reached: 2, paid: 2, promise_to_pay: 2, callback: 1, voicemail: 1, legacy_code: 1 }));
+    // EVL's promise is in Swiss francs: a sum of its own, never added to SWM's euros.
+    expect(all.body.totals).toEqual(counts(9, 5, 4, 3, { EUR: 17_345, CHF: 20_000 }, { not_reached: 2, paid: 1, promise_to_pay: 3, callback: 1, voicemail: 1, legacy_code: 1 }));
   });
 
   it('shows a client asked for by id even without attempts', async () => {
     const res = await get(`clientId=${f.empty}&${NOV}`, admin);
     expect(res.status).toBe(200);
-    expect(res.body.clients).toEqual([expect.objectContaining({ code: 'LEER', rows: [], totals: counts(0, 0, 0, 0, 0, {}) })]);
+    expect(res.body.clients).toEqual([expect.objectContaining({ code: 'LEER', rows: [], totals: counts(0, 0, 0, 0, {}, {}) })]);
   });
 
   it('refuses a foreign client (403), agents (403) and an unknown client (404)', async () => {
@@ -157,7 +158,7 @@ describe('GET /api/reports/le.xlsx', () => {
     expect(ws.getCell('A1').value).toBe('LE-Bericht Stadtwerke Muster (SWM)');
     expect(ws.getCell('A2').value).toBe('Zeitraum 01.11.2026 – 30.11.2026 · je Tag · Zeitzone Europe/Berlin');
     expect(values(ws, 4)).toEqual([
-      'Datum', 'Versuche (LE)', 'Erreicht', 'Richtige Person', 'Zusagen', 'Zusagen Summe',
+      'Datum', 'Versuche (LE)', 'Erreicht', 'Richtige Person', 'Zusagen', 'Zusagen Summe EUR',
       'Erledigt – bezahlt', 'Zahlungszusage', 'Forderung bestritten', 'Falsche Nummer', 'Gespräch verweigert',
       'Kunde nicht erreicht', 'Später noch mal anrufen', 'Mailbox', 'legacy_code',
     ]);
@@ -180,12 +181,16 @@ describe('GET /api/reports/le.xlsx', () => {
     const wb = await workbook(body);
     expect(wb.worksheets.map((ws) => ws.name)).toEqual(['Übersicht', 'EVL', 'SWM']);
     const overview = wb.getWorksheet('Übersicht')!;
-    expect(values(overview, 4)).toEqual(['Mandant', 'Kürzel', 'Versuche (LE)', 'Erreicht', 'Richtige Person', 'Zusagen', 'Zusagen Summe']);
-    expect(values(overview, 5)).toEqual(['Energie London', 'EVL', 2, 1, 1, 0, 0]);
-    expect(values(overview, 6)).toEqual(['Stadtwerke Muster', 'SWM', 7, 4, 3, 2, 173.45]);
-    expect(values(overview, 7)).toEqual(['Summe', undefined, 9, 5, 4, 2, 173.45]);
+    // Francs and euros each in their own column, never added up.
+    expect(values(overview, 4)).toEqual(['Mandant', 'Kürzel', 'Versuche (LE)', 'Erreicht', 'Richtige Person', 'Zusagen', 'Zusagen Summe CHF', 'Zusagen Summe EUR']);
+    expect(values(overview, 5)).toEqual(['Energie London', 'EVL', 2, 1, 1, 1, 200, 0]);
+    expect(values(overview, 6)).toEqual(['Stadtwerke Muster', 'SWM', 7, 4, 3, 2, 0, 173.45]);
+    expect(values(overview, 7)).toEqual(['Summe', undefined, 9, 5, 4, 3, 200, 173.45]);
+    expect(overview.getCell('G7').numFmt).toBe('#,##0.00 "CHF"');
+    expect(overview.getCell('H7').numFmt).toBe('#,##0.00 "€"');
+    expect(values(wb.getWorksheet('EVL')!, 4).slice(0, 7)).toEqual(['Mitarbeiter', 'Benutzername', 'Versuche (LE)', 'Erreicht', 'Richtige Person', 'Zusagen', 'Zusagen Summe CHF']);
     const swm = wb.getWorksheet('SWM')!;
-    expect(values(swm, 4).slice(0, 7)).toEqual(['Mitarbeiter', 'Benutzername', 'Versuche (LE)', 'Erreicht', 'Richtige Person', 'Zusagen', 'Zusagen Summe']);
+    expect(values(swm, 4).slice(0, 7)).toEqual(['Mitarbeiter', 'Benutzername', 'Versuche (LE)', 'Erreicht', 'Richtige Person', 'Zusagen', 'Zusagen Summe EUR']);
     expect(values(swm, 5).slice(0, 7)).toEqual(['Anna Schmidt', 'anna', 3, 2, 1, 0, 0]);
     expect(values(swm, 6).slice(0, 7)).toEqual(['Bernd Weber', 'bernd', 3, 1, 1, 1, 123.45]);
     expect(values(swm, 7).slice(0, 7)).toEqual(['ohne Mitarbeiter', undefined, 1, 1, 1, 1, 50]);
@@ -222,7 +227,7 @@ describe('on the embedded PGlite database (npm start without DATABASE_URL)', () 
       ]);
       const byDay = await leReport(db, null, { from: '2026-11-01', to: '2026-11-30', groupBy: 'day' });
       expect(byDay.clients[0]!.rows.map((r) => [r.date, r.attempts, r.reached])).toEqual([['2026-11-03', 2, 1]]);
-      expect(byDay.totals).toEqual(counts(2, 1, 1, 1, 12_345, { not_reached: 1, promise_to_pay: 1 }));
+      expect(byDay.totals).toEqual(counts(2, 1, 1, 1, { EUR: 12_345 }, { not_reached: 1, promise_to_pay: 1 }));
       const byAgent = await leReport(db, [client!.id], { from: '2026-11-01', to: '2026-11-30', groupBy: 'agent' });
       expect(byAgent.clients[0]!.rows[0]!.agent).toEqual({ id: agent!.id, username: 'anna', displayName: 'Anna Schmidt' });
     } finally {

@@ -131,7 +131,7 @@ describe('agent screen', () => {
     const { cases: [seeded] } = await seedList(t, clientId, [{ name: 'Erika Mustermann', amountCents: 48_790, phoneE164: '+497219876543' }]);
     await t.db
       .update(cases)
-      .set({ phoneRaw: '0721 / 987 65 43', address: 'Kaiserstraße 12, 76133 Karlsruhe', extra: { Vertragskonto: '4711-0815', Mahnstufe: '2', Fälligkeit: '15.10.2026' } })
+      .set({ phoneRaw: '0721 / 987 65 43', address: 'Kaiserstraße 12, 76133 Karlsruhe', currency: 'CHF', extra: { Vertragskonto: '4711-0815', Mahnstufe: '2', Fälligkeit: '15.10.2026' } })
       .where(eq(cases.id, seeded!.id));
     const { user } = await t.userSession('agent', [clientId]);
     const { page, errors, dialogs } = await ui.newPage({ acceptDialogs: true });
@@ -157,6 +157,8 @@ describe('agent screen', () => {
     expect(await history.locator('td').nth(3).textContent()).toBe('Kunde nicht erreicht');
     expect(await history.locator('td').nth(5).textContent()).toBe('Anrufbeantworter');
     await page.getByRole('button', { name: 'Zahlungszusage' }).click();
+    // The promise is taken in the case's currency: a claim in francs is not promised in euros.
+    expect(await page.getByLabel('Betrag in CHF').inputValue()).toBe('487,90');
     await screenshot(page, 'agent-case');
 
     // Logging out with the case on screen asks, then gives it back at once.

@@ -41,7 +41,7 @@ describe('LE report screen', () => {
     const swm = page.locator('section[data-client="SWM"]');
     const cells = (row: string) => swm.getByRole('row', { name: row }).getByRole('cell').allTextContents();
     await expect.poll(async () => plain(await cells('Mo., 02.11.2026')), poll).toEqual(['2', '2', '2', '1', '123,45 €', '1', '1', '0', '0', '0', '0']);
-    expect(plain(await cells('Di., 03.11.2026'))).toEqual(['3', '1', '0', '0', '0,00 €', '0', '0', '0', '1', '1', '1']);
+    expect(plain(await cells('Di., 03.11.2026'))).toEqual(['3', '1', '0', '0', '–', '0', '0', '0', '1', '1', '1']);
     expect(plain(await cells('Summe'))).toEqual(['7', '4', '3', '2', '173,45 €', '1', '2', '1', '1', '1', '1']);
     expect(await page.locator('section[data-client]').count()).toBe(1); // EVL is not theirs
     await screenshot(page, 'lead-le-report');
@@ -57,7 +57,7 @@ describe('LE report screen', () => {
     expect(wb.worksheets.map((ws) => ws.name)).toEqual(['SWM']);
 
     await page.getByLabel('Gruppierung').selectOption('agent');
-    await expect.poll(async () => plain(await cells('Anna Schmidt (anna)')), poll).toEqual(['3', '2', '1', '0', '0,00 €', '1', '0', '1', '1', '0', '0']);
+    await expect.poll(async () => plain(await cells('Anna Schmidt (anna)')), poll).toEqual(['3', '2', '1', '0', '–', '1', '0', '1', '1', '0', '0']);
     expect(await link.getAttribute('href')).toContain('groupBy=agent');
     expect(errors).toEqual([]);
   });

@@ -16,17 +16,24 @@ const PERIOD_ROW = 2;
 const HEADER_ROW = 4;
 
 const DATE_FORMAT = 'dd.mm.yyyy';
-// The agent screen takes promises in euro ("Betrag in €"); attempts carry no currency of their own.
-const MONEY_FORMAT = '#,##0.00 "€"';
 
-/** The fixed count columns, in the order the billing sheet shows them. */
-const COUNT_COLUMNS: ReadonlyArray<[header: string, value: (c: LeCounts) => number, format?: string]> = [
-  ['Versuche (LE)', (c) => c.attempts],
-  ['Erreicht', (c) => c.reached],
-  ['Richtige Person', (c) => c.rightParty],
-  ['Zusagen', (c) => c.promises],
-  ['Zusagen Summe', (c) => c.promiseAmountCents / 100, MONEY_FORMAT],
-];
+type CountColumn = [header: string, value: (c: LeCounts) => number, format?: string];
+
+/**
+ * The count columns, in the order the billing sheet shows them: the promised sums one column
+ * per currency the sheet's promises are in (a Swiss case's francs never add to euros).
+ */
+function countColumns(currencies: readonly string[]): CountColumn[] {
+  return [
+    ['Versuche (LE)', (c) => c.attempts],
+    ['Erreicht', (c) => c.reached],
+    ['Richtige Person', (c) => c.rightParty],
+    ['Zusagen', (c) => c.promises],
+    ...currencies.map((cur): CountColumn => [`Zusagen Summe ${cur}`, (c) => (c.promiseAmountsCents[cur] ?? 0) / 100, `#,##0.00 "${cur === 'EUR' ? '€' : cur}"`]),
+  ];
+}
+
+const currenciesOf = (c: LeCounts) => Object.keys(c.promiseAmountsCents).sort();
 
 export async function leWorkbook(report: LeReport, createdAt: Date): Promise<Buffer> {
   const { Workbook } = await loadExcelJS();
@@ -52,25 +59,27 @@ export function leFileName(report: LeReport, clientCode: string | null): string 
 
 function overviewSheet(ws: ExcelJS.Worksheet, report: LeReport): void {
   heading(ws, 'LE-Bericht – alle Mandanten', periodText(report));
-  header(ws, ['Mandant', 'Kürzel', ...COUNT_COLUMNS.map(([h]) => h)]);
-  for (const c of report.clients) countRow(ws, [c.name, c.code], c.totals);
-  total(countRow(ws, ['Summe', null], report.totals));
-  columns(ws, [30, 12], COUNT_COLUMNS.length);
+  const counts = countColumns(currenciesOf(report.totals));
+  header(ws, ['Mandant', 'Kürzel', ...counts.map(([h]) => h)]);
+  for (const c of report.clients) countRow(ws, counts, [c.name, c.code], c.totals);
+  total(countRow(ws, counts, ['Summe', null], report.totals));
+  columns(ws, [30, 12], counts.length);
 }
 
 function clientSheet(ws: ExcelJS.Worksheet, report: LeReport, client: LeClient): void {
   heading(ws, `LE-Bericht ${client.name} (${client.code})`, `${periodText(report)} · Zeitzone ${client.timezone}`);
   const byAgent = report.groupBy === 'agent';
   const keyHeaders = byAgent ? ['Mitarbeiter', 'Benutzername'] : ['Datum'];
-  header(ws, [...keyHeaders, ...COUNT_COLUMNS.map(([h]) => h), ...client.outcomes.map((o) => o.label)]);
+  const counts = countColumns(currenciesOf(client.totals));
+  header(ws, [...keyHeaders, ...counts.map(([h]) => h), ...client.outcomes.map((o) => o.label)]);
   const outcomeCounts = (c: LeCounts) => client.outcomes.map((o) => c.byOutcome[o.code] ?? 0);
   for (const r of client.rows) {
     const key = byAgent ? [r.agent?.displayName ?? 'ohne Mitarbeiter', r.agent?.username ?? null] : [r.date ? excelDate(r.date) : null];
-    const row = countRow(ws, key, r, outcomeCounts(r));
+    const row = countRow(ws, counts, key, r, outcomeCounts(r));
     if (!byAgent) row.getCell(1).numFmt = DATE_FORMAT;
   }
-  total(countRow(ws, byAgent ? ['Summe', null] : ['Summe'], client.totals, outcomeCounts(client.totals)));
-  columns(ws, byAgent ? [28, 16] : [12], COUNT_COLUMNS.length + client.outcomes.length);
+  total(countRow(ws, counts, byAgent ? ['Summe', null] : ['Summe'], client.totals, outcomeCounts(client.totals)));
+  columns(ws, byAgent ? [28, 16] : [12], counts.length + client.outcomes.length);
 }
 
 function heading(ws: ExcelJS.Worksheet, title: string, subtitle: string): void {
@@ -88,9 +97,9 @@ function header(ws: ExcelJS.Worksheet, headers: string[]): void {
   ws.views = [{ state: 'frozen', ySplit: HEADER_ROW }];
 }
 
-function countRow(ws: ExcelJS.Worksheet, key: Array<string | Date | null>, counts: LeCounts, extra: number[] = []): ExcelJS.Row {
-  const row = ws.addRow([...key.map((k) => (typeof k === 'string' ? neutralise(k) : k)), ...COUNT_COLUMNS.map(([, value]) => value(counts)), ...extra]);
-  COUNT_COLUMNS.forEach(([, , format], i) => {
+function countRow(ws: ExcelJS.Worksheet, columns: CountColumn[], key: Array<string | Date | null>, counts: LeCounts, extra: number[] = []): ExcelJS.Row {
+  const row = ws.addRow([...key.map((k) => (typeof k === 'string' ? neutralise(k) : k)), ...columns.map(([, value]) => value(counts)), ...extra]);
+  columns.forEach(([, , format], i) => {
     if (format) row.getCell(key.length + i + 1).numFmt = format;
   });
   return row;

@@ -67,7 +67,9 @@ export const LeCountsSchema = z.object({
   }),
   rightParty: count.openapi({ description: 'Attempts where the agent confirmed the right person (rightParty = true)' }),
   promises: count.openapi({ description: 'Attempts with a payment promise' }),
-  promiseAmountCents: count.openapi({ description: 'Sum of the promised amounts in cents' }),
+  promiseAmountsCents: z.record(z.string(), count).openapi({
+    description: "Sum of the promised amounts in cents, by the case's currency (ISO 4217: EUR, CHF); currencies without promises are left out",
+  }),
   byOutcome: z.record(z.string(), count).openapi({ description: 'Attempts by outcome code; codes without attempts are left out' }),
 });
 

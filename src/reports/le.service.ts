@@ -10,10 +10,11 @@ import type { LeClient, LeCounts, LeQuery, LeReport, LeRow, OutcomeColumn } from
  * The LE report: attempts per client and day (in the client's time zone) or per agent, with
  * counts by outcome, reached, right-party contacts and payment promises.
  *
- * It reads `attempts` (with `clients` for zone and outcome labels, `users` for agent names) and
- * never `cases`: retention blanks the personal data of cases and the notes of attempts of
- * delivered lists, but keeps every attempt row, so the billed counts stay reproducible after
- * retention. Keep it that way — no join to `cases`, no use of `attempts.note`.
+ * It reads `attempts` (with `clients` for zone and outcome labels, `users` for agent names), and
+ * of `cases` only the currency of an attempt with a promise: retention blanks the personal data
+ * of cases and the notes of attempts of delivered lists, but keeps every attempt row and each
+ * case's currency, so the billed counts stay reproducible after retention. Keep it that way —
+ * nothing personal of `cases`, no use of `attempts.note`.
  */
 
 /** Client ids the caller may see; null: every client (admins). */
@@ -27,6 +28,8 @@ interface Group {
   attempts: number;
   right_party: number;
   promises: number;
+  /** The currency of the promises' cases; null for a group without promises. */
+  currency: string | null;
   /** The sum of a bigint column is numeric, which the drivers may hand over as text. */
   promise_cents: string | number;
   username?: string | null;
@@ -87,15 +90,17 @@ async function aggregate(db: Db, ids: ClientScope, query: LeQuery): Promise<Grou
     ),
     grouped as (
       select a.client_id, ${key} as key, a.outcome,
+             -- Looked up for the few attempts with a promise only: amounts of EUR and CHF are never added up.
+             case when a.promise_amount_cents is not null then (select c.currency from cases c where c.id = a.case_id) end as currency,
              count(*)::int as attempts,
              count(*) filter (where a.right_party)::int as right_party,
              count(a.promise_amount_cents)::int as promises,
              coalesce(sum(a.promise_amount_cents), 0) as promise_cents
       from scope s
       join attempts a on a.client_id = s.id and a.recorded_at >= s.start_at and a.recorded_at < s.end_at
-      group by 1, 2, 3
+      group by 1, 2, 3, 4
     )
-    select g.client_id::text as client_id, ${keyText} as key, g.outcome, g.attempts, g.right_party, g.promises, g.promise_cents
+    select g.client_id::text as client_id, ${keyText} as key, g.outcome, g.currency, g.attempts, g.right_party, g.promises, g.promise_cents
            ${byAgent ? sql`, u.username, u.display_name` : sql``}
     from grouped g ${byAgent ? sql`left join users u on u.id = g.key` : sql``}`);
   return rowsOf<Group>(result);
@@ -166,7 +171,7 @@ class ClientReport {
 }
 
 function emptyCounts(): LeCounts {
-  return { attempts: 0, reached: 0, rightParty: 0, promises: 0, promiseAmountCents: 0, byOutcome: {} };
+  return { attempts: 0, reached: 0, rightParty: 0, promises: 0, promiseAmountsCents: {}, byOutcome: {} };
 }
 
 function addGroup(into: LeCounts, g: Group, reached: boolean): void {
@@ -174,7 +179,7 @@ function addGroup(into: LeCounts, g: Group, reached: boolean): void {
   if (reached) into.reached += g.attempts;
   into.rightParty += g.right_party;
   into.promises += g.promises;
-  into.promiseAmountCents += Number(g.promise_cents);
+  if (g.currency !== null) into.promiseAmountsCents[g.currency] = (into.promiseAmountsCents[g.currency] ?? 0) + Number(g.promise_cents);
   into.byOutcome[g.outcome] = (into.byOutcome[g.outcome] ?? 0) + g.attempts;
 }
 

@@ -1,4 +1,5 @@
-import { attempts } from '../../src/db/schema.js';
+import { inArray } from 'drizzle-orm';
+import { attempts, cases as casesTable } from '../../src/db/schema.js';
 import { defaultOutcomes } from '../../src/scheduling/settings.js';
 import { createUser } from '../../src/users/users.service.js';
 import type { TestContext } from './context.js';
@@ -22,6 +23,8 @@ interface SeedAttempt {
   agent: 'anna' | 'bernd' | null;
   rightParty?: boolean;
   promiseCents?: number;
+  /** The case's currency when not EUR. */
+  currency?: 'CHF';
 }
 
 /**
@@ -44,7 +47,8 @@ export const SWM_ATTEMPTS: SeedAttempt[] = [
 export const EVL_ATTEMPTS: SeedAttempt[] = [
   { at: '2026-10-31T23:30:00Z', outcome: 'paid', agent: 'anna' }, // still 31 Oct in London
   { at: '2026-11-02T23:30:00Z', outcome: 'not_reached', agent: 'bernd' },
-  { at: '2026-11-30T23:30:00Z', outcome: 'paid', agent: 'anna', rightParty: true }, // 30 Nov in London
+  // 30 Nov in London; a case in Swiss francs: its promise never adds to the euros of SWM.
+  { at: '2026-11-30T23:30:00Z', outcome: 'promise_to_pay', agent: 'anna', rightParty: true, promiseCents: 20_000, currency: 'CHF' },
 ];
 
 export async function seedLeFixture(t: TestContext, adminCookie: string): Promise<LeFixture> {
@@ -63,6 +67,8 @@ export async function seedLeFixture(t: TestContext, adminCookie: string): Promis
   for (const [clientId, list] of [[swm, SWM_ATTEMPTS], [evl, EVL_ATTEMPTS]] as const) {
     // One case per attempt keeps (case, attempt number) unique without bookkeeping.
     const { cases } = await seedList(t, clientId, list.length);
+    const inFrancs = cases.filter((_, i) => list[i]!.currency === 'CHF').map((c) => c.id);
+    if (inFrancs.length) await t.db.update(casesTable).set({ currency: 'CHF' }).where(inArray(casesTable.id, inFrancs));
     await t.db.insert(attempts).values(
       list.map((a, i) => ({
         caseId: cases[i]!.id,

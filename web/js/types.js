@@ -61,7 +61,7 @@
  * @typedef {{ id: string, username: string, displayName: string, role: 'agent' | 'lead' | 'admin',
  *   clientIds: string[], languages: string[], extension: string | null, active: boolean, createdAt: string }} User
  * @typedef {{ attempts: number, reached: number, rightParty: number, promises: number,
- *   promiseAmountCents: number, byOutcome: Record<string, number> }} LeCounts
+ *   promiseAmountsCents: Record<string, number>, byOutcome: Record<string, number> }} LeCounts
  * @typedef {LeCounts & { date: string | null,
  *   agent: { id: string, username: string, displayName: string } | null }} LeRow
  * @typedef {{ code: string, label: string, effect: 'close' | 'retry' | 'callback' | 'wrong_number' | null }} LeOutcome

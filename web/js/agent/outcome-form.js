@@ -73,7 +73,7 @@ export function outcomeForm(c, actions) {
     'fieldset',
     { class: 'sub' },
     h('legend', {}, 'Zahlungszusage'),
-    h('div', { class: 'row' }, field('Betrag in €', amount, 'z. B. 1.234,56'), field('Zahlung bis', promiseDate)),
+    h('div', { class: 'row' }, field(`Betrag in ${c.currency === 'EUR' ? '€' : c.currency}`, amount, 'z. B. 1.234,56'), field('Zahlung bis', promiseDate)),
   );
 
   const rightParty = h('input', { type: 'checkbox', name: 'rightParty' });

@@ -117,6 +117,16 @@ function checkPeriod(from, to) {
 
 const n = (/** @type {number} */ v) => v.toLocaleString('de-DE');
 
+/**
+ * Promised sums by currency, each in its own (francs never add to euros); `–` without any.
+ * @param {Record<string, number>} byCurrency
+ */
+const promised = (byCurrency) =>
+  Object.keys(byCurrency)
+    .sort()
+    .map((cur) => formatMoney(byCurrency[cur] ?? 0, cur))
+    .join(' · ') || '–';
+
 /** @param {LeReport} report */
 function reportView(report) {
   if (report.clients.length === 0) return notice('info', 'Keine Anrufversuche im gewählten Zeitraum.');
@@ -127,7 +137,7 @@ function reportView(report) {
     ['Erreicht', n(t.reached), ''],
     ['Richtige Person', n(t.rightParty), ''],
     ['Zusagen', n(t.promises), ''],
-    ['Zusagen Summe', formatMoney(t.promiseAmountCents), 'tile-success'],
+    ['Zusagen Summe', promised(t.promiseAmountsCents), 'tile-success'],
   ];
   return h(
     'div',
@@ -146,7 +156,7 @@ function clientSection(client, groupBy) {
   const used = client.outcomes.filter((o) => (client.totals.byOutcome[o.code] ?? 0) > 0);
   /** @param {LeCounts} c */
   const cells = (c) =>
-    [n(c.attempts), n(c.reached), n(c.rightParty), n(c.promises), formatMoney(c.promiseAmountCents), ...used.map((o) => n(c.byOutcome[o.code] ?? 0))].map((v) => h('td', { class: 'num' }, v));
+    [n(c.attempts), n(c.reached), n(c.rightParty), n(c.promises), promised(c.promiseAmountsCents), ...used.map((o) => n(c.byOutcome[o.code] ?? 0))].map((v) => h('td', { class: 'num' }, v));
   const head = [groupBy === 'agent' ? 'Mitarbeiter' : 'Datum', 'Versuche (LE)', 'Erreicht', 'Richtige Person', 'Zusagen', 'Zusagen Summe'];
   return h(
     'section',
