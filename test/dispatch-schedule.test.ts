@@ -102,6 +102,35 @@ describe('exact-time callbacks', () => {
   });
 });
 
+describe('outcomes the calling rules cannot meet are refused, the case stays with the agent', () => {
+  it('a callback in the past, a year or more ahead, and a retry with windows the calling hours never meet', async () => {
+    const clientId = await createClient(t, admin, rules);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    setTime(at('2026-11-25T16:00:00'));
+    const { cases: seeded } = await seedList(t, clientId, 1);
+    const a = await next(t, cookie);
+    expect(a.case.id).toBe(seeded[0]!.id);
+    const refused = async (body: Record<string, unknown>, cause: string) => {
+      const res = await postOutcome(t, cookie, a.assignment.id, body);
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error.details).toEqual({ cause });
+    };
+    // "15:30" typed at 16:00, a mistyped year, yesterday's evening: the customer would be rung again at once.
+    await refused({ outcome: 'callback', callback: { at: at('2026-11-25T15:30:00') } }, 'callback_in_past');
+    await refused({ outcome: 'callback', callback: { at: at('2025-11-26T10:00:00') } }, 'callback_in_past');
+    await refused({ outcome: 'callback', callback: { window: 'evening', date: '2026-11-24' } }, 'callback_in_past');
+    // Year 2099: the list would stay open, its result list unsent, until then.
+    await refused({ outcome: 'callback', callback: { at: at('2099-11-26T10:00:00') } }, 'callback_too_far');
+    await refused({ outcome: 'callback', callback: { window: 'evening', date: '2027-12-01' } }, 'callback_too_far');
+    // Sunday mornings only, and no calls on Sundays: the case would close as never callable.
+    await refused({ outcome: 'not_reached', preferredWindows: [{ days: ['sun'], from: '10:00', to: '11:00' }] }, 'outside_preferred_windows');
+
+    // A time half a minute ago (the form's round trip) is due now; the case was kept held meanwhile.
+    expect((await postOutcome(t, cookie, a.assignment.id, { outcome: 'callback', callback: { at: at('2026-11-25T15:59:30') } })).status).toBe(202);
+    await attemptsRecorded(t, a.case.id, 1);
+  });
+});
+
 describe('first calls', () => {
   it('a case nobody reached before calling hours ended is handed out the next morning', async () => {
     const clientId = await createClient(t, admin, rules);

@@ -94,8 +94,16 @@ function validateOutcome(ctx: Held['ctx'], body: OutcomeBody, now: Date): void {
       throw badRequest(`The promised payment date ${body.promise.date} is more than three years ahead; a promise is for the next payment`);
     }
   }
+  if (body.preferredWindows && (def.effect === 'retry' || def.effect === 'wrong_number')) {
+    // New windows the calling hours never meet would close the case at once as never callable.
+    const state = { postalCode: ctx.case.postalCode, country: ctx.case.country, preferredWindows: body.preferredWindows, attemptsMade: 0, attemptTimes: [] };
+    const plan = nextCallableAt(now, settings, state, { kind: 'first' });
+    if (plan.at === null) throw badRequest(`The customer's windows cannot be met: ${plan.explanation}`, { cause: plan.cause });
+  }
   if (def.effect === 'callback') {
     if (!body.callback) throw badRequest('A callback needs "callback": {"window"} or {"at"}');
+    const outOfRange = callbackOutOfRange(body.callback, now, settings.timezone);
+    if (outOfRange) throw badRequest(outOfRange.message, { cause: outOfRange.cause });
     // Only whether the request can be met at all; the cap and the per-day limit do not apply
     // here (a callback that would exceed the cap closes the case as max_attempts instead).
     const state = {
@@ -108,6 +116,33 @@ function validateOutcome(ctx: Held['ctx'], body: OutcomeBody, now: Date): void {
     const plan = nextCallableAt(now, settings, state, callbackRequest(body.callback));
     if (plan.at === null) throw badRequest(`The callback cannot be scheduled: ${plan.explanation}`, { cause: plan.cause });
   }
+}
+
+/** How far in the past a callback time may lie when it arrives: the agent's form and its request take a moment. */
+const CALLBACK_PAST_GRACE_MS = 60_000;
+/** How far ahead a callback may be: the list stays open until it, and its result list unsent. */
+const CALLBACK_HORIZON_MONTHS = 12;
+
+/**
+ * A new callback lies ahead, within a year. One in the past (a mistyped year, "15:30" typed at
+ * 16:00, a date before today) would be due at once, first in line and exempt from the per-day
+ * limit: the customer who just hung up would be rung again within seconds. The scheduler itself
+ * does not judge a past time again (a job rebuilt by reconcile is late, not wrong), so the API
+ * does. One a year or more ahead (9999) would hold the list open, its result list unsent, until then.
+ */
+function callbackOutOfRange(callback: NonNullable<OutcomeBody['callback']>, now: Date, zone: string): { cause: string; message: string } | null {
+  const today = DateTime.fromJSDate(now, { zone });
+  const last = today.plus({ months: CALLBACK_HORIZON_MONTHS });
+  if ('at' in callback) {
+    const at = new Date(callback.at).getTime();
+    if (at < now.getTime() - CALLBACK_PAST_GRACE_MS) return { cause: 'callback_in_past', message: `The callback time ${callback.at} lies in the past; pick a time ahead` };
+    if (at > last.toMillis()) return { cause: 'callback_too_far', message: `The callback time ${callback.at} is more than ${CALLBACK_HORIZON_MONTHS} months ahead` };
+    return null;
+  }
+  if (callback.date === undefined) return null;
+  if (callback.date < today.toISODate()!) return { cause: 'callback_in_past', message: `The callback date ${callback.date} lies in the past; pick today or a day ahead` };
+  if (callback.date > last.toISODate()!) return { cause: 'callback_too_far', message: `The callback date ${callback.date} is more than ${CALLBACK_HORIZON_MONTHS} months ahead` };
+  return null;
 }
 
 /** The `outcomes` job of one attempt (id `<caseId>-a<attemptNo>`: queued twice, it is one job). */

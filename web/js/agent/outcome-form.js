@@ -114,6 +114,7 @@ export function outcomeForm(c, actions) {
         if (new Date(at).getTime() <= Date.now()) return 'Der Rückruf muss in der Zukunft liegen.';
         b.callback = { at, owner };
       } else {
+        if (windowDate.value && windowDate.value < todayIso()) return 'Das Datum des Rückrufs liegt in der Vergangenheit.';
         b.callback = { window: windowSelect.value, ...(windowDate.value ? { date: windowDate.value } : {}), owner };
       }
     }
