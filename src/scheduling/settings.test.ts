@@ -149,11 +149,13 @@ describe('validation messages a team lead understands', () => {
           { code: 'paid', label: 'Bezahlt', effect: 'close' },
           { code: 'paid', label: 'Nochmal', effect: 'close' },
           { code: 'max_attempts', label: 'Max', effect: 'close' },
+          { code: 'constructor', label: 'Every object has one', effect: 'close' },
         ],
       },
       [
         'outcomes.1.code: "paid" is used twice (also outcomes[0])',
         'outcomes.2.code: "max_attempts" is reserved for the system',
+        'outcomes.3.code: "constructor" is reserved for the system',
         'outcomes: at least one outcome with effect "retry" is needed (for "not reached")',
         'outcomes: at least one outcome with effect "callback" is needed (for "call back later")',
       ],

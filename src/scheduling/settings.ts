@@ -303,7 +303,8 @@ function checkOutcomes(outcomes: OutcomeDefinition[], ctx: z.RefinementCtx): voi
     if (first !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['outcomes', i, 'code'], message: `"${o.code}" is used twice (also outcomes[${first}])` });
     } else seen.set(o.code, i);
-    if ((RESERVED_OUTCOME_CODES as readonly string[]).includes(o.code)) {
+    // Codes are keys of the counts by outcome (progress, LE report): none every object has (`constructor`).
+    if ((RESERVED_OUTCOME_CODES as readonly string[]).includes(o.code) || o.code in Object.prototype) {
       ctx.addIssue({ code: 'custom', path: ['outcomes', i, 'code'], message: `"${o.code}" is reserved for the system` });
     }
   });

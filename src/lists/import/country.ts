@@ -36,8 +36,8 @@ export function countryCode(value: string): string | null {
     .normalize('NFD')
     .replace(/[^a-z]/g, '');
   if (key === '') return null;
-  const named = COUNTRY_NAMES[key];
-  if (named) return named;
+  // Own keys only: a cell "Constructor" must not find Object's.
+  if (Object.hasOwn(COUNTRY_NAMES, key)) return COUNTRY_NAMES[key]!;
   const upper = key.toUpperCase();
   return upper.length === 2 && isSupportedCountry(upper) ? upper : null;
 }

@@ -34,7 +34,7 @@ const LANGUAGES: Record<string, string> = {
 export function languageCode(value: string): string | null {
   const base = value.trim().toLowerCase().split(/[-_]/)[0] ?? '';
   const key = base.replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').normalize('NFD').replace(/[^a-z]/g, '');
-  return LANGUAGES[key] ?? null;
+  return Object.hasOwn(LANGUAGES, key) ? LANGUAGES[key]! : null; // a cell "constructor" must not find Object's
 }
 
 /**

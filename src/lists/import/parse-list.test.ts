@@ -231,8 +231,20 @@ describe('parseList', () => {
       [2, 'B', '0721 123456', 5, 'it'],
       [3, 'C', '0721 123456', 5, ''],
       [4, 'D', '0721 123456', 5, 'Klingonisch'],
+      [5, 'E', '0721 123456', 5, 'constructor'], // not a key every object has
     ]);
-    expect(cases.map((c) => c.language)).toEqual(['fr', 'it', null, null]);
+    expect(cases.map((c) => c.language)).toEqual(['fr', 'it', null, null, null]);
+  });
+
+  it('reads a country cell that names a property of every object as an unknown country', async () => {
+    const { cases, report } = await run([
+      [...HEADER, 'Land'],
+      [1, 'A', '0721 123456', 5, 'Constructor'],
+      [2, 'B', '0721 123456', 5, 'Deutschland'],
+    ]);
+    // Unknown, like any country the table does not name: the client's (it threw before).
+    expect(cases.map((c) => [c.customerNo, c.country])).toEqual([['1', 'DE'], ['2', 'DE']]);
+    expect(report.rejected).toEqual([]);
   });
 
   it('caps the reported rejections but counts them all', async () => {
