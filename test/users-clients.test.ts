@@ -3,9 +3,11 @@ import { createTestContext, type TestContext } from './helpers/context.js';
 
 let t: TestContext;
 let admin: string;
+let adminId: string;
 beforeAll(async () => {
   t = await createTestContext();
-  admin = (await t.userSession('admin')).cookie;
+  const session = await t.userSession('admin');
+  [admin, adminId] = [session.cookie, session.user.id];
 });
 afterAll(() => t.close());
 
@@ -59,6 +61,25 @@ describe('users API', () => {
     expect(missing.status).toBe(404);
     const notUuid = await t.request('GET', '/api/users/123', { cookie: admin });
     expect(notUuid.status).toBe(400);
+  });
+
+  it('never demotes or deactivates the last active admin: nobody could manage users again', async () => {
+    const me = adminId;
+    const { user: other } = await t.userSession('admin');
+    const all = (await t.request('GET', '/api/users', { cookie: admin })).body as Array<{ id: string; role: string; active: boolean }>;
+    // Every other admin steps down: allowed while one is left.
+    for (const u of all.filter((u) => u.role === 'admin' && u.active && u.id !== me)) {
+      expect((await t.request('PATCH', `/api/users/${u.id}`, { cookie: admin, body: u.id === other.id ? { role: 'lead' } : { active: false } })).status).toBe(200);
+    }
+    for (const body of [{ role: 'lead' }, { active: false }, { role: 'agent', active: false }]) {
+      const res = await t.request('PATCH', `/api/users/${me}`, { cookie: admin, body });
+      expect(res.status, JSON.stringify(body)).toBe(409);
+      expect(res.body.error.code).toBe('last_admin');
+    }
+    expect((await t.request('GET', '/api/users', { cookie: admin })).status).toBe(200); // still an admin
+    // Another admin again: now this one may step down (back to admin at once, for the other tests).
+    expect((await t.request('PATCH', `/api/users/${other.id}`, { cookie: admin, body: { role: 'admin' } })).status).toBe(200);
+    expect((await t.request('PATCH', `/api/users/${other.id}`, { cookie: admin, body: { displayName: 'Zweite Admin' } })).status).toBe(200);
   });
 });
 

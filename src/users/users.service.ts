@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { hashPassword } from '../auth/password.js';
 import type { Db, Tx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -59,6 +59,7 @@ export async function updateUser(db: Db, id: string, patch: UserPatch, now: Date
   await db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.id, id)).for('update');
     if (!existing) throw notFound('User');
+    if ((patch.role !== undefined && patch.role !== 'admin') || patch.active === false) await assertAnotherAdmin(tx, id);
     const { clientIds, password: _password, ...fields } = patch;
     await tx
       .update(users)
@@ -73,6 +74,18 @@ export async function updateUser(db: Db, id: string, patch: UserPatch, now: Date
   });
   forgetSessions();
   return getUser(db, id);
+}
+
+/**
+ * Demoting or deactivating `id` leaves an active admin: with none, nobody could manage users
+ * again (the first admin is only created on an empty database). The active admins' rows are
+ * locked, so two admins demoting each other at once are decided one after the other.
+ */
+async function assertAnotherAdmin(tx: Tx, id: string): Promise<void> {
+  const admins = await tx.select({ id: users.id }).from(users).where(and(eq(users.role, 'admin'), eq(users.active, true))).for('update');
+  if (admins.some((a) => a.id === id) && admins.length === 1) {
+    throw new AppError(409, 'last_admin', 'This is the only active admin; make another user admin first');
+  }
 }
 
 async function assertUsernameFree(tx: Tx, username: string): Promise<void> {
