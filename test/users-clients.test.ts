@@ -142,6 +142,15 @@ describe('clients API', () => {
     expect(list.body.map((c: { code: string }) => c.code)).not.toContain('D1');
   });
 
+  it('two renames to the same code at once: one wins, the other gets 409, never 500', async () => {
+    for (let round = 0; round < 5; round++) {
+      const ids: string[] = [];
+      for (const n of [1, 2]) ids.push((await t.request('POST', '/api/clients', { cookie: admin, body: { code: `R${round}-${n}`, name: 'Rename' } })).body.id);
+      const results = await Promise.all(ids.map((id) => t.request('PATCH', `/api/clients/${id}`, { cookie: admin, body: { code: `SAME${round}` } })));
+      expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    }
+  });
+
   it('a lead sees only the clients assigned to them, including the ones they create', async () => {
     const { cookie } = await t.userSession('lead');
     expect((await t.request('GET', '/api/clients', { cookie })).body).toEqual([]);

@@ -68,6 +68,10 @@ export async function updateClient(db: Db, id: string, patch: ClientPatch, now: 
       .set({ code: patch.code, name: patch.name, resultEmail: patch.resultEmail, active: patch.active, settings, updatedAt: now })
       .where(eq(clients.id, id));
     if (patch.doNotCall) await replaceDoNotCall(tx, id, patch.doNotCall, settings.defaultCountry);
+  }).catch((err: unknown) => {
+    // Two renames to the same code at once: the index decides, the loser gets the same 409.
+    if (patch.code && isUniqueViolation(err, 'clients_code_unique')) throw codeTaken(patch.code);
+    throw err;
   });
   return getClient(db, id);
 }
