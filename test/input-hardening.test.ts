@@ -48,6 +48,18 @@ describe('whatever is accepted can be stored', () => {
     const login = await t.request('POST', '/api/session', { body: { username: NUL, password: 'whatever-it-is' } });
     expect(login.status).toBe(400);
   });
+
+  it('refuses query dates PostgreSQL cannot hold (year 0, the day after 9999-12-31) with a 400, not a 500', async () => {
+    const paths = [
+      '/api/audit?from=0000-01-01', '/api/audit?to=0000-01-01', '/api/audit?from=0000-01-01T00:00:00Z', '/api/audit?to=9999-12-31',
+      '/api/reports/le?from=0000-01-01&to=0000-01-02', '/api/reports/le.xlsx?from=0000-01-01&to=0000-01-02', '/api/reports/le?from=9999-12-30&to=9999-12-31',
+    ];
+    for (const path of paths) {
+      const res = await t.request('GET', path, { cookie: admin });
+      expect(res.status, path).toBe(400);
+    }
+    expect((await t.request('GET', '/api/audit?from=2026-11-01&to=2026-11-30', { cookie: admin })).status).toBe(200);
+  });
 });
 
 describe('bodies are bounded before they are read', () => {

@@ -4,7 +4,10 @@ import { requireRole } from '../auth/guard.js';
 import { auditLog, users } from '../db/schema.js';
 import { authErrors, createRouter, json, validationError } from '../http/router.js';
 
-const day = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+// Years PostgreSQL's timestamptz and the day added to `to` can hold: year 0 or 9999-12-31 were 500s.
+const day = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })])
+  .refine((v) => v >= '2000' && v < '2100', { error: 'a date or time between the years 2000 and 2099' });
 
 export const AuditQuerySchema = z.object({
   from: day.optional().openapi({ description: 'Inclusive; a date is its start (UTC)' }),

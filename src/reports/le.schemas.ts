@@ -18,6 +18,8 @@ const calendarDate = (name: 'from' | 'to', example: string) =>
     .refine((v) => DATE_PATTERN.test(v) && DateTime.fromISO(v, { zone: 'UTC' }).isValid, {
       error: (iss) => `${JSON.stringify(iss.input)} is not a calendar date; use YYYY-MM-DD, e.g. ${example}`,
     })
+    // PostgreSQL has no year 0; the attempts lie in this century.
+    .refine((v) => v >= '2000-01-01' && v <= '2099-12-31', { error: `${name} must lie between 2000-01-01 and 2099-12-31` })
     .openapi({
       param: { name, in: 'query' },
       format: 'date',
