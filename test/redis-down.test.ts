@@ -55,14 +55,42 @@ describe('Redis down', () => {
 });
 
 describe('eviction policy check', () => {
-  it('reads the policy of the running Redis', async () => {
+  it('reads the policy and the AOF setting of the running Redis', async () => {
     const redis = createRedis(TEST_REDIS_URL, 'command');
     await waitForRedis(redis);
-    const warnings: unknown[] = [];
+    const warnings: unknown[][] = [];
     const log = { warn: (...args: unknown[]) => warnings.push(args) } as unknown as ReturnType<typeof createLogger>;
     const policy = await checkEvictionPolicy(redis, log);
     expect(policy).toBe((await redis.config('GET', 'maxmemory-policy'))[1]);
-    expect(warnings.length).toBe(policy === 'noeviction' ? 0 : 1);
+    const appendonly = ((await redis.config('GET', 'appendonly')) as string[])[1];
+    expect(warnings.length).toBe((policy === 'noeviction' ? 0 : 1) + (appendonly === 'no' ? 1 : 0));
     await redis.quit();
+  });
+
+  it('warns when AOF is off: recent outcomes then depend on the PostgreSQL outbox', async () => {
+    // The test Redis (127.0.0.1:6379) runs with appendonly no; its config is shared, so it is read, not changed.
+    const redis = createRedis(TEST_REDIS_URL, 'command');
+    await waitForRedis(redis);
+    const warnings: unknown[][] = [];
+    const log = { warn: (...args: unknown[]) => warnings.push(args) } as unknown as ReturnType<typeof createLogger>;
+    await checkEvictionPolicy(redis, log);
+    const appendonly = ((await redis.config('GET', 'appendonly')) as string[])[1];
+    await redis.quit();
+    const aof = warnings.find(([, message]) => typeof message === 'string' && message.startsWith('Redis appendonly is "no"'));
+    if (appendonly !== 'no') {
+      expect(aof).toBeUndefined();
+      return;
+    }
+    expect(aof?.[0]).toEqual({ appendonly: 'no' });
+    expect(aof?.[1]).toMatch(/PostgreSQL outbox/);
+    expect(aof?.[1]).toMatch(/reconcile/);
+  });
+
+  it('still starts when CONFIG is not permitted', async () => {
+    const warnings: unknown[][] = [];
+    const log = { warn: (...args: unknown[]) => warnings.push(args) } as unknown as ReturnType<typeof createLogger>;
+    const redis = { config: () => Promise.reject(new Error("ERR unknown command 'config'")) } as unknown as Parameters<typeof checkEvictionPolicy>[0];
+    expect(await checkEvictionPolicy(redis, log)).toBeNull();
+    expect(warnings).toHaveLength(1);
   });
 });

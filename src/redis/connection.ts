@@ -79,7 +79,10 @@ export async function waitForRedis(redis: Redis, timeoutMs = 5000): Promise<void
 
 /**
  * BullMQ needs `noeviction`: an evicted job key is a lost call. Warn loudly otherwise;
- * `reconcile` would rebuild lost jobs, but only periodically.
+ * `reconcile` would rebuild lost jobs, but only periodically. AOF (`appendonly yes`) keeps the
+ * jobs over a Redis restart; without it, what Redis held is rebuilt from PostgreSQL: accepted
+ * outcomes from the outbox (`recover`), call jobs by `reconcile` (docs/decisions.md, "PostgreSQL
+ * first"). Returns the eviction policy.
  */
 export async function checkEvictionPolicy(redis: Redis, log: Logger): Promise<string | null> {
   try {
@@ -88,10 +91,17 @@ export async function checkEvictionPolicy(redis: Redis, log: Logger): Promise<st
     if (policy !== 'noeviction') {
       log.warn({ policy }, 'Redis maxmemory-policy is not "noeviction": queued calls may be evicted; set it to noeviction');
     }
+    const appendonly = ((await redis.config('GET', 'appendonly')) as string[])[1] ?? null;
+    if (appendonly === 'no') {
+      log.warn(
+        { appendonly },
+        'Redis appendonly is "no": a Redis restart loses its queued jobs; outcomes accepted shortly before it are then recorded only when recover re-queues them from the PostgreSQL outbox (within a minute), call jobs come back through reconcile; set appendonly yes',
+      );
+    }
     return policy;
   } catch (err) {
     // Managed Redis services often forbid CONFIG; that is not a reason to refuse to start.
-    log.warn({ err }, 'could not read Redis maxmemory-policy');
+    log.warn({ err }, 'could not read Redis maxmemory-policy and appendonly');
     return null;
   }
 }

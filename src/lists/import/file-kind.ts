@@ -33,7 +33,7 @@ const KNOWN_BINARIES: { magic: Buffer; what: string }[] = [
  * password-protected workbooks (Excel wraps those in an OLE2 container), ZIP archives that are
  * not workbooks, PDFs, images and other binaries.
  *
- * A ZIP counts as a workbook when the head names `xl/` entries; `readSheetRows` checks the
+ * A ZIP counts as a workbook when the head names `xl/` entries; `openWorkbook` checks the
  * central directory for `xl/workbook.xml` again and refuses the file there if it is missing.
  */
 export function detectFileKind(head: Buffer, filename: string): FileKind {
@@ -68,7 +68,7 @@ export function detectFileKind(head: Buffer, filename: string): FileKind {
 /**
  * Entry names stand uncompressed in the ZIP's local headers, so the head shows what the archive
  * holds. A workbook whose `xl/` entries lie beyond the head (a huge first entry) still counts as
- * one when it is an OOXML package at all; `readSheetRows` then checks its central directory.
+ * one when it is an OOXML package at all; `openWorkbook` then checks its central directory.
  */
 function zipContents(head: Buffer): 'workbook' | string {
   if (head.includes('xl/')) return 'workbook';

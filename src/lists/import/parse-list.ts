@@ -62,8 +62,8 @@ export interface ParseListOptions {
  *
  * Throws `ImportFileError`: `no_header` (no recognisable header / empty sheet),
  * `missing_columns`, `no_data` (header but no data rows); plus whatever the row source throws
- * (`readSheetRows`: corrupt, zip_bomb, too_many_rows, …). On a throw `onRow` may already have
- * been called for earlier rows: the caller's transaction decides what remains.
+ * (a sheet of `openWorkbook`: corrupt, zip_bomb, too_many_rows, …). On a throw `onRow` may
+ * already have been called for earlier rows: the caller's transaction decides what remains.
  */
 export async function parseList(
   rows: AsyncIterable<RawRow>,
