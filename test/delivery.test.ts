@@ -113,6 +113,26 @@ describe('result-list delivery', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('a round asked for while Redis is away is stored and answered 202, and the sweep sends it once (no 503 that would make the lead ask twice)', async () => {
+    const listId = await completedList(t, clientId, agentId, 1);
+    await queueDueDeliveries(serviceDeps(t));
+    await settled(listId, 'sent');
+    const queue = t.queues.get('delivery');
+    const add = queue.add.bind(queue);
+    queue.add = () => Promise.reject(new Error('Connection is closed.'));
+    let res;
+    try {
+      res = await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: admin, body: { to: 'einmal@swm.example' } });
+    } finally {
+      queue.add = add;
+    }
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect((await deliveryOf(listId)).map((r) => [r.round, r.status])).toEqual([[1, 'sent'], [2, 'pending']]);
+    await queueDueDeliveries(serviceDeps(t));
+    await settled(listId, 'sent', 2);
+    expect(mailsTo('einmal@swm.example')).toHaveLength(1);
+  });
+
   it('needs an address: a client without one gets no automatic mail, the lead sends to one or downloads', async () => {
     const silent = await createClient(t, admin, { ...fastRules, name: 'Ohne Adresse' });
     const silentLead = (await t.userSession('lead', [silent])).cookie;

@@ -1,10 +1,11 @@
 import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { audit } from '../audit/audit.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { rowsOf } from '../db/rows.js';
 import { clients, deliveries, dunningLists } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
+import { safeError } from '../safe-error.js';
 
 /**
  * The `deliveries` table: one row per list and round (round 1 is the first delivery of a
@@ -95,8 +96,8 @@ export async function requestDelivery(d: ServiceDeps, listId: string, requestedB
     .where(eq(dunningLists.id, listId));
   const recipient = to ?? target?.email ?? null;
   if (!recipient) throw new NoRecipientError('The client has no result address; give one (to) or download the result list');
-  const insert = () =>
-    d.db
+  const insert = (db: Tx) =>
+    db
       .insert(deliveries)
       .values({
         listId,
@@ -105,14 +106,20 @@ export async function requestDelivery(d: ServiceDeps, listId: string, requestedB
         round: sql`(select coalesce(max(${deliveries.round}), 0) + 1 from ${deliveries} where ${deliveries.listId} = ${listId})`,
       })
       .returning();
-  // Two leads clicking at once take the same next round: the second simply takes the one after.
-  const [row] = await insert().catch((err: unknown) => {
-    if (isUniqueViolation(err, 'deliveries_list_round')) return insert();
-    throw err;
+  const row = await d.db.transaction(async (tx) => {
+    // Two leads clicking at once take the same next round: the second simply takes the one after
+    // (each try in a savepoint, so the first one's unique violation leaves the transaction usable).
+    const [row] = await tx.transaction(insert).catch((err: unknown) => {
+      if (isUniqueViolation(err, 'deliveries_list_round')) return tx.transaction(insert);
+      throw err;
+    });
+    await audit(tx, { at: d.clock.now(), actorId: requestedBy, action: 'delivery.requested', entityType: 'list', entityId: listId, details: { deliveryId: row!.id, round: row!.round, to: recipient } });
+    return row!;
   });
-  await audit(d.db, { at: d.clock.now(), actorId: requestedBy, action: 'delivery.requested', entityType: 'list', entityId: listId, details: { deliveryId: row!.id, round: row!.round, to: recipient } });
-  await queueDelivery(d, row!.id);
-  return row!;
+  // Stored is asked for: a 503 now would make the lead ask again, and both rounds would be sent.
+  // Redis away, the sweep (DELIVERY_CRON) queues the round like any other still to be sent.
+  await queueDelivery(d, row.id).catch((err: unknown) => d.log.warn({ err: safeError(err), deliveryId: row.id }, 'could not queue a requested delivery; the sweep will'));
+  return row;
 }
 
 export async function listDeliveries(db: Db, listId: string): Promise<DeliveryRow[]> {
