@@ -14,4 +14,14 @@ describe('the result-list mail', () => {
     expect(text).toContain('(abgebrochen am 26.11.2026)');
     expect(text).not.toContain('abgeschlossen');
   });
+
+  it('counts cases and refused rows in the singular when there is one', () => {
+    const one = resultMailText({ ...summary, total: 1, byOutcome: { paid: 1 }, refusedRows: 1 }).text;
+    expect(one).toContain('\n1 Fall, Ergebnis:\n  Erledigt – bezahlt: 1\n');
+    expect(one).toContain('\n1 Zeile Ihrer Liste konnte nicht übernommen werden; sie steht mit dem Grund im Blatt „Nicht importiert“.\n');
+    const many = resultMailText({ ...summary, total: 1200, refusedRows: 2 }).text;
+    expect(many).toContain('\n1.200 Fälle, Ergebnisse:\n');
+    expect(many).toContain('\n2 Zeilen Ihrer Liste konnten nicht übernommen werden; sie stehen mit dem Grund im Blatt „Nicht importiert“.\n');
+    expect(resultMailText(summary).text).not.toContain('Nicht importiert');
+  });
 });

@@ -29,14 +29,20 @@ export function resultMailText(s: MailSummary): { subject: string; text: string 
     '',
     `anbei erhalten Sie die Ergebnisliste zur Mahnliste „${s.listName}“${done}.`,
     '',
-    `${n(s.total)} Fälle, Ergebnisse:`,
+    s.total === 1 ? '1 Fall, Ergebnis:' : `${n(s.total)} Fälle, Ergebnisse:`,
     ...lines,
     '',
-    s.refusedRows ? `${n(s.refusedRows)} Zeilen Ihrer Liste konnten nicht übernommen werden; sie stehen mit dem Grund im Blatt „Nicht importiert“.` : null,
+    refusedText(s.refusedRows),
     'Jeder einzelne Anrufversuch steht im Blatt „Versuche“.',
     '',
     'Mit freundlichen Grüßen',
     'Ihr Mahnanrufe-Team',
   ].filter((l) => l !== null);
   return { subject: `Ergebnisliste ${s.listName} – ${s.clientName}`, text: text.join('\n') };
+}
+
+function refusedText(rows: number): string | null {
+  if (!rows) return null;
+  if (rows === 1) return '1 Zeile Ihrer Liste konnte nicht übernommen werden; sie steht mit dem Grund im Blatt „Nicht importiert“.';
+  return `${n(rows)} Zeilen Ihrer Liste konnten nicht übernommen werden; sie stehen mit dem Grund im Blatt „Nicht importiert“.`;
 }

@@ -57,17 +57,24 @@ export interface ResultContext {
   timezone: string;
 }
 
-/** Final states the system sets itself, in German. */
+/** Final states the system sets itself, in German (true whether or not the case was called before). */
 export const SYSTEM_OUTCOME_LABELS: Record<string, string> = {
   max_attempts: 'Höchstzahl Versuche erreicht',
   cancelled: 'Liste abgebrochen',
-  do_not_call: 'Sperrliste – nicht angerufen',
+  do_not_call: 'Sperrliste – nicht (mehr) angerufen',
   no_callable_time: 'Keine erlaubte Anrufzeit mehr',
   open: 'Offen',
 };
 
-export function outcomeLabel(code: string, outcomes: readonly OutcomeDefinition[]): string {
-  return outcomes.find((o) => o.code === code)?.label ?? SYSTEM_OUTCOME_LABELS[code] ?? code;
+/** A case closed by the do-not-call list was never called, or called before its number was blocked. */
+const DO_NOT_CALL = { never: 'Sperrliste – nicht angerufen', before: 'Sperrliste – nicht mehr angerufen' };
+
+/** `attempts`: the case's attempt count where the label is for one case (a count of cases has none). */
+export function outcomeLabel(code: string, outcomes: readonly OutcomeDefinition[], attempts?: number): string {
+  const own = outcomes.find((o) => o.code === code)?.label;
+  if (own) return own;
+  if (code === 'do_not_call' && attempts !== undefined) return attempts > 0 ? DO_NOT_CALL.before : DO_NOT_CALL.never;
+  return SYSTEM_OUTCOME_LABELS[code] ?? code;
 }
 
 const MONEY = '#,##0.00';
@@ -114,7 +121,7 @@ export function mainRow(ctx: ResultContext, c: ResultCase): SourceCell[] {
   const notes = c.attempts.filter((a) => a.note).map((a) => `${wallClock(a.recordedAt, ctx.timezone, 'dd.MM.yyyy HH:mm')}: ${a.note}`);
   return [
     ...clientCells(ctx, c, clientColumns(ctx).length),
-    outcomeLabel(code, ctx.outcomes),
+    outcomeLabel(code, ctx.outcomes, c.attempts.length),
     code,
     c.promiseAmountCents === null ? null : c.promiseAmountCents / 100,
     c.promiseDate ? { d: c.promiseDate } : null,
@@ -208,11 +215,22 @@ function rightParty(attempts: ResultAttempt[]): string | null {
   return null;
 }
 
+/** German names of the default windows, as the UI shows them (web/js/format.js); a client's own names stay as they are. */
+const WINDOW_NAMES = new Map([
+  ['morning', 'Vormittag'],
+  ['midday', 'Mittag'],
+  ['afternoon', 'Nachmittag'],
+  ['evening', 'Abend'],
+  ['ganztags', 'Ganztags'],
+]);
+
+/** `Abend, 30.03.2026`, `Abend` or the exact time `30.03.2026 17:30`. */
 function callbackText(cb: ResultAttempt['callback'], zone: string): string | null {
   if (!cb) return null;
   if (cb.at) return wallClock(new Date(cb.at), zone, 'dd.MM.yyyy HH:mm');
-  if (cb.window) return cb.date ? `${cb.window}, ${DateTime.fromISO(cb.date).toFormat('dd.MM.yyyy')}` : cb.window;
-  return null;
+  if (!cb.window) return null;
+  const window = WINDOW_NAMES.get(cb.window) ?? cb.window;
+  return cb.date ? `${window}, ${DateTime.fromISO(cb.date).toFormat('dd.MM.yyyy')}` : window;
 }
 
 function wallClock(at: Date, zone: string, format: string): string {
