@@ -1,7 +1,12 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../src/clock.js';
-import { attempts, cases, deliveries, dunningLists, rejectedRows } from '../src/db/schema.js';
+import { assignments, attempts, cases, deliveries, dunningLists, rejectedRows } from '../src/db/schema.js';
+import { callJobId } from '../src/queues/registry.js';
+import { removeStaleTempFiles } from '../src/lists/temp-file.js';
 import { purgeExpiredLists } from '../src/retention/purge.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules } from './helpers/dispatch.js';
@@ -10,6 +15,7 @@ import { seedList } from './helpers/seed.js';
 import { serviceDeps, uploadAndImport } from './helpers/workbooks.js';
 
 const DAY = 86_400_000;
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mahn-retention-'));
 let t: TestContext;
 let clock: ManualClock;
 let lead: string;
@@ -35,7 +41,7 @@ async function leCounts() {
 }
 
 beforeAll(async () => {
-  t = await createTestContext({ RETENTION_DAYS: '90' });
+  t = await createTestContext({ RETENTION_DAYS: '90', DATA_DIR: dataDir });
   clock = t.clock as ManualClock;
   admin = (await t.userSession('admin')).cookie;
   clientId = await createClient(t, admin, { ...fastRules, code: 'SWM', name: 'Stadtwerke Muster', resultEmail: 'forderung@swm.example' });
@@ -53,7 +59,10 @@ beforeAll(async () => {
   undelivered = await completedList(t, clientId, agentId, 2, 'refused');
   running = (await seedList(t, clientId, 2)).listId;
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe('retention', () => {
   it('keeps everything until RETENTION_DAYS after delivery', async () => {
@@ -69,9 +78,25 @@ describe('retention', () => {
 
   it('then deletes the personal data, keeps the counts, and refuses the result list with 410', async () => {
     const before = await leCounts();
+    // Copies outside the database: the outbox's mail of round 1 (the result list attached), and an
+    // outcome never recorded (a poison job kept for an admin, the agent's note in it).
+    const outbox = path.join(dataDir, 'outbox');
+    mkdirSync(outbox, { recursive: true });
+    writeFileSync(path.join(outbox, '2026-11-30T10-00-00-000Z-m1@x.eml'), 'Herr Weiß');
+    writeFileSync(path.join(outbox, '2026-11-30T10-00-00-000Z-other@x.eml'), 'another list');
+    const [held] = await t.db.select({ id: cases.id }).from(cases).where(eq(cases.listId, delivered)).limit(1);
+    const [agent] = await t.db.select({ id: attempts.agentId }).from(attempts).where(eq(attempts.caseId, held!.id));
+    const poison = { caseId: held!.id, attemptNo: 9, note: 'Herr Weiß zahlt nie' };
+    await t.db.insert(assignments).values({ caseId: held!.id, agentId: agent!.id!, attemptNo: 9, queue: 'q', jobId: 'j', lockToken: 't', assignedAt: clock.now(), expiresAt: clock.now(), endedAt: clock.now(), endReason: 'outcome', outcome: poison as never });
+    await t.queues.get('outcomes').add('outcome', poison as never, { jobId: callJobId(held!.id, 9), delay: 3_600_000 });
+
     clock.set(new Date(clock.now().getTime() + 2 * DAY));
     const { purged } = await purgeExpiredLists(serviceDeps(t));
     expect(purged).toEqual([delivered]);
+    expect(readdirSync(outbox)).toEqual(['2026-11-30T10-00-00-000Z-other@x.eml']);
+    expect(await t.queues.get('outcomes').getJob(callJobId(held!.id, 9))).toBeUndefined();
+    const kept = await t.db.select({ outcome: assignments.outcome }).from(assignments).where(eq(assignments.caseId, held!.id));
+    expect(kept.map((a) => a.outcome)).toEqual([null]);
 
     const rows = await t.db.select().from(cases).where(eq(cases.listId, delivered));
     expect(rows).toHaveLength(7);
@@ -117,5 +142,24 @@ describe('retention', () => {
     expect(audit.status).toBe(400); // an empty actor is not a filter
     const trail = await t.request('GET', `/api/audit?list=${delivered}`, { cookie: admin });
     expect(trail.body.filter((e: { action: string }) => e.action === 'list.purged')).toHaveLength(1);
+  });
+});
+
+describe('temporary files of killed jobs', () => {
+  it('deletes uploads and result lists a killed import or delivery left for more than a day, and nothing else', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mahn-tmp-'));
+    try {
+      const old = ['mahn-import-0b0e0c9a-5b8e-4a3c-9d1e-2f4a6b8c0d1e.xlsx', 'mahn-result-1b0e0c9a-5b8e-4a3c-9d1e-2f4a6b8c0d1e.xlsx'];
+      const kept = ['mahn-import-2b0e0c9a-5b8e-4a3c-9d1e-2f4a6b8c0d1e.csv', 'other-0b0e0c9a-5b8e-4a3c-9d1e-2f4a6b8c0d1e.xlsx', 'mahn-notes.txt'];
+      const now = new Date();
+      const twoDaysAgo = new Date(now.getTime() - 2 * DAY);
+      for (const name of [...old, ...kept]) writeFileSync(path.join(dir, name), 'Herr Weiß');
+      // The first kept one is fresh (a job running now); the others are old but not ours.
+      for (const name of [...old, ...kept.slice(1)]) utimesSync(path.join(dir, name), twoDaysAgo, twoDaysAgo);
+      expect(await removeStaleTempFiles(now, DAY, dir)).toBe(2);
+      expect(readdirSync(dir).sort()).toEqual([...kept].sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { audit } from '../audit/audit.js';
 import { cases, clients, dunningLists } from '../db/schema.js';
@@ -10,6 +7,7 @@ import type { ServiceDeps } from '../deps.js';
 import { failpoint } from '../failpoint.js';
 import { isPermanentFailure } from '../queues/poison.js';
 import { XLSX_TYPE } from '../http/download.js';
+import { tempFilePath } from '../lists/temp-file.js';
 import { resultListName, resultSheets } from '../results/result-list.js';
 import { writeXlsx } from '../results/write-xlsx.js';
 import { claimDelivery, getDelivery, markUnknown, recordFailure, recordSent, startTry } from './deliveries.js';
@@ -36,7 +34,7 @@ export async function deliver(d: ServiceDeps & { mailer: Mailer }, deliveryId: s
     await recordFailure(d.db, deliveryId, round.lastError ?? STOPPED_WHILE_WRITING, true, d.clock.now(), 'unclaimed');
     return 'failed';
   }
-  const file = path.join(os.tmpdir(), `mahn-result-${randomUUID()}.xlsx`);
+  const file = tempFilePath('result', 'xlsx');
   let claimedHere = false;
   let mailed = false;
   try {

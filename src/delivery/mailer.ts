@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { Config } from '../config.js';
@@ -40,13 +40,13 @@ export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DA
       close: () => transport.close(),
     };
   }
-  const outbox = path.resolve(config.DATA_DIR, 'outbox');
+  const outbox = outboxDir(config);
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   return {
     send: async (mail) => {
       const info = await transport.sendMail(message(config.MAIL_FROM, mail));
       await mkdir(outbox, { recursive: true });
-      const file = path.join(outbox, `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^A-Za-z0-9@.-]/g, '')}.eml`);
+      const file = path.join(outbox, `${new Date().toISOString().replace(/[:.]/g, '-')}-${outboxSuffix(info.messageId)}`);
       // Written whole or not at all: a half-written .eml is never mistaken for a sent mail.
       await writeFile(`${file}.tmp`, info.message as Buffer);
       await rename(`${file}.tmp`, file);
@@ -54,6 +54,26 @@ export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DA
     },
     close: () => transport.close(),
   };
+}
+
+const outboxDir = (config: Pick<Config, 'DATA_DIR'>) => path.resolve(config.DATA_DIR, 'outbox');
+/** How an outbox file's name ends: the message id (the one `deliveries` records), then `.eml`. */
+const outboxSuffix = (messageId: string) => `-${messageId.replace(/[^A-Za-z0-9@.-]/g, '')}.eml`;
+
+/**
+ * Deletes the outbox copies of these messages: each holds a result list (customer data), so
+ * retention removes them with the list's data. Nothing to do without an outbox (SMTP).
+ */
+export async function removeOutboxCopies(config: Pick<Config, 'DATA_DIR'>, messageIds: string[]): Promise<number> {
+  if (messageIds.length === 0) return 0;
+  const names = await readdir(outboxDir(config)).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  });
+  const suffixes = messageIds.map(outboxSuffix);
+  const copies = names.filter((n) => suffixes.some((s) => n.endsWith(s)));
+  for (const name of copies) await rm(path.join(outboxDir(config), name), { force: true });
+  return copies.length;
 }
 
 function message(from: string, mail: Mail): SendMailOptions {

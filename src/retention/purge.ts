@@ -1,7 +1,10 @@
-import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { audit } from '../audit/audit.js';
-import { attempts, cases, deliveries, dunningLists, importFiles, rejectedRows } from '../db/schema.js';
+import { assignments, attempts, cases, deliveries, dunningLists, importFiles, rejectedRows } from '../db/schema.js';
+import { removeOutboxCopies } from '../delivery/mailer.js';
+import { removeStaleTempFiles } from '../lists/temp-file.js';
 import type { ServiceDeps } from '../deps.js';
+import { callJobId } from '../queues/registry.js';
 
 const DAY_MS = 86_400_000;
 
@@ -39,12 +42,29 @@ export async function purgeExpiredLists(d: ServiceDeps): Promise<{ purged: strin
     purged.push(id);
   }
   if (purged.length) d.log.info({ lists: purged.length }, 'retention: personal data deleted');
+  const files = await removeStaleTempFiles(now);
+  if (files) d.log.info({ files }, 'retention: temporary files of killed jobs deleted');
   return { purged };
 }
 
-/** Blanks one list's personal data in one transaction; the anonymous counts stay. */
+/**
+ * Blanks one list's personal data in one transaction; the anonymous counts stay. Copies outside
+ * the database go first (a crash after them purges the list again at the next run): the
+ * outbox's `.eml` of each mailed round, and the outcomes never recorded (a poison job kept for
+ * an admin, holding the agent's note and the numbers).
+ */
 export async function purgeList(d: ServiceDeps, listId: string, now: Date): Promise<void> {
+  const sent = await d.db.select({ messageId: deliveries.messageId }).from(deliveries).where(and(eq(deliveries.listId, listId), isNotNull(deliveries.messageId)));
+  await removeOutboxCopies(d.config, sent.map((r) => r.messageId!));
+  const unrecorded = await d.db
+    .select({ caseId: assignments.caseId, attemptNo: assignments.attemptNo })
+    .from(assignments)
+    .innerJoin(cases, eq(cases.id, assignments.caseId))
+    .where(and(eq(cases.listId, listId), isNotNull(assignments.outcome)));
+  const outcomes = d.queues.get('outcomes');
+  for (const a of unrecorded) await outcomes.remove(callJobId(a.caseId, a.attemptNo));
   await d.db.transaction(async (tx) => {
+    await tx.update(assignments).set({ outcome: null }).where(and(isNotNull(assignments.outcome), inArray(assignments.caseId, tx.select({ id: cases.id }).from(cases).where(eq(cases.listId, listId)))));
     await tx
       .update(cases)
       .set({ customerNo: '', name: '', phoneRaw: '', phoneE164: '', phones: [], address: '', postalCode: null, extra: {}, source: null, preferredWindows: null, callback: null, updatedAt: now })
