@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, cases, dials } from '../src/db/schema.js';
+import type { ManualClock } from '../src/clock.js';
 import { createLogger } from '../src/log.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules, next } from './helpers/dispatch.js';
@@ -151,6 +152,26 @@ describe('click-to-dial over HTTP', () => {
     const closed = await dial(cancelled.cookie, cancelled.assignmentId);
     expect([closed.status, closed.body.error.code]).toEqual([409, 'case_closed']);
     expect(pbx.seen.length).toBe(before + 1);
+  });
+
+  it('never dials after calling hours end, also a case handed out a minute before', async () => {
+    pbx.answerWith(() => ({ status: 200 }));
+    const clock = t.clock as ManualClock;
+    const own = await createClient(t, admin, { holidays: null }); // the default hours: Wednesday until 20:00
+    clock.set(new Date('2026-11-25T19:59:00+01:00'));
+    try {
+      const { cookie, assignmentId } = await agentInCall('221', own);
+      expect((await dial(cookie, assignmentId)).status).toBe(200);
+      const before = pbx.seen.length;
+      clock.set(new Date('2026-11-25T20:01:00+01:00')); // still held (the lock lasts 5 minutes)
+      const late = await dial(cookie, assignmentId);
+      expect([late.status, late.body.error.code, late.body.error.details.reason]).toEqual([409, 'not_callable_now', 'calling_hours']);
+      expect(late.body.error.details.nextAt).toBe(new Date('2026-11-26T08:00:00+01:00').toISOString());
+      expect(late.body.error.details.messageDe).toBe('Dieser Kunde darf jetzt nicht angerufen werden (außerhalb der Anrufzeiten); wieder ab 26.11.2026 08:00 Uhr. Bitte den Fall zurückgeben.');
+      expect(pbx.seen.length).toBe(before);
+    } finally {
+      clock.set(new Date('2026-11-25T09:00:00+01:00'));
+    }
   });
 
   it('an admin sets the extension in the user profile; a bad one is refused', async () => {

@@ -1,8 +1,11 @@
 import { and, eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
 import { audit } from '../audit/audit.js';
 import { dials, doNotCall, users } from '../db/schema.js';
 import type { DispatchDeps } from '../deps.js';
 import { heldAssignment } from '../dispatch/held-assignment.js';
+import type { CaseContext } from '../dispatch/load-case.js';
+import { isCallableNow, type NotCallableReason } from '../scheduling/index.js';
 import type { SessionUser } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { DialError, type Dialer, type DialFailure } from './dialer.js';
@@ -23,10 +26,36 @@ function germanFailure(reason: DialFailure, httpStatus: number | null): string {
   return `Die Telefonanlage hat den Anruf abgelehnt (Antwort ${httpStatus}). ${KEEP}`;
 }
 
+const NOT_NOW_DE: Partial<Record<NotCallableReason, string>> = {
+  calling_hours: 'außerhalb der Anrufzeiten',
+  holiday: 'Feiertag',
+  preferred_window: 'außerhalb der Zeiten, die der Kunde genannt hat',
+};
+
+/**
+ * A case handed out a minute before calling hours end may stay on screen past them (the
+ * heartbeat keeps it): the phone system is asked to ring the customer only while the calling
+ * hours, the holidays and the customer's stated windows allow it now — the rules of the pull,
+ * checked again at the moment of dialling. The per-day limit is the pull's (this call is the
+ * attempt it allowed), so it is not checked again.
+ */
+function notCallableNow(now: Date, ctx: CaseContext): void {
+  const state = { postalCode: ctx.case.postalCode, country: ctx.case.country, preferredWindows: ctx.case.preferredWindows, attemptsMade: 0, attemptTimes: [] };
+  const check = isCallableNow(now, ctx.settings, state);
+  if (check.callable) return;
+  const next = check.nextAt ? `; wieder ab ${DateTime.fromJSDate(check.nextAt, { zone: ctx.settings.timezone }).toFormat('dd.MM.yyyy HH:mm')} Uhr` : '';
+  throw new AppError(409, 'not_callable_now', `The customer may not be called now: ${check.explanation}`, {
+    reason: check.reason,
+    nextAt: check.nextAt?.toISOString() ?? null,
+    messageDe: `Dieser Kunde darf jetzt nicht angerufen werden (${NOT_NOW_DE[check.reason] ?? 'Anrufregeln'})${next}. Bitte den Fall zurückgeben.`,
+  });
+}
+
 /**
  * Click-to-dial for the agent's own live assignment: the phone system rings the agent's
  * extension and connects it with `phone` (one of the case's active numbers; default the
- * current one) — never a number on the client's do-not-call list, nor a case closed meanwhile. Every request is recorded in `dials` with its result (and in the audit trail); a failure is a 502 with a
+ * current one) — never a number on the client's do-not-call list, nor a case closed meanwhile, nor
+ * outside the calling hours, on a holiday or outside the customer's stated windows. Every request is recorded in `dials` with its result (and in the audit trail); a failure is a 502 with a
  * German message in `details.messageDe`, and the assignment stays as it was.
  */
 export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, agent: SessionUser, assignmentId: string, phone: string | undefined): Promise<DialView> {
@@ -63,6 +92,7 @@ export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, age
       messageDe: 'Diese Nummer steht auf der Sperrliste des Auftraggebers und wird nicht gewählt.',
     });
   }
+  notCallableNow(started, ctx);
 
   const t0 = performance.now();
   let outcome: { result: 'ok' | DialFailure; httpStatus: number | null };
