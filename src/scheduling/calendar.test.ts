@@ -23,7 +23,14 @@ describe('holiday region of a customer', () => {
       { country: 'CH', state: 'VD' },
     ],
     ['Swiss by client default country', settingsWith({ defaultCountry: 'CH' }), { postalCode: '6900' }, { country: 'CH', state: 'TI' }],
-    ['Austrian customer: the client setting', bw, { country: 'AT', postalCode: '1010' }, { country: 'DE', state: 'BW' }],
+    ['Austrian customer of a German client: Austria’s nationwide holidays', bw, { country: 'AT', postalCode: '1010' }, { country: 'AT' }],
+    [
+      'German customer of an Austrian client: Germany’s nationwide holidays',
+      settingsWith({ holidays: { country: 'AT', state: '9' }, defaultCountry: 'AT' }),
+      { country: 'DE', postalCode: '80331' },
+      { country: 'DE' },
+    ],
+    ['customer in a country without a holiday calendar: the client setting', bw, { country: 'TK', postalCode: null }, { country: 'DE', state: 'BW' }],
     ['client observes no holidays', settingsWith({ holidays: null }), { country: 'CH', postalCode: '8001' }, null],
   ])('%s', (_name, settings, state, expected) => {
     expect(holidayRegionFor(settings, state)).toEqual(expected);

@@ -1,5 +1,5 @@
 import type { IANAZone } from 'luxon';
-import { isPublicHoliday, type HolidayRegion } from './holidays.js';
+import { isKnownHolidayCountry, isPublicHoliday, type HolidayRegion } from './holidays.js';
 import type { PreferredWindow, SchedulingSettings } from './settings.js';
 import { swissCantonForPostcode } from './swiss-postcodes.js';
 import {
@@ -65,17 +65,22 @@ export interface CaseSchedulingState {
 /**
  * Whose public holidays apply to a customer. Swiss customers (country `CH`) use the canton of
  * their postal code; without a known canton, the client's setting if it is Swiss, else the
- * federal ones. Everyone else uses the client's `holidays` setting. `holidays: null` (the
- * client observes none) switches holidays off for everyone.
+ * federal ones. A customer in the client's holiday country uses the client's `holidays` setting
+ * (its state); one in another country that country's nationwide holidays (an Austrian customer
+ * of a German client is not called on 26 October), or the client's setting where no calendar
+ * exists. `holidays: null` (the client observes none) switches holidays off for everyone.
  */
 export function holidayRegionFor(settings: SchedulingSettings, state: Pick<CaseSchedulingState, 'country' | 'postalCode'>): HolidayRegion | null {
   const client = settings.holidays;
   if (client === null) return null;
   const country = (state.country ?? settings.defaultCountry).toUpperCase();
-  if (country !== 'CH') return client;
-  const canton = swissCantonForPostcode(state.postalCode);
-  if (canton) return { country: 'CH', state: canton };
-  return client.country === 'CH' ? client : { country: 'CH' };
+  if (country === 'CH') {
+    const canton = swissCantonForPostcode(state.postalCode);
+    if (canton) return { country: 'CH', state: canton };
+    return client.country === 'CH' ? client : { country: 'CH' };
+  }
+  if (country === client.country || !isKnownHolidayCountry(country)) return client;
+  return { country };
 }
 
 /** Calling hours, holidays, preferred windows and the per-day cap of one case, per local day. */

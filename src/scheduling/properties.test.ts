@@ -129,9 +129,12 @@ const holidayCache = new Map<string, Set<string>>();
 function oracleHoliday(settings: SchedulingSettings, state: CaseSchedulingState, isoDate: string): boolean {
   if (settings.holidays === null) return false;
   let region: { country: string; state?: string | undefined } = settings.holidays;
-  if ((state.country ?? settings.defaultCountry) === 'CH') {
+  const country = state.country ?? settings.defaultCountry;
+  if (country === 'CH') {
     const canton = swissCantonForPostcode(state.postalCode);
     region = canton ? { country: 'CH', state: canton } : settings.holidays.country === 'CH' ? settings.holidays : { country: 'CH' };
+  } else if (country !== settings.holidays.country && new Holidays().getCountries()[country]) {
+    region = { country }; // a customer abroad: that country's nationwide holidays
   }
   const key = `${region.country}-${region.state ?? ''}-${isoDate.slice(0, 4)}`;
   let set = holidayCache.get(key);
