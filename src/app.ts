@@ -35,11 +35,13 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics(metric
     c.set('deps', deps);
     await next();
   });
-  app.use('*', bodyLimits(deps.config.IMPORT_MAX_BYTES));
   // HSTS only where the request came over https (src/http/https.ts), never from secureHeaders.
   app.use('*', hsts);
   app.use('/api/*', csrfProtection(deps.config.PUBLIC_ORIGIN));
+  // The session before the body limits (neither reads the body): only a lead's or admin's file
+  // gets the upload's limit.
   app.use('/api/*', loadSession);
+  app.use('*', bodyLimits(deps.config.IMPORT_MAX_BYTES));
   app.use('/api/*', storableInput);
   app.use(`${BOARD_PATH}/*`, csrfProtection(deps.config.PUBLIC_ORIGIN), loadSession);
   app.use(BOARD_PATH, loadSession);

@@ -98,4 +98,30 @@ describe('bodies are bounded before they are read', () => {
     // The login is read without a session, as it must be.
     expect((await t.request('POST', '/api/session', { body: { username: NUL, password: 'x' } })).status).toBe(400);
   });
+
+  it('reads no file an agent or anybody without a session sends to the upload path: refused before 40 MB are read', async () => {
+    const agent = await t.userSession('agent', [clientId]);
+    for (const [cookie, status] of [[agent.cookie, 403], [undefined, 401]] as const) {
+      let sent = 0;
+      const boundary = 'x-boundary';
+      const head = new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="liste.xlsx"\r\n\r\n`);
+      const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+      const stream = new ReadableStream<Uint8Array>({
+        start: (controller) => controller.enqueue(head),
+        pull(controller) {
+          if (sent >= 40 * 1024 * 1024) return controller.close();
+          sent += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+      });
+      // From the service's own page (same origin), so that the role decides, not the CSRF check.
+      const headers: Record<string, string> = { 'content-type': `multipart/form-data; boundary=${boundary}`, origin: 'http://localhost', ...(cookie ? { cookie } : {}) };
+      const res = await t.app.fetch(
+        new Request(`http://localhost/api/clients/${clientId}/lists`, { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit),
+      );
+      // Refused by its route, or by the small limit its streamed body gets (Hono reads a stream as it comes).
+      expect([status, 413]).toContain(res.status);
+      expect(sent, `${status}`).toBeLessThan(2 * 1024 * 1024);
+    }
+  });
 });
