@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { attempts, auditLog, cases } from '../src/db/schema.js';
+import { attempts, auditLog, cases, dials } from '../src/db/schema.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
 import { seedList } from './helpers/seed.js';
@@ -128,6 +128,32 @@ describe('outcomes the calling rules cannot meet are refused, the case stays wit
     // A time half a minute ago (the form's round trip) is due now; the case was kept held meanwhile.
     expect((await postOutcome(t, cookie, a.assignment.id, { outcome: 'callback', callback: { at: at('2026-11-25T15:59:30') } })).status).toBe(202);
     await attemptsRecorded(t, a.case.id, 1);
+  });
+});
+
+describe('a case given back', () => {
+  it('after the phone system dialled it waits the retry delay; undialled it is handed out at once', async () => {
+    const clientId = await createClient(t, admin, { ...rules, retryDelaySeconds: 600 });
+    const first = await t.userSession('agent', [clientId]);
+    const second = await t.userSession('agent', [clientId]);
+    const release = (cookie: string, id: string) => t.request('POST', `/api/agent/assignments/${id}/release`, { cookie });
+    setTime(at('2026-11-25T10:00:00'));
+    const { cases: seeded } = await seedList(t, clientId, 1);
+
+    const undialled = await next(t, first.cookie);
+    expect(undialled.case.id).toBe(seeded[0]!.id);
+    expect((await release(first.cookie, undialled.assignment.id)).status).toBe(204);
+    const dialled = await next(t, second.cookie);
+    expect(dialled.case.id).toBe(seeded[0]!.id);
+
+    // The phone system rang the customer for this assignment (click-to-dial records it so).
+    await t.db.insert(dials).values({ assignmentId: dialled.assignment.id, agentId: second.user.id, at: new Date(), mode: 'http', result: 'ok', durationMs: 40 });
+    expect((await release(second.cookie, dialled.assignment.id)).status).toBe(204);
+    // Nobody rings the customer again for the next 10 minutes.
+    setTime(at('2026-11-25T10:09:00'));
+    expect((await next(t, first.cookie)).assignment).toBeNull();
+    setTime(at('2026-11-25T10:10:30'));
+    expect((await next(t, first.cookie)).case).toMatchObject({ id: seeded[0]!.id, attemptNo: 1 });
   });
 });
 

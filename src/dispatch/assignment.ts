@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import { assignments } from '../db/schema.js';
+import { and, eq } from 'drizzle-orm';
+import { assignments, dials } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import type { DispatchDeps } from '../deps.js';
@@ -18,11 +18,18 @@ export async function heartbeat(d: DispatchDeps, agent: SessionUser, id: string)
   return { id, expiresAt: expiresAt.toISOString() };
 }
 
-/** Gives the case back at once, with no attempt counted. */
+/**
+ * Gives the case back with no attempt counted: at once, or — when the phone system dialled the
+ * customer for this assignment — after the client's retry delay, so that the next agent does
+ * not ring the customer again the moment the first one gave up (a release is no attempt, but
+ * the customer's phone did ring).
+ */
 export async function release(d: DispatchDeps, agent: SessionUser, id: string): Promise<void> {
   const now = d.clock.now();
-  const { assignment } = await heldAssignment(d, agent, id, now);
-  if (!(await giveBack(d, assignment, 'released', now))) {
+  const { assignment, ctx } = await heldAssignment(d, agent, id, now);
+  const [dialled] = await d.db.select({ id: dials.id }).from(dials).where(and(eq(dials.assignmentId, id), eq(dials.result, 'ok'))).limit(1);
+  const delayMs = dialled ? ctx.settings.retryDelaySeconds * 1000 : 0;
+  if (!(await giveBack(d, assignment, 'released', now, delayMs))) {
     throw new AppError(409, 'assignment_ended', 'This assignment is no longer held');
   }
 }

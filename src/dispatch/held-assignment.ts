@@ -52,13 +52,13 @@ export async function heldAssignment(d: DispatchDeps, agent: SessionUser, id: st
   return { assignment: a, job: d.calls.heldJob(a.queue, a.jobId), ctx: { case: row.case, listStatus: row.listStatus, settings: row.settings, clientName: row.clientName } };
 }
 
-/** Ends an assignment and returns its case to the queue at once, no attempt counted. */
-export async function giveBack(d: DispatchDeps, a: AssignmentRow, reason: 'released' | 'dropped', now: Date): Promise<boolean> {
+/** Ends an assignment and returns its case to the queue, at once or after `delayMs`, no attempt counted. */
+export async function giveBack(d: DispatchDeps, a: AssignmentRow, reason: 'released' | 'dropped', now: Date, delayMs = 0): Promise<boolean> {
   // Postgres first: a pull in between must not find the case still held and push it back.
   if (!(await endAssignment(d.db, a.id, reason, now))) return false;
   try {
     const job = await d.calls.getJob(a.queue, a.jobId);
-    await job?.moveToDelayed(Date.now(), a.lockToken);
+    await job?.moveToDelayed(Date.now() + delayMs, a.lockToken);
   } catch (err) {
     // The lock ran out meanwhile: the lock watch returns the job all the same.
     d.log.info({ caseId: a.caseId, err }, 'returned job was no longer locked');
