@@ -200,5 +200,23 @@ describe('learned retries through the outcomes worker', () => {
       at: new Date('2026-11-27T08:00:00+01:00').toISOString(),
       reason: 'window_closed',
     });
+
+    // Friday's morning is missed too: Saturday's (09–12), still within two days of the earliest
+    // time the retry was allowed (Wednesday 16:00, two hours after the attempt).
+    setTime('2026-11-27T12:30:00+01:00');
+    expect((await next(t, (await t.userSession('agent', [clientId])).cookie)).assignment).toBeNull();
+    const [again] = await t.db.select().from(cases).where(eq(cases.id, c.id));
+    expect(again!.nextDueAt?.toISOString()).toBe(new Date('2026-11-28T09:00:00+01:00').toISOString());
+
+    // Saturday's as well: past those two days the window is kept no longer (busy mornings would
+    // move the case on for ever) — it is callable now, not on Monday morning.
+    setTime('2026-11-28T12:30:00+01:00');
+    const handed: Array<{ id: string; attemptNo: number }> = [];
+    // Other tests' cases of this client may come first: agents ask until it or nothing comes.
+    for (let i = 0; i < 10 && !handed.some((h) => h.id === c.id); i++) {
+      const res = await next(t, (await t.userSession('agent', [clientId])).cookie);
+      if (res.case) handed.push({ id: res.case.id, attemptNo: res.case.attemptNo });
+    }
+    expect(handed).toContainEqual({ id: c.id, attemptNo: 2 });
   });
 });

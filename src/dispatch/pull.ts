@@ -6,7 +6,7 @@ import { prepared } from '../db/prepared.js';
 import { assignments, cases } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import type { CallJob } from '../queues/registry.js';
-import { isCallableNow, nextCallableAt, type RetryChoice, type ScheduledSlot, type ScheduleRequest } from '../scheduling/index.js';
+import { isCallableNow, LEARNED_MAX_EXTRA_MS, nextCallableAt, type ScheduledSlot, type ScheduleRequest } from '../scheduling/index.js';
 import { endAssignment, endIfExpired } from './assignment-end.js';
 import { audit } from '../audit/audit.js';
 import { caseQueue, personalQueue, routingLanguage } from './case-state.js';
@@ -163,11 +163,18 @@ const slotOf = (data: CallJob, c: Pick<CaseContext['case'], 'callback'>): Schedu
  * What to ask the scheduling core for when a job cannot be handed out now: a window callback
  * moves to that window's next occurrence, an exact-time callback to the next callable instant
  * (the time has passed), a learned retry to its window's next occurrence (it was placed there
- * because this client's customers answer then), anything else to the next callable instant.
+ * because this client's customers answer then) — but only within {@link LEARNED_MAX_EXTRA_MS}
+ * of the earliest time the retry was allowed (the last attempt plus the retry delay), as when
+ * it was planned: a window busy every day would otherwise move a low-priority case on and on,
+ * uncalled, while other hours had agents free — anything else to the next callable instant.
  */
-function resumeRequest(slot: ScheduledSlot, retryChoice: RetryChoice | null): ScheduleRequest {
+function resumeRequest(slot: ScheduledSlot, ctx: Pick<PullContext, 'case' | 'settings' | 'state'>, now: Date): ScheduleRequest {
   if (slot.kind === 'callback') return slot.window ? { kind: 'callback', window: slot.window } : { kind: 'callback', at: slot.start };
-  return slot.kind === 'retry' && retryChoice ? { kind: 'first', window: retryChoice.window } : { kind: 'first' };
+  const choice = ctx.case.retryChoice;
+  if (slot.kind !== 'retry' || !choice) return { kind: 'first' };
+  const lastAttempt = Math.max(0, ...ctx.state.attemptTimes.map((t) => t.getTime()));
+  const keepUntil = lastAttempt + ctx.settings.retryDelaySeconds * 1000 + LEARNED_MAX_EXTRA_MS;
+  return now.getTime() <= keepUntil ? { kind: 'first', window: choice.window } : { kind: 'first' };
 }
 
 async function later(job: Job<CallJob>, token: string, at: number): Promise<Verdict> {
@@ -238,7 +245,7 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   const check = isCallableNow(now, ctx.settings, state, judged);
   if (!check.callable) {
     // Not now: the job gets a fresh slot, so its old end cannot block it again at the next pull.
-    let plan = check.nextAt === null ? null : nextCallableAt(now, ctx.settings, state, resumeRequest(judged, ctx.case.retryChoice));
+    let plan = check.nextAt === null ? null : nextCallableAt(now, ctx.settings, state, resumeRequest(judged, ctx, now));
     // A callback window the client renamed or removed since: the next callable time, never a
     // case closed for a name that is gone.
     if (plan?.at === null && plan.cause === 'unknown_window') plan = nextCallableAt(now, ctx.settings, state, { kind: 'first' });
