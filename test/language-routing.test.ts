@@ -140,6 +140,17 @@ describe('prefer (the default)', () => {
     expect((await progress(listId)).languageGaps).toEqual([]);
   });
 
+  it('never gives the client’s own language to an agent who does not speak it, and does not tell them a case is coming', async () => {
+    const { clientId } = await mixedList({});
+    const french = (await t.userSession('agent', [clientId], { languages: ['fr'] })).cookie;
+    expect((await workAll(french)).map((g) => g.name).sort()).toEqual(['Dubois', 'Schneider']);
+    setTime(at('2026-11-25T11:00:30'));
+    expect((await workAll(french)).map((g) => g.name)).toEqual(['Rossi']); // Italian: anyone after the fallback
+    // Müller and Meier speak German, the client's language: no fallback for them.
+    const empty = await next(t, french);
+    expect(empty).toMatchObject({ assignment: null, nextDueAt: null, waiting: { language: 2 } });
+  });
+
   it('gives a bilingual postcode to speakers of either language', async () => {
     const { clientId } = await mixedList({});
     const french = await t.userSession('agent', [clientId], { languages: ['fr'] });

@@ -56,12 +56,19 @@ export function caseQueues(c: RoutedCase, settings: Pick<SchedulingSettings, 'de
   if (policy.mode === 'off') return [any];
   const languages = caseLanguages(c);
   const copies = languages.map((language) => ({ queue: callQueueName(c.clientId, language), delayMs: 0 }));
-  // The client's own language needs no fallback: its team speaks it, and a copy of every case
-  // would double the jobs of every list.
-  if (policy.mode === 'prefer' && !languages.includes(routingLanguage(settings.defaultLanguage))) {
+  if (policy.mode === 'prefer' && fallsBackToAll(c, settings)) {
     copies.push({ ...any, delayMs: policy.fallbackMinutes * 60_000 });
   }
   return copies;
+}
+
+/**
+ * Whether a case goes to agents who speak none of its languages after the `prefer` fallback:
+ * not in the client's own language — its team speaks it, and a copy of every case would double
+ * the jobs of every list.
+ */
+export function fallsBackToAll(c: Pick<CaseRow, 'language' | 'secondLanguage'>, settings: Pick<SchedulingSettings, 'defaultLanguage'>): boolean {
+  return !caseLanguages(c).includes(routingLanguage(settings.defaultLanguage));
 }
 
 /**

@@ -3,7 +3,7 @@ import { cases, clients, dunningLists } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import type { DispatchDeps } from '../deps.js';
 import { languageGaps, type LanguageGap } from './language-gaps.js';
-import { languagePolicy, speaks } from './routing.js';
+import { fallsBackToAll, languagePolicy, speaks } from './routing.js';
 
 /** Why nothing is callable now, as counts of open cases (DESIGN.md section 10). */
 export interface Waiting {
@@ -70,7 +70,9 @@ export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now
     let due = row.nextDue ? new Date(row.nextDue).getTime() : null;
     if (!speaks(agent.languages, row)) {
       const policy = languagePolicy(row.settings);
-      if (policy.mode === 'strict' || (policy.mode === 'prefer' && (due === null || due + policy.fallbackMinutes * 60_000 > now.getTime()))) {
+      // Never theirs (strict, or the client's own language), or not yet (the fallback is ahead).
+      const neverTheirs = policy.mode === 'strict' || (policy.mode === 'prefer' && !fallsBackToAll(row, row.settings));
+      if (neverTheirs || (policy.mode === 'prefer' && (due === null || due + policy.fallbackMinutes * 60_000 > now.getTime()))) {
         waiting.language += row.n;
         continue;
       }
