@@ -20,6 +20,15 @@ describe('decideOutcome', () => {
     expect(v).toMatchObject({ kind: 'close', finalOutcome: 'promise_to_pay', set: { attemptsMade: 1, promiseAmountCents: 5000, promiseDate: '2026-12-15', lastWindow: 'morning' } });
   });
 
+  it('counts the attempt in the window of the call, not of saving its outcome', () => {
+    const evening = (recordedAt: string, calledAt?: string) =>
+      decideOutcome({ case: base, settings, attemptTimes: [] }, { attemptNo: 1, agentId: 'a1', recordedAt: new Date(recordedAt), ...(calledAt ? { calledAt: new Date(calledAt) } : {}), body: { outcome: 'not_reached' } }, new Date(recordedAt));
+    // Called at 19:55, saved at 20:01 (the evening window ends at 20:00).
+    expect(evening('2026-11-25T20:01:00+01:00', '2026-11-25T19:55:00+01:00').set.lastWindow).toBe('evening');
+    // A job of an older release has no call time: the save's, as before.
+    expect(evening('2026-11-25T20:01:00+01:00').set.lastWindow).toBeNull();
+  });
+
   it('plans a retry after the delay, and closes as max_attempts on the last attempt', () => {
     const v = decide({}, outcome({ outcome: 'not_reached' }));
     expect(v.kind).toBe('schedule');

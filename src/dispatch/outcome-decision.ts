@@ -30,6 +30,8 @@ export interface RecordedOutcome {
   attemptNo: number;
   agentId: string;
   recordedAt: Date;
+  /** When the case was handed out for the call; the attempt's window is the call's, not that of saving its outcome. */
+  calledAt?: Date;
   body: OutcomeBody;
 }
 
@@ -54,7 +56,7 @@ export function decideOutcome(ctx: OutcomeContext, o: RecordedOutcome, now: Date
 
   const set: Partial<CaseRow> = {
     attemptsMade,
-    lastWindow: windowAt(o.recordedAt, settings),
+    lastWindow: windowAt(o.calledAt ?? o.recordedAt, settings),
     preferredWindows: o.body.preferredWindows ?? c.preferredWindows,
     promiseAmountCents: o.body.promise?.amountCents ?? c.promiseAmountCents,
     promiseDate: o.body.promise?.date ?? c.promiseDate,

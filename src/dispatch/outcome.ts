@@ -24,7 +24,7 @@ export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: str
   // Claim first, with the outcome itself (the outbox): of two posts at once exactly one ends the
   // assignment, and only its body is kept. From here on a pull of this attempt's job is held
   // back (`vet`) until it is recorded; were this process to die now, `recover` queues it.
-  const outcomeOf = (a: AssignmentRow): OutcomeJob => ({ assignmentId: id, caseId: a.caseId, attemptNo: a.attemptNo, agentId: agent.id, recordedAt: now.toISOString(), body });
+  const outcomeOf = (a: AssignmentRow): OutcomeJob => ({ assignmentId: id, caseId: a.caseId, attemptNo: a.attemptNo, agentId: agent.id, recordedAt: now.toISOString(), calledAt: a.assignedAt.toISOString(), body });
   const { assignment, ctx, seen } = (await claimAsHandedOut(d, agent, id, body, now, outcomeOf)) ?? (await claimHeld(d, agent, id, body, now, outcomeOf));
   // Claimed on the pull's copy: the job carries what the pull read, for the worker to decide on.
   const outcome = { ...outcomeOf(assignment), ...(seen ? { seen } : {}) };

@@ -52,7 +52,7 @@ async function decideAndWrite(d: DispatchDeps, ctx: LoadedOutcome, job: OutcomeJ
   // From this process's copy of `reach_rates` (read at most once a minute), not from attempts.
   const reach = settings.retryStrategy === 'rotation' ? null : await loadReachRates(d.db, ctx.case.clientId, now);
   const body = job.body as OutcomeBody;
-  const verdict = decideOutcome({ case: ctx.case, settings, attemptTimes, attemptOutcomes, reach }, { attemptNo: job.attemptNo, agentId: job.agentId, recordedAt: new Date(job.recordedAt), body }, now);
+  const verdict = decideOutcome({ case: ctx.case, settings, attemptTimes, attemptOutcomes, reach }, { attemptNo: job.attemptNo, agentId: job.agentId, recordedAt: new Date(job.recordedAt), ...(job.calledAt ? { calledAt: new Date(job.calledAt) } : {}), body }, now);
   const closing = verdict.kind === 'close';
   const updated: OutcomeCase = { ...ctx.case, ...(closing ? closedColumns(verdict.finalOutcome, now, verdict.set) : verdict.set) };
   // Changed since it was read, or this attempt recorded by another run meanwhile: read again.

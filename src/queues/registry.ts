@@ -24,6 +24,8 @@ export interface OutcomeJob {
   attemptNo: number;
   agentId: string;
   recordedAt: string;
+  /** When the case was handed out for this attempt: the call's time (its window), not the save's. Absent in jobs of older releases. */
+  calledAt?: string;
   body: Record<string, unknown>;
   /** The case as the pull read it (`seen-case.ts`); only in the Redis job of an outcome claimed on the pull's copy. */
   seen?: SeenCase;
