@@ -149,11 +149,29 @@ describe('a case given back', () => {
     // The phone system rang the customer for this assignment (click-to-dial records it so).
     await t.db.insert(dials).values({ assignmentId: dialled.assignment.id, agentId: second.user.id, at: new Date(), mode: 'http', result: 'ok', durationMs: 40 });
     expect((await release(second.cookie, dialled.assignment.id)).status).toBe(204);
-    // Nobody rings the customer again for the next 10 minutes.
+    // Nobody rings the customer again for the next 10 minutes, and the agent is told why.
     setTime(at('2026-11-25T10:09:00'));
-    expect((await next(t, first.cookie)).assignment).toBeNull();
+    const held = await next(t, first.cookie);
+    expect(held).toMatchObject({ assignment: null, waiting: { retryDelay: 1 } });
+    expect(held.nextDueAt.slice(0, 16)).toBe(new Date(at('2026-11-25T10:10:00')).toISOString().slice(0, 16)); // the fake clock ticks
     setTime(at('2026-11-25T10:10:30'));
     expect((await next(t, first.cookie)).case).toMatchObject({ id: seeded[0]!.id, attemptNo: 1 });
+  });
+
+  it('after a dial, no other copy of its job rings the customer either (a bilingual postcode: German and French queues)', async () => {
+    const clientId = await createClient(t, admin, { ...rules, retryDelaySeconds: 600 });
+    const french = await t.userSession('agent', [clientId], { languages: ['fr'] });
+    const german = await t.userSession('agent', [clientId], { languages: ['de'] });
+    setTime(at('2026-11-25T10:00:00'));
+    const { cases: seeded } = await seedList(t, clientId, [{ language: 'de', secondLanguage: 'fr' }]);
+    const a = await next(t, french.cookie);
+    expect(a.case.id).toBe(seeded[0]!.id);
+    await t.db.insert(dials).values({ assignmentId: a.assignment.id, agentId: french.user.id, at: new Date(), mode: 'http', result: 'timeout', durationMs: 3000 });
+    expect((await t.request('POST', `/api/agent/assignments/${a.assignment.id}/release`, { cookie: french.cookie })).status).toBe(204);
+    setTime(at('2026-11-25T10:01:00'));
+    expect((await next(t, german.cookie)).assignment).toBeNull();
+    setTime(at('2026-11-25T10:10:30'));
+    expect((await next(t, german.cookie)).case).toMatchObject({ id: seeded[0]!.id, attemptNo: 1 });
   });
 });
 

@@ -4,9 +4,9 @@ import { triage } from './pull-triage.js';
 
 const now = new Date('2026-11-25T10:00:00+01:00');
 /** The fields triage reads; the rest of a pull context does not matter to it. */
-const ctx = (over: { status?: string; attemptsMade?: number; listStatus?: PullContext['listStatus']; outcomePending?: boolean; holder?: PullContext['holder'] } = {}) =>
+const ctx = (over: { status?: string; attemptsMade?: number; listStatus?: PullContext['listStatus']; outcomePending?: boolean; holder?: PullContext['holder']; waitReason?: string; nextDueAt?: Date } = {}) =>
   ({
-    case: { id: 'c1', clientId: 'k1', status: over.status ?? 'open', attemptsMade: over.attemptsMade ?? 0 },
+    case: { id: 'c1', clientId: 'k1', status: over.status ?? 'open', attemptsMade: over.attemptsMade ?? 0, waitReason: over.waitReason ?? null, nextDueAt: over.nextDueAt ?? null },
     listStatus: over.listStatus ?? 'active',
     outcomePending: over.outcomePending ?? false,
     holder: over.holder ?? null,
@@ -16,6 +16,16 @@ describe('triage of a pulled job', () => {
   it('hands on a job of an open case, its current attempt, an active list and the agent\'s client', () => {
     const c = ctx();
     expect(triage(c, 1, ['k1'], now)).toEqual({ kind: 'go', ctx: c });
+  });
+
+  it('holds every copy of a job given back after a dial until its hold ends', () => {
+    const until = new Date(now.getTime() + 600_000);
+    expect(triage(ctx({ waitReason: 'dialled', nextDueAt: until }), 1, ['k1'], now)).toEqual({ kind: 'later', at: until.getTime() });
+    const over = ctx({ waitReason: 'dialled', nextDueAt: new Date(now.getTime() - 1) });
+    expect(triage(over, 1, ['k1'], now)).toEqual({ kind: 'go', ctx: over });
+    // Any other wait reason is the job's slot's to judge (a copy may be due before the case's time).
+    const retry = ctx({ waitReason: 'retry_delay', nextDueAt: until });
+    expect(triage(retry, 1, ['k1'], now)).toEqual({ kind: 'go', ctx: retry });
   });
 
   it('drops a job whose case is gone, closed or past this attempt', () => {

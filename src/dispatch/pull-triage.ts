@@ -38,5 +38,8 @@ export function triage(ctx: PullContext | null, attemptNo: number, agentClientId
   // The other copy of a personal callback is held, or a lock expired in Redis a moment before
   // Postgres says so: keep the job until the holder is done (its outcome makes it stale).
   if (ctx.holder && ctx.holder.expiresAt > now) return { kind: 'later', at: ctx.holder.expiresAt.getTime() + AFTER_HOLDER_MS };
+  // Given back after the phone system dialled it: no copy of the job (another language's queue,
+  // the fallback, a callback's client queue) rings the customer again before the hold ends.
+  if (ctx.case.waitReason === 'dialled' && ctx.case.nextDueAt !== null && ctx.case.nextDueAt > now) return { kind: 'later', at: ctx.case.nextDueAt.getTime() };
   return { kind: 'go', ctx };
 }

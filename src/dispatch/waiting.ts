@@ -20,6 +20,7 @@ export interface Waiting {
 /** Scheduling reasons (`ScheduleReason`, or `NotCallableReason` from a pull-time check) → key. */
 const WAITING_KEY: Record<string, keyof Waiting> = {
   retry_delay: 'retryDelay',
+  dialled: 'retryDelay', // given back after a dial: waits the retry delay
   callback_window: 'callbackWindow',
   callback_time: 'callbackWindow',
   window: 'callbackWindow',
