@@ -65,7 +65,7 @@ describe('users API', () => {
 
   it('never demotes or deactivates the last active admin: nobody could manage users again', async () => {
     const me = adminId;
-    const { user: other } = await t.userSession('admin');
+    const { user: other, cookie: otherCookie } = await t.userSession('admin');
     const all = (await t.request('GET', '/api/users', { cookie: admin })).body as Array<{ id: string; role: string; active: boolean }>;
     // Every other admin steps down: allowed while one is left.
     for (const u of all.filter((u) => u.role === 'admin' && u.active && u.id !== me)) {
@@ -77,9 +77,22 @@ describe('users API', () => {
       expect(res.body.error.code).toBe('last_admin');
     }
     expect((await t.request('GET', '/api/users', { cookie: admin })).status).toBe(200); // still an admin
-    // Another admin again: now this one may step down (back to admin at once, for the other tests).
+    // Another admin again.
     expect((await t.request('PATCH', `/api/users/${other.id}`, { cookie: admin, body: { role: 'admin' } })).status).toBe(200);
-    expect((await t.request('PATCH', `/api/users/${other.id}`, { cookie: admin, body: { displayName: 'Zweite Admin' } })).status).toBe(200);
+    // The two demote each other at the same moment: one wins; the other is the last admin (409) or,
+    // checked after the first committed, no admin any more (403) — never both, never a 500.
+    for (let round = 0; round < 5; round++) {
+      const [mine, theirs] = await Promise.all([
+        t.request('PATCH', `/api/users/${other.id}`, { cookie: admin, body: { role: 'lead' } }),
+        t.request('PATCH', `/api/users/${me}`, { cookie: otherCookie, body: { role: 'lead' } }),
+      ]);
+      const [won, lost] = [mine.status, theirs.status].sort();
+      expect(won, JSON.stringify([mine.body, theirs.body])).toBe(200);
+      expect([403, 409], JSON.stringify([mine.body, theirs.body])).toContain(lost);
+      // The one still admin makes the other admin again.
+      if (mine.status === 200) expect((await t.request('PATCH', `/api/users/${other.id}`, { cookie: admin, body: { role: 'admin' } })).status).toBe(200);
+      else expect((await t.request('PATCH', `/api/users/${me}`, { cookie: otherCookie, body: { role: 'admin' } })).status).toBe(200);
+    }
   });
 });
 

@@ -57,9 +57,11 @@ export async function createUser(db: Db, input: NewUser): Promise<UserView> {
 export async function updateUser(db: Db, id: string, patch: UserPatch, now: Date): Promise<UserView> {
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
   await db.transaction(async (tx) => {
+    // The active admins first, then the user's own row: two admins demoting each other at once
+    // take their locks in the same order, so one waits for the other instead of a deadlock.
+    if ((patch.role !== undefined && patch.role !== 'admin') || patch.active === false) await assertAnotherAdmin(tx, id);
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.id, id)).for('update');
     if (!existing) throw notFound('User');
-    if ((patch.role !== undefined && patch.role !== 'admin') || patch.active === false) await assertAnotherAdmin(tx, id);
     const { clientIds, password: _password, ...fields } = patch;
     await tx
       .update(users)
@@ -79,10 +81,10 @@ export async function updateUser(db: Db, id: string, patch: UserPatch, now: Date
 /**
  * Demoting or deactivating `id` leaves an active admin: with none, nobody could manage users
  * again (the first admin is only created on an empty database). The active admins' rows are
- * locked, so two admins demoting each other at once are decided one after the other.
+ * locked in id order, so two admins demoting each other at once are decided one after the other.
  */
 async function assertAnotherAdmin(tx: Tx, id: string): Promise<void> {
-  const admins = await tx.select({ id: users.id }).from(users).where(and(eq(users.role, 'admin'), eq(users.active, true))).for('update');
+  const admins = await tx.select({ id: users.id }).from(users).where(and(eq(users.role, 'admin'), eq(users.active, true))).orderBy(users.id).for('update');
   if (admins.some((a) => a.id === id) && admins.length === 1) {
     throw new AppError(409, 'last_admin', 'This is the only active admin; make another user admin first');
   }
