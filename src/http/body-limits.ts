@@ -2,7 +2,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './context.js';
-import { errorBody } from './errors.js';
+import { errorBody, forbidden, unauthorized } from './errors.js';
 
 /**
  * Every request body is bounded before it is read (a declared Content-Length over the limit is
@@ -47,10 +47,16 @@ export function bodyLimits(importMaxBytes: number): MiddlewareHandler<AppEnv> {
   const upload = limited(importMaxBytes + 64 * 1024, 'too_large', uploadTooLarge(importMaxBytes));
   return createMiddleware<AppEnv>(async (c, next) => {
     const path = c.req.path;
-    // Only a lead's or admin's file upload gets the upload's limit: a JSON body sent there is read
-    // as JSON, and anybody else's file is bounded as one (its route refuses it, 401 or 403; Hono's
-    // limit reads a streamed body as fast as it comes, up to the limit, whether a route reads it or not).
-    if (/^\/api\/clients\/[^/]+\/lists\/?$/.test(path) && isMultipart(c) && mayUpload(c)) return upload(c, next);
+    // Only a file upload gets the upload's limit (a JSON body sent there is read as JSON), and
+    // only a lead's or admin's: anybody else's is refused here unread, as its route would (Hono's
+    // limit reads a streamed body as fast as it comes, up to the limit, whether a route reads it
+    // or not, and a lead whose session ran out must hear 401, not that the file is too large).
+    if (/^\/api\/clients\/[^/]+\/lists\/?$/.test(path) && isMultipart(c)) {
+      const role = c.get('user')?.role;
+      if (!role) throw unauthorized();
+      if (role !== 'lead' && role !== 'admin') throw forbidden();
+      return upload(c, next);
+    }
     if (path === '/api/session') return login(c, next);
     if (/^\/api\/clients(\/[^/]+)?\/?$/.test(path)) return clients(c, next);
     return json(c, next);
@@ -61,4 +67,3 @@ export function bodyLimits(importMaxBytes: number): MiddlewareHandler<AppEnv> {
 export const mediaType = (c: Context): string | undefined => c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
 
 const isMultipart = (c: Context) => mediaType(c) === 'multipart/form-data';
-const mayUpload = (c: Context<AppEnv>) => ['lead', 'admin'].includes(c.get('user')?.role ?? '');
