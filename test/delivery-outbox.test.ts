@@ -1,9 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { deliveries } from '../src/db/schema.js';
 import { queueDueDeliveries } from '../src/delivery/deliveries.js';
+import { purgeList } from '../src/retention/purge.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
@@ -23,11 +26,11 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-it('writes the result-list mail as an .eml file that a mail program opens', async () => {
+it('writes the result-list mail as an .eml file that a mail program opens, and retention deletes it', async () => {
   const admin = (await t.userSession('admin')).cookie;
   const clientId = await createClient(t, admin, { ...fastRules, code: 'SWM', name: 'Stadtwerke Muster', resultEmail: 'forderung@swm.example' });
   const agentId = (await t.userSession('agent', [clientId])).user.id;
-  await completedList(t, clientId, agentId, 2);
+  const listId = await completedList(t, clientId, agentId, 2);
   await queueDueDeliveries(serviceDeps(t));
   const outbox = path.join(dataDir, 'outbox');
   const [file] = await eventually(async () => {
@@ -39,4 +42,13 @@ it('writes the result-list mail as an .eml file that a mail program opens', asyn
   expect(mail.attachments[0]!.filename).toMatch(/^Ergebnisliste_SWM_Testliste_\d{4}-\d{2}-\d{2}\.xlsx$/);
   expect((await readXlsx(mail.attachments[0]!.content)).get('Ergebnisliste')).toHaveLength(3);
   expect(readdirSync(outbox).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+
+  // Retention deletes the outbox's copy with the list's data (it holds the result list), found by
+  // the delivery's id — also for a round whose message id was never recorded.
+  const [round] = await t.db.select().from(deliveries).where(eq(deliveries.listId, listId));
+  expect(file).toContain(`_${round!.id}_`);
+  await t.db.update(deliveries).set({ messageId: null, status: 'unknown' }).where(eq(deliveries.id, round!.id));
+  writeFileSync(path.join(outbox, 'another-list.eml'), 'not this list');
+  await purgeList(serviceDeps(t), listId, t.clock.now());
+  expect(readdirSync(outbox)).toEqual(['another-list.eml']);
 });

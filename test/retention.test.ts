@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { count, eq, sql } from 'drizzle-orm';
@@ -78,12 +78,8 @@ describe('retention', () => {
 
   it('then deletes the personal data, keeps the counts, and refuses the result list with 410', async () => {
     const before = await leCounts();
-    // Copies outside the database: the outbox's mail of round 1 (the result list attached), and an
-    // outcome never recorded (a poison job kept for an admin, the agent's note in it).
-    const outbox = path.join(dataDir, 'outbox');
-    mkdirSync(outbox, { recursive: true });
-    writeFileSync(path.join(outbox, '2026-11-30T10-00-00-000Z-m1@x.eml'), 'Herr Weiß');
-    writeFileSync(path.join(outbox, '2026-11-30T10-00-00-000Z-other@x.eml'), 'another list');
+    // A copy outside the database: an outcome never recorded (a poison job kept for an admin, the
+    // agent's note in it). The outbox's mails: test/delivery-outbox.test.ts.
     const [held] = await t.db.select({ id: cases.id }).from(cases).where(eq(cases.listId, delivered)).limit(1);
     const [agent] = await t.db.select({ id: attempts.agentId }).from(attempts).where(eq(attempts.caseId, held!.id));
     const poison = { caseId: held!.id, attemptNo: 9, note: 'Herr Weiß zahlt nie' };
@@ -93,7 +89,6 @@ describe('retention', () => {
     clock.set(new Date(clock.now().getTime() + 2 * DAY));
     const { purged } = await purgeExpiredLists(serviceDeps(t));
     expect(purged).toEqual([delivered]);
-    expect(readdirSync(outbox)).toEqual(['2026-11-30T10-00-00-000Z-other@x.eml']);
     expect(await t.queues.get('outcomes').getJob(callJobId(held!.id, 9))).toBeUndefined();
     const kept = await t.db.select({ outcome: assignments.outcome }).from(assignments).where(eq(assignments.caseId, held!.id));
     expect(kept.map((a) => a.outcome)).toEqual([null]);

@@ -69,6 +69,7 @@ export async function deliver(d: ServiceDeps & { mailer: Mailer }, deliveryId: s
       subject,
       text,
       attachment: { fileName: resultListName(list, client, d.clock.now(), 'xlsx'), path: file, contentType: XLSX_TYPE },
+      ref: deliveryId,
     });
     mailed = true;
     failpoint(d.config, 'delivery.afterSend');

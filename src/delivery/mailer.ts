@@ -8,6 +8,8 @@ export interface Mail {
   subject: string;
   text: string;
   attachment: { fileName: string; path: string; contentType: string };
+  /** Our reference (the delivery's id): names the outbox copy, so retention finds it. */
+  ref: string;
 }
 
 /** Sends a mail and answers the message id; throws with the server's answer when refused. */
@@ -46,7 +48,7 @@ export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DA
     send: async (mail) => {
       const info = await transport.sendMail(message(config.MAIL_FROM, mail));
       await mkdir(outbox, { recursive: true });
-      const file = path.join(outbox, `${new Date().toISOString().replace(/[:.]/g, '-')}-${outboxSuffix(info.messageId)}`);
+      const file = path.join(outbox, outboxFileName(new Date(), mail.ref, info.messageId));
       // Written whole or not at all: a half-written .eml is never mistaken for a sent mail.
       await writeFile(`${file}.tmp`, info.message as Buffer);
       await rename(`${file}.tmp`, file);
@@ -57,21 +59,25 @@ export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DA
 }
 
 const outboxDir = (config: Pick<Config, 'DATA_DIR'>) => path.resolve(config.DATA_DIR, 'outbox');
-/** How an outbox file's name ends: the message id (the one `deliveries` records), then `.eml`. */
-const outboxSuffix = (messageId: string) => `-${messageId.replace(/[^A-Za-z0-9@.-]/g, '')}.eml`;
+
+/** `2026-11-30T10-00-00-000Z_<ref>_<message id>.eml`: sorted by time, found by our reference. */
+export function outboxFileName(at: Date, ref: string, messageId: string): string {
+  return `${at.toISOString().replace(/[:.]/g, '-')}_${ref}_${messageId.replace(/[^A-Za-z0-9@.-]/g, '')}.eml`;
+}
 
 /**
- * Deletes the outbox copies of these messages: each holds a result list (customer data), so
- * retention removes them with the list's data. Nothing to do without an outbox (SMTP).
+ * Deletes the outbox copies of the mails with these references (delivery ids): each holds a
+ * result list (customer data), so retention removes them with the list's data — also a round
+ * whose message id was never recorded (a worker killed after sending). Nothing to do without an
+ * outbox (SMTP).
  */
-export async function removeOutboxCopies(config: Pick<Config, 'DATA_DIR'>, messageIds: string[]): Promise<number> {
-  if (messageIds.length === 0) return 0;
+export async function removeOutboxCopies(config: Pick<Config, 'DATA_DIR'>, refs: string[]): Promise<number> {
+  if (refs.length === 0) return 0;
   const names = await readdir(outboxDir(config)).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return [];
     throw err;
   });
-  const suffixes = messageIds.map(outboxSuffix);
-  const copies = names.filter((n) => suffixes.some((s) => n.endsWith(s)));
+  const copies = names.filter((n) => refs.some((ref) => n.includes(`_${ref}_`)));
   for (const name of copies) await rm(path.join(outboxDir(config), name), { force: true });
   return copies.length;
 }

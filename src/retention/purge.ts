@@ -42,7 +42,8 @@ export async function purgeExpiredLists(d: ServiceDeps): Promise<{ purged: strin
     purged.push(id);
   }
   if (purged.length) d.log.info({ lists: purged.length }, 'retention: personal data deleted');
-  const files = await removeStaleTempFiles(now);
+  // Files age by the file system's clock, not the injected one.
+  const files = await removeStaleTempFiles(new Date());
   if (files) d.log.info({ files }, 'retention: temporary files of killed jobs deleted');
   return { purged };
 }
@@ -54,8 +55,8 @@ export async function purgeExpiredLists(d: ServiceDeps): Promise<{ purged: strin
  * an admin, holding the agent's note and the numbers).
  */
 export async function purgeList(d: ServiceDeps, listId: string, now: Date): Promise<void> {
-  const sent = await d.db.select({ messageId: deliveries.messageId }).from(deliveries).where(and(eq(deliveries.listId, listId), isNotNull(deliveries.messageId)));
-  await removeOutboxCopies(d.config, sent.map((r) => r.messageId!));
+  const rounds = await d.db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.listId, listId));
+  await removeOutboxCopies(d.config, rounds.map((r) => r.id));
   const unrecorded = await d.db
     .select({ caseId: assignments.caseId, attemptNo: assignments.attemptNo })
     .from(assignments)
