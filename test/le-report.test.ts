@@ -18,7 +18,7 @@ let lead: string;
 
 const NOV = 'from=2026-11-01&to=2026-11-30';
 const counts = (attempts: number, reached: number, rightParty: number, promises: number, promiseAmountsCents: Record<string, number>, byOutcome: Record<string, number>) => ({
-  attempts, reached, rightParty, promises, promiseAmountsCents, byOutcome,
+  attempts, reached, rightParty, promises, promiseAmountCents: promiseAmountsCents.EUR ?? 0, promiseAmountsCents, byOutcome,
 });
 
 beforeAll(async () => {

@@ -69,6 +69,10 @@ export const LeCountsSchema = z.object({
   }),
   rightParty: count.openapi({ description: 'Attempts where the agent confirmed the right person (rightParty = true)' }),
   promises: count.openapi({ description: 'Attempts with a payment promise' }),
+  promiseAmountCents: count.openapi({
+    description: 'Deprecated: the sum of the promises in euros only (promiseAmountsCents.EUR), for readers of the earlier shape',
+    deprecated: true,
+  }),
   promiseAmountsCents: z.record(z.string(), count).openapi({
     description: "Sum of the promised amounts in cents, by the case's currency (ISO 4217: EUR, CHF); currencies without promises are left out",
   }),

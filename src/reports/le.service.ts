@@ -171,7 +171,7 @@ class ClientReport {
 }
 
 function emptyCounts(): LeCounts {
-  return { attempts: 0, reached: 0, rightParty: 0, promises: 0, promiseAmountsCents: {}, byOutcome: {} };
+  return { attempts: 0, reached: 0, rightParty: 0, promises: 0, promiseAmountCents: 0, promiseAmountsCents: {}, byOutcome: {} };
 }
 
 function addGroup(into: LeCounts, g: Group, reached: boolean): void {
@@ -180,6 +180,7 @@ function addGroup(into: LeCounts, g: Group, reached: boolean): void {
   into.rightParty += g.right_party;
   into.promises += g.promises;
   if (g.currency !== null) into.promiseAmountsCents[g.currency] = (into.promiseAmountsCents[g.currency] ?? 0) + Number(g.promise_cents);
+  if (g.currency === 'EUR') into.promiseAmountCents += Number(g.promise_cents);
   into.byOutcome[g.outcome] = (into.byOutcome[g.outcome] ?? 0) + g.attempts;
 }
 
