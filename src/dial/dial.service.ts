@@ -4,6 +4,7 @@ import { audit } from '../audit/audit.js';
 import { dials, doNotCall, users } from '../db/schema.js';
 import type { DispatchDeps } from '../deps.js';
 import { heldAssignment } from '../dispatch/held-assignment.js';
+import { placeState } from '../dispatch/case-state.js';
 import type { CaseContext } from '../dispatch/load-case.js';
 import { isCallableNow, type NotCallableReason } from '../scheduling/index.js';
 import type { SessionUser } from '../http/context.js';
@@ -40,8 +41,7 @@ const NOT_NOW_DE: Partial<Record<NotCallableReason, string>> = {
  * attempt it allowed), so it is not checked again.
  */
 function notCallableNow(now: Date, ctx: CaseContext): void {
-  const state = { postalCode: ctx.case.postalCode, country: ctx.case.country, preferredWindows: ctx.case.preferredWindows, attemptsMade: 0, attemptTimes: [] };
-  const check = isCallableNow(now, ctx.settings, state);
+  const check = isCallableNow(now, ctx.settings, placeState(ctx.case));
   if (check.callable) return;
   const next = check.nextAt ? `; wieder ab ${DateTime.fromJSDate(check.nextAt, { zone: ctx.settings.timezone }).toFormat('dd.MM.yyyy HH:mm')} Uhr` : '';
   throw new AppError(409, 'not_callable_now', `The customer may not be called now: ${check.explanation}`, {

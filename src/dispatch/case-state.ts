@@ -28,6 +28,17 @@ export const caseQueue = (c: Pick<CaseRow, 'clientId' | 'language'>) => callQueu
 /** An agent's own queue, for personal callbacks (`owner: "me"`). */
 export const personalQueue = (agentId: string) => `calls-u-${agentId}`;
 
+/**
+ * A case's place and stated windows with no attempts counted: for asking whether a time can be
+ * met at all (the cap and the per-day limit aside).
+ */
+export function placeState(
+  c: Pick<CaseRow, 'postalCode' | 'country' | 'preferredWindows'>,
+  preferredWindows: CaseRow['preferredWindows'] = c.preferredWindows,
+): CaseSchedulingState {
+  return { postalCode: c.postalCode, country: c.country, preferredWindows, attemptsMade: 0, attemptTimes: [] };
+}
+
 /** What the scheduling core needs about a case, with its recorded attempt times. */
 export async function schedulingState(db: Db | Tx, c: CaseRow): Promise<CaseSchedulingState> {
   const rows = await db.select({ at: attempts.recordedAt }).from(attempts).where(eq(attempts.caseId, c.id)).orderBy(asc(attempts.attemptNo));

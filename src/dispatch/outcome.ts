@@ -5,6 +5,7 @@ import { failpoint } from '../failpoint.js';
 import { callJobId, type OutcomeJob } from '../queues/registry.js';
 import { nextCallableAt } from '../scheduling/index.js';
 import { callbackRequest } from './outcome-decision.js';
+import { placeState } from './case-state.js';
 import { claimForOutcome, reopenAssignment } from './assignment-end.js';
 import type { DispatchDeps } from '../deps.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
@@ -96,8 +97,7 @@ function validateOutcome(ctx: Held['ctx'], body: OutcomeBody, now: Date): void {
   }
   if (body.preferredWindows && (def.effect === 'retry' || def.effect === 'wrong_number')) {
     // New windows the calling hours never meet would close the case at once as never callable.
-    const state = { postalCode: ctx.case.postalCode, country: ctx.case.country, preferredWindows: body.preferredWindows, attemptsMade: 0, attemptTimes: [] };
-    const plan = nextCallableAt(now, settings, state, { kind: 'first' });
+    const plan = nextCallableAt(now, settings, placeState(ctx.case, body.preferredWindows), { kind: 'first' });
     if (plan.at === null) throw badRequest(`The customer's windows cannot be met: ${plan.explanation}`, { cause: plan.cause });
   }
   if (def.effect === 'callback') {
@@ -106,14 +106,7 @@ function validateOutcome(ctx: Held['ctx'], body: OutcomeBody, now: Date): void {
     if (outOfRange) throw badRequest(outOfRange.message, { cause: outOfRange.cause });
     // Only whether the request can be met at all; the cap and the per-day limit do not apply
     // here (a callback that would exceed the cap closes the case as max_attempts instead).
-    const state = {
-      postalCode: ctx.case.postalCode,
-      country: ctx.case.country,
-      preferredWindows: body.preferredWindows ?? ctx.case.preferredWindows,
-      attemptsMade: 0,
-      attemptTimes: [],
-    };
-    const plan = nextCallableAt(now, settings, state, callbackRequest(body.callback));
+    const plan = nextCallableAt(now, settings, placeState(ctx.case, body.preferredWindows ?? ctx.case.preferredWindows), callbackRequest(body.callback));
     if (plan.at === null) throw badRequest(`The callback cannot be scheduled: ${plan.explanation}`, { cause: plan.cause });
   }
 }

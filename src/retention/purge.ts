@@ -65,7 +65,8 @@ export async function purgeList(d: ServiceDeps, listId: string, now: Date): Prom
   const outcomes = d.queues.get('outcomes');
   for (const a of unrecorded) await outcomes.remove(callJobId(a.caseId, a.attemptNo));
   await d.db.transaction(async (tx) => {
-    await tx.update(assignments).set({ outcome: null }).where(and(isNotNull(assignments.outcome), inArray(assignments.caseId, tx.select({ id: cases.id }).from(cases).where(eq(cases.listId, listId)))));
+    const listCases = tx.select({ id: cases.id }).from(cases).where(eq(cases.listId, listId));
+    await tx.update(assignments).set({ outcome: null }).where(and(isNotNull(assignments.outcome), inArray(assignments.caseId, listCases)));
     await tx
       .update(cases)
       .set({ customerNo: '', name: '', phoneRaw: '', phoneE164: '', phones: [], address: '', postalCode: null, extra: {}, source: null, preferredWindows: null, callback: null, updatedAt: now })
@@ -73,7 +74,7 @@ export async function purgeList(d: ServiceDeps, listId: string, now: Date): Prom
     await tx
       .update(attempts)
       .set({ note: null, callback: null, phoneE164: null })
-      .where(inArray(attempts.caseId, tx.select({ id: cases.id }).from(cases).where(eq(cases.listId, listId))));
+      .where(inArray(attempts.caseId, listCases));
     await tx.delete(rejectedRows).where(eq(rejectedRows.listId, listId));
     await tx.delete(importFiles).where(eq(importFiles.listId, listId));
     // The import report keeps its counts and reasons; the refused values were customer data.
