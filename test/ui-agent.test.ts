@@ -110,13 +110,62 @@ describe('agent screen', () => {
     expect(errors).toEqual([]);
   });
 
-  it('says so in German when the outcome finds the lock gone, and goes back to the start', async () => {
+  it('says so in German when the outcome finds the lock gone, and keeps what was entered for that case', async () => {
     const page = await caseTakenAway();
 
     await page.getByRole('button', { name: 'Erledigt – bezahlt' }).click();
+    await page.getByRole('textbox', { name: 'Notiz' }).fill('Zahlt heute per Überweisung');
+    await page.getByRole('checkbox', { name: /Richtige Person erreicht/ }).check();
     await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
-    await page.getByText('Die Sperre ist abgelaufen – der Fall ging zurück in die Warteschlange').waitFor();
-    await page.getByRole('button', { name: 'Nächster Anruf' }).waitFor();
+    await page.getByText('Die Sperre ist abgelaufen – der Fall ging zurück in die Warteschlange. Ihre Eingaben sind in diesem Fenster aufbewahrt').waitFor();
+
+    // The case comes back (the only one, at the same attempt): with the outcome, tick and note.
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await page.getByTestId('case-name').waitFor();
+    expect(await page.getByRole('textbox', { name: 'Notiz' }).inputValue()).toBe('Zahlt heute per Überweisung');
+    expect(await page.getByRole('checkbox', { name: /Richtige Person erreicht/ }).isChecked()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Erledigt – bezahlt' }).getAttribute('aria-pressed')).toBe('true');
+    // A reload keeps it too (the held case comes back with the draft).
+    await page.reload();
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await page.getByTestId('case-name').waitFor();
+    expect(await page.getByRole('textbox', { name: 'Notiz' }).inputValue()).toBe('Zahlt heute per Überweisung');
+    await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    await page.getByText('Ergebnis gespeichert: Erledigt – bezahlt').waitFor();
+    // Saved: the draft is gone from the tab's storage.
+    expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('mahn:draft:')))).toEqual([]);
+  });
+
+  it('does not save on Enter in a field, and says so when another window saved first', async () => {
+    const clientId = await client();
+    const { cases: [seeded] } = await seedList(t, clientId, 1);
+    const { user } = await t.userSession('agent', [clientId]);
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await page.getByTestId('case-name').waitFor();
+    await page.getByRole('button', { name: 'Zahlungszusage' }).click();
+    await page.getByLabel('Zahlung bis').fill(DateTime.now().plus({ days: 7 }).toISODate()!);
+    await page.getByLabel('Betrag in €').fill('50');
+    await page.getByLabel('Betrag in €').press('Enter');
+    // The form would have been complete: only the guard against Enter keeps it from going out.
+    await page.getByRole('checkbox', { name: /Richtige Person erreicht/ }).check();
+    // Nothing sent: the form is still there and no outcome is claimed.
+    expect(await page.getByRole('button', { name: 'Ergebnis speichern' }).isVisible()).toBe(true);
+    const [live] = await t.db.select().from(assignments).where(and(eq(assignments.caseId, seeded!.id), isNull(assignments.endedAt)));
+    expect(live).toBeDefined();
+
+    // Another window of the same agent records "not reached" first.
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    expect((await t.request('POST', `/api/agent/assignments/${live!.id}/outcome`, { cookie, body: { outcome: 'not_reached' } })).status).toBe(202);
+    await page.getByRole('button', { name: 'Erledigt – bezahlt' }).click();
+    await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    await page.getByText('Für diesen Fall war bereits ein Ergebnis gespeichert (das zuerst gesendete gilt)').waitFor();
+    expect(await page.getByText('Ergebnis gespeichert: Erledigt – bezahlt').count()).toBe(0);
+    await attemptsRecorded(t, seeded!.id, 1);
+    const [attempt] = await t.db.select().from(attempts).where(eq(attempts.caseId, seeded!.id));
+    expect(attempt!.outcome).toBe('not_reached');
+    expect(errors).toEqual([]);
   });
 
   it('notices a lost lock by the heartbeat alone', async () => {

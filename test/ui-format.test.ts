@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JS module of the browser UI, checked by `tsc -p web`
-import { zonedToIsoWithOffset } from '../web/js/format.js';
+import { parseGermanAmount, zonedToIsoWithOffset } from '../web/js/format.js';
 
 /** The agent types a callback time meant in the client's zone, whatever the PC's zone is. */
 describe('zonedToIsoWithOffset', () => {
@@ -14,5 +14,34 @@ describe('zonedToIsoWithOffset', () => {
     ['not a time', 'Europe/Berlin', null],
   ])('%s in %s → %s', (local, zone, expected) => {
     expect(zonedToIsoWithOffset(local, zone)).toBe(expected);
+  });
+});
+
+/** What an agent types as a promised amount, in the case's currency. */
+describe('parseGermanAmount', () => {
+  it.each([
+    ['1.234,56', 'EUR', 123456],
+    ['1234,5', 'EUR', 123450],
+    ['50', 'EUR', 5000],
+    ['50 €', 'EUR', 5000],
+    ['EUR 50,00', 'EUR', 5000],
+    ['1.234', 'EUR', 123400],
+    ['1234.56', 'EUR', 123456],
+    ["1'234.50", 'CHF', 123450],
+    ['1’234.50', 'CHF', 123450],
+    ["1'234", 'CHF', 123400],
+    ['CHF 50', 'CHF', 5000],
+    ['Fr. 50.–', 'CHF', 5000],
+    ['50.-', 'CHF', 5000],
+    ['1.234,56 CHF', 'CHF', 123456],
+    ['50 €', 'CHF', null],
+    ['CHF 50', 'EUR', null],
+    ['0', 'EUR', null],
+    ['-5', 'EUR', null],
+    ['12,345', 'EUR', null],
+    ["12'34", 'CHF', null],
+    ['abc', 'EUR', null],
+  ])('%s in %s → %s', (text, currency, cents) => {
+    expect(parseGermanAmount(text, currency)).toBe(cents);
   });
 });

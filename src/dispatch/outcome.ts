@@ -79,20 +79,20 @@ function validateOutcome(ctx: Held['ctx'], body: OutcomeBody, now: Date): void {
   const { settings } = ctx;
   const def = settings.outcomes.find((o) => o.code === body.outcome);
   if (!def) {
-    throw badRequest(`Unknown outcome "${body.outcome}"; this client's outcomes are ${settings.outcomes.map((o) => o.code).join(', ')}`);
+    throw badRequest(`Unknown outcome "${body.outcome}"; this client's outcomes are ${settings.outcomes.map((o) => o.code).join(', ')}`, { cause: 'unknown_outcome' });
   }
   if (body.phone && !ctx.case.phones.some((p) => p.e164 === body.phone && p.status === 'active')) {
-    throw badRequest(`"phone" ${body.phone} is not one of this case's numbers that may be dialled (${ctx.case.phones.filter((p) => p.status === 'active').map((p) => p.e164).join(', ')})`);
+    throw badRequest(`"phone" ${body.phone} is not one of this case's numbers that may be dialled (${ctx.case.phones.filter((p) => p.status === 'active').map((p) => p.e164).join(', ')})`, { cause: 'phone_not_dialable' });
   }
   if (body.outcome === 'promise_to_pay' && !body.promise) {
-    throw badRequest('A payment promise needs "promise": {"amountCents", "date"}');
+    throw badRequest('A payment promise needs "promise": {"amountCents", "date"}', { cause: 'promise_missing' });
   }
   if (body.promise) {
     // Dates in the client's zone, only for a promise (luxon is the most of a plain check's cost).
     const today = DateTime.fromJSDate(now, { zone: settings.timezone });
-    if (body.promise.date < today.toISODate()!) throw badRequest(`The promised payment date ${body.promise.date} lies in the past`);
+    if (body.promise.date < today.toISODate()!) throw badRequest(`The promised payment date ${body.promise.date} lies in the past`, { cause: 'promise_in_past' });
     if (body.promise.date > today.plus({ years: 3 }).toISODate()!) {
-      throw badRequest(`The promised payment date ${body.promise.date} is more than three years ahead; a promise is for the next payment`);
+      throw badRequest(`The promised payment date ${body.promise.date} is more than three years ahead; a promise is for the next payment`, { cause: 'promise_too_far' });
     }
   }
   if (body.preferredWindows && (def.effect === 'retry' || def.effect === 'wrong_number')) {

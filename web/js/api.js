@@ -18,6 +18,12 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A request without an answer this long is given up (an upload excepted): a save stuck at a
+ * proxy would otherwise hold the agent's screen while the case's lock runs out.
+ */
+const TIMEOUT_MS = 30_000;
+
 /** Fired on `window` when the session is gone (401 on anything but the login itself). */
 export const SESSION_LOST = 'mahn:session-lost';
 
@@ -34,11 +40,13 @@ export async function api(method, path, body = {}) {
     init.headers = { ...init.headers, 'content-type': 'application/json' };
     init.body = JSON.stringify(body.json);
   } else if (body.form) init.body = body.form;
+  if (!body.form) init.signal = AbortSignal.timeout(TIMEOUT_MS);
   let res;
   try {
     res = await fetch(path, init);
-  } catch {
-    throw new ApiError(0, 'network', 'Network error');
+  } catch (err) {
+    const timedOut = err instanceof DOMException && err.name === 'TimeoutError';
+    throw new ApiError(0, timedOut ? 'timeout' : 'network', timedOut ? 'No answer in time' : 'Network error');
   }
   const text = await res.text();
   /** @type {any} */

@@ -98,7 +98,7 @@ function route() {
   if (!me) return showLogin();
   const [, page = '', id = ''] = location.hash.split('/');
   const lead = me.role === 'lead' || me.role === 'admin';
-  if (me.role === 'agent' && page === 'anrufe') return mount(agentView());
+  if (me.role === 'agent' && page === 'anrufe') return mount(agentView(me.id));
   if (lead && page === 'listen') return mount(listsView(me));
   if (lead && page === 'liste' && id) return mount(listDetailView(decodeURIComponent(id), me));
   if (lead && page === 'mandant' && id) return mount(clientSettingsView(decodeURIComponent(id), me));

@@ -25,15 +25,25 @@ const plainAmount = new Intl.NumberFormat('de-DE', { minimumFractionDigits: 2, m
 /** @param {number} cents */
 export const formatAmountInput = (cents) => plainAmount.format(cents / 100);
 
+/** The signs of an amount's currency an agent may type with it. */
+const CURRENCY_SIGNS = { EUR: /^(?:€|EUR)|(?:€|EUR)$/i, CHF: /^(?:S?Fr\.|CHF)|(?:S?Fr\.|CHF)$/i };
+
 /**
- * German decimal input → cents: `1.234,56`, `1234,5`, `50`, `50 €` (also `1234.56`).
+ * Typed amount → cents, in German notation (`1.234,56`, `1234,5`, `50`, `50 €`, also `1234.56`)
+ * or Swiss (`1'234.50`, `CHF 50`, `Fr. 50.–`). A sign of another currency than the case's is
+ * refused: a promise in euros is not one in francs.
  * @param {string} text
+ * @param {string} [currency] the case's currency
  * @returns {number | null} null when it is not a positive amount
  */
-export function parseGermanAmount(text) {
-  let s = text.replace(/[\s\u00a0€]/g, '').replace(/EUR$/i, '');
-  if (!s) return null;
-  if (s.includes(',')) s = s.replace(/\./g, '').replace(',', '.');
+export function parseGermanAmount(text, currency = 'EUR') {
+  let s = text.replace(/[\s\u00a0]/g, '');
+  const own = CURRENCY_SIGNS[/** @type {keyof typeof CURRENCY_SIGNS} */ (currency)];
+  if (own) s = s.replace(own, '');
+  if (/[€]|EUR|CHF|S?Fr\./i.test(s)) return null;
+  s = s.replace(/\.[-–—]$/, ''); // Swiss whole francs: 50.–
+  if (/^\d{1,3}(['’]\d{3})+(\.\d{1,2})?$/.test(s)) s = s.replace(/['’]/g, '');
+  else if (s.includes(',')) s = s.replace(/\./g, '').replace(',', '.');
   else if (/^\d{1,3}(\.\d{3})+$/.test(s)) s = s.replace(/\./g, ''); // 1.234 = one thousand
   if (!/^\d+(\.\d{1,2})?$/.test(s)) return null;
   const cents = Math.round(Number(s) * 100);

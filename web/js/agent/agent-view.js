@@ -5,6 +5,7 @@ import { h, notice, replace } from '../dom.js';
 import { formatDateTime, formatTime } from '../format.js';
 import { languageGapNotices } from '../language-gaps.js';
 import { caseCard } from './case-card.js';
+import { outcomeError } from './outcome-errors.js';
 import { outcomeForm } from './outcome-form.js';
 
 /** @typedef {import('../types.js').NextResponse} NextResponse */
@@ -12,6 +13,8 @@ import { outcomeForm } from './outcome-form.js';
 /** @typedef {import('../types.js').Assignment} Assignment */
 
 export const LOCK_LOST = 'Die Sperre ist abgelaufen – der Fall ging zurück in die Warteschlange.';
+const DRAFT_KEPT = 'Ihre Eingaben sind in diesem Fenster aufbewahrt und erscheinen wieder, sobald Sie diesen Fall erneut erhalten.';
+const RECORDED_BEFORE = 'Für diesen Fall war bereits ein Ergebnis gespeichert (das zuerst gesendete gilt)';
 
 /** @type {Array<[keyof Waiting, string]>} why cases wait, in German */
 const WAITING_LABELS = [
@@ -34,8 +37,11 @@ const MAX_BEAT_MS = 120_000;
 /** After a failed heartbeat (network), try again this soon. */
 const RETRY_BEAT_MS = 3_000;
 
-/** @returns {import('../types.js').View} */
-export function agentView() {
+/**
+ * @param {string} userId the agent (what they entered is kept per agent and case)
+ * @returns {import('../types.js').View}
+ */
+export function agentView(userId) {
   const el = h('div', { class: 'agent' });
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let beatTimer;
@@ -99,6 +105,8 @@ export function agentView() {
   function showCase(res) {
     const { case: c, history } = res;
     let assignment = res.assignment;
+    // The same case at the same attempt: after a lost lock, an ended session or a reload.
+    const draft = drafts.of(userId, c.id, c.attemptNo);
     const generation = caseGeneration;
     const current = () => generation === caseGeneration && !stopped;
     /** An outcome or release is on its way: a heartbeat now could only race it. */
@@ -123,7 +131,11 @@ export function agentView() {
         scheduleBeat();
       } catch (err) {
         if (!current() || finishing) return;
-        if (lockGone(err)) return showStart(notice('warning', LOCK_LOST));
+        if (alreadyRecorded(err)) {
+          draft.drop();
+          return showStart(notice('info', `${RECORDED_BEFORE} – ${c.name}`));
+        }
+        if (lockGone(err)) return showStart(lockLost(draft));
         // A network blip: keep trying; the lock lasts longer than a few failed beats.
         replace(lockWarning, notice('warning', `Sperre konnte nicht verlängert werden (${germanError(err)}). Neuer Versuch läuft …`));
         beatTimer = setTimeout(() => void beat(), RETRY_BEAT_MS);
@@ -143,27 +155,41 @@ export function agentView() {
       } catch (err) {
         finishing = false;
         if (!current()) return;
-        // A repeated save (the first answer was lost on the way) finds its outcome recorded.
-        if (alreadyRecorded(err)) return showStart(done);
-        if (lockGone(err)) return showStart(notice('warning', LOCK_LOST));
-        throw new Error(err instanceof ApiError && err.status === 400 ? `${germanError(err)} (${err.message})` : germanError(err));
+        // A repeated save (the first answer was lost on the way, or another window saved)
+        // finds an outcome recorded: whichever came first counts, not necessarily this one.
+        if (alreadyRecorded(err)) {
+          draft.drop();
+          return showStart(notice('info', `${RECORDED_BEFORE} – ${c.name}`));
+        }
+        if (lockGone(err)) return showStart(lockLost(draft));
+        throw new Error(outcomeError(err));
       }
+      draft.drop();
       if (current()) showStart(done);
     };
     const form = outcomeForm(c, {
       submit: (body, label) => finish('outcome', body, notice('success', `Ergebnis gespeichert: ${label} – ${c.name}`)),
       release: () => finish('release', undefined, notice('info', `Fall zurückgegeben (kein Versuch gezählt): ${c.name}`)),
     });
+    const saved = draft.read();
+    if (saved) form.restore(saved);
+    form.onChange(() => draft.write(form.draft()));
     // Click-to-dial: the phone system rings the agent's extension; the case stays assigned either way.
     const dialStatus = h('div', { class: 'dial-status', 'aria-live': 'polite', 'data-testid': 'dial-status' });
+    /** A dial is on its way: a second click would ring the customer twice. */
+    let dialling = false;
     /** @param {string} e164 */
     const dialThrough = async (e164) => {
+      if (dialling) return;
+      dialling = true;
       replace(dialStatus, notice('info', 'Telefonanlage wird beauftragt …'));
       try {
         await api('POST', `/api/agent/assignments/${assignment.id}/dial`, { json: { phone: e164 } });
         if (current()) replace(dialStatus, notice('success', 'Ihr Telefon klingelt gleich – nach dem Abheben wird der Kunde angerufen.'));
       } catch (err) {
         if (current()) replace(dialStatus, notice('error', dialError(err)));
+      } finally {
+        dialling = false;
       }
     };
     keyHandler = form.onKey;
@@ -187,6 +213,7 @@ export function agentView() {
     // leaving it locked until LOCK_SECONDS run out. A reload keeps it: "next" returns it again.
     holdsCase: () => shownAssignment !== null,
     leave: async () => {
+      drafts.clear();
       if (shownAssignment) await api('POST', `/api/agent/assignments/${shownAssignment}/release`);
     },
     stop: () => {
@@ -196,6 +223,54 @@ export function agentView() {
     },
   };
 }
+
+/**
+ * The start screen's message after a lost lock; with what was entered kept for this case.
+ * @param {ReturnType<typeof drafts.of>} draft
+ */
+function lockLost(draft) {
+  return notice('warning', draft.read() ? `${LOCK_LOST} ${DRAFT_KEPT}` : LOCK_LOST);
+}
+
+/**
+ * What the agent entered for a case, per browser tab (`sessionStorage`), by agent, case and attempt:
+ * kept until the outcome is saved, the case given back, or the agent logs out. A draft of a
+ * case that went to someone else stays until then (the tab's storage ends with the tab).
+ */
+const drafts = {
+  PREFIX: 'mahn:draft:',
+  /**
+   * @param {string} userId
+   * @param {string} caseId
+   * @param {number} attemptNo
+   */
+  of(userId, caseId, attemptNo) {
+    const key = `${drafts.PREFIX}${userId}:${caseId}:${attemptNo}`;
+    return {
+      /** @returns {Partial<import('./outcome-form.js').Draft> | null} */
+      read: () => {
+        try {
+          const d = JSON.parse(sessionStorage.getItem(key) ?? 'null');
+          return d && typeof d === 'object' ? d : null;
+        } catch {
+          return null;
+        }
+      },
+      /** @param {import('./outcome-form.js').Draft} d */
+      write: (d) => {
+        try {
+          sessionStorage.setItem(key, JSON.stringify(d));
+        } catch {
+          // Storage full or disabled: the form itself still holds what was entered.
+        }
+      },
+      drop: () => sessionStorage.removeItem(key),
+    };
+  },
+  clear() {
+    for (const key of Object.keys(sessionStorage)) if (key.startsWith(drafts.PREFIX)) sessionStorage.removeItem(key);
+  },
+};
 
 /**
  * The outcome of this assignment is recorded already (its 409 says so).

@@ -13,6 +13,17 @@ const NOTE_MAX = 2000;
 const WRONG_NUMBER_NEXT = 'Die Nummer wird als falsch markiert; der Fall kommt mit der nächsten Nummer wieder.';
 const WRONG_NUMBER_LAST = 'Keine weitere Nummer – der Fall wird abgeschlossen.';
 
+/** How far ahead the server takes a callback (months) and a promised payment (years). */
+const CALLBACK_MONTHS = 12;
+const PROMISE_YEARS = 3;
+
+/**
+ * What the agent entered, kept so a lost lock, an ended session or a reload loses none of it.
+ * @typedef {{ code: string | null, note: string, rightParty: boolean, phone: string | null,
+ *   exact: boolean, window: string, windowDate: string, at: string, onlyMe: boolean,
+ *   amount: string, promiseDate: string }} Draft
+ */
+
 /**
  * @param {AgentCase} c
  * @param {{ submit: (body: Record<string, unknown>, label: string) => Promise<void>, release: () => Promise<void> }} actions
@@ -83,7 +94,16 @@ export function outcomeForm(c, actions) {
   const windowsEditor = preferredWindowsEditor(c.preferredWindows);
 
   const save = h('button', { type: 'submit', class: 'btn btn-primary btn-large', disabled: true }, 'Ergebnis speichern');
-  const giveBack = h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => run(actions.release) }, 'Zurückgeben');
+  const giveBack = h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => giveBackAsked() }, 'Zurückgeben');
+  /** Giving back discards what was entered: asked first when there is something. */
+  const giveBackAsked = () => {
+    if (busy) return;
+    if ((chosen || note.value.trim()) && !confirm('Der Fall wird ohne Ergebnis zurückgegeben; Ihre Eingaben gehen verloren. Trotzdem zurückgeben?')) return;
+    void run(actions.release);
+  };
+  /** @type {Array<() => void>} */
+  const changeListeners = [];
+  const changed = () => changeListeners.forEach((f) => f());
 
   /** A save or release is on its way: nothing may change or send the form meanwhile. */
   let busy = false;
@@ -96,6 +116,7 @@ export function outcomeForm(c, actions) {
     replace(extras, o.effect === 'callback' ? callbackBox : o.code === 'promise_to_pay' ? promiseBox : o.effect === 'wrong_number' ? wrongNumberHint : null);
     save.disabled = false;
     replace(errorBox);
+    changed();
   }
 
   /** @returns {Record<string, unknown> | string} the request body, or what is missing (German) */
@@ -112,16 +133,20 @@ export function outcomeForm(c, actions) {
         const at = zonedToIsoWithOffset(exactAt.value, c.timezone);
         if (!at) return 'Bitte Datum und Uhrzeit des Rückrufs angeben.';
         if (new Date(at).getTime() <= Date.now()) return 'Der Rückruf muss in der Zukunft liegen.';
+        if (at.slice(0, 10) > isoAhead(CALLBACK_MONTHS, 0)) return `Ein Rückruf kann höchstens ${CALLBACK_MONTHS} Monate im Voraus vereinbart werden.`;
         b.callback = { at, owner };
       } else {
         if (windowDate.value && windowDate.value < todayIso()) return 'Das Datum des Rückrufs liegt in der Vergangenheit.';
+        if (windowDate.value > isoAhead(CALLBACK_MONTHS, 0)) return `Ein Rückruf kann höchstens ${CALLBACK_MONTHS} Monate im Voraus vereinbart werden.`;
         b.callback = { window: windowSelect.value, ...(windowDate.value ? { date: windowDate.value } : {}), owner };
       }
     }
     if (chosen.code === 'promise_to_pay') {
-      const cents = parseGermanAmount(amount.value);
-      if (cents === null) return 'Bitte einen gültigen Betrag eingeben, z. B. 1.234,56.';
+      const cents = parseGermanAmount(amount.value, c.currency);
+      if (cents === null) return `Bitte einen gültigen Betrag in ${c.currency === 'EUR' ? '€' : c.currency} eingeben, z. B. ${c.currency === 'CHF' ? "1'234.50 oder " : ''}1.234,56.`;
       if (!promiseDate.value) return 'Bitte das Datum der zugesagten Zahlung angeben.';
+      if (promiseDate.value < todayIso()) return 'Das Datum der zugesagten Zahlung liegt in der Vergangenheit.';
+      if (promiseDate.value > isoAhead(0, PROMISE_YEARS)) return `Eine Zahlungszusage reicht höchstens ${PROMISE_YEARS} Jahre voraus.`;
       b.promise = { amountCents: cents, date: promiseDate.value };
     }
     if (windowsEditor.dirty()) {
@@ -156,6 +181,14 @@ export function outcomeForm(c, actions) {
       class: 'card outcome-form',
       'aria-label': 'Ergebnis erfassen',
       novalidate: true,
+      oninput: changed,
+      onchange: changed,
+      // Enter in a field would submit the form before the rest is filled in: only the button
+      // and Ctrl+Enter save.
+      onkeydown: (/** @type {KeyboardEvent} */ e) => {
+        const target = /** @type {HTMLElement} */ (e.target);
+        if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && target instanceof HTMLInputElement) e.preventDefault();
+      },
       onsubmit: (/** @type {SubmitEvent} */ e) => {
         e.preventDefault();
         const b = body();
@@ -200,7 +233,56 @@ export function outcomeForm(c, actions) {
    * @param {string} e164
    */
   const selectPhone = (e164) => {
-    if (!busy) phone.select(e164);
+    if (busy) return;
+    phone.select(e164);
+    changed();
   };
-  return { el, onKey, selectPhone };
+
+  /** @returns {Draft} */
+  const draft = () => ({
+    code: chosen?.code ?? null,
+    note: note.value,
+    rightParty: rightParty.checked,
+    phone: phone.value(),
+    exact: modeExact.checked,
+    window: windowSelect.value,
+    windowDate: windowDate.value,
+    at: exactAt.value,
+    onlyMe: onlyMe.checked,
+    amount: amount.value,
+    promiseDate: promiseDate.value,
+  });
+  /** @param {Partial<Draft>} d a draft kept earlier (fields it lacks stay as they are) */
+  const restore = (d) => {
+    if (typeof d.note === 'string') {
+      note.value = d.note;
+      replace(counter, `${note.value.length} / ${NOTE_MAX}`);
+    }
+    if (typeof d.rightParty === 'boolean') rightParty.checked = d.rightParty;
+    if (typeof d.phone === 'string') phone.select(d.phone);
+    if (typeof d.exact === 'boolean') (d.exact ? modeExact : modeWindow).checked = true;
+    if (typeof d.window === 'string' && windowNames.includes(d.window)) windowSelect.value = d.window;
+    if (typeof d.windowDate === 'string') windowDate.value = d.windowDate;
+    if (typeof d.at === 'string') exactAt.value = d.at;
+    if (typeof d.onlyMe === 'boolean') onlyMe.checked = d.onlyMe;
+    if (typeof d.amount === 'string') amount.value = d.amount;
+    if (typeof d.promiseDate === 'string') promiseDate.value = d.promiseDate;
+    syncMode();
+    const o = c.outcomes.find((x) => x.code === d.code);
+    if (o) choose(o);
+  };
+  /** @param {() => void} f called whenever what was entered changes */
+  const onChange = (f) => void changeListeners.push(f);
+  return { el, onKey, selectPhone, draft, restore, onChange };
+}
+
+/**
+ * The calendar day `months` and `years` from today, as `YYYY-MM-DD` (this computer's day).
+ * @param {number} months
+ * @param {number} years
+ */
+function isoAhead(months, years) {
+  const [y, m, d] = todayIso().split('-').map(Number);
+  const day = new Date(Date.UTC(y + years, m - 1 + months, d));
+  return day.toISOString().slice(0, 10);
 }

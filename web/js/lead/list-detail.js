@@ -25,6 +25,8 @@ export function listDetailView(listId, me) {
   const progressBox = h('section', { class: 'card progress-card', 'aria-live': 'polite' });
   const reportBox = h('div');
   const message = h('div');
+  /** Says when the last refresh failed; emptied by the next that works. */
+  const staleWarning = h('div', { 'aria-live': 'polite' });
   const results = resultBox(listId, me.role === 'admin');
   /** @type {import('../types.js').Client | null} */
   let client = null;
@@ -47,9 +49,12 @@ export function listDetailView(listId, me) {
       if (stopped || !list) return;
       if (clientId === null) {
         clientId = list.clientId;
+        replace(el, h('p', {}, h('a', { href: '#/listen' }, '← Alle Listen')), head, staleWarning, message, progressBox, results.el, reportBox);
+      }
+      // Its outcome labels and result address; asked again at the next refresh until it answers.
+      if (client === null) {
         client = await api('GET', `/api/clients/${list.clientId}`).catch(() => null);
         outcomes = client?.outcomes ?? [];
-        replace(el, h('p', {}, h('a', { href: '#/listen' }, '← Alle Listen')), head, message, progressBox, results.el, reportBox);
       }
       replace(head, header(list, cancel));
       await results.update(list, client);
@@ -58,10 +63,11 @@ export function listDetailView(listId, me) {
         replace(reportBox, h('section', { class: 'card' }, h('h2', {}, 'Importbericht'), reportView(list.report)));
       }
       await showProgress(list);
+      replace(staleWarning);
     } catch (err) {
       if (stopped) return;
       if (clientId === null) replace(el, h('p', {}, h('a', { href: '#/listen' }, '← Alle Listen')), notice('error', germanError(err)));
-      else replace(message, notice('warning', `Aktualisierung fehlgeschlagen: ${germanError(err)}`));
+      else replace(staleWarning, notice('warning', `Aktualisierung um ${formatTime(new Date().toISOString())} Uhr fehlgeschlagen: ${germanError(err)} Neuer Versuch läuft …`));
     }
     if (!stopped) timer = setTimeout(() => void refresh(), list?.status === 'importing' ? IMPORT_POLL_MS : POLL_MS);
   }

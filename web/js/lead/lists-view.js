@@ -1,7 +1,7 @@
 // Team lead's overview: per client in scope, the upload and the lists with their status.
 import { api, germanError } from '../api.js';
 import { h, notice, replace } from '../dom.js';
-import { formatDateTime } from '../format.js';
+import { formatDateTime, formatTime } from '../format.js';
 import { importProgressBar, statusBadge } from './list-status.js';
 import { uploadForm } from './upload-form.js';
 
@@ -22,6 +22,8 @@ export function listsView(me) {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
   let stopped = false;
+  /** Says when the last refresh failed; emptied by the next that works. */
+  const staleWarning = h('div', { 'aria-live': 'polite' });
 
   async function load() {
     try {
@@ -31,13 +33,16 @@ export function listsView(me) {
       replace(
         el,
         h('h1', {}, 'Mahnlisten'),
+        staleWarning,
         clients.length === 0
           ? notice('info', me.role === 'admin' ? 'Noch kein Mandant angelegt. Legen Sie unter „Mandanten“ den ersten an.' : 'Ihnen ist noch kein Mandant zugeordnet.')
           : clients.map(clientSection),
       );
       await refresh();
     } catch (err) {
-      if (!stopped) replace(el, h('h1', {}, 'Mahnlisten'), notice('error', germanError(err)));
+      if (stopped) return;
+      replace(el, h('h1', {}, 'Mahnlisten'), notice('error', `${germanError(err)} Neuer Versuch in ${SLOW_POLL_MS / 1000} s …`));
+      timer = setTimeout(() => void load(), SLOW_POLL_MS);
     }
   }
 
@@ -76,8 +81,9 @@ export function listsView(me) {
       for (const [clientId, table] of tables) {
         replace(table, listsTable(lists.filter((l) => l.clientId === clientId)));
       }
+      replace(staleWarning);
     } catch (err) {
-      for (const table of tables.values()) table.prepend(notice('warning', `Aktualisierung fehlgeschlagen: ${germanError(err)}`));
+      replace(staleWarning, notice('warning', `Aktualisierung um ${formatTime(new Date().toISOString())} Uhr fehlgeschlagen: ${germanError(err)} Neuer Versuch läuft …`));
     }
     if (!stopped) timer = setTimeout(() => void refresh(), importing ? FAST_POLL_MS : SLOW_POLL_MS);
   }

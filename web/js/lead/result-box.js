@@ -35,9 +35,16 @@ export function resultBox(listId, isAdmin) {
   /** @type {string} what the history shows, to fetch it again only when the newest round changed */
   let historyKey = '';
 
+  /** A send is on its way: a second click would mail the list twice. */
+  let sending = false;
+
   /** @param {SubmitEvent} e */
   async function resend(e) {
     e.preventDefault();
+    if (sending) return;
+    sending = true;
+    const button = /** @type {HTMLFormElement} */ (e.currentTarget).querySelector('button');
+    if (button) button.disabled = true;
     try {
       const address = to.value.trim();
       /** @type {Delivery} */
@@ -48,6 +55,9 @@ export function resultBox(listId, isAdmin) {
     } catch (err) {
       const text = err instanceof Error && 'code' in err && err.code === 'no_recipient' ? 'Für diesen Mandanten ist keine Empfängeradresse hinterlegt. Bitte eine Adresse angeben.' : germanError(err);
       replace(message, notice('error', `Senden fehlgeschlagen: ${text}`));
+    } finally {
+      sending = false;
+      if (button) button.disabled = false;
     }
   }
 
@@ -64,9 +74,10 @@ export function resultBox(listId, isAdmin) {
     if (list.purgedAt || (list.status !== 'completed' && list.status !== 'cancelled')) return replace(history);
     const newest = list.delivery ? `${list.delivery.id}|${list.delivery.status}|${list.delivery.tries}` : 'none';
     if (newest === historyKey) return;
-    historyKey = newest;
     /** @type {Delivery[]} */
     const rounds = await api('GET', `/api/lists/${encodeURIComponent(listId)}/deliveries`);
+    // Only once shown: a failed fetch is tried again at the next refresh.
+    historyKey = newest;
     replace(history, deliveriesTable(rounds));
   }
 
