@@ -1,10 +1,12 @@
 import { count, eq, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { assignments, attempts, cases, clients, dunningLists } from '../src/db/schema.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, fastRules, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
+import { rowsOf } from '../src/db/rows.js';
 import { seedList } from './helpers/seed.js';
 
 let t: TestContext;
@@ -85,6 +87,42 @@ describe('concurrency', () => {
     const rows = await t.db.select().from(attempts).where(eq(attempts.caseId, a.case.id));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ attemptNo: 1, outcome: 'not_reached', note: 'Mailbox' });
+  });
+
+  it('an outcome whose assignment is given back between its read and its claim is answered with the real end, not as saved', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    await seedList(t, clientId, 1);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    const a = await next(t, cookie);
+    // A lead's edit during the call: the outcome takes the full path (read, then claim).
+    await t.db.update(cases).set({ name: sql`${cases.name}` }).where(eq(cases.id, a.case.id));
+    const other = postgres(t.config.DATABASE_URL!, { max: 1, onnotice: () => {} });
+    let commit = () => {};
+    try {
+      let locked = () => {};
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const committed = new Promise<void>((resolve) => (commit = resolve));
+      // The assignment row held, then ended as released, as a release from another tab would.
+      const releasing = other.begin(async (tx) => {
+        await tx`select 1 from assignments where id = ${a.assignment.id} for update`;
+        locked();
+        await committed;
+        await tx`update assignments set ended_at = now(), end_reason = 'released' where id = ${a.assignment.id}`;
+      });
+      await isLocked;
+      const posted = postOutcome(t, cookie, a.assignment.id, { outcome: 'paid' });
+      await eventually(async () => rowsOf(await t.db.execute(sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).length > 0, 10_000, 'the claim waiting on the assignment');
+      commit();
+      await releasing;
+      const res = await posted;
+      expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject({ code: 'assignment_ended', details: { endReason: 'released' } });
+    } finally {
+      commit();
+      await other.end();
+    }
+    const [row] = await t.db.select().from(assignments).where(eq(assignments.id, a.assignment.id));
+    expect(row).toMatchObject({ endReason: 'released', outcome: null });
   });
 
   it("an outcome is decided on the case and the client's rules as they are when it is posted, not as they were at the pull", async () => {

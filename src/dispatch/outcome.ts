@@ -67,7 +67,10 @@ async function claimHeld(d: DispatchDeps, agent: SessionUser, id: string, body: 
   const { assignment, ctx } = await heldAssignment(d, agent, id, now);
   validateOutcome(ctx, body, now);
   if (!(await claimForOutcome(d.db, id, now, outcomeOf(assignment)))) {
-    throw new AppError(409, 'assignment_ended', 'This assignment is no longer held: its outcome is recorded already', { endReason: 'outcome' });
+    // It ended between the read and the claim: another post of its outcome, or its release, its
+    // expiry or its drop. Read again, the 409 says which; only the first means "saved".
+    await heldAssignment(d, agent, id, now);
+    throw new AppError(409, 'assignment_ended', 'This assignment is no longer held', {});
   }
   return { assignment, ctx };
 }
