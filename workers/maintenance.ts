@@ -26,7 +26,9 @@ const REACH_RATES_EVERY_MS = 60 * 60_000;
  */
 export async function retryFailedOutcomes(rt: Runtime): Promise<number> {
   const failed = await rt.queues.get('outcomes').getFailed(0, 999);
-  const transient = failed.filter((job) => !job.failedReason?.startsWith(POISON_PREFIX) && job.attemptsMade >= (job.opts.attempts ?? 1));
+  // Whatever is not poison: also a job BullMQ failed for stalling too often (its worker died with
+  // it in hand) after a try or two. Recording is idempotent, and the agent was answered 202.
+  const transient = failed.filter((job) => !job.failedReason?.startsWith(POISON_PREFIX));
   for (const job of transient) await job.retry('failed');
   if (transient.length) rt.log.warn({ count: transient.length }, 'retrying failed outcome jobs');
   return transient.length;

@@ -21,6 +21,9 @@ export function startOutcomesWorker(rt: Runtime, connection: Redis): Worker<Outc
     // ~15 s (the lock is renewed every 5 s while one records).
     lockDuration: 10_000,
     stalledInterval: 5_000,
+    // A job in hand when its worker died goes back, up to this often before BullMQ fails it (a
+    // crash loop); recording is idempotent, and maintenance gives a failed one another round.
+    maxStalledCount: 5,
   });
   worker.on('failed', (job, err) => rt.log.error({ jobId: job?.id, err: safeError(err) }, 'recording an outcome failed'));
   worker.on('error', (err) => rt.log.warn({ err }, 'outcomes worker error'));
