@@ -46,6 +46,9 @@ describe('lists as clients send them', () => {
         ['D-2', 'Dora Dresden', 1067, 'Dresden', '0351 1234567', '', 100],
         ['D-3', 'Mia Mobil', '10115', 'Berlin', '', '0171 7654321', 100],
         ['D-4', 'Zwei Nummern', '10115', 'Berlin', '030 1234567; 030 7654321', '0171 1111111', 100],
+        // A CSV Excel wrote from a number cell: the 0 is gone from the text too. Not Austria.
+        ['D-5', 'Tom Text', '1069', 'Dresden', '', '0171 2345678', 100],
+        ['CH-6', 'Susi Space', 'CH 8004', 'Zürich', '044 123 45 68', '', 100],
         ['X-1', 'Keine Nummer', '10115', 'Berlin', '', '', 100],
         ['X-2', 'Kaputte Nummern', '10115', 'Berlin', '12', 'keine', 100],
       ]],
@@ -53,13 +56,13 @@ describe('lists as clients send them', () => {
     expect(list.status).toBe('active');
     expect(list.report.sheet).toEqual({ name: 'Mahnliste', skipped: [{ name: 'Info', code: 'no_header' }] });
     expect(list.report.countries).toEqual({
-      DE: { rows: 4, by: { postcode: 3, default: 1 } },
-      CH: { rows: 5, by: { postcodeTown: 5 } },
-      AT: { rows: 2, by: { postcode: 1, phone: 1 } },
+      DE: { rows: 5, by: { postcode: 3, postcodeWithoutZero: 2 } },
+      CH: { rows: 6, by: { postcodeTown: 5, postalPrefix: 1 } },
+      AT: { rows: 2, by: { phone: 2 } },
     });
     expect(list.report.rejected.map((r: { row: number; column: string; reason: string }) => [r.row, r.column, r.reason])).toEqual([
-      [13, 'Telefon', 'phone number is empty'],
-      [14, 'Telefon', 'phone number too short'],
+      [15, 'Telefon', 'phone number is empty'],
+      [16, 'Telefon', 'phone number too short'],
     ]);
 
     const rows = await t.db.select().from(cases).where(eq(cases.listId, list.id));
@@ -76,6 +79,8 @@ describe('lists as clients send them', () => {
     expect([of('AT-1').country, of('AT-1').phoneE164]).toEqual(['AT', '+4315123456']);
     expect([of('AT-2').country, of('AT-2').phoneE164]).toEqual(['AT', '+43316123456']);
     expect([of('D-2').country, of('D-2').postalCode, of('D-2').phoneE164]).toEqual(['DE', '01067', '+493511234567']);
+    expect([of('D-5').country, of('D-5').postalCode, of('D-5').phoneE164]).toEqual(['DE', '01069', '+491712345678']);
+    expect([of('CH-6').country, of('CH-6').postalCode, of('CH-6').phoneE164]).toEqual(['CH', '8004', '+41441234568']);
     // Mobile only: taken. Several numbers: all, in column order, each with its kind.
     expect(of('D-3').phones).toEqual([{ e164: '+491717654321', raw: '0171 7654321', kind: 'Mobil', status: 'active' }]);
     expect(of('D-4').phones.map((p) => [p.e164, p.raw, p.kind])).toEqual([

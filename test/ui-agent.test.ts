@@ -133,7 +133,7 @@ describe('agent screen', () => {
     await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
     await page.getByText('Ergebnis gespeichert: Erledigt – bezahlt').waitFor();
     // Saved: the draft is gone from the tab's storage.
-    expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('mahn:draft:')))).toEqual([]);
+    expect(await page.evaluate('Object.keys(sessionStorage).filter((k) => k.startsWith("mahn:draft:"))')).toEqual([]);
   });
 
   it('does not save on Enter in a field, and says so when another window saved first', async () => {

@@ -21,8 +21,8 @@ const COUNTRY_NAMES: Record<string, string> = Object.fromEntries(
   ).flatMap(([iso, names]) => names.split(' ').map((n) => [n, iso])),
 );
 
-/** Postal code written with the old country prefix: `D-76133`, `A-1010`, `CH-8001`, `FL-9490`. */
-const POSTAL_PREFIX = /^(D|A|CH|FL|L|B|F|I|NL)\s*-\s*(\d{4,5})$/i;
+/** Postal code written with the old country prefix: `D-76133`, `A-1010`, `CH-8001`, `FL-9490` (also `CH 8001`). */
+const POSTAL_PREFIX = /^(D|A|CH|FL|L|B|F|I|NL)\s*-?\s*(\d{4,5})$/i;
 const PREFIX_COUNTRY: Record<string, string> = { D: 'DE', A: 'AT', CH: 'CH', FL: 'LI', L: 'LU', B: 'BE', F: 'FR', I: 'IT', NL: 'NL' };
 
 /** A country cell (`Deutschland`, `DE`, `Österreich`, `Suisse`, `Svizzera`) → ISO-2, or null if unknown. */
@@ -46,9 +46,11 @@ export function countryCode(value: string): string | null {
  * How a customer's country was found: a country column; a prefixed postcode (`CH-8001`); a
  * country named at the end of a one-column address; a 5-digit postcode (Germany); a 4-digit
  * postcode with its town in the Swiss directory (Switzerland or Liechtenstein); a phone number
- * (set by the row parser); or nothing, the client's default.
+ * (set by the row parser); a German client's 4-digit postcode read as German without its
+ * leading 0 (set by the row parser: Austria would be as likely, nothing in the row said); or
+ * nothing, the client's default.
  */
-export type CountrySource = 'column' | 'postalPrefix' | 'address' | 'postcode' | 'postcodeTown' | 'phone' | 'default';
+export type CountrySource = 'column' | 'postalPrefix' | 'address' | 'postcode' | 'postcodeTown' | 'phone' | 'postcodeWithoutZero' | 'default';
 
 export interface AddressCountry {
   /** ISO-2 country of the customer. */
@@ -70,14 +72,14 @@ const ADDRESS_PLACE = /(?:^|[,\n]\s*|\s)(\d{4,5})\s+([^,\n\d][^,\n]*)/g;
  * The customer's country, in this order: the country column; a prefixed postal code
  * (`CH-8001`); a country named at the end of a one-column address (`…, Schweiz`); a 5-digit
  * postcode → Germany (unless the client's own country has 5-digit postcodes too); a 4-digit
- * postcode whose town the Swiss directory has for it → Switzerland or Liechtenstein; for a
- * German client, any other 4-digit postcode written as text → Austria; else `fallback` (the
- * client's default country). A 4-digit number cell stays undecided: Excel drops the 0 of
- * German postcodes (01067 Dresden → 1067).
- * The row parser may still decide by a phone number written internationally.
+ * postcode whose town the Swiss directory has for it → Switzerland or Liechtenstein; else
+ * `fallback` (the client's default country). Any other 4-digit postcode stays undecided: it
+ * may be Austrian, or German without its 0 (01067 Dresden → 1067: Excel drops it in a number
+ * cell, and in the CSV it writes from one).
+ * The row parser may still decide by a phone number.
  */
 export function countryFromAddress(
-  input: { country?: string | null; postalCode?: string | null; postalCodeIsNumber?: boolean; town?: string | null; address?: string | null },
+  input: { country?: string | null; postalCode?: string | null; town?: string | null; address?: string | null },
   fallback: string,
 ): AddressCountry {
   const postal = input.postalCode?.trim() ?? '';
@@ -102,9 +104,6 @@ export function countryFromAddress(
   if (postalCode && /^\d{5}$/.test(postalCode) && (home === 'DE' || !FIVE_DIGIT_COUNTRIES.has(home))) return found('DE', 'postcode');
   const swiss = swissCountryOf(postalCode, town);
   if (swiss) return found(swiss, 'postcodeTown');
-  // Written as text, a German postcode has five digits; four that are not Swiss are Austrian.
-  // A number cell may be a German one that lost its 0 (01067 → 1067): that stays undecided.
-  if (home === 'DE' && postalCode && /^\d{4}$/.test(postalCode) && !input.postalCodeIsNumber) return found('AT', 'postcode');
   return found(home, 'default');
 }
 

@@ -101,7 +101,6 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
       {
         country: text.country,
         postalCode: text.postalCode || postalCity.postalCode,
-        postalCodeIsNumber: typeof cellValue(raw.postalCode) === 'number',
         town: text.city || postalCity.city,
         address: text.address,
       },
@@ -119,8 +118,12 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
     const numbers = rowPhones(cells, phoneColumns, country, ctx.defaultCountry);
     if (!numbers.ok) problems.rejectAt(numbers.column.header, numbers.reason, numbers.value || text.phone || '');
     const phones = numbers.ok ? numbers.phones : [];
-    if (country === 'DE' && postalCode && postalCode.length === 4 && typeof cellValue(raw.postalCode) === 'number') {
-      postalCode = `0${postalCode}`; // Excel dropped the leading zero of 01067 Dresden
+    if (country === 'DE' && postalCode && /^\d{4}$/.test(postalCode)) {
+      // German postcodes have five digits: Excel dropped the 0 of 01067 Dresden (a number cell,
+      // or the CSV it writes from one). Counted apart where only this made the customer German:
+      // an Austrian one whose number is valid in Germany too reads the same (`0664 …`).
+      postalCode = `0${postalCode}`;
+      if (countrySource === 'default') countrySource = 'postcodeWithoutZero';
     }
 
     const amount = parseAmountCents(cellValue(raw.amount));
@@ -189,7 +192,7 @@ function joinName(first: string, last: string): string {
 }
 
 function splitPostalCity(value: string): { postalCode: string; city: string } {
-  const m = /^((?:[A-Z]{1,2}\s*-\s*)?\d{4,5})\s+(.+)$/.exec(value);
+  const m = /^((?:[A-Z]{1,2}\s*-?\s*)?\d{4,5})\s+(.+)$/.exec(value);
   return m ? { postalCode: m[1] ?? '', city: m[2] ?? '' } : { postalCode: '', city: value };
 }
 

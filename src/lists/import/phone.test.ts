@@ -106,19 +106,21 @@ describe('countryFromAddress', () => {
 
   it('reads a country-prefixed postal code and strips the prefix', () => {
     expect(countryFromAddress({ postalCode: 'CH-8001' }, 'DE')).toEqual({ country: 'CH', source: 'postalPrefix', postalCode: '8001', town: null });
+    expect(countryFromAddress({ postalCode: 'CH 8001' }, 'DE')).toEqual({ country: 'CH', source: 'postalPrefix', postalCode: '8001', town: null });
     expect(countryFromAddress({ postalCode: 'A-1010' }, 'DE')).toEqual({ country: 'AT', source: 'postalPrefix', postalCode: '1010', town: null });
     expect(countryFromAddress({ postalCode: 'D-76133' }, 'CH')).toEqual({ country: 'DE', source: 'postalPrefix', postalCode: '76133', town: null });
   });
 
   it('takes a 4-digit postal code as Swiss only with a town the Swiss directory has for it', () => {
-    expect(countryFromAddress({ postalCode: '8001', postalCodeIsNumber: true }, 'DE')).toEqual({ country: 'DE', source: 'default', postalCode: '8001', town: null });
+    expect(countryFromAddress({ postalCode: '8001' }, 'DE')).toEqual({ country: 'DE', source: 'default', postalCode: '8001', town: null });
     expect(countryFromAddress({ postalCode: '8001' }, 'CH')).toEqual({ country: 'CH', source: 'default', postalCode: '8001', town: null });
     expect(countryFromAddress({ postalCode: '8001', town: 'Zürich' }, 'DE')).toEqual({ country: 'CH', source: 'postcodeTown', postalCode: '8001', town: 'Zürich' });
     expect(countryFromAddress({ postalCode: '1204', town: 'Genf' }, 'DE')).toMatchObject({ country: 'CH', source: 'postcodeTown' });
     expect(countryFromAddress({ postalCode: '9490', town: 'Vaduz' }, 'DE')).toMatchObject({ country: 'LI', source: 'postcodeTown' });
-    // Four digits written as text cannot be German: Austrian. As a number they may be a German one that lost its 0.
-    expect(countryFromAddress({ postalCode: '1010', town: 'Wien' }, 'DE')).toMatchObject({ country: 'AT', source: 'postcode' });
-    expect(countryFromAddress({ postalCode: '1067', postalCodeIsNumber: true, town: 'Dresden' }, 'DE')).toMatchObject({ country: 'DE', source: 'default' });
+    // Any other four digits stay undecided: Austrian, or German without its 0 (in a number cell
+    // or in the CSV Excel wrote from one). The row parser asks the phone numbers.
+    expect(countryFromAddress({ postalCode: '1010', town: 'Wien' }, 'DE')).toMatchObject({ country: 'DE', source: 'default' });
+    expect(countryFromAddress({ postalCode: '1067', town: 'Dresden' }, 'DE')).toMatchObject({ country: 'DE', source: 'default' });
     expect(countryFromAddress({ postalCode: '1010', town: 'Wien' }, 'CH')).toMatchObject({ country: 'CH', source: 'default' });
   });
 

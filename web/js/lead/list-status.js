@@ -84,6 +84,7 @@ const FOUND_BY = {
   postcode: 'an der PLZ',
   postcodeTown: 'an PLZ und Ort',
   phone: 'an der Telefonnummer',
+  postcodeWithoutZero: 'an der 4-stelligen PLZ, als deutsche ohne führende 0 gelesen (bitte prüfen: österreichische Kunden ohne Land sehen genauso aus)',
   default: 'Standard des Mandanten, nichts in der Zeile sagte es',
 };
 const REGION = new Intl.DisplayNames(['de'], { type: 'region' });
