@@ -57,6 +57,12 @@ describe('matchHeaders', () => {
     ['Telefonnummer Kunde', 'phone'],
     ['Mobilfunknummer', 'phone'],
     ['Rufnummer privat', 'phone'],
+    ['Tel. 1', 'phone'],
+    ['Tel.2', 'phone'],
+    ['Tel. mobil', 'phone'],
+    ['Tel. Geschäftlich', 'phone'],
+    ['Natel', 'phone'],
+    ['Natel privat', 'phone'],
     ['Offener Betrag (EUR)', 'amount'],
     ['Mahnsumme in €', 'amount'],
     ['Kunden-Nr.', 'customerNo'],
@@ -67,6 +73,10 @@ describe('matchHeaders', () => {
 
   it('does not take fax or e-mail for a phone', () => {
     expect(matchHeaders(['Telefax', 'Fax', 'E-Mail']).columns).toEqual({});
+  });
+
+  it('does not take a column about calls or mobility for a phone (its dates and words would be dialled)', () => {
+    expect(matchHeaders(['Telefonat am', 'Telefonie-Tarif', 'Mobilität', 'Telemetrie', 'Teilzahlung']).columns).toEqual({});
   });
 
   it('keeps unknown columns as extras in order, with the file’s own text, made unique', () => {

@@ -30,7 +30,8 @@ export const HEADER_SYNONYMS: Record<CaseField, readonly string[]> = {
   phone: [
     'Telefon', 'Telefonnummer', 'Tel.', 'Tel.-Nr.', 'Telefon-Nr.', 'Rufnummer', 'Phone', 'Phone number', 'Telephone',
     'Telefon privat', 'Tel. privat', 'Festnetz', 'Kontakttelefon', 'Mobil', 'Mobilnummer', 'Mobiltelefon', 'Handy',
-    'Handynummer', 'Mobile', 'Mobile phone', 'Telefon geschäftlich',
+    'Handynummer', 'Mobile', 'Mobile phone', 'Telefon geschäftlich', 'Tel. mobil', 'Tel. geschäftlich', 'Natel',
+    'Natelnummer',
   ],
   name: [
     'Name', 'Kunde', 'Kundenname', 'Kunde Name', 'Name, Vorname', 'Vorname Name', 'Vollständiger Name', 'Schuldner',
@@ -110,13 +111,14 @@ const SYNONYM_INDEX: Map<string, { field: CaseField; rank: number }> = (() => {
   return index;
 })();
 
-/** Prefixes that catch numbered or qualified variants: `Telefon 1`, `Telefon (mobil)`, `Mobilfunknummer`. */
-const PREFIX_RULES: { prefix: string; field: CaseField }[] = [
-  { prefix: 'telefon', field: 'phone' },
-  { prefix: 'rufnummer', field: 'phone' },
-  { prefix: 'phone', field: 'phone' },
-  { prefix: 'mobil', field: 'phone' },
-  { prefix: 'handy', field: 'phone' },
+/**
+ * Patterns of the normalised header that catch numbered or qualified variants: `Telefon 1`,
+ * `Tel. 2`, `Telefon (mobil)`, `Mobilfunknummer`, `Natel privat` — not a column about calls
+ * (`Telefonat am`, `Telefonie-Tarif`) or mobility (`Mobilität`), whose dates and words would
+ * be dialled.
+ */
+const PREFIX_RULES: { pattern: RegExp; field: CaseField }[] = [
+  { pattern: /^(telefon(?!at|ie)|rufnummer|phone|mobil(?!itaet)|handy|natel|tel\d|tel(mobil|privat|geschaeftlich|festnetz))/, field: 'phone' },
 ];
 
 export interface HeaderMapping {
@@ -162,7 +164,7 @@ function matchOne(raw: string): { field: CaseField; rank: number } | null {
   if (key === '') return null;
   const exact = SYNONYM_INDEX.get(key);
   if (exact) return exact;
-  const rule = PREFIX_RULES.find((r) => key.startsWith(r.prefix));
+  const rule = PREFIX_RULES.find((r) => r.pattern.test(key));
   return rule ? { field: rule.field, rank: 1000 } : null;
 }
 
