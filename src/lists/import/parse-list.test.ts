@@ -190,6 +190,18 @@ describe('parseList', () => {
     ]);
   });
 
+  it('reads a Liechtenstein customer’s national number as Swiss before the client’s country', async () => {
+    const { cases } = await run([
+      ['Kundennummer', 'Name', 'PLZ', 'Ort', 'Telefon', 'Betrag'],
+      [1, 'A', '9490', 'Vaduz', '079 123 45 67', 5],
+      [2, 'B', '9490', 'Vaduz', '235 11 11', 5],
+    ]);
+    expect(cases.map((c) => [c.country, c.phoneE164])).toEqual([
+      ['LI', '+41791234567'], // not +49 791 234567
+      ['LI', '+4232351111'],
+    ]);
+  });
+
   it('takes the client’s default country when the row says none', async () => {
     const { cases } = await run([HEADER, [1, 'A', '044 668 18 00', 5]], { defaultCountry: 'ch' });
     expect(cases[0]).toMatchObject({ country: 'CH', phoneE164: '+41446681800' });

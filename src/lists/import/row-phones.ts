@@ -81,18 +81,22 @@ export type RowPhones = { ok: true; phones: CasePhone[] } | { ok: false; column:
 /**
  * The row's numbers in column order, each read in the customer's country (an internationally
  * written one as it says); a national number not valid there but valid in the client's own
- * country is taken as that (a German mobile of a Swiss customer). The same number twice counts
+ * country is taken as that (a German mobile of a Swiss customer); a Liechtenstein customer's
+ * is tried as Swiss first. The same number twice counts
  * once. Refused only when no number is valid: the first problem is the reason.
  */
 export function rowPhones(cells: unknown[], columns: PhoneColumn[], country: string, home: string): RowPhones {
   const texts = phoneTexts(cells, columns);
   const phones: CasePhone[] = [];
   let problem: Extract<RowPhones, { ok: false }> | null = null;
+  // Liechtenstein's people often have Swiss numbers (the two share one phone market).
+  const fallbacks = [...(country === 'LI' ? ['CH'] : []), home].filter((c) => c !== country);
   for (const { column, input, text, raw } of texts) {
     let parsed = phoneE164Of(input, country);
-    if (!parsed.ok && country !== home) {
-      const atHome = phoneE164Of(input, home);
-      if (atHome.ok) parsed = atHome;
+    for (const other of fallbacks) {
+      if (parsed.ok) break;
+      const there = phoneE164Of(input, other);
+      if (there.ok) parsed = there;
     }
     if (!parsed.ok) {
       problem ??= { ok: false, column, value: text, reason: parsed.reason };
