@@ -200,6 +200,22 @@ describe('cancelling a list', () => {
     expect(files!.n).toBe(0);
   });
 
+  it('a list cancelled while an import committed and then died before the activation keeps no open cases when the import runs again', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const list = await uploadAndImport(t, admin, clientId, await xlsx([HEADER, ['K-1', 'Anna Schmidt', '0721 1234567', 10]]));
+    // The state such a run leaves (`import.afterCommit`): cases committed, the list cancelled
+    // meanwhile (closing none: it saw none), never activated.
+    await t.db.update(dunningLists).set({ status: 'cancelled', activatedAt: null }).where(eq(dunningLists.id, list.id));
+    expect((await casesOf(list.id)).map((c) => c.status)).toEqual(['open']);
+    await runImport(serviceDeps(t), list.id); // the job, retried after the crash
+    expect(await casesOf(list.id)).toHaveLength(0);
+    const [after] = await t.db.select().from(dunningLists).where(eq(dunningLists.id, list.id));
+    expect(after!.status).toBe('cancelled');
+    // Its customer is not "open in another list" for the next one.
+    const again = await uploadAndImport(t, admin, clientId, await xlsx([HEADER, ['K-1', 'Anna Schmidt', '0721 1234567', 10], ['K-2', 'Otto Weiß', '0721 2345678', 20]]));
+    expect(again.report.accepted).toBe(2);
+  });
+
   it('a list cancelled during its import stays cancelled and keeps no cases or jobs', async () => {
     const clientId = await createClient(t, admin, fastRules);
     const listId = await upload(t, admin, clientId, await xlsx([HEADER, ['X-1', 'Anna Schmidt', '0721 1234567', 10], ['X-2', 'Otto Weiß', '0721 2345678', 20]]));

@@ -33,7 +33,11 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
   const [list] = await d.db.select().from(dunningLists).where(eq(dunningLists.id, listId));
   if (!list) return;
   if (list.status !== 'importing') {
-    // Done before (a retried job), or cancelled before it ran: the stored file is not needed any more.
+    // Cancelled before it ran, or while an earlier run committed its cases and then died before
+    // the activation (which found the list cancelled): those cases must go, or they stay open
+    // in a cancelled list, and their customers count as open in every later list.
+    if (list.status === 'cancelled' && !list.activatedAt) return failImport(d, listId, 'cancelled');
+    // Done before (a retried job): the stored file is not needed any more.
     await d.db.delete(importFiles).where(eq(importFiles.listId, listId));
     return;
   }
