@@ -39,7 +39,7 @@ export async function retryFailedOutcomes(rt: Runtime): Promise<number> {
  * upserted at every start, so several worker processes share one schedule). Reconcile also
  * runs once right at start and after every reconnect, since a restarted Redis may have lost jobs.
  */
-export async function startMaintenance(rt: Runtime, connection: Redis): Promise<Worker<MaintenanceJob>> {
+export async function startMaintenance(rt: Runtime, connection: Redis): Promise<{ close: () => Promise<void> }> {
   const deps = dispatchDeps(rt);
   const queue = rt.queues.get('maintenance');
   await schedule(rt);
@@ -71,7 +71,13 @@ export async function startMaintenance(rt: Runtime, connection: Redis): Promise<
   await once('deliver-due');
   await once('reach-rates');
   repairAfterReconnect(rt, connection);
-  return worker;
+  const watch = watchSchedules(rt);
+  return {
+    close: async () => {
+      await watch.close();
+      await worker.close();
+    },
+  };
 }
 
 async function schedule(rt: Runtime): Promise<void> {
@@ -104,11 +110,53 @@ function repairAfterReconnect(rt: Runtime, connection: Redis): void {
       return;
     }
     rt.log.warn('Redis connection back: rebuilding what it may have lost');
-    const queue = rt.queues.get('maintenance');
-    const repair = (task: 'reconcile' | 'recover') => queue.add(task, { task }, { jobId: `${task}-after-reconnect`, delay: REPAIR_DELAY_MS, removeOnComplete: true, removeOnFail: true });
     // Queued through the process's command connection, which may come back a moment later.
     waitForRedis(rt.redis, 30_000)
-      .then(() => Promise.all([schedule(rt), repair('recover'), repair('reconcile')]))
+      .then(() => rebuild(rt))
       .catch((err: Error) => rt.log.warn({ err }, 'queueing the repair after a reconnect failed'));
   });
+}
+
+/** The schedules upserted again, and `recover` and `reconcile` queued: what a Redis that lost its data needs. */
+async function rebuild(rt: Runtime): Promise<void> {
+  const queue = rt.queues.get('maintenance');
+  const repair = (task: 'reconcile' | 'recover') => queue.add(task, { task }, { jobId: `${task}-after-reconnect`, delay: REPAIR_DELAY_MS, removeOnComplete: true, removeOnFail: true });
+  await Promise.all([schedule(rt), repair('recover'), repair('reconcile')]);
+}
+
+/**
+ * A Redis flushed (or failed over to an empty replica) without dropping the connection loses
+ * every schedule, and nothing else would notice: no reconcile would restore the call jobs, no
+ * outcome left in the outbox would be queued, no result list mailed. So every so often (30 s,
+ * or the lock time when shorter) each workers process looks for the `recover` schedule and
+ * rebuilds when it is gone — from a timer of its own, not from Redis.
+ */
+function watchSchedules(rt: Runtime): { close: () => Promise<void> } {
+  const interval = Math.min(30_000, rt.config.LOCK_SECONDS * 1000);
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  let running: Promise<void> = Promise.resolve();
+  const check = async () => {
+    if (await rt.queues.get('maintenance').getJobScheduler('recover')) return;
+    rt.log.warn('Redis holds no maintenance schedules (flushed?): rebuilding what it may have lost');
+    await rebuild(rt);
+  };
+  const loop = () => {
+    running = check()
+      .catch((err: Error) => rt.log.warn({ err }, 'checking the maintenance schedules failed'))
+      .finally(() => {
+        if (closed) return;
+        timer = setTimeout(loop, interval);
+        timer.unref();
+      });
+  };
+  timer = setTimeout(loop, interval);
+  timer.unref();
+  return {
+    close: async () => {
+      closed = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
 }
