@@ -1,4 +1,4 @@
-import { count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
@@ -123,6 +123,39 @@ describe('concurrency', () => {
     }
     const [row] = await t.db.select().from(assignments).where(eq(assignments.id, a.assignment.id));
     expect(row).toMatchObject({ endReason: 'released', outcome: null });
+  });
+
+  it('a pull whose statement waited past the lock hands nothing out', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const { cases: [seeded] } = await seedList(t, clientId, 1);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    const other = postgres(t.config.DATABASE_URL!, { max: 1, onnotice: () => {} });
+    let commit = () => {};
+    try {
+      let locked = () => {};
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const committed = new Promise<void>((resolve) => (commit = resolve));
+      // The case row held: the take's foreign-key check waits on it, as on a stalled server.
+      const holding = other.begin(async (tx) => {
+        await tx`select 1 from cases where id = ${seeded!.id} for update`;
+        locked();
+        await committed;
+      });
+      await isLocked;
+      const pulled = t.request('POST', '/api/agent/next', { cookie });
+      await eventually(async () => rowsOf(await t.db.execute(sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).length > 0, 10_000, 'the take waiting on the case');
+      setTime(Date.now() + (t.config.LOCK_SECONDS + 1) * 1000);
+      commit();
+      await holding;
+      const res = await pulled;
+      expect(res.status).toBe(200);
+      expect(res.body.assignment).toBeNull();
+    } finally {
+      commit();
+      await other.end();
+    }
+    const live = await t.db.select().from(assignments).where(and(eq(assignments.caseId, seeded!.id), isNull(assignments.endedAt)));
+    expect(live).toEqual([]);
   });
 
   it("an outcome is decided on the case and the client's rules as they are when it is posted, not as they were at the pull", async () => {

@@ -212,6 +212,12 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   }
   const first = triage(read.ctx, attemptNo, agent.clientIds, now, read.ctx ? null : await lookAtMissingCase(d.db, job.data));
   if (read.taken) {
+    // A statement that waited past the lock (PostgreSQL stalled): the lock watch may have given
+    // the job to someone else meanwhile. Nothing is handed out.
+    if (lockRanOut(d, take, d.clock.now())) {
+      await untake(d.db, take.id);
+      return { kind: 'skipped' };
+    }
     if (first.kind === 'go' && handsOut(agent, queue, job.data, first.ctx, now)) return { kind: 'assigned', assignment: assignmentRow(take), ctx: first.ctx };
     // Refused by a check only JavaScript makes: undone before the job moves on.
     await untake(d.db, take.id);
