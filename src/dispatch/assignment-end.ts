@@ -6,11 +6,6 @@ import type { OutcomeJob } from '../queues/registry.js';
 
 export type EndReason = 'outcome' | 'released' | 'expired' | 'dropped';
 
-/** Undoes `endAssignment` when what it was ended for could not be done. */
-export async function reopenAssignment(db: Db | Tx, id: string): Promise<void> {
-  await db.update(assignments).set({ endedAt: null, endReason: null, outcome: null }).where(eq(assignments.id, id));
-}
-
 /**
  * An expired assignment ended when its lock ran out, not when that was noticed: the case was
  * free (and may have been handed to someone else) from `expires_at` on.

@@ -6,7 +6,8 @@ import { callJobId, type OutcomeJob } from '../queues/registry.js';
 import { nextCallableAt } from '../scheduling/index.js';
 import { callbackRequest } from './outcome-decision.js';
 import { placeState } from './case-state.js';
-import { claimForOutcome, reopenAssignment } from './assignment-end.js';
+import { claimForOutcome } from './assignment-end.js';
+import { safeError } from '../safe-error.js';
 import type { DispatchDeps } from '../deps.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
 import { heldAssignment } from './held-assignment.js';
@@ -35,15 +36,21 @@ export async function submitOutcome(d: DispatchDeps, agent: SessionUser, id: str
     // The outcome job and the call job's completion, in one Redis call: both or neither.
     completed = await d.calls.handOverOutcome(outcome, { queue: assignment.queue, jobId: assignment.jobId, token: assignment.lockToken });
   } catch (err) {
-    // Nothing was queued: give the assignment back to the agent so the outcome can be sent again.
-    await reopenAssignment(d.db, id);
-    throw err;
+    // Redis away or too slow: whether the script ran is unknown (a timed-out call may still
+    // have run). The outcome is stored with its claim (the outbox), so it stands either way:
+    // `recover` queues it within a minute, the case is held back at its pull until it is
+    // recorded, and the call job comes back through the lock watch. Giving the assignment back
+    // instead would show the case again for an outcome that may be recorded all the same.
+    d.log.warn({ caseId: assignment.caseId, err: safeError(err) }, 'outcome stored, handing it to Redis failed: recover queues it');
+    return { attemptNo: assignment.attemptNo, effect: effectOf(ctx, body) };
   }
   // The outcome is queued; a call job that survived (its lock ran out just now) is held back at
   // its pull until the outcome is recorded.
   if (completed < 0) d.log.warn({ caseId: assignment.caseId, code: completed }, 'completing the call job failed');
-  return { attemptNo: assignment.attemptNo, effect: ctx.settings.outcomes.find((o) => o.code === body.outcome)!.effect };
+  return { attemptNo: assignment.attemptNo, effect: effectOf(ctx, body) };
 }
+
+const effectOf = (ctx: Held['ctx'], body: OutcomeBody) => ctx.settings.outcomes.find((o) => o.code === body.outcome)!.effect;
 
 /**
  * The claim of an assignment this process handed out (`handed-out.ts`): validated against the

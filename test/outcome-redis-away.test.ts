@@ -1,0 +1,69 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { systemClock } from '../src/clock.js';
+import { loadConfig } from '../src/config.js';
+import { assignments } from '../src/db/schema.js';
+import { createLogger } from '../src/log.js';
+import { CallQueues } from '../src/queues/call-queues.js';
+import { Queues } from '../src/queues/registry.js';
+import { recover } from '../src/recovery/recover.js';
+import { createRedis } from '../src/redis/connection.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { attemptsRecorded, createClient, fastRules, next } from './helpers/dispatch.js';
+import { seedList } from './helpers/seed.js';
+import { serviceDeps } from './helpers/workbooks.js';
+
+let t: TestContext;
+let admin: string;
+const closers: Array<() => unknown> = [];
+
+beforeAll(async () => {
+  t = await createTestContext({}, { clock: systemClock });
+  admin = (await t.userSession('admin')).cookie;
+  await t.runWorkers();
+});
+afterAll(async () => {
+  for (const close of closers) await Promise.resolve(close()).catch(() => {});
+  await t?.close();
+});
+
+/** A second API process on the same database whose Redis is gone (port 9: nothing listens). */
+function apiWithoutRedis() {
+  const config = loadConfig({ DATABASE_URL: t.config.DATABASE_URL, REDIS_URL: 'redis://127.0.0.1:9', QUEUE_PREFIX: t.prefix, LOG_LEVEL: 'silent' });
+  const log = createLogger('silent');
+  const redis = createRedis(config.redisUrl, 'command', log);
+  const manual = createRedis(config.redisUrl, 'manual', log);
+  const queues = new Queues(redis, config.QUEUE_PREFIX);
+  const calls = new CallQueues(queues, manual, 30_000, log);
+  closers.push(() => calls.close(), () => queues.close(), () => redis.disconnect(), () => manual.disconnect());
+  return createApp({ config, database: t.runtime.database, redis, queues, calls, clock: systemClock, log });
+}
+
+describe('an outcome whose hand-over to Redis fails', () => {
+  it('is accepted from its claim in PostgreSQL (the outbox) and recorded by recover; the case is not shown again', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const { cases: [seeded] } = await seedList(t, clientId, 1);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    const a = await next(t, cookie);
+
+    const away = apiWithoutRedis();
+    const res = await away.fetch(
+      new Request(`http://localhost/api/agent/assignments/${a.assignment.id}/outcome`, {
+        method: 'POST',
+        headers: { cookie, origin: 'http://localhost', 'content-type': 'application/json' },
+        body: JSON.stringify({ outcome: 'paid', note: 'Zahlt heute' }),
+      }),
+    );
+    expect(res.status).toBe(202);
+    const [claimed] = await t.db.select().from(assignments).where(eq(assignments.id, a.assignment.id));
+    expect(claimed).toMatchObject({ endReason: 'outcome', outcome: expect.objectContaining({ body: expect.objectContaining({ outcome: 'paid' }) }) });
+    // The agent's next "Nächster Anruf" does not bring the case back.
+    expect((await next(t, cookie)).assignment).toBeNull();
+
+    expect((await recover(serviceDeps(t))).outcomes).toBeGreaterThanOrEqual(1);
+    await attemptsRecorded(t, seeded!.id, 1);
+    const live = await t.db.select().from(assignments).where(and(eq(assignments.caseId, seeded!.id), eq(assignments.endReason, 'outcome')));
+    expect(live.map((r) => r.outcome)).toEqual([null]); // the outbox cleared by the recording
+  });
+});
