@@ -80,8 +80,8 @@ export async function uploadList(d: ServiceDeps, u: Upload): Promise<UploadResul
 }
 
 /** The `imports` job of a stored list (id `import-<listId>`: queued twice, it is one job). */
-export async function queueImport(d: Pick<ServiceDeps, 'queues'>, listId: string): Promise<void> {
-  await d.queues.get('imports').add('import', { listId }, { jobId: importJobId(listId) });
+export async function queueImport(d: Pick<ServiceDeps, 'queues'>, listId: string, requeued = 0): Promise<void> {
+  await d.queues.get('imports').add('import', requeued ? { listId, requeued } : { listId }, { jobId: importJobId(listId) });
 }
 
 export const importJobId = (listId: string) => `import-${listId}`;

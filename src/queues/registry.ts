@@ -33,6 +33,8 @@ export interface OutcomeJob {
 
 export interface ImportJob {
   listId: string;
+  /** How often `recover` queued it again after its job failed or was lost (absent: never). */
+  requeued?: number;
 }
 
 /** Send one result-list delivery (a `deliveries` row, which holds everything else). */

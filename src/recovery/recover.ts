@@ -22,6 +22,9 @@ export interface RecoveryReport {
  * are per outcome and per list. Runs when any process starts and every minute (maintenance).
  * Call jobs of open cases are `reconcile`'s; result-list mails `queueDueDeliveries`'.
  */
+/** How often a failed import is queued again before its list fails. */
+const IMPORT_REQUEUES = 3;
+
 export async function recover(d: ServiceDeps): Promise<RecoveryReport> {
   const report: RecoveryReport = { outcomes: 0, imports: 0, failedImports: 0, completedLists: 0 };
   const pending = await d.db.select({ outcome: assignments.outcome }).from(assignments).where(isNotNull(assignments.outcome));
@@ -49,8 +52,18 @@ export async function recover(d: ServiceDeps): Promise<RecoveryReport> {
       report.failedImports++;
       continue;
     }
+    // A file that kills the worker (out of memory) would be queued again every minute for ever,
+    // each time stalling the outcomes in hand: given up after a few rounds. (Redis losing the
+    // job starts the count anew: rare, and bounded all the same.)
+    const requeued = (job?.data.requeued ?? 0) + (state === 'failed' ? 1 : 0);
+    if (requeued > IMPORT_REQUEUES) {
+      await failImport(d, list.id, 'The import stopped several times without finishing (a file too large or damaged?); nothing was imported. Check the file and upload it again.');
+      if (job) await job.remove();
+      report.failedImports++;
+      continue;
+    }
     if (job) await job.remove();
-    await queueImport(d, list.id);
+    await queueImport(d, list.id, requeued);
     report.imports++;
   }
   report.completedLists = await completeFinishedLists(d.db, d.clock.now());
