@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { rowsOf } from '../db/rows.js';
 import { clients, deliveries, dunningLists } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
+import { removed } from '../queues/remove-job.js';
 import { safeError } from '../safe-error.js';
 
 /**
@@ -59,7 +60,9 @@ export async function queueDueDeliveries(d: ServiceDeps): Promise<{ created: num
     // A round still to be sent whose job has run its course (failed: e.g. PostgreSQL was away
     // for all its tries) gets a new one: the job id is the round's, so adding alone would be a no-op.
     const { job, finished } = await roundJob(d, id);
-    if (finished) await job!.remove();
+    // Another process's sweep may have queued it again meanwhile, and a worker be sending it:
+    // its removal then fails, and this round is left to that job (the rest of the sweep goes on).
+    if (finished && !(await removed(d, job!))) continue;
     await queueDelivery(d, id);
   }
 

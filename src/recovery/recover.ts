@@ -5,6 +5,7 @@ import { completeFinishedLists } from '../dispatch/close-case.js';
 import { queueOutcome } from '../dispatch/outcome.js';
 import { importJobId, queueImport } from '../lists/upload.js';
 import { failImport } from '../lists/run-import.js';
+import { removed } from '../queues/remove-job.js';
 
 export interface RecoveryReport {
   /** Outcomes stored in PostgreSQL whose job was queued again. */
@@ -56,13 +57,13 @@ export async function recover(d: ServiceDeps): Promise<RecoveryReport> {
     // each time stalling the outcomes in hand: given up after a few rounds. (Redis losing the
     // job starts the count anew: rare, and bounded all the same.)
     const requeued = (job?.data.requeued ?? 0) + (state === 'failed' ? 1 : 0);
+    // Another process's sweep may have queued it again meanwhile, and a worker taken it up.
+    if (job && !(await removed(d, job))) continue;
     if (requeued > IMPORT_REQUEUES) {
       await failImport(d, list.id, 'The import stopped several times without finishing (a file too large or damaged?); nothing was imported. Check the file and upload it again.');
-      if (job) await job.remove();
       report.failedImports++;
       continue;
     }
-    if (job) await job.remove();
     await queueImport(d, list.id, requeued);
     report.imports++;
   }
