@@ -2,7 +2,7 @@ import { Job } from 'bullmq';
 import { and, eq, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { assignments } from '../src/db/schema.js';
-import { openCaseQueues } from './open-case-queues.js';
+import { openCaseQueues, personalQueues } from './open-case-queues.js';
 import type { Runtime } from '../src/runtime.js';
 import { defaultJobOptions, type CallJob } from '../src/queues/registry.js';
 import { LostLocks, type LostJob } from '../src/queues/lost-locks.js';
@@ -17,8 +17,8 @@ import { expiredAt } from '../src/dispatch/assignment-end.js';
  * pull and the insert, or between the outcome and completing the job) goes back the same way.
  *
  * Watched are the queues of live assignments and of the ready index, and once a minute every
- * queue with open cases: a queue whose only job is held by an agent who vanished while this
- * process was down is in neither of the first two.
+ * queue with open cases and every agent's personal-callback queue: a queue whose only job is
+ * held by an agent who vanished while this process was down is in neither of the first two.
  */
 export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () => Promise<void> } {
   const lockMs = rt.config.LOCK_SECONDS * 1000;
@@ -34,7 +34,7 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
     if (Date.now() - lastFullScan > 60_000) {
       lastFullScan = Date.now();
       // Rebuilt from scratch: a queue in none of the sets holds no job to watch.
-      watched = await openCaseQueues(db);
+      watched = new Set([...(await openCaseQueues(db)), ...(await personalQueues(db))]);
     }
     for (const q of current) watched.add(q);
     return [...watched];

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases, clients, dunningLists } from '../src/db/schema.js';
-import { caseQueue } from '../src/dispatch/case-state.js';
+import { cases, clients, dunningLists, users } from '../src/db/schema.js';
+import { caseQueue, personalQueue } from '../src/dispatch/case-state.js';
 import { anyLanguageQueue, caseLanguages } from '../src/dispatch/routing.js';
 import { defaultSchedulingSettings } from '../src/scheduling/settings.js';
 import { createTestDatabase } from '../test/helpers/db.js';
-import { openCaseQueues } from './open-case-queues.js';
+import { openCaseQueues, personalQueues } from './open-case-queues.js';
 
 let t: Awaited<ReturnType<typeof createTestDatabase>>;
 beforeAll(async () => {
@@ -51,5 +51,21 @@ describe('the queues of the open cases (loose index scan)', () => {
     expect([...found].some((q) => q.includes(ids[2]!))).toBe(false);
     expect(found).toContain(caseQueue({ clientId: ids[3]!, language: 'it' }));
     expect(found.size).toBe(expected.size);
+  });
+});
+
+describe('the personal-callback queues', () => {
+  it('names one per agent, deactivated ones included, and none for leads', async () => {
+    const db = t.database.db;
+    const made = await db
+      .insert(users)
+      .values([
+        { username: 'pq-anna', displayName: 'Anna', role: 'agent', passwordHash: 'x' },
+        { username: 'pq-bert', displayName: 'Bert', role: 'agent', passwordHash: 'x', active: false },
+        { username: 'pq-lena', displayName: 'Lena', role: 'lead', passwordHash: 'x' },
+      ])
+      .returning({ id: users.id, role: users.role });
+    const found = await personalQueues(db);
+    for (const u of made) expect(found.has(personalQueue(u.id))).toBe(u.role === 'agent');
   });
 });

@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../src/db/client.js';
 import { rowsOf } from '../src/db/rows.js';
-import { caseQueue } from '../src/dispatch/case-state.js';
+import { caseQueue, personalQueue } from '../src/dispatch/case-state.js';
+import { users } from '../src/db/schema.js';
 import { anyLanguageQueue, caseLanguages } from '../src/dispatch/routing.js';
 
 /**
@@ -32,4 +33,15 @@ export async function openCaseQueues(db: Db): Promise<Set<string>> {
     queues.add(anyLanguageQueue(r.client_id));
   }
   return queues;
+}
+
+/**
+ * Every agent's personal-callback queue (`calls-u-<agent>`): a job handed out from one whose
+ * holder died before its assignment was written is found nowhere else once the owner's pulls
+ * dropped the empty queue from the ready index. One row per agent, deactivated ones included
+ * (their callbacks may still wait there).
+ */
+export async function personalQueues(db: Db): Promise<Set<string>> {
+  const agents = await db.select({ id: users.id }).from(users).where(eq(users.role, 'agent'));
+  return new Set(agents.map((a) => personalQueue(a.id)));
 }
