@@ -148,6 +148,21 @@ describe('numbersIn', () => {
     expect(numbersIn('keine')).toEqual([]);
   });
 
+  it('splits numbers on lines of their own, joined by a spaced slash or dash, or by "bzw."/"u."', () => {
+    expect(numbersIn('0721 123456\n0171 2345678')).toEqual(['0721 123456', '0171 2345678']);
+    expect(numbersIn('0721 123456\r\n0171 2345678')).toEqual(['0721 123456', '0171 2345678']);
+    expect(numbersIn('0171-2345678 / 0721-123456')).toEqual(['0171-2345678', '0721-123456']);
+    expect(numbersIn('0721 123456 - 0171 2345678')).toEqual(['0721 123456', '0171 2345678']);
+    expect(numbersIn('0721 123456 bzw. 0171 2345678')).toEqual(['0721 123456', '0171 2345678']);
+    expect(numbersIn('0721 123456 u. 0171 2345678')).toEqual(['0721 123456', '0171 2345678']);
+    expect(numbersIn('0171 2345678 (mobil)\n0721 123456 (privat)')).toEqual(['0171 2345678', '0721 123456']);
+    // An area code and its number stay one.
+    expect(numbersIn('0721 / 987 65 43')).toEqual(['0721 / 987 65 43']);
+    expect(numbersIn('0721 - 123456')).toEqual(['0721 - 123456']);
+    expect(numbersIn('030 / 1234567 / 0171 2345678')).toEqual(['030 / 1234567', '0171 2345678']);
+    expect(numbersIn('+49 721 123456 / +49 171 2345678')).toEqual(['+49 721 123456', '+49 171 2345678']);
+  });
+
   it('reads a cell of one plainly written number as the full rules do', () => {
     // A label sends the cell through every step; the number must come out the same.
     for (const plain of ['0721 123456', ' (0721) 12 34 56 ', '0721/123456', '0721-12.34.56', '+49 (0) 721 123456', '+41(0)44 668 18 00', '0049 721 123456']) {

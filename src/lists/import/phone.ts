@@ -65,10 +65,11 @@ function parsePhone(raw: unknown, country: string): { ok: true; number: PhoneNum
  */
 export function numbersIn(text: string): string[] {
   // Most cells hold one number and nothing else; they need none of the steps below but the `(0)`.
-  if (PLAIN_NUMBER.test(text)) return /\d/.test(text) ? [text.replace(INTERNATIONAL_TRUNK_ZERO, '+$1').trim()] : [];
+  if (PLAIN_NUMBER.test(text)) return /\d/.test(text) ? wholeNumbers(text).map((part) => part.replace(INTERNATIONAL_TRUNK_ZERO, '+$1').trim()) : [];
   const withoutRemarks = text.replace(/\([^)]*\p{L}[^)]*\)/gu, ' ');
   return withoutRemarks
-    .split(/\s*(?:;|,|\||\boder\b|\bor\b|\bund\b)\s*/iu)
+    .split(/\s*(?:;|,|\||[\r\n]+|\boder\b|\bor\b|\bund\b|\bbzw\.|\bu\.)\s*/iu)
+    .flatMap(wholeNumbers)
     .filter((part) => /\d/.test(part))
     .map((part) =>
       part
@@ -80,8 +81,28 @@ export function numbersIn(text: string): string[] {
     );
 }
 
-/** Only what a phone number is written with: no letters, no separator between numbers. */
-const PLAIN_NUMBER = /^[\d\s+()/.-]*$/;
+/** Only what a phone number is written with: no letters, no separator between numbers (a line break is one). */
+const PLAIN_NUMBER = /^[\d \t\u00a0+()/.-]*$/;
+
+/**
+ * `0171 2345678 / 0721 123456`, `0721 123456 - 0171 2345678`: whole numbers joined by a spaced
+ * slash or dash. Split only where the text before holds a number's worth of digits (6 or more)
+ * and what follows starts as a number does (`0`, `+`) with as many: `0721 / 123456` is an area
+ * code and its number.
+ */
+function wholeNumbers(text: string): string[] {
+  if (!text.includes(' / ') && !text.includes(' - ')) return [text];
+  const [first = '', ...rest] = text.split(/(\s+[/-]\s+)/);
+  const out = [first];
+  for (let i = 0; i + 1 < rest.length; i += 2) {
+    const [joint = '', next = ''] = [rest[i], rest[i + 1]];
+    if (digitCount(out[out.length - 1]!) >= 6 && /^[+0]/.test(next.trim()) && digitCount(next) >= 6) out.push(next);
+    else out[out.length - 1] += joint + next;
+  }
+  return out;
+}
+
+const digitCount = (text: string) => text.replace(/\D/g, '').length;
 const INTERNATIONAL_TRUNK_ZERO = /^\+(\d{1,3})\s*\(0\)/;
 
 /** Of several numbers in a cell, the first (the full cell stays in `phoneRaw` for the agent). */
