@@ -109,6 +109,20 @@ describe('a failed import leaves nothing behind', () => {
     expect(after.list.error).toMatch(/import failed/i);
   }, 60_000);
 
+  it('a list of which every row is refused fails, and keeps its report: the lead sees why', async () => {
+    const clientId = await newClient();
+    const listId = await upload(t, admin, clientId, await xlsx([HEADER, ['N-1', 'Anna Schmidt', '12', 10], ['N-2', 'Otto Weiß', 'keine', 20]]));
+    await runImport(serviceDeps(t), listId);
+    const after = await leftovers(listId, clientId);
+    expect(after).toMatchObject({ cases: 0, files: 0, jobs: 0 });
+    expect(after.list).toMatchObject({ status: 'failed', error: expect.stringMatching(/No row of the list could be imported/) });
+    expect(after.list.report).toMatchObject({ accepted: 0, rejectedRows: 2 });
+    expect(after.list.report!.rejected.map((r) => r.row)).toEqual([2, 3]);
+    // And over the API, as the lead's page reads it.
+    const shown = await t.request('GET', `/api/lists/${listId}`, { cookie: admin });
+    expect(shown.body.report).toMatchObject({ rejectedRows: 2 });
+  });
+
   it('a file found corrupt only while importing (a CRC mismatch at the end) fails the list with the reason', async () => {
     const clientId = await newClient();
     // The upload reads only the head, so it accepts the file; the import reads it all.

@@ -132,7 +132,9 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
     await removeJobs(d, planned, settings);
     const message = err instanceof ImportFileError ? err.message : 'The import failed on an internal error; nothing was imported. Try again later.';
     if (!(err instanceof ImportFileError)) d.log.error({ listId, err: safeError(err) }, 'import failed');
-    await failImport(d, listId, message);
+    // Every row refused: the report says why, so it stays with the failed list.
+    const report = err instanceof ImportFileError ? (err.details?.report as ImportReport | undefined) : undefined;
+    await failImport(d, listId, message, report);
   }
 }
 
@@ -253,7 +255,7 @@ async function removeJobs(d: ServiceDeps, planned: FirstCallRow[], settings: Sch
 }
 
 /** Ends an import as failed: its cases, refused rows and file go; a cancelled list stays cancelled. */
-export async function failImport(d: Pick<ServiceDeps, 'db'>, listId: string, error: string): Promise<void> {
+export async function failImport(d: Pick<ServiceDeps, 'db'>, listId: string, error: string, report?: ImportReport): Promise<void> {
   await d.db.transaction(async (tx) => {
     // Only a list that never became active: one imported (and worked) must never lose its cases.
     const [list] = await tx.select({ status: dunningLists.status, activatedAt: dunningLists.activatedAt }).from(dunningLists).where(eq(dunningLists.id, listId)).for('update');
@@ -264,7 +266,7 @@ export async function failImport(d: Pick<ServiceDeps, 'db'>, listId: string, err
     // A list cancelled during its import stays cancelled (its cases are removed all the same).
     await tx
       .update(dunningLists)
-      .set({ status: 'failed', error, importProgress: null })
+      .set({ status: 'failed', error, importProgress: null, ...(report ? { report } : {}) })
       .where(and(eq(dunningLists.id, listId), eq(dunningLists.status, 'importing')));
   });
 }
