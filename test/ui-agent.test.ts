@@ -207,7 +207,8 @@ describe('agent screen', () => {
     expect(await history.locator('td').nth(5).textContent()).toBe('Anrufbeantworter');
     await page.getByRole('button', { name: 'Zahlungszusage' }).click();
     // The promise is taken in the case's currency: a claim in francs is not promised in euros.
-    expect(await page.getByLabel('Betrag in CHF').inputValue()).toBe('487,90');
+    expect(await page.getByLabel('Betrag in CHF').inputValue()).toBe('487.90');
+    expect(await page.getByTestId('amount').textContent()).toMatch(/^CHF\s487\.90$/);
     await screenshot(page, 'agent-case');
 
     // Logging out with the case on screen asks, then gives it back at once.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JS module of the browser UI, checked by `tsc -p web`
-import { parseGermanAmount, zonedToIsoWithOffset } from '../web/js/format.js';
+import { formatAmountInput, formatMoney, parseGermanAmount, zonedToIsoWithOffset } from '../web/js/format.js';
 
 /** The agent types a callback time meant in the client's zone, whatever the PC's zone is. */
 describe('zonedToIsoWithOffset', () => {
@@ -43,5 +43,16 @@ describe('parseGermanAmount', () => {
     ['abc', 'EUR', null],
   ])('%s in %s → %s', (text, currency, cents) => {
     expect(parseGermanAmount(text, currency)).toBe(cents);
+  });
+});
+
+/** Francs as the Swiss write them, euros as the Germans do; what is prefilled parses back. */
+describe('formatMoney and formatAmountInput', () => {
+  it('writes each currency in its own country’s way, and reads the prefilled amount back', () => {
+    expect(formatMoney(123456, 'EUR')).toBe('1.234,56\u00a0€');
+    expect(formatMoney(123456, 'CHF')).toMatch(/^CHF\s1['’]234\.56$/);
+    for (const [cents, currency] of [[123456, 'EUR'], [123456, 'CHF'], [48790, 'CHF'], [5, 'EUR']] as const) {
+      expect(parseGermanAmount(formatAmountInput(cents, currency), currency)).toBe(cents);
+    }
   });
 });

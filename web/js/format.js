@@ -5,25 +5,30 @@ const TZ = 'Europe/Berlin';
 /** @type {Map<string, Intl.NumberFormat>} */
 const moneyFormats = new Map();
 
+/** Francs as the Swiss write them (`CHF 1’234.50`), everything else as in Germany. @param {string} currency */
+const moneyLocale = (currency) => (currency === 'CHF' ? 'de-CH' : 'de-DE');
+
 /**
- * `123456, 'EUR'` → `1.234,56 €`.
+ * `123456, 'EUR'` → `1.234,56 €`; `123456, 'CHF'` → `CHF 1’234.56`.
  * @param {number} cents
  * @param {string} [currency]
  */
 export function formatMoney(cents, currency = 'EUR') {
   let f = moneyFormats.get(currency);
   if (!f) {
-    f = new Intl.NumberFormat('de-DE', { style: 'currency', currency });
+    f = new Intl.NumberFormat(moneyLocale(currency), { style: 'currency', currency });
     moneyFormats.set(currency, f);
   }
   return f.format(cents / 100);
 }
 
-/** `1234.5` → `1.234,50` (no currency sign), for prefilling an amount field. */
-const plainAmount = new Intl.NumberFormat('de-DE', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
-/** @param {number} cents */
-export const formatAmountInput = (cents) => plainAmount.format(cents / 100);
+/**
+ * `1234.5` → `1.234,50` (`1’234.50` for francs), no currency sign, for prefilling an amount field.
+ * @param {number} cents
+ * @param {string} [currency]
+ */
+export const formatAmountInput = (cents, currency = 'EUR') =>
+  new Intl.NumberFormat(moneyLocale(currency), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(cents / 100);
 
 /** The signs of an amount's currency an agent may type with it. */
 const CURRENCY_SIGNS = { EUR: /^(?:€|EUR)|(?:€|EUR)$/i, CHF: /^(?:S?Fr\.|CHF)|(?:S?Fr\.|CHF)$/i };

@@ -78,7 +78,7 @@ export function outcomeForm(c, actions) {
   );
 
   // Promise to pay: amount in German notation and the date.
-  const amount = h('input', { type: 'text', inputmode: 'decimal', name: 'amount', value: formatAmountInput(c.amountCents), autocomplete: 'off' });
+  const amount = h('input', { type: 'text', inputmode: 'decimal', name: 'amount', value: formatAmountInput(c.amountCents, c.currency), autocomplete: 'off' });
   const promiseDate = h('input', { type: 'date', name: 'promiseDate', min: todayIso() });
   const promiseBox = h(
     'fieldset',
