@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ImportFileError } from './import-file-error.js';
 import { parseList, type ImportReport, type ParsedCase, type ParseListOptions } from './parse-list.js';
+import { formatCurrency } from './parse-row.js';
 import type { RawRow } from './read-xlsx.js';
 import { readFirstSheet, tempDir, writeXlsx } from './test-helpers.js';
 
@@ -75,6 +76,23 @@ describe('parseList', () => {
     // NFC-normalised, the Swiss customer recognised from postcode and town.
     expect(cases[1]).toMatchObject({ name: 'Anne-Sophie Genève', country: 'CH', postalCode: '1204', phoneE164: '+41225551234', amountCents: 8990, extra: {} });
     expect(cases[1]!.name).toBe('Anne-Sophie Genève'.normalize('NFC'));
+  });
+
+  it('takes the currency of an amount cell from its number format, below a currency column', async () => {
+    async function* rows(): AsyncGenerator<RawRow> {
+      yield { rowNumber: 1, cells: ['Kd-Nr.', 'Name', 'Telefon', 'Betrag', 'Währung'] };
+      yield { rowNumber: 2, cells: [1, 'A', '0721 1234567', 1234.5], formats: [undefined, undefined, undefined, '#,##0.00 [$CHF-100C]'] };
+      yield { rowNumber: 3, cells: [2, 'B', '0721 7654321', 10], formats: [undefined, undefined, undefined, '#,##0.00 "CHF"'] };
+      yield { rowNumber: 4, cells: [3, 'C', '0721 7654322', 10], formats: [undefined, undefined, undefined, '[$€-407] #,##0.00'] };
+      yield { rowNumber: 5, cells: [4, 'D', '0721 7654323', 10], formats: [undefined, undefined, undefined, '#,##0.00'] };
+      yield { rowNumber: 6, cells: [5, 'E', '0721 7654324', 10, 'EUR'], formats: [undefined, undefined, undefined, '#,##0.00 [$CHF-100C]'] };
+    }
+    const cases: ParsedCase[] = [];
+    await parseList(rows(), DE, (c) => void cases.push(c));
+    // A German client: francs where the cell's format says so; the column wins over the format.
+    expect(cases.map((c) => c.currency)).toEqual(['CHF', 'CHF', 'EUR', 'EUR', 'EUR']);
+    expect(formatCurrency('#,##0.00')).toBeUndefined();
+    expect(formatCurrency('#,##0.00 [$€-de-DE]')).toBe('EUR');
   });
 
   it('keeps the leading zeros of a customer number Excel keeps as a number formatted 000000', async () => {

@@ -128,7 +128,9 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
 
     const amount = parseAmountCents(cellValue(raw.amount));
     if (!amount.ok) problems.reject('amount', isFormulaWithoutResult(raw.amount) ? NO_RESULT : amount.reason);
-    const currency = resolveCurrency(text.currency ?? '', amount.ok ? amount.currency : undefined, amountCurrency, ctx.defaultCurrency);
+    const amountIndex = header.columns.amount;
+    const inFormat = amountIndex === undefined ? undefined : formatCurrency(formats?.[amountIndex]);
+    const currency = resolveCurrency(text.currency ?? '', amount.ok ? amount.currency : undefined, inFormat ?? amountCurrency, ctx.defaultCurrency);
     if (!currency.ok) problems.reject(currency.field, currency.reason);
 
     if (rejections.length > 0 || !amount.ok || !currency.ok) return { customerNo, source, rejections };
@@ -202,7 +204,19 @@ function buildAddress(street: string, houseNo: string, postalCode: string | null
   return [line1, line2, country].filter(Boolean).join(', ');
 }
 
-/** Currency column → currency written in the amount → unit in the amount header → client default. */
+/**
+ * The currency an amount cell's number format shows (`#,##0.00 [$CHF-100C]`, `[$€-407] #,##0.00`,
+ * `#,##0.00 "CHF"`), or undefined: Excel keeps the currency of a typed amount there, not in the value.
+ */
+export function formatCurrency(numFmt: string | undefined): string | undefined {
+  if (!numFmt) return undefined;
+  const m = /\[\$(CHF|SFr\.?|Fr\.|EUR|€)|"(CHF|SFr\.?|Fr\.|EUR|€)"|(€)/i.exec(numFmt);
+  const sign = m?.[1] ?? m?.[2] ?? m?.[3];
+  if (!sign) return undefined;
+  return /^(€|EUR)$/i.test(sign) ? 'EUR' : 'CHF';
+}
+
+/** Currency column → currency written in the amount → its cell's number format or the unit in the amount header → client default. */
 function resolveCurrency(
   column: string,
   inAmount: string | undefined,
