@@ -48,6 +48,15 @@ describe('chooseListSheet', () => {
     ]);
   });
 
+  it('refuses sheets that hold different customers (several lists), naming them, rather than leave some out', async () => {
+    const other = [HEADER, ...Array.from({ length: 3 }, (_, i) => row(100 + i))];
+    const err = await choose(await workbook({ Deutschland: listOf(5), Oesterreich: other })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImportFileError);
+    expect((err as ImportFileError).code).toBe('several_lists');
+    expect((err as ImportFileError).status).toBe(422);
+    expect((err as ImportFileError).details).toEqual({ sheets: ['Deutschland', 'Oesterreich'] });
+  });
+
   it('prefers a visible sheet, and falls back to a hidden one', async () => {
     expect((await choose(await workbook({ Daten: listOf(9), Liste: listOf(1) }, ['Daten']))).sheet.name).toBe('Liste');
     expect((await choose(await workbook({ Info: [['Hinweis']], Daten: listOf(2) }, ['Daten']))).sheet.name).toBe('Daten');

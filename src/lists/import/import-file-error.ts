@@ -13,7 +13,8 @@ export type ImportFileErrorCode =
   | 'zip_bomb'
   | 'no_header'
   | 'no_data'
-  | 'missing_columns';
+  | 'missing_columns'
+  | 'several_lists';
 
 const STATUS: Record<ImportFileErrorCode, 400 | 413 | 415 | 422> = {
   not_spreadsheet: 415,
@@ -26,6 +27,7 @@ const STATUS: Record<ImportFileErrorCode, 400 | 413 | 415 | 422> = {
   no_header: 422,
   no_data: 422,
   missing_columns: 400,
+  several_lists: 422,
 };
 
 export class ImportFileError extends Error {
