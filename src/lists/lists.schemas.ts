@@ -40,7 +40,7 @@ export const ReportSchema = z
     sourceColumns: z.array(z.object({ header: z.string(), numFmt: z.string().optional() })),
     countries: z
       .record(z.string(), z.object({ rows: z.number().int(), by: z.record(z.string(), z.number().int()) }))
-      .openapi({ description: 'Accepted rows per customer country and how it was found: column, postalPrefix, address, postcode (5 digits), postcodeTown (Swiss directory), phone, default' }),
+      .openapi({ description: 'Accepted rows per customer country and how it was found: column, postalPrefix, address, postcode (5 digits), postcodeTown (Swiss directory), phone, postcodeWithoutZero (a 4-digit postcode read as German without its leading 0: check), default' }),
     sheet: z
       .object({
         name: z.string(),

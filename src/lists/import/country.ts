@@ -104,6 +104,9 @@ export function countryFromAddress(
   if (postalCode && /^\d{5}$/.test(postalCode) && (home === 'DE' || !FIVE_DIGIT_COUNTRIES.has(home))) return found('DE', 'postcode');
   const swiss = swissCountryOf(postalCode, town);
   if (swiss) return found(swiss, 'postcodeTown');
+  // No German postcode starts with 05 (the region does not exist): four digits from 5000 up
+  // cannot be a German one without its 0. (Austria's start 1–9; the rest stay undecided.)
+  if (home === 'DE' && postalCode && /^5\d{3}$/.test(postalCode)) return found('AT', 'postcode');
   return found(home, 'default');
 }
 

@@ -63,6 +63,7 @@ describe('matchHeaders', () => {
     ['Tel. Geschäftlich', 'phone'],
     ['Natel', 'phone'],
     ['Natel privat', 'phone'],
+    ['Telefon AT', 'phone'],
     ['Offener Betrag (EUR)', 'amount'],
     ['Mahnsumme in €', 'amount'],
     ['Kunden-Nr.', 'customerNo'],
@@ -76,7 +77,7 @@ describe('matchHeaders', () => {
   });
 
   it('does not take a column about calls or mobility for a phone (its dates and words would be dialled)', () => {
-    expect(matchHeaders(['Telefonat am', 'Telefonie-Tarif', 'Mobilität', 'Telemetrie', 'Teilzahlung']).columns).toEqual({});
+    expect(matchHeaders(['Telefonat am', 'Telefonat vom', 'Telefonate', 'Telefonie-Tarif', 'Mobilität', 'Telemetrie', 'Teilzahlung']).columns).toEqual({});
   });
 
   it('keeps unknown columns as extras in order, with the file’s own text, made unique', () => {

@@ -118,7 +118,7 @@ const SYNONYM_INDEX: Map<string, { field: CaseField; rank: number }> = (() => {
  * be dialled.
  */
 const PREFIX_RULES: { pattern: RegExp; field: CaseField }[] = [
-  { pattern: /^(telefon(?!at|ie)|rufnummer|phone|mobil(?!itaet)|handy|natel|tel\d|tel(mobil|privat|geschaeftlich|festnetz))/, field: 'phone' },
+  { pattern: /^(telefon(?!at(am|vom|datum|s?zeit|e|notiz|sergebnis)|ie)|rufnummer|phone|mobil(?!itaet)|handy|natel|tel\d|tel(mobil|privat|geschaeftlich|festnetz))/, field: 'phone' },
 ];
 
 export interface HeaderMapping {

@@ -91,6 +91,14 @@ describe('parseList', () => {
     await parseList(rows(), DE, (c) => void cases.push(c));
     // A German client: francs where the cell's format says so; the column wins over the format.
     expect(cases.map((c) => c.currency)).toEqual(['CHF', 'CHF', 'EUR', 'EUR', 'EUR']);
+    // A header naming the unit is the author's word for the column; a template's € format is not.
+    async function* headed(): AsyncGenerator<RawRow> {
+      yield { rowNumber: 1, cells: ['Kd-Nr.', 'Name', 'Telefon', 'Betrag (CHF)'] };
+      yield { rowNumber: 2, cells: [1, 'A', '0721 1234567', 10], formats: [undefined, undefined, undefined, '#,##0.00 [$€-407]'] };
+    }
+    const inHeader: ParsedCase[] = [];
+    await parseList(headed(), DE, (c) => void inHeader.push(c));
+    expect(inHeader.map((c) => c.currency)).toEqual(['CHF']);
     expect(formatCurrency('#,##0.00')).toBeUndefined();
     expect(formatCurrency('#,##0.00 [$€-de-DE]')).toBe('EUR');
   });

@@ -130,7 +130,9 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
     if (!amount.ok) problems.reject('amount', isFormulaWithoutResult(raw.amount) ? NO_RESULT : amount.reason);
     const amountIndex = header.columns.amount;
     const inFormat = amountIndex === undefined ? undefined : formatCurrency(formats?.[amountIndex]);
-    const currency = resolveCurrency(text.currency ?? '', amount.ok ? amount.currency : undefined, inFormat ?? amountCurrency, ctx.defaultCurrency);
+    // The header's unit is the author's word for the whole column; a cell's format may be a
+    // template's default (German Excel formats currency as € by default).
+    const currency = resolveCurrency(text.currency ?? '', amount.ok ? amount.currency : undefined, amountCurrency ?? inFormat ?? null, ctx.defaultCurrency);
     if (!currency.ok) problems.reject(currency.field, currency.reason);
 
     if (rejections.length > 0 || !amount.ok || !currency.ok) return { customerNo, source, rejections };
@@ -216,7 +218,7 @@ export function formatCurrency(numFmt: string | undefined): string | undefined {
   return /^(€|EUR)$/i.test(sign) ? 'EUR' : 'CHF';
 }
 
-/** Currency column → currency written in the amount → its cell's number format or the unit in the amount header → client default. */
+/** Currency column → currency written in the amount → unit in the amount header, else its cell's number format → client default. */
 function resolveCurrency(
   column: string,
   inAmount: string | undefined,

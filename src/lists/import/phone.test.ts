@@ -121,6 +121,8 @@ describe('countryFromAddress', () => {
     // or in the CSV Excel wrote from one). The row parser asks the phone numbers.
     expect(countryFromAddress({ postalCode: '1010', town: 'Wien' }, 'DE')).toMatchObject({ country: 'DE', source: 'default' });
     expect(countryFromAddress({ postalCode: '1067', town: 'Dresden' }, 'DE')).toMatchObject({ country: 'DE', source: 'default' });
+    // No German postcode starts with 05: 5020 Salzburg is Austrian.
+    expect(countryFromAddress({ postalCode: '5020', town: 'Salzburg' }, 'DE')).toMatchObject({ country: 'AT', source: 'postcode' });
     expect(countryFromAddress({ postalCode: '1010', town: 'Wien' }, 'CH')).toMatchObject({ country: 'CH', source: 'default' });
   });
 
@@ -161,6 +163,8 @@ describe('numbersIn', () => {
     expect(numbersIn('0721 - 123456')).toEqual(['0721 - 123456']);
     expect(numbersIn('030 / 1234567 / 0171 2345678')).toEqual(['030 / 1234567', '0171 2345678']);
     expect(numbersIn('+49 721 123456 / +49 171 2345678')).toEqual(['+49 721 123456', '+49 171 2345678']);
+    expect(numbersIn('0171 - 2345678 / 0721 - 123456')).toEqual(['0171 - 2345678', '0721 - 123456']);
+    expect(numbersIn('0721 123456 – 0171 2345678')).toEqual(['0721 123456', '0171 2345678']);
   });
 
   it('reads a cell of one plainly written number as the full rules do', () => {

@@ -91,16 +91,22 @@ const PLAIN_NUMBER = /^[\d \t\u00a0+()/.-]*$/;
  * code and its number.
  */
 function wholeNumbers(text: string): string[] {
-  if (!text.includes(' / ') && !text.includes(' - ')) return [text];
-  const [first = '', ...rest] = text.split(/(\s+[/-]\s+)/);
+  if (!JOINT_HINT.test(text)) return [text];
+  const [first = '', ...rest] = text.split(JOINT);
   const out = [first];
   for (let i = 0; i + 1 < rest.length; i += 2) {
     const [joint = '', next = ''] = [rest[i], rest[i + 1]];
-    if (digitCount(out[out.length - 1]!) >= 6 && /^[+0]/.test(next.trim()) && digitCount(next) >= 6) out.push(next);
+    // What follows must hold a number's worth of digits up to the end (`0721 - 123456` counts
+    // whole), so `0171 - 2345678 / 0721 - 123456` splits at the slash only.
+    const following = rest.slice(i + 1).join('');
+    if (digitCount(out[out.length - 1]!) >= 6 && /^[+0]/.test(next.trim()) && digitCount(following) >= 6) out.push(next);
     else out[out.length - 1] += joint + next;
   }
   return out;
 }
+
+const JOINT = /(\s+[/\-–—]\s+)/;
+const JOINT_HINT = /\s[/\-–—]\s/;
 
 const digitCount = (text: string) => text.replace(/\D/g, '').length;
 const INTERNATIONAL_TRUNK_ZERO = /^\+(\d{1,3})\s*\(0\)/;
