@@ -29,4 +29,9 @@ describe('removed', () => {
       await worker.close();
     }
   });
+
+  it('lets any other failure through (Redis away is the sweep\'s failure, not a job taken up)', async () => {
+    const failing = { id: 'x', remove: () => Promise.reject(new Error('Connection is closed.')) };
+    await expect(removed(t.deps, failing)).rejects.toThrow('Connection is closed.');
+  });
 });

@@ -116,6 +116,8 @@ describe('agent screen', () => {
     await page.getByRole('button', { name: 'Erledigt – bezahlt' }).click();
     await page.getByRole('textbox', { name: 'Notiz' }).fill('Zahlt heute per Überweisung');
     await page.getByRole('checkbox', { name: /Richtige Person erreicht/ }).check();
+    await page.getByText('Kundenwunsch-Zeitfenster ändern').click();
+    await page.getByRole('button', { name: '+ Zeitfenster hinzufügen' }).click();
     await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
     await page.getByText('Die Sperre ist abgelaufen – der Fall ging zurück in die Warteschlange. Ihre Eingaben sind in diesem Fenster aufbewahrt').waitFor();
 
@@ -125,6 +127,7 @@ describe('agent screen', () => {
     expect(await page.getByRole('textbox', { name: 'Notiz' }).inputValue()).toBe('Zahlt heute per Überweisung');
     expect(await page.getByRole('checkbox', { name: /Richtige Person erreicht/ }).isChecked()).toBe(true);
     expect(await page.getByRole('button', { name: 'Erledigt – bezahlt' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('.pw-row').count()).toBe(1);
     // A reload keeps it too (the held case comes back with the draft).
     await page.reload();
     await page.getByRole('button', { name: 'Nächster Anruf' }).click();

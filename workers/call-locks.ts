@@ -7,6 +7,7 @@ import type { Runtime } from '../src/runtime.js';
 import { defaultJobOptions, type CallJob } from '../src/queues/registry.js';
 import { LostLocks, type LostJob } from '../src/queues/lost-locks.js';
 import { expiredAt } from '../src/dispatch/assignment-end.js';
+import { every } from './periodic.js';
 
 /**
  * Lock expiry for assignments. The API hands call jobs out with a lock that heartbeats renew;
@@ -71,24 +72,5 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
       .where(and(isNull(assignments.endedAt), lt(assignments.expiresAt, stale)));
   };
 
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
-  let running: Promise<void> = Promise.resolve();
-  const loop = () => {
-    running = check()
-      .catch((err: Error) => rt.log.warn({ err }, 'checking call job locks failed'))
-      .finally(() => {
-        if (closed) return;
-        timer = setTimeout(loop, interval);
-        timer.unref();
-      });
-  };
-  loop();
-  return {
-    close: async () => {
-      closed = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return every(interval, check, (err) => rt.log.warn({ err }, 'checking call job locks failed'), { immediately: true });
 }

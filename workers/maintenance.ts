@@ -10,6 +10,7 @@ import type { MaintenanceJob } from '../src/queues/registry.js';
 import type { Runtime } from '../src/runtime.js';
 import { dispatchDeps } from './deps.js';
 import { waitForRedis } from '../src/redis/connection.js';
+import { every } from './periodic.js';
 
 const RECONCILE_EVERY_MS = 5 * 60_000;
 /** The outbox sweep is a few indexed queries: often enough that nothing waits long. */
@@ -133,30 +134,10 @@ async function rebuild(rt: Runtime): Promise<void> {
  */
 function watchSchedules(rt: Runtime): { close: () => Promise<void> } {
   const interval = Math.min(30_000, rt.config.LOCK_SECONDS * 1000);
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
-  let running: Promise<void> = Promise.resolve();
   const check = async () => {
     if (await rt.queues.get('maintenance').getJobScheduler('recover')) return;
     rt.log.warn('Redis holds no maintenance schedules (flushed?): rebuilding what it may have lost');
     await rebuild(rt);
   };
-  const loop = () => {
-    running = check()
-      .catch((err: Error) => rt.log.warn({ err }, 'checking the maintenance schedules failed'))
-      .finally(() => {
-        if (closed) return;
-        timer = setTimeout(loop, interval);
-        timer.unref();
-      });
-  };
-  timer = setTimeout(loop, interval);
-  timer.unref();
-  return {
-    close: async () => {
-      closed = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return every(interval, check, (err) => rt.log.warn({ err }, 'checking the maintenance schedules failed'));
 }

@@ -289,6 +289,11 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
         })
       : (await prepared(d.db, 'insert_assignment', buildInsertAssignment).execute({ ...take, assignedAt: take.assignedAt.toISOString(), expiresAt: take.expiresAt.toISOString() }))[0]!;
     if ('later' in assignment) return later(job, token, assignment.later);
+    // As for the take: an insert that waited past the lock hands nothing out.
+    if (lockRanOut(d, take, d.clock.now())) {
+      await untake(d.db, take.id);
+      return { kind: 'skipped' };
+    }
     return { kind: 'assigned', assignment, ctx };
   } catch (err) {
     return refused(d, job, token, now, err);

@@ -12,6 +12,8 @@ export async function removed(d: { log: Logger }, job: { id?: string; remove: ()
     await job.remove();
     return true;
   } catch (err) {
+    // BullMQ's words (classes/job.js); anything else (Redis away) is the sweep's failure.
+    if (!(err instanceof Error && err.message.includes('locked by another worker'))) throw err;
     d.log.info({ jobId: job.id, err: safeError(err) }, 'job taken up again meanwhile; left to it');
     return false;
   }

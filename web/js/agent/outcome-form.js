@@ -21,7 +21,7 @@ const PROMISE_YEARS = 3;
  * What the agent entered, kept so a lost lock, an ended session or a reload loses none of it.
  * @typedef {{ code: string | null, note: string, rightParty: boolean, phone: string | null,
  *   exact: boolean, window: string, windowDate: string, at: string, onlyMe: boolean,
- *   amount: string, promiseDate: string }} Draft
+ *   amount: string, promiseDate: string, preferredWindows: import('../types.js').PreferredWindow[] | null }} Draft
  */
 
 /**
@@ -91,7 +91,7 @@ export function outcomeForm(c, actions) {
   const note = h('textarea', { name: 'note', rows: 3, maxLength: NOTE_MAX, placeholder: 'Was wurde besprochen?' });
   const counter = h('small', { class: 'hint counter' }, `0 / ${NOTE_MAX}`);
   note.addEventListener('input', () => replace(counter, `${note.value.length} / ${NOTE_MAX}`));
-  const windowsEditor = preferredWindowsEditor(c.preferredWindows);
+  const windowsEditor = preferredWindowsEditor(c.preferredWindows, () => changed());
 
   const save = h('button', { type: 'submit', class: 'btn btn-primary btn-large', disabled: true }, 'Ergebnis speichern');
   const giveBack = h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => giveBackAsked() }, 'Zurückgeben');
@@ -251,6 +251,7 @@ export function outcomeForm(c, actions) {
     onlyMe: onlyMe.checked,
     amount: amount.value,
     promiseDate: promiseDate.value,
+    preferredWindows: windowsEditor.dirty() ? windowsEditor.rows() : null,
   });
   /** @param {Partial<Draft>} d a draft kept earlier (fields it lacks stay as they are) */
   const restore = (d) => {
@@ -267,6 +268,9 @@ export function outcomeForm(c, actions) {
     if (typeof d.onlyMe === 'boolean') onlyMe.checked = d.onlyMe;
     if (typeof d.amount === 'string') amount.value = d.amount;
     if (typeof d.promiseDate === 'string') promiseDate.value = d.promiseDate;
+    if (Array.isArray(d.preferredWindows)) {
+      windowsEditor.restore(d.preferredWindows.filter((w) => Array.isArray(w?.days) && typeof w.from === 'string' && typeof w.to === 'string'));
+    }
     syncMode();
     const o = c.outcomes.find((x) => x.code === d.code);
     if (o) choose(o);

@@ -6,14 +6,18 @@ import { WEEKDAYS } from '../format.js';
 
 /**
  * @param {PreferredWindow[]} initial
- * @returns {{ el: HTMLElement, dirty: () => boolean, value: () => PreferredWindow[] | string }}
- *   `value` is the windows, or a German message saying what is wrong
+ * @param {() => void} [onChange] called on every change (also adding or removing a row)
+ * @returns {{ el: HTMLElement, dirty: () => boolean, value: () => PreferredWindow[] | string,
+ *   rows: () => PreferredWindow[], restore: (windows: PreferredWindow[]) => void }}
+ *   `value` is the windows, or a German message saying what is wrong; `rows` the rows as
+ *   entered, unchecked (for a draft); `restore` puts such rows back as changed
  */
-export function preferredWindowsEditor(initial) {
+export function preferredWindowsEditor(initial, onChange = () => {}) {
   let changed = false;
   const rows = h('div', { class: 'pw-rows' });
   const markChanged = () => {
     changed = true;
+    onChange();
   };
 
   /** @param {PreferredWindow} w */
@@ -48,17 +52,27 @@ export function preferredWindowsEditor(initial) {
     ),
   );
 
-  const value = () => {
-    /** @type {PreferredWindow[]} */
-    const out = [];
-    for (const row of rows.querySelectorAll('.pw-row')) {
+  /** @returns {PreferredWindow[]} */
+  const entered = () =>
+    [...rows.querySelectorAll('.pw-row')].map((row) => {
       const days = [...row.querySelectorAll('input[type=checkbox]:checked')].map((b) => /** @type {HTMLInputElement} */ (b).value);
-      const [from, to] = [...row.querySelectorAll('input[type=time]')].map((i) => /** @type {HTMLInputElement} */ (i).value);
+      const [from = '', to = ''] = [...row.querySelectorAll('input[type=time]')].map((i) => /** @type {HTMLInputElement} */ (i).value);
+      return { days, from, to };
+    });
+  const value = () => {
+    const out = entered();
+    for (const { days, from, to } of out) {
       if (days.length === 0) return 'Kundenwunsch-Zeitfenster: bitte mindestens einen Wochentag wählen.';
       if (!from || !to || from >= to) return 'Kundenwunsch-Zeitfenster: „von“ muss vor „bis“ liegen.';
-      out.push({ days, from, to });
     }
     return out;
   };
-  return { el, dirty: () => changed, value };
+  /** @param {PreferredWindow[]} windows */
+  const restore = (windows) => {
+    rows.replaceChildren();
+    windows.forEach(addRow);
+    changed = true;
+    /** @type {HTMLDetailsElement} */ (el).open = true;
+  };
+  return { el, dirty: () => changed, value, rows: entered, restore };
 }

@@ -3,7 +3,7 @@ import { api, ApiError, germanError } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 import { formatDateTime, formatTime } from '../format.js';
 import { outcomeLabel } from '../agent/case-card.js';
-import { importProgressBar, reportView, statusBadge } from './list-status.js';
+import { importProgressBar, refreshFailed, reportView, statusBadge } from './list-status.js';
 import { languageGapNotices } from '../language-gaps.js';
 import { resultBox } from './result-box.js';
 
@@ -67,7 +67,7 @@ export function listDetailView(listId, me) {
     } catch (err) {
       if (stopped) return;
       if (clientId === null) replace(el, h('p', {}, h('a', { href: '#/listen' }, '← Alle Listen')), notice('error', germanError(err)));
-      else replace(staleWarning, notice('warning', `Aktualisierung um ${formatTime(new Date().toISOString())} Uhr fehlgeschlagen: ${germanError(err)} Neuer Versuch läuft …`));
+      else replace(staleWarning, refreshFailed(err));
     }
     if (!stopped) timer = setTimeout(() => void refresh(), list?.status === 'importing' ? IMPORT_POLL_MS : POLL_MS);
   }

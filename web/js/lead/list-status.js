@@ -1,5 +1,13 @@
-// A list's status as a German badge, and the import report table.
-import { h } from '../dom.js';
+// A list's status as a German badge, the import report table, and the warning of a failed refresh.
+import { germanError } from '../api.js';
+import { h, notice } from '../dom.js';
+import { formatTime } from '../format.js';
+
+/**
+ * A page's live refresh failed: when, why, and that it goes on trying (replaced, not added to).
+ * @param {unknown} err
+ */
+export const refreshFailed = (err) => notice('warning', `Aktualisierung um ${formatTime(new Date().toISOString())} Uhr fehlgeschlagen: ${germanError(err)} Neuer Versuch läuft …`);
 
 /** @typedef {import('../types.js').DunningList} DunningList */
 

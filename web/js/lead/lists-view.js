@@ -1,8 +1,8 @@
 // Team lead's overview: per client in scope, the upload and the lists with their status.
 import { api, germanError } from '../api.js';
 import { h, notice, replace } from '../dom.js';
-import { formatDateTime, formatTime } from '../format.js';
-import { importProgressBar, statusBadge } from './list-status.js';
+import { formatDateTime } from '../format.js';
+import { importProgressBar, refreshFailed, statusBadge } from './list-status.js';
 import { uploadForm } from './upload-form.js';
 
 /** @typedef {import('../types.js').Client} Client */
@@ -83,7 +83,7 @@ export function listsView(me) {
       }
       replace(staleWarning);
     } catch (err) {
-      replace(staleWarning, notice('warning', `Aktualisierung um ${formatTime(new Date().toISOString())} Uhr fehlgeschlagen: ${germanError(err)} Neuer Versuch läuft …`));
+      replace(staleWarning, refreshFailed(err));
     }
     if (!stopped) timer = setTimeout(() => void refresh(), importing ? FAST_POLL_MS : SLOW_POLL_MS);
   }
