@@ -96,31 +96,12 @@ describe('concurrency', () => {
     const a = await next(t, cookie);
     // A lead's edit during the call: the outcome takes the full path (read, then claim).
     await t.db.update(cases).set({ name: sql`${cases.name}` }).where(eq(cases.id, a.case.id));
-    const other = postgres(t.config.DATABASE_URL!, { max: 1, onnotice: () => {} });
-    let commit = () => {};
-    try {
-      let locked = () => {};
-      const isLocked = new Promise<void>((resolve) => (locked = resolve));
-      const committed = new Promise<void>((resolve) => (commit = resolve));
-      // The assignment row held, then ended as released, as a release from another tab would.
-      const releasing = other.begin(async (tx) => {
-        await tx`select 1 from assignments where id = ${a.assignment.id} for update`;
-        locked();
-        await committed;
-        await tx`update assignments set ended_at = now(), end_reason = 'released' where id = ${a.assignment.id}`;
-      });
-      await isLocked;
-      const posted = postOutcome(t, cookie, a.assignment.id, { outcome: 'paid' });
-      await eventually(async () => rowsOf(await t.db.execute(sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).length > 0, 10_000, 'the claim waiting on the assignment');
-      commit();
-      await releasing;
-      const res = await posted;
-      expect(res.status).toBe(409);
-      expect(res.body.error).toMatchObject({ code: 'assignment_ended', details: { endReason: 'released' } });
-    } finally {
-      commit();
-      await other.end();
-    }
+    // The assignment row held, then ended as released, as a release from another tab would.
+    const res = await whileRowHeld('assignments', a.assignment.id, () => postOutcome(t, cookie, a.assignment.id, { outcome: 'paid' }), {
+      beforeRelease: (tx) => tx`update assignments set ended_at = now(), end_reason = 'released' where id = ${a.assignment.id}`,
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'assignment_ended', details: { endReason: 'released' } });
     const [row] = await t.db.select().from(assignments).where(eq(assignments.id, a.assignment.id));
     expect(row).toMatchObject({ endReason: 'released', outcome: null });
   });
@@ -129,31 +110,32 @@ describe('concurrency', () => {
     const clientId = await createClient(t, admin, fastRules);
     const { cases: [seeded] } = await seedList(t, clientId, 1);
     const { cookie } = await t.userSession('agent', [clientId]);
-    const other = postgres(t.config.DATABASE_URL!, { max: 1, onnotice: () => {} });
-    let commit = () => {};
-    try {
-      let locked = () => {};
-      const isLocked = new Promise<void>((resolve) => (locked = resolve));
-      const committed = new Promise<void>((resolve) => (commit = resolve));
-      // The case row held: the take's foreign-key check waits on it, as on a stalled server.
-      const holding = other.begin(async (tx) => {
-        await tx`select 1 from cases where id = ${seeded!.id} for update`;
-        locked();
-        await committed;
-      });
-      await isLocked;
-      const pulled = t.request('POST', '/api/agent/next', { cookie });
-      await eventually(async () => rowsOf(await t.db.execute(sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).length > 0, 10_000, 'the take waiting on the case');
-      setTime(Date.now() + (t.config.LOCK_SECONDS + 1) * 1000);
-      commit();
-      await holding;
-      const res = await pulled;
-      expect(res.status).toBe(200);
-      expect(res.body.assignment).toBeNull();
-    } finally {
-      commit();
-      await other.end();
-    }
+    // The case row held: the write's foreign-key check waits on it, as on a stalled server.
+    const res = await whileRowHeld('cases', seeded!.id, () => t.request('POST', '/api/agent/next', { cookie }), {
+      meanwhile: () => setTime(Date.now() + (t.config.LOCK_SECONDS + 1) * 1000),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.assignment).toBeNull();
+    const live = await t.db.select().from(assignments).where(and(eq(assignments.caseId, seeded!.id), isNull(assignments.endedAt)));
+    expect(live).toEqual([]);
+  });
+
+  it('a pull that ends an expired holder and whose insert then waited past the lock hands nothing out either', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const { cases: [seeded] } = await seedList(t, clientId, 1);
+    const gone = await t.userSession('agent', [clientId]);
+    const held = await next(t, gone.cookie);
+    // The holder's time is up in PostgreSQL, and its job is back in its queue before the lock
+    // watch ended the assignment: the next pull ends it itself, then inserts its own.
+    const [row] = await t.db.update(assignments).set({ expiresAt: new Date(Date.now() - 1_000) }).where(eq(assignments.id, held.assignment.id)).returning();
+    await (await t.queues.calls(row!.queue).getJob(row!.jobId))!.moveToWait(row!.lockToken);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    // The case row held: the write's foreign-key check waits on it, as on a stalled server.
+    const res = await whileRowHeld('cases', seeded!.id, () => t.request('POST', '/api/agent/next', { cookie }), {
+      meanwhile: () => setTime(Date.now() + (t.config.LOCK_SECONDS + 1) * 1000),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.assignment).toBeNull();
     const live = await t.db.select().from(assignments).where(and(eq(assignments.caseId, seeded!.id), isNull(assignments.endedAt)));
     expect(live).toEqual([]);
   });
@@ -222,3 +204,39 @@ describe('concurrency', () => {
     await eventually(async () => (await t.db.select().from(cases).where(eq(cases.id, a.case.id)))[0]!.status === 'closed');
   });
 });
+
+/**
+ * Sends `request` while another connection holds a row (`FOR UPDATE`), as a stalled server or
+ * a concurrent writer would; once the request waits on it, `meanwhile` runs, then the holder
+ * runs `beforeRelease` in its transaction and commits. Returns the request's answer.
+ */
+async function whileRowHeld<T>(
+  table: 'cases' | 'assignments',
+  id: string,
+  request: () => Promise<T>,
+  opts: { meanwhile?: () => void; beforeRelease?: (tx: postgres.TransactionSql) => Promise<unknown> } = {},
+): Promise<T> {
+  const other = postgres(t.config.DATABASE_URL!, { max: 1, onnotice: () => {} });
+  let release = () => {};
+  try {
+    let locked = () => {};
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const holding = other.begin(async (tx) => {
+      await tx`select 1 from ${tx(table)} where id = ${id} for update`;
+      locked();
+      await released;
+      await opts.beforeRelease?.(tx);
+    });
+    await isLocked;
+    const pending = request();
+    await eventually(async () => rowsOf(await t.db.execute(sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).length > 0, 10_000, `the request waiting on the ${table} row`);
+    opts.meanwhile?.();
+    release();
+    await holding;
+    return await pending;
+  } finally {
+    release(); // also when an expectation failed: the other transaction must end
+    await other.end();
+  }
+}
