@@ -110,14 +110,7 @@ describe('concurrency', () => {
     const clientId = await createClient(t, admin, fastRules);
     const { cases: [seeded] } = await seedList(t, clientId, 1);
     const { cookie } = await t.userSession('agent', [clientId]);
-    // The case row held: the write's foreign-key check waits on it, as on a stalled server.
-    const res = await whileRowHeld('cases', seeded!.id, () => t.request('POST', '/api/agent/next', { cookie }), {
-      meanwhile: () => setTime(Date.now() + (t.config.LOCK_SECONDS + 1) * 1000),
-    });
-    expect(res.status).toBe(200);
-    expect(res.body.assignment).toBeNull();
-    const live = await t.db.select().from(assignments).where(and(eq(assignments.caseId, seeded!.id), isNull(assignments.endedAt)));
-    expect(live).toEqual([]);
+    await expectNothingHandedOutPastTheLock(seeded!.id, cookie);
   });
 
   it('a pull that ends an expired holder and whose insert then waited past the lock hands nothing out either', async () => {
@@ -130,14 +123,7 @@ describe('concurrency', () => {
     const [row] = await t.db.update(assignments).set({ expiresAt: new Date(Date.now() - 1_000) }).where(eq(assignments.id, held.assignment.id)).returning();
     await (await t.queues.calls(row!.queue).getJob(row!.jobId))!.moveToWait(row!.lockToken);
     const { cookie } = await t.userSession('agent', [clientId]);
-    // The case row held: the write's foreign-key check waits on it, as on a stalled server.
-    const res = await whileRowHeld('cases', seeded!.id, () => t.request('POST', '/api/agent/next', { cookie }), {
-      meanwhile: () => setTime(Date.now() + (t.config.LOCK_SECONDS + 1) * 1000),
-    });
-    expect(res.status).toBe(200);
-    expect(res.body.assignment).toBeNull();
-    const live = await t.db.select().from(assignments).where(and(eq(assignments.caseId, seeded!.id), isNull(assignments.endedAt)));
-    expect(live).toEqual([]);
+    await expectNothingHandedOutPastTheLock(seeded!.id, cookie);
   });
 
   it("an outcome is decided on the case and the client's rules as they are when it is posted, not as they were at the pull", async () => {
@@ -204,6 +190,20 @@ describe('concurrency', () => {
     await eventually(async () => (await t.db.select().from(cases).where(eq(cases.id, a.case.id)))[0]!.status === 'closed');
   });
 });
+
+/**
+ * A `next` whose write waits past the job's lock (the case row held, as on a stalled server:
+ * the write's foreign-key check waits on it) answers with no assignment and leaves none.
+ */
+async function expectNothingHandedOutPastTheLock(caseId: string, cookie: string): Promise<void> {
+  const res = await whileRowHeld('cases', caseId, () => t.request('POST', '/api/agent/next', { cookie }), {
+    meanwhile: () => setTime(Date.now() + (t.config.LOCK_SECONDS + 1) * 1000),
+  });
+  expect(res.status).toBe(200);
+  expect(res.body.assignment).toBeNull();
+  const live = await t.db.select().from(assignments).where(and(eq(assignments.caseId, caseId), isNull(assignments.endedAt)));
+  expect(live).toEqual([]);
+}
 
 /**
  * Sends `request` while another connection holds a row (`FOR UPDATE`), as a stalled server or

@@ -1,18 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
 import { systemClock } from '../src/clock.js';
-import { loadConfig } from '../src/config.js';
 import { assignments } from '../src/db/schema.js';
-import { createLogger } from '../src/log.js';
-import { CallQueues } from '../src/queues/call-queues.js';
-import { Queues } from '../src/queues/registry.js';
 import { recover } from '../src/recovery/recover.js';
-import { createRedis } from '../src/redis/connection.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, fastRules, next } from './helpers/dispatch.js';
 import { seedList } from './helpers/seed.js';
 import { serviceDeps } from './helpers/workbooks.js';
+import { appWithoutRedis } from './helpers/without-redis.js';
 
 let t: TestContext;
 let admin: string;
@@ -28,18 +23,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** A second API process on the same database whose Redis is gone (port 9: nothing listens). */
-function apiWithoutRedis() {
-  const config = loadConfig({ DATABASE_URL: t.config.DATABASE_URL, REDIS_URL: 'redis://127.0.0.1:9', QUEUE_PREFIX: t.prefix, LOG_LEVEL: 'silent' });
-  const log = createLogger('silent');
-  const redis = createRedis(config.redisUrl, 'command', log);
-  const manual = createRedis(config.redisUrl, 'manual', log);
-  const queues = new Queues(redis, config.QUEUE_PREFIX);
-  const calls = new CallQueues(queues, manual, 30_000, log);
-  closers.push(() => calls.close(), () => queues.close(), () => redis.disconnect(), () => manual.disconnect());
-  return createApp({ config, database: t.runtime.database, redis, queues, calls, clock: systemClock, log });
-}
-
 describe('an outcome whose hand-over to Redis fails', () => {
   it('is accepted from its claim in PostgreSQL (the outbox) and recorded by recover; the case is not shown again', async () => {
     const clientId = await createClient(t, admin, fastRules);
@@ -47,8 +30,10 @@ describe('an outcome whose hand-over to Redis fails', () => {
     const { cookie } = await t.userSession('agent', [clientId]);
     const a = await next(t, cookie);
 
-    const away = apiWithoutRedis();
-    const res = await away.fetch(
+    // A second API process on the same database, whose Redis is gone.
+    const away = appWithoutRedis({ databaseUrl: t.config.DATABASE_URL!, database: t.runtime.database, prefix: t.prefix, clock: systemClock });
+    closers.push(away.close);
+    const res = await away.app.fetch(
       new Request(`http://localhost/api/agent/assignments/${a.assignment.id}/outcome`, {
         method: 'POST',
         headers: { cookie, origin: 'http://localhost', 'content-type': 'application/json' },

@@ -2,14 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { createSession } from '../src/auth/sessions.js';
 import { ManualClock } from '../src/clock.js';
-import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
-import { CallQueues } from '../src/queues/call-queues.js';
-import { Queues } from '../src/queues/registry.js';
 import { checkEvictionPolicy, createRedis, waitForRedis } from '../src/redis/connection.js';
 import { createUser } from '../src/users/users.service.js';
 import { createTestDatabase } from './helpers/db.js';
 import { TEST_REDIS_URL } from './helpers/env.js';
+import { appWithoutRedis } from './helpers/without-redis.js';
 
 /** With Redis unreachable the API answers fast with 503, never hangs (DESIGN.md section 4a). */
 describe('Redis down', () => {
@@ -21,16 +19,10 @@ describe('Redis down', () => {
   beforeAll(async () => {
     const testDb = await createTestDatabase();
     drop = testDb.drop;
-    // Port 9 (discard): nothing listens there.
-    const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: 'redis://127.0.0.1:9', QUEUE_PREFIX: 't-down', LOG_LEVEL: 'silent' });
-    const log = createLogger('silent');
-    const redis = createRedis(config.redisUrl, 'command', log);
-    const manual = createRedis(config.redisUrl, 'manual', log);
-    const queues = new Queues(redis, config.QUEUE_PREFIX);
-    const calls = new CallQueues(queues, manual, 30_000, log);
-    closers.push(() => calls.close(), () => queues.close(), () => redis.disconnect(), () => manual.disconnect());
     const clock = new ManualClock(new Date());
-    app = createApp({ config, database: testDb.database, redis, queues, calls, clock, log });
+    const away = appWithoutRedis({ databaseUrl: testDb.url, database: testDb.database, prefix: 't-down', clock });
+    closers.push(away.close);
+    app = away.app;
     const agent = await createUser(testDb.database.db, { username: 'anna', password: 'long-password', displayName: 'Anna', role: 'agent', clientIds: [], languages: ['de'] });
     cookie = `mahn_session=${(await createSession(testDb.database.db, agent.id, clock.now(), 1)).token}`;
   });
