@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { portAnswers, redisServerOnPath, startEmbeddedRedis } from './embedded-redis.js';
 import { serveApi } from './http/serve.js';
 import { createRuntime } from './runtime.js';
-import { onShutdown } from './shutdown.js';
+import { exitOnUncaught, onShutdown } from './shutdown.js';
 import { runStartup } from './startup.js';
 import { startWorkers } from '../workers/start.js';
 
@@ -37,6 +37,7 @@ if (!config.REDIS_URL && !config.redis.sentinels && !config.redis.clusterNodes &
 }
 
 const rt = await createRuntime(config);
+exitOnUncaught(rt.log);
 const { adminCreated } = await runStartup(rt);
 const workers = await startWorkers(rt);
 const api = await serveApi(rt);

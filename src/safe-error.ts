@@ -8,10 +8,18 @@ export function safeError(err: unknown): { name: string; message: string; code?:
   for (let e: unknown = err; e instanceof Error; e = e.cause) {
     const code = (e as { code?: unknown }).code;
     // PostgreSQL quotes the offending value after a colon (`invalid input syntax for type uuid: "…"`).
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return { name: e.name, code, message: e.message.replace(/:\s*".*$/s, '').slice(0, 300) };
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return { name: e.name, code, message: withoutValues(e.message.replace(/:\s*".*$/s, '')).slice(0, 300) };
   }
-  const message = err.message.startsWith('Failed query:') ? 'database query failed' : err.message.split('\nparams:')[0]!.slice(0, 300);
+  const message = err.message.startsWith('Failed query:') ? 'database query failed' : withoutValues(err.message.split('\nparams:')[0]!).slice(0, 300);
   return { name: err.name, message };
+}
+
+/**
+ * A message with what it quotes left out: an e-mail address (a mail server refusing a
+ * recipient names it), a quoted value (`value "…" is out of range`).
+ */
+function withoutValues(message: string): string {
+  return message.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '‹address›').replace(/"[^"]*"/g, '"…"');
 }
 
 /** The call sites of a stack (`    at …` lines), without its message, which may hold SQL parameters. */
@@ -29,6 +37,6 @@ export function safeStack(err: Error, lines = 8): string | undefined {
  */
 export function logSafeError(value: unknown): unknown {
   if (value instanceof Error) return { ...safeError(value), stack: safeStack(value) };
-  if (typeof value === 'string') return value.startsWith('Failed query:') ? 'database query failed' : value.split('\nparams:')[0]!.slice(0, 300);
+  if (typeof value === 'string') return value.startsWith('Failed query:') ? 'database query failed' : withoutValues(value.split('\nparams:')[0]!).slice(0, 300);
   return value;
 }

@@ -18,3 +18,17 @@ export function onShutdown(log: Logger, steps: Array<[string, () => Promise<void
   process.on('SIGINT', () => void run('SIGINT'));
   process.on('SIGTERM', () => void run('SIGTERM'));
 }
+
+/**
+ * A failure nothing else caught — start-up included (a failed top-level await lands here) —
+ * is logged through the logger's safe serializer and ends the process. Node's own print would
+ * show the error's properties whole: a query's parameters, a Redis command's arguments.
+ */
+export function exitOnUncaught(log: Logger): void {
+  const die = (what: string) => (err: unknown) => {
+    log.fatal({ err }, what);
+    process.exit(1);
+  };
+  process.on('uncaughtException', die('uncaught exception; stopping'));
+  process.on('unhandledRejection', die('unhandled rejection; stopping'));
+}

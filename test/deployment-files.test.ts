@@ -60,6 +60,9 @@ describe('docker-compose.yml', () => {
       expect(services[name].depends_on.migrate).toEqual({ condition: 'service_completed_successfully' });
       expect(services[name].environment.DATABASE_URL).toMatch(/^postgres:\/\/.*@postgres:5432\//);
     }
+    // No password in the repository: the database's comes from the environment.
+    expect(services.postgres.environment.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
+    expect(services.api.environment.DATABASE_URL).toContain('${POSTGRES_PASSWORD:?');
     const redis = (services.redis.command as string[]).join(' ');
     expect(redis).toContain('--appendonly yes');
     expect(redis).toContain('--maxmemory-policy noeviction');

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { count, eq, sql } from 'drizzle-orm';
+import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../src/clock.js';
 import { assignments, attempts, cases, deliveries, dunningLists, rejectedRows } from '../src/db/schema.js';
@@ -85,11 +86,23 @@ describe('retention', () => {
     const poison = { caseId: held!.id, attemptNo: 9, note: 'Herr Weiß zahlt nie' };
     await t.db.insert(assignments).values({ caseId: held!.id, agentId: agent!.id!, attemptNo: 9, queue: 'q', jobId: 'j', lockToken: 't', assignedAt: clock.now(), expiresAt: clock.now(), endedAt: clock.now(), endReason: 'outcome', outcome: poison as never });
     await t.queues.get('outcomes').add('outcome', poison as never, { jobId: callJobId(held!.id, 9), delay: 3_600_000 });
+    // And one that failed after its attempt was recorded (its outbox cleared): the note is in it too.
+    const late = { caseId: held!.id, attemptNo: 8, note: 'Herr Weiß zahlt später' };
+    await t.queues.get('outcomes').add('outcome', late as never, { jobId: callJobId(held!.id, 8) });
+    const taker = new Worker('outcomes', null, { connection: t.redis.duplicate({ maxRetriesPerRequest: null }), prefix: t.prefix, autorun: false });
+    try {
+      const job = await taker.getNextJob('w');
+      expect(job?.id).toBe(callJobId(held!.id, 8));
+      await job!.moveToFailed(new UnrecoverableError('permanent failure: test'), 'w');
+    } finally {
+      await taker.close();
+    }
 
     clock.set(new Date(clock.now().getTime() + 2 * DAY));
     const { purged } = await purgeExpiredLists(serviceDeps(t));
     expect(purged).toEqual([delivered]);
     expect(await t.queues.get('outcomes').getJob(callJobId(held!.id, 9))).toBeUndefined();
+    expect(await t.queues.get('outcomes').getJob(callJobId(held!.id, 8))).toBeUndefined();
     const kept = await t.db.select({ outcome: assignments.outcome }).from(assignments).where(eq(assignments.caseId, held!.id));
     expect(kept.map((a) => a.outcome)).toEqual([null]);
 

@@ -16,9 +16,12 @@ export async function ensureFirstAdmin(
   const [row] = await db.select({ n: count() }).from(users);
   if ((row?.n ?? 0) > 0) return { created: false };
   const generated = password ? null : randomBytes(12).toString('base64url');
-  await db
+  const inserted = await db
     .insert(users)
     .values({ username, passwordHash: await hashPassword(password ?? generated!), displayName: 'Administrator', role: 'admin' })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ id: users.id });
+  // Another process starting at the same moment created it: its password is the one printed.
+  if (inserted.length === 0) return { created: false };
   return { created: true, username, generatedPassword: generated };
 }

@@ -1,5 +1,5 @@
 import { UnrecoverableError, type Job, type Processor } from 'bullmq';
-import { safeError } from '../safe-error.js';
+import { safeError, safeStack } from '../safe-error.js';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { cases } from '../db/schema.js';
@@ -29,9 +29,15 @@ export function stopOnPermanentFailure<T, R>(processor: Processor<T, R>): Proces
     try {
       return await processor(job, token, signal);
     } catch (err) {
-      if (!isPermanentFailure(err)) throw err;
-      const { code, message } = safeError(err);
-      throw new UnrecoverableError(`${POISON_PREFIX}${message}${code ? ` (${code})` : ''}`);
+      // BullMQ keeps what is thrown (message and stack) on the job in Redis, shows it to admins
+      // and writes it to the queue's event stream: only the safe part (a query's parameters
+      // hold names, numbers and notes), the call sites without the message.
+      const { code, message, name } = safeError(err);
+      const reason = `${message}${code ? ` (${code})` : ''}`;
+      const thrown = isPermanentFailure(err) ? new UnrecoverableError(`${POISON_PREFIX}${reason}`) : Object.assign(new Error(reason), { name });
+      const stack = err instanceof Error ? safeStack(err) : undefined;
+      thrown.stack = `${thrown.name}: ${thrown.message}${stack ? `\n${stack}` : ''}`;
+      throw thrown;
     }
   };
 }

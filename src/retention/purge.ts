@@ -51,8 +51,8 @@ export async function purgeExpiredLists(d: ServiceDeps): Promise<{ purged: strin
 /**
  * Blanks one list's personal data in one transaction; the anonymous counts stay. Copies outside
  * the database go first (a crash after them purges the list again at the next run): the
- * outbox's `.eml` of each mailed round, and the outcomes never recorded (a poison job kept for
- * an admin, holding the agent's note and the numbers).
+ * outbox's `.eml` of each mailed round, and the outcome jobs never recorded or failed (a poison
+ * job kept for an admin, holding the agent's note and the numbers).
  */
 export async function purgeList(d: ServiceDeps, listId: string, now: Date): Promise<void> {
   const rounds = await d.db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.listId, listId));
@@ -64,6 +64,13 @@ export async function purgeList(d: ServiceDeps, listId: string, now: Date): Prom
     .where(and(eq(cases.listId, listId), isNotNull(assignments.outcome)));
   const outcomes = d.queues.get('outcomes');
   for (const a of unrecorded) await outcomes.remove(callJobId(a.caseId, a.attemptNo));
+  // A job that failed after its attempt was recorded (the outbox cleared) keeps the note too.
+  const failed = await outcomes.getFailed(0, -1);
+  const failedCases = [...new Set(failed.map((j) => j.data.caseId))];
+  const ofList = failedCases.length
+    ? new Set((await d.db.select({ id: cases.id }).from(cases).where(and(eq(cases.listId, listId), inArray(cases.id, failedCases)))).map((c) => c.id))
+    : new Set<string>();
+  for (const job of failed) if (ofList.has(job.data.caseId)) await job.remove();
   await d.db.transaction(async (tx) => {
     const listCases = tx.select({ id: cases.id }).from(cases).where(eq(cases.listId, listId));
     await tx.update(assignments).set({ outcome: null }).where(and(isNotNull(assignments.outcome), inArray(assignments.caseId, listCases)));
