@@ -75,7 +75,11 @@ export function listDetailView(listId, me) {
   /** @param {DunningList} list */
   async function showProgress(list) {
     if (list.status === 'importing') return replace(progressBox, h('h2', {}, 'Import läuft'), importProgressBar(list));
-    if (list.status === 'failed') return replace(progressBox, h('h2', {}, 'Import fehlgeschlagen'), notice('error', list.error ?? 'Unbekannter Fehler'));
+    if (list.status === 'failed') {
+      // The server's reason is English (it names columns, sheets and limits exactly).
+      const why = list.error ? ` (Details: ${list.error})` : '';
+      return replace(progressBox, h('h2', {}, 'Import fehlgeschlagen'), notice('error', `Es wurde nichts importiert. Bitte die Datei prüfen und erneut hochladen.${why}`));
+    }
     if (progressMissing) return;
     try {
       /** @type {Progress} */

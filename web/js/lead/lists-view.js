@@ -119,7 +119,7 @@ function listsTable(lists) {
             {},
             statusBadge(l),
             l.status === 'importing' ? importProgressBar(l) : null,
-            l.status === 'failed' && l.error ? h('div', { class: 'text-error small' }, l.error) : null,
+            l.status === 'failed' && l.error ? h('div', { class: 'text-error small' }, `Nichts importiert (Details: ${l.error})`) : null,
           ),
           h('td', {}, progressCell(l)),
           h('td', {}, formatDateTime(l.createdAt)),
