@@ -39,8 +39,10 @@ function parsePhone(raw: unknown, country: string): { ok: true; number: PhoneNum
   if (text === '') return { ok: false, reason: typeof raw === 'number' ? 'not a phone number' : 'phone number is empty' };
   if (!/\d/.test(text)) return { ok: false, reason: 'not a phone number (no digits)' };
   const region = toRegion(country);
-  const cleaned = firstNumber(text);
-  if (/\p{L}/u.test(cleaned.replace(/\s*\b(ext|durchwahl|dw|x)\b.*$/i, ''))) return { ok: false, reason: 'not a phone number (contains text)' };
+  // German words for an extension read as libphonenumber's `ext.` (the extension is no part of
+  // the number dialled).
+  const cleaned = firstNumber(text).replace(/\s*\b(durchwahl|dw)\b\.?:?\s*(?=\d)/i, ' ext. ');
+  if (/\p{L}/u.test(cleaned.replace(/\s*\b(ext|x)\b.*$/i, ''))) return { ok: false, reason: 'not a phone number (contains text)' };
 
   const digits = cleaned.replace(/\D/g, '');
   if (digits.length < 5) return { ok: false, reason: 'phone number too short' };
