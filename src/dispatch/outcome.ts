@@ -116,7 +116,7 @@ function validateOutcome(ctx: Held['ctx'], body: OutcomeBody, now: Date): void {
     if (outOfRange) throw badRequest(outOfRange.message, { cause: outOfRange.cause });
     // Only whether the request can be met at all; the cap and the per-day limit do not apply
     // here (a callback that would exceed the cap closes the case as max_attempts instead).
-    const plan = nextCallableAt(now, settings, placeState(ctx.case, body.preferredWindows ?? ctx.case.preferredWindows), callbackRequest(body.callback));
+    const plan = nextCallableAt(now, settings, placeState(ctx.case, body.preferredWindows), callbackRequest(body.callback));
     if (plan.at === null) throw badRequest(`The callback cannot be scheduled: ${plan.explanation}`, { cause: plan.cause });
   }
 }

@@ -212,12 +212,7 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   }
   const first = triage(read.ctx, attemptNo, agent.clientIds, now, read.ctx ? null : await lookAtMissingCase(d.db, job.data));
   if (read.taken) {
-    // A statement that waited past the lock (PostgreSQL stalled): the lock watch may have given
-    // the job to someone else meanwhile. Nothing is handed out.
-    if (lockRanOut(d, take, d.clock.now())) {
-      await untake(d.db, take.id);
-      return { kind: 'skipped' };
-    }
+    if (await writtenTooLate(d, take)) return { kind: 'skipped' };
     if (first.kind === 'go' && handsOut(agent, queue, job.data, first.ctx, now)) return { kind: 'assigned', assignment: assignmentRow(take), ctx: first.ctx };
     // Refused by a check only JavaScript makes: undone before the job moves on.
     await untake(d.db, take.id);
@@ -289,11 +284,7 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
         })
       : (await prepared(d.db, 'insert_assignment', buildInsertAssignment).execute({ ...take, assignedAt: take.assignedAt.toISOString(), expiresAt: take.expiresAt.toISOString() }))[0]!;
     if ('later' in assignment) return later(job, token, assignment.later);
-    // As for the take: an insert that waited past the lock hands nothing out.
-    if (lockRanOut(d, take, d.clock.now())) {
-      await untake(d.db, take.id);
-      return { kind: 'skipped' };
-    }
+    if (await writtenTooLate(d, take)) return { kind: 'skipped' };
     return { kind: 'assigned', assignment, ctx };
   } catch (err) {
     return refused(d, job, token, now, err);
@@ -305,6 +296,17 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
  * (a process stalled that long): then nothing is handed out, and the lock watch puts the job back
  * like any job without a holder.
  */
+/**
+ * Whether the assignment just written came too late: its write waited past the job's lock
+ * (PostgreSQL stalled), and the lock watch may have given the job to someone else meanwhile.
+ * Then it is undone and nothing is handed out.
+ */
+async function writtenTooLate(d: DispatchDeps, take: Take): Promise<boolean> {
+  if (!lockRanOut(d, take, d.clock.now())) return false;
+  await untake(d.db, take.id);
+  return true;
+}
+
 function lockRanOut(d: DispatchDeps, take: Take, at: Date): boolean {
   if (at < take.expiresAt) return false;
   d.log.warn({ caseId: take.caseId, queue: take.queue }, 'call job lock ran out before its assignment was written');

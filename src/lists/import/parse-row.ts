@@ -69,6 +69,7 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
   const has = (f: CaseField) => header.columns[f] !== undefined;
   const nameField: CaseField = has('name') ? 'name' : has('lastName') ? 'lastName' : 'firstName';
   const amountCurrency = headerCurrency(headers.amount ?? '');
+  const amountIndex = header.columns.amount;
   const width = header.headers.length;
   const phoneColumns = header.phones.map((index) => ({ index, header: header.headers[index]?.trim() || 'Telefon' }));
 
@@ -128,11 +129,10 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
 
     const amount = parseAmountCents(cellValue(raw.amount));
     if (!amount.ok) problems.reject('amount', isFormulaWithoutResult(raw.amount) ? NO_RESULT : amount.reason);
-    const amountIndex = header.columns.amount;
-    const inFormat = amountIndex === undefined ? undefined : formatCurrency(formats?.[amountIndex]);
     // The header's unit is the author's word for the whole column; a cell's format may be a
     // template's default (German Excel formats currency as € by default).
-    const currency = resolveCurrency(text.currency ?? '', amount.ok ? amount.currency : undefined, amountCurrency ?? inFormat ?? null, ctx.defaultCurrency);
+    const unit = amountCurrency ?? formatCurrency(amountIndex === undefined ? undefined : formats?.[amountIndex]) ?? null;
+    const currency = resolveCurrency(text.currency ?? '', amount.ok ? amount.currency : undefined, unit, ctx.defaultCurrency);
     if (!currency.ok) problems.reject(currency.field, currency.reason);
 
     if (rejections.length > 0 || !amount.ok || !currency.ok) return { customerNo, source, rejections };

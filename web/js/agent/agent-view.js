@@ -109,6 +109,20 @@ export function agentView(userId) {
     const draft = drafts.of(userId, c.id, c.attemptNo);
     const generation = caseGeneration;
     const current = () => generation === caseGeneration && !stopped;
+    /**
+     * The case is no longer this screen's (a 409 or 404 said so): back to the start, saying why.
+     * An outcome found recorded (the first answer was lost on the way, or another window saved)
+     * counts whichever came first, not necessarily this one.
+     * @param {unknown} err
+     */
+    const endedElsewhere = (err) => {
+      if (alreadyRecorded(err)) {
+        draft.drop();
+        showStart(notice('info', `${RECORDED_BEFORE} – ${c.name}`));
+      } else if (lockGone(err)) showStart(lockLost(draft));
+      else return false;
+      return true;
+    };
     /** An outcome or release is on its way: a heartbeat now could only race it. */
     let finishing = false;
     const lockInfo = h('span', { class: 'lock-info', 'data-testid': 'lock-info' });
@@ -131,11 +145,7 @@ export function agentView(userId) {
         scheduleBeat();
       } catch (err) {
         if (!current() || finishing) return;
-        if (alreadyRecorded(err)) {
-          draft.drop();
-          return showStart(notice('info', `${RECORDED_BEFORE} – ${c.name}`));
-        }
-        if (lockGone(err)) return showStart(lockLost(draft));
+        if (endedElsewhere(err)) return;
         // A network blip: keep trying; the lock lasts longer than a few failed beats.
         replace(lockWarning, notice('warning', `Sperre konnte nicht verlängert werden (${germanError(err)}). Neuer Versuch läuft …`));
         beatTimer = setTimeout(() => void beat(), RETRY_BEAT_MS);
@@ -155,13 +165,7 @@ export function agentView(userId) {
       } catch (err) {
         finishing = false;
         if (!current()) return;
-        // A repeated save (the first answer was lost on the way, or another window saved)
-        // finds an outcome recorded: whichever came first counts, not necessarily this one.
-        if (alreadyRecorded(err)) {
-          draft.drop();
-          return showStart(notice('info', `${RECORDED_BEFORE} – ${c.name}`));
-        }
-        if (lockGone(err)) return showStart(lockLost(draft));
+        if (endedElsewhere(err)) return;
         throw new Error(outcomeError(err));
       }
       draft.drop();

@@ -16,6 +16,7 @@ const WRONG_NUMBER_LAST = 'Keine weitere Nummer – der Fall wird abgeschlossen.
 /** How far ahead the server takes a callback (months) and a promised payment (years). */
 const CALLBACK_MONTHS = 12;
 const PROMISE_YEARS = 3;
+const TOO_FAR = `Ein Rückruf kann höchstens ${CALLBACK_MONTHS} Monate im Voraus vereinbart werden.`;
 
 /**
  * What the agent entered, kept so a lost lock, an ended session or a reload loses none of it.
@@ -133,11 +134,11 @@ export function outcomeForm(c, actions) {
         const at = zonedToIsoWithOffset(exactAt.value, c.timezone);
         if (!at) return 'Bitte Datum und Uhrzeit des Rückrufs angeben.';
         if (new Date(at).getTime() <= Date.now()) return 'Der Rückruf muss in der Zukunft liegen.';
-        if (at.slice(0, 10) > isoAhead(CALLBACK_MONTHS, 0)) return `Ein Rückruf kann höchstens ${CALLBACK_MONTHS} Monate im Voraus vereinbart werden.`;
+        if (at.slice(0, 10) > isoAhead(CALLBACK_MONTHS, 0)) return TOO_FAR;
         b.callback = { at, owner };
       } else {
         if (windowDate.value && windowDate.value < todayIso()) return 'Das Datum des Rückrufs liegt in der Vergangenheit.';
-        if (windowDate.value > isoAhead(CALLBACK_MONTHS, 0)) return `Ein Rückruf kann höchstens ${CALLBACK_MONTHS} Monate im Voraus vereinbart werden.`;
+        if (windowDate.value > isoAhead(CALLBACK_MONTHS, 0)) return TOO_FAR;
         b.callback = { window: windowSelect.value, ...(windowDate.value ? { date: windowDate.value } : {}), owner };
       }
     }
