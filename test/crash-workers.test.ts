@@ -25,7 +25,8 @@ beforeAll(async () => {
   clientId = await createClient(t, admin, { ...fastRules, maxAttempts: 2 });
   lead = (await t.userSession('lead', [clientId])).cookie;
   agentCookies = [(await t.userSession('agent', [clientId])).cookie, (await t.userSession('agent', [clientId])).cookie];
-  svc = services(t, await freePort());
+  // A short import lock: the killed process's import is taken over within seconds.
+  svc = services(t, await freePort(), { JOB_LOCK_SECONDS: '3' });
   call = client(svc.base);
   await svc.api.start();
 }, 90_000);

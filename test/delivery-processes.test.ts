@@ -41,6 +41,8 @@ function workers(env: Record<string, string> = {}): TestProcess {
     QUEUE_PREFIX: t.prefix,
     SMTP_URL: smtp.url,
     DELIVERY_CRON: '* * * * * *',
+    // A short delivery lock: a killed process's round is taken over within seconds.
+    JOB_LOCK_SECONDS: '3',
     ...env,
   });
   running.push(p);

@@ -6,19 +6,19 @@ import type { DeliveryJob } from '../src/queues/registry.js';
 import type { Runtime } from '../src/runtime.js';
 import { stopOnPermanentFailure } from '../src/queues/poison.js';
 import { safeError } from '../src/safe-error.js';
-import { dispatchDeps } from './deps.js';
+import { dispatchDeps, jobLock } from './deps.js';
 
 /**
- * Sends result lists (`src/delivery/deliver.ts`). The lock is short so that a worker that died
- * while sending is noticed within about 20 s (the next worker then marks its round `unknown`);
- * a live worker renews it every 7.5 s, also while it writes a large list.
+ * Sends result lists (`src/delivery/deliver.ts`). A worker that died while sending is noticed
+ * within JOB_LOCK_SECONDS + 5 s (the next worker then marks its round `unknown`); a live worker
+ * renews the lock every half of it, also while it writes a large list.
  */
 export function startDeliveryWorker(rt: Runtime, connection: Redis, mailer: Mailer): Worker<DeliveryJob> {
   const deps = { ...dispatchDeps(rt), mailer };
   const worker = new Worker<DeliveryJob>(
     'delivery',
     stopOnPermanentFailure((job) => deliver(deps, job.data.deliveryId, { finalTry: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) })),
-    { connection, prefix: rt.config.QUEUE_PREFIX, concurrency: 2, lockDuration: 15_000, stalledInterval: 5_000 },
+    { connection, prefix: rt.config.QUEUE_PREFIX, concurrency: 2, ...jobLock(rt.config) },
   );
   worker.on('failed', (job, err) => rt.log.warn({ jobId: job?.id, tries: job?.attemptsMade, err: safeError(err) }, 'result-list delivery failed'));
   worker.on('error', (err) => rt.log.warn({ err }, 'delivery worker error'));

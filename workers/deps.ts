@@ -1,4 +1,5 @@
 import type { DispatchDeps } from '../src/deps.js';
+import type { Config } from '../src/config.js';
 import type { Runtime } from '../src/runtime.js';
 
 export const dispatchDeps = (rt: Runtime): DispatchDeps => ({
@@ -8,4 +9,10 @@ export const dispatchDeps = (rt: Runtime): DispatchDeps => ({
   clock: rt.clock,
   config: rt.config,
   log: rt.log,
+});
+
+/** The lock of an import or delivery job (`JOB_LOCK_SECONDS`); a dead holder's job is found by the next stall check. */
+export const jobLock = (config: Config) => ({
+  lockDuration: config.JOB_LOCK_SECONDS * 1000,
+  stalledInterval: Math.min(5_000, (config.JOB_LOCK_SECONDS * 1000) / 2),
 });

@@ -5,7 +5,7 @@ import type { ImportJob } from '../src/queues/registry.js';
 import type { Runtime } from '../src/runtime.js';
 import { stopOnPermanentFailure } from '../src/queues/poison.js';
 import { safeError } from '../src/safe-error.js';
-import { dispatchDeps } from './deps.js';
+import { dispatchDeps, jobLock } from './deps.js';
 
 /** Imports uploaded lists (`src/lists/run-import.ts`), two at a time per process. */
 export function startImportsWorker(rt: Runtime, connection: Redis): Worker<ImportJob> {
@@ -14,10 +14,10 @@ export function startImportsWorker(rt: Runtime, connection: Redis): Worker<Impor
     connection,
     prefix: rt.config.QUEUE_PREFIX,
     concurrency: 2,
-    // The lock is renewed every 15 s while a list imports; a worker that died is noticed within
-    // ~35 s and its import starts over (the job is retried once; `recover` queues it again after).
-    lockDuration: 30_000,
-    stalledInterval: 5_000,
+    // The lock is renewed every half of it while a list imports; a worker that died is noticed
+    // within JOB_LOCK_SECONDS + 5 s and its import starts over (the job is retried once; `recover`
+    // queues it again after).
+    ...jobLock(rt.config),
   });
   worker.on('failed', (job, err) => rt.log.error({ jobId: job?.id, err: safeError(err) }, 'import job failed'));
   worker.on('error', (err) => rt.log.warn({ err }, 'imports worker error'));
