@@ -73,7 +73,7 @@ describe('readSheetRows: xlsx', () => {
     expect(rows[1]!.cells.map((c) => cellValue(c))).toEqual(['Müller', 'Kundenportal', 3, 'Genève', '2026-10-15', null, 'TRUE']);
   });
 
-  it('reads an Excel-ordered workbook: sheet before sharedStrings, shared and string formulas, inline strings, errors, styled dates', async () => {
+  it('reads an Excel-ordered workbook: sheet before sharedStrings, shared and string formulas, inline strings (rich text too), errors, styled dates', async () => {
     const styles = `<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="0"/><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>`;
     const path = save(
       excelLikeXlsx({
@@ -86,7 +86,7 @@ describe('readSheetRows: xlsx', () => {
               '<row r="3"><c r="A3" t="s"><v>1</v></c><c r="B3" t="s"><v>0</v></c><c r="C3" t="s"><v>4</v></c></row>' +
               '<row r="4"><c r="A4" t="s"><v>2</v></c><c r="B4"><f t="shared" ref="B4:B6" si="0">D4*2</f><v>24.68</v></c><c r="C4" s="1"><v>46310</v></c></row>' +
               '<row r="5"><c r="A5" t="s"><v>3</v></c><c r="B5"><f t="shared" si="0"/><v>10</v></c><c r="C5" t="e"><v>#REF!</v></c></row>' +
-              '<row r="6"><c r="A6" t="inlineStr"><is><t>Zoë</t></is></c><c r="B6"><f t="shared" si="0"/><v>#DIV/0!</v></c><c r="C6" t="str"><f>TEXT(1,"0")</f><v>1</v></c><c r="D6"><f>A1</f></c></row>',
+              '<row r="6"><c r="A6" t="inlineStr"><is><r><t>Zo</t></r><r><rPr><i/></rPr><t>ë</t></r></is></c><c r="B6"><f t="shared" si="0"/><v>#DIV/0!</v></c><c r="C6" t="str"><f>TEXT(1,"0")</f><v>1</v></c><c r="D6"><f>A1</f></c></row>',
           },
         ],
       }),

@@ -1,4 +1,5 @@
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
+import { joinInlineRuns } from './inline-runs.js';
 import { loadExcelJS } from './load-exceljs.js';
 import { ImportFileError } from './import-file-error.js';
 import { openEntryText, readZipDirectory, zipBomb, type InflateBudget, type ZipArchive, type ZipEntry } from './zip-archive.js';
@@ -91,7 +92,8 @@ export async function openXlsx(path: string, maxUncompressedBytes: number, lazyS
     hidden,
     rows: async function* () {
       precheckSizes([parts.sharedStrings, parts.styles, entry], maxUncompressedBytes);
-      const stream = await open(entry);
+      // pipeline: destroying the last stage (below) destroys the entry's stream too.
+      const stream = pipeline(await open(entry), joinInlineRuns(), () => {});
       try {
         for (const { eventType, value } of reader._parseWorksheet(stream, sheetNumber(entry.name))) {
           if (eventType !== 'worksheet') continue;

@@ -1,0 +1,41 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { joinInlineRuns, rewrite } from './inline-runs.js';
+
+const rich = '<c r="A2" t="inlineStr"><is><r><t xml:space="preserve">Hans </t></r><r><rPr><b/><sz val="11"/></rPr><t>M&amp;üller</t></r></is></c>';
+
+async function through(chunks: string[]): Promise<string> {
+  let out = '';
+  for await (const part of Readable.from(chunks).pipe(joinInlineRuns())) out += String(part);
+  return out;
+}
+
+describe('joinInlineRuns', () => {
+  it("joins an inline cell's runs into one text, escaped as it stood", () => {
+    expect(rewrite(`<row>${rich}</row>`)).toEqual({ out: '<row><c r="A2" t="inlineStr"><is><t>Hans M&amp;üller</t></is></c></row>', rest: '' });
+  });
+
+  it('leaves a cell with one text, and text without inline cells, as they are', () => {
+    const plain = '<row><c r="A1" t="inlineStr"><is><t>Zoë</t></is></c><c r="B1" t="s"><v>3</v></c></row>';
+    expect(rewrite(plain)).toEqual({ out: plain, rest: '' });
+  });
+
+  it('leaves out phonetic runs, as Excel shows the cell', () => {
+    expect(rewrite('<is><r><t>東</t></r><r><t>京</t></r><rPh sb="0" eb="2"><t>トウキョウ</t></rPh></is>').out).toBe('<is><t>東京</t></is>');
+  });
+
+  it('keeps an inline cell cut by the end of a chunk for the next, also when only "<i" of it arrived', () => {
+    expect(rewrite('<row><c><is><r><t>Ha')).toEqual({ out: '<row><c>', rest: '<is><r><t>Ha' });
+    expect(rewrite('<row><c><i')).toEqual({ out: '<row><c>', rest: '<i' });
+  });
+
+  it('gives the same text whatever the chunks', async () => {
+    const sheet = `<sheetData><row r="2">${rich}${rich.replace('A2', 'B2')}</row></sheetData>`;
+    const whole = await through([sheet]);
+    expect(whole).toBe(`<sheetData><row r="2">${'<c r="A2" t="inlineStr"><is><t>Hans M&amp;üller</t></is></c>'}${'<c r="B2" t="inlineStr"><is><t>Hans M&amp;üller</t></is></c>'}</row></sheetData>`);
+    for (const size of [1, 2, 3, 5, 17]) {
+      const chunks = sheet.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g'))!;
+      expect(await through(chunks)).toBe(whole);
+    }
+  });
+});
