@@ -100,6 +100,27 @@ describe('readSheetRows: xlsx', () => {
     ]);
   });
 
+  it('reads a sheet whose rows and cells leave out their position (r), as Open XML SDK exports do', async () => {
+    const path = save(
+      excelLikeXlsx({
+        sheets: [
+          {
+            name: 'Liste',
+            rowsXml:
+              '<row><c t="inlineStr"><is><t>Name</t></is></c><c t="inlineStr"><is><t>Betrag</t></is></c></row>' +
+              '<row><c t="inlineStr"><is><t>Hans</t></is></c><c><v>12.5</v></c></row><row r="5"><c r="B5"><v>3</v></c></row><row><c><v>4</v></c></row>',
+          },
+        ],
+      }),
+    );
+    expect(texts(await collect(readFirstSheet({ path }, 'xlsx', LIMITS)))).toEqual([
+      [1, 'Name', 'Betrag'],
+      [2, 'Hans', 12.5],
+      [5, undefined, 3], // column A empty
+      [6, 4],
+    ]);
+  });
+
   it('for the first rows only, reads shared strings as far as the rows read need them, and on from there when more rows are read', async () => {
     // The part's end, far behind the strings the rows use, is broken: a reader that loads the
     // whole part first fails at once.

@@ -1,5 +1,6 @@
 import { pipeline, type Readable } from 'node:stream';
 import { joinInlineRuns } from './inline-runs.js';
+import { fillMissingRefs } from './missing-refs.js';
 import { loadExcelJS } from './load-exceljs.js';
 import { ImportFileError } from './import-file-error.js';
 import { openEntryText, readZipDirectory, zipBomb, type InflateBudget, type ZipArchive, type ZipEntry } from './zip-archive.js';
@@ -93,7 +94,7 @@ export async function openXlsx(path: string, maxUncompressedBytes: number, lazyS
     rows: async function* () {
       precheckSizes([parts.sharedStrings, parts.styles, entry], maxUncompressedBytes);
       // pipeline: destroying the last stage (below) destroys the entry's stream too.
-      const stream = pipeline(await open(entry), joinInlineRuns(), () => {});
+      const stream = pipeline(await open(entry), fillMissingRefs(), joinInlineRuns(), () => {});
       try {
         for (const { eventType, value } of reader._parseWorksheet(stream, sheetNumber(entry.name))) {
           if (eventType !== 'worksheet') continue;

@@ -1,0 +1,42 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { fillMissingRefs, fillRefs, type RefState } from './missing-refs.js';
+
+const fresh = (): RefState => ({ mode: 'undecided', row: 0, col: 0 });
+
+async function through(chunks: string[]): Promise<string> {
+  let out = '';
+  for await (const part of Readable.from(chunks).pipe(fillMissingRefs())) out += String(part);
+  return out;
+}
+
+describe('fillMissingRefs', () => {
+  it('writes in the positions a sheet left out: the next row, the next column', () => {
+    const sheet = '<cols><col min="1" max="2"/></cols><sheetData><row spans="1:2"><c t="s"><v>0</v></c><c/></row><row><c s="1"><v>2</v></c></row></sheetData>';
+    expect(fillRefs(sheet, fresh()).out).toBe(
+      '<cols><col min="1" max="2"/></cols><sheetData><row r="1" spans="1:2"><c r="A1" t="s"><v>0</v></c><c r="B1"/></row><row r="2"><c r="A2" s="1"><v>2</v></c></row></sheetData>',
+    );
+  });
+
+  it('goes on from a position a row or cell does give, past column Z', () => {
+    const cells = Array.from({ length: 27 }, () => '<c><v>1</v></c>').join('');
+    const out = fillRefs(`<row><c><v>1</v></c></row><row r="7"><c r="Y7"><v>1</v></c><c><v>1</v></c>${cells}</row><row/>`, fresh()).out;
+    expect([...out.matchAll(/ r="(\w+)"/g)].map((m) => m[1])).toEqual(['1', 'A1', '7', 'Y7', 'Z7', ...['AA', 'AB', 'AC', 'AD', 'AE', 'AF', 'AG', 'AH', 'AI', 'AJ', 'AK', 'AL', 'AM', 'AN', 'AO', 'AP', 'AQ', 'AR', 'AS', 'AT', 'AU', 'AV', 'AW', 'AX', 'AY', 'AZ', 'BA'].map((c) => `${c}7`), '8']);
+  });
+
+  it('passes a sheet with its positions unchanged, decided on its first row', () => {
+    const state = fresh();
+    const sheet = "<row r='1'><c r='A1'><v>1</v></c></row><row><c><v>2</v></c></row>";
+    expect(fillRefs(sheet, state).out).toBe(sheet);
+    expect(state.mode).toBe('pass');
+  });
+
+  it('gives the same text whatever the chunks, a tag cut at a chunk end kept for the next', async () => {
+    const sheet = '<sheetData><row><c t="inlineStr"><is><t>Name</t></is></c><c><v>12.5</v></c></row><row><c><v>3</v></c></row></sheetData>';
+    const whole = await through([sheet]);
+    expect(whole).toContain('<row r="2"><c r="A2"><v>3</v></c></row>');
+    for (const size of [1, 2, 3, 7, 40]) expect(await through(sheet.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g'))!)).toBe(whole);
+    const withRefs = '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="B2"><v>2</v></c></row>';
+    expect(await through(withRefs.match(/[\s\S]{1,5}/g)!)).toBe(withRefs);
+  });
+});
