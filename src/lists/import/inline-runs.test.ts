@@ -1,14 +1,9 @@
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { throughChunks } from './test-helpers.js';
 import { joinInlineRuns, rewrite } from './inline-runs.js';
 
 const rich = '<c r="A2" t="inlineStr"><is><r><t xml:space="preserve">Hans </t></r><r><rPr><b/><sz val="11"/></rPr><t>M&amp;üller</t></r></is></c>';
 
-async function through(chunks: string[]): Promise<string> {
-  let out = '';
-  for await (const part of Readable.from(chunks).pipe(joinInlineRuns())) out += String(part);
-  return out;
-}
 
 describe('joinInlineRuns', () => {
   it("joins an inline cell's runs into one text, escaped as it stood", () => {
@@ -31,11 +26,8 @@ describe('joinInlineRuns', () => {
 
   it('gives the same text whatever the chunks', async () => {
     const sheet = `<sheetData><row r="2">${rich}${rich.replace('A2', 'B2')}</row></sheetData>`;
-    const whole = await through([sheet]);
+    const whole = await throughChunks(joinInlineRuns(), sheet);
     expect(whole).toBe(`<sheetData><row r="2">${'<c r="A2" t="inlineStr"><is><t>Hans M&amp;üller</t></is></c>'}${'<c r="B2" t="inlineStr"><is><t>Hans M&amp;üller</t></is></c>'}</row></sheetData>`);
-    for (const size of [1, 2, 3, 5, 17]) {
-      const chunks = sheet.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g'))!;
-      expect(await through(chunks)).toBe(whole);
-    }
+    for (const size of [1, 2, 3, 5, 17]) expect(await throughChunks(joinInlineRuns(), sheet, size)).toBe(whole);
   });
 });

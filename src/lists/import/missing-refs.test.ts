@@ -1,14 +1,9 @@
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { throughChunks } from './test-helpers.js';
 import { fillMissingRefs, fillRefs, type RefState } from './missing-refs.js';
 
 const fresh = (): RefState => ({ mode: 'undecided', row: 0, col: 0 });
 
-async function through(chunks: string[]): Promise<string> {
-  let out = '';
-  for await (const part of Readable.from(chunks).pipe(fillMissingRefs())) out += String(part);
-  return out;
-}
 
 describe('fillMissingRefs', () => {
   it('writes in the positions a sheet left out: the next row, the next column', () => {
@@ -33,10 +28,10 @@ describe('fillMissingRefs', () => {
 
   it('gives the same text whatever the chunks, a tag cut at a chunk end kept for the next', async () => {
     const sheet = '<sheetData><row><c t="inlineStr"><is><t>Name</t></is></c><c><v>12.5</v></c></row><row><c><v>3</v></c></row></sheetData>';
-    const whole = await through([sheet]);
+    const whole = await throughChunks(fillMissingRefs(), sheet);
     expect(whole).toContain('<row r="2"><c r="A2"><v>3</v></c></row>');
-    for (const size of [1, 2, 3, 7, 40]) expect(await through(sheet.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g'))!)).toBe(whole);
+    for (const size of [1, 2, 3, 7, 40]) expect(await throughChunks(fillMissingRefs(), sheet, size)).toBe(whole);
     const withRefs = '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="B2"><v>2</v></c></row>';
-    expect(await through(withRefs.match(/[\s\S]{1,5}/g)!)).toBe(withRefs);
+    expect(await throughChunks(fillMissingRefs(), withRefs, 5)).toBe(withRefs);
   });
 });

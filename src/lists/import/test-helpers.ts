@@ -2,10 +2,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable, type Transform } from 'node:stream';
 import { crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import type { FileKind } from './file-kind.js';
 import { openWorkbook, type RawRow, type ReadLimits } from './read-sheet.js';
+
+/** `text` through a fresh `transform`, fed in chunks of `size` characters (all at once without). */
+export async function throughChunks(transform: Transform, text: string, size = text.length): Promise<string> {
+  let out = '';
+  for await (const part of Readable.from(text.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g')) ?? []).pipe(transform)) out += String(part);
+  return out;
+}
 
 export function tempDir(): { dir: string; file: (name: string) => string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'mahn-import-'));
