@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { throughChunks } from './test-helpers.js';
-import { joinInlineRuns, rewrite } from './inline-runs.js';
+import { joinInlineRuns, MAX_CELL_CHARS, rewrite } from './inline-runs.js';
 
 const rich = '<c r="A2" t="inlineStr"><is><r><t xml:space="preserve">Hans </t></r><r><rPr><b/><sz val="11"/></rPr><t>M&amp;üller</t></r></is></c>';
 
@@ -17,6 +17,15 @@ describe('joinInlineRuns', () => {
 
   it('leaves out phonetic runs, as Excel shows the cell', () => {
     expect(rewrite('<is><r><t>東</t></r><r><t>京</t></r><rPh sb="0" eb="2"><t>トウキョウ</t></rPh></is>').out).toBe('<is><t>東京</t></is>');
+  });
+
+  it('joins empty runs however they are written', () => {
+    expect(rewrite('<is><r><t>a</t></r><r><t /></r><r><t xml:space="preserve"/></r><r><t/></r><r><t>b</t></r></is>').out).toBe('<is><t>ab</t></is>');
+  });
+
+  it('does not wait for the end of an "<is>" longer than any cell: it passes as it is', () => {
+    const open = `<c><is><r><t>${'x'.repeat(MAX_CELL_CHARS)}`;
+    expect(rewrite(open)).toEqual({ out: open, rest: '' });
   });
 
   it('keeps an inline cell cut by the end of a chunk for the next, also when only "<i" of it arrived', () => {

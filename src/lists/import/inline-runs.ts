@@ -24,6 +24,8 @@ export function joinInlineRuns(): Transform {
   });
 }
 
+/** How far an inline cell's XML is awaited: Excel's 32,767 characters a cell, with room for its runs' markup. */
+export const MAX_CELL_CHARS = 256 * 1024;
 const OPEN = '<is>';
 const CLOSE = '</is>';
 
@@ -38,7 +40,12 @@ export function rewrite(text: string): { out: string; rest: string } {
       return { out: out + text.slice(pos, text.length - keep), rest: text.slice(text.length - keep) };
     }
     const close = text.indexOf(CLOSE, open + OPEN.length);
-    if (close < 0) return { out: out + text.slice(pos, open), rest: text.slice(open) };
+    if (close < 0) {
+      // Excel holds at most 32,767 characters in a cell: an `<is>` open longer than this is no
+      // cell to join (and waiting on would scan it again with every chunk); it passes as it is.
+      if (text.length - open > MAX_CELL_CHARS) return { out: out + text.slice(pos), rest: '' };
+      return { out: out + text.slice(pos, open), rest: text.slice(open) };
+    }
     out += text.slice(pos, open) + joinRuns(text.slice(open, close + CLOSE.length));
     pos = close + CLOSE.length;
   }
@@ -52,7 +59,8 @@ function partialOpenAtEnd(text: string, from: number): number {
   return 0;
 }
 
-const T_ELEMENT = /<t(?:\s[^>]*)?>([\s\S]*?)<\/t>/g;
+/** A text element, `<t>…</t>`, or an empty one however written (`<t/>`, `<t />`, `<t xml:space="preserve"/>`). */
+const T_ELEMENT = /<t(?:\s[^>]*?)?(?:\/>|>([\s\S]*?)<\/t>)/g;
 const PHONETIC = /<rPh[\s>][\s\S]*?<\/rPh>/g;
 
 /** One `<is>…</is>`: as it is with one text, else its texts joined into one `<t>` (still XML-escaped, as they stood). */
@@ -60,6 +68,6 @@ function joinRuns(is: string): string {
   const body = is.slice(OPEN.length, -CLOSE.length);
   const first = body.indexOf('<t');
   if (first < 0 || (body.indexOf('<t', first + 2) < 0 && !body.includes('<rPh'))) return is;
-  const texts = [...body.replace(PHONETIC, '').matchAll(T_ELEMENT)].map((m) => m[1]);
+  const texts = [...body.replace(PHONETIC, '').matchAll(T_ELEMENT)].map((m) => m[1] ?? '');
   return `${OPEN}<t>${texts.join('')}</t>${CLOSE}`;
 }

@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { MAX_CELL_CHARS } from './inline-runs.js';
 
 /**
  * A worksheet's rows and cells may leave out their position (`r`, optional in the standard):
@@ -40,27 +41,55 @@ export interface RefState {
 }
 
 const TAG = /<(row|c)(?=[\s/>])([^>]*)>/g;
+const CELL_OR_ROW_END = /<c(?=[\s/>])([^>]*)>|<\/row>/g;
 const REF_ATTR = /\sr\s*=\s*["']([A-Z]*)(\d+)["']/;
 
 /** The text with positions written in, up to a tag cut by the chunk's end (`rest`, kept for the next chunk). */
 export function fillRefs(text: string, state: RefState): { out: string; rest: string } {
   const lastOpen = text.lastIndexOf('<');
-  const cut = lastOpen >= 0 && text.indexOf('>', lastOpen) < 0 ? lastOpen : text.length;
-  const whole = text.slice(0, cut);
-  const out = whole.replace(TAG, (tag: string, name: string, attrs: string) => {
-    if (state.mode === 'pass') return tag;
+  const whole = lastOpen >= 0 && text.indexOf('>', lastOpen) < 0 ? text.slice(0, lastOpen) : text;
+  let out = '';
+  let pos = 0;
+  TAG.lastIndex = 0;
+  for (let m = TAG.exec(whole); m && state.mode !== 'pass'; m = TAG.exec(whole)) {
+    const [tag, name, attrs = ''] = m;
     const ref = REF_ATTR.exec(attrs);
+    let written = tag;
     if (name === 'row') {
-      state.row = ref ? Number(ref[2]) : state.row + 1;
+      let rowNo = ref ? Number(ref[2]) : state.row + 1;
+      if (!ref && !attrs.endsWith('/')) {
+        const fromCell = firstCellRow(whole, TAG.lastIndex);
+        // Its first cell not read yet: the row waits for the next chunk (not for ever: a row's
+        // first cell follows its tag, so far more than a cell's worth of text is no row).
+        if (fromCell === undefined && whole.length - m.index <= MAX_CELL_CHARS) return { out: out + whole.slice(pos, m.index), rest: text.slice(m.index) };
+        rowNo = fromCell ?? rowNo;
+      }
+      state.row = rowNo;
       state.col = 0;
       if (state.mode === 'undecided' && !ref) state.mode = 'fill';
-      return ref ? tag : `<row r="${state.row}"${attrs}>`;
+      if (!ref) written = `<row r="${rowNo}"${attrs}>`;
+    } else {
+      state.col = ref ? columnNumber(ref[1]!) : state.col + 1;
+      if (state.mode === 'undecided') state.mode = ref ? 'pass' : 'fill';
+      if (!ref) written = `<c r="${columnLetters(state.col)}${state.row}"${attrs}>`;
     }
-    state.col = ref ? columnNumber(ref[1]!) : state.col + 1;
-    if (state.mode === 'undecided') state.mode = ref ? 'pass' : 'fill';
-    return ref ? tag : `<c r="${columnLetters(state.col)}${state.row}"${attrs}>`;
-  });
-  return { out, rest: text.slice(cut) };
+    out += whole.slice(pos, m.index) + written;
+    pos = TAG.lastIndex;
+  }
+  return { out: out + whole.slice(pos), rest: text.slice(whole.length) };
+}
+
+/**
+ * The row number a row without its own takes from its first cell's position (as Excel and
+ * LibreOffice read it): null when that cell has none or the row has no cells, undefined when
+ * neither its first cell nor its end is in `text` yet.
+ */
+function firstCellRow(text: string, from: number): number | null | undefined {
+  CELL_OR_ROW_END.lastIndex = from;
+  const m = CELL_OR_ROW_END.exec(text);
+  if (!m) return undefined;
+  const ref = m[1] === undefined ? null : REF_ATTR.exec(m[1]);
+  return ref ? Number(ref[2]) : null;
 }
 
 function columnNumber(letters: string): number {
