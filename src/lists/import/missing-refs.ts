@@ -3,7 +3,8 @@ import { MAX_CELL_CHARS } from './inline-runs.js';
 
 /**
  * A worksheet's rows and cells may leave out their position (`r`, optional in the standard):
- * a row is then the one after the previous, a cell the one right of the previous. Exports
+ * a row is then the one after the previous (or its first cell's row, where that cell has a
+ * position), a cell the one right of the previous. Exports
  * written with the Open XML SDK and similar libraries often do; exceljs' reader needs it (such a
  * file was refused as damaged). This stream, between the inflated worksheet text and the reader,
  * writes the missing positions in. It decides on the first row: when that row and its first cell
