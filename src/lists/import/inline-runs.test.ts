@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { throughChunks } from './test-helpers.js';
-import { joinInlineRuns, MAX_CELL_CHARS, rewrite } from './inline-runs.js';
+import { joinInlineRuns, rewrite } from './inline-runs.js';
+import { MAX_CELL_CHARS } from './sheet-text.js';
 
 const rich = '<c r="A2" t="inlineStr"><is><r><t xml:space="preserve">Hans </t></r><r><rPr><b/><sz val="11"/></rPr><t>M&amp;üller</t></r></is></c>';
 

@@ -1,4 +1,5 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import type { Transform } from 'node:stream';
+import { MAX_CELL_CHARS, sheetTextStream } from './sheet-text.js';
 
 /**
  * exceljs' streaming worksheet reader keeps only the last run of an inline rich-text cell: each
@@ -9,23 +10,9 @@ import { Transform, type TransformCallback } from 'node:stream';
  * out, as Excel shows them). Chunks without `<is>` pass unchanged; a cell with one `<t>` too.
  */
 export function joinInlineRuns(): Transform {
-  let carry = '';
-  return new Transform({
-    decodeStrings: false,
-    encoding: 'utf8',
-    transform(chunk: string | Buffer, _enc: BufferEncoding, done: TransformCallback) {
-      const { out, rest } = rewrite(carry + String(chunk));
-      carry = rest;
-      done(null, out);
-    },
-    flush(done: TransformCallback) {
-      done(null, carry);
-    },
-  });
+  return sheetTextStream(rewrite);
 }
 
-/** How far an inline cell's XML is awaited: Excel's 32,767 characters a cell, with room for its runs' markup. */
-export const MAX_CELL_CHARS = 256 * 1024;
 const OPEN = '<is>';
 const CLOSE = '</is>';
 
@@ -41,8 +28,7 @@ export function rewrite(text: string): { out: string; rest: string } {
     }
     const close = text.indexOf(CLOSE, open + OPEN.length);
     if (close < 0) {
-      // Excel holds at most 32,767 characters in a cell: an `<is>` open longer than this is no
-      // cell to join (and waiting on would scan it again with every chunk); it passes as it is.
+      // An `<is>` open longer than any cell is no cell to join: it passes as it is.
       if (text.length - open > MAX_CELL_CHARS) return { out: out + text.slice(pos), rest: '' };
       return { out: out + text.slice(pos, open), rest: text.slice(open) };
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { throughChunks } from './test-helpers.js';
-import { MAX_CELL_CHARS } from './inline-runs.js';
 import { fillMissingRefs, fillRefs, type RefState } from './missing-refs.js';
+import { MAX_CELL_CHARS } from './sheet-text.js';
 
 const fresh = (): RefState => ({ mode: 'undecided', row: 0, col: 0 });
 

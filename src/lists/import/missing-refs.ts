@@ -1,5 +1,5 @@
-import { Transform, type TransformCallback } from 'node:stream';
-import { MAX_CELL_CHARS } from './inline-runs.js';
+import type { Transform } from 'node:stream';
+import { MAX_CELL_CHARS, sheetTextStream } from './sheet-text.js';
 
 /**
  * A worksheet's rows and cells may leave out their position (`r`, optional in the standard):
@@ -13,24 +13,7 @@ import { MAX_CELL_CHARS } from './inline-runs.js';
  */
 export function fillMissingRefs(): Transform {
   const state: RefState = { mode: 'undecided', row: 0, col: 0 };
-  let carry = '';
-  return new Transform({
-    decodeStrings: false,
-    encoding: 'utf8',
-    transform(chunk: string | Buffer, _enc: BufferEncoding, done: TransformCallback) {
-      const text = carry + String(chunk);
-      if (state.mode === 'pass') {
-        carry = '';
-        return done(null, text);
-      }
-      const { out, rest } = fillRefs(text, state);
-      carry = rest;
-      done(null, out);
-    },
-    flush(done: TransformCallback) {
-      done(null, carry);
-    },
-  });
+  return sheetTextStream((text) => (state.mode === 'pass' ? { out: text, rest: '' } : fillRefs(text, state)));
 }
 
 export interface RefState {
@@ -60,8 +43,7 @@ export function fillRefs(text: string, state: RefState): { out: string; rest: st
       let rowNo = ref ? Number(ref[2]) : state.row + 1;
       if (!ref && !attrs.endsWith('/')) {
         const fromCell = firstCellRow(whole, TAG.lastIndex);
-        // Its first cell not read yet: the row waits for the next chunk (not for ever: a row's
-        // first cell follows its tag, so far more than a cell's worth of text is no row).
+        // Its first cell not read yet: the row waits for the next chunk, up to a cell's worth.
         if (fromCell === undefined && whole.length - m.index <= MAX_CELL_CHARS) return { out: out + whole.slice(pos, m.index), rest: text.slice(m.index) };
         rowNo = fromCell ?? rowNo;
       }
