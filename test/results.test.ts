@@ -1,5 +1,8 @@
 import { parse } from 'csv-parse/sync';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attempts, cases } from '../src/db/schema.js';
+import { casePages } from '../src/results/load-results.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules } from './helpers/dispatch.js';
 import { caseIdsByCustomer, readXlsx, record, RESULT_HEADER, resultWorkbook } from './helpers/results.js';
@@ -122,6 +125,28 @@ describe('result list', () => {
     expect(downloads.length).toBeGreaterThanOrEqual(3);
     expect(downloads[0]).toMatchObject({ entityType: 'list', entityId: listId, actor: { username: expect.stringMatching(/^lead-/) }, details: { interim: true } });
     expect(JSON.stringify(audit.body)).not.toContain('Jürgen');
+  });
+
+  it('reads the cases page by page with each case’s own attempts, whatever the page size', async () => {
+    // What the database holds now (other tests record more attempts): file order, attempts per case.
+    const held = await t.db
+      .select({ customerNo: cases.customerNo, attemptNo: attempts.attemptNo })
+      .from(cases)
+      .leftJoin(attempts, eq(attempts.caseId, cases.id))
+      .where(eq(cases.listId, listId))
+      .orderBy(asc(cases.rowNumber), asc(attempts.attemptNo));
+    const expected = [...new Set(held.map((r) => r.customerNo))].map((customerNo) => ({
+      customerNo,
+      attempts: held.filter((r) => r.customerNo === customerNo && r.attemptNo !== null).map((r) => r.attemptNo),
+    }));
+    expect(expected.map((c) => c.customerNo)).toEqual(['K-1', 'K-2', 'K-3', 'K-4', 'K-5', 'K-6', 'K-7']);
+    expect(expected[0]!.attempts).toEqual([1, 2]);
+    for (const pageSize of [1, 2, 3, 7, 1000]) {
+      const pages: Array<Array<{ customerNo: string; attempts: number[] }>> = [];
+      for await (const page of casePages(t.db, listId, pageSize)) pages.push(page.map((c) => ({ customerNo: c.customerNo, attempts: c.attempts.map((a) => a.attemptNo) })));
+      expect(pages.map((p) => p.length)).toEqual(Array.from({ length: Math.ceil(7 / pageSize) }, (_, k) => Math.min(pageSize, 7 - k * pageSize)));
+      expect(pages.flat()).toEqual(expected);
+    }
   });
 
   it('is final once the list is done, and says so in the name', async () => {
