@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { CHUNK_BYTES, withBackpressure } from './sheet-stream.js';
+import { CHUNK_BYTES } from './gather-chunks.js';
+import { withBackpressure } from './sheet-stream.js';
 
 /** The two exceljs internals `withBackpressure` replaces and uses, recording what reaches the zip. */
 function fakeWriter() {

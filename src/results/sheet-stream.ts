@@ -1,45 +1,19 @@
-import { Transform, type TransformCallback } from 'node:stream';
 import type ExcelJS from 'exceljs';
+import { GatherChunks } from './gather-chunks.js';
 
 /**
  * exceljs' streaming writer feeds each sheet's XML into its own `StreamBuf`, which hands it to
  * the zip without ever reporting backpressure: when the deflater or the download is slower
  * than the rows come, the whole sheet piles up in memory (200 MB for a 100,000-case list).
  * Here each sheet gets a stream of its own instead (exceljs 4.4's `_openStream`, checked
- * below), so the writer can wait for `drain` after each page.
- *
- * exceljs writes a sheet a row at a time (its own string buffers, `StringBuf`, turned into
- * Buffers here). Handed on one by one, every row was a chunk of its own for the zip's deflater
- * and the stream machinery — more than half the download's CPU. They are gathered into chunks
- * of `CHUNK_BYTES` first, as exceljs' `StreamBuf` does.
+ * below), so the writer can wait for `drain` after each page. exceljs writes a row at a time,
+ * in its own string buffers (`StringBuf`), which are turned into Buffers and gathered into
+ * large chunks for the zip, as its `StreamBuf` does.
  */
-export const CHUNK_BYTES = 64 * 1024;
-
-class SheetStream extends Transform {
-  private parts: Buffer[] = [];
-  private bytes = 0;
-
+class SheetStream extends GatherChunks {
   override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
     const data = chunk !== null && typeof chunk === 'object' && !Buffer.isBuffer(chunk) && 'toBuffer' in chunk ? (chunk as { toBuffer(): Buffer }).toBuffer() : chunk;
     return (super.write as (...args: unknown[]) => boolean)(data, encoding, callback);
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.parts.push(chunk);
-    this.bytes += chunk.length;
-    if (this.bytes >= CHUNK_BYTES) this.pushParts();
-    callback();
-  }
-
-  override _flush(callback: TransformCallback): void {
-    if (this.bytes > 0) this.pushParts();
-    callback();
-  }
-
-  private pushParts(): void {
-    this.push(this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.bytes));
-    this.parts = [];
-    this.bytes = 0;
   }
 }
 
@@ -63,6 +37,6 @@ export function withBackpressure(workbook: ExcelJS.stream.xlsx.WorkbookWriter): 
 }
 
 /** The sheet's stream once exceljs opened it (after the first row was committed). */
-export function sheetStream(ws: ExcelJS.Worksheet): Transform {
-  return (ws as unknown as { stream: Transform }).stream;
+export function sheetStream(ws: ExcelJS.Worksheet): GatherChunks {
+  return (ws as unknown as { stream: GatherChunks }).stream;
 }
