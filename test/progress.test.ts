@@ -3,6 +3,8 @@ import { systemClock } from '../src/clock.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, fastRules, next, postOutcome, useFakeDate } from './helpers/dispatch.js';
 import { seedList } from './helpers/seed.js';
+import { cases } from '../src/db/schema.js';
+import { eq } from 'drizzle-orm';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -46,5 +48,20 @@ describe('GET /api/lists/:id/progress', () => {
 
     const foreign = await t.userSession('lead');
     expect((await t.request('GET', `/api/lists/${listId}/progress`, { cookie: foreign.cookie })).status).toBe(403);
+  });
+
+  it('never counts a held case twice, also when it closed or moved after the lead’s view named who holds it', async () => {
+    const admin = await t.userSession('admin');
+    const clientId = await createClient(t, admin.cookie, { ...fastRules });
+    const { listId } = await seedList(t, clientId, [{ amountCents: 4_000_00 }, { amountCents: 3_000_00 }, { amountCents: 2_000_00 }]);
+    const lead = await t.userSession('lead', [clientId]);
+    const agents = [await t.userSession('agent', [clientId]), await t.userSession('agent', [clientId])];
+    const [closing, moving] = [await next(t, agents[0]!.cookie), await next(t, agents[1]!.cookie)];
+    // As an outcome recorded meanwhile leaves them: one closed, one due later; both assignments still live.
+    await t.db.update(cases).set({ status: 'closed', finalOutcome: 'paid' }).where(eq(cases.id, closing.case.id));
+    await t.db.update(cases).set({ nextDueAt: new Date(Date.now() + 3_600_000) }).where(eq(cases.id, moving.case.id));
+
+    const res = await t.request('GET', `/api/lists/${listId}/progress`, { cookie: lead.cookie });
+    expect(res.body).toMatchObject({ total: 3, closed: 1, inCall: 2, callableNow: 1, scheduled: 0, byOutcome: { paid: 1 } });
   });
 });

@@ -27,22 +27,24 @@ export interface ListProgress {
 export async function listProgress(db: Db, listId: string, now: Date): Promise<ListProgress> {
   // A Date inside raw SQL has no column type to be serialised by: pass it as text and cast.
   const at = sql`${now.toISOString()}::timestamptz`;
-  const due = sql<boolean>`coalesce(${cases.nextDueAt} <= ${at}, true)`;
   const inCall = await db
-    .select({ agent: users.displayName, caseId: assignments.caseId, since: assignments.assignedAt, open: sql<boolean>`${cases.status} = 'open'`, due })
+    .select({ agent: users.displayName, caseId: assignments.caseId, since: assignments.assignedAt })
     .from(assignments)
     .innerJoin(cases, eq(cases.id, assignments.caseId))
     .innerJoin(users, eq(users.id, assignments.agentId))
     .where(and(eq(cases.listId, listId), isNull(assignments.endedAt), gt(assignments.expiresAt, now)));
 
-  // One pass over the list's cases. Held cases are taken out of their state below, from the
-  // few rows above: asking every case whether it is held (an index probe each) doubled the time.
+  // One pass over the list's cases, the held ones named by the rows above (asking every case
+  // whether it is held, an index probe each, doubled the time). Counted inside this statement, a
+  // held case closed or moved meanwhile is taken out of the state it is in now, never twice.
+  const held = `{${inCall.map((a) => a.caseId).join(',')}}`;
   const byState = await db
     .select({
       status: cases.status,
-      due,
+      due: sql<boolean>`coalesce(${cases.nextDueAt} <= ${at}, true)`,
       finalOutcome: cases.finalOutcome,
       attemptsMade: cases.attemptsMade,
+      heldCount: sql<number>`(count(*) filter (where ${cases.id} = any(${held}::uuid[])))::int`,
       nextDueAt: sql<string | null>`min(${cases.nextDueAt}) filter (where ${cases.status} = 'open' and ${cases.nextDueAt} > ${at})`,
       n: sql<number>`count(*)::int`,
     })
@@ -63,14 +65,9 @@ export async function listProgress(db: Db, listId: string, now: Date): Promise<L
       p.closed += row.n;
       const key = row.finalOutcome ?? 'unknown';
       p.byOutcome[key] = (p.byOutcome[key] ?? 0) + row.n;
-    } else if (row.due) p.callableNow += row.n;
-    else p.scheduled += row.n;
+    } else if (row.due) p.callableNow += row.n - row.heldCount;
+    else p.scheduled += row.n - row.heldCount;
     if (row.nextDueAt) nextDue = Math.min(nextDue, new Date(row.nextDueAt).getTime());
-  }
-  for (const held of inCall) {
-    if (!held.open) continue;
-    if (held.due) p.callableNow--;
-    else p.scheduled--;
   }
   p.nextDueAt = Number.isFinite(nextDue) ? new Date(nextDue).toISOString() : null;
 

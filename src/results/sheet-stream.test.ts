@@ -19,16 +19,14 @@ describe('sheet streams', () => {
     expect(appended).toEqual([sheet]);
     const chunks: Buffer[] = [];
     (sheet as unknown as NodeJS.ReadableStream).on('data', (c: Buffer) => chunks.push(c));
-    let zipped = false;
-    sheet.on('zipped', () => (zipped = true));
 
     // exceljs writes its own string buffers (`StringBuf`, with `toBuffer`) and plain Buffers, a row at a time.
     const rows = Array.from({ length: 5000 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}" t="inlineStr"><is><t>Zeile ${i}</t></is></c></row>`);
     rows.forEach((row, i) => sheet.write(i % 2 ? Buffer.from(row) : ({ toBuffer: () => Buffer.from(row) } as unknown as Buffer)));
     sheet.end();
+    // exceljs waits for 'zipped' before it finishes the workbook: never sent, the download would hang.
     await new Promise((resolve) => sheet.on('zipped', resolve));
 
-    expect(zipped).toBe(true);
     expect(Buffer.concat(chunks).toString()).toBe(rows.join(''));
     const total = Buffer.byteLength(rows.join(''));
     expect(chunks.length).toBeGreaterThan(1);
