@@ -4,6 +4,7 @@ import { germanReason } from '../lists/import/reasons-de.js';
 import type { StoredPhone } from '../db/schema.js';
 import type { OutcomeDefinition } from '../scheduling/settings.js';
 import { germanLanguageName } from '../dispatch/routing.js';
+import { wallClock } from './wall-clock.js';
 
 /**
  * The rows of a result list (DESIGN.md section 8) as pure functions of the loaded data: the
@@ -118,7 +119,7 @@ export function mainColumns(ctx: ResultContext): SourceColumn[] {
 export function mainRow(ctx: ResultContext, c: ResultCase): SourceCell[] {
   const code = c.status === 'open' ? 'open' : (c.finalOutcome ?? 'open');
   const last = c.attempts.at(-1);
-  const notes = c.attempts.filter((a) => a.note).map((a) => `${wallClock(a.recordedAt, ctx.timezone, 'dd.MM.yyyy HH:mm')}: ${a.note}`);
+  const notes = c.attempts.filter((a) => a.note).map((a) => `${wallClock(a.recordedAt, ctx.timezone, 'display')}: ${a.note}`);
   return [
     ...clientCells(ctx, c, clientColumns(ctx).length),
     outcomeLabel(code, ctx.outcomes, c.attempts.length),
@@ -126,7 +127,7 @@ export function mainRow(ctx: ResultContext, c: ResultCase): SourceCell[] {
     c.promiseAmountCents === null ? null : c.promiseAmountCents / 100,
     c.promiseDate ? { d: c.promiseDate } : null,
     c.attempts.length,
-    last ? { d: wallClock(last.recordedAt, ctx.timezone, "yyyy-MM-dd'T'HH:mm") } : null,
+    last ? { d: wallClock(last.recordedAt, ctx.timezone, 'iso') } : null,
     rightParty(c.attempts),
     reachedAt(ctx, c),
     c.phones.filter((p) => p.status === 'wrong').map((p) => p.raw).join(', ') || null,
@@ -169,7 +170,7 @@ export function attemptRows(ctx: ResultContext, c: ResultCase): SourceCell[][] {
     c.customerNo,
     c.name,
     a.attemptNo,
-    { d: wallClock(a.recordedAt, ctx.timezone, "yyyy-MM-dd'T'HH:mm") },
+    { d: wallClock(a.recordedAt, ctx.timezone, 'iso') },
     a.phoneE164 ? numberAsDelivered(c, a.phoneE164) : null,
     outcomeLabel(a.outcome, ctx.outcomes),
     a.outcome,
@@ -227,12 +228,8 @@ const WINDOW_NAMES = new Map([
 /** `Abend, 30.03.2026`, `Abend` or the exact time `30.03.2026 17:30`. */
 function callbackText(cb: ResultAttempt['callback'], zone: string): string | null {
   if (!cb) return null;
-  if (cb.at) return wallClock(new Date(cb.at), zone, 'dd.MM.yyyy HH:mm');
+  if (cb.at) return wallClock(new Date(cb.at), zone, 'display');
   if (!cb.window) return null;
   const window = WINDOW_NAMES.get(cb.window) ?? cb.window;
   return cb.date ? `${window}, ${DateTime.fromISO(cb.date).toFormat('dd.MM.yyyy')}` : window;
-}
-
-function wallClock(at: Date, zone: string, format: string): string {
-  return DateTime.fromJSDate(at, { zone }).toFormat(format);
 }
