@@ -92,12 +92,21 @@ export function languageNote(agentLanguages: readonly string[], c: Pick<CaseRow,
 }
 
 const GERMAN_NAMES = new Intl.DisplayNames(['de'], { type: 'language' });
+/** Names by code: `Intl` takes microseconds a name, and a result list asks once per case. */
+const germanNames = new Map<string, string>();
 
 /** `fr` → „Französisch“. */
 export function germanLanguageName(code: string): string {
-  try {
-    return GERMAN_NAMES.of(code) ?? code;
-  } catch {
-    return code;
+  let name = germanNames.get(code);
+  if (name === undefined) {
+    try {
+      name = GERMAN_NAMES.of(code) ?? code;
+    } catch {
+      name = code;
+    }
+    // Codes are checked language codes (a few dozen at most); a full map is emptied all the same.
+    if (germanNames.size >= 1000) germanNames.clear();
+    germanNames.set(code, name);
   }
+  return name;
 }
