@@ -35,5 +35,6 @@ describe('wallClock', () => {
     expect(wallClock(at('2026-10-25T00:30:00Z'), 'Europe/Berlin', 'display')).toBe('25.10.2026 02:30');
     expect(wallClock(at('2026-10-25T01:30:00Z'), 'Europe/Berlin', 'display')).toBe('25.10.2026 02:30');
     expect(wallClock(at('2026-11-25T16:05:00Z'), 'Europe/Berlin', 'iso')).toBe('2026-11-25T17:05');
+    expect(wallClock(at('kein Datum'), 'Europe/Berlin', 'display')).toBe('');
   });
 });

@@ -10,6 +10,7 @@ import { DateTime } from 'luxon';
  */
 export function wallClock(at: Date, zone: string, style: 'iso' | 'display'): string {
   const ms = at.getTime();
+  if (Number.isNaN(ms)) return ''; // no time (luxon wrote "Invalid DateTime"): the cell stays empty, the list is written
   const local = new Date(ms + offsetMinutes(ms, zone) * 60_000);
   const y = String(local.getUTCFullYear()).padStart(4, '0');
   const mo = two(local.getUTCMonth() + 1);
