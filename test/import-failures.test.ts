@@ -87,7 +87,7 @@ describe('a failed import leaves nothing behind', () => {
     expect(after.list.error).toMatch(/import failed/i);
     expect(after.list.importProgress).toBeNull();
     const shown = await t.request('GET', `/api/lists/${listId}`, { cookie: admin });
-    expect(shown.body).toMatchObject({ status: 'failed', error: after.list.error });
+    expect(shown.body).toMatchObject({ status: 'failed', error: after.list.error, errorCode: 'internal' });
 
     // A failed list does not count as "imported before": the same file may be sent again.
     const again = await t.request('POST', `/api/clients/${clientId}/lists`, { cookie: admin, body: uploadForm(file) });
@@ -115,12 +115,13 @@ describe('a failed import leaves nothing behind', () => {
     await runImport(serviceDeps(t), listId);
     const after = await leftovers(listId, clientId);
     expect(after).toMatchObject({ cases: 0, files: 0, jobs: 0 });
-    expect(after.list).toMatchObject({ status: 'failed', error: expect.stringMatching(/No row of the list could be imported/) });
+    expect(after.list).toMatchObject({ status: 'failed', errorCode: 'none_accepted', error: expect.stringMatching(/No row of the list could be imported/) });
     expect(after.list.report).toMatchObject({ accepted: 0, rejectedRows: 2 });
     expect(after.list.report!.rejected.map((r) => r.row)).toEqual([2, 3]);
     // And over the API, as the lead's page reads it.
     const shown = await t.request('GET', `/api/lists/${listId}`, { cookie: admin });
     expect(shown.body.report).toMatchObject({ rejectedRows: 2 });
+    expect(shown.body.errorCode).toBe('none_accepted');
   });
 
   it('a file found corrupt only while importing (a CRC mismatch at the end) fails the list with the reason', async () => {
@@ -132,7 +133,7 @@ describe('a failed import leaves nothing behind', () => {
     await runImport(serviceDeps(t), listId);
     const after = await leftovers(listId, clientId);
     expect(after).toMatchObject({ cases: 0, files: 0, jobs: 0 });
-    expect(after.list.status).toBe('failed');
+    expect(after.list).toMatchObject({ status: 'failed', errorCode: 'corrupt' });
     expect(after.list.error).toMatch(/CRC|checksum|corrupt|damaged/i);
   });
 });

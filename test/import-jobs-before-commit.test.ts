@@ -85,7 +85,7 @@ describe('call jobs added before the import commits', () => {
     await reconcile(serviceDeps(t));
     expect(await (await ghostJob())?.getState()).toBe('delayed'); // held, not dropped
 
-    await failImport(serviceDeps(t), listId, 'test: the import was given up');
+    await failImport(serviceDeps(t), listId, 'internal', 'test: the import was given up');
     await reconcile(serviceDeps(t));
     expect(await ghostJob()).toBeUndefined();
   });

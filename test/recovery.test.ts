@@ -60,7 +60,7 @@ describe('the outbox', () => {
     expect(await recover(serviceDeps(t))).toMatchObject({ imports: 1, failedImports: 1 });
     await eventually(async () => (await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId)))[0]!.status === 'active', 20_000, 'the import');
     const [list] = await t.db.select().from(dunningLists).where(eq(dunningLists.id, orphan));
-    expect(list).toMatchObject({ status: 'failed', error: expect.stringMatching(/upload the list again/) });
+    expect(list).toMatchObject({ status: 'failed', errorCode: 'interrupted', error: expect.stringMatching(/upload the list again/) });
   });
 });
 

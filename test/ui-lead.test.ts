@@ -4,6 +4,7 @@ import { systemClock } from '../src/clock.js';
 import { loginAs, screenshot, startUi } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient } from './helpers/dispatch.js';
+import { dunningLists } from '../src/db/schema.js';
 
 const SAMPLE = fileURLToPath(new URL('../examples/mahnliste-stadtwerke-muster.xlsx', import.meta.url));
 
@@ -93,6 +94,27 @@ describe('team lead screen', () => {
     await page.getByText('Liste abgebrochen. Offene Fälle wurden geschlossen.').waitFor();
     await page.getByTestId('list-status').filter({ hasText: 'abgebrochen' }).waitFor();
     expect(dialogs).toEqual([expect.stringMatching(/^confirm: Liste wirklich abbrechen\?/)]);
+    expect(errors).toEqual([]);
+  });
+
+  it('says in German why a list was not imported, with the server’s detail', async () => {
+    const clientId = await createClient(t, admin, { code: 'FEH', name: 'Fehlerwerke' });
+    const { user } = await t.userSession('lead', [clientId]);
+    const detail = 'No row of the list could be imported; see the report.';
+    const [list] = await t.db
+      .insert(dunningLists)
+      .values({ clientId, name: 'Mahnlauf Dezember', status: 'failed', fileName: 'dezember.xlsx', fileSha256: 'x', fileBytes: 1, error: detail, errorCode: 'none_accepted' })
+      .returning({ id: dunningLists.id });
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+
+    const german = `Es wurde nichts importiert. Keine Zeile konnte übernommen werden; die Gründe stehen im Importbericht. (Details: ${detail})`;
+    const row = page.locator('section.client', { hasText: 'Fehlerwerke' }).locator('tbody tr', { hasText: 'dezember.xlsx' });
+    await row.getByText(german).waitFor();
+    await row.getByRole('link', { name: 'Fortschritt' }).click();
+    await page.waitForURL(`**/#/liste/${list!.id}`);
+    await page.getByRole('heading', { name: 'Import fehlgeschlagen' }).waitFor();
+    await page.getByText(german).waitFor();
     expect(errors).toEqual([]);
   });
 

@@ -128,7 +128,10 @@ export const dunningLists = pgTable(
     report: jsonb('report').$type<ImportReport>(),
     /** The client's own extra column headers, in file order, for the result list. */
     extraColumns: jsonb('extra_columns').$type<string[]>().notNull().default([]),
+    /** Why the import failed (English, names columns, sheets and limits exactly). */
     error: text('error'),
+    /** What kind of failure that was, for the lead's German text (`ImportFailureCode`). */
+    errorCode: text('error_code'),
     importedBy: uuid('imported_by').references(() => users.id),
     createdAt: createdAt(),
     activatedAt: ts('activated_at'),

@@ -60,7 +60,11 @@ export const ListSchema = z
     fileName: z.string(),
     importProgress: z.object({ percent: z.number(), rows: z.number() }).nullable(),
     report: ReportSchema.nullable(),
-    error: z.string().nullable(),
+    error: z.string().nullable().openapi({ description: 'Why the import failed, in English (names columns, sheets and limits exactly)' }),
+    errorCode: z.string().nullable().openapi({
+      description:
+        'What kind of failure: a refused file (`corrupt`, `missing_columns`, … as the upload refuses them; `none_accepted`: every row refused, see the report), `file_missing`, `interrupted`, `stalled`, `internal`; null for lists failed before it was kept',
+    }),
     createdAt: z.string(),
     activatedAt: z.string().nullable(),
     completedAt: z.string().nullable(),

@@ -9,7 +9,7 @@ import { callJobId } from '../queues/registry.js';
 import { caseQueues } from '../dispatch/routing.js';
 import type { NextCallable, SchedulingSettings } from '../scheduling/index.js';
 import { caseLanguageOf } from './case-language.js';
-import { detectFileKind, HEADER_SEARCH_ROWS, ImportFileError, readList, SNIFF_BYTES, type ImportReport, type ParsedCase, type RejectedRow } from './import/index.js';
+import { detectFileKind, HEADER_SEARCH_ROWS, ImportFileError, readList, SNIFF_BYTES, type ImportFileErrorCode, type ImportReport, type ParsedCase, type RejectedRow } from './import/index.js';
 import { ALREADY_OPEN } from './open-customers.js';
 import { failpoint } from '../failpoint.js';
 import { safeError } from '../safe-error.js';
@@ -36,13 +36,13 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
     // Cancelled before it ran, or while an earlier run committed its cases and then died before
     // the activation (which found the list cancelled): those cases must go, or they stay open
     // in a cancelled list, and their customers count as open in every later list.
-    if (list.status === 'cancelled' && !list.activatedAt) return failImport(d, listId, 'cancelled');
+    if (list.status === 'cancelled' && !list.activatedAt) return failImport(d, listId, 'cancelled', 'cancelled');
     // Done before (a retried job): the stored file is not needed any more.
     await d.db.delete(importFiles).where(eq(importFiles.listId, listId));
     return;
   }
   const content = await loadImportFile(d.db, listId);
-  if (!content) return failImport(d, listId, 'The uploaded file is missing; upload the list again.');
+  if (!content) return failImport(d, listId, 'file_missing', 'The uploaded file is missing; upload the list again.');
   const settings = await loadSettings(d.db, list.clientId);
   const now = d.clock.now();
   const plan = firstCallPlanner(now, settings);
@@ -115,7 +115,7 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
         return withMoreRejections(parsed, openElsewhere, planned.length);
       }),
     );
-    if (planned.length === 0) throw new ImportFileError('no_data', 'No row of the list could be imported; see the report.', { report });
+    if (planned.length === 0) throw new ImportFileError('none_accepted', 'No row of the list could be imported; see the report.', { report });
     failpoint(d.config, 'import.afterCommit');
     await d.calls.ready.refresh([...queues], now.getTime());
     const activated = await d.db.transaction(async (tx) => {
@@ -134,7 +134,7 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
     if (!(err instanceof ImportFileError)) d.log.error({ listId, err: safeError(err) }, 'import failed');
     // Every row refused: the report says why, so it stays with the failed list.
     const report = err instanceof ImportFileError ? (err.details?.report as ImportReport | undefined) : undefined;
-    await failImport(d, listId, message, report);
+    await failImport(d, listId, err instanceof ImportFileError ? err.code : 'internal', message, report);
   }
 }
 
@@ -255,7 +255,15 @@ async function removeJobs(d: ServiceDeps, planned: FirstCallRow[], settings: Sch
 }
 
 /** Ends an import as failed: its cases, refused rows and file go; a cancelled list stays cancelled. */
-export async function failImport(d: Pick<ServiceDeps, 'db'>, listId: string, error: string, report?: ImportReport): Promise<void> {
+/**
+ * Why an import failed, for the lead's German text (the web UI's `IMPORT_FAILURES`): what was
+ * wrong with the file (`ImportFileErrorCode`), or the upload gone (`file_missing`), the job
+ * interrupted with its file gone (`interrupted`) or stopped too often (`stalled`), an error of
+ * ours (`internal`), a cancel.
+ */
+export type ImportFailureCode = ImportFileErrorCode | 'file_missing' | 'interrupted' | 'stalled' | 'internal' | 'cancelled';
+
+export async function failImport(d: Pick<ServiceDeps, 'db'>, listId: string, code: ImportFailureCode, error: string, report?: ImportReport): Promise<void> {
   await d.db.transaction(async (tx) => {
     // Only a list that never became active: one imported (and worked) must never lose its cases.
     const [list] = await tx.select({ status: dunningLists.status, activatedAt: dunningLists.activatedAt }).from(dunningLists).where(eq(dunningLists.id, listId)).for('update');
@@ -266,7 +274,7 @@ export async function failImport(d: Pick<ServiceDeps, 'db'>, listId: string, err
     // A list cancelled during its import stays cancelled (its cases are removed all the same).
     await tx
       .update(dunningLists)
-      .set({ status: 'failed', error, importProgress: null, ...(report ? { report } : {}) })
+      .set({ status: 'failed', error, errorCode: code, importProgress: null, ...(report ? { report } : {}) })
       .where(and(eq(dunningLists.id, listId), eq(dunningLists.status, 'importing')));
   });
 }

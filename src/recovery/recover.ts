@@ -49,7 +49,7 @@ export async function recover(d: ServiceDeps): Promise<RecoveryReport> {
     const state = job ? await job.getState() : 'missing';
     if (state !== 'missing' && state !== 'failed' && state !== 'completed') continue;
     if (!list.hasFile) {
-      await failImport(d, list.id, 'The import was interrupted and the uploaded file is gone; upload the list again.');
+      await failImport(d, list.id, 'interrupted', 'The import was interrupted and the uploaded file is gone; upload the list again.');
       report.failedImports++;
       continue;
     }
@@ -60,7 +60,7 @@ export async function recover(d: ServiceDeps): Promise<RecoveryReport> {
     // Another process's sweep may have queued it again meanwhile, and a worker taken it up.
     if (job && !(await removed(d, job))) continue;
     if (requeued > IMPORT_REQUEUES) {
-      await failImport(d, list.id, 'The import stopped several times without finishing (a file too large or damaged?); nothing was imported. Check the file and upload it again.');
+      await failImport(d, list.id, 'stalled', 'The import stopped several times without finishing (a file too large or damaged?); nothing was imported. Check the file and upload it again.');
       report.failedImports++;
       continue;
     }

@@ -13,6 +13,7 @@ export type ImportFileErrorCode =
   | 'zip_bomb'
   | 'no_header'
   | 'no_data'
+  | 'none_accepted'
   | 'missing_columns'
   | 'several_lists';
 
@@ -26,6 +27,7 @@ const STATUS: Record<ImportFileErrorCode, 400 | 413 | 415 | 422> = {
   zip_bomb: 413,
   no_header: 422,
   no_data: 422,
+  none_accepted: 422,
   missing_columns: 400,
   several_lists: 422,
 };

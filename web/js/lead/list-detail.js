@@ -3,6 +3,7 @@ import { api, ApiError, germanError } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 import { formatDateTime, formatTime } from '../format.js';
 import { outcomeLabel } from '../agent/case-card.js';
+import { importFailureText } from './import-failures.js';
 import { importProgressBar, refreshFailed, reportView, statusBadge } from './list-status.js';
 import { languageGapNotices } from '../language-gaps.js';
 import { resultBox } from './result-box.js';
@@ -76,9 +77,7 @@ export function listDetailView(listId, me) {
   async function showProgress(list) {
     if (list.status === 'importing') return replace(progressBox, h('h2', {}, 'Import läuft'), importProgressBar(list));
     if (list.status === 'failed') {
-      // The server's reason is English (it names columns, sheets and limits exactly).
-      const why = list.error ? ` (Details: ${list.error})` : '';
-      return replace(progressBox, h('h2', {}, 'Import fehlgeschlagen'), notice('error', `Es wurde nichts importiert. Bitte die Datei prüfen und erneut hochladen.${why}`));
+      return replace(progressBox, h('h2', {}, 'Import fehlgeschlagen'), notice('error', importFailureText(list)));
     }
     if (progressMissing) return;
     try {

@@ -2,6 +2,7 @@
 import { api, germanError } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 import { formatDateTime } from '../format.js';
+import { importFailureText } from './import-failures.js';
 import { importProgressBar, refreshFailed, statusBadge } from './list-status.js';
 import { uploadForm } from './upload-form.js';
 
@@ -119,7 +120,7 @@ function listsTable(lists) {
             {},
             statusBadge(l),
             l.status === 'importing' ? importProgressBar(l) : null,
-            l.status === 'failed' && l.error ? h('div', { class: 'text-error small' }, `Nichts importiert (Details: ${l.error})`) : null,
+            l.status === 'failed' ? h('div', { class: 'text-error small' }, importFailureText(l)) : null,
           ),
           h('td', {}, progressCell(l)),
           h('td', {}, formatDateTime(l.createdAt)),

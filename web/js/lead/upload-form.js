@@ -1,6 +1,7 @@
 // Upload of a client's list: first a dry run with the report, then the import.
 import { api, ApiError, germanError } from '../api.js';
 import { field, h, notice, replace } from '../dom.js';
+import { IMPORT_FAILURES } from './import-failures.js';
 import { reportView } from './list-status.js';
 
 /**
@@ -81,27 +82,12 @@ export function uploadForm(client, onImported) {
   );
 }
 
-/** @type {Record<string, string>} why a file was refused, by the server's code */
-const REFUSED = {
-  not_spreadsheet: 'Die Datei ist keine Tabelle. Bitte eine .xlsx- oder .csv-Datei hochladen.',
-  xls_format: 'Das alte Excel-Format (.xls) wird nicht gelesen. Bitte in Excel als .xlsx speichern und erneut hochladen.',
-  password_protected: 'Die Datei ist mit einem Kennwort geschützt. Bitte ohne Kennwort speichern und erneut hochladen.',
-  corrupt: 'Die Datei ist beschädigt. Bitte in Excel öffnen, neu speichern und erneut hochladen.',
-  too_large: 'Die Datei ist zu groß.',
-  too_many_rows: 'Die Liste hat zu viele Zeilen. Bitte auf mehrere Dateien aufteilen.',
-  zip_bomb: 'Die Datei entpackt sich zu einer unzulässigen Größe und wird nicht gelesen.',
-  no_header: 'Keine Kopfzeile gefunden (z. B. „Kundennummer“, „Name“, „Telefon“, „Betrag“).',
-  missing_columns: 'Es fehlen Pflichtspalten (Kundennummer, Name, Telefon, Betrag).',
-  no_data: 'Unter der Kopfzeile stehen keine Daten.',
-  several_lists: 'Mehrere Blätter enthalten Listen mit verschiedenen Kunden. Bitte je Liste eine Datei hochladen (oder alles auf ein Blatt); es wurde nichts importiert.',
-};
-
 /** @param {unknown} err */
 function uploadError(err) {
   if (err instanceof Error && !(err instanceof ApiError)) return err.message;
   if (err instanceof ApiError && [400, 409, 413, 415, 422].includes(err.status)) {
     // The server's English detail names what exactly (columns, sheets, limits).
-    const known = Object.hasOwn(REFUSED, err.code) ? REFUSED[err.code] : germanError(err);
+    const known = Object.hasOwn(IMPORT_FAILURES, err.code) ? IMPORT_FAILURES[err.code] : germanError(err);
     return `${known} (Details: ${err.message})`;
   }
   return germanError(err);

@@ -1,0 +1,1 @@
+ALTER TABLE "dunning_lists" ADD COLUMN "error_code" text;
