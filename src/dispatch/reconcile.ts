@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { isAnyOf } from '../db/any-of.js';
 import { loadSettings } from '../clients/clients.service.js';
 import { cases, dunningLists } from '../db/schema.js';
 import { callPriority } from '../queues/call-queues.js';
@@ -228,12 +228,4 @@ async function lookAtJobs(d: DispatchDeps, queue: string, jobs: StoredJob[]): Pr
     openCases: new Map(rows.filter((r) => r.kind === 'case').map((r) => [r.id, r.attemptsMade])),
     importing: new Set([...listOf].filter(([, listId]) => importingLists.has(listId)).map(([id]) => id)),
   };
-}
-
-/**
- * `column = any($1::uuid[])`: one array parameter, an index lookup per id (`in ($1 … $1000)` was
- * planned as a sequential scan). The ids must be checked uuids: they go into the array literal as they are.
- */
-function isAnyOf(column: AnyPgColumn, ids: Iterable<string>): SQL {
-  return sql`${column} = any(${`{${[...ids].join(',')}}`}::uuid[])`;
 }

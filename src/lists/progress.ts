@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { isAnyOf } from '../db/any-of.js';
 import { assignments, attempts, cases, users } from '../db/schema.js';
 import { languageGaps, type LanguageGap } from '../dispatch/language-gaps.js';
 
@@ -37,14 +38,13 @@ export async function listProgress(db: Db, listId: string, now: Date): Promise<L
   // One pass over the list's cases, the held ones named by the rows above (asking every case
   // whether it is held, an index probe each, doubled the time). Counted inside this statement, a
   // held case closed or moved meanwhile is taken out of the state it is in now, never twice.
-  const held = `{${inCall.map((a) => a.caseId).join(',')}}`;
   const byState = await db
     .select({
       status: cases.status,
       due: sql<boolean>`coalesce(${cases.nextDueAt} <= ${at}, true)`,
       finalOutcome: cases.finalOutcome,
       attemptsMade: cases.attemptsMade,
-      heldCount: sql<number>`(count(*) filter (where ${cases.id} = any(${held}::uuid[])))::int`,
+      heldCount: sql<number>`(count(*) filter (where ${isAnyOf(cases.id, inCall.map((a) => a.caseId))}))::int`,
       nextDueAt: sql<string | null>`min(${cases.nextDueAt}) filter (where ${cases.status} = 'open' and ${cases.nextDueAt} > ${at})`,
       n: sql<number>`count(*)::int`,
     })

@@ -254,7 +254,6 @@ async function removeJobs(d: ServiceDeps, planned: FirstCallRow[], settings: Sch
   await d.queues.removeCalls(planned.flatMap(({ case: c }) => caseQueues(c, settings).map(({ queue }) => ({ queue, id: callJobId(c.id, 1) }))));
 }
 
-/** Ends an import as failed: its cases, refused rows and file go; a cancelled list stays cancelled. */
 /**
  * Why an import failed, for the lead's German text (the web UI's `IMPORT_FAILURES`): what was
  * wrong with the file (`ImportFileErrorCode`), or the upload gone (`file_missing`), the job
@@ -263,6 +262,7 @@ async function removeJobs(d: ServiceDeps, planned: FirstCallRow[], settings: Sch
  */
 export type ImportFailureCode = ImportFileErrorCode | 'file_missing' | 'interrupted' | 'stalled' | 'internal' | 'cancelled';
 
+/** Ends an import as failed: its cases, refused rows and file go; a cancelled list stays cancelled. */
 export async function failImport(d: Pick<ServiceDeps, 'db'>, listId: string, code: ImportFailureCode, error: string, report?: ImportReport): Promise<void> {
   await d.db.transaction(async (tx) => {
     // Only a list that never became active: one imported (and worked) must never lose its cases.
