@@ -124,6 +124,16 @@ describe('a failed import leaves nothing behind', () => {
     expect(shown.body.errorCode).toBe('none_accepted');
   });
 
+  it('an import whose stored file is gone fails the list as file_missing, and the lead is told to upload it again', async () => {
+    const clientId = await newClient();
+    const listId = await upload(t, admin, clientId, await xlsx([HEADER, ['K1', 'Anna', '0721 1234567', '10,00']]));
+    await t.db.delete(importFiles).where(eq(importFiles.listId, listId));
+    await runImport(serviceDeps(t), listId);
+    const after = await leftovers(listId, clientId);
+    expect(after).toMatchObject({ cases: 0, files: 0, jobs: 0 });
+    expect(after.list).toMatchObject({ status: 'failed', errorCode: 'file_missing', error: expect.stringMatching(/upload the list again/) });
+  });
+
   it('a file found corrupt only while importing (a CRC mismatch at the end) fails the list with the reason', async () => {
     const clientId = await newClient();
     // The upload reads only the head, so it accepts the file; the import reads it all.

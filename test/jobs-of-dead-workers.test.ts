@@ -67,7 +67,7 @@ describe('jobs failed by stalls', () => {
     await failAsStalled('imports', importJobId(listId));
     expect((await recover(serviceDeps(t))).failedImports).toBeGreaterThanOrEqual(1);
     const [list] = await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId));
-    expect(list).toMatchObject({ status: 'failed', error: expect.stringMatching(/stopped several times/) });
+    expect(list).toMatchObject({ status: 'failed', errorCode: 'stalled', error: expect.stringMatching(/stopped several times/) });
     expect(await imports.getJob(importJobId(listId))).toBeUndefined();
   });
 });

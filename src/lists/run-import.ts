@@ -260,7 +260,9 @@ async function removeJobs(d: ServiceDeps, planned: FirstCallRow[], settings: Sch
  * interrupted with its file gone (`interrupted`) or stopped too often (`stalled`), an error of
  * ours (`internal`), a cancel.
  */
-export type ImportFailureCode = ImportFileErrorCode | 'file_missing' | 'interrupted' | 'stalled' | 'internal' | 'cancelled';
+export type ImportFailureCode = ImportFileErrorCode | (typeof IMPORT_JOB_FAILURE_CODES)[number];
+/** The failures of the import's run (not of the file); `cancelled` is never shown, the list stays cancelled. */
+export const IMPORT_JOB_FAILURE_CODES = ['file_missing', 'interrupted', 'stalled', 'internal', 'cancelled'] as const;
 
 /** Ends an import as failed: its cases, refused rows and file go; a cancelled list stays cancelled. */
 export async function failImport(d: Pick<ServiceDeps, 'db'>, listId: string, code: ImportFailureCode, error: string, report?: ImportReport): Promise<void> {

@@ -32,6 +32,9 @@ const STATUS: Record<ImportFileErrorCode, 400 | 413 | 415 | 422> = {
   several_lists: 422,
 };
 
+/** Every code, for checks that each has its text where one is shown (the lead's German table). */
+export const IMPORT_FILE_ERROR_CODES = Object.keys(STATUS) as readonly ImportFileErrorCode[];
+
 export class ImportFileError extends Error {
   override name = 'ImportFileError';
   /** Suggested HTTP status for the error envelope (4xx; the file, not the server, is at fault). */

@@ -15,11 +15,11 @@ export const IMPORT_FAILURES = {
   missing_columns: 'Es fehlen Pflichtspalten (Kundennummer, Name, Telefon, Betrag).',
   no_data: 'Unter der Kopfzeile stehen keine Daten.',
   none_accepted: 'Keine Zeile konnte übernommen werden; die Gründe stehen im Importbericht.',
-  several_lists: 'Mehrere Blätter enthalten Listen mit verschiedenen Kunden. Bitte je Liste eine Datei hochladen (oder alles auf ein Blatt); es wurde nichts importiert.',
+  several_lists: 'Mehrere Blätter enthalten Listen mit verschiedenen Kunden. Bitte je Liste eine Datei hochladen (oder alles auf ein Blatt).',
   file_missing: 'Die hochgeladene Datei ist nicht mehr vorhanden. Bitte die Liste erneut hochladen.',
   interrupted: 'Der Import wurde unterbrochen und die Datei ist nicht mehr vorhanden. Bitte die Liste erneut hochladen.',
   stalled: 'Der Import brach mehrmals ab (Datei zu groß oder beschädigt?). Bitte die Datei prüfen und erneut hochladen.',
-  internal: 'Interner Fehler beim Import. Bitte später erneut versuchen oder den Support informieren.',
+  internal: 'Interner Fehler beim Import. Bitte die Liste später erneut hochladen oder den Support informieren.',
 };
 
 /**
