@@ -9,10 +9,13 @@ describe('wallClock', () => {
   it('writes the zone’s wall clock as luxon does, also around every change of offset', () => {
     for (const zone of ZONES) {
       const instants: number[] = [];
-      // Every 7 minutes 13 seconds over three years, and each change of offset to the millisecond.
-      for (let ms = Date.UTC(2025, 0, 1); ms < Date.UTC(2028, 0, 1); ms += 433_000) instants.push(ms);
-      for (let ms = Date.UTC(2025, 0, 1); ms < Date.UTC(2028, 0, 1); ms += 3_600_000) {
-        if (DateTime.fromMillis(ms, { zone }).offset !== DateTime.fromMillis(ms + 3_600_000, { zone }).offset) {
+      // Every 3 hours 1 minute 7 seconds over three years (each hour and minute in turn), and each
+      // change of offset to the millisecond (offsets change months apart: looked for per day).
+      for (let ms = Date.UTC(2025, 0, 1); ms < Date.UTC(2028, 0, 1); ms += 10_867_000) instants.push(ms);
+      for (let day = Date.UTC(2025, 0, 1); day < Date.UTC(2028, 0, 1); day += 86_400_000) {
+        if (DateTime.fromMillis(day, { zone }).offset === DateTime.fromMillis(day + 86_400_000, { zone }).offset) continue;
+        for (let ms = day; ms < day + 86_400_000; ms += 3_600_000) {
+          if (DateTime.fromMillis(ms, { zone }).offset === DateTime.fromMillis(ms + 3_600_000, { zone }).offset) continue;
           // Find the change within the hour and take the instants around it.
           let [lo, hi] = [ms, ms + 3_600_000];
           while (hi - lo > 1) {
