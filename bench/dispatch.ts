@@ -350,7 +350,7 @@ async function main() {
   const statements = opt['pg-stats'] ? await statementCosts(bench.url, counters.assignments) : null;
   const { api: apiLoop, workers: workersLoop, byName: loopByName } = await probesOf(1);
   const saturated = { next: out.next.summary(), outcome: out.outcome.summary() };
-  const trace: Record<string, unknown> = { saturated: { next: out.next.timeline(loadStart), outcome: out.outcome.timeline(loadStart) } };
+  const trace: Record<string, unknown> = { saturated: { startEpochMs: Math.round(performance.timeOrigin + loadStart), next: out.next.timeline(loadStart), outcome: out.outcome.timeline(loadStart) } };
 
   let carried: CarriedWindow | undefined;
   if (cfg.carried) {
@@ -375,7 +375,7 @@ async function main() {
       errors: out.counters.errors,
       benchEventLoopDelayMs: w.benchDelay,
     };
-    trace.carried = { next: out.next.timeline(w.start), outcome: out.outcome.timeline(w.start) };
+    trace.carried = { startEpochMs: Math.round(performance.timeOrigin + w.start), next: out.next.timeline(w.start), outcome: out.outcome.timeline(w.start) };
   }
   stopped = true;
   await Promise.all(loops);
