@@ -178,6 +178,39 @@ describe('agent screen', () => {
     await page.getByRole('button', { name: 'Nächster Anruf' }).waitFor();
   });
 
+  it('warns on the last attempt that the case closes after it, and asks before the tab with a case is closed', async () => {
+    const clientId = await client({ maxAttempts: 1 });
+    const { listId } = await seedList(t, clientId, 2);
+    const { user } = await t.userSession('agent', [clientId]);
+    const { page, errors, dialogs } = await ui.newPage();
+    await loginAs(page, user.username);
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    expect(await page.getByTestId('attempt').textContent()).toBe('Versuch 1 von 1');
+
+    // A callback on the last attempt would never be made: the agent is told before promising one.
+    await page.getByRole('button', { name: 'Später noch mal anrufen' }).click();
+    await page.getByTestId('last-try').getByText('Bitte dem Kunden keinen Rückruf zusagen.').waitFor();
+    await page.getByRole('button', { name: 'Erledigt – bezahlt' }).click();
+    await page.getByTestId('last-try').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Kunde nicht erreicht' }).click();
+    await page.getByTestId('last-try').waitFor();
+    await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    await page.getByText('Ergebnis gespeichert: Kunde nicht erreicht (letzter Versuch, Fall abgeschlossen)').waitFor();
+    await vi.waitFor(async () => {
+      const closed = await t.db.select().from(cases).where(and(eq(cases.listId, listId), eq(cases.status, 'closed')));
+      expect(closed).toEqual([expect.objectContaining({ finalOutcome: 'max_attempts', attemptsMade: 1 })]);
+    }, { timeout: 10_000, interval: 100 });
+
+    // The next case on screen: closing the tab asks first (what was entered would be lost).
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await page.getByTestId('case-name').waitFor();
+    const asked = page.waitForEvent('dialog');
+    await page.close({ runBeforeUnload: true });
+    expect((await asked).type()).toBe('beforeunload');
+    expect(dialogs).toEqual(['beforeunload: ']);
+    expect(errors).toEqual([]);
+  });
+
   it('brings a case back with its history, the number as delivered, address and extra columns', async () => {
     const clientId = await client({ retryDelaySeconds: 1 });
     const { cases: [seeded] } = await seedList(t, clientId, [{ name: 'Erika Mustermann', amountCents: 48_790, phoneE164: '+497219876543' }]);

@@ -40,7 +40,8 @@ export async function startUi(t: TestContext) {
     const ui: UiPage = { page, dialogs: [], errors: [] };
     page.on('dialog', (d) => {
       ui.dialogs.push(`${d.type()}: ${d.message()}`);
-      void (opts.acceptDialogs && d.type() === 'confirm' ? d.accept() : d.dismiss());
+      // "Leave the page?" is answered yes: a test that reloads or closes means to.
+      void ((opts.acceptDialogs && d.type() === 'confirm') || d.type() === 'beforeunload' ? d.accept() : d.dismiss());
     });
     page.on('pageerror', (e) => ui.errors.push(e.message));
     await page.goto('/');

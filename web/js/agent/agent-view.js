@@ -64,6 +64,15 @@ export function agentView(userId) {
   /** @param {KeyboardEvent} e */
   const onKey = (e) => keyHandler?.(e);
   document.addEventListener('keydown', onKey);
+  // Closing the tab with a case on screen loses what was entered (kept per tab) and leaves the
+  // case locked until its lock runs out: the browser asks first. A reload asks too.
+  /** @param {BeforeUnloadEvent} e */
+  const onUnload = (e) => {
+    if (shownAssignment === null) return;
+    e.preventDefault();
+    e.returnValue = '';
+  };
+  window.addEventListener('beforeunload', onUnload);
 
   /**
    * The start: the big button, and a message about what just happened or why nothing is due.
@@ -224,6 +233,7 @@ export function agentView(userId) {
       stopped = true;
       stopCase();
       document.removeEventListener('keydown', onKey);
+      window.removeEventListener('beforeunload', onUnload);
     },
   };
 }

@@ -13,6 +13,10 @@ const NOTE_MAX = 2000;
 const WRONG_NUMBER_NEXT = 'Die Nummer wird als falsch markiert; der Fall kommt mit der nächsten Nummer wieder.';
 const WRONG_NUMBER_LAST = 'Keine weitere Nummer – der Fall wird abgeschlossen.';
 
+/** The attempt cap is reached with this attempt: whatever does not close the case closes it as max_attempts. */
+const LAST_TRY = 'Letzter Versuch: Der Fall wird nach diesem Ergebnis abgeschlossen (Höchstzahl der Versuche erreicht). Es folgt kein weiterer Anruf – auch kein Rückruf. Bitte dem Kunden keinen Rückruf zusagen.';
+const LAST_TRY_SAVED = 'letzter Versuch, Fall abgeschlossen';
+
 /** How far ahead the server takes a callback (months) and a promised payment (years). */
 const CALLBACK_MONTHS = 12;
 const PROMISE_YEARS = 3;
@@ -37,6 +41,10 @@ export function outcomeForm(c, actions) {
   // With several numbers the agent says which one was dialled ("Falsche Nummer" marks that one).
   const phone = phoneChoice(c);
   const wrongNumberHint = activePhones(c).length > 1 ? notice('info', WRONG_NUMBER_NEXT) : notice('warning', WRONG_NUMBER_LAST);
+  const lastTry = c.attemptNo >= c.maxAttempts;
+  const lastTryHint = h('div', { 'data-testid': 'last-try' }, notice('warning', LAST_TRY));
+  /** @param {Outcome} o the case stays open after it, unless this is the last attempt */
+  const keepsOpen = (o) => o.effect !== 'close' && !(o.effect === 'wrong_number' && activePhones(c).length <= 1);
 
   const buttons = c.outcomes.map((o, i) =>
     h(
@@ -114,7 +122,11 @@ export function outcomeForm(c, actions) {
     if (busy) return;
     chosen = o;
     for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.code === o.code));
-    replace(extras, o.effect === 'callback' ? callbackBox : o.code === 'promise_to_pay' ? promiseBox : o.effect === 'wrong_number' ? wrongNumberHint : null);
+    replace(
+      extras,
+      lastTry && keepsOpen(o) ? lastTryHint : null,
+      o.effect === 'callback' ? callbackBox : o.code === 'promise_to_pay' ? promiseBox : o.effect === 'wrong_number' ? wrongNumberHint : null,
+    );
     save.disabled = false;
     replace(errorBox);
     changed();
@@ -195,7 +207,7 @@ export function outcomeForm(c, actions) {
         const b = body();
         if (typeof b === 'string') replace(errorBox, notice('error', b));
         else if (chosen) {
-          const label = chosen.label;
+          const label = lastTry && keepsOpen(chosen) ? `${chosen.label} (${LAST_TRY_SAVED})` : chosen.label;
           void run(() => actions.submit(b, label));
         }
       },
