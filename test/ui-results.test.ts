@@ -69,4 +69,33 @@ describe('result list on the lead’s screen', () => {
     await page.getByTestId('results').getByText('Zwischenstand herunterladen (Excel)').waitFor();
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('sends to an address an admin typed only once the admin confirmed it', async () => {
+    const { cookie: admin, user } = await t.userSession('admin');
+    const clientId = await createClient(t, admin, { ...fastRules, code: 'ABC', name: 'Abc Energie' });
+    const agentId = (await t.userSession('agent', [clientId])).user.id;
+    const listId = await completedList(t, clientId, agentId, 1);
+    const rounds = async () => (await t.request('GET', `/api/lists/${listId}/deliveries`, { cookie: admin })).body.length;
+
+    // Declined: nothing is sent, the typed address stays to be corrected.
+    const declining = await ui.newPage();
+    await loginAs(declining.page, user.username);
+    await declining.page.goto(`/#/liste/${listId}`);
+    const box = declining.page.getByTestId('results');
+    await box.getByLabel('Senden an').fill('forderung@abc-enrgie.example');
+    await box.getByRole('button', { name: 'Senden' }).click();
+    await eventually(async () => declining.dialogs.length > 0, 5_000, 'the question');
+    expect(declining.dialogs).toEqual(['confirm: Die Ergebnisliste mit den Kundendaten wird an forderung@abc-enrgie.example gesendet (nicht an die hinterlegte Adresse). Adresse richtig?']);
+    expect(await box.getByLabel('Senden an').inputValue()).toBe('forderung@abc-enrgie.example');
+    expect(await rounds()).toBe(0);
+
+    const confirming = await ui.newPage({ acceptDialogs: true });
+    await loginAs(confirming.page, user.username);
+    await confirming.page.goto(`/#/liste/${listId}`);
+    await confirming.page.getByTestId('results').getByLabel('Senden an').fill('forderung@abc-energie.example');
+    await confirming.page.getByTestId('results').getByRole('button', { name: 'Senden' }).click();
+    await confirming.page.getByText('Ergebnisliste wird an forderung@abc-energie.example gesendet.').waitFor();
+    expect(await rounds()).toBe(1);
+    expect([...declining.errors, ...confirming.errors]).toEqual([]);
+  });
 });

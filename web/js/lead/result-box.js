@@ -42,11 +42,13 @@ export function resultBox(listId, isAdmin) {
   async function resend(e) {
     e.preventDefault();
     if (sending) return;
+    const address = to.value.trim();
+    // Customers' data to an address typed here cannot be called back: a typo is checked first.
+    if (address && !confirm(`Die Ergebnisliste mit den Kundendaten wird an ${address} gesendet (nicht an die hinterlegte Adresse). Adresse richtig?`)) return;
     sending = true;
     const button = /** @type {HTMLFormElement} */ (e.currentTarget).querySelector('button');
     if (button) button.disabled = true;
     try {
-      const address = to.value.trim();
       /** @type {Delivery} */
       const d = await api('POST', `/api/lists/${encodeURIComponent(listId)}/deliveries`, { json: address ? { to: address } : {} });
       replace(message, notice('success', `Ergebnisliste wird an ${d.recipient} gesendet.`));
