@@ -5,7 +5,7 @@ import { openDatabase, type Database } from './db/client.js';
 import { createLogger, type Logger } from './log.js';
 import { CallQueues } from './queues/call-queues.js';
 import { Queues } from './queues/registry.js';
-import { checkEvictionPolicy, createRedis, describeRedis, waitForRedis } from './redis/connection.js';
+import { checkEvictionPolicy, checkRedisVersion, createRedis, describeRedis, waitForRedis } from './redis/connection.js';
 
 /** The long-lived resources of one process, and their orderly shutdown. */
 export interface Runtime {
@@ -30,6 +30,11 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
     redis.disconnect();
     await database.close();
     throw new Error(`Redis at ${describeRedis(config.redis)} does not answer: ${err.message}`);
+  });
+  await checkRedisVersion(redis).catch(async (err: unknown) => {
+    redis.disconnect();
+    await database.close();
+    throw err;
   });
   await checkEvictionPolicy(redis, log);
   if (config.TRUST_PROXY && !config.PUBLIC_ORIGIN) {

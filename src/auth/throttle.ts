@@ -63,8 +63,9 @@ for i = 1, 4 do
 end
 for i = 1, 2 do
   redis.call('INCR', KEYS[i])
-  -- NX keeps the first attempt's window: repeated attempts do not extend it for ever.
-  redis.call('EXPIRE', KEYS[i], ARGV[5], 'NX')
+  -- Only a count without one gets its window (EXPIRE's NX, written for Redis before 7):
+  -- repeated attempts do not extend the first attempt's window for ever.
+  if redis.call('TTL', KEYS[i]) < 0 then redis.call('EXPIRE', KEYS[i], ARGV[5]) end
 end
 redis.call('INCR', KEYS[4])
 redis.call('EXPIRE', KEYS[4], 60)
@@ -78,7 +79,7 @@ if ARGV[1] == '1' then
   redis.call('DEL', KEYS[1], KEYS[2])
 else
   redis.call('INCR', KEYS[3])
-  redis.call('EXPIRE', KEYS[3], ARGV[2], 'NX')
+  if redis.call('TTL', KEYS[3]) < 0 then redis.call('EXPIRE', KEYS[3], ARGV[2]) end
 end
 return 1
 `;

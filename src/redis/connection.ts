@@ -84,6 +84,24 @@ export async function waitForRedis(redis: Redis, timeoutMs = 5000): Promise<void
  * outcomes from the outbox (`recover`), call jobs by `reconcile` (docs/decisions.md, "PostgreSQL
  * first"). Returns the eviction policy.
  */
+/** The oldest Redis the scripts run on: `ZADD … LT` (the ready index) came with 6.2. */
+const MIN_REDIS = [6, 2] as const;
+
+/** Why this Redis cannot serve (too old), from its `INFO server`; null when it can or does not say. */
+export function redisVersionProblem(info: string): string | null {
+  const version = /^redis_version:(\d+)\.(\d+)/m.exec(info);
+  if (!version) return null;
+  const [major, minor] = [Number(version[1]), Number(version[2])];
+  if (major > MIN_REDIS[0] || (major === MIN_REDIS[0] && minor >= MIN_REDIS[1])) return null;
+  return `Redis ${major}.${minor} is too old: Mahnanrufe needs Redis ${MIN_REDIS.join('.')} or newer`;
+}
+
+/** Refuses to start on a Redis too old for the scripts (they would fail on the first call, e.g. every pull). */
+export async function checkRedisVersion(redis: Redis): Promise<void> {
+  const problem = redisVersionProblem(await redis.info('server'));
+  if (problem) throw new Error(problem);
+}
+
 export async function checkEvictionPolicy(redis: Redis, log: Logger): Promise<string | null> {
   try {
     const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
