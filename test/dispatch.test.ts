@@ -66,6 +66,28 @@ describe('next call', () => {
     expect(await outcomes.getJobCounts('completed', 'failed')).toEqual({ completed: 0, failed: 0 });
   });
 
+  it('hands out no case of a client set inactive, nor counts its cases as waiting, until it is active again', async () => {
+    const paused = await createClient(t, admin, fastRules);
+    const working = await createClient(t, admin, fastRules);
+    const { cases: [pausedCase] } = await seedList(t, paused, [{ amountCents: 900_000 }]);
+    const { cases: [workingCase] } = await seedList(t, working, [{ amountCents: 1_000 }]);
+    const { cookie } = await t.userSession('agent', [paused, working]);
+    const setActive = async (active: boolean) => expect((await t.request('PATCH', `/api/clients/${paused}`, { cookie: admin, body: { active } })).status).toBe(200);
+
+    await setActive(false);
+    const other = await next(t, cookie);
+    expect(other.case.id).toBe(workingCase!.id); // not the larger amount of the paused client
+    expect((await postOutcome(t, cookie, other.assignment.id, { outcome: 'paid' })).status).toBe(202);
+    await attemptsRecorded(t, workingCase!.id, 1);
+    const empty = await next(t, cookie);
+    expect(empty.assignment).toBeNull();
+    expect(Object.values(empty.waiting).every((n) => n === 0)).toBe(true);
+    expect(empty.nextDueAt).toBeNull();
+
+    await setActive(true);
+    expect((await next(t, cookie)).case.id).toBe(pausedCase!.id);
+  });
+
   it('answers with the reasons when nothing is callable, counted as the cases stand', async () => {
     const windows = { ganztags: ['00:00', '24:00'], abends: ['17:00', '20:00'] };
     const clientId = await createClient(t, admin, { ...fastRules, windows, retryDelaySeconds: 3600 });

@@ -104,7 +104,7 @@ describe('call jobs added before the import commits', () => {
     expect(await ghostJob()).toBeDefined(); // kept while the list imports…
     expect(await t.calls.ready.all()).not.toContain(queue); // …and not offered to agents before its commit
 
-    await cancelList(serviceDeps(t), (await t.userSession('admin')).user, listId);
+    await cancelList(serviceDeps(t), { ...(await t.userSession('admin')).user, callClientIds: [] }, listId);
     await reconcile(serviceDeps(t));
     expect(await ghostJob()).toBeUndefined();
     // Emptied, the queue leaves the imports' index, and the ready index was not given it.

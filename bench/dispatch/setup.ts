@@ -70,7 +70,7 @@ export async function openSeedDeps(databaseUrl: string, redisUrl: string, prefix
 
 type Week = Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>;
 const ALL_DAY: Week = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]])) as Week;
-const SEEDER: SessionUser = { id: randomUUID(), username: 'bench', displayName: 'bench', role: 'admin', clientIds: [], languages: ['de'] };
+const SEEDER: SessionUser = { id: randomUUID(), username: 'bench', displayName: 'bench', role: 'admin', clientIds: [], callClientIds: [], languages: ['de'] };
 
 /** `n` clients callable around the clock, one all-day window, a 1 s retry delay. */
 export async function seedClients(deps: DispatchDeps, n: number): Promise<string[]> {

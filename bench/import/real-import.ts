@@ -36,7 +36,7 @@ async function seed(rt: Runtime): Promise<{ clientId: string; by: SessionUser }>
     .insert(users)
     .values({ username: 'bench-admin', passwordHash: 'no login: bench user', displayName: 'Bench Admin', role: 'admin' })
     .returning({ id: users.id });
-  const by: SessionUser = { id: user!.id, username: 'bench-admin', displayName: 'Bench Admin', role: 'admin', clientIds: [], languages: ['de'] };
+  const by: SessionUser = { id: user!.id, username: 'bench-admin', displayName: 'Bench Admin', role: 'admin', clientIds: [], callClientIds: [], languages: ['de'] };
   const client = await createClient(rt.database.db, ClientCreateSchema.parse({ code: 'BENCH', name: 'Stadtwerke Muster (Bench)' }), by);
   return { clientId: client.id, by };
 }

@@ -19,7 +19,7 @@ export async function seedBenchList(db: Db, n: number): Promise<{ listId: string
     .insert(users)
     .values({ username: BENCH_USER.username, passwordHash: await hashPassword(BENCH_USER.password), displayName: 'Bench Admin', role: 'admin' })
     .returning({ id: users.id });
-  const by: SessionUser = { id: user!.id, username: BENCH_USER.username, displayName: 'Bench Admin', role: 'admin', clientIds: [], languages: ['de'] };
+  const by: SessionUser = { id: user!.id, username: BENCH_USER.username, displayName: 'Bench Admin', role: 'admin', clientIds: [], callClientIds: [], languages: ['de'] };
   const client = await createClient(db, ClientCreateSchema.parse({ code: 'BENCH', name: 'Stadtwerke Muster (Bench)' }), by);
   const now = new Date();
   const seedList = async (name: string, count: number) => {

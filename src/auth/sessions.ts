@@ -47,6 +47,7 @@ const buildSessionQuery = (db: Db) =>
       role: users.role,
       languages: users.languages,
       clientIds: sql<string[]>`array(select uc.client_id::text from user_clients uc where uc.user_id = ${users.id} order by 1)`,
+      callClientIds: sql<string[]>`array(select uc.client_id::text from user_clients uc join clients cl on cl.id = uc.client_id where uc.user_id = ${users.id} and cl.active order by 1)`,
       createdAt: sessions.createdAt,
       expiresAt: sessions.expiresAt,
     })
@@ -72,7 +73,12 @@ export async function resolveSession(db: Db, token: string, now: Date, hours: nu
     return null;
   }
   const { createdAt, expiresAt, ...fields } = row;
-  const user: SessionUser = Object.freeze({ ...fields, clientIds: Object.freeze(fields.clientIds) as string[], languages: Object.freeze(fields.languages) as string[] });
+  const user: SessionUser = Object.freeze({
+    ...fields,
+    clientIds: Object.freeze(fields.clientIds) as string[],
+    callClientIds: Object.freeze(fields.callClientIds) as string[],
+    languages: Object.freeze(fields.languages) as string[],
+  });
   if (remembered.size >= REMEMBERED_MAX) remembered.clear();
   remembered.set(id, { user, readAt: t, expiresAt: expiresAt.getTime() });
   const span = hours * 3_600_000;

@@ -16,7 +16,10 @@ const identity = {
   name: z.string().trim().min(1).max(200),
   resultEmail: z.email('must be an e-mail address').nullable().default(null),
   doNotCall: z.array(z.string().trim().min(3).max(40)).max(100_000).default([]),
-  active: z.boolean().default(true),
+  active: z
+    .boolean()
+    .default(true)
+    .describe('false pauses the client: its cases are not handed out (a personal callback of it waits) nor counted as waiting; lists are still imported, downloaded and delivered'),
 };
 
 const settingsShape = schedulingSettingsSchema.shape;

@@ -51,7 +51,7 @@ export async function createClient(db: Db, input: ClientCreate, by: SessionUser,
 }
 
 export async function updateClient(db: Db, id: string, patch: ClientPatch, now: Date, by: SessionUser): Promise<ClientView> {
-  await db.transaction(async (tx) => {
+  const activeChanged = await db.transaction(async (tx) => {
     const [row] = await tx.select().from(clients).where(eq(clients.id, id)).for('update');
     if (!row) throw notFound('Client');
     const redirected = patch.resultEmail !== undefined && patch.resultEmail !== row.resultEmail;
@@ -68,11 +68,13 @@ export async function updateClient(db: Db, id: string, patch: ClientPatch, now: 
       .set({ code: patch.code, name: patch.name, resultEmail: patch.resultEmail, active: patch.active, settings, updatedAt: now })
       .where(eq(clients.id, id));
     if (patch.doNotCall) await replaceDoNotCall(tx, id, patch.doNotCall, settings.defaultCountry);
+    return patch.active !== undefined && patch.active !== row.active;
   }).catch((err: unknown) => {
     // Two renames to the same code at once: the index decides, the loser gets the same 409.
     if (patch.code && isUniqueViolation(err, 'clients_code_unique')) throw codeTaken(patch.code);
     throw err;
   });
+  if (activeChanged) forgetSessions(); // agents' sessions carry the active clients they are handed cases of
   return getClient(db, id);
 }
 

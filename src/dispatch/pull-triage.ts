@@ -1,3 +1,4 @@
+import type { SessionUser } from '../http/context.js';
 import type { MissingCase, PullContext } from './pull-context.js';
 
 /**
@@ -16,6 +17,8 @@ const IMPORTING_RECHECK_MS = 5_000;
 const OUTCOME_PENDING_RECHECK_MS = 30_000;
 /** After a live holder's lock runs out, this much later. */
 const AFTER_HOLDER_MS = 1_000;
+/** A personal callback of a client set inactive waits; it looks again after this. */
+const CLIENT_INACTIVE_RECHECK_MS = 5 * 60_000;
 
 /**
  * `ctx` is null when the job's case was not found; `missing` is then the second look at it
@@ -23,7 +26,7 @@ const AFTER_HOLDER_MS = 1_000;
  * is no longer `importing`, a job whose case is not (yet) visible is held, not dropped; a case
  * committed between the two reads is looked at again at once.
  */
-export function triage(ctx: PullContext | null, attemptNo: number, agentClientIds: readonly string[], now: Date, missing: MissingCase | null = null): Triage {
+export function triage(ctx: PullContext | null, attemptNo: number, agent: Pick<SessionUser, 'clientIds' | 'callClientIds'>, now: Date, missing: MissingCase | null = null): Triage {
   if (!ctx && missing?.listStatus === 'importing') return { kind: 'later', at: now.getTime() + IMPORTING_RECHECK_MS };
   if (!ctx && missing?.caseVisible) return { kind: 'later', at: now.getTime() };
   if (!ctx || ctx.case.status !== 'open' || attemptNo !== ctx.case.attemptsMade + 1) return { kind: 'drop', reason: 'stale' };
@@ -31,7 +34,10 @@ export function triage(ctx: PullContext | null, attemptNo: number, agentClientId
   if (ctx.listStatus !== 'active') return { kind: 'drop', reason: 'list_not_active' };
   // A personal callback stays the agent's only while the client is still theirs; the client
   // queue holds the other copy for everyone else.
-  if (!agentClientIds.includes(ctx.case.clientId)) return { kind: 'drop', reason: 'client_not_assigned' };
+  if (!agent.clientIds.includes(ctx.case.clientId)) return { kind: 'drop', reason: 'client_not_assigned' };
+  // A client set inactive is not called (its client queues are not pulled from); a personal
+  // callback of it waits in the agent's queue, the agent's still, until the client is active.
+  if (!agent.callClientIds.includes(ctx.case.clientId)) return { kind: 'later', at: now.getTime() + CLIENT_INACTIVE_RECHECK_MS };
   // This attempt's outcome is queued but not yet recorded: hold the job until it is (then it
   // is stale), instead of calling the customer a second time for the same attempt.
   if (ctx.outcomePending) return { kind: 'later', at: now.getTime() + OUTCOME_PENDING_RECHECK_MS };

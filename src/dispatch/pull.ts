@@ -131,10 +131,10 @@ function queuesToPull(agent: SessionUser): readonly string[] {
   return queues;
 }
 
-/** The agent's clients' queues of the agent's languages, and each client's "any language" queue. */
-export function eligibleQueues(agent: Pick<SessionUser, 'clientIds' | 'languages'>): Set<string> {
+/** The agent's active clients' queues of the agent's languages, and each client's "any language" queue. */
+export function eligibleQueues(agent: Pick<SessionUser, 'callClientIds' | 'languages'>): Set<string> {
   const languages = new Set(agent.languages.map(routingLanguage));
-  return new Set(agent.clientIds.flatMap((clientId) => [...[...languages].map((language) => caseQueue({ clientId, language })), anyLanguageQueue(clientId)]));
+  return new Set(agent.callClientIds.flatMap((clientId) => [...[...languages].map((language) => caseQueue({ clientId, language })), anyLanguageQueue(clientId)]));
 }
 
 async function present(d: DispatchDeps, agent: SessionUser, a: AssignmentRow, known?: CaseContext & { history?: HistoryEntry[] }): Promise<NextResult> {
@@ -210,7 +210,7 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   } catch (err) {
     return refused(d, job, token, now, err);
   }
-  const first = triage(read.ctx, attemptNo, agent.clientIds, now, read.ctx ? null : await lookAtMissingCase(d.db, job.data));
+  const first = triage(read.ctx, attemptNo, agent, now, read.ctx ? null : await lookAtMissingCase(d.db, job.data));
   if (read.taken) {
     if (await writtenTooLate(d, take)) return { kind: 'skipped' };
     if (first.kind === 'go' && handsOut(agent, queue, job.data, first.ctx, now)) return { kind: 'assigned', assignment: assignmentRow(take), ctx: first.ctx };

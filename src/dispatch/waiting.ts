@@ -41,7 +41,8 @@ const WAITING_KEY: Record<string, keyof Waiting> = {
  */
 export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now: Date) {
   const waiting: Waiting = { callbackWindow: 0, retryDelay: 0, callingHours: 0, holiday: 0, perDayCap: 0, preferredWindow: 0, language: 0, personalCallback: 0 };
-  if (agent.clientIds.length === 0) return { assignment: null, nextDueAt: null, waiting, languageGaps: [] as LanguageGap[] };
+  // An inactive client's cases are not the agent's to wait for: they are not handed out.
+  if (agent.callClientIds.length === 0) return { assignment: null, nextDueAt: null, waiting, languageGaps: [] as LanguageGap[] };
   const rows = await d.db
     .select({
       reason: cases.waitReason,
@@ -58,7 +59,7 @@ export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now
     .innerJoin(clients, eq(clients.id, cases.clientId))
     .where(
       and(
-        inArray(cases.clientId, agent.clientIds),
+        inArray(cases.clientId, agent.callClientIds),
         eq(cases.status, 'open'),
         eq(dunningLists.status, 'active'),
         sql`not exists (select 1 from assignments a where a.case_id = ${cases.id} and a.ended_at is null)`,
@@ -87,7 +88,7 @@ export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now
     if (key) waiting[key] += row.n;
     if (due !== null && due > now.getTime() && (nextDue === null || due < nextDue)) nextDue = due;
   }
-  const gaps = await languageGaps(d.db, { clientIds: agent.clientIds }, now);
+  const gaps = await languageGaps(d.db, { clientIds: agent.callClientIds }, now);
   return { assignment: null, nextDueAt: nextDue === null ? null : new Date(nextDue).toISOString(), waiting, languageGaps: gaps };
 }
 

@@ -26,6 +26,8 @@ export interface SessionUser {
   displayName: string;
   role: Role;
   clientIds: string[];
+  /** Of `clientIds`, the active clients: whose cases an agent is handed (an inactive client's wait). */
+  callClientIds: string[];
   languages: string[];
 }
 
