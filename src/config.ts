@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { redisTargetOf, type RedisTarget } from './redis/target.js';
 
@@ -6,7 +7,18 @@ import { redisTargetOf, type RedisTarget } from './redis/target.js';
  * ("Configuration"); a wrong value stops start-up with a message naming the variable.
  */
 
-const cron = z.string().regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression with 5 or 6 fields');
+/** Checked by the parser BullMQ's job schedulers use (pinned to BullMQ's version): a value it refuses would stop the workers at start. */
+const cron = z
+  .string()
+  .regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression with 5 or 6 fields')
+  .refine((v) => {
+    try {
+      CronExpressionParser.parse(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a cron expression whose fields are in range (minute 0-59, hour 0-23, …)');
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const url = (schemes: string[]) =>
   z.url().refine((v) => schemes.some((s) => v.startsWith(`${s}://`)), `must start with ${schemes.map((s) => `${s}://`).join(' or ')}`);

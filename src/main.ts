@@ -3,24 +3,14 @@
  * Production runs `start:api` and `start:workers` separately (README, "Running").
  */
 import type { ChildProcess } from 'node:child_process';
-import { ConfigError, loadConfig } from './config.js';
+import { configOrExit, runtimeOrExit } from './entry.js';
 import { portAnswers, redisServerOnPath, startEmbeddedRedis } from './embedded-redis.js';
 import { serveApi } from './http/serve.js';
-import { createRuntime } from './runtime.js';
 import { exitOnUncaught, onShutdown } from './shutdown.js';
 import { runStartup } from './startup.js';
 import { startWorkers } from '../workers/start.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
+const config = configOrExit();
 
 let redisChild: ChildProcess | undefined;
 if (!config.REDIS_URL && !config.redis.sentinels && !config.redis.clusterNodes && !(await portAnswers('127.0.0.1', 6379))) {
@@ -36,7 +26,7 @@ if (!config.REDIS_URL && !config.redis.sentinels && !config.redis.clusterNodes &
   console.log(`Started redis-server (data in ${config.DATA_DIR}/redis)`);
 }
 
-const rt = await createRuntime(config);
+const rt = await runtimeOrExit(config);
 exitOnUncaught(rt.log);
 const { adminCreated } = await runStartup(rt);
 const workers = await startWorkers(rt);

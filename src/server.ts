@@ -1,10 +1,9 @@
-import { loadConfig } from './config.js';
+import { configOrExit, runtimeOrExit } from './entry.js';
 import { serveApi } from './http/serve.js';
-import { createRuntime } from './runtime.js';
 import { exitOnUncaught, onShutdown } from './shutdown.js';
 import { runStartup } from './startup.js';
 
-const rt = await createRuntime(loadConfig());
+const rt = await runtimeOrExit(configOrExit());
 exitOnUncaught(rt.log);
 await runStartup(rt);
 const api = await serveApi(rt);

@@ -56,6 +56,7 @@ describe('loadConfig', () => {
     ['CTI_LINK_TEMPLATE', 'tel:{phone}', /CTI_LINK_TEMPLATE: must contain \{e164\}/],
     ['ADMIN_PASSWORD', 'short', /ADMIN_PASSWORD: must be at least 10 characters/],
     ['DELIVERY_CRON', 'often', /DELIVERY_CRON: must be a cron expression/],
+    ['DELIVERY_CRON', '99 * * * *', /DELIVERY_CRON: must be a cron expression whose fields are in range/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
     ['METRICS_TOKEN', 'too-short', /METRICS_TOKEN: must be at least 16 characters/],
     ['METRICS_TOKEN', 'long enough but spaced', /METRICS_TOKEN: must not contain spaces/],

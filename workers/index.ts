@@ -1,10 +1,9 @@
-import { loadConfig } from '../src/config.js';
-import { createRuntime } from '../src/runtime.js';
+import { configOrExit, runtimeOrExit } from '../src/entry.js';
 import { exitOnUncaught, onShutdown } from '../src/shutdown.js';
 import { runStartup } from '../src/startup.js';
 import { startWorkers } from './start.js';
 
-const rt = await createRuntime(loadConfig());
+const rt = await runtimeOrExit(configOrExit());
 exitOnUncaught(rt.log);
 await runStartup(rt);
 const workers = await startWorkers(rt);

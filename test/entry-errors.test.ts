@@ -1,0 +1,29 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** Runs a process entry point to its exit: its exit code and what it printed on stderr. */
+function run(entry: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('exit', (code) => resolve({ code, stderr }));
+  });
+}
+
+/** `start:api` and `start:workers` as an operator meets them with a wrong setting or no Redis: what is wrong, no stack trace. */
+describe('the production entry points refusing to start', () => {
+  it.each([
+    ['src/server.ts', { LOCK_SECONDS: '1' }, /^Invalid configuration:\n {2}LOCK_SECONDS: .+\n$/],
+    ['workers/index.ts', { DELIVERY_CRON: '99 * * * *' }, /^Invalid configuration:\n {2}DELIVERY_CRON: must be a cron expression whose fields are in range.*\n$/],
+    ['workers/index.ts', { REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres' }, /^Cannot start: Redis at .+ does not answer: .+\n$/],
+  ])('%s with %o says why and exits 1', async (entry, env, line) => {
+    const { code, stderr } = await run(entry, env);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(line);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  }, 30_000);
+});
