@@ -7,9 +7,15 @@ import { safeError } from './safe-error.js';
  * logger runs: a wrong setting or a service it cannot use is said in one line and the process
  * exits 1, instead of Node printing a stack trace and the error's properties.
  */
-export function configOrExit(): Config {
+export function configOrExit(opts: { separateProcesses?: boolean } = {}): Config {
   try {
-    return loadConfig();
+    const config = loadConfig();
+    // The embedded database is one process's: an API and a workers process would each open
+    // their own, and agents' outcomes would never reach the workers that record them.
+    if (opts.separateProcesses && !config.DATABASE_URL) {
+      throw new ConfigError('DATABASE_URL is not set: the API and workers processes share one PostgreSQL (the embedded database is for `npm start` only)');
+    }
+    return config;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     console.error(err.message);

@@ -3,7 +3,7 @@ import { serveApi } from './http/serve.js';
 import { exitOnUncaught, onShutdown } from './shutdown.js';
 import { runStartup } from './startup.js';
 
-const rt = await runtimeOrExit(configOrExit());
+const rt = await runtimeOrExit(configOrExit({ separateProcesses: true }));
 exitOnUncaught(rt.log);
 await runStartup(rt);
 const api = await serveApi(rt);

@@ -3,7 +3,7 @@ import { exitOnUncaught, onShutdown } from '../src/shutdown.js';
 import { runStartup } from '../src/startup.js';
 import { startWorkers } from './start.js';
 
-const rt = await runtimeOrExit(configOrExit());
+const rt = await runtimeOrExit(configOrExit({ separateProcesses: true }));
 exitOnUncaught(rt.log);
 await runStartup(rt);
 const workers = await startWorkers(rt);
