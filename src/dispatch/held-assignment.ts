@@ -63,7 +63,9 @@ export async function giveBack(d: DispatchDeps, a: AssignmentRow, reason: 'relea
     // The lock ran out meanwhile: the lock watch returns the job all the same.
     d.log.info({ caseId: a.caseId, err }, 'returned job was no longer locked');
   }
-  await d.calls.ready.refresh([a.queue], now.getTime());
+  // Given back all the same (a retry would find it ended): a job not moved stays locked until
+  // the lock watch returns it, and the ready index learns of it at its next refresh.
+  await d.calls.ready.refresh([a.queue], now.getTime()).catch((err: unknown) => d.log.warn({ caseId: a.caseId, err }, 'ready index not refreshed (Redis away?)'));
   return true;
 }
 

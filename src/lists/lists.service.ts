@@ -117,8 +117,14 @@ export async function cancelList(d: ServiceDeps, user: SessionUser, id: string) 
   // Every copy under the client's routing (copies queued under an older policy: see above).
   const settings = await loadSettings(db, list.clientId);
   const jobs = closed.flatMap((c) => caseQueues(c, settings).map(({ queue }) => ({ queue, id: callJobId(c.id, c.attemptsMade + 1) })));
-  await d.queues.removeCalls(jobs);
-  await d.calls.ready.refresh([...new Set(jobs.map((j) => j.queue))], now.getTime());
+  try {
+    await d.queues.removeCalls(jobs);
+    await d.calls.ready.refresh([...new Set(jobs.map((j) => j.queue))], now.getTime());
+  } catch (err) {
+    // Cancelled all the same (a retry would be refused as a closed list): the jobs left are
+    // stale at their pull and removed by reconcile.
+    d.log.warn({ listId: id, err }, 'cancelled list\'s jobs not removed (Redis away?); reconcile removes them');
+  }
   return listView(updated, (await listExtras(db, [id])).get(id));
 }
 

@@ -75,7 +75,13 @@ export async function uploadList(d: ServiceDeps, u: Upload): Promise<UploadResul
     return list!.id;
   });
   failpoint(d.config, 'upload.afterStore');
-  await queueImport(d, listId);
+  try {
+    await queueImport(d, listId);
+  } catch (err) {
+    // The list and its file are stored: recover queues its import within a minute. Answering
+    // 503 would have the lead upload it again, and be refused as a file imported before.
+    d.log.warn({ listId, err }, 'import not queued (Redis away?); recover queues it');
+  }
   return { kind: 'queued', listId };
 }
 
