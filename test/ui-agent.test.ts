@@ -211,6 +211,19 @@ describe('agent screen', () => {
     expect(errors).toEqual([]);
   });
 
+  it('asks again by itself when the server looked at as many stale jobs as one request may', async () => {
+    const clientId = await client();
+    const { cases: seeded } = await seedList(t, clientId, [...Array.from({ length: 40 }, () => ({ amountCents: 900_000 })), { name: 'Offene Olga', amountCents: 100 }]);
+    // Closed behind the queue's back: their jobs, first in line, are stale at their pull.
+    await t.db.update(cases).set({ status: 'closed', finalOutcome: 'paid' }).where(and(eq(cases.listId, seeded[0]!.listId), eq(cases.amountCents, 900_000)));
+    const { user } = await t.userSession('agent', [clientId]);
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    expect(await page.getByTestId('case-name').textContent()).toBe('Offene Olga');
+    expect(errors).toEqual([]);
+  });
+
   it('brings a case back with its history, the number as delivered, address and extra columns', async () => {
     const clientId = await client({ retryDelaySeconds: 1 });
     const { cases: [seeded] } = await seedList(t, clientId, [{ name: 'Erika Mustermann', amountCents: 48_790, phoneE164: '+497219876543' }]);

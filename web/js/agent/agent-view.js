@@ -36,6 +36,11 @@ const MIN_BEAT_MS = 1_000;
 const MAX_BEAT_MS = 120_000;
 /** After a failed heartbeat (network), try again this soon. */
 const RETRY_BEAT_MS = 3_000;
+/** An empty answer due now is asked again this often, this far apart, before the empty screen. */
+const ASK_AGAIN = 5;
+const ASK_AGAIN_MS = 300;
+/** @param {string | null} at within a few seconds of this computer's clock (it may be a little off) */
+const dueNow = (at) => at !== null && new Date(at).getTime() <= Date.now() + 5_000;
 
 /**
  * @param {string} userId the agent (what they entered is kept per agent and case)
@@ -101,7 +106,13 @@ export function agentView(userId) {
     replace(button, 'Suche nächsten Fall …');
     try {
       /** @type {NextResponse} */
-      const res = await api('POST', '/api/agent/next');
+      let res = await api('POST', '/api/agent/next');
+      // "Due now" with nothing handed out: the server looked at as many jobs as one request may
+      // (stale ones, e.g. of a list just cancelled) and says more may be due: asked again.
+      for (let again = 0; !res.assignment && dueNow(res.nextDueAt) && again < ASK_AGAIN && !stopped; again++) {
+        await new Promise((resolve) => setTimeout(resolve, ASK_AGAIN_MS));
+        res = await api('POST', '/api/agent/next');
+      }
       if (stopped) return;
       if (res.assignment) showCase(res);
       else showStart(null, emptyQueue(res.nextDueAt, res.waiting, res.languageGaps));
