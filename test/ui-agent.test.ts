@@ -224,6 +224,22 @@ describe('agent screen', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says the outcome was not saved when the case\'s client was taken from the agent during the call, with the note to write down', async () => {
+    const clientId = await client();
+    await seedList(t, clientId, 1);
+    const { user } = await t.userSession('agent', [clientId]);
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await page.getByRole('button', { name: 'Erledigt – bezahlt' }).click();
+    await page.getByRole('textbox', { name: 'Notiz' }).fill('Zahlt Freitag');
+    expect((await t.request('PATCH', `/api/users/${user.id}`, { cookie: admin, body: { clientIds: [] } })).status).toBe(200);
+    await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    await page.getByText('Dieser Mandant ist Ihnen nicht mehr zugewiesen; der Fall ging zurück in die Warteschlange. Das Ergebnis wurde NICHT gespeichert').waitFor();
+    await page.getByText('Ihre Notiz: „Zahlt Freitag“').waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it('brings a case back with its history, the number as delivered, address and extra columns', async () => {
     const clientId = await client({ retryDelaySeconds: 1 });
     const { cases: [seeded] } = await seedList(t, clientId, [{ name: 'Erika Mustermann', amountCents: 48_790, phoneE164: '+497219876543' }]);

@@ -14,6 +14,7 @@ import { outcomeForm } from './outcome-form.js';
 
 export const LOCK_LOST = 'Die Sperre ist abgelaufen – der Fall ging zurück in die Warteschlange.';
 const DRAFT_KEPT = 'Ihre Eingaben sind in diesem Fenster aufbewahrt und erscheinen wieder, sobald Sie diesen Fall erneut erhalten.';
+const CLIENT_TAKEN = 'Dieser Mandant ist Ihnen nicht mehr zugewiesen; der Fall ging zurück in die Warteschlange. Das Ergebnis wurde NICHT gespeichert – bitte Ihre Teamleitung informieren';
 const RECORDED_BEFORE = 'Für diesen Fall war bereits ein Ergebnis gespeichert (das zuerst gesendete gilt)';
 
 /** @type {Array<[keyof Waiting, string]>} why cases wait, in German */
@@ -136,7 +137,12 @@ export function agentView(userId) {
      * @param {unknown} err
      */
     const endedElsewhere = (err) => {
-      if (alreadyRecorded(err)) {
+      if (clientTaken(err)) {
+        // Never this agent's again: what was entered cannot be saved, only written down.
+        const note = draft.read()?.note?.trim();
+        draft.drop();
+        showStart(notice('warning', `${CLIENT_TAKEN} – ${c.name}${note ? `. Ihre Notiz: „${note}“` : ''}`));
+      } else if (alreadyRecorded(err)) {
         draft.drop();
         showStart(notice('info', `${RECORDED_BEFORE} – ${c.name}`));
       } else if (lockGone(err)) showStart(lockLost(draft));
@@ -316,6 +322,16 @@ function dialError(err) {
   const details = err instanceof ApiError && typeof err.details === 'object' && err.details !== null ? /** @type {{ messageDe?: string }} */ (err.details) : {};
   return details.messageDe ?? `Wählen fehlgeschlagen: ${germanError(err)}`;
 }
+
+/**
+ * The case's client was taken from the agent during the call (the case went back to its queue):
+ * said by the first request after it, and as `dropped` by any later one.
+ * @param {unknown} err
+ */
+const clientTaken = (err) =>
+  err instanceof ApiError &&
+  ((err.status === 403 && err.code === 'client_not_assigned') ||
+    (err.status === 409 && typeof err.details === 'object' && err.details !== null && /** @type {{ endReason?: string }} */ (err.details).endReason === 'dropped'));
 
 /**
  * 409 (not held any more) and 404 (assignment unknown) both mean: this case is not ours now.
