@@ -257,11 +257,13 @@ describe('agent screen', () => {
     await page.getByText('Ergebnis gespeichert').waitFor();
     await attemptsRecorded(t, seeded!.id, 1);
 
-    // Due again after the 1 s retry delay: ask until it is handed out (no fixed sleep).
+    // Due again after the 1 s retry delay: ask until it is handed out (no fixed sleep; the
+    // screen itself asks again a few times when the next case is due within seconds).
     await vi.waitFor(async () => {
-      await page.getByRole('button', { name: 'Nächster Anruf' }).click();
-      await page.getByTestId('case-name').waitFor({ timeout: 500 });
-    }, { timeout: 10_000, interval: 200 });
+      if (await page.getByTestId('case-name').isVisible()) return;
+      await page.getByRole('button', { name: 'Nächster Anruf' }).click({ timeout: 3_000 });
+      await page.getByTestId('case-name').waitFor({ timeout: 3_000 });
+    }, { timeout: 15_000, interval: 200 });
     expect(await page.getByTestId('attempt').textContent()).toBe('Versuch 2 von 3');
     expect(await page.getByTestId('phone').textContent()).toBe('0721 / 987 65 43');
     await page.getByText('Kaiserstraße 12, 76133 Karlsruhe').waitFor();

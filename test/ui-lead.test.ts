@@ -118,6 +118,27 @@ describe('team lead screen', () => {
     expect(errors).toEqual([]);
   });
 
+  it('after the session ran out, logging in again returns to the page the lead was on', async () => {
+    const clientId = await createClient(t, admin, { code: 'SIT', name: 'Sitzungswerke' });
+    const { user } = await t.userSession('lead', [clientId]);
+    const [list] = await t.db
+      .insert(dunningLists)
+      .values({ clientId, name: 'Mahnlauf Januar', status: 'failed', fileName: 'januar.xlsx', fileSha256: 'y', fileBytes: 1, error: 'x', errorCode: 'corrupt' })
+      .returning({ id: dunningLists.id });
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+    await page.goto(`/#/liste/${list!.id}`);
+    await page.getByRole('heading', { name: 'Import fehlgeschlagen' }).waitFor();
+    // The session ends behind the page's back (as when it expires); its next request finds out.
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    expect((await t.request('DELETE', '/api/session', { cookie })).status).toBe(204);
+    await page.reload();
+    await loginAs(page, user.username);
+    await page.getByRole('heading', { name: 'Import fehlgeschlagen' }).waitFor();
+    expect(new URL(page.url()).hash).toBe(`#/liste/${list!.id}`);
+    expect(errors).toEqual([]);
+  });
+
   it('lets an admin create a client and a user for it', async () => {
     const { user } = await t.userSession('admin');
     const { page, errors } = await ui.newPage();

@@ -34,8 +34,10 @@ function showLogin(message = null) {
   current?.stop?.();
   current = loginView((user) => {
     me = user;
-    if (location.hash !== home(user)) location.hash = home(user);
-    else route();
+    // Back to the page the session ran out on (route sends a page this role cannot open home);
+    // a logout cleared the address, so the next user starts at home.
+    if (location.hash) route();
+    else location.hash = home(user);
   }, message);
   replace(root, current.el);
 }
