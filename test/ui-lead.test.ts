@@ -139,6 +139,37 @@ describe('team lead screen', () => {
     expect(errors).toEqual([]);
   });
 
+  it('lets an admin change a user: clients, password, and locking the account (asked first)', async () => {
+    const first = await createClient(t, admin, { code: 'ALT', name: 'Altwerke' });
+    const second = await createClient(t, admin, { code: 'NEU', name: 'Neuwerke' });
+    const { user: agent } = await t.userSession('agent', [first]);
+    const { user } = await t.userSession('admin');
+    const { page, errors, dialogs } = await ui.newPage({ acceptDialogs: true });
+    await loginAs(page, user.username);
+    await page.getByRole('link', { name: 'Benutzer' }).click();
+    await page.getByRole('button', { name: `${agent.username} bearbeiten` }).click();
+    await page.getByRole('heading', { name: `Benutzer ${agent.username} ändern` }).waitFor();
+    await page.getByLabel('Altwerke (ALT)').uncheck();
+    await page.getByLabel('Neuwerke (NEU)').check();
+    await page.getByLabel('Passwort').fill('neues-passwort-2026');
+    await page.getByRole('checkbox', { name: /Aktiv \(gesperrt/ }).uncheck();
+    await page.getByRole('button', { name: 'Änderungen speichern' }).click();
+    await page.getByText(`Benutzer ${agent.username} geändert.`).waitFor();
+    expect(dialogs).toEqual([expect.stringMatching(new RegExp(`^confirm: Benutzer ${agent.username} sperren\\?`))]);
+    const shown = (await t.request('GET', `/api/users/${agent.id}`, { cookie: admin })).body;
+    expect(shown).toMatchObject({ active: false, clientIds: [second] });
+    expect((await t.request('POST', '/api/session', { body: { username: agent.username, password: 'neues-passwort-2026' } })).status).toBe(401);
+
+    // Unlocked again: the new password logs in.
+    await page.getByRole('button', { name: `${agent.username} bearbeiten` }).click();
+    await page.getByRole('checkbox', { name: /Aktiv \(gesperrt/ }).check();
+    await page.getByRole('button', { name: 'Änderungen speichern' }).click();
+    await page.getByText(`Benutzer ${agent.username} geändert.`).waitFor();
+    expect((await t.request('POST', '/api/session', { body: { username: agent.username, password: 'neues-passwort-2026' } })).status).toBe(200);
+    expect(dialogs).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
   it('lets an admin create a client and a user for it', async () => {
     const { user } = await t.userSession('admin');
     const { page, errors } = await ui.newPage();
@@ -162,7 +193,7 @@ describe('team lead screen', () => {
     await page.getByText('Benutzer berta angelegt.').waitFor();
     const row = page.getByRole('row', { name: /berta/ });
     // The message comes before the table is drawn again with the new user in it.
-    await expect.poll(async () => (await row.getByRole('cell').allTextContents()).map((c) => c.trim()), { timeout: 10_000 }).toEqual(['berta', 'Berta Beispiel', 'Mitarbeiter', 'EVB', 'DE, FR', 'Speichern', 'aktiv']);
+    await expect.poll(async () => (await row.getByRole('cell').allTextContents()).map((c) => c.trim()), { timeout: 10_000 }).toEqual(['berta', 'Berta Beispiel', 'Mitarbeiter', 'EVB', 'DE, FR', 'Speichern', 'aktiv', 'Bearbeiten']);
     // The extension for click-to-dial, changed in place.
     const extension = page.getByLabel('Nebenstelle von berta');
     expect(await extension.inputValue()).toBe('221');

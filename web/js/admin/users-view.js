@@ -1,4 +1,4 @@
-// Admin: users with role, clients and languages.
+// Admin: users with role, clients and languages; created and changed (also locked out) here.
 import { api, germanError } from '../api.js';
 import { field, h, notice, replace } from '../dom.js';
 
@@ -14,14 +14,15 @@ export function usersView() {
   const formBox = h('div');
   el.append(formBox, table);
 
-  let formShown = false;
+  /** @type {ReturnType<typeof userForm> | undefined} */
+  let form;
   async function load() {
     try {
       /** @type {[User[], Client[]]} */
       const [users, clients] = await Promise.all([api('GET', '/api/users'), api('GET', '/api/clients')]);
-      if (!formShown) replace(formBox, createForm(clients, () => void load()));
-      formShown = true;
-      replace(table, h('h2', {}, 'Alle Benutzer'), usersTable(users, clients));
+      form ??= userForm(clients, () => void load());
+      replace(formBox, form.el);
+      replace(table, h('h2', {}, 'Alle Benutzer'), usersTable(users, clients, form.edit));
     } catch (err) {
       replace(table, notice('error', germanError(err)));
     }
@@ -33,13 +34,14 @@ export function usersView() {
 /**
  * @param {User[]} users
  * @param {Client[]} clients
+ * @param {(u: User) => void} edit
  */
-function usersTable(users, clients) {
+function usersTable(users, clients, edit) {
   const clientName = new Map(clients.map((c) => [c.id, c.code]));
   return h(
     'table',
     { class: 'table' },
-    h('thead', {}, h('tr', {}, ['Benutzername', 'Name', 'Rolle', 'Mandanten', 'Sprachen', 'Nebenstelle', 'Status'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', {}, h('tr', {}, ['Benutzername', 'Name', 'Rolle', 'Mandanten', 'Sprachen', 'Nebenstelle', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))),
     h(
       'tbody',
       {},
@@ -54,6 +56,7 @@ function usersTable(users, clients) {
           h('td', {}, u.languages.join(', ').toUpperCase()),
           h('td', {}, extensionEditor(u)),
           h('td', {}, u.active ? h('span', { class: 'badge badge-success' }, 'aktiv') : h('span', { class: 'badge badge-neutral' }, 'gesperrt')),
+          h('td', {}, h('button', { type: 'button', class: 'btn btn-small btn-secondary', 'aria-label': `${u.username} bearbeiten`, onclick: () => edit(u) }, 'Bearbeiten')),
         ),
       ),
     ),
@@ -82,51 +85,105 @@ function extensionEditor(u) {
 }
 
 /**
+ * Creating a user, or changing one chosen in the table ("Bearbeiten"): name, role, clients,
+ * languages, extension, a new password (empty: unchanged) and whether the account is active.
  * @param {Client[]} clients
- * @param {() => void} onCreated
+ * @param {() => void} onSaved
  */
-function createForm(clients, onCreated) {
+function userForm(clients, onSaved) {
+  /** @type {User | null} the user being changed; null: a new one */
+  let editing = null;
+  const title = h('h2', {}, 'Benutzer anlegen');
   const username = h('input', { name: 'username', required: true, autocomplete: 'off' });
   const displayName = h('input', { name: 'displayName', required: true });
   const password = h('input', { name: 'password', type: 'password', required: true, minLength: 10, autocomplete: 'new-password' });
+  const passwordHint = h('small', { class: 'hint' }, 'mindestens 10 Zeichen');
   const role = h('select', { name: 'role' }, ROLES.map(([v, t]) => h('option', { value: v }, t)));
   const languages = h('input', { name: 'languages', value: 'de', placeholder: 'de, fr' });
   const extension = h('input', { name: 'extension', autocomplete: 'off', maxLength: 40 });
+  const active = h('input', { type: 'checkbox', name: 'active', checked: true });
+  const activeBox = h('label', { class: 'check', hidden: true }, active, ' Aktiv (gesperrt: kann sich nicht anmelden und wird sofort abgemeldet)');
   const boxes = clients.map((c) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: c.id }), ` ${c.name} (${c.code})`));
+  const checks = () => boxes.map((b) => /** @type {HTMLInputElement} */ (b.querySelector('input')));
   const result = h('div', { 'aria-live': 'polite' });
+  const submitButton = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Benutzer anlegen');
+  const cancel = h('button', { type: 'button', class: 'btn btn-secondary', hidden: true, onclick: () => reset() }, 'Abbrechen');
+
+  const reset = () => {
+    editing = null;
+    el.reset();
+    username.readOnly = false;
+    activeBox.hidden = true;
+    cancel.hidden = true;
+    replace(title, 'Benutzer anlegen');
+    replace(submitButton, 'Benutzer anlegen');
+    replace(passwordHint, 'mindestens 10 Zeichen');
+  };
+
+  /** @param {User} u */
+  const edit = (u) => {
+    editing = u;
+    username.value = u.username;
+    username.readOnly = true;
+    displayName.value = u.displayName;
+    password.value = '';
+    role.value = u.role;
+    languages.value = u.languages.join(', ');
+    extension.value = u.extension ?? '';
+    active.checked = u.active;
+    for (const c of checks()) c.checked = u.clientIds.includes(c.value);
+    activeBox.hidden = false;
+    cancel.hidden = false;
+    replace(title, `Benutzer ${u.username} ändern`);
+    replace(submitButton, 'Änderungen speichern');
+    replace(passwordHint, 'leer lassen: Passwort bleibt; sonst mindestens 10 Zeichen');
+    replace(result);
+    el.scrollIntoView({ block: 'start' });
+    displayName.focus();
+  };
 
   /** @param {SubmitEvent} e */
   const submit = async (e) => {
     e.preventDefault();
-    const form = /** @type {HTMLFormElement} */ (e.currentTarget);
-    const body = {
-      username: username.value.trim(),
+    const common = {
       displayName: displayName.value.trim(),
-      password: password.value,
       role: role.value,
-      clientIds: boxes.map((b) => /** @type {HTMLInputElement} */ (b.querySelector('input'))).filter((i) => i.checked).map((i) => i.value),
+      clientIds: checks().filter((i) => i.checked).map((i) => i.value),
       languages: languages.value.split(/[\s,;]+/).map((l) => l.trim().toLowerCase()).filter(Boolean),
       extension: extension.value.trim() || null,
     };
-    if (body.password.length < 10) return replace(result, notice('error', 'Das Passwort braucht mindestens 10 Zeichen.'));
+    if ((!editing || password.value) && password.value.length < 10) return replace(result, notice('error', 'Das Passwort braucht mindestens 10 Zeichen.'));
+    const user = editing;
+    if (user?.active && !active.checked && !confirm(`Benutzer ${user.username} sperren? Er wird sofort abgemeldet; ein angezeigter Fall geht zurück in die Warteschlange, sobald seine Sperre abläuft.`)) return;
     try {
-      await api('POST', '/api/users', { json: body });
-      form.reset();
-      replace(result, notice('success', `Benutzer ${body.username} angelegt.`));
-      onCreated();
+      if (user) {
+        await api('PATCH', `/api/users/${user.id}`, { json: { ...common, active: active.checked, ...(password.value ? { password: password.value } : {}) } });
+        reset();
+        replace(result, notice('success', `Benutzer ${user.username} geändert.`));
+      } else {
+        const name = username.value.trim();
+        await api('POST', '/api/users', { json: { ...common, username: name, password: password.value } });
+        reset();
+        replace(result, notice('success', `Benutzer ${name} angelegt.`));
+      }
+      onSaved();
     } catch (err) {
       replace(result, notice('error', `${germanError(err)}${err instanceof Error ? ` (Details: ${err.message})` : ''}`));
     }
   };
 
-  return h(
-    'form',
-    { class: 'card', onsubmit: submit, novalidate: true },
-    h('h2', {}, 'Benutzer anlegen'),
-    h('div', { class: 'row' }, field('Benutzername', username), field('Anzeigename', displayName), field('Passwort', password, 'mindestens 10 Zeichen')),
-    h('div', { class: 'row' }, field('Rolle', role), field('Sprachen', languages, 'Kürzel, durch Komma getrennt'), field('Nebenstelle', extension, 'für das Wählen über die Telefonanlage')),
-    h('fieldset', { class: 'sub' }, h('legend', {}, 'Mandanten'), boxes.length ? boxes : h('p', { class: 'muted' }, 'Noch keine Mandanten.')),
-    result,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Benutzer anlegen')),
+  const el = /** @type {HTMLFormElement} */ (
+    h(
+      'form',
+      { class: 'card', onsubmit: submit, novalidate: true },
+      title,
+      h('div', { class: 'row' }, field('Benutzername', username), field('Anzeigename', displayName), h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Passwort'), password, passwordHint)),
+      h('div', { class: 'row' }, field('Rolle', role), field('Sprachen', languages, 'Kürzel, durch Komma getrennt'), field('Nebenstelle', extension, 'für das Wählen über die Telefonanlage')),
+      h('fieldset', { class: 'sub' }, h('legend', {}, 'Mandanten'), boxes.length ? boxes : h('p', { class: 'muted' }, 'Noch keine Mandanten.')),
+      activeBox,
+      result,
+      h('div', { class: 'actions' }, submitButton, cancel),
+    )
   );
+  return { el, edit };
 }
