@@ -98,6 +98,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   SESSION_HOURS: z.coerce.number().min(1).max(24 * 7).default(12),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
   IMPORT_MAX_ROWS: z.coerce.number().int().min(1).default(200_000),
@@ -144,4 +145,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // scripts that touch several queues' keys (BullMQ's, the ready index) stay on one node.
   const QUEUE_PREFIX = redis.clusterNodes && !rest.QUEUE_PREFIX.startsWith('{') ? `{${rest.QUEUE_PREFIX}}` : rest.QUEUE_PREFIX;
   return { ...rest, QUEUE_PREFIX, redisUrl, redis };
+}
+
+/** Settings that work only together behind a TLS proxy: what is missing, said at start. */
+export function proxyWarnings(config: Pick<Config, 'TRUST_PROXY' | 'PUBLIC_ORIGIN'>): string[] {
+  // Behind a TLS proxy the request URL says http://…; the browser's Origin says https://….
+  if (config.TRUST_PROXY && !config.PUBLIC_ORIGIN) {
+    return ['TRUST_PROXY is set without PUBLIC_ORIGIN: browser writes will fail the CSRF origin check; set PUBLIC_ORIGIN=https://your.host'];
+  }
+  if (!config.TRUST_PROXY && config.PUBLIC_ORIGIN?.startsWith('https://')) {
+    return [
+      'PUBLIC_ORIGIN is https but TRUST_PROXY is off: behind the TLS proxy every request looks like plain http from the proxy, so session cookies go without Secure and all users share one address for login throttling; set TRUST_PROXY=true',
+    ];
+  }
+  return [];
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config.js';
+import { proxyWarnings, type Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { createLogger, type Logger } from './log.js';
 import { CallQueues } from './queues/call-queues.js';
@@ -37,10 +37,7 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
     throw err;
   });
   await checkEvictionPolicy(redis, log);
-  if (config.TRUST_PROXY && !config.PUBLIC_ORIGIN) {
-    // Behind a TLS proxy the request URL says http://…; the browser's Origin says https://….
-    log.warn('TRUST_PROXY is set without PUBLIC_ORIGIN: browser writes will fail the CSRF origin check; set PUBLIC_ORIGIN=https://your.host');
-  }
+  for (const warning of proxyWarnings(config)) log.warn(warning);
   const queues = new Queues(redis, config.QUEUE_PREFIX);
   const manual = createRedis(config.redis, 'manual', log);
   const calls = new CallQueues(queues, manual, config.LOCK_SECONDS * 1000, log);

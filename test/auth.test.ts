@@ -72,7 +72,7 @@ describe('session', () => {
   });
 
   it('lets a shift behind one address log in all at once, but checks at most 40 × LOGIN_MAX_FAILURES of its passwords at a time', async () => {
-    const own = await createTestContext({ LOGIN_MAX_FAILURES: '1' });
+    const own = await createTestContext({ LOGIN_MAX_FAILURES: '1', LOGIN_MAX_FAILURES_PER_ADDRESS: '4' });
     try {
       // 30 agents behind the call center's NAT, all pressing "Anmelden" at the same moment.
       const agents = await Promise.all(Array.from({ length: 30 }, () => own.userSession('agent').then(({ user }) => user.username)));
@@ -85,6 +85,18 @@ describe('session', () => {
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(10);
       expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
       expect((await own.request('POST', '/api/session', { body: { username: agents[0], password: 'correct horse battery' } })).status).toBe(429);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('does not lock a shift out for the typos of a few: 30 failures from the call center\'s address leave it open', async () => {
+    const own = await createTestContext({ LOGIN_MAX_FAILURES: '3' });
+    try {
+      const { user } = await own.userSession('agent');
+      const typos = await Promise.all(Array.from({ length: 30 }, (_, i) => own.request('POST', '/api/session', { body: { username: `agent-typo-${i}`, password: 'wrong' } })));
+      expect(typos.map((r) => r.status)).toEqual(typos.map(() => 401));
+      expect((await own.request('POST', '/api/session', { body: { username: user.username, password: 'correct horse battery' } })).status).toBe(200);
     } finally {
       await own.close();
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, proxyWarnings } from '../src/config.js';
 import { describeRedis } from '../src/redis/connection.js';
 
 describe('loadConfig', () => {
@@ -81,5 +81,15 @@ describe('loadConfig', () => {
 
   it('lists every wrong variable at once', () => {
     expect(() => loadConfig({ PORT: 'x', RETENTION_DAYS: '0' })).toThrow(/PORT[\s\S]*RETENTION_DAYS/);
+  });
+});
+
+describe('proxyWarnings', () => {
+  it('says what is missing behind a TLS proxy, and nothing when the two agree', () => {
+    expect(proxyWarnings({ TRUST_PROXY: true, PUBLIC_ORIGIN: undefined })).toEqual([expect.stringMatching(/^TRUST_PROXY is set without PUBLIC_ORIGIN/)]);
+    expect(proxyWarnings({ TRUST_PROXY: false, PUBLIC_ORIGIN: 'https://mahn.example' })).toEqual([expect.stringMatching(/^PUBLIC_ORIGIN is https but TRUST_PROXY is off/)]);
+    expect(proxyWarnings({ TRUST_PROXY: true, PUBLIC_ORIGIN: 'https://mahn.example' })).toEqual([]);
+    expect(proxyWarnings({ TRUST_PROXY: false, PUBLIC_ORIGIN: 'http://localhost:3000' })).toEqual([]);
+    expect(proxyWarnings({ TRUST_PROXY: false, PUBLIC_ORIGIN: undefined })).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ afterAll(async () => {
 /** A count's window runs from the first attempt: later attempts and failures do not extend it. */
 describe('login throttle windows', () => {
   it('keep the first attempt’s expiry for the username and the address’s failures', async () => {
-    const throttle = new LoginThrottle(redis, prefix, 5, 900);
+    const throttle = new LoginThrottle(redis, prefix, 5, 900, 50);
     const user = `${prefix}:login:user:anna`;
     const failures = `${prefix}:login:ip:10.0.0.7`;
     expect(await throttle.attempt('Anna', '10.0.0.7')).toEqual({ allowed: true });

@@ -54,7 +54,7 @@ export function authRoutes() {
     const { config, database, redis, clock, log } = c.var.deps;
     const { username, password } = c.req.valid('json');
     const ip = clientIp(c);
-    const throttle = new LoginThrottle(redis, config.QUEUE_PREFIX, config.LOGIN_MAX_FAILURES, config.LOGIN_WINDOW_MINUTES * 60);
+    const throttle = new LoginThrottle(redis, config.QUEUE_PREFIX, config.LOGIN_MAX_FAILURES, config.LOGIN_WINDOW_MINUTES * 60, config.LOGIN_MAX_FAILURES_PER_ADDRESS);
     const attempt = await throttle.attempt(username, ip);
     if (!attempt.allowed) {
       c.header('Retry-After', String(attempt.retryAfter));

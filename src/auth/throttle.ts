@@ -8,9 +8,9 @@ import type { Redis } from 'ioredis';
  *   owner at another desk is not (anyone could otherwise lock any agent out with a few wrong
  *   passwords);
  * - attempts per username from any address: 10 × `maxFailures` — guesses from many addresses;
- * - failures per address: 4 × `maxFailures` — guesses spread over many usernames. Failures,
- *   not attempts: a call center's agents log in behind one NAT at the start of a shift, many at
- *   once, and must not block each other;
+ * - failures per address: `maxAddressFailures` — guesses spread over many usernames. Failures,
+ *   not attempts, and many of them: a call center's agents log in behind one NAT at the start
+ *   of a shift, many at once, and one agent's typos must not lock the whole shift out;
  * - and, per address, at most 40 × `maxFailures` passwords being checked at the same moment,
  *   so that a burst of guesses sent at once cannot all pass before any has failed.
  * A successful login clears the username's counts.
@@ -21,6 +21,7 @@ export class LoginThrottle {
     private readonly prefix: string,
     private readonly maxFailures: number,
     private readonly windowSeconds: number,
+    private readonly maxAddressFailures: number,
   ) {
     if (!('loginAttempt' in redis)) {
       redis.defineCommand('loginAttempt', { numberOfKeys: 4, lua: ATTEMPT });
@@ -40,7 +41,7 @@ export class LoginThrottle {
    * follow. `retryAfter`: seconds until the window of the count that blocks ends.
    */
   async attempt(username: string, ip: string): Promise<{ allowed: true } | { allowed: false; retryAfter: number }> {
-    const limits = [this.maxFailures, this.maxFailures * 10, this.maxFailures * 4, this.maxFailures * 40];
+    const limits = [this.maxFailures, this.maxFailures * 10, this.maxAddressFailures, this.maxFailures * 40];
     const [allowed, ttl] = await (this.redis as Redis & Commands).loginAttempt(...this.#keys(username, ip), ...limits, this.windowSeconds);
     return allowed === 1 ? { allowed: true } : { allowed: false, retryAfter: Math.max(1, ttl) };
   }
