@@ -102,8 +102,8 @@ describe('client settings form', () => {
     await page.getByLabel('Zeitfenster 4, bis').fill('21:00');
     await save.click();
     const windowError = rowError(page, '.win-row', 'Zeitfenster 4, bis');
-    await windowError.getByText('end 21:00 lies outside every calling-hours interval').waitFor();
-    expect(await summary.textContent()).toBe('Bitte prüfen:Zeitfenster 4 „evening“: end 21:00 lies outside every calling-hours interval');
+    await windowError.getByText('Das Ende 21:00 liegt außerhalb aller Anrufzeiten.').waitFor();
+    expect(await summary.textContent()).toBe('Bitte prüfen:Zeitfenster 4 „evening“: Das Ende 21:00 liegt außerhalb aller Anrufzeiten.');
     expect(await page.getByLabel('Zeitfenster 4, bis').getAttribute('aria-invalid')).toBe('true');
     await screenshot(page, 'client-settings-refused');
 
@@ -112,8 +112,8 @@ describe('client settings form', () => {
     await page.getByLabel('Donnerstag, Zeitraum 1, bis').fill('08:00');
     await save.click();
     const intervalError = rowError(page, '.ch-interval', 'Donnerstag, Zeitraum 1, von');
-    await intervalError.getByText('start 20:00 is not before end 08:00; an interval cannot cross midnight (use 24:00 as the end of the day)').waitFor();
-    await summary.getByText('Anrufzeiten Donnerstag, Zeitraum 1: start 20:00 is not before end 08:00', { exact: false }).waitFor();
+    await intervalError.getByText('Der Beginn 20:00 liegt nicht vor dem Ende 08:00; ein Zeitraum geht nicht über Mitternacht (24:00 ist das Tagesende).').waitFor();
+    await summary.getByText('Anrufzeiten Donnerstag, Zeitraum 1: Der Beginn 20:00 liegt nicht vor dem Ende 08:00', { exact: false }).waitFor();
 
     // A number that is none: the server names the field only in its message.
     await page.getByLabel('Donnerstag, Zeitraum 1, von').fill('08:00');

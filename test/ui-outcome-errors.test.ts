@@ -22,6 +22,6 @@ describe('outcomeError', () => {
 
   it('answers other failures as every screen does', () => {
     expect(outcomeError(new ApiError(503, 'unavailable', 'down'))).toBe('Der Dienst ist gerade nicht erreichbar. Bitte gleich erneut versuchen.');
-    expect(outcomeError(new ApiError(0, 'timeout', 'No answer in time'))).toBe('Keine Verbindung zum Server. Bitte Netzwerk prüfen und erneut versuchen.');
+    expect(outcomeError(new ApiError(0, 'timeout', 'keine Antwort in der erwarteten Zeit'))).toBe('Keine Verbindung zum Server. Bitte Netzwerk prüfen und erneut versuchen.');
   });
 });

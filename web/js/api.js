@@ -46,7 +46,8 @@ export async function api(method, path, body = {}) {
     res = await fetch(path, init);
   } catch (err) {
     const timedOut = err instanceof DOMException && err.name === 'TimeoutError';
-    throw new ApiError(0, timedOut ? 'timeout' : 'network', timedOut ? 'No answer in time' : 'Network error');
+    // The message is shown as a detail after the German text: German too.
+    throw new ApiError(0, timedOut ? 'timeout' : 'network', timedOut ? 'keine Antwort in der erwarteten Zeit' : 'Netzwerkfehler');
   }
   const text = await res.text();
   /** @type {any} */

@@ -1,11 +1,12 @@
 // A client's settings, for admins (every client) and leads (their clients; the API checks it).
 // Saving sends only what changed, and the server validates the merged whole: its messages
-// (English) are shown at the field they name, with a German summary at the top; the form keeps
-// what was typed until a save succeeds.
+// (in German where known, `german-messages.js`) are shown at the field they name, with a summary
+// at the top; the form keeps what was typed until a save succeeds.
 import { ApiError, api, germanError } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 import { callingHoursEditor } from './calling-hours-editor.js';
 import { fieldErrors, nearestSlot } from './field-errors.js';
+import { germanSettingsMessage } from './german-messages.js';
 import { outcomesEditor } from './outcomes-editor.js';
 import { plainFields } from './plain-fields.js';
 import { reachHeatmap } from './reach-heatmap.js';
@@ -171,11 +172,11 @@ function serverProblems(err, slots) {
   if (Array.isArray(err.details)) {
     return err.details.map((/** @type {{ path?: unknown, message?: unknown }} */ d) => {
       const path = String(d.path ?? '');
-      return { slot: nearestSlot(slots, path), message: String(d.message ?? ''), path };
+      return { slot: nearestSlot(slots, path), message: germanSettingsMessage(String(d.message ?? '')), path };
     });
   }
-  if (err.code === 'code_taken') return [{ slot: slots.get('code') ?? null, message: err.message }];
+  if (err.code === 'code_taken') return [{ slot: slots.get('code') ?? null, message: 'Dieses Kürzel hat schon ein anderer Mandant.' }];
   const named = /^([A-Za-z][\w.]*): (.+)$/s.exec(err.message);
   const at = named ? nearestSlot(slots, named[1] ?? '') : null;
-  return at ? [{ slot: at, message: named?.[2] ?? err.message }] : [];
+  return at ? [{ slot: at, message: germanSettingsMessage(named?.[2] ?? err.message) }] : [];
 }
