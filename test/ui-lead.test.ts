@@ -4,6 +4,7 @@ import { systemClock } from '../src/clock.js';
 import { loginAs, screenshot, startUi } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient } from './helpers/dispatch.js';
+import { seedList } from './helpers/seed.js';
 import { dunningLists } from '../src/db/schema.js';
 
 const SAMPLE = fileURLToPath(new URL('../examples/mahnliste-stadtwerke-muster.xlsx', import.meta.url));
@@ -167,6 +168,22 @@ describe('team lead screen', () => {
     await page.getByText(`Benutzer ${agent.username} geändert.`).waitFor();
     expect((await t.request('POST', '/api/session', { body: { username: agent.username, password: 'neues-passwort-2026' } })).status).toBe(200);
     expect(dialogs).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps the keyboard focus on the list page across its refreshes', async () => {
+    const clientId = await createClient(t, admin, { code: 'FOK', name: 'Fokuswerke' });
+    const { listId } = await seedList(t, clientId, 2);
+    const { user } = await t.userSession('lead', [clientId]);
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+    await page.goto(`/#/liste/${listId}`);
+    const cancel = page.getByRole('button', { name: 'Liste abbrechen' });
+    await cancel.focus();
+    // Two more polls of the progress (every 3 s): the button is the same element, still focused.
+    for (let i = 0; i < 2; i++) await page.waitForResponse((r) => r.url().endsWith(`/api/lists/${listId}/progress`));
+    expect(await cancel.evaluate((b) => b === document.activeElement)).toBe(true);
+    expect(await page.locator('[aria-live] .progress-card, .progress-card[aria-live]').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 

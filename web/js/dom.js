@@ -46,8 +46,26 @@ export function append(parent, children) {
  * @param {...Children} children
  */
 export function replace(parent, ...children) {
+  shownKeys.delete(parent);
   parent.replaceChildren();
   append(parent, children);
+}
+
+/** What `replaceIfChanged` last showed in a parent. */
+const shownKeys = new WeakMap();
+
+/**
+ * Replaces the children of `parent` with what `build` makes, unless `key` (a summary of the data
+ * shown, e.g. its JSON) is what it shows already: a refresh that changed nothing leaves the
+ * elements, the keyboard focus on them and screen readers alone.
+ * @param {Element} parent
+ * @param {string} key
+ * @param {() => Children} build
+ */
+export function replaceIfChanged(parent, key, build) {
+  if (shownKeys.get(parent) === key) return;
+  replace(parent, build());
+  shownKeys.set(parent, key);
 }
 
 /**

@@ -1,6 +1,6 @@
 // One list: status, live progress (who is calling, outcomes, ETA), import report, cancel.
 import { api, ApiError, germanError } from '../api.js';
-import { h, notice, replace } from '../dom.js';
+import { h, notice, replace, replaceIfChanged } from '../dom.js';
 import { formatDateTime, formatTime } from '../format.js';
 import { outcomeLabel } from '../agent/case-card.js';
 import { importFailureText } from './import-failures.js';
@@ -23,8 +23,11 @@ const IMPORT_POLL_MS = 1_000;
 export function listDetailView(listId, me) {
   const el = h('div', { class: 'list-detail' }, h('p', { class: 'muted' }, 'Wird geladen …'));
   const head = h('div');
-  const progressBox = h('section', { class: 'card progress-card', 'aria-live': 'polite' });
+  // Not a live region: read out whole every few seconds, it would drown everything else.
+  const progressBox = h('section', { class: 'card progress-card' });
   const reportBox = h('div');
+  /** When the progress shown was read: updated at every poll, the progress only when it changed. */
+  const asOf = h('p', { class: 'hint right' });
   const message = h('div');
   /** Says when the last refresh failed; emptied by the next that works. */
   const staleWarning = h('div', { 'aria-live': 'polite' });
@@ -57,7 +60,8 @@ export function listDetailView(listId, me) {
         client = await api('GET', `/api/clients/${list.clientId}`).catch(() => null);
         outcomes = client?.outcomes ?? [];
       }
-      replace(head, header(list, cancel));
+      const shown = list;
+      replaceIfChanged(head, JSON.stringify([list.name, list.status, list.fileName, list.createdAt, list.completedAt]), () => header(shown, cancel));
       await results.update(list, client);
       if (list.report && !reportShown) {
         reportShown = true;
@@ -75,15 +79,17 @@ export function listDetailView(listId, me) {
 
   /** @param {DunningList} list */
   async function showProgress(list) {
-    if (list.status === 'importing') return replace(progressBox, h('h2', {}, 'Import läuft'), importProgressBar(list));
+    if (list.status === 'importing') return replaceIfChanged(progressBox, JSON.stringify(['importing', list.importProgress]), () => [h('h2', {}, 'Import läuft'), importProgressBar(list)]);
     if (list.status === 'failed') {
-      return replace(progressBox, h('h2', {}, 'Import fehlgeschlagen'), notice('error', importFailureText(list)));
+      return replaceIfChanged(progressBox, JSON.stringify(['failed', list.errorCode, list.error]), () => [h('h2', {}, 'Import fehlgeschlagen'), notice('error', importFailureText(list))]);
     }
     if (progressMissing) return;
     try {
       /** @type {Progress} */
       const p = await api('GET', `/api/lists/${encodeURIComponent(listId)}/progress`);
-      if (!stopped) replace(progressBox, progressView(p, outcomes), h('p', { class: 'hint right' }, `Stand ${formatTime(new Date().toISOString())} · aktualisiert alle ${POLL_MS / 1000} s`));
+      if (stopped) return;
+      replaceIfChanged(progressBox, JSON.stringify(p), () => [progressView(p, outcomes), asOf]);
+      replace(asOf, `Stand ${formatTime(new Date().toISOString())} · aktualisiert alle ${POLL_MS / 1000} s`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) {
         progressMissing = true; // this server has no progress endpoint (yet)

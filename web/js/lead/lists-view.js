@@ -1,6 +1,6 @@
 // Team lead's overview: per client in scope, the upload and the lists with their status.
 import { api, germanError } from '../api.js';
-import { h, notice, replace } from '../dom.js';
+import { h, notice, replace, replaceIfChanged } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { importFailureText } from './import-failures.js';
 import { importProgressBar, refreshFailed, statusBadge } from './list-status.js';
@@ -80,7 +80,8 @@ export function listsView(me) {
       if (importing) lists = await Promise.all(lists.map((l) => (l.status === 'importing' ? api('GET', `/api/lists/${l.id}`) : l)));
       if (stopped) return;
       for (const [clientId, table] of tables) {
-        replace(table, listsTable(lists.filter((l) => l.clientId === clientId)));
+        const own = lists.filter((l) => l.clientId === clientId);
+        replaceIfChanged(table, JSON.stringify(own), () => listsTable(own));
       }
       replace(staleWarning);
     } catch (err) {
