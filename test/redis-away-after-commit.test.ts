@@ -8,13 +8,7 @@ import { attemptsRecorded, createClient, fastRules, next } from './helpers/dispa
 import { eventually } from './helpers/eventually.js';
 import { seedList } from './helpers/seed.js';
 import { serviceDeps, uploadForm, xlsx } from './helpers/workbooks.js';
-import { appWithoutRedis } from './helpers/without-redis.js';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/log.js';
-import { CallQueues } from '../src/queues/call-queues.js';
-import { Queues } from '../src/queues/registry.js';
-import { createRedis, waitForRedis } from '../src/redis/connection.js';
+import { appLosingRedis, appWithoutRedis } from './helpers/without-redis.js';
 
 let t: TestContext;
 let admin: string;
@@ -60,27 +54,14 @@ describe('an outcome whose hand-over to Redis fails', () => {
   });
 });
 
-/**
- * A second API process on the same database whose Redis connections were up and then closed (as
- * when Redis goes away under a running process: its commands fail at once): a request to it.
- */
+/** A second API process on the same database whose Redis was up and is now gone: a request to it. */
 function viaProcessWithoutRedis() {
-  const config = loadConfig({ DATABASE_URL: t.config.DATABASE_URL!, REDIS_URL: t.config.redisUrl, QUEUE_PREFIX: t.prefix, LOG_LEVEL: 'silent' });
-  const log = createLogger('silent');
-  const redis = createRedis(config.redisUrl, 'command', log);
-  const manual = createRedis(config.redisUrl, 'manual', log);
-  const queues = new Queues(redis, config.QUEUE_PREFIX);
-  const calls = new CallQueues(queues, manual, 30_000, log);
-  const app = createApp({ config, database: t.runtime.database, redis, queues, calls, clock: systemClock, log });
-  closers.push(() => calls.close(), () => queues.close());
-  let gone: Promise<void> | undefined;
+  const losing = appLosingRedis({ databaseUrl: t.config.DATABASE_URL!, redisUrl: t.config.redisUrl, database: t.runtime.database, prefix: t.prefix, clock: systemClock });
+  closers.push(losing.close);
+  const gone = losing.goAway();
   return async (method: string, path: string, cookie: string, body?: FormData) => {
-    gone ??= waitForRedis(redis).then(() => {
-      redis.disconnect();
-      manual.disconnect();
-    });
     await gone;
-    return app.fetch(new Request(`http://localhost${path}`, { method, headers: { cookie, origin: 'http://localhost' }, ...(body ? { body } : {}) }));
+    return losing.app.fetch(new Request(`http://localhost${path}`, { method, headers: { cookie, origin: 'http://localhost' }, ...(body ? { body } : {}) }));
   };
 }
 
