@@ -240,6 +240,26 @@ describe('agent screen', () => {
     expect(errors).toEqual([]);
   });
 
+  it('times the lock\'s heartbeat by the server\'s clock, not a PC clock ten minutes ahead', async () => {
+    const clientId = await client();
+    await seedList(t, clientId, 1);
+    const { user } = await t.userSession('agent', [clientId]);
+    const { page, errors } = await ui.newPage();
+    await page.clock.install({ time: new Date(Date.now() + 600_000) });
+    await page.goto('/');
+    await loginAs(page, user.username);
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await page.getByTestId('case-name').waitFor();
+    // LOCK_SECONDS is 9: a beat every ~3 s. By the PC's clock the lock had run out long ago,
+    // which made it a beat a second.
+    const beat = () => page.waitForResponse((r) => r.url().endsWith('/heartbeat'), { timeout: 15_000 });
+    await beat();
+    const after = Date.now();
+    await beat();
+    expect(Date.now() - after).toBeGreaterThan(2_000);
+    expect(errors).toEqual([]);
+  });
+
   it('brings a case back with its history, the number as delivered, address and extra columns', async () => {
     const clientId = await client({ retryDelaySeconds: 1 });
     const { cases: [seeded] } = await seedList(t, clientId, [{ name: 'Erika Mustermann', amountCents: 48_790, phoneE164: '+497219876543' }]);

@@ -27,6 +27,12 @@ const TIMEOUT_MS = 30_000;
 /** Fired on `window` when the session is gone (401 on anything but the login itself). */
 export const SESSION_LOST = 'mahn:session-lost';
 
+/** How far this computer's clock is ahead of the server's, from the last answer's Date header. */
+let clockAheadMs = 0;
+
+/** The server's time as this computer best knows it: lock and due times are the server's. */
+export const serverNow = () => Date.now() - clockAheadMs;
+
 /**
  * @param {string} method
  * @param {string} path
@@ -49,6 +55,9 @@ export async function api(method, path, body = {}) {
     // The message is shown as a detail after the German text: German too.
     throw new ApiError(0, timedOut ? 'timeout' : 'network', timedOut ? 'keine Antwort in der erwarteten Zeit' : 'Netzwerkfehler');
   }
+  const date = Date.parse(res.headers.get('date') ?? '');
+  // The header is to the second: its middle is the best guess.
+  if (!Number.isNaN(date)) clockAheadMs = Date.now() - (date + 500);
   const text = await res.text();
   /** @type {any} */
   let data = null;

@@ -1,6 +1,6 @@
 // The agent's screen: "Nächster Anruf", the locked case with its outcome form, and why the
 // queue is empty when it is.
-import { api, ApiError, germanError } from '../api.js';
+import { api, ApiError, germanError, serverNow } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 import { formatDateTime, formatTime } from '../format.js';
 import { languageGapNotices } from '../language-gaps.js';
@@ -30,8 +30,9 @@ const WAITING_LABELS = [
 ];
 
 /**
- * Heartbeat: every third of the remaining lock time (LOCK_SECONDS/3), at least every 2 min;
- * never more often than once a second, even when this computer's clock is far off.
+ * Heartbeat: every third of the remaining lock time (LOCK_SECONDS/3), at least every 2 min,
+ * never more often than once a second; the remaining time by the server's clock (`serverNow`:
+ * a PC clock minutes ahead made it a heartbeat a second, one behind let the lock run out).
  */
 const MIN_BEAT_MS = 1_000;
 const MAX_BEAT_MS = 120_000;
@@ -40,8 +41,8 @@ const RETRY_BEAT_MS = 3_000;
 /** An empty answer due now is asked again this often, this far apart, before the empty screen. */
 const ASK_AGAIN = 5;
 const ASK_AGAIN_MS = 300;
-/** @param {string | null} at within a few seconds of this computer's clock (it may be a little off) */
-const dueNow = (at) => at !== null && new Date(at).getTime() <= Date.now() + 5_000;
+/** @param {string | null} at within a few seconds of the server's clock */
+const dueNow = (at) => at !== null && new Date(at).getTime() <= serverNow() + 5_000;
 
 /**
  * @param {string} userId the agent (what they entered is kept per agent and case)
@@ -156,7 +157,7 @@ export function agentView(userId) {
     const setLock = () => replace(lockInfo, `Für Sie gesperrt bis ${formatTime(assignment.expiresAt)} Uhr (wird automatisch verlängert)`);
 
     const scheduleBeat = () => {
-      const remaining = Date.parse(assignment.expiresAt) - Date.now();
+      const remaining = Date.parse(assignment.expiresAt) - serverNow();
       const delay = Math.min(MAX_BEAT_MS, Math.max(MIN_BEAT_MS, remaining / 3));
       beatTimer = setTimeout(() => void beat(), delay);
     };
