@@ -29,12 +29,12 @@ export type CaseField =
 export const HEADER_SYNONYMS: Record<CaseField, readonly string[]> = {
   phone: [
     'Telefon', 'Telefonnummer', 'Tel.', 'Tel.-Nr.', 'Telefon-Nr.', 'Rufnummer', 'Phone', 'Phone number', 'Telephone',
-    'Telefon privat', 'Tel. privat', 'Festnetz', 'Kontakttelefon', 'Mobil', 'Mobilnummer', 'Mobiltelefon', 'Handy',
+    'Telefon privat', 'Tel. privat', 'Festnetz', 'Festnetznummer', 'Kontakttelefon', 'Mobil', 'Mobilnummer', 'Mobiltelefon', 'Handy',
     'Handynummer', 'Mobile', 'Mobile phone', 'Telefon geschäftlich', 'Tel. mobil', 'Tel. geschäftlich', 'Natel',
     'Natelnummer',
   ],
   name: [
-    'Name', 'Kunde', 'Kundenname', 'Kunde Name', 'Name, Vorname', 'Vorname Name', 'Vollständiger Name', 'Schuldner',
+    'Name', 'Name 1', 'Kunde', 'Kundenname', 'Kunde Name', 'Name, Vorname', 'Vorname Name', 'Vollständiger Name', 'Schuldner',
     'Schuldnername', 'Debitorname', 'Debitorenname', 'Kontoinhaber', 'Customer', 'Customer name', 'Full name',
     'Empfänger', 'Firma', 'Firmenname', 'Company',
   ],
@@ -44,22 +44,25 @@ export const HEADER_SYNONYMS: Record<CaseField, readonly string[]> = {
     'Kundennummer', 'Kunden-Nr.', 'Kd-Nr.', 'KdNr', 'Kd.-Nummer', 'Kunden-ID', 'Kundenkennung', 'Customer No',
     'Customer number', 'Customer ID', 'Cust. No.', 'Debitor', 'Debitorennummer', 'Debitor-Nr.', 'Debitorennr.',
     'Debitorenkonto', 'Personenkonto', 'Geschäftspartner', 'GP-Nr.', 'Geschäftspartnernummer', 'Mitgliedsnummer',
-    'Aktenzeichen',
+    'Aktenzeichen', 'Kunde Nr.', 'Kundennr', 'Mitglieds-Nr.', 'Schuldner-Nr.', 'Schuldnernummer',
   ],
   address: ['Adresse', 'Anschrift', 'Address', 'Postanschrift', 'Wohnadresse', 'Kundenadresse', 'Vollständige Adresse', 'Straße, PLZ, Ort'],
   street: ['Straße', 'Str.', 'Straße und Hausnummer', 'Straße/Hausnummer', 'Straße Nr.', 'Straße/Nr.', 'Street', 'Street address', 'Address line 1', 'Adresszeile 1'],
   houseNo: ['Hausnummer', 'Hausnr.', 'HNr.', 'House number', 'House no.'],
   postalCode: ['PLZ', 'Postleitzahl', 'Zip', 'Zip code', 'Postcode', 'Postal code', 'NPA', 'CAP'],
   city: ['Ort', 'Stadt', 'Wohnort', 'Ortschaft', 'Gemeinde', 'City', 'Town', 'Localité', 'Località'],
-  postalCity: ['PLZ Ort', 'PLZ/Ort', 'PLZ und Ort', 'Zip city'],
+  postalCity: ['PLZ Ort', 'PLZ/Ort', 'PLZ und Ort', 'Zip city', 'NPA/Localité', 'NPA Localité', 'CAP/Località', 'CAP Località'],
   country: ['Land', 'Country', 'Staat', 'Länderkennzeichen', 'LKZ', 'Ländercode', 'Country code'],
+  // What is still owed before what was claimed in all (`Forderung | Bereits gezahlt | Restbetrag`
+  // dunned the original claim): the open amounts first, the gross ones after.
   amount: [
-    'Mahnsumme', 'Mahnbetrag', 'Offener Betrag', 'Gesamtforderung', 'Forderung', 'Forderungsbetrag', 'Offene Forderung',
-    'Offener Saldo', 'Saldo', 'Offene Posten', 'Offener Posten', 'Restbetrag', 'Rückstand', 'Fälliger Betrag',
-    'Gesamtbetrag', 'Betrag', 'Summe', 'Amount', 'Amount due', 'Open amount', 'Outstanding', 'Outstanding amount', 'Balance',
+    'Mahnsumme', 'Mahnbetrag', 'Offener Betrag', 'Betrag offen', 'Offene Forderung', 'Offener Saldo', 'Restbetrag',
+    'Restforderung', 'Rückstand', 'Fälliger Betrag', 'Offene Posten', 'Offener Posten', 'OP-Betrag', 'Saldo',
+    'Amount due', 'Open amount', 'Outstanding', 'Outstanding amount', 'Balance', 'Gesamtforderung', 'Forderung',
+    'Forderungsbetrag', 'Forderungssumme', 'Gesamtbetrag', 'Betrag', 'Summe', 'Amount',
   ],
   currency: ['Währung', 'Währungscode', 'Whrg.', 'Currency'],
-  language: ['Sprache', 'Korrespondenzsprache', 'Kommunikationssprache', 'Language', 'Langue', 'Lingua'],
+  language: ['Sprache', 'Korrespondenzsprache', 'Kommunikationssprache', 'Sprachcode', 'Sprachschlüssel', 'Sprach-Kz.', 'Language', 'Langue', 'Lingua'],
 };
 
 /** Without these a row cannot become a case. `name` may also come from first/last name columns. */
@@ -118,7 +121,7 @@ const SYNONYM_INDEX: Map<string, { field: CaseField; rank: number }> = (() => {
  * be dialled.
  */
 const PREFIX_RULES: { pattern: RegExp; field: CaseField }[] = [
-  { pattern: /^(telefon(?!at(am|vom|datum|s?zeit|e|notiz|sergebnis)|ie)|rufnummer|phone|mobil(?!itaet)|handy|natel|tel\d|tel(mobil|privat|geschaeftlich|festnetz))/, field: 'phone' },
+  { pattern: /^(telefon(?!at(am|vom|datum|s?zeit|e|notiz|sergebnis)|ie)|rufnummer|phone|mobil(?!itaet)|handy|natel|tel\d|tel(mobil|privat|geschaeftlich|festnetz)|festnetz)/, field: 'phone' },
 ];
 
 export interface HeaderMapping {

@@ -30,9 +30,13 @@ const LANGUAGES: Record<string, string> = {
   es: 'es', spanisch: 'es', spanish: 'es', ru: 'ru', russisch: 'ru', russian: 'ru',
 };
 
-/** A language cell (`Deutsch`, `fr`, `Italiano`, `de-CH`) → ISO 639-1 code, or null if unknown or empty. */
+/** SAP's one-letter language keys (`D`, `F`, `I`, `E`): read only as a whole language cell. */
+const LANGUAGE_KEYS: Record<string, string> = { d: 'de', f: 'fr', i: 'it', e: 'en' };
+
+/** A language cell (`Deutsch`, `fr`, `Italiano`, `de-CH`, `Deutsch (Schweiz)`, SAP's `D`) → ISO 639-1 code, or null if unknown or empty. */
 export function languageCode(value: string): string | null {
-  const base = value.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  const base = value.replace(/\([^)]*\)/g, ' ').trim().toLowerCase().split(/[-_\s]/)[0] ?? '';
+  if (Object.hasOwn(LANGUAGE_KEYS, base)) return LANGUAGE_KEYS[base]!;
   const key = base.replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').normalize('NFD').replace(/[^a-z]/g, '');
   return Object.hasOwn(LANGUAGES, key) ? LANGUAGES[key]! : null; // a cell "constructor" must not find Object's
 }
@@ -46,10 +50,10 @@ export function homeCurrency(country: string): 'EUR' | 'CHF' {
   return c === 'CH' || c === 'LI' ? 'CHF' : 'EUR';
 }
 
-/** A currency cell (`EUR`, `€`, `Euro`, `CHF`, `SFr.`) → ISO 4217, or null if unknown. */
+/** A currency cell (`EUR`, `€`, `Euro`, `Euro (€)`, `CHF`, `SFr.`, `Schweizer Franken`) → ISO 4217, or null if unknown. */
 export function currencyCode(value: string): string | null {
-  const v = value.trim().replace(/\.$/, '').toUpperCase();
-  if (v === '€' || v === 'EURO' || v === 'EUR') return 'EUR';
-  if (v === 'CHF' || v === 'SFR' || v === 'FR' || v === 'FRANKEN') return 'CHF';
+  const v = value.replace(/\([^)]*\)/g, ' ').trim().replace(/\.$/, '').toUpperCase();
+  if (v === '€' || v === 'EURO' || v === 'EUR' || v === 'EUROS') return 'EUR';
+  if (v === 'CHF' || v === 'SFR' || v === 'FR' || /^(SCHWEIZER )?FRANKEN$/.test(v) || v === 'FRANCS SUISSES' || v === 'FRANCHI SVIZZERI') return 'CHF';
   return /^[A-Z]{3}$/.test(v) ? v : null;
 }
