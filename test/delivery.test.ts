@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ManualClock } from '../src/clock.js';
 import { deliveries, dunningLists } from '../src/db/schema.js';
 import { deliveryJobId, queueDueDeliveries, requestDelivery } from '../src/delivery/deliveries.js';
 import { deliver } from '../src/delivery/deliver.js';
@@ -70,6 +71,22 @@ describe('result-list delivery', () => {
     expect(await deliveryOf(listId)).toHaveLength(1);
     const view = await t.request('GET', `/api/lists/${listId}`, { cookie: lead });
     expect(view.body.delivery).toMatchObject({ status: 'sent', round: 1, manual: false, messageId: mail.messageId, recipient: 'forderung@swm.example' });
+  });
+
+  it('mails only the lists completed since the client has an address: those before were the lead\'s to download', async () => {
+    const quiet = await createClient(t, admin, { ...fastRules, code: 'SPAET', name: 'Spätwerke' });
+    const before = await completedList(t, quiet, agentId, 1);
+    (t.clock as ManualClock).advance(60_000);
+    expect((await t.request('PATCH', `/api/clients/${quiet}`, { cookie: admin, body: { resultEmail: 'neu@spaet.example' } })).status).toBe(200);
+    (t.clock as ManualClock).advance(60_000);
+    const after = await completedList(t, quiet, agentId, 1);
+    (t.clock as ManualClock).advance(60_000);
+    // Another address before the sweep keeps the time: the list completed under the first is mailed, to the new one.
+    expect((await t.request('PATCH', `/api/clients/${quiet}`, { cookie: admin, body: { resultEmail: 'ergebnis@spaet.example' } })).status).toBe(200);
+    await queueDueDeliveries(serviceDeps(t));
+    await settled(after, 'sent');
+    expect(await deliveryOf(before)).toEqual([]);
+    expect(mailsTo('ergebnis@spaet.example')).toHaveLength(1);
   });
 
   it('retries an SMTP refusal with backoff and sends one mail', async () => {

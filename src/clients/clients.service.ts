@@ -35,7 +35,7 @@ export async function createClient(db: Db, input: ClientCreate, by: SessionUser,
     if (taken) throw codeTaken(input.code);
     const [row] = await tx
       .insert(clients)
-      .values({ code: input.code, name: input.name, resultEmail: input.resultEmail, active: input.active, settings })
+      .values({ code: input.code, name: input.name, resultEmail: input.resultEmail, resultEmailSince: input.resultEmail ? now : null, active: input.active, settings })
       .returning({ id: clients.id });
     await replaceDoNotCall(tx, row!.id, input.doNotCall, settings.defaultCountry);
     if (input.resultEmail) await audit(tx, { at: now, actorId: by.id, action: 'client.resultEmail', entityType: 'client', entityId: row!.id, details: { from: null, to: input.resultEmail } });
@@ -65,7 +65,7 @@ export async function updateClient(db: Db, id: string, patch: ClientPatch, now: 
     const settings = validSettings({ ...row.settings, ...pickSettings(patch) });
     await tx
       .update(clients)
-      .set({ code: patch.code, name: patch.name, resultEmail: patch.resultEmail, active: patch.active, settings, updatedAt: now })
+      .set({ code: patch.code, name: patch.name, resultEmail: patch.resultEmail, resultEmailSince: resultEmailSince(row, patch.resultEmail, now), active: patch.active, settings, updatedAt: now })
       .where(eq(clients.id, id));
     if (patch.doNotCall) await replaceDoNotCall(tx, id, patch.doNotCall, settings.defaultCountry);
     return patch.active !== undefined && patch.active !== row.active;
@@ -82,6 +82,13 @@ export async function loadSettings(db: Db | Tx, clientId: string): Promise<Sched
   const [row] = await db.select({ settings: clients.settings }).from(clients).where(eq(clients.id, clientId));
   if (!row) throw notFound('Client');
   return row.settings;
+}
+
+/** A first address starts the time from which lists are mailed; another address keeps it; none ends it. */
+function resultEmailSince(row: { resultEmail: string | null; resultEmailSince: Date | null }, next: string | null | undefined, now: Date): Date | null | undefined {
+  if (next === undefined) return undefined;
+  if (next === null) return null;
+  return row.resultEmail ? row.resultEmailSince : now;
 }
 
 const codeTaken = (code: string) => new AppError(409, 'code_taken', `A client with the code "${code}" exists already`);

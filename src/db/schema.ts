@@ -53,6 +53,12 @@ export const clients = pgTable('clients', {
   code: text('code').notNull().unique(),
   name: text('name').notNull(),
   resultEmail: text('result_email'),
+  /**
+   * Since when the client has a result address (kept when it changes to another): only lists
+   * completed since are mailed by the sweep. Those completed before were the lead's to download,
+   * as the screen said; an address set later must not mail them all at once.
+   */
+  resultEmailSince: timestamp('result_email_since', { withTimezone: true }),
   /** Scheduling and outcome settings of DESIGN.md sections 5–6, validated by `schedulingSettingsSchema`. */
   settings: jsonb('settings').$type<SchedulingSettings>().notNull(),
   active: boolean('active').notNull().default(true),

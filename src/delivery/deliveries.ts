@@ -35,7 +35,8 @@ export async function queueDelivery(d: ServiceDeps, deliveryId: string): Promise
 
 /**
  * The scheduled sweep (`DELIVERY_CRON`): every completed list whose client has a result address
- * and that has no delivery yet gets round 1; then every delivery still to be sent is queued
+ * and that has no delivery yet gets round 1 — if it completed since the client has an address
+ * (`result_email_since`: older ones were the lead's to download); then every delivery still to be sent is queued
  * (a no-op for those whose job is still to run), and one left `sending` without a job still to
  * run (its worker and Redis state gone, or its job ended) becomes `unknown`.
  */
@@ -47,6 +48,7 @@ export async function queueDueDeliveries(d: ServiceDeps): Promise<{ created: num
       select l.id, 1, c.result_email
       from ${dunningLists} l join ${clients} c on c.id = l.client_id
       where l.status = 'completed' and l.purged_at is null and c.result_email is not null
+        and l.completed_at >= c.result_email_since
         and not exists (select 1 from ${deliveries} d where d.list_id = l.id)
       on conflict do nothing
       returning id`),
