@@ -173,6 +173,11 @@ describe('validation messages a team lead understands', () => {
     expect(issues(input)).toEqual(expected);
   });
 
+  it.each(['do_not_call', 'no_callable_time', 'open', 'cancelled'])('reserves the system\'s own final code %s (the result list could not tell them apart)', (code) => {
+    const outcomes = [...defaultOutcomes, { code, label: 'Eigenes Ergebnis', effect: 'close' }];
+    expect(issues({ outcomes })).toEqual([`outcomes.${defaultOutcomes.length}.code: "${code}" is reserved for the system`]);
+  });
+
   it('the unrefined object plus the check composes into a PATCH schema', () => {
     const patch = schedulingSettingsObject.partial().superRefine(checkSchedulingSettings);
     expect(patch.safeParse({ maxAttempts: 5 }).success).toBe(true);

@@ -175,7 +175,7 @@ export const LANGUAGE_ROUTING_MODES = ['prefer', 'strict', 'off'] as const;
 export type LanguageRouting = (typeof LANGUAGE_ROUTING_MODES)[number];
 
 /** Final states the system sets itself; a client outcome may not take these codes. */
-export const RESERVED_OUTCOME_CODES = ['max_attempts', 'cancelled'] as const;
+export const RESERVED_OUTCOME_CODES = ['max_attempts', 'cancelled', 'do_not_call', 'no_callable_time', 'open'] as const;
 
 /** How retries after "not reached" are placed; see `retryStrategy`. */
 export const RETRY_STRATEGIES = ['auto', 'rotation', 'learned'] as const;
