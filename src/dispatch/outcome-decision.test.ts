@@ -48,7 +48,10 @@ describe('decideOutcome', () => {
     if (v.kind === 'schedule') expect(v.plan.at!.toISOString()).toBe(new Date('2026-11-25T17:00:00+01:00').toISOString());
   });
 
-  it('only counts the attempt of a case closed meanwhile (list cancelled)', () => {
-    expect(decide({ status: 'closed', attemptsMade: 1 }, outcome({ outcome: 'paid' }, 2))).toEqual({ kind: 'keep', set: { attemptsMade: 2, updatedAt: now } });
+  it('counts the attempt of a case closed meanwhile, plans nothing, and keeps what the customer said on a cancelled list', () => {
+    expect(decide({ status: 'closed', finalOutcome: 'max_attempts', attemptsMade: 1 }, outcome({ outcome: 'paid' }, 2))).toEqual({ kind: 'keep', set: { attemptsMade: 2, updatedAt: now } });
+    expect(decide({ status: 'closed', finalOutcome: 'cancelled' }, outcome({ outcome: 'not_reached' }))).toEqual({ kind: 'keep', set: { attemptsMade: 1, updatedAt: now } });
+    const promised = decide({ status: 'closed', finalOutcome: 'cancelled' }, outcome({ outcome: 'promise_to_pay', promise: { amountCents: 50_000, date: '2026-12-15' } }));
+    expect(promised).toEqual({ kind: 'keep', set: { attemptsMade: 1, updatedAt: now, promiseAmountCents: 50_000, promiseDate: '2026-12-15', finalOutcome: 'promise_to_pay' } });
   });
 });

@@ -45,14 +45,21 @@ export type OutcomeVerdict = {
  * of the case, its rules, the outcome and the clock: the attempt counts; a closing outcome or
  * the cap closes the case; "Falsche Nummer" marks the number dialled and goes on with the next
  * one at once, closing when none is left; a callback or retry is planned by the scheduling core,
- * and a case with no callable time left closes. A case closed meanwhile (list cancelled) only
- * counts the attempt.
+ * and a case with no callable time left closes. A case closed meanwhile (list cancelled) counts
+ * the attempt and keeps a promise and a closing outcome; it is not planned again.
  */
 export function decideOutcome(ctx: OutcomeContext, o: RecordedOutcome, now: Date): OutcomeVerdict {
   const c = ctx.case;
   const { settings } = ctx;
   const attemptsMade = Math.max(c.attemptsMade, o.attemptNo);
-  if (c.status !== 'open') return { kind: 'keep', set: { attemptsMade, updatedAt: now } };
+  if (c.status !== 'open') {
+    // Closed during the call (its list cancelled): the attempt counts, and what the customer
+    // said stands in the result list — a promise, and a closing outcome instead of "cancelled".
+    const set: Partial<CaseRow> = { attemptsMade, updatedAt: now };
+    if (o.body.promise) Object.assign(set, { promiseAmountCents: o.body.promise.amountCents, promiseDate: o.body.promise.date });
+    if (c.finalOutcome === 'cancelled' && settings.outcomes.find((x) => x.code === o.body.outcome)?.effect === 'close') set.finalOutcome = o.body.outcome;
+    return { kind: 'keep', set };
+  }
 
   const set: Partial<CaseRow> = {
     attemptsMade,
