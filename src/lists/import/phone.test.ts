@@ -170,6 +170,22 @@ describe('numbersIn', () => {
     expect(numbersIn('0721 123456 – 0171 2345678')).toEqual(['0721 123456', '0171 2345678']);
   });
 
+  it('drops any label before a number and a remark after a whole one, never a fax', () => {
+    expect(numbersIn('Telefon 0721 123456')).toEqual(['0721 123456']);
+    expect(numbersIn('Tel.-Nr. 0721 123456')).toEqual(['0721 123456']);
+    expect(numbersIn('Natel 079 123 45 67')).toEqual(['079 123 45 67']);
+    expect(numbersIn('privat 0721 123456')).toEqual(['0721 123456']);
+    expect(numbersIn('P 044 123 45 67')).toEqual(['044 123 45 67']);
+    expect(numbersIn('0171 2345678 ab 18 Uhr')).toEqual(['0171 2345678']);
+    expect(numbersIn('Tel 0721 123456 / Handy 0171 2345678')).toEqual(['0721 123456', '0171 2345678']);
+    expect(numbersIn('0721 123456/0171 2345678')).toEqual(['0721 123456', '0171 2345678']);
+    expect(numbersIn('0721 123456, Fax: 0721 123457')).toEqual(['0721 123456']);
+    expect(numbersIn('Fax: 0721 123457')).toEqual([]);
+    expect(numbersIn('Telefax 0721 123457')).toEqual([]);
+    // Garbled after a few digits: kept, so the row is refused as containing text.
+    expect(numbersIn('0721 abc 123')).toEqual(['0721 abc 123']);
+  });
+
   it('reads a cell of one plainly written number as the full rules do', () => {
     // A label sends the cell through every step; the number must come out the same.
     for (const plain of ['0721 123456', ' (0721) 12 34 56 ', '0721/123456', '0721-12.34.56', '+49 (0) 721 123456', '+41(0)44 668 18 00', '0049 721 123456']) {

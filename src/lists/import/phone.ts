@@ -61,9 +61,10 @@ function parsePhone(raw: unknown, country: string): { ok: true; number: PhoneNum
 }
 
 /**
- * Lists are written by people: `Tel.: 0721 123456 (privat)`, `0171 2345678 mobil`,
- * `0721 123456; 0171 2345678`. Labels and remarks go; each number of the cell is one entry.
- * `+49 (0) 721` loses its `(0)`.
+ * Lists are written by people: `Tel.: 0721 123456 (privat)`, `Telefon 0721 123456`,
+ * `0171 2345678 mobil`, `0171 2345678 ab 18 Uhr`, `0721 123456; 0171 2345678`,
+ * `0721 123456/0171 2345678`. Labels and remarks go; each number of the cell is one entry; a fax
+ * number (`Fax: …`) is none. `+49 (0) 721` loses its `(0)`.
  */
 export function numbersIn(text: string): string[] {
   // Most cells hold one number and nothing else; they need none of the steps below but the `(0)`.
@@ -72,12 +73,14 @@ export function numbersIn(text: string): string[] {
   return withoutRemarks
     .split(/\s*(?:;|,|\||[\r\n]+|\boder\b|\bor\b|\bund\b|\bbzw\.|\bu\.)\s*/iu)
     .flatMap(wholeNumbers)
-    .filter((part) => /\d/.test(part))
+    .filter((part) => /\d/.test(part) && !FAX.test(part))
     .map((part) =>
       part
-        .replace(/^[\p{L}. ]+:\s*/u, '')
-        .replace(/^(tel|fon|phone|mobil|handy)\.?\s*/iu, '')
-        .replace(/\s+\p{L}[\p{L}. ]*$/u, '')
+        // A label before the number (`Tel.-Nr.`, `Natel`, `privat:`): everything before its first `+`, `(` or digit.
+        .replace(/^[^\d+(]*/u, '')
+        // A remark after a whole number (`mobil`, `ab 18 Uhr`), not an extension (`DW 12`,
+        // `ext. 12`); after a few digits (`0721 abc 123`) the cell is garbled and stays refused.
+        .replace(REMARK, (remark, offset: number, whole: string) => (digitCount(whole.slice(0, offset)) >= 6 ? '' : remark))
         .replace(INTERNATIONAL_TRUNK_ZERO, '+$1')
         .trim(),
     );
@@ -101,14 +104,17 @@ function wholeNumbers(text: string): string[] {
     // What follows must hold a number's worth of digits up to the end (`0721 - 123456` counts
     // whole), so `0171 - 2345678 / 0721 - 123456` splits at the slash only.
     const following = rest.slice(i + 1).join('');
-    if (digitCount(out[out.length - 1]!) >= 6 && /^[+0]/.test(next.trim()) && digitCount(following) >= 6) out.push(next);
+    if (digitCount(out[out.length - 1]!) >= 6 && /^(\p{L}[\p{L}.-]*\s*:?\s*)?[+0]/u.test(next.trim()) && digitCount(following) >= 6) out.push(next);
     else out[out.length - 1] += joint + next;
   }
   return out;
 }
 
-const JOINT = /(\s+[/\-–—]\s+)/;
-const JOINT_HINT = /\s[/\-–—]\s/;
+const JOINT = /(\s*\/\s*|\s+[\-–—]\s+)/;
+const JOINT_HINT = /\/|\s[\-–—]\s/;
+const REMARK = /\s+(?!(?:dw|durchwahl|ext|x)\b\.?)\p{L}.*$/iu;
+/** A part labelled as a fax number: never dialled. */
+const FAX = /^\s*(tele)?fax\b/iu;
 
 const digitCount = (text: string) => text.replace(/\D/g, '').length;
 const INTERNATIONAL_TRUNK_ZERO = /^\+(\d{1,3})\s*\(0\)/;
