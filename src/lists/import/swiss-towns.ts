@@ -57,30 +57,43 @@ for (const line of SWISS_TOWN_ROWS.split('\n')) {
   byPlz.set(plz, { country, keys: [...new Set(all.map(townKey).filter((k) => k.length >= 2))] });
 }
 
+/** The directory's towns by the first 3 and the first 2 digits of their postcodes. */
 const byPrefix = new Map<string, { country: 'CH' | 'LI'; keys: Set<string> }>();
 for (const [plz, entry] of byPlz) {
-  const group = byPrefix.get(plz.slice(0, 3)) ?? { country: entry.country, keys: new Set<string>() };
-  for (const k of entry.keys) group.keys.add(k);
-  byPrefix.set(plz.slice(0, 3), group);
+  for (const prefix of [plz.slice(0, 3), plz.slice(0, 2)]) {
+    const group = byPrefix.get(prefix) ?? { country: entry.country, keys: new Set<string>() };
+    for (const k of entry.keys) group.keys.add(k);
+    byPrefix.set(prefix, group);
+  }
 }
 
-/** The town as written matches a directory name: equal, or one begins with the other (`Zürich-Oerlikon`). */
-function matches(town: string, keys: Iterable<string>): boolean {
+/**
+ * The town as written matches a directory name: equal, or one begins with the other
+ * (`Zürich-Oerlikon`), or an abbreviated one (`Affoltern a.A.`) begins with the name's first
+ * word of 5 letters or more (`Affoltern am Albis`).
+ */
+function matches(town: string, keys: Iterable<string>, firstWord: string): boolean {
   for (const k of keys) {
     if (town === k) return true;
     if (k.length >= 4 && town.startsWith(k)) return true;
     if (town.length >= 4 && k.startsWith(town)) return true;
+    if (firstWord.length >= 5 && firstWord !== town && k.startsWith(firstWord)) return true;
   }
   return false;
 }
 
-/** `CH` or `LI` when `postcode` (4 digits) and `town` are a place of the directory; else null. */
+/**
+ * `CH` or `LI` when `postcode` (4 digits) and `town` are a place of the directory; else null.
+ * A postcode the directory lacks (a PO box or business one: `8021 Zürich`) is looked up among
+ * the towns of its first 3, then its first 2 digits.
+ */
 export function swissCountryOf(postcode: string | null, town: string | null): 'CH' | 'LI' | null {
   if (!postcode || !/^\d{4}$/.test(postcode) || !town) return null;
   const key = townKey(town);
   if (key === '') return null;
+  const firstWord = townKey(town.split(/[\s.,/-]+/)[0] ?? '');
   const exact = byPlz.get(postcode);
-  if (exact) return matches(key, exact.keys) ? exact.country : null;
-  const group = byPrefix.get(postcode.slice(0, 3));
-  return group && matches(key, group.keys) ? group.country : null;
+  if (exact) return matches(key, exact.keys, firstWord) ? exact.country : null;
+  const group = byPrefix.get(postcode.slice(0, 3)) ?? byPrefix.get(postcode.slice(0, 2));
+  return group && matches(key, group.keys, firstWord) ? group.country : null;
 }
