@@ -34,7 +34,8 @@ beforeAll(async () => {
   listId = list.id;
   ids = await caseIdsByCustomer(t, listId);
   // K-1: not reached, then a promise; K-2: paid; the others are still open.
-  await record(t, ids.get('K-1')!, agentId, 1, '2026-11-25T08:30:00Z', { outcome: 'not_reached', note: 'Mailbox' });
+  // Sent as the agent's form sends it (the box not ticked): nobody answered, so no „nein“ in the list.
+  await record(t, ids.get('K-1')!, agentId, 1, '2026-11-25T08:30:00Z', { outcome: 'not_reached', rightParty: false, note: 'Mailbox' });
   await record(t, ids.get('K-1')!, agentId, 2, '2026-11-25T16:05:00Z', { outcome: 'promise_to_pay', rightParty: true, promise: { amountCents: 5000, date: '2026-12-15' }, note: 'zahlt =sofort' });
   await record(t, ids.get('K-2')!, agentId, 1, '2026-11-25T09:10:00Z', { outcome: 'paid', rightParty: true });
 });

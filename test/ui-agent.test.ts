@@ -291,6 +291,7 @@ describe('agent screen', () => {
     const history = page.locator('.history tbody tr');
     expect(await history.count()).toBe(1);
     expect(await history.locator('td').nth(3).textContent()).toBe('Kunde nicht erreicht');
+    expect(await history.locator('td').nth(4).textContent()).toBe('–'); // nobody answered: not „nein“
     expect(await history.locator('td').nth(5).textContent()).toBe('Anrufbeantworter');
     await page.getByRole('button', { name: 'Zahlungszusage' }).click();
     // The promise is taken in the case's currency: a claim in francs is not promised in euros.

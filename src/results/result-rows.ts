@@ -128,7 +128,7 @@ export function mainRow(ctx: ResultContext, c: ResultCase): SourceCell[] {
     c.promiseDate ? { d: c.promiseDate } : null,
     c.attempts.length,
     last ? { d: wallClock(last.recordedAt, ctx.timezone, 'iso') } : null,
-    rightParty(c.attempts),
+    rightParty(ctx, c.attempts),
     reachedAt(ctx, c),
     c.phones.filter((p) => p.status === 'wrong').map((p) => p.raw).join(', ') || null,
     languageText(c),
@@ -174,7 +174,7 @@ export function attemptRows(ctx: ResultContext, c: ResultCase): SourceCell[][] {
     a.phoneE164 ? numberAsDelivered(c, a.phoneE164) : null,
     outcomeLabel(a.outcome, ctx.outcomes),
     a.outcome,
-    a.rightParty === null ? null : a.rightParty ? 'ja' : 'nein',
+    asked(ctx, a) ? (a.rightParty ? 'ja' : 'nein') : null,
     a.promiseAmountCents === null ? null : a.promiseAmountCents / 100,
     a.promiseDate ? { d: a.promiseDate } : null,
     callbackText(a.callback, ctx.timezone),
@@ -210,10 +210,19 @@ function languageText(c: ResultCase): string {
   return [c.language, c.secondLanguage].filter((l): l is string => !!l).map(germanLanguageName).join(' / ');
 }
 
-function rightParty(attempts: ResultAttempt[]): string | null {
+function rightParty(ctx: ResultContext, attempts: ResultAttempt[]): string | null {
   if (attempts.some((a) => a.rightParty === true)) return 'ja';
-  if (attempts.some((a) => a.rightParty === false)) return 'nein';
+  if (attempts.some((a) => a.rightParty === false && asked(ctx, a))) return 'nein';
   return null;
+}
+
+/**
+ * Whether the attempt says who answered: not one that reached nobody (an outcome of effect
+ * `retry`, „Kunde nicht erreicht“), whose „nein“ would read as somebody else answering.
+ */
+function asked(ctx: ResultContext, a: ResultAttempt): a is ResultAttempt & { rightParty: boolean } {
+  if (a.rightParty === null) return false;
+  return a.rightParty || ctx.outcomes.find((o) => o.code === a.outcome)?.effect !== 'retry';
 }
 
 /** German names of the default windows, as the UI shows them (web/js/format.js); a client's own names stay as they are. */

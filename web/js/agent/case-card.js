@@ -97,6 +97,8 @@ function historyTable(history, c) {
   if (history.length === 0) return h('p', { class: 'muted history-empty' }, 'Noch keine früheren Versuche.');
   const withNumber = c.phones.length > 1;
   const yesNo = (/** @type {boolean | null} */ v) => (v === null ? '–' : v ? 'ja' : 'nein');
+  // Nobody answered („Kunde nicht erreicht“): a „nein“ would read as somebody else answering.
+  const reachedNobody = (/** @type {string} */ code) => c.outcomes.find((o) => o.code === code)?.effect === 'retry';
   const titles = ['Nr.', 'Zeitpunkt', 'Mitarbeiter', withNumber && 'Nummer', 'Ergebnis', 'Person erreicht', 'Notiz'];
   const head = titles.map((t) => t && h('th', { scope: 'col' }, t));
   const rows = history.map((e) =>
@@ -108,7 +110,7 @@ function historyTable(history, c) {
       h('td', {}, e.agent ?? '–'),
       withNumber && h('td', { class: 'nowrap', 'data-testid': 'history-phone' }, dialledText(c, e.phone)),
       h('td', {}, outcomeLabel(e.outcome, c.outcomes)),
-      h('td', {}, yesNo(e.rightParty)),
+      h('td', {}, e.rightParty !== true && reachedNobody(e.outcome) ? '–' : yesNo(e.rightParty)),
       h('td', { class: 'note' }, e.note ?? ''),
     ),
   );
