@@ -132,7 +132,7 @@ export function mainRow(ctx: ResultContext, c: ResultCase): SourceCell[] {
     reachedAt(ctx, c),
     c.phones.filter((p) => p.status === 'wrong').map((p) => p.raw).join(', ') || null,
     languageText(c),
-    notes.length ? notes.join('\n') : null,
+    notes.length ? fitCell(notes.join('\n')) : null,
   ];
 }
 
@@ -208,6 +208,13 @@ function fileColumn(column: string, ctx: ResultContext): string {
 /** „Französisch“, or „Deutsch / Französisch“ for a bilingual postcode. */
 function languageText(c: ResultCase): string {
   return [c.language, c.secondLanguage].filter((l): l is string => !!l).map(germanLanguageName).join(' / ');
+}
+
+/** Excel holds at most 32,767 characters in a cell (it repairs the file otherwise); 20 notes of 2,000 can pass that. */
+const CELL_MAX = 32_767;
+const CUT = ' … (vollständig im Blatt „Versuche“)';
+export function fitCell(text: string): string {
+  return text.length <= CELL_MAX ? text : text.slice(0, CELL_MAX - CUT.length) + CUT;
 }
 
 function rightParty(ctx: ResultContext, attempts: ResultAttempt[]): string | null {
