@@ -16,7 +16,7 @@ let clientId: string;
 let listId: string;
 let ids: Map<string, string>;
 
-const RESULT_COLUMNS = ['Ergebnis', 'Ergebnis-Code', 'Zusage Betrag', 'Zusage Datum', 'Versuche', 'Letzter Versuch', 'Richtige Person', 'Erreicht unter', 'Falsche Nummern', 'Sprache', 'Notizen'];
+const RESULT_COLUMNS = ['Ergebnis', 'Ergebnis-Code', 'Zusage Betrag', 'Zusage Datum', 'Versuche', 'Letzter Versuch', 'Richtige Person', 'Notizen', 'Erreicht unter', 'Falsche Nummern', 'Sprache', 'Währung'];
 const utc = (iso: string) => new Date(`${iso}Z`);
 
 async function download(path: string, cookie: string) {
@@ -56,12 +56,12 @@ describe('result list', () => {
     expect(main.slice(1).map((r) => r[0])).toEqual(['K-1', 'K-2', 'K-3', 'K-4', 'K-5', 'K-6', 'K-7']);
     expect(main[1]).toEqual([
       'K-1', 'Jürgen Weiß', '0721 1234567', 2372.25, utc('2026-09-11T00:00:00'), 210012345678, `'=HYPERLINK("http://evil.example","Klick")`, null,
-      'Zahlungszusage', 'promise_to_pay', 50, utc('2026-12-15T00:00:00'), 2, utc('2026-11-25T17:05:00'), 'ja', '0721 1234567', null, 'Deutsch',
-      '25.11.2026 09:30: Mailbox\n25.11.2026 17:05: zahlt =sofort',
+      'Zahlungszusage', 'promise_to_pay', 50, utc('2026-12-15T00:00:00'), 2, utc('2026-11-25T17:05:00'), 'ja',
+      '25.11.2026 09:30: Mailbox\n25.11.2026 17:05: zahlt =sofort', '0721 1234567', null, 'Deutsch', 'EUR',
     ]);
-    expect(main[2]!.slice(8, 17)).toEqual(['Erledigt – bezahlt', 'paid', null, null, 1, utc('2026-11-25T10:10:00'), 'ja', '+49 721 123456', null]);
+    expect(main[2]!.slice(8, 18)).toEqual(['Erledigt – bezahlt', 'paid', null, null, 1, utc('2026-11-25T10:10:00'), 'ja', null, '+49 721 123456', null]);
     expect(main[3]!.slice(0, 8)).toEqual(['K-3', 'Zoë Straße', '0721 7654321', 1000, null, null, "'@cmd", null]);
-    expect(main[3]!.slice(8, 19)).toEqual(['Offen', 'open', null, null, 0, null, null, null, null, 'Deutsch', null]);
+    expect(main[3]!.slice(8, 20)).toEqual(['Offen', 'open', null, null, 0, null, null, null, null, null, 'Deutsch', 'EUR']);
     // Neutralised: -2+3, a leading tab; untouched: a phone number and a plain negative number.
     expect(main.slice(4).map((r) => r[6])).toEqual(["'-2+3", "'\tTab voran", '+49 721 123456', '-12,50']);
     expect(main[2]![2]).toBe('+49 721 123456');
@@ -106,7 +106,7 @@ describe('result list', () => {
     expect(rows).toHaveLength(8);
     expect(rows[1]).toEqual([
       'K-1', 'Jürgen Weiß', '0721 1234567', '2372,25', '11.09.2026', '210012345678', `'=HYPERLINK("http://evil.example","Klick")`, '',
-      'Zahlungszusage', 'promise_to_pay', '50', '15.12.2026', '2', '25.11.2026 17:05', 'ja', '0721 1234567', '', 'Deutsch', '25.11.2026 09:30: Mailbox\n25.11.2026 17:05: zahlt =sofort',
+      'Zahlungszusage', 'promise_to_pay', '50', '15.12.2026', '2', '25.11.2026 17:05', 'ja', '25.11.2026 09:30: Mailbox\n25.11.2026 17:05: zahlt =sofort', '0721 1234567', '', 'Deutsch', 'EUR',
     ]);
     expect(rows.slice(2).map((r) => r[6])).toEqual(["'+SUM(1)", "'@cmd", "'-2+3", "'\tTab voran", '+49 721 123456', '-12,50']);
     expect(rows[2]![3]).toBe('89,9');
@@ -158,6 +158,6 @@ describe('result list', () => {
     expect(res.headers.get('content-disposition')).toContain('filename="Ergebnisliste_SWM_Mahnlauf-November_2026-11-25.xlsx"');
     const main = (await readXlsx(res.bytes)).get('Ergebnisliste')!;
     expect(main.slice(1).map((r) => r[9])).toEqual(['promise_to_pay', 'paid', 'refused', 'refused', 'refused', 'refused', 'refused']);
-    expect(main.slice(1).map((r) => r[15])).toEqual(['0721 1234567', '+49 721 123456', '0721 7654321', '0721 5555555', '0721 6666666', '0721 7777777', '0721 8888888']);
+    expect(main.slice(1).map((r) => r[16])).toEqual(['0721 1234567', '+49 721 123456', '0721 7654321', '0721 5555555', '0721 6666666', '0721 7777777', '0721 8888888']);
   });
 });

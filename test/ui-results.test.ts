@@ -55,7 +55,7 @@ describe('result list on the lead’s screen', () => {
     expect(download.suggestedFilename()).toMatch(/^Ergebnisliste_SWM_Testliste_\d{4}-\d{2}-\d{2}\.xlsx$/);
     const sheets = await readXlsx(await readFile((await download.path())!));
     expect(sheets.get('Ergebnisliste')).toHaveLength(4);
-    expect(sheets.get('Ergebnisliste')![1]!.slice(-11, -9)).toEqual(['Erledigt – bezahlt', 'paid']);
+    expect(sheets.get('Ergebnisliste')![1]!.slice(-12, -10)).toEqual(['Erledigt – bezahlt', 'paid']);
 
     // A lead sends again to the client's address only; another address is for admins.
     expect(await box.getByLabel('Senden an').count()).toBe(0);

@@ -45,6 +45,7 @@ export function benchCase(i: number): ResultCase {
     phones: [{ e164: `+49721${1_000_000 + i}`, raw: source[2] as string, kind: 'Telefon', status: 'active' }],
     address: `${source[6]}, ${source[7]}`,
     amountCents: amount,
+    currency: 'EUR',
     language: 'de',
     secondLanguage: null,
     extra: {},

@@ -60,6 +60,7 @@ const buildCasePage = (db: Db) =>
       phones: cases.phones,
       address: cases.address,
       amountCents: cases.amountCents,
+      currency: cases.currency,
       language: cases.language,
       secondLanguage: cases.secondLanguage,
       extra: cases.extra,

@@ -12,7 +12,7 @@ const attempt = (no: number, over: Partial<ResultAttempt> = {}): ResultAttempt =
 const kase = (over: Partial<ResultCase> = {}): ResultCase => ({
   rowNumber: 2, language: 'de', secondLanguage: null, customerNo: 'K-1', name: 'Anna Muster', phoneRaw: '0721 1234567',
   phones: [{ e164: '+497211234567', raw: '0721 1234567', kind: 'Telefon', status: 'active' }],
-  address: '', amountCents: 1000, extra: {}, source: null, status: 'closed', finalOutcome: null,
+  address: '', amountCents: 1000, currency: 'EUR', extra: {}, source: null, status: 'closed', finalOutcome: null,
   promiseAmountCents: null, promiseDate: null, attempts: [], ...over,
 });
 

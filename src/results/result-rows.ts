@@ -36,6 +36,8 @@ export interface ResultCase {
   phones: StoredPhone[];
   address: string;
   amountCents: number;
+  /** The claim's currency, the promise's too. */
+  currency: string;
   extra: Record<string, string>;
   source: SourceCell[] | null;
   status: 'open' | 'closed';
@@ -105,10 +107,12 @@ export const RESULT_COLUMNS: SourceColumn[] = [
   { header: 'Versuche', numFmt: '0' },
   { header: 'Letzter Versuch', numFmt: DATE_TIME },
   { header: 'Richtige Person' },
+  { header: 'Notizen' },
+  // DESIGN.md's columns end with Notizen; ours follow, so a client reading its positions finds them.
   { header: 'Erreicht unter' },
   { header: 'Falsche Nummern' },
   { header: 'Sprache' },
-  { header: 'Notizen' },
+  { header: 'Währung' },
 ];
 
 export function mainColumns(ctx: ResultContext): SourceColumn[] {
@@ -129,10 +133,11 @@ export function mainRow(ctx: ResultContext, c: ResultCase): SourceCell[] {
     c.attempts.length,
     last ? { d: wallClock(last.recordedAt, ctx.timezone, 'iso') } : null,
     rightParty(ctx, c.attempts),
+    notes.length ? fitCell(notes.join('\n')) : null,
     reachedAt(ctx, c),
     c.phones.filter((p) => p.status === 'wrong').map((p) => p.raw).join(', ') || null,
     languageText(c),
-    notes.length ? fitCell(notes.join('\n')) : null,
+    c.currency,
   ];
 }
 
