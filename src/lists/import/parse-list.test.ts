@@ -108,10 +108,13 @@ describe('parseList', () => {
       yield { rowNumber: 1, cells: ['Kd-Nr.', 'Name', 'Telefon', 'Betrag'] };
       yield { rowNumber: 2, cells: [123, 'Müller', '0721 1234567', 10], formats: ['000000'] };
       yield { rowNumber: 3, cells: [4711, 'Weiß', '0721 7654321', 10], formats: ['#,##0'] };
+      // A prefix in the format: the number the client sees (and knows the customer by) is K00123.
+      yield { rowNumber: 4, cells: [123, 'Zoë', '0721 7654322', 10], formats: ['"K"00000'] };
+      yield { rowNumber: 5, cells: [124, 'Emil', '0721 7654323', 10], formats: ['\\K00000'] };
     }
     const cases: ParsedCase[] = [];
     await parseList(rows(), DE, (c) => void cases.push(c));
-    expect(cases.map((c) => c.customerNo)).toEqual(['000123', '4711']);
+    expect(cases.map((c) => c.customerNo)).toEqual(['000123', '4711', 'K00123', 'K00124']);
   });
 
   it('keeps every cell as delivered, shows extras as the file formats them, and hands refused rows over as delivered', async () => {

@@ -184,12 +184,20 @@ class RowProblems {
 
 /**
  * A customer number as the file shows it: a number cell formatted with leading zeros (`000000`,
- * Excel's way of keeping them on a number) keeps them — `123` shown as `000123` is `000123`.
+ * Excel's way of keeping them on a number) keeps them — `123` shown as `000123` is `000123` —
+ * and one formatted with a fixed prefix or suffix (`"K"00000`, `\K00000`) is the text shown,
+ * `K00123`.
  */
 function customerNoText(cell: unknown, numFmt: string | undefined): string {
-  if (typeof cell === 'number' && Number.isSafeInteger(cell) && cell >= 0 && numFmt && /^0+$/.test(numFmt)) return String(cell).padStart(numFmt.length, '0');
+  if (typeof cell === 'number' && Number.isSafeInteger(cell) && cell >= 0 && numFmt) {
+    if (/^0+$/.test(numFmt)) return String(cell).padStart(numFmt.length, '0');
+    if (LITERAL_DIGITS_FORMAT.test(numFmt)) return displayText(cell, numFmt);
+  }
   return cellText(cell);
 }
+
+/** Digits (`0`, `#`) with literal text around them, nothing else (no separators, no decimals). */
+const LITERAL_DIGITS_FORMAT = /^(?=.*[0#])(?:"[^"]*"|\\.|[0#])+$/;
 
 function joinName(first: string, last: string): string {
   return [first, last].filter(Boolean).join(' ');
