@@ -26,16 +26,16 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const database = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   const redis = createRedis(config.redis, 'command', log);
-  await waitForRedis(redis).catch(async (err: Error) => {
-    redis.disconnect();
-    await database.close();
-    throw new Error(`Redis at ${describeRedis(config.redis)} does not answer: ${err.message}`);
-  });
-  await checkRedisVersion(redis).catch(async (err: unknown) => {
+  try {
+    await waitForRedis(redis).catch((err: Error) => {
+      throw new Error(`Redis at ${describeRedis(config.redis)} does not answer: ${err.message}`);
+    });
+    await checkRedisVersion(redis);
+  } catch (err) {
     redis.disconnect();
     await database.close();
     throw err;
-  });
+  }
   await checkEvictionPolicy(redis, log);
   for (const warning of proxyWarnings(config)) log.warn(warning);
   const queues = new Queues(redis, config.QUEUE_PREFIX);

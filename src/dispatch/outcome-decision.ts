@@ -52,12 +52,13 @@ export function decideOutcome(ctx: OutcomeContext, o: RecordedOutcome, now: Date
   const c = ctx.case;
   const { settings } = ctx;
   const attemptsMade = Math.max(c.attemptsMade, o.attemptNo);
+  const effect = settings.outcomes.find((x) => x.code === o.body.outcome)?.effect ?? 'retry';
   if (c.status !== 'open') {
     // Closed during the call (its list cancelled): the attempt counts, and what the customer
     // said stands in the result list — a promise, and a closing outcome instead of "cancelled".
     const set: Partial<CaseRow> = { attemptsMade, updatedAt: now };
     if (o.body.promise) Object.assign(set, { promiseAmountCents: o.body.promise.amountCents, promiseDate: o.body.promise.date });
-    if (c.finalOutcome === 'cancelled' && settings.outcomes.find((x) => x.code === o.body.outcome)?.effect === 'close') set.finalOutcome = o.body.outcome;
+    if (c.finalOutcome === 'cancelled' && effect === 'close') set.finalOutcome = o.body.outcome;
     return { kind: 'keep', set };
   }
 
@@ -70,7 +71,6 @@ export function decideOutcome(ctx: OutcomeContext, o: RecordedOutcome, now: Date
     updatedAt: now,
   };
   const close = (finalOutcome: string): OutcomeVerdict => ({ kind: 'close', finalOutcome, set });
-  const effect = settings.outcomes.find((x) => x.code === o.body.outcome)?.effect ?? 'retry';
   if (effect === 'close') return close(o.body.outcome);
 
   let request: ScheduleRequest = effect === 'callback' && o.body.callback ? callbackRequest(o.body.callback) : { kind: 'retry', recordedAt: o.recordedAt };

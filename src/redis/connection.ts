@@ -77,13 +77,6 @@ export async function waitForRedis(redis: Redis, timeoutMs = 5000): Promise<void
   });
 }
 
-/**
- * BullMQ needs `noeviction`: an evicted job key is a lost call. Warn loudly otherwise;
- * `reconcile` would rebuild lost jobs, but only periodically. AOF (`appendonly yes`) keeps the
- * jobs over a Redis restart; without it, what Redis held is rebuilt from PostgreSQL: accepted
- * outcomes from the outbox (`recover`), call jobs by `reconcile` (docs/decisions.md, "PostgreSQL
- * first"). Returns the eviction policy.
- */
 /** The oldest Redis the scripts run on: `ZADD … LT` (the ready index) came with 6.2. */
 const MIN_REDIS = [6, 2] as const;
 
@@ -102,6 +95,13 @@ export async function checkRedisVersion(redis: Redis): Promise<void> {
   if (problem) throw new Error(problem);
 }
 
+/**
+ * BullMQ needs `noeviction`: an evicted job key is a lost call. Warn loudly otherwise;
+ * `reconcile` would rebuild lost jobs, but only periodically. AOF (`appendonly yes`) keeps the
+ * jobs over a Redis restart; without it, what Redis held is rebuilt from PostgreSQL: accepted
+ * outcomes from the outbox (`recover`), call jobs by `reconcile` (docs/decisions.md, "PostgreSQL
+ * first"). Returns the eviction policy.
+ */
 export async function checkEvictionPolicy(redis: Redis, log: Logger): Promise<string | null> {
   try {
     const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];

@@ -224,7 +224,7 @@ export function fitCell(text: string): string {
 
 function rightParty(ctx: ResultContext, attempts: ResultAttempt[]): string | null {
   if (attempts.some((a) => a.rightParty === true)) return 'ja';
-  if (attempts.some((a) => a.rightParty === false && asked(ctx, a))) return 'nein';
+  if (attempts.some((a) => asked(ctx, a))) return 'nein'; // a „ja“ returned above
   return null;
 }
 
