@@ -33,6 +33,8 @@ describe('metrics that tell the truth', () => {
     const queue = caseQueue(seeded[0]!);
     const first = await scrape();
     expect(value(first, `mahn_call_queue_jobs{queue="${queue}",state="waiting"}`)).toBe(4);
+    expect(value(first, 'mahn_lists{status="active"}')).toBe(1);
+    expect(value(first, 'mahn_lists{status="importing"}')).toBe(0);
 
     // One agent walks away from a case (its lock runs out), another works the list to its end.
     const gone = (await t.userSession('agent', [clientId])).cookie;
@@ -53,6 +55,8 @@ describe('metrics that tell the truth', () => {
     expect(expired!.n).toBeGreaterThanOrEqual(1);
     expect(value(text, 'mahn_outcomes_total{effect="close"}')).toBe(recorded!.n);
     expect(value(text, 'mahn_lists{status="completed"}')).toBe(1);
+    // The status the list left reads 0, not its last count.
+    expect(value(text, 'mahn_lists{status="active"}')).toBe(0);
     expect(value(text, `mahn_call_queue_jobs{queue="${queue}",state="waiting"}`) ?? 0).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { count, eq } from 'drizzle-orm';
-import { assignments, deliveries, dunningLists } from '../db/schema.js';
+import { assignments, deliveries, deliveryStatusEnum, dunningLists, listStatusEnum } from '../db/schema.js';
 import type { AppDeps } from '../http/context.js';
 import { failedJobCounts } from '../queues/poison.js';
 
@@ -19,11 +19,15 @@ export interface MetricSources {
 
 export function metricSources(deps: AppDeps): MetricSources {
   const db = deps.database.db;
-  const byStatus = async (rows: Array<{ status: string; n: number }>) => Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  // Every status of the enum, 0 where GROUP BY finds no row: a status nothing has any more reads 0.
+  const byStatus = (statuses: readonly string[], rows: Array<{ status: string; n: number }>) => ({
+    ...Object.fromEntries(statuses.map((s) => [s, 0])),
+    ...Object.fromEntries(rows.map((r) => [r.status, r.n])),
+  });
   return {
     failedJobs: () => failedJobCounts(deps.queues),
-    listsByStatus: async () => byStatus(await db.select({ status: dunningLists.status, n: count() }).from(dunningLists).groupBy(dunningLists.status)),
-    deliveriesByStatus: async () => byStatus(await db.select({ status: deliveries.status, n: count() }).from(deliveries).groupBy(deliveries.status)),
+    listsByStatus: async () => byStatus(listStatusEnum.enumValues, await db.select({ status: dunningLists.status, n: count() }).from(dunningLists).groupBy(dunningLists.status)),
+    deliveriesByStatus: async () => byStatus(deliveryStatusEnum.enumValues, await db.select({ status: deliveries.status, n: count() }).from(deliveries).groupBy(deliveries.status)),
     expiredAssignments: async () => (await db.select({ n: count() }).from(assignments).where(eq(assignments.endReason, 'expired')))[0]?.n ?? 0,
     callQueues: async () => {
       const now = deps.clock.now().getTime();

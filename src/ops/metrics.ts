@@ -56,8 +56,12 @@ function registerSourceGauges(registry: Registry, sources: MetricSources): void 
         await fill(this).catch(() => {});
       },
     });
+  // Reset before setting: a label value the source no longer returns (a status no row has any
+  // more) must not keep its last count. The sources return every known status, 0 included.
   const byLabel = (label: string, read: () => Promise<Record<string, number>>) => async (g: Gauge<string>) => {
-    for (const [value, n] of Object.entries(await read())) g.set({ [label]: value }, n);
+    const counts = await read();
+    g.reset();
+    for (const [value, n] of Object.entries(counts)) g.set({ [label]: value }, n);
   };
   gauge('mahn_failed_jobs', 'Background jobs in the failed state, by queue (see GET /api/admin/failed-jobs)', ['queue'], byLabel('queue', sources.failedJobs));
   gauge('mahn_lists', 'Dunning lists by status (importing, active, completed, failed, cancelled)', ['status'], byLabel('status', sources.listsByStatus));
