@@ -13,8 +13,14 @@ export interface MetricSources {
   listsByStatus(): Promise<Record<string, number>>;
   deliveriesByStatus(): Promise<Record<string, number>>;
   expiredAssignments(): Promise<number>;
-  /** Per call queue: jobs waiting or delayed, and how long the one due longest has waited (s). */
-  callQueues(): Promise<Array<{ queue: string; waiting: number; delayed: number; oldestDueSeconds: number }>>;
+  /**
+   * Per call queue of the ready index: jobs waiting or delayed, and for how long (s) a queue with
+   * a job due has gone without a pull taking one (0 when none is due). Not the wait of its
+   * longest-due job: BullMQ does not keep when a job became due once it leaves the delayed set
+   * (promotion sets its `delay` to 0), and finding that job among the prioritized ones (ordered
+   * by amount, not by age) would read every job of the queue at each scrape.
+   */
+  callQueues(): Promise<Array<{ queue: string; waiting: number; delayed: number; unservedSeconds: number }>>;
 }
 
 export function metricSources(deps: AppDeps): MetricSources {
@@ -39,7 +45,9 @@ export function metricSources(deps: AppDeps): MetricSources {
             queue,
             waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
             delayed: counts.delayed ?? 0,
-            oldestDueSeconds: readyAt <= now ? Math.round((now - readyAt) / 1000) : 0,
+            // The ready index's score: when the queue had a job due, moved to the time of each
+            // pull that takes one of its jobs (ready queues take turns, `pull-script.ts`).
+            unservedSeconds: readyAt <= now ? Math.round((now - readyAt) / 1000) : 0,
           };
         }),
       );

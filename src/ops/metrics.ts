@@ -81,9 +81,14 @@ function registerSourceGauges(registry: Registry, sources: MetricSources): void 
       g.set({ queue: q.queue, state: 'delayed' }, q.delayed);
     }
   });
-  gauge('mahn_call_queue_oldest_due_seconds', 'Per call queue: how long its longest-due job has waited to be handed out', ['queue'], async (g) => {
-    const queues = await callQueues();
-    g.reset();
-    for (const q of queues) g.set({ queue: q.queue }, q.oldestDueSeconds);
-  });
+  gauge(
+    'mahn_call_queue_unserved_seconds',
+    'Per call queue with a job due: seconds since a pull last took a job from it, or since it had a job due if that is later (grows while no agent pulls from it)',
+    ['queue'],
+    async (g) => {
+      const queues = await callQueues();
+      g.reset();
+      for (const q of queues) g.set({ queue: q.queue }, q.unservedSeconds);
+    },
+  );
 }
