@@ -54,6 +54,21 @@ describe('callback windows', () => {
     expect((await next(t, cookie)).history).toEqual([entry]);
   });
 
+  it('a personal callback "evening" agreed at 17:30 is not handed straight back to its agent, but 30 minutes later', async () => {
+    const clientId = await createClient(t, admin, rules);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    const caseId = await firstAttempt(clientId, cookie, { outcome: 'callback', callback: { window: 'evening', owner: 'me' } }, '2026-11-25T17:30:00');
+
+    // The customer just hung up: the next press must not ring them again.
+    const right = await next(t, cookie);
+    expect(right.assignment).toBeNull();
+    expect(right.waiting.callbackWindow).toBe(1);
+    expect(right.nextDueAt.slice(0, 16)).toBe(new Date(at('2026-11-25T18:00:00')).toISOString().slice(0, 16)); // the fake clock ticks
+
+    setTime(at('2026-11-25T18:00:30'));
+    expect((await next(t, cookie)).case).toMatchObject({ id: caseId, attemptNo: 2 });
+  });
+
   it('a case pulled after its window closed moves to the next occurrence of that window', async () => {
     const clientId = await createClient(t, admin, rules);
     const { cookie } = await t.userSession('agent', [clientId]);

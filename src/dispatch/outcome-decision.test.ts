@@ -48,6 +48,14 @@ describe('decideOutcome', () => {
     if (v.kind === 'schedule') expect(v.plan.at!.toISOString()).toBe(new Date('2026-11-25T17:00:00+01:00').toISOString());
   });
 
+  it('plans a window callback agreed while the window is open 30 minutes after the call, not at once', () => {
+    const evening = new Date('2026-11-25T17:30:00+01:00');
+    const o: RecordedOutcome = { attemptNo: 1, agentId: 'a1', recordedAt: evening, body: { outcome: 'callback', callback: { window: 'evening', owner: 'me' } } };
+    const v = decideOutcome({ case: base, settings, attemptTimes: [] }, o, evening);
+    const due = new Date('2026-11-25T18:00:00+01:00');
+    expect(v).toMatchObject({ kind: 'schedule', plan: { at: due, reason: 'callback_window' }, set: { nextDueAt: due, waitReason: 'callback_window', callback: { agentId: 'a1', at: due.toISOString() } } });
+  });
+
   it('counts the attempt of a case closed meanwhile, plans nothing, and keeps what the customer said on a cancelled list', () => {
     expect(decide({ status: 'closed', finalOutcome: 'max_attempts', attemptsMade: 1 }, outcome({ outcome: 'paid' }, 2))).toEqual({ kind: 'keep', set: { attemptsMade: 2, updatedAt: now } });
     expect(decide({ status: 'closed', finalOutcome: 'cancelled' }, outcome({ outcome: 'not_reached' }))).toEqual({ kind: 'keep', set: { attemptsMade: 1, updatedAt: now } });

@@ -73,7 +73,7 @@ export function decideOutcome(ctx: OutcomeContext, o: RecordedOutcome, now: Date
   const close = (finalOutcome: string): OutcomeVerdict => ({ kind: 'close', finalOutcome, set });
   if (effect === 'close') return close(o.body.outcome);
 
-  let request: ScheduleRequest = effect === 'callback' && o.body.callback ? callbackRequest(o.body.callback) : { kind: 'retry', recordedAt: o.recordedAt };
+  let request: ScheduleRequest = effect === 'callback' && o.body.callback ? callbackRequest(o.body.callback, o.recordedAt) : { kind: 'retry', recordedAt: o.recordedAt };
   if (effect === 'wrong_number') {
     Object.assign(set, phoneColumns(markPhones(c.phones, [o.body.phone ?? c.phoneE164], 'wrong')));
     if (!set.phoneE164) return close(o.body.outcome);
@@ -109,6 +109,12 @@ function reachedTimes(ctx: OutcomeContext): Date[] {
   });
 }
 
-export function callbackRequest(callback: NonNullable<OutcomeBody['callback']>): ScheduleRequest {
-  return 'at' in callback ? { kind: 'callback', at: new Date(callback.at) } : { kind: 'callback', window: callback.window, date: callback.date };
+/**
+ * The scheduling request of a callback outcome. With `recordedAt` (planning the callback just
+ * recorded) a window callback keeps the least gap after it (`callbackGapMs`); without, only
+ * whether the request can be met at all is asked (the outcome API's check).
+ */
+export function callbackRequest(callback: NonNullable<OutcomeBody['callback']>, recordedAt?: Date): ScheduleRequest {
+  if ('at' in callback) return { kind: 'callback', at: new Date(callback.at) };
+  return { kind: 'callback', window: callback.window, date: callback.date, ...(recordedAt ? { recordedAt } : {}) };
 }

@@ -1,6 +1,6 @@
 import type { CaseCalendar, DayRuleOptions } from './calendar.js';
 import { dayClosedBecause, dayName, formatIntervals, formatLocal, formatPreferredWindows } from './explain.js';
-import { blockerAt, never, scheduleFrom, type NextCallable } from './result.js';
+import { blockerAt, never, scheduleFrom, type NextCallable, type ScheduleRequest } from './result.js';
 import { windowNameAt } from './retry.js';
 import type { CaseSchedulingState } from './calendar.js';
 import type { SchedulingSettings } from './settings.js';
@@ -14,6 +14,23 @@ import { firstInstantAt, isoDate, localDayOf, parseIsoDate } from './zoned.js';
  */
 
 const CALLBACK: DayRuleOptions = { perDayCap: false };
+
+/**
+ * The least time between agreeing a window callback on the phone and its call: 30 minutes.
+ * A window that is open when the customer says "abends" would otherwise make the callback due at
+ * once — first in line, outside the per-day limit, in the agent's own queue when personal — and
+ * the customer who just hung up would be rung again within seconds.
+ */
+export const CALLBACK_MIN_GAP_MS = 30 * 60_000;
+
+/**
+ * The gap of {@link CALLBACK_MIN_GAP_MS}, or the client's retry delay when that is shorter: a
+ * callback the customer asked for never waits longer than a retry after "not reached" would,
+ * and a client set up to run a list in seconds (demos, tests) keeps doing so.
+ */
+export function callbackGapMs(settings: Pick<SchedulingSettings, 'retryDelaySeconds'>): number {
+  return Math.min(CALLBACK_MIN_GAP_MS, settings.retryDelaySeconds * 1000);
+}
 
 /**
  * When a personal callback (`owner: "me"`) due at `callbackAt` opens to every eligible agent:
@@ -59,12 +76,20 @@ function exactTimeProblem(at: number, cal: CaseCalendar, state: CaseSchedulingSt
   }
 }
 
+type WindowCallback = Extract<ScheduleRequest, { kind: 'callback'; window: string }>;
+
 /**
  * A callback in a named window. Without a date: the window's current or next occurrence. With a
  * future date: that day's occurrence, or `never` saying why the window cannot happen that day.
  * A date that is today or past rolls on to the next occurrence, like a window that closed.
+ *
+ * A callback just agreed (`recordedAt`, the outcome) without a future date starts no earlier
+ * than `callbackGapMs` after it was recorded: later in the window still open, or its next
+ * occurrence when less than that is left of it. A job resumed at its pull (no `recordedAt`)
+ * takes the window as it is now: its gap was kept when it was planned.
  */
-export function scheduleWindowCallback(now: number, name: string, date: string | null | undefined, cal: CaseCalendar): NextCallable {
+export function scheduleWindowCallback(now: number, request: Pick<WindowCallback, 'window' | 'date' | 'recordedAt'>, cal: CaseCalendar): NextCallable {
+  const { window: name, date, recordedAt } = request;
   const window = cal.compiled.windows.byName.get(name);
   if (!window) {
     const known = [...cal.compiled.windows.byName.keys()].join(', ');
@@ -77,7 +102,9 @@ export function scheduleWindowCallback(now: number, name: string, date: string |
   }
   const today = localDayOf(now, cal.zone);
   const future = requestedDay !== null && requestedDay > today ? requestedDay : null;
-  const from = future === null ? now : firstInstantAt(future, 0, cal.zone);
+  let from = now;
+  if (future !== null) from = firstInstantAt(future, 0, cal.zone);
+  else if (recordedAt) from = Math.max(now, recordedAt.getTime() + callbackGapMs(cal.compiled.settings));
   const label = `window "${name}" (${formatInterval(window)})`;
   const result = scheduleFrom(now, from, cal, { ...CALLBACK, within: [window] }, { bound: 'callback_window', window: 'callback_window', hours: 'callback_window' }, () => name, label);
   if (future !== null && result.at !== null && localDayOf(result.at.getTime(), cal.zone) !== future) {

@@ -43,7 +43,7 @@ export {
 } from './result.js';
 export { holidayRegionFor, type CaseSchedulingState } from './calendar.js';
 export { retryDueAt, ROTATION_MAX_EXTRA_MS } from './retry.js';
-export { personalCallbackOpensToAllAt } from './callback.js';
+export { personalCallbackOpensToAllAt, callbackGapMs, CALLBACK_MIN_GAP_MS } from './callback.js';
 export { type HolidayRegion } from './holidays.js';
 export {
   normalizeSwissPostcode,

@@ -44,7 +44,7 @@ export function nextCallableAt(
     case 'retry':
       return scheduleRetry(t, request.recordedAt, cal, caseState, reach);
     case 'callback':
-      return 'at' in request ? scheduleExactCallback(t, request.at, cal, caseState) : scheduleWindowCallback(t, request.window, request.date, cal);
+      return 'at' in request ? scheduleExactCallback(t, request.at, cal, caseState) : scheduleWindowCallback(t, request, cal);
   }
 }
 

@@ -17,8 +17,12 @@ export type ScheduleRequest =
   | { kind: 'first'; window?: string | null }
   /** After a `retry` outcome: the retry delay counts from `recordedAt`, with day-part rotation. */
   | { kind: 'retry'; recordedAt: Date }
-  /** A callback in a named window: its next occurrence, or on `date` (`YYYY-MM-DD`, client zone). */
-  | { kind: 'callback'; window: string; date?: string | null }
+  /**
+   * A callback in a named window: its next occurrence, or on `date` (`YYYY-MM-DD`, client zone).
+   * `recordedAt`: the callback was just agreed on the phone (the outcome, not a job resumed), so
+   * without a future date it starts no earlier than `callbackGapMs` after it.
+   */
+  | { kind: 'callback'; window: string; date?: string | null; recordedAt?: Date | null }
   /** A callback at an exact time, which must lie inside calling hours. */
   | { kind: 'callback'; at: Date };
 
