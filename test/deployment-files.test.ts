@@ -39,7 +39,7 @@ describe('Dockerfile', () => {
 });
 
 describe('docker-compose.yml', () => {
-  const compose = parse(read('docker-compose.yml')) as { services: Record<string, any> };
+  const compose = parse(read('docker-compose.yml')) as { services: Record<string, any>; volumes: Record<string, unknown> };
   const { services } = compose;
 
   it('is valid under the Compose specification', () => {
@@ -66,5 +66,16 @@ describe('docker-compose.yml', () => {
     const redis = (services.redis.command as string[]).join(' ');
     expect(redis).toContain('--appendonly yes');
     expect(redis).toContain('--maxmemory-policy noeviction');
+  });
+
+  it('gives every API and workers replica one shared volume as DATA_DIR, so retention on one deletes the mail copies of all', () => {
+    const dataDir = /\bDATA_DIR=(\S+)/.exec(read('Dockerfile'))?.[1];
+    expect(dataDir).toBe('/app/data');
+    const mounts = ['api', 'workers'].map((name) => (services[name].volumes as string[]).find((v) => v.endsWith(`:${dataDir}`)));
+    const volume = mounts[0]?.split(':')[0];
+    expect(volume).toBeTruthy();
+    expect(mounts).toEqual([`${volume}:${dataDir}`, `${volume}:${dataDir}`]);
+    expect(compose.volumes).toHaveProperty(volume!);
+    for (const name of ['api', 'workers']) expect(services[name].environment.DATA_DIR).toBeUndefined();
   });
 });
