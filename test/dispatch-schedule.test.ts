@@ -235,6 +235,28 @@ describe('personal callbacks', () => {
     setTime(at('2026-11-25T12:30:01'));
     expect((await next(t, bert.cookie)).case).toMatchObject({ id: second, attemptNo: 2 });
   });
+
+  it("another agent's are theirs only until the grace period ends; then colleagues are told when the case comes", async () => {
+    const clientId = await createClient(t, admin, rules);
+    const carla = await t.userSession('agent', [clientId]);
+    const bert = await t.userSession('agent', [clientId]);
+    const minute = (local: string) => new Date(at(local)).toISOString().slice(0, 16); // the fake clock ticks
+    // Carla promises "midday" (12–14) and is away all day.
+    const caseId = await firstAttempt(clientId, carla.cookie, { outcome: 'callback', callback: { window: 'midday', owner: 'me' } });
+
+    setTime(at('2026-11-25T12:10:00'));
+    const during = await next(t, bert.cookie);
+    expect(during).toMatchObject({ assignment: null, waiting: { personalCallback: 1, callbackWindow: 0 } });
+    expect(during.nextDueAt.slice(0, 16)).toBe(minute('2026-11-25T12:30:00')); // when it opens to Bert
+
+    // Nobody called in the window; the pull moved it to tomorrow's midday.
+    setTime(at('2026-11-25T14:30:00'));
+    const after = await next(t, bert.cookie);
+    expect(after).toMatchObject({ assignment: null, waiting: { personalCallback: 0, callbackWindow: 1 } });
+    expect(after.nextDueAt.slice(0, 16)).toBe(minute('2026-11-26T12:00:00'));
+    setTime(at('2026-11-26T12:00:30'));
+    expect((await next(t, bert.cookie)).case).toMatchObject({ id: caseId, attemptNo: 2 });
+  });
 });
 
 describe('customer-stated windows', () => {

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { cases, clients, dunningLists } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import type { DispatchDeps } from '../deps.js';
+import { personalCallbackOpensToAllAt } from '../scheduling/index.js';
 import { languageGaps, type LanguageGap } from './language-gaps.js';
 import { fallsBackToAll, languagePolicy, speaks } from './routing.js';
 
@@ -31,13 +32,18 @@ const WAITING_KEY: Record<string, keyof Waiting> = {
   preferred_window: 'preferredWindow',
 };
 
+/** The time of a personal callback (grouped on: each one's grace period ends at its own time); null for others. */
+const personalCallbackAt = sql<string | null>`case when ${cases.callback}->>'agentId' is not null then ${cases.callback}->>'at' end`;
+
 /**
  * The empty-queue answer: open, unassigned cases of the agent's clients in active lists,
  * counted by why they wait (as recorded when they were scheduled), plus the earliest time one
  * of them that this agent could take becomes callable, and the cases waiting for a language no
  * active agent speaks (`languageGaps`). A case in a language the agent does not speak counts as
  * `language` unless the client's routing lets the agent have it (`off`, or `prefer` once the
- * fallback has opened).
+ * fallback has opened). Another agent's personal callback counts as `personalCallback` until
+ * its grace period ends (its time plus `personalCallbackGraceMinutes`), and becomes callable for
+ * this agent then; after that it waits like any other case — also when its owner is away.
  */
 export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now: Date) {
   const waiting: Waiting = { callbackWindow: 0, retryDelay: 0, callingHours: 0, holiday: 0, perDayCap: 0, preferredWindow: 0, language: 0, personalCallback: 0 };
@@ -51,6 +57,7 @@ export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now
       secondLanguage: cases.secondLanguage,
       settings: clients.settings,
       callbackAgent: sql<string | null>`${cases.callback}->>'agentId'`,
+      callbackAt: personalCallbackAt,
       n: sql<number>`count(*)::int`,
       nextDue: sql<string | null>`min(${cases.nextDueAt})`,
     })
@@ -65,7 +72,7 @@ export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now
         sql`not exists (select 1 from assignments a where a.case_id = ${cases.id} and a.ended_at is null)`,
       ),
     )
-    .groupBy(cases.waitReason, cases.clientId, cases.language, cases.secondLanguage, clients.settings, sql`${cases.callback}->>'agentId'`);
+    .groupBy(cases.waitReason, cases.clientId, cases.language, cases.secondLanguage, clients.settings, sql`${cases.callback}->>'agentId'`, personalCallbackAt);
 
   let nextDue: number | null = null;
   for (const row of rows) {
@@ -80,12 +87,14 @@ export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now
       }
       if (policy.mode === 'prefer' && due !== null) due += policy.fallbackMinutes * 60_000;
     }
-    if (row.callbackAgent && row.callbackAgent !== agent.id) {
+    const opensAt = row.callbackAgent && row.callbackAgent !== agent.id && row.callbackAt ? personalCallbackOpensToAllAt(new Date(row.callbackAt), row.settings).getTime() : null;
+    if (opensAt !== null && opensAt > now.getTime()) {
       waiting.personalCallback += row.n; // another agent's promise, theirs until the grace period ends
-      continue;
+      due = Math.max(due ?? opensAt, opensAt);
+    } else {
+      const key = row.reason ? WAITING_KEY[row.reason] : undefined;
+      if (key) waiting[key] += row.n;
     }
-    const key = row.reason ? WAITING_KEY[row.reason] : undefined;
-    if (key) waiting[key] += row.n;
     if (due !== null && due > now.getTime() && (nextDue === null || due < nextDue)) nextDue = due;
   }
   const gaps = await languageGaps(d.db, { clientIds: agent.callClientIds }, now);
