@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, cases, dials } from '../src/db/schema.js';
 import type { ManualClock } from '../src/clock.js';
+import { DIAL_SETTLE_MS } from '../src/dial/dial-record.js';
 import { createLogger } from '../src/log.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules, next } from './helpers/dispatch.js';
@@ -87,7 +88,7 @@ describe('click-to-dial over HTTP', () => {
     const slow = await dial(cookie, assignmentId);
     expect(slow.status).toBe(502);
     expect(slow.body.error.details).toMatchObject({ reason: 'timeout', httpStatus: null });
-    expect(slow.body.error.details.messageDe).toMatch(/antwortet nicht/);
+    expect(slow.body.error.details.messageDe).toMatch(/nicht rechtzeitig geantwortet/);
 
     expect((await recorded(assignmentId)).map((r) => r.result)).toEqual(['rejected', 'timeout']);
     const trail = await t.db.select().from(auditLog).where(and(eq(auditLog.action, 'dial'), eq(auditLog.entityId, assignmentId))).orderBy(auditLog.id);
@@ -186,6 +187,43 @@ describe('click-to-dial over HTTP', () => {
   });
 });
 
+describe('a dial that may still be setting the call up', () => {
+  it('a release meanwhile holds the case for the retry delay, and the dial is recorded pending first', async () => {
+    const slowClient = await createClient(t, admin, { ...fastRules, retryDelaySeconds: 600 });
+    const { cookie, assignmentId, card } = await agentInCall('221', slowClient);
+    let releasing: Promise<{ status: number }> | undefined;
+    // The phone system got the request but has not answered: the agent gives the case back.
+    pbx.answerWith(() => {
+      releasing = t.request('POST', `/api/agent/assignments/${assignmentId}/release`, { cookie });
+      return 'hang';
+    });
+    const dialled = await dial(cookie, assignmentId);
+    expect(dialled.body.error.details.reason).toBe('timeout');
+    expect((await releasing)?.status).toBe(204);
+    const [c] = await t.db.select().from(cases).where(eq(cases.id, card.id));
+    expect(c).toMatchObject({ waitReason: 'dialled' });
+    expect(c!.nextDueAt!.getTime() - t.clock.now().getTime()).toBeGreaterThan(590_000);
+    expect((await recorded(assignmentId)).map((r) => r.result)).toEqual(['timeout']);
+  });
+
+  it('another dial is refused until a timed-out one has settled: the customer would be rung twice', async () => {
+    const { cookie, assignmentId } = await agentInCall('221', await createClient(t, admin, fastRules));
+    pbx.answerWith(() => 'hang');
+    expect((await dial(cookie, assignmentId)).body.error.details.messageDe).toMatch(/eventuell trotzdem aufgebaut/);
+    pbx.answerWith(() => ({ status: 200 }));
+    const before = pbx.seen.length;
+    const again = await dial(cookie, assignmentId);
+    expect([again.status, again.body.error.code]).toEqual([409, 'dial_in_progress']);
+    expect(again.body.error.details.messageDe).toMatch(/baut den vorigen Anruf eventuell noch auf/);
+    expect(pbx.seen.length).toBe(before);
+    // Settled: the phone system is asked again.
+    const clock = t.clock as ManualClock;
+    clock.set(new Date(clock.now().getTime() + 300 + DIAL_SETTLE_MS + 1000));
+    expect((await dial(cookie, assignmentId)).status).toBe(200);
+    expect((await recorded(assignmentId)).map((r) => r.result)).toEqual(['timeout', 'ok']);
+  });
+});
+
 describe('without a phone system (CTI_MODE=link)', () => {
   it('the card keeps the link and dialling through the API is 409', async () => {
     const plain = await createTestContext();
@@ -198,6 +236,30 @@ describe('without a phone system (CTI_MODE=link)', () => {
       expect(a.case).toMatchObject({ dial: false, ctiLink: `tel:${a.case.phoneE164}` });
       const res = await plain.request('POST', `/api/agent/assignments/${a.assignment.id}/dial`, { cookie });
       expect([res.status, res.body.error.code]).toEqual([409, 'dial_not_configured']);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('a followed link counts as a dial: given back, the case waits the retry delay', async () => {
+    const plain = await createTestContext();
+    try {
+      const adminCookie = (await plain.userSession('admin')).cookie;
+      const id = await createClient(plain, adminCookie, { ...fastRules, retryDelaySeconds: 600 });
+      const { cases: [seeded] } = await seedList(plain, id, [{ phones: ['+41223102222', '+41791234567'] }]);
+      const { cookie, user } = await plain.userSession('agent', [id]);
+      const a = await next(plain, cookie);
+      const linkDialled = (body: unknown) => plain.request('POST', `/api/agent/assignments/${a.assignment.id}/link-dialled`, { cookie, body });
+      expect((await linkDialled({ phone: '+41000000000' })).body.error.code).toBe('unknown_phone');
+      expect((await linkDialled({ phone: '+41791234567' })).status).toBe(204);
+      expect((await plain.db.select().from(dials).where(eq(dials.assignmentId, a.assignment.id))).map((r) => [r.agentId, r.mode, r.result])).toEqual([[user.id, 'link', 'link']]);
+      const stranger = await plain.userSession('agent', [id]);
+      expect((await plain.request('POST', `/api/agent/assignments/${a.assignment.id}/link-dialled`, { cookie: stranger.cookie })).body.error.code).toBe('not_your_assignment');
+
+      expect((await plain.request('POST', `/api/agent/assignments/${a.assignment.id}/release`, { cookie })).status).toBe(204);
+      const [c] = await plain.db.select().from(cases).where(eq(cases.id, seeded!.id));
+      expect(c).toMatchObject({ waitReason: 'dialled' });
+      expect((await next(plain, stranger.cookie)).assignment).toBeNull();
     } finally {
       await plain.close();
     }

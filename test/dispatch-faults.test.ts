@@ -36,6 +36,23 @@ describe('locks', () => {
     expect(a!.endedAt!.getTime()).toBe(a!.expiresAt.getTime());
   });
 
+  it('an agent who vanishes after dialling: the case waits the retry delay before anyone rings the customer again', async () => {
+    const clientId = await createClient(t, admin, { ...fastRules, retryDelaySeconds: 600 });
+    const { cases: [c] } = await seedList(t, clientId, 1);
+    const gone = await t.userSession('agent', [clientId]);
+    const held = await next(t, gone.cookie);
+    expect((await t.request('POST', `/api/agent/assignments/${held.assignment.id}/link-dialled`, { cookie: gone.cookie })).status).toBe(204);
+    await eventually(async () => {
+      const [a] = await t.db.select().from(assignments).where(eq(assignments.id, held.assignment.id));
+      return a!.endReason === 'expired';
+    }, 20_000, 'the assignment expired');
+    const [row] = await t.db.select().from(cases).where(eq(cases.id, c!.id));
+    expect(row).toMatchObject({ waitReason: 'dialled' });
+    expect(row!.nextDueAt!.getTime() - Date.now()).toBeGreaterThan(500_000);
+    const other = await t.userSession('agent', [clientId]);
+    expect((await next(t, other.cookie)).assignment).toBeNull();
+  }, 30_000);
+
   it('an agent who vanishes loses the case when the lock expires; another gets it with the same attempt number', async () => {
     const clientId = await createClient(t, admin, fastRules);
     await seedList(t, clientId, 1);

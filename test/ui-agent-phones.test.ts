@@ -77,7 +77,10 @@ describe('agent screen, several numbers', () => {
     const landlineRadio = choice.getByRole('radio', { name: `Telefon ${landline[1]}` });
     const mobileRadio = choice.getByRole('radio', { name: `Mobil ${mobile[1]}` });
     expect(await landlineRadio.isChecked()).toBe(true);
+    // Without a phone system the link dials: the screen reports it, so that a release would hold the case.
+    const reported = page.waitForRequest((r) => r.url().endsWith('/link-dialled'));
     await mobileLink.click();
+    expect((await reported).postDataJSON()).toEqual({ phone: mobile[0] });
     expect(await mobileRadio.isChecked()).toBe(true);
     await landlineRadio.check();
     await screenshot(page, 'agent-case-phones');

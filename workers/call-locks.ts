@@ -7,6 +7,8 @@ import type { Runtime } from '../src/runtime.js';
 import { defaultJobOptions, type CallJob } from '../src/queues/registry.js';
 import { LostLocks, type LostJob } from '../src/queues/lost-locks.js';
 import { expiredAt } from '../src/dispatch/assignment-end.js';
+import { holdAfterDial, wasDialled } from '../src/dispatch/dial-hold.js';
+import { loadCaseContext } from '../src/dispatch/load-case.js';
 import { every } from './periodic.js';
 
 /**
@@ -49,11 +51,17 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
       .update(assignments)
       .set({ endedAt: expiredAt(now), endReason: 'expired' })
       .where(and(ofJob, lte(assignments.expiresAt, now)))
-      .returning({ id: assignments.id });
+      .returning({ id: assignments.id, caseId: assignments.caseId });
     if (ended.length === 0) {
       // Still held in PostgreSQL's eyes (its lock in Redis ran out a moment early): its time comes.
       const [held] = await db.select({ id: assignments.id }).from(assignments).where(ofJob);
       if (held) return;
+    }
+    for (const assignment of ended) {
+      // The agent vanished after dialling: the customer's phone may have rung, as after a release.
+      if (!(await wasDialled(db, assignment.id))) continue;
+      const ctx = await loadCaseContext(db, assignment.caseId);
+      if (ctx) await holdAfterDial(db, assignment, ctx.settings.retryDelaySeconds, now);
     }
     // A handle on its Queue: `calls.heldJob` would build a Worker for every queue it is used on.
     const handle = new Job<CallJob>(rt.queues.calls(job.queue), 'call', {} as CallJob, defaultJobOptions.calls, job.jobId);

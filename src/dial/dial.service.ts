@@ -9,6 +9,7 @@ import type { CaseContext } from '../dispatch/load-case.js';
 import { isCallableNow, type NotCallableReason } from '../scheduling/index.js';
 import type { SessionUser } from '../http/context.js';
 import { AppError } from '../http/errors.js';
+import { finishDial, startDial } from './dial-record.js';
 import { DialError, type Dialer, type DialFailure } from './dialer.js';
 
 export interface DialView {
@@ -22,7 +23,10 @@ const KEEP = 'Der Fall bleibt Ihnen zugewiesen; bitte die Nummer von Hand wähle
 
 /** What the agent reads when the phone system did not take the call. */
 function germanFailure(reason: DialFailure, httpStatus: number | null): string {
-  if (reason === 'timeout') return `Die Telefonanlage antwortet nicht (keine Antwort innerhalb der Wartezeit). ${KEEP}`;
+  // Too late is not a refusal: the phone system may still ring the agent's phone.
+  if (reason === 'timeout') {
+    return 'Die Telefonanlage hat nicht rechtzeitig geantwortet; der Anruf wird eventuell trotzdem aufgebaut. Bitte einige Sekunden warten, ob Ihr Telefon klingelt, und erst dann von Hand wählen. Der Fall bleibt Ihnen zugewiesen.';
+  }
   if (reason === 'unreachable') return `Die Telefonanlage ist nicht erreichbar. ${KEEP}`;
   return `Die Telefonanlage hat den Anruf abgelehnt (Antwort ${httpStatus}). ${KEEP}`;
 }
@@ -53,10 +57,13 @@ function notCallableNow(now: Date, ctx: CaseContext): void {
 
 /**
  * Click-to-dial for the agent's own live assignment: the phone system rings the agent's
- * extension and connects it with `phone` (one of the case's active numbers; default the
- * current one) — never a number on the client's do-not-call list, nor a case closed meanwhile, nor
- * outside the calling hours, on a holiday or outside the customer's stated windows. Every request is recorded in `dials` with its result (and in the audit trail); a failure is a 502 with a
- * German message in `details.messageDe`, and the assignment stays as it was.
+ * extension and connects it with `phone` (one of the case's active numbers; default the current
+ * one) — never a number on the client's do-not-call list, nor a case closed meanwhile, nor outside
+ * the calling hours, on a holiday or outside the customer's stated windows. Every request is
+ * recorded in `dials` before the phone system is asked (`pending`: a release meanwhile holds the
+ * case) and then with its result, and in the audit trail; a failure is a 502 with a German
+ * message in `details.messageDe`, and the assignment stays as it was. While an earlier dial of
+ * the assignment may still be setting the call up, another is a 409.
  */
 export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, agent: SessionUser, assignmentId: string, phone: string | undefined): Promise<DialView> {
   const started = d.clock.now();
@@ -78,10 +85,7 @@ export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, age
       messageDe: 'Dieser Fall oder seine Liste wurde inzwischen abgeschlossen; es wird nicht mehr gewählt.',
     });
   }
-  const e164 = phone ?? ctx.case.phoneE164;
-  if (!ctx.case.phones.some((p) => p.e164 === e164 && p.status === 'active') && e164 !== ctx.case.phoneE164) {
-    throw new AppError(400, 'unknown_phone', `${e164} is not an active number of this case`, { messageDe: 'Diese Nummer gehört nicht (mehr) zu diesem Fall.' });
-  }
+  const e164 = numberOfCase(ctx, phone);
   // Checked now, not only at the hand-out: a lead may have put the number on the list since.
   const [blocked] = await d.db
     .select({ phone: doNotCall.phoneE164 })
@@ -94,6 +98,7 @@ export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, age
   }
   notCallableNow(started, ctx);
 
+  const dialId = await startDial(d, { assignmentId: assignment.id, agentId: agent.id, at: started, mode: dialer.mode });
   const t0 = performance.now();
   let outcome: { result: 'ok' | DialFailure; httpStatus: number | null };
   try {
@@ -103,7 +108,7 @@ export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, age
     if (!(err instanceof DialError)) throw err;
     outcome = { result: err.reason, httpStatus: err.httpStatus };
   }
-  await d.db.insert(dials).values({ assignmentId: assignment.id, agentId: agent.id, at: started, mode: dialer.mode, ...outcome, durationMs: Math.round(performance.now() - t0) });
+  await finishDial(d, dialId, { ...outcome, durationMs: Math.round(performance.now() - t0) });
   // In the audit trail admins read too (ids and the answer only, never the number).
   await audit(d.db, { at: started, actorId: agent.id, action: 'dial', entityType: 'assignment', entityId: assignment.id, details: { caseId: ctx.case.id, mode: dialer.mode, ...outcome } });
   if (outcome.result !== 'ok') {
@@ -116,4 +121,27 @@ export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, age
     });
   }
   return { result: 'ok', at: started.toISOString(), phone: e164 };
+}
+
+/** `phone`, or the case's current number, when it is one of the case's active numbers. */
+function numberOfCase(ctx: CaseContext, phone: string | undefined): string {
+  const e164 = phone ?? ctx.case.phoneE164;
+  if (!ctx.case.phones.some((p) => p.e164 === e164 && p.status === 'active') && e164 !== ctx.case.phoneE164) {
+    throw new AppError(400, 'unknown_phone', `${e164} is not an active number of this case`, { messageDe: 'Diese Nummer gehört nicht (mehr) zu diesem Fall.' });
+  }
+  return e164;
+}
+
+/**
+ * Without a phone system (`CTI_MODE=link`) the agent dials with the number's `tel:`/`sip:` link,
+ * which nothing here can stop or see; the screen reports the click so that it counts as a dial
+ * (mode and result `link`): given back, or its lock run out, the case then waits the client's
+ * retry delay (`holdAfterDial`) as after a dial through the phone system.
+ */
+export async function recordLinkDial(d: DispatchDeps, agent: SessionUser, assignmentId: string, phone: string | undefined): Promise<void> {
+  const at = d.clock.now();
+  const { assignment, ctx } = await heldAssignment(d, agent, assignmentId, at);
+  numberOfCase(ctx, phone);
+  await d.db.insert(dials).values({ assignmentId: assignment.id, agentId: agent.id, at, mode: 'link', result: 'link', httpStatus: null, durationMs: 0 });
+  await audit(d.db, { at, actorId: agent.id, action: 'dial', entityType: 'assignment', entityId: assignment.id, details: { caseId: ctx.case.id, mode: 'link', result: 'link' } });
 }

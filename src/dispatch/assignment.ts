@@ -1,8 +1,9 @@
-import { and, eq } from 'drizzle-orm';
-import { assignments, cases, dials } from '../db/schema.js';
+import { eq } from 'drizzle-orm';
+import { assignments } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import type { DispatchDeps } from '../deps.js';
+import { holdAfterDial } from './dial-hold.js';
 import { giveBack, heldAssignment, lost } from './held-assignment.js';
 
 /** Extends the lock of a held assignment by LOCK_SECONDS; 409 when it is no longer held. */
@@ -20,23 +21,14 @@ export async function heartbeat(d: DispatchDeps, agent: SessionUser, id: string)
 
 /**
  * Gives the case back with no attempt counted: at once, or — when the phone system was asked to
- * dial the customer for this assignment (whatever it answered: the phone may have rung) — after
- * the client's retry delay, so that the next agent does not ring the customer again the moment
- * the first one gave up (a release is no attempt, but the customer's phone rang). The hold is
- * the case's (`next_due_at`, `wait_reason` `dialled`), written before the assignment ends: every
- * copy of its job obeys it at the pull (`triage`), and reconcile rebuilds the job from it.
+ * dial the customer for this assignment — after the client's retry delay (`holdAfterDial`), so
+ * that the next agent does not ring the customer again the moment the first one gave up, and
+ * dial-and-release cannot repeat without limit (a release is no attempt, but the phone rang).
  */
 export async function release(d: DispatchDeps, agent: SessionUser, id: string): Promise<void> {
   const now = d.clock.now();
   const { assignment, ctx } = await heldAssignment(d, agent, id, now);
-  const [dialled] = await d.db.select({ id: dials.id }).from(dials).where(eq(dials.assignmentId, id)).limit(1);
-  const delayMs = dialled ? ctx.settings.retryDelaySeconds * 1000 : 0;
-  if (delayMs > 0) {
-    await d.db
-      .update(cases)
-      .set({ nextDueAt: new Date(now.getTime() + delayMs), waitReason: 'dialled', updatedAt: now })
-      .where(and(eq(cases.id, assignment.caseId), eq(cases.status, 'open')));
-  }
+  const delayMs = await holdAfterDial(d.db, assignment, ctx.settings.retryDelaySeconds, now);
   if (!(await giveBack(d, assignment, 'released', now, delayMs))) {
     throw new AppError(409, 'assignment_ended', 'This assignment is no longer held');
   }

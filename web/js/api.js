@@ -36,7 +36,7 @@ export const serverNow = () => Date.now() - clockAheadMs;
 /**
  * @param {string} method
  * @param {string} path
- * @param {{ json?: unknown, form?: FormData }} [body]
+ * @param {{ json?: unknown, form?: FormData, keepalive?: boolean }} [body] `keepalive`: the request outlives the page
  * @returns {Promise<any>} parsed JSON, or null for an empty answer
  */
 export async function api(method, path, body = {}) {
@@ -46,6 +46,7 @@ export async function api(method, path, body = {}) {
     init.headers = { ...init.headers, 'content-type': 'application/json' };
     init.body = JSON.stringify(body.json);
   } else if (body.form) init.body = body.form;
+  if (body.keepalive) init.keepalive = true;
   if (!body.form) init.signal = AbortSignal.timeout(TIMEOUT_MS);
   let res;
   try {

@@ -198,17 +198,40 @@ export function agentView(userId) {
       draft.drop();
       if (current()) showStart(done);
     };
+    /** The last followed link's report (CTI_MODE=link): a release waits for it, so it counts the dial. */
+    let linkRecorded = Promise.resolve();
+    /** @param {string} e164 */
+    const linkDialled = (e164) => {
+      const report = api('POST', `/api/agent/assignments/${assignment.id}/link-dialled`, { json: { phone: e164 }, keepalive: true });
+      linkRecorded = report.then(
+        () => undefined,
+        () => undefined,
+      );
+    };
+    /**
+     * A number's link was clicked: it is the number dialled, and without a phone system the link
+     * itself dials.
+     * @param {string} e164
+     */
+    const onLink = (e164) => {
+      form.selectPhone(e164);
+      if (!c.dial) linkDialled(e164);
+    };
+    /** A dial is on its way: a second click would ring the customer twice, a release hand the case on while it rings. */
+    let dialling = false;
     const form = outcomeForm(c, {
       submit: (body, label) => finish('outcome', body, notice('success', `Ergebnis gespeichert: ${label} – ${c.name}`)),
-      release: () => finish('release', undefined, notice('info', `Fall zurückgegeben (kein Versuch gezählt): ${c.name}`)),
+      release: async () => {
+        if (dialling) throw new Error('Die Telefonanlage baut den Anruf gerade auf. Bitte warten, bis sie geantwortet hat.');
+        await linkRecorded;
+        await finish('release', undefined, notice('info', `Fall zurückgegeben (kein Versuch gezählt): ${c.name}`));
+      },
     });
     const saved = draft.read();
     if (saved) form.restore(saved);
     form.onChange(() => draft.write(form.draft()));
     // Click-to-dial: the phone system rings the agent's extension; the case stays assigned either way.
     const dialStatus = h('div', { class: 'dial-status', 'aria-live': 'polite', 'data-testid': 'dial-status' });
-    /** A dial is on its way: a second click would ring the customer twice. */
-    let dialling = false;
     /** @param {string} e164 */
     const dialThrough = async (e164) => {
       if (dialling) return;
@@ -231,7 +254,7 @@ export function agentView(userId) {
       h('div', { class: 'case-bar' }, lockInfo, h('span', { class: 'hint' }, 'Tasten 1–9: Ergebnis wählen · Strg+Enter: speichern')),
       lockWarning,
       dialStatus,
-      h('div', { class: 'case-layout' }, caseCard(c, history, form.selectPhone, (e164) => void dialThrough(e164)), form.el),
+      h('div', { class: 'case-layout' }, caseCard(c, history, onLink, (e164) => void dialThrough(e164)), form.el),
     );
     scheduleBeat();
     el.querySelector('a.phone')?.scrollIntoView({ block: 'nearest' });
