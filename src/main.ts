@@ -34,8 +34,10 @@ const api = await serveApi(rt);
 
 const db = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.DATA_DIR}/pglite`;
 const mail = config.SMTP_URL ? 'SMTP (SMTP_URL)' : `.eml files in ${config.DATA_DIR}/outbox`;
+// A generated password is in a file only its owner can read, not on the console: the same
+// start-up runs in production, where the console is a log stream.
 const login = adminCreated
-  ? `user "${adminCreated.username}", password ${adminCreated.generatedPassword ? `"${adminCreated.generatedPassword}"` : 'from ADMIN_PASSWORD'}`
+  ? `user "${adminCreated.username}", password ${adminCreated.passwordFile ? `in ${adminCreated.passwordFile} (generated, readable by you only)` : 'from ADMIN_PASSWORD'}`
   : `your existing admin account ("${config.ADMIN_USERNAME}")`;
 console.log(`
 Mahnanrufe is running: ${api.url}

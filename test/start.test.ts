@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -67,7 +67,7 @@ describe.each(runs)('$name on embedded defaults', ({ entry }) => {
     const started = await new Promise<RegExpMatchArray>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no start-up banner within 60 s:\n${out}`)), 60_000);
       const check = () => {
-        const m = out.match(/running: (http:\/\/\S+)[\s\S]*Log in with user "admin", password "([^"]+)"/);
+        const m = out.match(/running: (http:\/\/\S+)[\s\S]*Log in with user "admin", password in (\S+) /);
         if (m) {
           clearTimeout(timer);
           resolve(m);
@@ -76,7 +76,12 @@ describe.each(runs)('$name on embedded defaults', ({ entry }) => {
       child!.stdout!.on('data', check);
       child!.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
     });
-    const [, url, password] = started;
+    const [, url, passwordFile] = started;
+    // The generated password is in DATA_DIR, readable by its owner only, and not on the console.
+    expect(passwordFile).toBe(path.join(dataDir, 'initial_admin_password'));
+    expect(statSync(passwordFile!).mode & 0o777).toBe(0o600);
+    const password = readFileSync(passwordFile!, 'utf8').trim();
+    expect(out).not.toContain(password);
     expect(out).toContain(`embedded PGlite in ${dataDir}/pglite`);
     expect(out).toContain(`.eml files in ${dataDir}/outbox`);
 
