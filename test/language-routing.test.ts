@@ -123,8 +123,8 @@ describe('prefer (the default)', () => {
     expect(waiting.assignment).toBeNull();
     expect(waiting.waiting.language).toBe(2);
     const gaps = [
-      { language: 'fr', cases: 1, routing: 'prefer', fallbackMinutes: 60 },
-      { language: 'it', cases: 1, routing: 'prefer', fallbackMinutes: 60 },
+      { language: 'fr', cases: 1, routing: 'prefer', fallbackMinutes: 60, fallback: true },
+      { language: 'it', cases: 1, routing: 'prefer', fallbackMinutes: 60, fallback: true },
     ];
     expect(waiting.languageGaps).toEqual(gaps);
     expect((await progress(listId)).languageGaps).toEqual(gaps);
@@ -149,6 +149,8 @@ describe('prefer (the default)', () => {
     // Müller and Meier speak German, the client's language: no fallback for them.
     const empty = await next(t, french);
     expect(empty).toMatchObject({ assignment: null, nextDueAt: null, waiting: { language: 2 } });
+    // Nobody at work speaks German: the agent and the lead are told nobody else gets them, not that everyone will.
+    expect(empty.languageGaps).toEqual([{ language: 'de', cases: 2, routing: 'prefer', fallbackMinutes: 60, fallback: false }]);
   });
 
   it('gives a bilingual postcode to speakers of either language', async () => {
@@ -201,14 +203,14 @@ describe('strict', () => {
     const waiting = await next(t, german);
     expect(waiting).toMatchObject({ assignment: null, waiting: { language: 2 } });
     expect((await progress(listId)).languageGaps).toEqual([
-      { language: 'fr', cases: 1, routing: 'strict', fallbackMinutes: 60 },
-      { language: 'it', cases: 1, routing: 'strict', fallbackMinutes: 60 },
+      { language: 'fr', cases: 1, routing: 'strict', fallbackMinutes: 60, fallback: false },
+      { language: 'it', cases: 1, routing: 'strict', fallbackMinutes: 60, fallback: false },
     ]);
 
     // A French speaker at work: the French case is theirs, and only Italian remains uncovered.
     const french = await t.userSession('agent', [clientId], { languages: ['fr'] });
     expect(await workAll(french.cookie)).toEqual([{ name: 'Dubois', note: null }]);
-    expect((await progress(listId)).languageGaps).toEqual([{ language: 'it', cases: 1, routing: 'strict', fallbackMinutes: 60 }]);
+    expect((await progress(listId)).languageGaps).toEqual([{ language: 'it', cases: 1, routing: 'strict', fallbackMinutes: 60, fallback: false }]);
 
     // The lead gives up on Italian speakers: with routing off, the reconcile the change asks the
     // workers for moves the waiting case to everyone.

@@ -74,7 +74,7 @@ describe('lead list page', () => {
     await page.goto(`/#/liste/${listId}`);
     const gaps = page.getByTestId('language-gaps');
     await gaps.waitFor();
-    expect((await gaps.textContent())?.trim()).toBe('2 Fälle warten auf Französisch – kein aktiver Mitarbeiter spricht Französisch');
+    expect((await gaps.textContent())?.trim()).toBe('2 Fälle warten auf Französisch – kein aktiver Mitarbeiter spricht Französisch; niemand sonst bekommt sie.');
     await screenshot(page, 'lead-language-gaps');
     expect(errors).toEqual([]);
   });

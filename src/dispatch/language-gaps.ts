@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { cases, clients, dunningLists, userClients, users } from '../db/schema.js';
 import type { LanguageRouting } from '../scheduling/index.js';
 import { routingLanguage } from './case-state.js';
-import { languagePolicy, speaks } from './routing.js';
+import { fallsBackToAll, languagePolicy, speaks } from './routing.js';
 
 /** Who counts as there to speak a language: an agent who asked for a case or heartbeat within this. */
 export const ACTIVE_WINDOW_MS = 3_600_000;
@@ -13,9 +13,14 @@ export interface LanguageGap {
   /** The case's (main) language, e.g. `fr`. */
   language: string;
   cases: number;
-  /** `strict`: they wait for a speaker; `prefer`: any agent gets them after `fallbackMinutes`. */
+  /** The client's routing: `strict` or `prefer` (`off` has no gaps). */
   routing: Exclude<LanguageRouting, 'off'>;
   fallbackMinutes: number;
+  /**
+   * Whether agents who do not speak it get these cases after `fallbackMinutes`: under `prefer`,
+   * except for the client's own language (`fallsBackToAll`); otherwise they wait for a speaker.
+   */
+  fallback: boolean;
 }
 
 /**
@@ -57,8 +62,9 @@ export async function languageGaps(db: Db, scope: { listId: string } | { clientI
     if (policy.mode === 'off') continue;
     if (agents.some((a) => a.clientId === g.clientId && speaks(a.languages, g))) continue;
     const language = routingLanguage(g.language);
-    const key = `${language}\u0000${policy.mode}\u0000${policy.fallbackMinutes}`;
-    const gap = gaps.get(key) ?? { language, cases: 0, routing: policy.mode, fallbackMinutes: policy.fallbackMinutes };
+    const fallback = policy.mode === 'prefer' && fallsBackToAll(g, g.settings);
+    const key = `${language}\u0000${policy.mode}\u0000${policy.fallbackMinutes}\u0000${fallback}`;
+    const gap = gaps.get(key) ?? { language, cases: 0, routing: policy.mode, fallbackMinutes: policy.fallbackMinutes, fallback };
     gap.cases += g.n;
     gaps.set(key, gap);
   }

@@ -84,6 +84,9 @@ export const LanguageGapSchema = z
     cases: z.number().int(),
     routing: z.enum(['prefer', 'strict']),
     fallbackMinutes: z.number().int(),
+    fallback: z.boolean().openapi({
+      description: "Whether agents who do not speak it get these cases after fallbackMinutes (prefer, except for the client's own language); false: they wait until an agent who speaks it is at work",
+    }),
   })
   .openapi('LanguageGap');
 

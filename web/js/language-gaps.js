@@ -25,8 +25,10 @@ export function languageName(code) {
 export function languageGapText(gap) {
   const language = languageName(gap.language);
   const cases = gap.cases === 1 ? '1 Fall wartet' : `${gap.cases.toLocaleString('de-DE')} Fälle warten`;
-  const then = gap.routing === 'prefer' ? `; nach ${gap.fallbackMinutes} Minuten Wartezeit bekommen sie alle Mitarbeiter` : '';
-  return `${cases} auf ${language} – kein aktiver Mitarbeiter spricht ${language}${then}`;
+  if (gap.fallback) return `${cases} auf ${language} – kein aktiver Mitarbeiter spricht ${language}; nach ${gap.fallbackMinutes} Minuten Wartezeit bekommen sie alle Mitarbeiter`;
+  // The client's own language under `prefer` has no fallback either: its team is meant to speak it.
+  const own = gap.routing === 'prefer' ? ' Es ist die Sprache des Mandanten; bitte bei den Mitarbeitern die Sprachen prüfen.' : '';
+  return `${cases} auf ${language} – kein aktiver Mitarbeiter spricht ${language}; niemand sonst bekommt sie.${own}`;
 }
 
 /**
@@ -38,6 +40,6 @@ export function languageGapNotices(gaps) {
   return h(
     'div',
     { class: 'language-gaps', 'data-testid': 'language-gaps' },
-    gaps.map((g) => notice(g.routing === 'strict' ? 'error' : 'warning', h('strong', {}, languageGapText(g)))),
+    gaps.map((g) => notice(g.fallback ? 'warning' : 'error', h('strong', {}, languageGapText(g)))),
   );
 }

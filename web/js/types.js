@@ -27,7 +27,7 @@
  *   perDayCap: number, preferredWindow: number, language: number, personalCallback: number }} Waiting
  * @typedef {{ assignment: Assignment, case: AgentCase, history: HistoryEntry[] }
  *   | { assignment: null, nextDueAt: string | null, waiting: Waiting, languageGaps: LanguageGap[] }} NextResponse
- * @typedef {{ language: string, cases: number, routing: 'prefer' | 'strict', fallbackMinutes: number }} LanguageGap
+ * @typedef {{ language: string, cases: number, routing: 'prefer' | 'strict', fallbackMinutes: number, fallback: boolean }} LanguageGap
  * @typedef {{ mon: [string, string][], tue: [string, string][], wed: [string, string][], thu: [string, string][],
  *   fri: [string, string][], sat: [string, string][], sun: [string, string][] }} CallingHours `HH:MM` intervals per day
  * @typedef {{ country: string, state?: string }} HolidayRegion

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain JS module of the browser UI, checked by `tsc -p web`
+import { languageGapText } from '../web/js/language-gaps.js';
+
+/** What the lead and the agent read about cases no active agent can take, by what routing does with them. */
+describe('languageGapText', () => {
+  it.each([
+    [{ language: 'fr', cases: 12, routing: 'prefer', fallbackMinutes: 60, fallback: true }, '12 Fälle warten auf Französisch – kein aktiver Mitarbeiter spricht Französisch; nach 60 Minuten Wartezeit bekommen sie alle Mitarbeiter'],
+    [{ language: 'it', cases: 1, routing: 'strict', fallbackMinutes: 60, fallback: false }, '1 Fall wartet auf Italienisch – kein aktiver Mitarbeiter spricht Italienisch; niemand sonst bekommt sie.'],
+    [
+      { language: 'fr', cases: 3, routing: 'prefer', fallbackMinutes: 60, fallback: false },
+      '3 Fälle warten auf Französisch – kein aktiver Mitarbeiter spricht Französisch; niemand sonst bekommt sie. Es ist die Sprache des Mandanten; bitte bei den Mitarbeitern die Sprachen prüfen.',
+    ],
+  ])('%o', (gap, text) => {
+    expect(languageGapText(gap)).toBe(text);
+  });
+});
