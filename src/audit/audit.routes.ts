@@ -13,7 +13,10 @@ export const AuditQuerySchema = z.object({
   from: day.optional().openapi({ description: 'Inclusive; a date is its start (UTC)' }),
   to: day.optional().openapi({ description: 'Exclusive for a time; a date includes that whole day (UTC)' }),
   actor: z.string().trim().min(1).max(64).optional().openapi({ description: 'User id or username' }),
-  list: z.uuid().optional().openapi({ description: 'Entries about this dunning list' }),
+  list: z.uuid().optional().openapi({
+    description:
+      'Entries about this dunning list: those whose entity is the list (`list.view`, `results.download`, `delivery.requested`, `delivery.sent`, `list.purged`) or whose details name it as `listId`; not those about one of its cases or assignments (`pull_blocked`, `dial`)',
+  }),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
 });
 
@@ -22,7 +25,10 @@ const EntrySchema = z
     id: z.number().int(),
     at: z.string(),
     actor: z.object({ id: z.uuid(), username: z.string(), displayName: z.string() }).nullable(),
-    action: z.string().openapi({ description: 'e.g. results.download, list.view, delivery.sent, list.purged, call.blocked' }),
+    action: z.string().openapi({
+      description:
+        'One of `list.view`, `results.download`, `delivery.requested`, `delivery.sent`, `list.purged` (entity: the list); `client.resultEmail` (the client); `dial` (the assignment whose number was dialled); `pull_blocked` (the case a pull held back or closed: `details.reason`, `details.queue`)',
+    }),
     entityType: z.string(),
     entityId: z.string().nullable(),
     details: z.record(z.string(), z.unknown()).nullable(),
