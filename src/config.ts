@@ -64,7 +64,12 @@ const envSchema = z.object({
   /** How long a dial request may take before the agent is told the phone system does not answer. */
   CTI_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /** `http`: the request URL, a template with {e164} and {extension} (URL-encoded where they stand). */
-  CTI_HTTP_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL (a template with {e164} and {extension})').optional(),
+  CTI_HTTP_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL (a template with {e164} and {extension})')
+    // Node's fetch refuses a URL with credentials in it: every dial would fail.
+    .refine((v) => !/^https?:\/\/[^/?#]*@/.test(v), 'must not hold a user or password (user:password@host): set CTI_HTTP_AUTH instead')
+    .optional(),
   CTI_HTTP_METHOD: z.enum(['GET', 'POST', 'PUT']).default('POST'),
   /** `http`: extra headers as a JSON object of templates, e.g. {"Content-Type":"application/json"}. */
   CTI_HTTP_HEADERS: z
@@ -85,7 +90,9 @@ const envSchema = z.object({
   /** `http`: the Authorization header's value (`Bearer …`, `Basic …`); a secret, never logged. */
   CTI_HTTP_AUTH: z.string().optional(),
   /** `ari`: Asterisk's HTTP base URL, e.g. http://pbx:8088 (ARI under /ari). */
-  CTI_ARI_URL: url(['http', 'https']).optional(),
+  CTI_ARI_URL: url(['http', 'https'])
+    .refine((v) => !/^https?:\/\/[^/?#]*@/.test(v), 'must not hold a user or password (user:password@host): set CTI_ARI_USER and CTI_ARI_PASSWORD instead')
+    .optional(),
   CTI_ARI_USER: z.string().optional(),
   /** `ari`: the ARI user's password (basic auth); a secret, never logged. */
   CTI_ARI_PASSWORD: z.string().optional(),

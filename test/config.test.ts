@@ -71,6 +71,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CTI_MODE: 'ari', CTI_ARI_URL: 'http://pbx:8088' })).toThrow(/CTI_ARI_USER: is required[\s\S]*CTI_ARI_PASSWORD: is required/);
     expect(() => loadConfig({ CTI_MODE: 'sip' })).toThrow(/CTI_MODE/);
     expect(() => loadConfig({ CTI_MODE: 'http', CTI_HTTP_URL: 'ftp://pbx/dial' })).toThrow(/CTI_HTTP_URL: must be an http/);
+    // Node's fetch refuses such a URL: every dial would fail. The message does not repeat the password.
+    const withPassword = () => loadConfig({ CTI_MODE: 'http', CTI_HTTP_URL: 'https://user:s3cret@pbx.example/dial?to={e164}' });
+    expect(withPassword).toThrow(/CTI_HTTP_URL: must not hold a user or password.*CTI_HTTP_AUTH/);
+    expect(withPassword).not.toThrow(/s3cret/);
+    expect(() => loadConfig({ CTI_MODE: 'ari', CTI_ARI_URL: 'http://u:p@pbx:8088', CTI_ARI_USER: 'u', CTI_ARI_PASSWORD: 'p' })).toThrow(/CTI_ARI_URL: must not hold a user/);
+    expect(loadConfig({ CTI_MODE: 'http', CTI_HTTP_URL: 'https://pbx.example/dial?to={e164}&at=@home' }).CTI_HTTP_URL).toContain('@home');
     expect(() => loadConfig({ CTI_MODE: 'http', CTI_HTTP_URL: 'http://pbx/dial', CTI_HTTP_HEADERS: '["a"]' })).toThrow(/CTI_HTTP_HEADERS: must be a JSON object/);
     expect(() => loadConfig({ CTI_TIMEOUT_MS: '0' })).toThrow(/CTI_TIMEOUT_MS/);
     const http = loadConfig({ CTI_MODE: 'http', CTI_HTTP_URL: 'https://pbx.example/dial?to={e164}', CTI_HTTP_HEADERS: '{"X-Key":"k"}' });
