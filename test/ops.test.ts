@@ -48,6 +48,8 @@ describe('ops endpoints', () => {
     expect(text).toMatch(/^mahn_assignments_total 2$/m);
     expect(text).toMatch(/^mahn_outcomes_total\{effect="retry"\} 1$/m);
     expect(text).toMatch(/^mahn_outcomes_total\{effect="close"\} 1$/m);
+    // Counted where the outcome is answered 202, in the API: its help says so, not "the workers".
+    expect(text).toMatch(/^# HELP mahn_outcomes_total .*\(answered 202\) by this API process/m);
   });
 
   it('/metrics refuses a request without the token or with a wrong one', async () => {

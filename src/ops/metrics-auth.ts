@@ -6,9 +6,11 @@ import { errorBody } from '../http/errors.js';
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
 /**
- * `/metrics` tells route counts, failed logins and versions, so only the operator's scraper
- * reads it: `Authorization: Bearer <METRICS_TOKEN>`. Without METRICS_TOKEN the endpoint does
- * not exist (404, like any unknown path): an operator who never set one has nothing open.
+ * `/metrics` tells requests by route and status (failed logins among them, as 401s of
+ * POST /api/session), each client's call queues with their backlog, and the Node.js version,
+ * so only the operator's scraper reads it: `Authorization: Bearer <METRICS_TOKEN>`. Without
+ * METRICS_TOKEN the endpoint does not exist (404, like any unknown path): an operator who never
+ * set one has nothing open.
  * Both sides are hashed first, so the comparison takes the same time for every guess,
  * whatever its length.
  */

@@ -22,7 +22,7 @@ export function createMetrics(sources?: MetricSources) {
   });
   const outcomes = new Counter({
     name: 'mahn_outcomes_total',
-    help: 'Outcomes accepted from agents (recorded by the workers), by effect',
+    help: 'Outcomes accepted from agents (answered 202) by this API process, by effect; recorded later by the workers',
     labelNames: ['effect'] as const,
     registers: [registry],
   });
