@@ -14,9 +14,17 @@ const config = configOrExit();
 
 let redisChild: ChildProcess | undefined;
 if (!config.REDIS_URL && !config.redis.sentinels && !config.redis.clusterNodes && !(await portAnswers('127.0.0.1', 6379))) {
-  if (!config.EMBEDDED_REDIS || !redisServerOnPath()) {
+  // Say which condition failed: with EMBEDDED_REDIS=false a redis-server on the PATH is not even looked for.
+  if (!config.EMBEDDED_REDIS) {
     console.error(
-      'No Redis answers on 127.0.0.1:6379 and no redis-server is on the PATH.\n' +
+      'No Redis answers on 127.0.0.1:6379, and EMBEDDED_REDIS=false forbids starting one.\n' +
+        'Start a Redis there, point REDIS_URL at a running Redis, or unset EMBEDDED_REDIS.',
+    );
+    process.exit(1);
+  }
+  if (!redisServerOnPath()) {
+    console.error(
+      'No Redis answers on 127.0.0.1:6379 and no redis-server is on the PATH to start one.\n' +
         'Install one (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis)\n' +
         'or point REDIS_URL at a running Redis.',
     );
