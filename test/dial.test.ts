@@ -161,7 +161,9 @@ describe('click-to-dial over HTTP', () => {
     const own = await createClient(t, admin, { holidays: null }); // the default hours: Wednesday until 20:00
     clock.set(new Date('2026-11-25T19:59:00+01:00'));
     try {
-      const { cookie, assignmentId } = await agentInCall('221', own);
+      const { cookie, assignmentId, card } = await agentInCall('221', own);
+      // The card says until when: the screen stops its dial links then (CTI_MODE=link too).
+      expect(card.callableUntil).toBe(new Date('2026-11-25T20:00:00+01:00').toISOString());
       expect((await dial(cookie, assignmentId)).status).toBe(200);
       const before = pbx.seen.length;
       clock.set(new Date('2026-11-25T20:01:00+01:00')); // still held (the lock lasts 5 minutes)

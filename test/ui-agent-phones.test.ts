@@ -149,4 +149,31 @@ describe('agent screen, several numbers', () => {
     await screenshot(page, 'agent-case-phones-blocked');
     expect(errors).toEqual([]);
   });
+
+  it('shown outside the times the customer may be called, its numbers stop dialling and the agent is told', async () => {
+    const landline = ['+497215556667', '0721 5556667'] as [string, string];
+    const mobile = ['+491705556667', '0170 5556667'] as [string, string];
+    const { clientId, caseId } = await caseWithTwoNumbers(landline, mobile);
+    const { user } = await t.userSession('agent', [clientId]);
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+    await withoutDialer(page);
+    await pullCase(page);
+    expect(await page.getByTestId('phone').getAttribute('href')).toBe(`tel:${landline[0]}`);
+
+    // The customer now says: only in two hours' time (a window that cannot hold the present moment).
+    const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Berlin' }).format(new Date()));
+    const window = hour < 12 ? { from: '14:00', to: '16:00' } : { from: '08:00', to: '10:00' };
+    await t.db.update(cases).set({ preferredWindows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], ...window }] }).where(eq(cases.id, caseId));
+    await page.reload();
+    await pullCase(page); // the held case again
+    await page.getByTestId('dial-status').getByText('Dieser Kunde darf jetzt nicht mehr angerufen werden').waitFor();
+    expect(await page.getByTestId('phone').getAttribute('href')).toBeNull();
+    expect(await page.getByTestId('other-phones').getByRole('link').count()).toBe(0);
+    // Recording the outcome still works.
+    await page.getByRole('button', { name: 'Kunde nicht erreicht' }).click();
+    await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    await page.getByText('Ergebnis gespeichert: Kunde nicht erreicht').waitFor();
+    expect(errors).toEqual([]);
+  });
 });

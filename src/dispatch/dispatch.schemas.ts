@@ -55,6 +55,10 @@ const CaseSchema = z
     secondLanguage: z.string().nullable().openapi({ description: 'The other language of a bilingual postcode (Biel/Bienne, Fribourg)' }),
     languageNote: z.string().nullable().openapi({ description: 'Set when you speak none of the case\'s languages, e.g. "Kunde spricht vermutlich Französisch"' }),
     dial: z.boolean().openapi({ description: 'true: dial through the phone system (POST /api/agent/assignments/{id}/dial); false: use ctiLink' }),
+    callableUntil: z.string().nullable().openapi({
+      description:
+        "Until when the customer may be called (ISO): the end of the calling hours, holiday-free day and the customer's stated windows the hand-out lies in; past when the case is shown outside them; null when they run on for days. The screen stops its dial links then",
+    }),
     attemptNo: z.number().int(),
     maxAttempts: z.number().int(),
     preferredWindows: z.array(z.object({ days: z.array(z.string()), from: z.string(), to: z.string() })),

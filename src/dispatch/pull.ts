@@ -6,10 +6,10 @@ import { prepared } from '../db/prepared.js';
 import { assignments, cases } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import type { CallJob } from '../queues/registry.js';
-import { isCallableNow, LEARNED_MAX_EXTRA_MS, nextCallableAt, type ScheduledSlot, type ScheduleRequest } from '../scheduling/index.js';
+import { callableUntil, isCallableNow, LEARNED_MAX_EXTRA_MS, nextCallableAt, type ScheduledSlot, type ScheduleRequest } from '../scheduling/index.js';
 import { endAssignment, endIfExpired } from './assignment-end.js';
 import { audit } from '../audit/audit.js';
-import { caseQueue, personalQueue, routingLanguage } from './case-state.js';
+import { caseQueue, personalQueue, placeState, routingLanguage } from './case-state.js';
 import { closeCase, completeListIfDone } from './close-case.js';
 import { markPhones, phoneColumns } from './case-phones.js';
 import type { DispatchDeps } from '../deps.js';
@@ -142,7 +142,11 @@ async function present(d: DispatchDeps, agent: SessionUser, a: AssignmentRow, kn
   if (!ctx) throw new Error(`assignment ${a.id} points at a missing case`);
   // A pulled case brings its history; a first attempt has none.
   const history = ctx.history ?? (ctx.case.attemptsMade > 0 ? await caseHistory(d.db, a.caseId) : []);
-  const extras = { languageNote: languageNote(agent.languages, ctx.case), dial: d.config.CTI_MODE !== 'link' };
+  const extras = {
+    languageNote: languageNote(agent.languages, ctx.case),
+    dial: d.config.CTI_MODE !== 'link',
+    callableUntil: callableUntil(d.clock.now(), ctx.settings, placeState(ctx.case))?.toISOString() ?? null,
+  };
   return { assignment: assignmentView(a), case: caseView(ctx, d.config.CTI_LINK_TEMPLATE, extras), history };
 }
 

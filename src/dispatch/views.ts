@@ -25,6 +25,8 @@ export interface CaseView {
   languageNote: string | null;
   /** Whether the phone button dials through the phone system (`POST …/dial`) instead of the link. */
   dial: boolean;
+  /** Until when the customer may be called (`callableUntil`, ISO): past it the screen stops dialling. */
+  callableUntil: string | null;
   attemptNo: number;
   maxAttempts: number;
   preferredWindows: PreferredWindow[];
@@ -37,7 +39,7 @@ export interface CaseView {
   retryChoice: RetryChoice | null;
 }
 
-export function caseView(ctx: CaseContext, ctiTemplate: string, extras: Pick<CaseView, 'languageNote' | 'dial'>): CaseView {
+export function caseView(ctx: CaseContext, ctiTemplate: string, extras: Pick<CaseView, 'languageNote' | 'dial' | 'callableUntil'>): CaseView {
   const c = ctx.case;
   return {
     id: c.id,

@@ -25,6 +25,7 @@ export {
 export {
   nextCallableAt,
   isCallableNow,
+  callableUntil,
   windowAt,
   windowOccurrence,
   type ScheduledSlot,

@@ -127,6 +127,20 @@ export function isCallableNow(now: Date, settings: SchedulingSettings, caseState
   }
 }
 
+/**
+ * Until when the case may be called from `now` on: the end of the callable stretch `now` lies in
+ * (calling hours, holidays of the case's region, the customer's stated windows — not the per-day
+ * cap, which the hand-out already counted). `now` itself when it lies in none; null when the
+ * stretch runs on past the search horizon (calling hours all day, every day).
+ */
+export function callableUntil(now: Date, settings: SchedulingSettings, caseState: CaseSchedulingState): Date | null {
+  const t = now.getTime();
+  const cal = caseCalendar(settings, caseState);
+  const span = firstSpan(t, cal.zone, dayRule(cal, { perDayCap: false, within: null }));
+  if (!span || span.start > t) return now;
+  return span.end === null ? null : new Date(span.end);
+}
+
 /** The narrowest named window whose wall-clock times hold `instant` (client zone), or null. */
 export function windowAt(instant: Date, settings: SchedulingSettings): string | null {
   const compiled = compileSettings(settings);

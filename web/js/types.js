@@ -8,7 +8,7 @@
  * @typedef {{ id: string, listId: string, clientId: string, clientName: string, customerNo: string,
  *   name: string, phone: string, phoneE164: string, ctiLink: string, phones: CasePhone[], address: string,
  *   amountCents: number, currency: string, language: string, secondLanguage: string | null,
- *   languageNote: string | null, dial: boolean, attemptNo: number, maxAttempts: number,
+ *   languageNote: string | null, dial: boolean, callableUntil: string | null, attemptNo: number, maxAttempts: number,
  *   preferredWindows: PreferredWindow[], extra: Record<string, string>, outcomes: Outcome[],
  *   windows: Record<string, [string, string]>, timezone: string, retryChoice: RetryChoice | null }} AgentCase
  * @typedef {{ basis: 'rates' | 'customer' | 'exploration', window: string, dayType: 'weekday' | 'weekend',

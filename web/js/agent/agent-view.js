@@ -52,6 +52,9 @@ export function agentView(userId) {
   const el = h('div', { class: 'agent' });
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let beatTimer;
+  /** When the customer may no longer be called (`callableUntil`). */
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let hoursTimer;
   /** @type {((e: KeyboardEvent) => void) | null} */
   let keyHandler = null;
   let stopped = false;
@@ -66,6 +69,8 @@ export function agentView(userId) {
     shownAssignment = null;
     clearTimeout(beatTimer);
     beatTimer = undefined;
+    clearTimeout(hoursTimer);
+    hoursTimer = undefined;
     keyHandler = null;
   };
   /** @param {KeyboardEvent} e */
@@ -257,6 +262,10 @@ export function agentView(userId) {
       h('div', { class: 'case-layout' }, caseCard(c, history, onLink, (e164) => void dialThrough(e164)), form.el),
     );
     scheduleBeat();
+    // A case handed out at 19:58 stays on screen past 20:00: its numbers are not dialled then.
+    const endsIn = c.callableUntil === null ? Infinity : Date.parse(c.callableUntil) - serverNow();
+    if (endsIn <= 0) stopDialling(el, c.callableUntil);
+    else if (endsIn < MAX_TIMER_MS) hoursTimer = setTimeout(() => stopDialling(el, c.callableUntil), endsIn);
     el.querySelector('a.phone')?.scrollIntoView({ block: 'nearest' });
   }
 
@@ -337,6 +346,28 @@ const alreadyRecorded = (err) =>
   typeof err.details === 'object' &&
   err.details !== null &&
   /** @type {{ endReason?: string }} */ (err.details).endReason === 'outcome';
+
+/** setTimeout's longest delay (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The customer may no longer be called (calling hours over, or the case shown outside them): the
+ * numbers stay readable but their links stop dialling, and the agent is told what to do.
+ * @param {HTMLElement} view
+ * @param {string | null} until
+ */
+function stopDialling(view, until) {
+  for (const link of view.querySelectorAll('a.phone, a.phone-alt')) {
+    link.removeAttribute('href');
+    link.setAttribute('aria-disabled', 'true');
+    link.setAttribute('title', 'Außerhalb der Anrufzeit: nicht mehr wählen');
+    link.addEventListener('click', (e) => e.stopImmediatePropagation(), { capture: true });
+  }
+  const when = until ? ` (seit ${formatTime(until)} Uhr)` : '';
+  view.querySelector('[data-testid="dial-status"]')?.replaceChildren(
+    notice('warning', `Dieser Kunde darf jetzt nicht mehr angerufen werden${when}: Anrufzeit, Feiertag oder Wunschzeit des Kunden. Bitte das Ergebnis eintragen oder den Fall zurückgeben.`),
+  );
+}
 
 /**
  * What the agent reads when click-to-dial failed: the server's German message where it has one.
