@@ -203,6 +203,18 @@ describe('first calls', () => {
     setTime(at('2026-11-26T08:30:00'));
     expect((await next(t, cookie)).case).toMatchObject({ id: seeded[0]!.id, attemptNo: 1 });
   });
+
+  it('left over from yesterday and pulled first in the morning, it is handed out in that pull, not moved and audited first', async () => {
+    const clientId = await createClient(t, admin, rules);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    setTime(at('2026-11-25T19:30:00'));
+    const { cases: seeded } = await seedList(t, clientId, 1); // its slot ends at 20:00 today; nobody works the night
+    setTime(at('2026-11-26T08:30:00'));
+    expect((await next(t, cookie)).case).toMatchObject({ id: seeded[0]!.id, attemptNo: 1 });
+    expect(await t.db.select().from(auditLog).where(eq(auditLog.entityId, seeded[0]!.id))).toEqual([]);
+    const [c] = await t.db.select().from(cases).where(eq(cases.id, seeded[0]!.id));
+    expect(c!.waitReason).not.toBe('window_closed');
+  });
 });
 
 describe('personal callbacks', () => {

@@ -164,6 +164,21 @@ const slotOf = (data: CallJob, c: Pick<CaseContext['case'], 'callback'>): Schedu
 });
 
 /**
+ * The slot the calling rules judge a pulled job by. A first call or plain retry whose planned
+ * slot ended while it waited (yesterday's list left over in the morning) would be moved to "the
+ * next callable instant" — now, when the calling hours allow it: its end is no bar then, so the
+ * job is handed out in this pull instead of being moved, written and audited first. A callback
+ * or a learned retry keeps its window (`resumeRequest` moves those to the window's next
+ * occurrence).
+ */
+function judgedSlot(data: CallJob, ctx: Pick<PullContext, 'case' | 'settings' | 'state'>, now: Date): ScheduledSlot {
+  const slot = slotOf(data, ctx.case);
+  if (!slot.end || now < slot.end || slot.kind === 'callback') return slot;
+  const resume = resumeRequest(slot, ctx, now);
+  return resume.kind === 'first' && !resume.window ? { ...slot, end: null } : slot;
+}
+
+/**
  * What to ask the scheduling core for when a job cannot be handed out now: a window callback
  * moves to that window's next occurrence, an exact-time callback to the next callable instant
  * (the time has passed), a learned retry to its window's next occurrence (it was placed there
@@ -246,7 +261,7 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
     await blocked('do_not_call_number', { numbers: ctx.blockedPhones.length });
   }
 
-  const judged = slotOf(job.data, ctx.case);
+  const judged = judgedSlot(job.data, ctx, now);
   const check = isCallableNow(now, ctx.settings, state, judged);
   if (!check.callable) {
     // Not now: the job gets a fresh slot, so its old end cannot block it again at the next pull.
@@ -319,7 +334,7 @@ function lockRanOut(d: DispatchDeps, take: Take, at: Date): boolean {
 
 /** Whether a case triage let through may be handed out now: no blocked number, the language check, calling hours. */
 function handsOut(agent: SessionUser, queue: string, data: CallJob, ctx: PullContext, now: Date): boolean {
-  return !ctx.blockedPhones.length && languageVerdict(agent, queue, data, ctx, now).kind === 'hand_out' && isCallableNow(now, ctx.settings, ctx.state, slotOf(data, ctx.case)).callable;
+  return !ctx.blockedPhones.length && languageVerdict(agent, queue, data, ctx, now).kind === 'hand_out' && isCallableNow(now, ctx.settings, ctx.state, judgedSlot(data, ctx, now)).callable;
 }
 
 const assignmentRow = (take: Take): AssignmentRow => ({ ...take, endedAt: null, endReason: null, outcome: null });
