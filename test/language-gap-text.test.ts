@@ -9,7 +9,7 @@ describe('languageGapText', () => {
     [{ language: 'it', cases: 1, routing: 'strict', fallbackMinutes: 60, fallback: false }, '1 Fall wartet auf Italienisch – kein aktiver Mitarbeiter spricht Italienisch; niemand sonst bekommt sie.'],
     [
       { language: 'fr', cases: 3, routing: 'prefer', fallbackMinutes: 60, fallback: false },
-      '3 Fälle warten auf Französisch – kein aktiver Mitarbeiter spricht Französisch; niemand sonst bekommt sie. Es ist die Sprache des Mandanten; bitte bei den Mitarbeitern die Sprachen prüfen.',
+      '3 Fälle warten auf Französisch – kein aktiver Mitarbeiter spricht Französisch; niemand sonst bekommt sie. Es ist die Sprache des Mandanten; bitte die Sprachen der Mitarbeiter in der Benutzerverwaltung prüfen lassen.',
     ],
   ])('%o', (gap, text) => {
     expect(languageGapText(gap)).toBe(text);

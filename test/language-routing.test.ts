@@ -141,7 +141,9 @@ describe('prefer (the default)', () => {
   });
 
   it('never gives the client’s own language to an agent who does not speak it, and does not tell them a case is coming', async () => {
-    const { clientId } = await mixedList({});
+    const { clientId, listId } = await mixedList({});
+    // Nobody at work yet (before the shift): no language is missing.
+    expect((await progress(listId)).languageGaps).toEqual([]);
     const french = (await t.userSession('agent', [clientId], { languages: ['fr'] })).cookie;
     expect((await workAll(french)).map((g) => g.name).sort()).toEqual(['Dubois', 'Schneider']);
     setTime(at('2026-11-25T11:00:30'));

@@ -24,10 +24,11 @@ export interface LanguageGap {
 }
 
 /**
- * Open cases of active lists (of one list, or of some clients), neither held nor with an outcome
- * on its way, waiting for a
- * language that no agent of their client who was active in the last hour speaks, by language.
- * Clients with `languageRouting: off` have none: anyone gets their cases.
+ * Open cases of active lists (of one list, or of some clients), due, neither held nor with an
+ * outcome on its way, waiting for a language that none of their client's agents at work (active
+ * in the last hour) speaks, by language. A client with nobody at work has none (before the
+ * shift every language would be missing), nor one with `languageRouting: off`: anyone gets its
+ * cases.
  */
 export async function languageGaps(db: Db, scope: { listId: string } | { clientIds: string[] }, now: Date): Promise<LanguageGap[]> {
   if ('clientIds' in scope && scope.clientIds.length === 0) return [];
@@ -42,6 +43,8 @@ export async function languageGaps(db: Db, scope: { listId: string } | { clientI
         where,
         eq(cases.status, 'open'),
         eq(dunningLists.status, 'active'),
+        // Due: a case planned for next week waits for its time, not for a language.
+        sql`coalesce(${cases.nextDueAt} <= ${now.toISOString()}::timestamptz, true)`,
         // Held, or its outcome posted but not yet recorded: not waiting for anybody.
         sql`not exists (select 1 from assignments a where a.case_id = ${cases.id} and (a.ended_at is null or a.outcome is not null))`,
       ),
@@ -60,7 +63,9 @@ export async function languageGaps(db: Db, scope: { listId: string } | { clientI
   for (const g of groups) {
     const policy = languagePolicy(g.settings);
     if (policy.mode === 'off') continue;
-    if (agents.some((a) => a.clientId === g.clientId && speaks(a.languages, g))) continue;
+    const working = agents.filter((a) => a.clientId === g.clientId);
+    // Nobody of the client at work (before the shift, at lunch): no language is missing.
+    if (working.length === 0 || working.some((a) => speaks(a.languages, g))) continue;
     const language = routingLanguage(g.language);
     const fallback = policy.mode === 'prefer' && fallsBackToAll(g, g.settings);
     const key = `${language}\u0000${policy.mode}\u0000${policy.fallbackMinutes}\u0000${fallback}`;

@@ -27,7 +27,7 @@ export function languageGapText(gap) {
   const cases = gap.cases === 1 ? '1 Fall wartet' : `${gap.cases.toLocaleString('de-DE')} Fälle warten`;
   if (gap.fallback) return `${cases} auf ${language} – kein aktiver Mitarbeiter spricht ${language}; nach ${gap.fallbackMinutes} Minuten Wartezeit bekommen sie alle Mitarbeiter`;
   // The client's own language under `prefer` has no fallback either: its team is meant to speak it.
-  const own = gap.routing === 'prefer' ? ' Es ist die Sprache des Mandanten; bitte bei den Mitarbeitern die Sprachen prüfen.' : '';
+  const own = gap.routing === 'prefer' ? ' Es ist die Sprache des Mandanten; bitte die Sprachen der Mitarbeiter in der Benutzerverwaltung prüfen lassen.' : '';
   return `${cases} auf ${language} – kein aktiver Mitarbeiter spricht ${language}; niemand sonst bekommt sie.${own}`;
 }
 
