@@ -63,3 +63,12 @@ describe('the lead reads the server\'s settings messages in German', () => {
     for (const typed of [...(message.match(/\d{1,2}:\d{2}/g) ?? []), ...(/^"([^"]*)"/.exec(message)?.slice(1) ?? [])]) expect(german).toContain(typed);
   });
 });
+
+describe('the do-not-call list\'s refusal (src/clients/clients.service.ts, after "doNotCall: ")', () => {
+  it.each([
+    ['not a valid phone number: keine Nummer', 'Keine gültige Telefonnummer: keine Nummer'],
+    ['not a valid phone number: 0721, abc, 12', 'Keine gültigen Telefonnummern: 0721, abc, 12'],
+  ])('%s', (message, german) => {
+    expect(germanSettingsMessage(message)).toBe(german);
+  });
+});

@@ -122,7 +122,8 @@ describe('client settings form', () => {
     await page.getByLabel('Nicht anrufen (eine Nummer je Zeile)').fill('+49721123456\nkeine Nummer');
     await save.click();
     await page.locator('.field', { has: page.getByLabel('Nicht anrufen (eine Nummer je Zeile)') })
-      .locator('.field-error').getByText('not a valid phone number: keine Nummer').waitFor();
+      .locator('.field-error').getByText('Keine gültige Telefonnummer: keine Nummer', { exact: true }).waitFor();
+    expect(await summary.textContent()).toContain('Keine gültige Telefonnummer: keine Nummer');
     expect(await windowError.isHidden()).toBe(true);
     expect(await intervalError.isHidden()).toBe(true);
 

@@ -1,6 +1,6 @@
 // The server's validation messages for a client's settings (English, exact: they name times,
-// days and codes) in German, for the lead. The patterns follow src/scheduling/settings.ts and
-// src/clients/clients.schemas.ts; test/settings-messages.test.ts checks that each message those
+// days and codes) in German, for the lead. The patterns follow src/scheduling/settings.ts,
+// src/clients/clients.schemas.ts and src/clients/clients.service.ts; test/settings-messages.test.ts checks that each message those
 // produce is translated. One not known here is shown as the server wrote it.
 
 const EFFECTS = /** @type {Record<string, string>} */ ({ close: 'abschließen', retry: 'erneut versuchen', callback: 'Rückruf', wrong_number: 'falsche Nummer' });
@@ -42,6 +42,8 @@ const PATTERNS = [
   [/^must be "prefer", "strict" or "off"$/, () => 'Bitte eine der Einstellungen wählen.'],
   [/^letters, digits, _ and - only$/, () => 'Nur Buchstaben, Ziffern, _ und -.'],
   [/^must be an e-mail address$/, () => 'Bitte eine gültige E-Mail-Adresse.'],
+  // src/clients/clients.service.ts, the do-not-call list: up to five of the numbers refused, by ", ".
+  [/^not a valid phone number: (.+)$/s, (m) => `${(m[1] ?? '').includes(', ') ? 'Keine gültigen Telefonnummern' : 'Keine gültige Telefonnummer'}: ${m[1]}`],
   [/^Too (small|big)/, () => 'Der Wert liegt außerhalb des erlaubten Bereichs.'],
   [/^Invalid /, () => 'Ungültiger Wert.'],
 ];
