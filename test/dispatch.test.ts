@@ -83,6 +83,10 @@ describe('next call', () => {
     expect(empty.assignment).toBeNull();
     expect(Object.values(empty.waiting).every((n) => n === 0)).toBe(true);
     expect(empty.nextDueAt).toBeNull();
+    expect(empty.clients).toEqual({ assigned: 2, active: 1 });
+    // An agent of the paused client only is told that no case will come, not that none is open.
+    const onlyPaused = await t.userSession('agent', [paused]);
+    expect(await next(t, onlyPaused.cookie)).toMatchObject({ assignment: null, clients: { assigned: 1, active: 0 } });
 
     await setActive(true);
     expect((await next(t, cookie)).case.id).toBe(pausedCase!.id);

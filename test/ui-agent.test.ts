@@ -71,6 +71,22 @@ describe('agent screen', () => {
     expect(errors).toEqual([]);
   });
 
+  it('tells an agent whose clients are all paused, or who has none, that no case will come', async () => {
+    const paused = await client({});
+    expect((await t.request('PATCH', `/api/clients/${paused}`, { cookie: admin, body: { active: false } })).status).toBe(200);
+    for (const [clientIds, text] of [
+      [[paused], 'Ihre Mandanten sind zurzeit inaktiv (pausiert): es werden keine Fälle ausgegeben. Bitte die Teamleitung ansprechen.'],
+      [[], 'Ihnen ist kein Mandant zugeordnet, daher bekommen Sie keine Fälle. Bitte die Teamleitung ansprechen.'],
+    ] as const) {
+      const { user } = await t.userSession('agent', [...clientIds]);
+      const { page, errors } = await ui.newPage();
+      await loginAs(page, user.username);
+      await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+      await page.getByTestId('empty-queue').getByText(text).waitFor();
+      expect(errors).toEqual([]);
+    }
+  });
+
   it('records a personal callback in a window on a date, with the customer\'s preferred windows', async () => {
     const clientId = await client({ windows: { morning: ['08:00', '12:00'], evening: ['17:00', '20:00'] } });
     const { cases: [seeded] } = await seedList(t, clientId, 1);

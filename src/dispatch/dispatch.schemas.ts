@@ -99,6 +99,9 @@ export const NextResponseSchema = z
       nextDueAt: z.string().nullable(),
       waiting: WaitingSchema,
       languageGaps: z.array(LanguageGapSchema).openapi({ description: 'Cases of your clients waiting for a language that no agent active in the last hour speaks' }),
+      clients: z.object({ assigned: z.number().int(), active: z.number().int() }).openapi({
+        description: 'Your clients, and those of them active (an inactive client is paused: its cases are not handed out); none active: no case will come',
+      }),
     }),
   ])
   .openapi('NextCall');

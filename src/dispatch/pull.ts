@@ -47,7 +47,7 @@ const MAX_JOBS_PER_PULL = 25;
 
 export type NextResult =
   | { assignment: { id: string; expiresAt: string }; case: CaseView; history: HistoryEntry[] }
-  | { assignment: null; nextDueAt: string | null; waiting: Waiting; languageGaps: LanguageGap[] };
+  | { assignment: null; nextDueAt: string | null; waiting: Waiting; languageGaps: LanguageGap[]; clients: { assigned: number; active: number } };
 
 type Verdict = { kind: 'assigned'; assignment: AssignmentRow; ctx: PullContext } | { kind: 'agent_busy' } | { kind: 'skipped' };
 

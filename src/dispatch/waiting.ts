@@ -48,7 +48,8 @@ const personalCallbackAt = sql<string | null>`case when ${cases.callback}->>'age
 export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now: Date) {
   const waiting: Waiting = { callbackWindow: 0, retryDelay: 0, callingHours: 0, holiday: 0, perDayCap: 0, preferredWindow: 0, language: 0, personalCallback: 0 };
   // An inactive client's cases are not the agent's to wait for: they are not handed out.
-  if (agent.callClientIds.length === 0) return { assignment: null, nextDueAt: null, waiting, languageGaps: [] as LanguageGap[] };
+  const scope = { assigned: agent.clientIds.length, active: agent.callClientIds.length };
+  if (agent.callClientIds.length === 0) return { assignment: null, nextDueAt: null, waiting, languageGaps: [] as LanguageGap[], clients: scope };
   const rows = await d.db
     .select({
       reason: cases.waitReason,
@@ -98,6 +99,6 @@ export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now
     if (due !== null && due > now.getTime() && (nextDue === null || due < nextDue)) nextDue = due;
   }
   const gaps = await languageGaps(d.db, { clientIds: agent.callClientIds }, now);
-  return { assignment: null, nextDueAt: nextDue === null ? null : new Date(nextDue).toISOString(), waiting, languageGaps: gaps };
+  return { assignment: null, nextDueAt: nextDue === null ? null : new Date(nextDue).toISOString(), waiting, languageGaps: gaps, clients: scope };
 }
 

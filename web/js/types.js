@@ -26,7 +26,8 @@
  * @typedef {{ callbackWindow: number, retryDelay: number, callingHours: number, holiday: number,
  *   perDayCap: number, preferredWindow: number, language: number, personalCallback: number }} Waiting
  * @typedef {{ assignment: Assignment, case: AgentCase, history: HistoryEntry[] }
- *   | { assignment: null, nextDueAt: string | null, waiting: Waiting, languageGaps: LanguageGap[] }} NextResponse
+ *   | { assignment: null, nextDueAt: string | null, waiting: Waiting, languageGaps: LanguageGap[],
+ *       clients: { assigned: number, active: number } }} NextResponse
  * @typedef {{ language: string, cases: number, routing: 'prefer' | 'strict', fallbackMinutes: number, fallback: boolean }} LanguageGap
  * @typedef {{ mon: [string, string][], tue: [string, string][], wed: [string, string][], thu: [string, string][],
  *   fri: [string, string][], sat: [string, string][], sun: [string, string][] }} CallingHours `HH:MM` intervals per day

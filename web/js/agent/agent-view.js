@@ -122,7 +122,7 @@ export function agentView(userId) {
       }
       if (stopped) return;
       if (res.assignment) showCase(res);
-      else showStart(null, emptyQueue(res.nextDueAt, res.waiting, res.languageGaps));
+      else showStart(null, emptyQueue(res.nextDueAt, res.waiting, res.languageGaps, res.clients));
     } catch (err) {
       if (!stopped) showStart(notice('error', germanError(err)));
     }
@@ -399,13 +399,23 @@ const lockGone = (err) => err instanceof ApiError && (err.status === 409 || err.
  * @param {string | null} nextDueAt
  * @param {Waiting} waiting
  * @param {import('../types.js').LanguageGap[]} [languageGaps]
+ * @param {{ assigned: number, active: number }} [clients]
  */
-function emptyQueue(nextDueAt, waiting, languageGaps) {
+function emptyQueue(nextDueAt, waiting, languageGaps, clients) {
   const rows = WAITING_LABELS.filter(([key]) => (waiting[key] ?? 0) > 0);
   return h(
     'section',
     { class: 'card empty-queue', 'data-testid': 'empty-queue' },
     h('h2', {}, 'Gerade kein Anruf fällig'),
+    // Not "no open cases": nothing will ever come until somebody changes the set-up.
+    clients && clients.active === 0
+      ? notice(
+          'warning',
+          clients.assigned === 0
+            ? 'Ihnen ist kein Mandant zugeordnet, daher bekommen Sie keine Fälle. Bitte die Teamleitung ansprechen.'
+            : 'Ihre Mandanten sind zurzeit inaktiv (pausiert): es werden keine Fälle ausgegeben. Bitte die Teamleitung ansprechen.',
+        )
+      : null,
     h(
       'p',
       { class: 'next-due' },
