@@ -95,7 +95,7 @@ async function assertUsernameFree(tx: Tx, username: string): Promise<void> {
   if (taken) throw usernameTaken(username);
 }
 
-const usernameTaken = (username: string) => new AppError(409, 'username_taken', `The username "${username}" is already taken`);
+const usernameTaken = (username: string) => new AppError(409, 'username_taken', `The username "${username}" is already taken`, { username });
 
 async function assertClientsExist(tx: Tx, clientIds: string[]): Promise<void> {
   if (clientIds.length === 0) return;

@@ -1,5 +1,5 @@
 // Admin: users with role, clients and languages; created and changed (also locked out) here.
-import { api, germanError } from '../api.js';
+import { api, ApiError, germanError } from '../api.js';
 import { field, h, notice, replace } from '../dom.js';
 
 /** @typedef {import('../types.js').User} User */
@@ -78,7 +78,7 @@ function extensionEditor(u) {
       input.value = saved.extension ?? '';
       replace(status, ' gespeichert');
     } catch (err) {
-      replace(status, ` ${germanError(err)}`);
+      replace(status, ` ${userError(err, {})}`);
     }
   };
   return h('form', { class: 'inline', onsubmit: save }, input, ' ', h('button', { type: 'submit', class: 'btn btn-small' }, 'Speichern'), status);
@@ -155,20 +155,20 @@ function userForm(clients, onSaved) {
     if ((!editing || password.value) && password.value.length < 10) return replace(result, notice('error', 'Das Passwort braucht mindestens 10 Zeichen.'));
     const user = editing;
     if (user?.active && !active.checked && !confirm(`Benutzer ${user.username} sperren? Er wird sofort abgemeldet; ein angezeigter Fall geht zurück in die Warteschlange, sobald seine Sperre abläuft.`)) return;
+    const name = username.value.trim();
     try {
       if (user) {
         await api('PATCH', `/api/users/${user.id}`, { json: { ...common, active: active.checked, ...(password.value ? { password: password.value } : {}) } });
         reset();
         replace(result, notice('success', `Benutzer ${user.username} geändert.`));
       } else {
-        const name = username.value.trim();
         await api('POST', '/api/users', { json: { ...common, username: name, password: password.value } });
         reset();
         replace(result, notice('success', `Benutzer ${name} angelegt.`));
       }
       onSaved();
     } catch (err) {
-      replace(result, notice('error', `${germanError(err)}${err instanceof Error ? ` (Details: ${err.message})` : ''}`));
+      replace(result, notice('error', userError(err, { username: name, languages: common.languages })));
     }
   };
 
@@ -186,4 +186,57 @@ function userForm(clients, onSaved) {
     )
   );
   return { el, edit };
+}
+
+/** What each field of a user allows (src/users/users.schemas.ts), said when the server refuses it. */
+const FIELD_RULES = /** @type {Record<string, string>} */ ({
+  username: 'Benutzername: 2 bis 64 Zeichen, nur Buchstaben, Ziffern und . _ @ -',
+  password: 'Passwort: 10 bis 256 Zeichen',
+  displayName: 'Anzeigename: darf nicht leer sein, höchstens 120 Zeichen',
+  role: 'Rolle: bitte Mitarbeiter, Gruppenleiter oder Administrator wählen',
+  clientIds: 'Mandanten: ein gewählter Mandant ist ungültig; bitte die Seite neu laden',
+  extension: 'Nebenstelle: nur Buchstaben, Ziffern und * # + . _ - (höchstens 40 Zeichen), z. B. 221',
+});
+
+/**
+ * The server's refusal of a user or a change in German, by its code (src/users/users.service.ts)
+ * and, for a refused input, by the fields its details name. A code not known here keeps the
+ * general text with the server's words as detail.
+ * @param {unknown} err
+ * @param {{ username?: string, languages?: string[] }} sent what the form sent, to name it
+ */
+function userError(err, sent) {
+  if (!(err instanceof ApiError)) return germanError(err);
+  const details = /** @type {any} */ (err.details);
+  switch (err.code) {
+    case 'username_taken':
+      return `Den Benutzernamen „${details?.username ?? sent.username ?? ''}“ gibt es schon (Groß-/Kleinschreibung zählt nicht). Bitte einen anderen wählen.`;
+    case 'last_admin':
+      return 'Das ist der einzige aktive Administrator: Er kann weder gesperrt noch herabgestuft werden. Bitte zuerst einen anderen Benutzer zum Administrator machen.';
+    case 'not_found':
+      return 'Diesen Benutzer gibt es nicht mehr. Bitte die Seite neu laden.';
+    case 'bad_request':
+      if (Array.isArray(details?.clientIds)) return 'Ein gewählter Mandant existiert nicht mehr. Bitte die Seite neu laden.';
+      break;
+    case 'validation':
+      if (Array.isArray(details)) return `Bitte prüfen: ${[...new Set(details.map((d) => fieldProblem(String(d?.path ?? ''), sent)))].join(' ')}`;
+      break;
+  }
+  return `${germanError(err)} (Details: ${err.message})`;
+}
+
+/**
+ * One refused field in German, from its path in the server's validation details.
+ * @param {string} path e.g. `username`, `languages.1`
+ * @param {{ languages?: string[] }} sent
+ */
+function fieldProblem(path, sent) {
+  const [field, index] = path.split('.');
+  if (field === 'languages') {
+    const typed = index === undefined ? undefined : sent.languages?.[Number(index)];
+    if (typed !== undefined) return `Sprachen: „${typed}“ ist kein Sprachkürzel; bitte zwei Kleinbuchstaben wie de, fr, it.`;
+    return sent.languages?.length ? 'Sprachen: höchstens 10.' : 'Sprachen: bitte mindestens eine angeben, z. B. de.';
+  }
+  const rule = FIELD_RULES[field ?? ''];
+  return rule ? `${rule}.` : 'Die Eingabe ist ungültig.';
 }
