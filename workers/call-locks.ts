@@ -47,21 +47,26 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
   const returnLostJob = async (job: LostJob) => {
     const now = rt.clock.now();
     const ofJob = and(eq(assignments.queue, job.queue), eq(assignments.jobId, job.jobId), isNull(assignments.endedAt));
-    const ended = await db
-      .update(assignments)
-      .set({ endedAt: expiredAt(now), endReason: 'expired' })
-      .where(and(ofJob, lte(assignments.expiresAt, now)))
-      .returning({ id: assignments.id, caseId: assignments.caseId });
+    // The end and the hold after a dial in one transaction: a crash between them would leave the
+    // assignment ended and the case free at once (the next check finds nothing left to end).
+    const ended = await db.transaction(async (tx) => {
+      const rows = await tx
+        .update(assignments)
+        .set({ endedAt: expiredAt(now), endReason: 'expired' })
+        .where(and(ofJob, lte(assignments.expiresAt, now)))
+        .returning({ id: assignments.id, caseId: assignments.caseId });
+      for (const assignment of rows) {
+        // The agent vanished after dialling: the customer's phone may have rung, as after a release.
+        if (!(await wasDialled(tx, assignment.id))) continue;
+        const ctx = await loadCaseContext(tx, assignment.caseId);
+        if (ctx) await holdAfterDial(tx, assignment, ctx.settings.retryDelaySeconds, now);
+      }
+      return rows;
+    });
     if (ended.length === 0) {
       // Still held in PostgreSQL's eyes (its lock in Redis ran out a moment early): its time comes.
       const [held] = await db.select({ id: assignments.id }).from(assignments).where(ofJob);
       if (held) return;
-    }
-    for (const assignment of ended) {
-      // The agent vanished after dialling: the customer's phone may have rung, as after a release.
-      if (!(await wasDialled(db, assignment.id))) continue;
-      const ctx = await loadCaseContext(db, assignment.caseId);
-      if (ctx) await holdAfterDial(db, assignment, ctx.settings.retryDelaySeconds, now);
     }
     // A handle on its Queue: `calls.heldJob` would build a Worker for every queue it is used on.
     const handle = new Job<CallJob>(rt.queues.calls(job.queue), 'call', {} as CallJob, defaultJobOptions.calls, job.jobId);

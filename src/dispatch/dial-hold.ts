@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { cases, dials } from '../db/schema.js';
 
 /**
@@ -11,7 +11,7 @@ import { cases, dials } from '../db/schema.js';
  * job goes back: every copy of the job obeys it at the pull, reconcile rebuilds the job from it.
  * Returns the delay in milliseconds, 0 when nothing was dialled.
  */
-export async function holdAfterDial(db: Db, assignment: { id: string; caseId: string }, retryDelaySeconds: number, now: Date): Promise<number> {
+export async function holdAfterDial(db: Db | Tx, assignment: { id: string; caseId: string }, retryDelaySeconds: number, now: Date): Promise<number> {
   if (!(await wasDialled(db, assignment.id))) return 0;
   const delayMs = retryDelaySeconds * 1000;
   await db
@@ -22,7 +22,7 @@ export async function holdAfterDial(db: Db, assignment: { id: string; caseId: st
 }
 
 /** Whether the phone system was asked to dial for this assignment (any answer, or none yet). */
-export async function wasDialled(db: Db, assignmentId: string): Promise<boolean> {
+export async function wasDialled(db: Db | Tx, assignmentId: string): Promise<boolean> {
   const [dialled] = await db.select({ id: dials.id }).from(dials).where(eq(dials.assignmentId, assignmentId)).limit(1);
   return dialled !== undefined;
 }
