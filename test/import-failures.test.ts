@@ -1,5 +1,6 @@
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ManualClock } from '../src/clock.js';
 import { cases, dunningLists, importFiles } from '../src/db/schema.js';
 import { runImport } from '../src/lists/run-import.js';
 import { callQueueName, Queues } from '../src/queues/registry.js';
@@ -44,12 +45,13 @@ async function leftovers(listId: string, clientId: string) {
   return { cases: c!.n, files: f!.n, jobs: await jobCount(t, callQueueName(clientId, 'de')), list: list! };
 }
 
-/** A `Queues` that accepts the first bulk of call jobs (`addCalls`) and fails every later one, as if Redis went away. */
+/** A `Queues` that accepts the first bulk of call jobs (`addCalls`) and fails every later one with `error`. */
 class FailingQueues extends Queues {
   bulkCalls = 0;
   constructor(
     t: TestContext,
     private readonly onFail: () => Promise<void>,
+    private readonly error = () => new Error('the script refused the jobs'),
   ) {
     super(t.redis, t.prefix);
   }
@@ -57,7 +59,7 @@ class FailingQueues extends Queues {
   override async addCalls(...args: Parameters<Queues['addCalls']>) {
     if (this.bulkCalls++ === 0) return super.addCalls(...args);
     await this.onFail();
-    throw new Error('Connection is closed.');
+    throw this.error();
   }
 }
 
@@ -92,6 +94,23 @@ describe('a failed import leaves nothing behind', () => {
     // A failed list does not count as "imported before": the same file may be sent again.
     const again = await t.request('POST', `/api/clients/${clientId}/lists`, { cookie: admin, body: uploadForm(file) });
     expect(again.status, JSON.stringify(again.body)).toBe(202);
+  }, 60_000);
+
+  it('Redis away for a moment: nothing is committed or left in Redis, the list stays importing with its file, and the next run imports it', async () => {
+    const clientId = await newClient();
+    const listId = await upload(t, admin, clientId, await largeXlsx(1500, 'R'));
+    const queues = new FailingQueues(t, async () => {}, () => new Error('Connection is closed.'));
+    try {
+      await expect(runImport(serviceDeps(t, { queues }), listId)).rejects.toThrow('Connection is closed.');
+    } finally {
+      await queues.close();
+    }
+    const after = await leftovers(listId, clientId);
+    expect(after).toMatchObject({ cases: 0, files: 1, jobs: 0 });
+    expect(after.list.status).toBe('importing');
+    // What recover does with the failed job: run it again.
+    await runImport(serviceDeps(t), listId);
+    expect((await leftovers(listId, clientId)).list.status).toBe('active');
   }, 60_000);
 
   it('a failure in the middle of the stream (after the first batch) rolls back the cases', async () => {
@@ -216,7 +235,9 @@ describe('bad files over HTTP: a clear 4xx and nothing stored', () => {
 
     const twice = await t.request('POST', path, { cookie: admin, body: uploadForm(file) });
     expect(twice.status).toBe(409);
-    expect(twice.body.error).toMatchObject({ code: 'duplicate_file', details: { listId: first } });
+    // The earlier list named, with its upload time, so the lead can find it.
+    const [earlier] = await t.db.select({ name: dunningLists.name, createdAt: dunningLists.createdAt }).from(dunningLists).where(eq(dunningLists.id, first));
+    expect(twice.body.error).toMatchObject({ code: 'duplicate_file', details: { listId: first, name: earlier!.name, uploadedAt: earlier!.createdAt.toISOString() } });
     expect(twice.body.error.message).toMatch(/force=true/);
     const notForced = await t.request('POST', path, { cookie: admin, body: uploadForm(file, 'mahnliste.xlsx', { force: 'false' }) });
     expect(notForced.status).toBe(409);
@@ -224,10 +245,14 @@ describe('bad files over HTTP: a clear 4xx and nothing stored', () => {
 
     const byQuery = await t.request('POST', `${path}?force=true`, { cookie: admin, body: uploadForm(file) });
     expect(byQuery.status, JSON.stringify(byQuery.body)).toBe(202);
+    (t.clock as ManualClock).advance(60_000);
     const byField = await t.request('POST', path, { cookie: admin, body: uploadForm(file, 'mahnliste.xlsx', { force: 'true' }) });
     expect(byField.status, JSON.stringify(byField.body)).toBe(202);
     expect(new Set([first, byQuery.body.listId, byField.body.listId]).size).toBe(3);
     expect(await stored(clientId)).toEqual({ lists: 3, files: 3 });
+    // Imported three times: the latest is named.
+    const latest = await t.request('POST', path, { cookie: admin, body: uploadForm(file) });
+    expect(latest.body.error.details.listId).toBe(byField.body.listId);
   });
 
   it('dryRun as a form field reports and stores nothing', async () => {

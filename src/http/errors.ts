@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { routePath } from 'hono/route';
 import type { Logger } from '../log.js';
+import { isDatabaseUnavailable, isRedisUnavailable } from '../unavailable.js';
 
 /**
  * A domain error that reaches the client as `{error:{code,message,details}}` with `status`.
@@ -56,18 +57,3 @@ export function errorHandler(log: Logger) {
 
 /** What a client should wait before trying again while a dependency is away. */
 const RETRY_AFTER_SECONDS = '5';
-
-/** PostgreSQL away: refused, dropped or timed-out connections, a server shutting down or starting. */
-function isDatabaseUnavailable(err: Error): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code !== 'string') continue;
-    if (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|CONNECTION_CLOSED|CONNECTION_DESTROYED|CONNECTION_ENDED|CONNECT_TIMEOUT)$/.test(code)) return true;
-    if (/^(08|57P0)/.test(code)) return true;
-  }
-  return false;
-}
-
-function isRedisUnavailable(err: Error): boolean {
-  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|enableOfflineQueue|Command timed out|max retries per request/i.test(err.message);
-}

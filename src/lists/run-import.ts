@@ -5,6 +5,7 @@ import { rowsOf } from '../db/rows.js';
 import { cases, dunningLists, importFiles, rejectedRows } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { addFirstCalls, firstCallPlanner, type FirstCallRow } from '../dispatch/first-calls.js';
+import { isServiceUnavailable } from '../unavailable.js';
 import { callJobId } from '../queues/registry.js';
 import { caseQueues } from '../dispatch/routing.js';
 import type { NextCallable, SchedulingSettings } from '../scheduling/index.js';
@@ -130,6 +131,13 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
     d.log.info({ listId, accepted: report.accepted, rejected: report.rejectedRows }, 'list imported');
   } catch (err) {
     await removeJobs(d, planned, settings);
+    if (isServiceUnavailable(err)) {
+      // PostgreSQL or Redis away for a moment (a restart, a failover): nothing was committed, the
+      // list stays importing with its file, and `recover` queues the failed job again (a few
+      // times at most). Failing the list would have the lead upload it again for nothing.
+      d.log.warn({ listId, err: safeError(err) }, 'import interrupted by an unavailable service; it will be tried again');
+      throw err;
+    }
     const message = err instanceof ImportFileError ? err.message : 'The import failed on an internal error; nothing was imported. Try again later.';
     if (!(err instanceof ImportFileError)) d.log.error({ listId, err: safeError(err) }, 'import failed');
     // Every row refused: the report says why, so it stays with the failed list.
