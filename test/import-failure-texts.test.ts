@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { IMPORT_FILE_ERROR_CODES } from '../src/lists/import/import-file-error.js';
+import { findHeaderRow } from '../src/lists/import/headers.js';
+import { IMPORT_FILE_ERROR_CODES, ImportFileError } from '../src/lists/import/import-file-error.js';
 import { IMPORT_JOB_FAILURE_CODES } from '../src/lists/run-import.js';
 // @ts-expect-error plain JS module of the browser UI, checked by `tsc -p web`
-import { IMPORT_FAILURES, importFailureText } from '../web/js/lead/import-failures.js';
+import { IMPORT_FAILURES, importFailureText, missingColumnsText } from '../web/js/lead/import-failures.js';
 
 /** The lead reads why a list was not imported in German: every code the server keeps has its text. */
 describe('the German texts of import failures', () => {
@@ -21,5 +22,38 @@ describe('the German texts of import failures', () => {
   it('a list failed before codes were kept gets the general advice', () => {
     expect(importFailureText({ errorCode: null, error: null })).toBe('Es wurde nichts importiert. Bitte die Datei prüfen und erneut hochladen.');
     expect(importFailureText({ errorCode: 'unknown_code', error: 'x' })).toBe('Es wurde nichts importiert. Bitte die Datei prüfen und erneut hochladen. (Details: x)');
+  });
+});
+
+/** The details the server sends with `missing_columns` for a list whose header row is `header` (row 3: two title rows above). */
+function refusalDetails(header: string[]): unknown {
+  try {
+    findHeaderRow([{ rowNumber: 1, cells: ['Mahnlauf November'] }, { rowNumber: 2, cells: [] }, { rowNumber: 3, cells: header }]);
+  } catch (err) {
+    if (err instanceof ImportFileError && err.code === 'missing_columns') return err.details;
+    throw err;
+  }
+  throw new Error('the header was accepted');
+}
+
+describe('a list refused for a missing column says in German which, from the server\'s details', () => {
+  it('one column: names it, names accepted for it, and the headers found', () => {
+    expect(missingColumnsText(refusalDetails(['Kundennummer', 'Name', 'Mahnsumme', 'Bemerkung']))).toBe(
+      'Es fehlt die Pflichtspalte „Telefon“. Als Telefon erkannt werden z. B. „Telefon“, „Telefonnummer“, „Tel.“, „Tel.-Nr.“. ' +
+        'Die Kopfzeile (Zeile 3) enthält: „Kundennummer“, „Name“, „Mahnsumme“, „Bemerkung“. ' +
+        'Bitte die Spalte in der Datei ergänzen oder umbenennen und erneut hochladen.',
+    );
+  });
+
+  it('several columns: all of them, the name also as first and last name', () => {
+    const text: string = missingColumnsText(refusalDetails(['Ort', 'Tel', 'Telefon']));
+    expect(text).toMatch(/^Es fehlen die Pflichtspalten „Kundennummer“, „Name“ und „Betrag“\. Als Kundennummer erkannt werden z\. B\. „Kundennummer“, .+; als Name „Name“, .+ oder „Vorname“ und „Nachname“; als Betrag „Mahnsumme“, .+\. Die Kopfzeile/);
+    expect(text).toContain('Die Kopfzeile (Zeile 3) enthält: „Ort“, „Tel“, „Telefon“. Bitte die Spalten in der Datei ergänzen');
+    expect(text).not.toMatch(/[Cc]ustomer|missing|amount/);
+  });
+
+  it('details without what is needed: none (the general text is shown)', () => {
+    expect(missingColumnsText(undefined)).toBeNull();
+    expect(missingColumnsText({ accepted: {} })).toBeNull();
   });
 });

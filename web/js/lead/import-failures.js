@@ -31,3 +31,45 @@ export function importFailureText(list) {
   const german = list.errorCode && Object.hasOwn(IMPORT_FAILURES, list.errorCode) ? IMPORT_FAILURES[list.errorCode] : 'Bitte die Datei prüfen und erneut hochladen.';
   return `Es wurde nichts importiert. ${german}${list.error ? ` (Details: ${list.error})` : ''}`;
 }
+
+/** The list's fields by the keys the server's details use (src/lists/import/headers.ts), in German. */
+const FIELD_NAMES = /** @type {Record<string, string>} */ ({
+  customerNo: 'Kundennummer', name: 'Name', phone: 'Telefon', amount: 'Betrag', firstName: 'Vorname', lastName: 'Nachname',
+  address: 'Adresse', street: 'Straße', houseNo: 'Hausnummer', postalCode: 'PLZ', city: 'Ort', postalCity: 'PLZ und Ort',
+  country: 'Land', currency: 'Währung', language: 'Sprache',
+});
+
+/** @param {string[]} items */
+const quoted = (items) => items.map((i) => `„${i}“`);
+/** @param {string[]} items "a, b und c" */
+const listed = (items) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} und ${items.at(-1)}`);
+
+/**
+ * The refusal of a list without a required column, from the server's details: which columns
+ * are missing, names accepted for them, and what the header row has. Null when the details
+ * lack what is needed (the general text is shown then).
+ * @param {unknown} details `{ headerRow, missing: string[], found: string[], accepted: Record<string, string[]> }`
+ * @returns {string | null}
+ */
+export function missingColumnsText(details) {
+  const d = /** @type {{ headerRow?: unknown, missing?: unknown, found?: unknown, accepted?: Record<string, unknown> } | null} */ (details && typeof details === 'object' ? details : null);
+  if (!d || !Array.isArray(d.missing) || d.missing.length === 0 || !Array.isArray(d.found)) return null;
+  const missing = d.missing.map(String);
+  const names = missing.map((f) => FIELD_NAMES[f] ?? f);
+  const what = missing.length > 1 ? `Es fehlen die Pflichtspalten ${listed(quoted(names))}.` : `Es fehlt die Pflichtspalte ${quoted(names).join('')}.`;
+  // "Als Kundennummer erkannt werden z. B. „…“; als Name „…“ oder „Vorname“ und „Nachname“."
+  const accepted = missing.flatMap((f, i) => {
+    const synonyms = d.accepted?.[f];
+    if (!Array.isArray(synonyms) || synonyms.length === 0) return [];
+    const alone = f === 'name' ? ' oder „Vorname“ und „Nachname“' : '';
+    return [{ field: names[i], examples: `${quoted(synonyms.slice(0, 4).map(String)).join(', ')}${alone}` }];
+  });
+  const found = d.found.map(String);
+  const row = typeof d.headerRow === 'number' ? ` (Zeile ${d.headerRow})` : '';
+  return [
+    what,
+    accepted.map((a, i) => (i === 0 ? `Als ${a.field} erkannt werden z. B. ${a.examples}` : `als ${a.field} ${a.examples}`)).join('; ') + (accepted.length ? '.' : ''),
+    found.length ? `Die Kopfzeile${row} enthält: ${quoted(found).join(', ')}.` : `Die Kopfzeile${row} ist leer.`,
+    `Bitte ${missing.length > 1 ? 'die Spalten' : 'die Spalte'} in der Datei ergänzen oder umbenennen und erneut hochladen.`,
+  ].filter(Boolean).join(' ');
+}

@@ -1,7 +1,7 @@
 // Upload of a client's list: first a dry run with the report, then the import.
 import { api, ApiError, germanError } from '../api.js';
 import { field, h, notice, replace } from '../dom.js';
-import { IMPORT_FAILURES } from './import-failures.js';
+import { IMPORT_FAILURES, missingColumnsText } from './import-failures.js';
 import { reportView } from './list-status.js';
 
 /**
@@ -86,6 +86,9 @@ export function uploadForm(client, onImported) {
 function uploadError(err) {
   if (err instanceof Error && !(err instanceof ApiError)) return err.message;
   if (err instanceof ApiError && [400, 409, 413, 415, 422].includes(err.status)) {
+    // The most common refusal: said in full from the details, the English adds nothing.
+    const missing = err.code === 'missing_columns' ? missingColumnsText(err.details) : null;
+    if (missing) return missing;
     // The server's English detail names what exactly (columns, sheets, limits).
     const known = Object.hasOwn(IMPORT_FAILURES, err.code) ? IMPORT_FAILURES[err.code] : germanError(err);
     return `${known} (Details: ${err.message})`;
