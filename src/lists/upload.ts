@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq, notInArray } from 'drizzle-orm';
+import { and, desc, eq, notInArray } from 'drizzle-orm';
 import { dunningLists } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { AppError } from '../http/errors.js';
@@ -50,11 +50,18 @@ export async function uploadList(d: ServiceDeps, u: Upload): Promise<UploadResul
   const sha256 = createHash('sha256').update(u.content).digest('hex');
   if (!u.force) {
     const [same] = await d.db
-      .select({ id: dunningLists.id, name: dunningLists.name })
+      .select({ id: dunningLists.id, name: dunningLists.name, createdAt: dunningLists.createdAt })
       .from(dunningLists)
-      .where(and(eq(dunningLists.clientId, u.clientId), eq(dunningLists.fileSha256, sha256), notInArray(dunningLists.status, ['failed'])));
+      .where(and(eq(dunningLists.clientId, u.clientId), eq(dunningLists.fileSha256, sha256), notInArray(dunningLists.status, ['failed'])))
+      .orderBy(desc(dunningLists.createdAt))
+      .limit(1);
+    // The latest of its imports (a file forced in again has several), named for the lead.
     if (same) {
-      throw new AppError(409, 'duplicate_file', `This file was imported before as list "${same.name}". Send force=true to import it again.`, { listId: same.id });
+      throw new AppError(409, 'duplicate_file', `This file was imported before as list "${same.name}". Send force=true to import it again.`, {
+        listId: same.id,
+        name: same.name,
+        uploadedAt: same.createdAt.toISOString(),
+      });
     }
   }
   const listId = await d.db.transaction(async (tx) => {

@@ -1,6 +1,7 @@
 // Upload of a client's list: first a dry run with the report, then the import.
 import { api, ApiError, germanError } from '../api.js';
 import { field, h, notice, replace } from '../dom.js';
+import { formatDate } from '../format.js';
 import { IMPORT_FAILURES, missingColumnsText } from './import-failures.js';
 import { reportView } from './list-status.js';
 
@@ -45,7 +46,7 @@ export function uploadForm(client, onImported) {
       if (err instanceof ApiError && err.code === 'duplicate_file') {
         replace(
           result,
-          notice('warning', 'Diese Datei wurde bereits importiert. Wirklich noch einmal importieren?'),
+          notice('warning', ...importedBefore(err.details), ' Wirklich noch einmal importieren?'),
           h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn btn-primary', onclick: () => void importNow(true) }, 'Trotzdem importieren'), h('button', { type: 'button', class: 'btn btn-secondary', onclick: reset }, 'Abbrechen')),
         );
       } else result.prepend(notice('error', uploadError(err)));
@@ -94,4 +95,17 @@ function uploadError(err) {
     return `${known} (Details: ${err.message})`;
   }
   return germanError(err);
+}
+
+/**
+ * Which list the same file became before, linked (the 409's details: `listId`, `name`,
+ * `uploadedAt`); without them, only that it was imported.
+ * @param {unknown} details
+ * @returns {Array<string | HTMLElement>}
+ */
+function importedBefore(details) {
+  const d = /** @type {{ listId?: unknown, name?: unknown, uploadedAt?: unknown } | null} */ (details && typeof details === 'object' ? details : null);
+  if (typeof d?.listId !== 'string' || typeof d.name !== 'string') return ['Diese Datei wurde bereits importiert.'];
+  const when = typeof d.uploadedAt === 'string' ? ` vom ${formatDate(d.uploadedAt)}` : '';
+  return ['Diese Datei wurde bereits als Liste „', h('a', { href: `#/liste/${d.listId}` }, d.name), `“${when} importiert.`];
 }
