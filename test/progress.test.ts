@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
-import { attemptsRecorded, createClient, fastRules, next, postOutcome, useFakeDate } from './helpers/dispatch.js';
+import { attemptsRecorded, createClient, fastRules, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
 import { seedList } from './helpers/seed.js';
 import { cases } from '../src/db/schema.js';
 import { eq } from 'drizzle-orm';
@@ -15,6 +15,22 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('GET /api/lists/:id/progress', () => {
+  it('outside the calling hours says the due cases wait for them, and until when', async () => {
+    const admin = await t.userSession('admin');
+    const clientId = await createClient(t, admin.cookie, { holidays: null }); // the default hours: Wednesday until 20:00
+    const { listId } = await seedList(t, clientId, 2);
+    const lead = await t.userSession('lead', [clientId]);
+    const progress = async () => (await t.request('GET', `/api/lists/${listId}/progress`, { cookie: lead.cookie })).body;
+    try {
+      setTime('2026-11-25T21:00:00+01:00');
+      expect(await progress()).toMatchObject({ callingHoursNow: false, callingResumesAt: new Date('2026-11-26T08:00:00+01:00').toISOString() });
+      setTime('2026-11-25T10:00:00+01:00');
+      expect(await progress()).toMatchObject({ callingHoursNow: true, callingResumesAt: null });
+    } finally {
+      setTime('2026-11-25T10:00:00+01:00');
+    }
+  });
+
   it('counts cases by state, outcome and attempts, names who is in a call, and estimates the end', async () => {
     const admin = await t.userSession('admin');
     const clientId = await createClient(t, admin.cookie, { ...fastRules, retryDelaySeconds: 3600 });

@@ -102,7 +102,9 @@ export const ProgressSchema = z
     inCallBy: z.array(z.object({ agent: z.string(), caseId: z.uuid(), since: z.string() })),
     nextDueAt: z.string().nullable(),
     throughputLastHour: z.number().int(),
-    etaAt: z.string().nullable(),
+    etaAt: z.string().nullable().openapi({ description: "At the last hour's pace, one more attempt per open case, worked within the client's calling hours" }),
+    callingHoursNow: z.boolean().openapi({ description: "Whether the client's calling hours and holidays allow calls now (callableNow counts due cases, which wait for them otherwise)" }),
+    callingResumesAt: z.string().nullable().openapi({ description: 'When calls are allowed again, while they are not' }),
     languageGaps: z.array(LanguageGapSchema).openapi({
       description: 'Open cases waiting for a language that no agent of the client active in the last hour speaks, by language',
     }),

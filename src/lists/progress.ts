@@ -1,8 +1,9 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { isAnyOf } from '../db/any-of.js';
-import { assignments, attempts, cases, users } from '../db/schema.js';
+import { assignments, attempts, cases, clients, dunningLists, users } from '../db/schema.js';
 import { languageGaps, type LanguageGap } from '../dispatch/language-gaps.js';
+import { callableUntil, isCallableNow, type CaseSchedulingState, type SchedulingSettings } from '../scheduling/index.js';
 
 export interface ListProgress {
   total: number;
@@ -16,6 +17,10 @@ export interface ListProgress {
   nextDueAt: string | null;
   throughputLastHour: number;
   etaAt: string | null;
+  /** Whether the client's calling hours (and holidays) allow calls now; `callableNow` are due, but wait for them when not. */
+  callingHoursNow: boolean;
+  /** When they allow calls again, while they do not. */
+  callingResumesAt: string | null;
   /** Cases waiting for a language no active agent speaks (`languageGaps`). */
   languageGaps: LanguageGap[];
 }
@@ -23,7 +28,8 @@ export interface ListProgress {
 /**
  * The team lead's live view of one list (DESIGN.md section 10). `byOutcome` counts closed cases
  * by final outcome and sums to `closed`; `attemptsHistogram` counts all cases by attempts made
- * and sums to `total`. The ETA assumes the last hour's pace and one more attempt per open case.
+ * and sums to `total`. The ETA assumes the last hour's pace and one more attempt per open case,
+ * worked within the client's calling hours (`etaWithinCallingHours`).
  */
 export async function listProgress(db: Db, listId: string, now: Date): Promise<ListProgress> {
   // A Date inside raw SQL has no column type to be serialised by: pass it as text and cast.
@@ -52,10 +58,14 @@ export async function listProgress(db: Db, listId: string, now: Date): Promise<L
     .where(eq(cases.listId, listId))
     .groupBy(cases.status, sql`2`, cases.finalOutcome, cases.attemptsMade);
 
+  const [client] = await db.select({ settings: clients.settings }).from(dunningLists).innerJoin(clients, eq(clients.id, dunningLists.clientId)).where(eq(dunningLists.id, listId));
+  const hours = client ? isCallableNow(now, client.settings, CLIENT_PLACE) : { callable: true as const };
   const p: ListProgress = {
     total: 0, callableNow: 0, scheduled: 0, inCall: inCall.length, closed: 0, byOutcome: {}, attemptsHistogram: {},
     inCallBy: inCall.map((a) => ({ agent: a.agent, caseId: a.caseId, since: a.since.toISOString() })),
-    nextDueAt: null, throughputLastHour: 0, etaAt: null, languageGaps: await languageGaps(db, { listId }, now),
+    nextDueAt: null, throughputLastHour: 0, etaAt: null,
+    callingHoursNow: hours.callable, callingResumesAt: hours.callable ? null : (hours.nextAt?.toISOString() ?? null),
+    languageGaps: await languageGaps(db, { listId }, now),
   };
   let nextDue = Infinity;
   for (const row of byState) {
@@ -78,6 +88,37 @@ export async function listProgress(db: Db, listId: string, now: Date): Promise<L
     .where(and(eq(cases.listId, listId), gt(attempts.recordedAt, new Date(now.getTime() - 3_600_000))));
   p.throughputLastHour = pace?.n ?? 0;
   const open = p.total - p.closed;
-  if (open > 0 && p.throughputLastHour > 0) p.etaAt = new Date(now.getTime() + (open / p.throughputLastHour) * 3_600_000).toISOString();
+  if (open > 0 && p.throughputLastHour > 0 && client) {
+    p.etaAt = etaWithinCallingHours(now, (open / p.throughputLastHour) * 3_600_000, client.settings)?.toISOString() ?? null;
+  }
   return p;
+}
+
+/** The client's own place: its calling hours and its holidays, no customer's region or windows. */
+const CLIENT_PLACE: CaseSchedulingState = { attemptsMade: 0, attemptTimes: [] };
+
+/** Callable stretches an ETA walks through at most (a year of working days); beyond, no ETA. */
+const ETA_MAX_STRETCHES = 300;
+
+/**
+ * When `workMs` of calling is done from `now` on, counted only while the client's calling hours
+ * allow calls: 3 hours of work at 19:00 with calls until 20:00 end at 10:00 the next working day
+ * (from 08:00), not at 22:00. Null when that lies beyond {@link ETA_MAX_STRETCHES} stretches.
+ */
+export function etaWithinCallingHours(now: Date, workMs: number, settings: SchedulingSettings): Date | null {
+  let t = now.getTime();
+  let left = workMs;
+  for (let i = 0; i < ETA_MAX_STRETCHES; i++) {
+    const check = isCallableNow(new Date(t), settings, CLIENT_PLACE);
+    if (!check.callable) {
+      if (!check.nextAt) return null;
+      t = check.nextAt.getTime();
+      continue;
+    }
+    const until = callableUntil(new Date(t), settings, CLIENT_PLACE);
+    if (until === null || t + left <= until.getTime()) return new Date(t + left);
+    left -= until.getTime() - t;
+    t = until.getTime();
+  }
+  return null;
 }

@@ -56,7 +56,8 @@
  * @typedef {{ total: number, callableNow: number, scheduled: number, inCall: number, closed: number,
  *   byOutcome: Record<string, number>, attemptsHistogram: Record<string, number>,
  *   inCallBy: { agent: string, caseId: string, since?: string }[], nextDueAt: string | null,
- *   throughputLastHour: number, etaAt: string | null, languageGaps: LanguageGap[], failedJobs: FailedJob[] }} Progress
+ *   throughputLastHour: number, etaAt: string | null,
+ *   callingHoursNow: boolean, callingResumesAt: string | null, languageGaps: LanguageGap[], failedJobs: FailedJob[] }} Progress
  * @typedef {{ queue: 'outcomes' | 'imports' | 'delivery', jobId: string, failedAt: string | null, tries: number,
  *   permanent: boolean, reason: string, listId: string | null, caseId: string | null }} FailedJob
  * @typedef {{ id: string, username: string, displayName: string, role: 'agent' | 'lead' | 'admin',

@@ -163,7 +163,10 @@ function progressView(p, outcomes) {
   /** @type {Array<[string, number, string]>} */
   const tiles = [
     ['Gesamt', p.total, ''],
-    ['Jetzt anrufbar', p.callableNow, 'tile-primary'],
+    // Outside calling hours the due cases wait for them: not "callable now".
+    p.callingHoursNow
+      ? ['Jetzt anrufbar', p.callableNow, 'tile-primary']
+      : [`Fällig, Anrufzeit ab ${p.callingResumesAt ? `${formatDateTime(p.callingResumesAt)} Uhr` : '–'}`, p.callableNow, ''],
     ['Geplant', p.scheduled, ''],
     ['Im Gespräch', p.inCall, 'tile-info'],
     ['Abgeschlossen', p.closed, 'tile-success'],
