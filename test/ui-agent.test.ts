@@ -71,6 +71,28 @@ describe('agent screen', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says when the next case has become due, without taking it', async () => {
+    const clientId = await client({ retryDelaySeconds: 8 });
+    const { cases: [seeded] } = await seedList(t, clientId, 1);
+    const { user } = await t.userSession('agent', [clientId]);
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await page.getByRole('button', { name: 'Kunde nicht erreicht' }).click();
+    await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    await page.getByText('Ergebnis gespeichert: Kunde nicht erreicht').waitFor();
+    await attemptsRecorded(t, seeded!.id, 1);
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await page.getByTestId('empty-queue').waitFor();
+    expect(await page.getByText('Jetzt ist ein Fall fällig').count()).toBe(0);
+    await page.getByText('Jetzt ist ein Fall fällig: bitte „Nächster Anruf“ drücken.').waitFor({ timeout: 15_000 });
+    // Said, not taken: nothing is held for an agent who may have stepped away.
+    expect(await t.db.select().from(assignments).where(and(eq(assignments.caseId, seeded!.id), isNull(assignments.endedAt)))).toEqual([]);
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    expect(await page.getByTestId('case-name').textContent()).toBeTruthy();
+    expect(errors).toEqual([]);
+  }, 40_000);
+
   it('tells an agent whose clients are all paused, or who has none, that no case will come', async () => {
     const paused = await client({});
     expect((await t.request('PATCH', `/api/clients/${paused}`, { cookie: admin, body: { active: false } })).status).toBe(200);

@@ -55,6 +55,9 @@ export function agentView(userId) {
   /** When the customer may no longer be called (`callableUntil`). */
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let hoursTimer;
+  /** When the next case of an empty queue is due (`nextDueAt`). */
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let dueTimer;
   /** @type {((e: KeyboardEvent) => void) | null} */
   let keyHandler = null;
   let stopped = false;
@@ -71,6 +74,8 @@ export function agentView(userId) {
     beatTimer = undefined;
     clearTimeout(hoursTimer);
     hoursTimer = undefined;
+    clearTimeout(dueTimer);
+    dueTimer = undefined;
     keyHandler = null;
   };
   /** @param {KeyboardEvent} e */
@@ -107,6 +112,21 @@ export function agentView(userId) {
     button.focus();
   }
 
+  /**
+   * At the time the next case is due, the empty-queue screen says so (it asks nothing itself: a
+   * case handed to an agent who stepped away would stay locked while the page beats).
+   * @param {string | null} nextDueAt
+   */
+  function announceWhenDue(nextDueAt) {
+    if (!nextDueAt) return;
+    const inMs = Date.parse(nextDueAt) - serverNow();
+    if (inMs >= MAX_TIMER_MS) return;
+    dueTimer = setTimeout(() => {
+      el.querySelector('.agent-start')?.prepend(notice('info', 'Jetzt ist ein Fall fällig: bitte „Nächster Anruf“ drücken.'));
+      /** @type {HTMLButtonElement | null} */ (el.querySelector('.start-panel button'))?.focus();
+    }, Math.max(0, inMs));
+  }
+
   /** @param {HTMLButtonElement} button */
   async function pull(button) {
     button.disabled = true;
@@ -122,7 +142,10 @@ export function agentView(userId) {
       }
       if (stopped) return;
       if (res.assignment) showCase(res);
-      else showStart(null, emptyQueue(res.nextDueAt, res.waiting, res.languageGaps, res.clients));
+      else {
+        showStart(null, emptyQueue(res.nextDueAt, res.waiting, res.languageGaps, res.clients));
+        announceWhenDue(res.nextDueAt);
+      }
     } catch (err) {
       if (!stopped) showStart(notice('error', germanError(err)));
     }
