@@ -68,10 +68,18 @@ function preparedStatements<T extends postgres.Sql | postgres.TransactionSql>(sq
  */
 export const reconnectDelaySeconds = (retries: number): number => Math.min(0.05 * 2 ** retries, 1);
 
+/**
+ * Set on every connection. A transaction left open by a process that vanished without closing
+ * its socket (a host lost power mid-import) holds its locks until TCP gives up, hours later, and
+ * the import's re-run waits on its rows: PostgreSQL ends it after 5 idle minutes. No transaction
+ * of ours idles that long between two statements.
+ */
+const SESSION_SETTINGS = { idle_in_transaction_session_timeout: 5 * 60_000 };
+
 /** postgres.js when a URL is given (production, tests); embedded PGlite under `dataDir` otherwise. */
 export function openDatabase(opts: { url?: string; dataDir: string; poolSize?: number }): Database {
   if (opts.url) {
-    const sql = postgres(opts.url, { max: opts.poolSize ?? 10, onnotice: () => {}, connect_timeout: 5, backoff: reconnectDelaySeconds });
+    const sql = postgres(opts.url, { max: opts.poolSize ?? 10, onnotice: () => {}, connect_timeout: 5, backoff: reconnectDelaySeconds, connection: SESSION_SETTINGS });
     const db = drizzlePostgres(preparedStatements(sql), { schema }) as unknown as Db;
     return {
       db,
