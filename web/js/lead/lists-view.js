@@ -137,13 +137,38 @@ function progressCell(l) {
   const { total, closed } = l.counts;
   if (total === 0) return h('span', { class: 'muted' }, '–');
   const n = (/** @type {number} */ v) => v.toLocaleString('de-DE');
-  const delivered = l.delivery?.status === 'sent' ? `Ergebnisliste gesendet ${formatDateTime(l.delivery.sentAt)}` : null;
   return h(
     'div',
     { class: 'list-progress', 'data-testid': 'list-progress' },
     h('progress', { max: total, value: closed, 'aria-label': 'abgeschlossene Fälle' }),
     h('span', { class: 'hint' }, `${n(closed)} von ${n(total)} abgeschlossen`),
-    delivered ? h('div', { class: 'hint' }, delivered) : null,
+    deliveryState(l),
     l.purgedAt ? h('div', { class: 'hint' }, `personenbezogene Daten gelöscht am ${formatDateTime(l.purgedAt)}`) : null,
   );
+}
+
+/** @type {Record<Exclude<import('../types.js').Delivery['status'], 'sent'>, [string, string]>} German text and badge style */
+const DELIVERY_BADGE = {
+  pending: ['Versand läuft', 'badge-info'],
+  sending: ['Versand läuft', 'badge-info'],
+  retrying: ['Versand wird wiederholt', 'badge-warning'],
+  failed: ['Versand fehlgeschlagen', 'badge-error'],
+  unknown: ['Versand unklar – bitte prüfen', 'badge-warning'],
+};
+
+/**
+ * Where the result list's mail stands, so that the lead sees a problem without opening every
+ * list. Only completed lists are sent by themselves; a cancelled one only when sent by hand.
+ * @param {DunningList} l
+ */
+function deliveryState(l) {
+  if (l.purgedAt || (l.status !== 'completed' && l.status !== 'cancelled')) return null;
+  const d = l.delivery;
+  if (d?.status === 'sent') return h('div', { class: 'hint' }, `Ergebnisliste gesendet ${formatDateTime(d.sentAt)}`);
+  if (d) {
+    const [text, style] = DELIVERY_BADGE[d.status] ?? [d.status, 'badge-neutral'];
+    return h('div', {}, h('span', { class: `badge ${style}`, 'data-testid': 'list-delivery' }, text));
+  }
+  if (l.status === 'cancelled') return h('div', { class: 'hint' }, 'Ergebnisliste wird nicht automatisch gesendet');
+  return h('div', {}, h('span', { class: 'badge badge-warning', 'data-testid': 'list-delivery' }, 'noch nicht gesendet'));
 }

@@ -102,12 +102,16 @@ export function resultBox(listId, isAdmin) {
     );
     if (interim) return [downloads, h('p', { class: 'hint' }, 'Die Liste wird noch bearbeitet: offene Fälle stehen als „Offen“ in der Datei. Ist sie abgeschlossen, geht die Ergebnisliste automatisch an den Mandanten.')];
     const recipient = client?.resultEmail;
-    const send = h('button', { type: 'submit', class: 'btn btn-secondary' }, recipient ? 'Erneut senden' : 'Senden');
+    // Only completed lists are sent by themselves (the sweep): a cancelled one was never sent.
+    const cancelled = list.status === 'cancelled';
+    const send = h('button', { type: 'submit', class: 'btn btn-secondary' }, recipient && !cancelled ? 'Erneut senden' : 'Senden');
     return [
       downloads,
-      recipient
-        ? h('p', {}, 'Versand an ', h('strong', {}, recipient))
-        : notice('warning', `Keine Empfängeradresse – die Ergebnisliste wird nicht automatisch gesendet. Bitte herunterladen${isAdmin ? ' oder unten an eine Adresse senden' : '; eine Adresse hinterlegen kann ein Administrator'}.`),
+      cancelled
+        ? h('p', {}, `Die Liste wurde abgebrochen: die Ergebnisliste wird nicht automatisch gesendet.${recipient ? ' „Senden“ schickt sie an ' : ''}`, recipient ? h('strong', {}, recipient) : null, recipient ? '.' : null)
+        : recipient
+          ? h('p', {}, 'Versand an ', h('strong', {}, recipient))
+          : notice('warning', `Keine Empfängeradresse – die Ergebnisliste wird nicht automatisch gesendet. Bitte herunterladen${isAdmin ? ' oder unten an eine Adresse senden' : '; eine Adresse hinterlegen kann ein Administrator'}.`),
       // Another address than the client's is for admins only: it sends customer data elsewhere.
       isAdmin
         ? h('form', { class: 'row row-end', onsubmit: resend }, field('Senden an', to, recipient ? 'leer = an die hinterlegte Adresse' : 'E-Mail-Adresse'), send)
