@@ -10,7 +10,7 @@ afterAll(() => t.close());
 
 describe('every PostgreSQL connection', () => {
   it('ends a transaction left idle for 5 minutes (one of a process that vanished without closing its socket)', async () => {
-    const [row] = await t.db.execute<{ idle_in_transaction_session_timeout: string }>(sql`show idle_in_transaction_session_timeout`);
-    expect(row!.idle_in_transaction_session_timeout).toBe('5min');
+    const rows = (await t.db.execute(sql`show idle_in_transaction_session_timeout`)) as unknown as Array<{ idle_in_transaction_session_timeout: string }>;
+    expect(rows[0]!.idle_in_transaction_session_timeout).toBe('5min');
   });
 });
