@@ -24,7 +24,7 @@ export type DeliveryOutcome = 'sent' | 'unknown' | 'settled' | 'failed';
  * try throws, so BullMQ retries it with backoff; the last one leaves the round `failed` with the
  * answer.
  */
-export async function deliver(d: ServiceDeps & { mailer: Mailer }, deliveryId: string, opts: { finalTry: boolean }): Promise<DeliveryOutcome> {
+export async function deliver(d: ServiceDeps & { mailer: Mailer }, deliveryId: string, opts: { finalTry: boolean; stopping?: () => boolean }): Promise<DeliveryOutcome> {
   const round = await startTry(d.db, deliveryId, d.clock.now());
   if (!round) return settle(d, deliveryId);
   // Far more tries than a job has, none with an answer to record: each stopped before the mail
@@ -45,6 +45,9 @@ export async function deliver(d: ServiceDeps & { mailer: Mailer }, deliveryId: s
     failpoint(d.config, 'delivery.afterWrite');
     // Retention may have deleted the list's personal data while it was written: then it is not sent.
     const sendable = found && (await listAndClient(d, round.listId)) ? found : null;
+    // The process is shutting down: a send it started now could be cut off by the kill that
+    // follows a grace period, and the round would be `unknown` for the lead to decide.
+    if (opts.stopping?.()) throw new StoppedForShutdown();
     // Another try (its job given to a second worker while this one wrote) claimed it first.
     const claimed = await claimDelivery(d.db, deliveryId, d.clock.now());
     if (!claimed) return 'settled';
@@ -78,12 +81,21 @@ export async function deliver(d: ServiceDeps & { mailer: Mailer }, deliveryId: s
     d.log.info({ deliveryId, listId: list.id, round: claimed.round }, 'result list sent');
     return 'sent';
   } catch (err) {
+    if (err instanceof StoppedForShutdown) throw err;
     // After the mail left, a failure to record it must not make it look unsent: the round stays
     // `sending` and the retry marks it `unknown`. A failure no try can mend ends the round now.
     if (!mailed) await recordFailure(d.db, deliveryId, serverAnswer(err), opts.finalTry || isPermanentFailure(err), d.clock.now(), claimedHere ? 'sending' : 'unclaimed');
     throw err;
   } finally {
     await rm(file, { force: true });
+  }
+}
+
+/** A try that stopped before claiming its round because the process is shutting down: to be run again elsewhere, no failure. */
+export class StoppedForShutdown extends Error {
+  override name = 'StoppedForShutdown';
+  constructor() {
+    super('the process is shutting down; the delivery is tried again');
   }
 }
 
