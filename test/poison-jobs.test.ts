@@ -66,14 +66,17 @@ describe('poison jobs', () => {
     // The lead sees it on the list page: the outcome was not stored, the case stays open.
     const { user: lead, cookie: leadCookie } = await t.userSession('lead', [clientId]);
     const progress = await t.request('GET', `/api/lists/${listId}/progress`, { cookie: leadCookie });
-    expect(progress.body.failedJobs).toEqual([expect.objectContaining({ queue: 'outcomes', caseId: seeded!.id, permanent: true })]);
+    expect(progress.body.failedJobs).toEqual([expect.objectContaining({ queue: 'outcomes', caseId: seeded!.id, permanent: true, customerNo: seeded!.customerNo, customerName: seeded!.name })]);
     const { page, errors } = await ui.newPage();
     await loginAs(page, lead.username);
     await page.goto(`/#/liste/${listId}`);
     const shown = page.getByTestId('failed-jobs');
     await shown.waitFor();
-    expect(await shown.textContent()).toContain(`Ein Anrufergebnis konnte nicht gespeichert werden (Fall ${seeded!.id}).`);
-    expect(await shown.textContent()).toContain('Ein erneuter Versuch hilft nicht');
+    // Named as the lead finds the case, not by its id; what it means in German before the system's reason.
+    const text = await shown.textContent();
+    expect(text).toContain(`Ein Anrufergebnis konnte nicht gespeichert werden: Kunde ${seeded!.name} (Kd.-Nr. ${seeded!.customerNo}).`);
+    expect(text).not.toContain(seeded!.id);
+    expect(text).toMatch(/Das Ergebnis ist nicht gespeichert, der Fall bleibt offen\. Ein erneuter Versuch hilft nicht\. Bitte wenden Sie sich an einen Administrator: Er sieht den Auftrag in der Liste der fehlgeschlagenen Aufträge \(\/api\/admin\/failed-jobs\)\.Meldung des Systems: permanent failure: /);
     expect(errors).toEqual([]);
   });
 

@@ -90,6 +90,11 @@ export const LanguageGapSchema = z
   })
   .openapi('LanguageGap');
 
+export const ListFailedJobSchema = FailedJobSchema.extend({
+  customerNo: z.string().nullable().openapi({ description: "An outcome's case: its customer number (null for the import)" }),
+  customerName: z.string().nullable().openapi({ description: "An outcome's case: the customer's name (null for the import)" }),
+}).openapi('ListFailedJob');
+
 export const ProgressSchema = z
   .object({
     total: z.number().int(),
@@ -108,6 +113,6 @@ export const ProgressSchema = z
     languageGaps: z.array(LanguageGapSchema).openapi({
       description: 'Open cases waiting for a language that no agent of the client active in the last hour speaks, by language',
     }),
-    failedJobs: z.array(FailedJobSchema).openapi({ description: 'Outcomes and the import of this list that failed for good (see GET /api/admin/failed-jobs)' }),
+    failedJobs: z.array(ListFailedJobSchema).openapi({ description: 'Outcomes and the import of this list that failed for good (see GET /api/admin/failed-jobs)' }),
   })
   .openapi('ListProgress');

@@ -77,16 +77,33 @@ export async function failedJobs(queues: Queues, limit = 200): Promise<FailedJob
   return out.sort((a, b) => (b.failedAt ?? '').localeCompare(a.failedAt ?? '')).slice(0, limit);
 }
 
-/** The failed outcome and import jobs of one list (few: failed jobs are the exception). */
-export async function failedJobsOfList(queues: Queues, db: Db, listId: string): Promise<FailedJob[]> {
+/** A failed job of one list as its lead sees it: an outcome's case named as the lead knows it. */
+export interface ListFailedJob extends FailedJob {
+  customerNo: string | null;
+  customerName: string | null;
+}
+
+/**
+ * The failed outcome and import jobs of one list (few: failed jobs are the exception), an
+ * outcome's with its case's customer number and name: the lead finds a case by those, not by its id.
+ */
+export async function failedJobsOfList(queues: Queues, db: Db, listId: string): Promise<ListFailedJob[]> {
   const all = (await failedJobs(queues)).filter((j) => j.queue !== 'delivery');
   const caseIds = all.flatMap((j) => (j.caseId ? [j.caseId] : []));
-  const ofList = new Set(
+  const ofList = new Map(
     caseIds.length
-      ? (await db.select({ id: cases.id }).from(cases).where(and(eq(cases.listId, listId), inArray(cases.id, caseIds)))).map((r) => r.id)
+      ? (
+          await db
+            .select({ id: cases.id, customerNo: cases.customerNo, name: cases.name })
+            .from(cases)
+            .where(and(eq(cases.listId, listId), inArray(cases.id, caseIds)))
+        ).map((r) => [r.id, r])
       : [],
   );
-  return all.filter((j) => j.listId === listId || (j.caseId !== null && ofList.has(j.caseId)));
+  return all.flatMap((j) => {
+    const c = j.caseId === null ? undefined : ofList.get(j.caseId);
+    return j.listId === listId || c ? [{ ...j, customerNo: c?.customerNo ?? null, customerName: c?.name ?? null }] : [];
+  });
 }
 
 /** Failed jobs per background queue, for the `mahn_failed_jobs` gauge. */

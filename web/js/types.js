@@ -57,9 +57,10 @@
  *   byOutcome: Record<string, number>, attemptsHistogram: Record<string, number>,
  *   inCallBy: { agent: string, caseId: string, since?: string }[], nextDueAt: string | null,
  *   throughputLastHour: number, etaAt: string | null,
- *   callingHoursNow: boolean, callingResumesAt: string | null, languageGaps: LanguageGap[], failedJobs: FailedJob[] }} Progress
+ *   callingHoursNow: boolean, callingResumesAt: string | null, languageGaps: LanguageGap[], failedJobs: ListFailedJob[] }} Progress
  * @typedef {{ queue: 'outcomes' | 'imports' | 'delivery', jobId: string, failedAt: string | null, tries: number,
  *   permanent: boolean, reason: string, listId: string | null, caseId: string | null }} FailedJob
+ * @typedef {FailedJob & { customerNo: string | null, customerName: string | null }} ListFailedJob a list's own, with its case's customer
  * @typedef {{ id: string, username: string, displayName: string, role: 'agent' | 'lead' | 'admin',
  *   clientIds: string[], languages: string[], extension: string | null, active: boolean, createdAt: string }} User
  * @typedef {{ attempts: number, reached: number, rightParty: number, promises: number,

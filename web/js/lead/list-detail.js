@@ -135,8 +135,9 @@ function header(list, cancel) {
 
 /**
  * Background work of this list that failed for good: the lead must know an outcome was not
- * stored (the case stays open) and whom to ask.
- * @param {import('../types.js').FailedJob[] | undefined} jobs
+ * stored (the case stays open), which customer's it was (the case id means nothing to a lead)
+ * and whom to ask. The reason stays as the server gives it (English) after a German sentence.
+ * @param {import('../types.js').ListFailedJob[] | undefined} jobs
  */
 function failedJobNotices(jobs) {
   if (!jobs?.length) return null;
@@ -146,8 +147,10 @@ function failedJobNotices(jobs) {
     jobs.map((j) =>
       notice(
         'error',
-        h('strong', {}, j.queue === 'imports' ? 'Der Import konnte nicht abgeschlossen werden.' : `Ein Anrufergebnis konnte nicht gespeichert werden (Fall ${j.caseId ?? '?'}).`),
-        ` ${j.permanent ? 'Ein erneuter Versuch hilft nicht' : 'Alle Versuche sind fehlgeschlagen'}: ${j.reason}. Bitte wenden Sie sich an die Administration.`,
+        h('strong', {}, j.queue === 'imports' ? 'Der Import konnte nicht abgeschlossen werden.' : `Ein Anrufergebnis konnte nicht gespeichert werden: ${j.customerNo ? `Kunde ${j.customerName ?? '?'} (Kd.-Nr. ${j.customerNo})` : `Fall ${j.caseId ?? '?'}`}.`),
+        j.queue === 'imports' ? '' : ' Das Ergebnis ist nicht gespeichert, der Fall bleibt offen.',
+        ` ${j.permanent ? 'Ein erneuter Versuch hilft nicht' : 'Alle Versuche sind fehlgeschlagen'}. Bitte wenden Sie sich an einen Administrator: Er sieht den Auftrag in der Liste der fehlgeschlagenen Aufträge (/api/admin/failed-jobs).`,
+        h('div', { class: 'small' }, `Meldung des Systems: ${j.reason}`),
       ),
     ),
   );
