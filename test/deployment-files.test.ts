@@ -66,6 +66,8 @@ describe('docker-compose.yml', () => {
     // No password in the repository: the database's comes from the environment.
     expect(services.postgres.environment.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
     expect(services.api.environment.DATABASE_URL).toContain('${POSTGRES_PASSWORD:?');
+    // Time to finish a result-list mail on a stop (a new delivery is not started then).
+    expect(services.workers.stop_grace_period).toBe('60s');
     const redis = (services.redis.command as string[]).join(' ');
     expect(redis).toContain('--appendonly yes');
     expect(redis).toContain('--maxmemory-policy noeviction');
