@@ -1,7 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { assignments, attempts, dunningLists, importFiles } from '../src/db/schema.js';
+import { assignments, attempts, cases, dunningLists, importFiles } from '../src/db/schema.js';
 import { endAssignment } from '../src/dispatch/assignment-end.js';
 import { closeCase } from '../src/dispatch/close-case.js';
 import { importJobId } from '../src/lists/upload.js';
@@ -61,6 +61,18 @@ describe('the outbox', () => {
     await eventually(async () => (await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId)))[0]!.status === 'active', 20_000, 'the import');
     const [list] = await t.db.select().from(dunningLists).where(eq(dunningLists.id, orphan));
     expect(list).toMatchObject({ status: 'failed', errorCode: 'interrupted', error: expect.stringMatching(/upload the list again/) });
+  });
+});
+
+describe('a list cancelled during its import', () => {
+  it('loses the cases its import committed before dying, when Redis lost the import job too', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const { listId } = await seedList(t, clientId, 2);
+    // As the import left it: committed, never activated, cancelled meanwhile; no job left to re-run.
+    await t.db.update(dunningLists).set({ status: 'cancelled', activatedAt: null }).where(eq(dunningLists.id, listId));
+    expect((await recover(serviceDeps(t))).failedImports).toBeGreaterThanOrEqual(1);
+    expect((await t.db.select({ n: count() }).from(cases).where(eq(cases.listId, listId)))[0]!.n).toBe(0);
+    expect((await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId)))[0]!.status).toBe('cancelled');
   });
 });
 

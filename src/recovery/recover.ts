@@ -1,5 +1,5 @@
-import { eq, isNotNull } from 'drizzle-orm';
-import { assignments, dunningLists, importFiles } from '../db/schema.js';
+import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { assignments, cases, dunningLists, importFiles } from '../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { completeFinishedLists } from '../dispatch/close-case.js';
 import { queueOutcome } from '../dispatch/outcome.js';
@@ -67,7 +67,30 @@ export async function recover(d: ServiceDeps): Promise<RecoveryReport> {
     await queueImport(d, list.id, requeued);
     report.imports++;
   }
+  report.failedImports += await clearCancelledImports(d);
   report.completedLists = await completeFinishedLists(d.db, d.clock.now());
   if (report.outcomes || report.imports || report.failedImports || report.completedLists) d.log.info(report, 'recovered work left undone');
   return report;
+}
+
+/**
+ * A list cancelled during its import, whose import died after its commit: the import's re-run
+ * removes the committed cases (`failImport`), but when Redis lost the job too there is no re-run,
+ * and the cases stayed open for ever in a cancelled list — their customers refused as open in
+ * every later list. Their import is ended here, as the re-run would have (the list stays cancelled).
+ */
+async function clearCancelledImports(d: ServiceDeps): Promise<number> {
+  const left = await d.db
+    .select({ id: dunningLists.id })
+    .from(dunningLists)
+    .where(and(eq(dunningLists.status, 'cancelled'), isNull(dunningLists.activatedAt), sql`exists (select 1 from ${cases} where ${cases.listId} = ${dunningLists.id})`));
+  let cleared = 0;
+  for (const list of left) {
+    const job = await d.queues.get('imports').getJob(importJobId(list.id));
+    // Still running or queued: its own run ends it.
+    if (job && !['failed', 'completed'].includes(await job.getState())) continue;
+    await failImport(d, list.id, 'cancelled', 'The list was cancelled during its import.');
+    cleared++;
+  }
+  return cleared;
 }
