@@ -4,6 +4,7 @@ import { systemClock } from '../src/clock.js';
 import { loginAs, screenshot, startUi } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient } from './helpers/dispatch.js';
+import { eventually } from './helpers/eventually.js';
 
 let t: TestContext;
 let ui: Awaited<ReturnType<typeof startUi>>;
@@ -170,5 +171,59 @@ describe('client settings form', () => {
     await lead.page.goto(`/#/mandant/${clientId}`);
     await lead.page.getByRole('alert').getByText('Dafür fehlt Ihnen die Berechtigung.').waitFor();
     expect(await lead.page.getByRole('textbox').count()).toBe(0);
+  });
+
+  it('asks before a menu link or a reload drops unsaved edits, and before a saved outcome is removed', async () => {
+    const clientId = await createClient(t, admin, { code: 'KWS', name: 'Kreiswerke Süd' });
+    const declining = await leadOnSettings(clientId, 'Kreiswerke Süd');
+    const { page } = declining;
+    const listsLink = page.getByRole('navigation').getByRole('link', { name: 'Listen' });
+
+    // A saved outcome: declined, it stays.
+    expect(await page.getByLabel('Ergebnis 1, Code').inputValue()).toBe('paid');
+    await page.getByRole('button', { name: 'Ergebnis 1 entfernen' }).click();
+    expect(declining.dialogs).toEqual([
+      'confirm: Ergebnis „Erledigt – bezahlt“ (paid) entfernen? Bisherige Versuche behalten den Code, zählen im LE-Bericht aber als „nicht erreicht“.',
+    ]);
+    expect(await page.getByLabel('Ergebnis 1, Code').inputValue()).toBe('paid');
+    // One added and not saved yet goes without a question.
+    const added = (await page.locator('.outcome-rows .outcome-row').count()) + 1;
+    await page.getByRole('button', { name: '+ Ergebnis hinzufügen' }).click();
+    await page.getByLabel(`Ergebnis ${added}, Code`).fill('neu');
+    await page.getByRole('button', { name: `Ergebnis ${added} entfernen` }).click();
+    expect(await page.getByLabel(`Ergebnis ${added}, Code`).count()).toBe(0);
+    expect(declining.dialogs).toHaveLength(1);
+
+    // Nothing changed: the menu leaves without asking.
+    await listsLink.click();
+    await page.getByRole('heading', { name: 'Mahnlisten' }).waitFor();
+    expect(declining.dialogs).toHaveLength(1);
+
+    // Edited: the menu asks; declined, the page and its edit stay.
+    await page.locator('section.client', { hasText: 'Kreiswerke Süd' }).getByRole('link', { name: 'Einstellungen' }).click();
+    await page.getByRole('heading', { name: 'Einstellungen: Kreiswerke Süd' }).waitFor();
+    await page.getByLabel('Versuche je Fall', { exact: true }).fill('9');
+    await listsLink.click();
+    await eventually(async () => declining.dialogs.length === 2, 5_000, 'the question');
+    expect(declining.dialogs[1]).toBe('confirm: Ihre Änderungen sind noch nicht gespeichert und gehen verloren. Seite trotzdem verlassen?');
+    expect(new URL(page.url()).hash).toBe(`#/mandant/${clientId}`);
+    expect(await page.getByLabel('Versuche je Fall', { exact: true }).inputValue()).toBe('9');
+    // A reload asks the browser's own question.
+    await page.reload();
+    expect(declining.dialogs[2]).toBe('beforeunload: ');
+    expect(declining.errors).toEqual([]);
+
+    // Confirmed: the outcome goes, and so does the page.
+    const { user } = await t.userSession('lead', [clientId]);
+    const confirming = await ui.newPage({ acceptDialogs: true });
+    await loginAs(confirming.page, user.username);
+    await confirming.page.goto(`/#/mandant/${clientId}`);
+    await confirming.page.getByRole('heading', { name: 'Einstellungen: Kreiswerke Süd' }).waitFor();
+    await confirming.page.getByRole('button', { name: 'Ergebnis 1 entfernen' }).click();
+    expect(await confirming.page.getByLabel('Ergebnis 1, Code').inputValue()).not.toBe('paid');
+    await confirming.page.getByRole('navigation').getByRole('link', { name: 'Listen' }).click();
+    await confirming.page.getByRole('heading', { name: 'Mahnlisten' }).waitFor();
+    expect(confirming.dialogs).toEqual([expect.stringMatching(/^confirm: Ergebnis „Erledigt – bezahlt“/), expect.stringMatching(/^confirm: Ihre Änderungen sind noch nicht gespeichert/)]);
+    expect(confirming.errors).toEqual([]);
   });
 });

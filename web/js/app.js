@@ -20,11 +20,16 @@ const root = /** @type {HTMLElement} */ (document.getElementById('app'));
 let me = null;
 /** @type {View | null} */
 let current = null;
+/** The address of the page mounted: where a declined „leave?“ keeps the user. */
+let shownHash = location.hash;
+
+const UNSAVED = 'Ihre Änderungen sind noch nicht gespeichert und gehen verloren. Seite trotzdem verlassen?';
 
 /** @param {View} view */
 function mount(view, withHeader = true) {
   current?.stop?.();
   current = view;
+  shownHash = location.hash;
   replace(root, withHeader && me ? header(me) : null, h('main', { class: 'page' }, view.el));
 }
 
@@ -82,6 +87,7 @@ function activeSection(user) {
 
 async function logout() {
   if (current?.holdsCase?.() && !confirm('Der angezeigte Fall wird zurückgegeben (es wird kein Versuch gezählt). Trotzdem abmelden?')) return;
+  if (current?.unsaved?.() && !confirm('Ihre Änderungen sind noch nicht gespeichert und gehen verloren. Trotzdem abmelden?')) return;
   await current?.leave?.().catch(() => {});
   current?.stop?.();
   current = null;
@@ -110,7 +116,17 @@ function route() {
   location.replace(home(me));
 }
 
-window.addEventListener('hashchange', route);
+/** A link or the back button: a page with unsaved edits asks first, and a „no“ stays on it. */
+function onHashChange() {
+  if (me && location.hash !== shownHash && current?.unsaved?.() && !confirm(UNSAVED)) {
+    // Back to the page's address without routing (it stays mounted with its edits).
+    history.replaceState(null, '', shownHash || location.pathname);
+    return;
+  }
+  route();
+}
+
+window.addEventListener('hashchange', onHashChange);
 window.addEventListener(SESSION_LOST, () => showLogin('Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.'));
 
 async function start() {

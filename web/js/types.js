@@ -71,8 +71,10 @@
  * @typedef {{ clientId: string, code: string, name: string, timezone: string, outcomes: LeOutcome[],
  *   rows: LeRow[], totals: LeCounts }} LeClient
  * @typedef {{ from: string, to: string, groupBy: 'day' | 'agent', clients: LeClient[], totals: LeCounts }} LeReport
- * @typedef {{ el: HTMLElement, stop?: () => void, leave?: () => Promise<void>, holdsCase?: () => boolean }} View a mounted screen;
- *   `stop` ends its timers, `leave` gives back what the user holds (on logout)
+ * @typedef {{ el: HTMLElement, stop?: () => void, leave?: () => Promise<void>, holdsCase?: () => boolean,
+ *   unsaved?: () => boolean }} View a mounted screen;
+ *   `stop` ends its timers, `leave` gives back what the user holds (on logout), `unsaved` says
+ *   edits would be lost by leaving (app.js asks first)
  */
 
 export {};

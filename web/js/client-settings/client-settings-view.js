@@ -27,6 +27,17 @@ export function clientSettingsView(clientId, me) {
   const el = h('div', { class: 'client-settings-page' }, back(), h('h1', {}, 'Einstellungen'), h('p', { class: 'muted' }, 'Wird geladen …'));
   let stopped = false;
   const heatmap = reachHeatmap(clientId);
+  /** @type {{ unsaved: () => boolean } | null} the form shown, once the client is loaded */
+  let shown = null;
+  // Closing the tab or reloading with edits not saved would lose them: the browser asks first
+  // (leaving by a link asks in app.js, through `unsaved`).
+  /** @param {BeforeUnloadEvent} e */
+  const onUnload = (e) => {
+    if (!shown?.unsaved()) return;
+    e.preventDefault();
+    e.returnValue = '';
+  };
+  window.addEventListener('beforeunload', onUnload);
 
   /**
    * @param {Client} client
@@ -41,6 +52,7 @@ export function clientSettingsView(clientId, me) {
       },
       me.role === 'admin',
     );
+    shown = form;
     replace(el, back(), h('h1', {}, `Einstellungen: ${client.name}`), form.el, heatmap);
     // Saved from the button at the bottom: bring the confirmation into view.
     if (message) form.status.focus();
@@ -57,8 +69,10 @@ export function clientSettingsView(clientId, me) {
   })();
   return {
     el,
+    unsaved: () => shown?.unsaved() ?? false,
     stop: () => {
       stopped = true;
+      window.removeEventListener('beforeunload', onUnload);
     },
   };
 }
@@ -86,6 +100,9 @@ function settingsForm(client, message, onSaved, isAdmin) {
     replace(status, notice('error', h('strong', {}, 'Bitte prüfen:'), h('ul', { class: 'problems' }, lines.map((l) => h('li', {}, l)))));
     status.focus();
   };
+
+  /** What the form holds now, as the PATCH body would carry it (before the server checks it). */
+  const body = () => ({ ...plain.read().value, callingHours: hours.read().value, windows: windows.read().value, outcomes: outcomes.read().value });
 
   /** @param {SubmitEvent} e */
   const submit = async (e) => {
@@ -130,7 +147,7 @@ function settingsForm(client, message, onSaved, isAdmin) {
     plain.doNotCall,
     h('div', { class: 'actions' }, save),
   );
-  return { el, status };
+  return { el, status, unsaved: () => Object.keys(changed(client, body())).length > 0 };
 }
 
 /**

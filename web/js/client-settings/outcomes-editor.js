@@ -48,6 +48,8 @@ export function outcomesEditor(initial) {
       label: h('input', { type: 'text', class: 'outcome-label', value: o.label, maxLength: 80 }),
       effect: h('select', { class: 'outcome-effect' }, EFFECTS.map(([v, t]) => h('option', { value: v, selected: v === o.effect }, t))),
       remove: removeButton('', () => {
+        // Past attempts keep the code, but the LE report knows only this client's outcomes.
+        if (saved && !confirm(`Ergebnis „${o.label || o.code}“ (${o.code}) entfernen? Bisherige Versuche behalten den Code, zählen im LE-Bericht aber als „nicht erreicht“.`)) return;
         rows.splice(rows.indexOf(row), 1);
         row.el.remove();
         renumber();
