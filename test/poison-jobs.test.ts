@@ -76,7 +76,7 @@ describe('poison jobs', () => {
     const text = await shown.textContent();
     expect(text).toContain(`Ein Anrufergebnis konnte nicht gespeichert werden: Kunde ${seeded!.name} (Kd.-Nr. ${seeded!.customerNo}).`);
     expect(text).not.toContain(seeded!.id);
-    expect(text).toMatch(/Das Ergebnis ist nicht gespeichert, der Fall bleibt offen\. Ein erneuter Versuch hilft nicht\. Bitte wenden Sie sich an einen Administrator: Er sieht den Auftrag in der Liste der fehlgeschlagenen Aufträge \(\/api\/admin\/failed-jobs\)\.Meldung des Systems: permanent failure: /);
+    expect(text).toMatch(/Das Ergebnis ist nicht gespeichert, der Fall bleibt offen\. Ein erneuter Versuch hilft nicht\. Bitte einen Administrator informieren: Er sieht den Auftrag in der Warteschlangen-Übersicht \(\/admin\/queues, Warteschlange „outcomes“, fehlgeschlagen\)\.Meldung des Systems: permanent failure: /);
     expect(errors).toEqual([]);
   });
 

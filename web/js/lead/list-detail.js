@@ -149,7 +149,7 @@ function failedJobNotices(jobs) {
         'error',
         h('strong', {}, j.queue === 'imports' ? 'Der Import konnte nicht abgeschlossen werden.' : `Ein Anrufergebnis konnte nicht gespeichert werden: ${j.customerNo ? `Kunde ${j.customerName ?? '?'} (Kd.-Nr. ${j.customerNo})` : `Fall ${j.caseId ?? '?'}`}.`),
         j.queue === 'imports' ? '' : ' Das Ergebnis ist nicht gespeichert, der Fall bleibt offen.',
-        ` ${j.permanent ? 'Ein erneuter Versuch hilft nicht' : 'Alle Versuche sind fehlgeschlagen'}. Bitte wenden Sie sich an einen Administrator: Er sieht den Auftrag in der Liste der fehlgeschlagenen Aufträge (/api/admin/failed-jobs).`,
+        ` ${j.permanent ? 'Ein erneuter Versuch hilft nicht' : 'Alle Versuche sind fehlgeschlagen'}. Bitte einen Administrator informieren: Er sieht den Auftrag in der Warteschlangen-Übersicht (/admin/queues, Warteschlange „${j.queue}“, fehlgeschlagen).`,
         h('div', { class: 'small' }, `Meldung des Systems: ${j.reason}`),
       ),
     ),
