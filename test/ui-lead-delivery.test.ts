@@ -52,4 +52,17 @@ describe('result-list delivery on the lead’s lists', () => {
     await box.getByRole('button', { name: 'Senden', exact: true }).waitFor();
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('says so when the client has no result address: such a list is never sent by itself', async () => {
+    const { t, ui, admin } = ctx;
+    const clientId = await createClient(t, admin, { code: 'OHNE', name: 'Ohne Adresse' });
+    const { user } = await t.userSession('lead', [clientId]);
+    const listId = await closedList(clientId, 'completed', null);
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+    const row = page.locator(`tr[data-list-id="${listId}"]`);
+    await row.getByText('Keine Ergebnisadresse hinterlegt: Ergebnisliste herunterladen oder senden').waitFor();
+    expect(await row.getByTestId('list-delivery').count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

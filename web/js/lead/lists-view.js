@@ -20,6 +20,8 @@ export function listsView(me) {
   const el = h('div', { class: 'lists-page' }, h('h1', {}, 'Mahnlisten'), h('p', { class: 'muted' }, 'Wird geladen …'));
   /** @type {Map<string, HTMLElement>} client id → its lists' table container */
   const tables = new Map();
+  /** @type {Map<string, Client>} */
+  const clientsById = new Map();
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
   let stopped = false;
@@ -51,6 +53,7 @@ export function listsView(me) {
   function clientSection(client) {
     const table = h('div', { class: 'lists-table' });
     tables.set(client.id, table);
+    clientsById.set(client.id, client);
     return h(
       'section',
       { class: 'card client', 'data-client': client.code },
@@ -81,7 +84,8 @@ export function listsView(me) {
       if (stopped) return;
       for (const [clientId, table] of tables) {
         const own = lists.filter((l) => l.clientId === clientId);
-        replaceIfChanged(table, JSON.stringify(own), () => listsTable(own));
+        const client = clientsById.get(clientId);
+        replaceIfChanged(table, JSON.stringify([own, client?.resultEmail ?? null]), () => listsTable(own, client));
       }
       replace(staleWarning);
     } catch (err) {
@@ -100,8 +104,11 @@ export function listsView(me) {
   };
 }
 
-/** @param {DunningList[]} lists */
-function listsTable(lists) {
+/**
+ * @param {DunningList[]} lists
+ * @param {Client | undefined} client
+ */
+function listsTable(lists, client) {
   if (lists.length === 0) return h('p', { class: 'muted' }, 'Noch keine Liste importiert.');
   return h(
     'table',
@@ -123,7 +130,7 @@ function listsTable(lists) {
             l.status === 'importing' ? importProgressBar(l) : null,
             l.status === 'failed' ? h('div', { class: 'text-error small' }, importFailureText(l)) : null,
           ),
-          h('td', {}, progressCell(l)),
+          h('td', {}, progressCell(l, client)),
           h('td', {}, formatDateTime(l.createdAt)),
           h('td', { class: 'right' }, h('a', { class: 'btn btn-secondary btn-small', href: `#/liste/${l.id}` }, 'Fortschritt')),
         ),
@@ -132,8 +139,11 @@ function listsTable(lists) {
   );
 }
 
-/** @param {DunningList} l */
-function progressCell(l) {
+/**
+ * @param {DunningList} l
+ * @param {Client | undefined} client
+ */
+function progressCell(l, client) {
   const { total, closed } = l.counts;
   if (total === 0) return h('span', { class: 'muted' }, '–');
   const n = (/** @type {number} */ v) => v.toLocaleString('de-DE');
@@ -142,7 +152,7 @@ function progressCell(l) {
     { class: 'list-progress', 'data-testid': 'list-progress' },
     h('progress', { max: total, value: closed, 'aria-label': 'abgeschlossene Fälle' }),
     h('span', { class: 'hint' }, `${n(closed)} von ${n(total)} abgeschlossen`),
-    deliveryState(l),
+    deliveryState(l, client),
     l.purgedAt ? h('div', { class: 'hint' }, `personenbezogene Daten gelöscht am ${formatDateTime(l.purgedAt)}`) : null,
   );
 }
@@ -158,10 +168,12 @@ const DELIVERY_BADGE = {
 
 /**
  * Where the result list's mail stands, so that the lead sees a problem without opening every
- * list. Only completed lists are sent by themselves; a cancelled one only when sent by hand.
+ * list. Only completed lists are sent by themselves, to the client's result address; a cancelled
+ * one only when sent by hand.
  * @param {DunningList} l
+ * @param {Client | undefined} client
  */
-function deliveryState(l) {
+function deliveryState(l, client) {
   if (l.purgedAt || (l.status !== 'completed' && l.status !== 'cancelled')) return null;
   const d = l.delivery;
   if (d?.status === 'sent') return h('div', { class: 'hint' }, `Ergebnisliste gesendet ${formatDateTime(d.sentAt)}`);
@@ -170,5 +182,6 @@ function deliveryState(l) {
     return h('div', {}, h('span', { class: `badge ${style}`, 'data-testid': 'list-delivery' }, text));
   }
   if (l.status === 'cancelled') return h('div', { class: 'hint' }, 'Ergebnisliste wird nicht automatisch gesendet');
+  if (client && !client.resultEmail) return h('div', { class: 'hint' }, 'Keine Ergebnisadresse hinterlegt: Ergebnisliste herunterladen oder senden');
   return h('div', {}, h('span', { class: 'badge badge-warning', 'data-testid': 'list-delivery' }, 'noch nicht gesendet'));
 }
