@@ -128,6 +128,14 @@ describe('Asterisk ARI originate', () => {
     }
   });
 
+  it('a 200 that is no channel (a proxy page, another service under that URL) set up no call', async () => {
+    for (const body of ['<html>Login</html>', '{}', '{"id":42}']) {
+      pbx.answerWith(() => ({ status: 200, body }));
+      const err = await failure(ariDialer(options()).dial(target));
+      expect([err.reason, err.httpStatus, err.message]).toEqual(['unexpected', 200, 'the phone system answered 200 without setting up a call']);
+    }
+  });
+
   it('an Asterisk that hangs is a timeout', async () => {
     pbx.answerWith(() => 'hang');
     expect((await failure(ariDialer({ ...options(), timeoutMs: 200 }).dial(target))).reason).toBe('timeout');

@@ -37,7 +37,20 @@ export function ariDialer(o: AriDialerOptions): Dialer {
       });
       if (o.callerId) params.set('callerId', o.callerId);
       const url = `${o.baseUrl.replace(/\/+$/, '')}/ari/channels?${params}`;
-      return requestPhoneSystem(url, { method: 'POST', headers: { authorization } }, o.timeoutMs);
+      return requestPhoneSystem(url, { method: 'POST', headers: { authorization } }, o.timeoutMs, isChannel);
     },
   };
+}
+
+/**
+ * ARI answers an originate with the new channel (`{"id": …}`); anything else at 200 (a proxy's
+ * page, a wrong base URL answering for another service) set nothing up.
+ */
+function isChannel(body: string): boolean {
+  try {
+    const channel: unknown = JSON.parse(body);
+    return typeof channel === 'object' && channel !== null && typeof (channel as { id?: unknown }).id === 'string';
+  } catch {
+    return false;
+  }
 }

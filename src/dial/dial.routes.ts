@@ -30,7 +30,7 @@ const dial = createRoute({
     ...notFoundError,
     ...validationError,
     409: json(ErrorSchema, 'Not your live assignment, no extension in your profile, click-to-dial not configured, the case may not be called now, or an earlier dial of this assignment may still be setting the call up (dial_in_progress)'),
-    502: json(ErrorSchema, 'The phone system is down, too slow or refused; details.messageDe says so in German; the case stays assigned'),
+    502: json(ErrorSchema, 'The phone system is down, too slow, refused or set up no call (details.reason: unreachable, timeout, rejected, unexpected); details.messageDe says so in German; the case stays assigned'),
   },
 });
 

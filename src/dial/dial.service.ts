@@ -28,6 +28,7 @@ function germanFailure(reason: DialFailure, httpStatus: number | null): string {
     return 'Die Telefonanlage hat nicht rechtzeitig geantwortet; der Anruf wird eventuell trotzdem aufgebaut. Bitte einige Sekunden warten, ob Ihr Telefon klingelt, und erst dann von Hand wählen. Der Fall bleibt Ihnen zugewiesen.';
   }
   if (reason === 'unreachable') return `Die Telefonanlage ist nicht erreichbar. ${KEEP}`;
+  if (reason === 'unexpected') return `Die Telefonanlage hat geantwortet (Antwort ${httpStatus}), aber keinen Anruf angelegt. ${KEEP}`;
   return `Die Telefonanlage hat den Anruf abgelehnt (Antwort ${httpStatus}). ${KEEP}`;
 }
 

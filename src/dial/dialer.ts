@@ -16,8 +16,18 @@ export interface Dialer {
   dial(target: DialTarget): Promise<{ httpStatus: number }>;
 }
 
-/** Why the phone system did not take the call: no answer in time, no connection, or a 4xx/5xx answer. */
-export type DialFailure = 'timeout' | 'unreachable' | 'rejected';
+/**
+ * Why the phone system did not take the call: no answer in time, no connection, a 4xx/5xx
+ * answer, or a 2xx answer that does not say a call was set up (an adapter that can tell).
+ */
+export type DialFailure = 'timeout' | 'unreachable' | 'rejected' | 'unexpected';
+
+const DIAL_ERROR_TEXT: Record<DialFailure, (status: number | null) => string> = {
+  timeout: () => 'the phone system is not answering in time',
+  unreachable: () => 'the phone system is unreachable',
+  rejected: (status) => `the phone system answered ${status}`,
+  unexpected: (status) => `the phone system answered ${status} without setting up a call`,
+};
 
 export class DialError extends Error {
   override name = 'DialError';
@@ -25,15 +35,16 @@ export class DialError extends Error {
     readonly reason: DialFailure,
     readonly httpStatus: number | null = null,
   ) {
-    super(reason === 'rejected' ? `the phone system answered ${httpStatus}` : `the phone system is ${reason === 'timeout' ? 'not answering in time' : 'unreachable'}`);
+    super(DIAL_ERROR_TEXT[reason](httpStatus));
   }
 }
 
 /**
  * One HTTP request to the phone system with the timeout; maps every failure to a `DialError`.
  * Neither the URL (it may carry credentials) nor the headers ever reach an error or a log.
+ * `setUp` tells from a 2xx answer's body whether a call was set up, where the adapter can.
  */
-export async function requestPhoneSystem(url: string, init: RequestInit, timeoutMs: number): Promise<{ httpStatus: number }> {
+export async function requestPhoneSystem(url: string, init: RequestInit, timeoutMs: number, setUp?: (body: string) => boolean): Promise<{ httpStatus: number }> {
   let res: Response;
   try {
     res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
@@ -41,8 +52,9 @@ export async function requestPhoneSystem(url: string, init: RequestInit, timeout
     const name = err instanceof Error ? err.name : '';
     throw new DialError(name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable');
   }
-  // The answer's body is not needed; read it so the connection is freed.
-  await res.arrayBuffer().catch(() => undefined);
+  // Read whole also when not needed, so the connection is freed.
+  const body = await res.text().catch(() => '');
   if (res.status < 200 || res.status >= 300) throw new DialError('rejected', res.status);
+  if (setUp && !setUp(body)) throw new DialError('unexpected', res.status);
   return { httpStatus: res.status };
 }
