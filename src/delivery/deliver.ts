@@ -10,7 +10,7 @@ import { XLSX_TYPE } from '../http/download.js';
 import { tempFilePath } from '../lists/temp-file.js';
 import { resultListName, resultSheets } from '../results/result-list.js';
 import { writeXlsx } from '../results/write-xlsx.js';
-import { claimDelivery, getDelivery, markUnknown, recordFailure, recordSent, startTry } from './deliveries.js';
+import { claimDelivery, getDelivery, giveTryBack, markUnknown, recordFailure, recordSent, startTry } from './deliveries.js';
 import type { Mailer } from './mailer.js';
 import { resultMailText } from './mail-text.js';
 
@@ -81,7 +81,11 @@ export async function deliver(d: ServiceDeps & { mailer: Mailer }, deliveryId: s
     d.log.info({ deliveryId, listId: list.id, round: claimed.round }, 'result list sent');
     return 'sent';
   } catch (err) {
-    if (err instanceof StoppedForShutdown) throw err;
+    if (err instanceof StoppedForShutdown) {
+      // No try of the round either: deploys must not use up its tries.
+      await giveTryBack(d.db, deliveryId, d.clock.now());
+      throw err;
+    }
     // After the mail left, a failure to record it must not make it look unsent: the round stays
     // `sending` and the retry marks it `unknown`. A failure no try can mend ends the round now.
     if (!mailed) await recordFailure(d.db, deliveryId, serverAnswer(err), opts.finalTry || isPermanentFailure(err), d.clock.now(), claimedHere ? 'sending' : 'unclaimed');

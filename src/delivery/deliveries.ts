@@ -156,6 +156,14 @@ export async function startTry(db: Db, id: string, now: Date): Promise<DeliveryR
   return row ?? null;
 }
 
+/** Takes back the try `startTry` counted, for one that stopped before it claimed the round (a shutdown). */
+export async function giveTryBack(db: Db, id: string, now: Date): Promise<void> {
+  await db
+    .update(deliveries)
+    .set({ tries: sql`greatest(${deliveries.tries} - 1, 0)`, updatedAt: now })
+    .where(and(eq(deliveries.id, id), inArray(deliveries.status, ['pending', 'retrying'])));
+}
+
 /** Claims a round for sending; false when another worker has it or it is settled. */
 export async function claimDelivery(db: Db, id: string, now: Date): Promise<DeliveryRow | null> {
   const [row] = await db
