@@ -7,8 +7,7 @@ import type { Runtime } from '../src/runtime.js';
 import { defaultJobOptions, type CallJob } from '../src/queues/registry.js';
 import { LostLocks, type LostJob } from '../src/queues/lost-locks.js';
 import { expiredAt } from '../src/dispatch/assignment-end.js';
-import { holdAfterDial, wasDialled } from '../src/dispatch/dial-hold.js';
-import { loadCaseContext } from '../src/dispatch/load-case.js';
+import { holdAfterDial } from '../src/dispatch/dial-hold.js';
 import { every } from './periodic.js';
 
 /**
@@ -55,12 +54,8 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
         .set({ endedAt: expiredAt(now), endReason: 'expired' })
         .where(and(ofJob, lte(assignments.expiresAt, now)))
         .returning({ id: assignments.id, caseId: assignments.caseId });
-      for (const assignment of rows) {
-        // The agent vanished after dialling: the customer's phone may have rung, as after a release.
-        if (!(await wasDialled(tx, assignment.id))) continue;
-        const ctx = await loadCaseContext(tx, assignment.caseId);
-        if (ctx) await holdAfterDial(tx, assignment, ctx.settings.retryDelaySeconds, now);
-      }
+      // The agent vanished after dialling: the customer's phone may have rung, as after a release.
+      for (const assignment of rows) await holdAfterDial(tx, assignment, now);
       return rows;
     });
     if (ended.length === 0) {
@@ -77,12 +72,18 @@ export function startCallLockWatch(rt: Runtime, connection: Redis): { close: () 
 
   const check = async () => {
     for (const job of await lost.find(await watchedQueues())) await returnLostJob(job);
-    // Assignments whose lock ran out long ago but whose job was never found (Redis lost it).
-    const stale = new Date(rt.clock.now().getTime() - lockMs - 60_000);
-    await db
-      .update(assignments)
-      .set({ endedAt: sql`${assignments.expiresAt}`, endReason: 'expired' })
-      .where(and(isNull(assignments.endedAt), lt(assignments.expiresAt, stale)));
+    // Assignments whose lock ran out long ago but whose job was never found (Redis lost it):
+    // ended, with the hold after a dial, before reconcile rebuilds their jobs from the cases.
+    const now = rt.clock.now();
+    const stale = new Date(now.getTime() - lockMs - 60_000);
+    await db.transaction(async (tx) => {
+      const ended = await tx
+        .update(assignments)
+        .set({ endedAt: sql`${assignments.expiresAt}`, endReason: 'expired' })
+        .where(and(isNull(assignments.endedAt), lt(assignments.expiresAt, stale)))
+        .returning({ id: assignments.id, caseId: assignments.caseId });
+      for (const assignment of ended) await holdAfterDial(tx, assignment, now);
+    });
   };
 
   return every(interval, check, (err) => rt.log.warn({ err }, 'checking call job locks failed'), { immediately: true });

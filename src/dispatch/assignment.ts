@@ -28,7 +28,7 @@ export async function heartbeat(d: DispatchDeps, agent: SessionUser, id: string)
 export async function release(d: DispatchDeps, agent: SessionUser, id: string): Promise<void> {
   const now = d.clock.now();
   const { assignment, ctx } = await heldAssignment(d, agent, id, now);
-  const delayMs = await holdAfterDial(d.db, assignment, ctx.settings.retryDelaySeconds, now);
+  const delayMs = await holdAfterDial(d.db, assignment, now, () => ctx.settings.retryDelaySeconds);
   if (!(await giveBack(d, assignment, 'released', now, delayMs))) {
     throw new AppError(409, 'assignment_ended', 'This assignment is no longer held');
   }

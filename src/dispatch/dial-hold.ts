@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { cases, dials } from '../db/schema.js';
+import { cases, clients, dials } from '../db/schema.js';
 
 /**
  * A case whose customer the phone system was asked to dial for this assignment (whatever it
@@ -9,11 +9,18 @@ import { cases, dials } from '../db/schema.js';
  * back, or its lock run out. Otherwise the next agent would ring the customer again within
  * seconds. The hold is the case's (`next_due_at`, `wait_reason` `dialled`), written before the
  * job goes back: every copy of the job obeys it at the pull, reconcile rebuilds the job from it.
- * Returns the delay in milliseconds, 0 when nothing was dialled.
+ * Returns the delay in milliseconds, 0 when nothing was dialled; the client's retry delay is
+ * read (`retryDelaySeconds`, default: from the case's client) only then.
  */
-export async function holdAfterDial(db: Db | Tx, assignment: { id: string; caseId: string }, retryDelaySeconds: number, now: Date): Promise<number> {
-  if (!(await wasDialled(db, assignment.id))) return 0;
-  const delayMs = retryDelaySeconds * 1000;
+export async function holdAfterDial(
+  db: Db | Tx,
+  assignment: { id: string; caseId: string },
+  now: Date,
+  retryDelaySeconds: () => Promise<number> | number = () => clientRetryDelay(db, assignment.caseId),
+): Promise<number> {
+  const [dialled] = await db.select({ id: dials.id }).from(dials).where(eq(dials.assignmentId, assignment.id)).limit(1);
+  if (!dialled) return 0;
+  const delayMs = (await retryDelaySeconds()) * 1000;
   await db
     .update(cases)
     .set({ nextDueAt: new Date(now.getTime() + delayMs), waitReason: 'dialled', updatedAt: now })
@@ -21,8 +28,7 @@ export async function holdAfterDial(db: Db | Tx, assignment: { id: string; caseI
   return delayMs;
 }
 
-/** Whether the phone system was asked to dial for this assignment (any answer, or none yet). */
-export async function wasDialled(db: Db | Tx, assignmentId: string): Promise<boolean> {
-  const [dialled] = await db.select({ id: dials.id }).from(dials).where(eq(dials.assignmentId, assignmentId)).limit(1);
-  return dialled !== undefined;
+async function clientRetryDelay(db: Db | Tx, caseId: string): Promise<number> {
+  const [row] = await db.select({ settings: clients.settings }).from(cases).innerJoin(clients, eq(clients.id, cases.clientId)).where(eq(cases.id, caseId));
+  return row?.settings.retryDelaySeconds ?? 0;
 }
