@@ -63,6 +63,13 @@ describe('result-list delivery on the lead’s lists', () => {
     const row = page.locator(`tr[data-list-id="${listId}"]`);
     await row.getByText('Keine Ergebnisadresse hinterlegt: Ergebnisliste herunterladen oder senden').waitFor();
     expect(await row.getByTestId('list-delivery').count()).toBe(0);
+
+    // Completed before the client got its address: the sweep does not send it either.
+    expect((await t.request('PATCH', `/api/clients/${clientId}`, { cookie: admin, body: { resultEmail: 'forderung@ohne.example' } })).status).toBe(200);
+    await t.db.update(dunningLists).set({ completedAt: new Date(Date.now() - 86_400_000) }).where(eq(dunningLists.id, listId));
+    await page.reload();
+    await row.getByText('Vor der Ergebnisadresse abgeschlossen: wird nicht automatisch gesendet, bitte senden').waitFor();
+    expect(await row.getByTestId('list-delivery').count()).toBe(0);
     expect(errors).toEqual([]);
   }, 60_000);
 });

@@ -33,7 +33,13 @@ export const ClientPatchSchema = z
   .openapi('ClientPatch');
 
 export const ClientSchema = z
-  .object({ id: z.uuid(), ...identity, ...settingsShape, createdAt: z.string() })
+  .object({
+    id: z.uuid(),
+    ...identity,
+    ...settingsShape,
+    resultEmailSince: z.string().nullable().openapi({ description: 'Since when resultEmail is set: lists completed from then on are mailed by themselves' }),
+    createdAt: z.string(),
+  })
   .openapi('Client');
 
 function optionalWithoutDefaults<T extends Record<string, z.ZodType>>(shape: T): { [K in keyof T]: z.ZodOptional<z.ZodType<z.output<T[K]>>> } {

@@ -131,6 +131,7 @@ function view(row: typeof clients.$inferSelect, dnc: string[]): ClientView {
     code: row.code,
     name: row.name,
     resultEmail: row.resultEmail,
+    resultEmailSince: row.resultEmailSince?.toISOString() ?? null,
     active: row.active,
     doNotCall: dnc,
     ...row.settings,

@@ -32,7 +32,7 @@
  * @typedef {{ mon: [string, string][], tue: [string, string][], wed: [string, string][], thu: [string, string][],
  *   fri: [string, string][], sat: [string, string][], sun: [string, string][] }} CallingHours `HH:MM` intervals per day
  * @typedef {{ country: string, state?: string }} HolidayRegion
- * @typedef {{ id: string, code: string, name: string, resultEmail: string | null, active: boolean,
+ * @typedef {{ id: string, code: string, name: string, resultEmail: string | null, resultEmailSince: string | null, active: boolean,
  *   doNotCall: string[], timezone: string, holidays: HolidayRegion | null, callingHours: CallingHours,
  *   windows: Record<string, [string, string]>, maxAttempts: number, maxAttemptsPerDay: number,
  *   retryDelaySeconds: number, personalCallbackGraceMinutes: number, retryStrategy: 'auto' | 'rotation' | 'learned',

@@ -183,5 +183,9 @@ function deliveryState(l, client) {
   }
   if (l.status === 'cancelled') return h('div', { class: 'hint' }, 'Ergebnisliste wird nicht automatisch gesendet');
   if (client && !client.resultEmail) return h('div', { class: 'hint' }, 'Keine Ergebnisadresse hinterlegt: Ergebnisliste herunterladen oder senden');
+  // Completed before the client had its address: the sweep leaves it to the lead.
+  if (client?.resultEmailSince && l.completedAt && l.completedAt < client.resultEmailSince) {
+    return h('div', { class: 'hint' }, 'Vor der Ergebnisadresse abgeschlossen: wird nicht automatisch gesendet, bitte senden');
+  }
   return h('div', {}, h('span', { class: 'badge badge-warning', 'data-testid': 'list-delivery' }, 'noch nicht gesendet'));
 }
