@@ -287,7 +287,8 @@ export function agentView(userId) {
     scheduleBeat();
     // A case handed out at 19:58 stays on screen past 20:00: its numbers are not dialled then.
     const endsIn = c.callableUntil === null ? Infinity : Date.parse(c.callableUntil) - serverNow();
-    if (endsIn <= 0) stopDialling(el, c.callableUntil);
+    // Shown outside them (a reload at 20:05): when they ended is not known here, so no time is said.
+    if (endsIn <= 0) stopDialling(el, null);
     else if (endsIn < MAX_TIMER_MS) hoursTimer = setTimeout(() => stopDialling(el, c.callableUntil), endsIn);
     el.querySelector('a.phone')?.scrollIntoView({ block: 'nearest' });
   }

@@ -70,7 +70,7 @@ export function outcomeForm(c, actions) {
   const modeWindow = h('input', { type: 'radio', name: 'cbmode', value: 'window', checked: true, onchange: () => syncMode() });
   const modeExact = h('input', { type: 'radio', name: 'cbmode', value: 'exact', onchange: () => syncMode() });
   const onlyMe = h('input', { type: 'checkbox', name: 'onlyMe' });
-  const windowFields = h('div', { class: 'row' }, field('Zeitfenster', windowSelect), field('Datum (optional)', windowDate, 'leer = nächstes passendes Zeitfenster, frühestens 30 Minuten nach dem Speichern'));
+  const windowFields = h('div', { class: 'row' }, field('Zeitfenster', windowSelect), field('Datum (optional)', windowDate, 'leer = nächstes passendes Zeitfenster, mit bis zu 30 Minuten Abstand zum Gespräch'));
   const exactFields = h('div', { class: 'row', hidden: true }, field('Datum und Uhrzeit', exactAt, `Ortszeit des Mandanten (${c.timezone})`));
   const syncMode = () => {
     windowFields.hidden = !modeWindow.checked;
