@@ -1,7 +1,6 @@
-/**
- * Whether an error says a service is away (retrying later can succeed), not that the work is
- * wrong: the API answers 503 for these, a background job is tried again.
- */
+// Whether an error says a service is away (retrying later can succeed), not that the work is
+// wrong: the API answers 503 for these, a background job is tried again.
+
 /** PostgreSQL away: refused, dropped or timed-out connections, a server shutting down or starting. */
 export function isDatabaseUnavailable(err: Error): boolean {
   for (let e: unknown = err; e instanceof Error; e = e.cause) {

@@ -355,7 +355,10 @@ export const reachRates = pgTable(
   (t) => [primaryKey({ columns: [t.clientId, t.dayType, t.window] })],
 );
 
-/** Every click-to-dial request, with the phone system's answer (`ok`, `timeout`, `unreachable`, `rejected`). */
+/**
+ * Every click-to-dial request, with the phone system's answer (`ok`, `timeout`, `unreachable`,
+ * `rejected`, `unexpected`; `pending` until it answers), and every followed `tel:` link (`link`).
+ */
 export const dials = pgTable(
   'dials',
   {

@@ -98,7 +98,7 @@ export const NextResponseSchema = z
       assignment: z.null(),
       nextDueAt: z.string().nullable(),
       waiting: WaitingSchema,
-      languageGaps: z.array(LanguageGapSchema).openapi({ description: 'Cases of your clients waiting for a language that no agent active in the last hour speaks' }),
+      languageGaps: z.array(LanguageGapSchema).openapi({ description: 'Due cases of your clients waiting for a language that none of the client\'s agents at work (active in the last hour) speaks; none while nobody of the client is at work' }),
       clients: z.object({ assigned: z.number().int(), active: z.number().int() }).openapi({
         description: 'Your clients, and those of them active (an inactive client is paused: its cases are not handed out); none active: no case will come',
       }),

@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { routePath } from 'hono/route';
 import type { Logger } from '../log.js';
-import { isDatabaseUnavailable, isRedisUnavailable } from '../unavailable.js';
+import { isServiceUnavailable } from '../unavailable.js';
 
 /**
  * A domain error that reaches the client as `{error:{code,message,details}}` with `status`.
@@ -44,7 +44,7 @@ export function errorHandler(log: Logger) {
       const code = status === 403 ? 'forbidden' : status === 413 ? 'payload_too_large' : 'http_error';
       return c.json(errorBody(code, err.message || 'Request refused'), status);
     }
-    if (isRedisUnavailable(err) || isDatabaseUnavailable(err)) {
+    if (isServiceUnavailable(err)) {
       // Which one is away, /readyz says; the agent's screen only needs to wait and ask again.
       log.warn({ err, path: routePath(c) }, 'a dependency is unavailable');
       c.header('Retry-After', RETRY_AFTER_SECONDS);

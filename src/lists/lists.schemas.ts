@@ -111,7 +111,7 @@ export const ProgressSchema = z
     callingHoursNow: z.boolean().openapi({ description: "Whether the client's calling hours and holidays allow calls now (callableNow counts due cases, which wait for them otherwise)" }),
     callingResumesAt: z.string().nullable().openapi({ description: 'When calls are allowed again, while they are not' }),
     languageGaps: z.array(LanguageGapSchema).openapi({
-      description: 'Open cases waiting for a language that no agent of the client active in the last hour speaks, by language',
+      description: 'Due cases waiting for a language that none of the client\'s agents at work (active in the last hour) speaks, by language; none while nobody of the client is at work',
     }),
     failedJobs: z.array(ListFailedJobSchema).openapi({ description: 'Outcomes and the import of this list that failed for good (see GET /api/admin/failed-jobs)' }),
   })

@@ -21,7 +21,7 @@ export interface ListProgress {
   callingHoursNow: boolean;
   /** When they allow calls again, while they do not. */
   callingResumesAt: string | null;
-  /** Cases waiting for a language no active agent speaks (`languageGaps`). */
+  /** Due cases waiting for a language none of the client's agents at work speaks (`languageGaps`). */
   languageGaps: LanguageGap[];
 }
 

@@ -132,9 +132,10 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
   } catch (err) {
     await removeJobs(d, planned, settings);
     if (isServiceUnavailable(err)) {
-      // PostgreSQL or Redis away for a moment (a restart, a failover): nothing was committed, the
-      // list stays importing with its file, and `recover` queues the failed job again (a few
-      // times at most). Failing the list would have the lead upload it again for nothing.
+      // PostgreSQL or Redis away for a moment (a restart, a failover): the list stays importing
+      // with its file, and `recover` queues the failed job again (a few times at most), which
+      // starts over from the file — also replacing the cases of a failure after the commit.
+      // Failing the list would have the lead upload it again for nothing.
       d.log.warn({ listId, err: safeError(err) }, 'import interrupted by an unavailable service; it will be tried again');
       throw err;
     }

@@ -131,7 +131,7 @@ export function isCallableNow(now: Date, settings: SchedulingSettings, caseState
  * Until when the case may be called from `now` on: the end of the callable stretch `now` lies in
  * (calling hours, holidays of the case's region, the customer's stated windows — not the per-day
  * cap, which the hand-out already counted). `now` itself when it lies in none; null when the
- * stretch runs on past the search horizon (calling hours all day, every day).
+ * stretch runs on for more than a week (`SPAN_END_HORIZON_DAYS`: calling hours all day, every day).
  */
 export function callableUntil(now: Date, settings: SchedulingSettings, caseState: CaseSchedulingState): Date | null {
   const t = now.getTime();
