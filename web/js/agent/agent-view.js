@@ -2,32 +2,20 @@
 // queue is empty when it is.
 import { api, ApiError, germanError, serverNow } from '../api.js';
 import { h, notice, replace } from '../dom.js';
-import { formatDateTime, formatTime } from '../format.js';
-import { languageGapNotices } from '../language-gaps.js';
+import { formatTime } from '../format.js';
 import { caseCard } from './case-card.js';
+import { caseDialing, MAX_TIMER_MS } from './case-dialing.js';
+import { emptyQueue } from './empty-queue.js';
 import { outcomeError } from './outcome-errors.js';
 import { outcomeForm } from './outcome-form.js';
 
 /** @typedef {import('../types.js').NextResponse} NextResponse */
-/** @typedef {import('../types.js').Waiting} Waiting */
 /** @typedef {import('../types.js').Assignment} Assignment */
 
 export const LOCK_LOST = 'Die Sperre ist abgelaufen – der Fall ging zurück in die Warteschlange.';
 const DRAFT_KEPT = 'Ihre Eingaben sind in diesem Fenster aufbewahrt und erscheinen wieder, sobald Sie diesen Fall erneut erhalten.';
 const CLIENT_TAKEN = 'Dieser Mandant ist Ihnen nicht mehr zugewiesen; der Fall ging zurück in die Warteschlange. Das Ergebnis wurde NICHT gespeichert – bitte Ihre Teamleitung informieren';
 const RECORDED_BEFORE = 'Für diesen Fall war bereits ein Ergebnis gespeichert (das zuerst gesendete gilt)';
-
-/** @type {Array<[keyof Waiting, string]>} why cases wait, in German */
-const WAITING_LABELS = [
-  ['callbackWindow', 'Rückrufzeitfenster'],
-  ['retryDelay', 'Wiederholungsabstand'],
-  ['callingHours', 'außerhalb der Anrufzeiten'],
-  ['holiday', 'Feiertag'],
-  ['perDayCap', 'Tageslimit'],
-  ['preferredWindow', 'Kundenwunsch-Zeitfenster'],
-  ['language', 'Sprache'],
-  ['personalCallback', 'persönliche Rückrufe anderer'],
-];
 
 /**
  * Heartbeat: every third of the remaining lock time (LOCK_SECONDS/3), at least every 2 min,
@@ -226,16 +214,14 @@ export function agentView(userId) {
       draft.drop();
       if (current()) showStart(done);
     };
-    /** The last followed link's report (CTI_MODE=link): a release waits for it, so it counts the dial. */
-    let linkRecorded = Promise.resolve();
-    /** @param {string} e164 */
-    const linkDialled = (e164) => {
-      const report = api('POST', `/api/agent/assignments/${assignment.id}/link-dialled`, { json: { phone: e164 }, keepalive: true });
-      linkRecorded = report.then(
-        () => undefined,
-        () => undefined,
-      );
-    };
+    const dialing = caseDialing(assignment.id, c, current);
+    const form = outcomeForm(c, {
+      submit: (body, label) => finish('outcome', body, notice('success', `Ergebnis gespeichert: ${label} – ${c.name}`)),
+      release: async () => {
+        await dialing.beforeRelease();
+        await finish('release', undefined, notice('info', `Fall zurückgegeben (kein Versuch gezählt): ${c.name}`));
+      },
+    });
     /**
      * A number's link was clicked: it is the number dialled, and without a phone system the link
      * itself dials.
@@ -243,37 +229,11 @@ export function agentView(userId) {
      */
     const onLink = (e164) => {
       form.selectPhone(e164);
-      if (!c.dial) linkDialled(e164);
+      dialing.linkFollowed(e164);
     };
-    /** A dial is on its way: a second click would ring the customer twice, a release hand the case on while it rings. */
-    let dialling = false;
-    const form = outcomeForm(c, {
-      submit: (body, label) => finish('outcome', body, notice('success', `Ergebnis gespeichert: ${label} – ${c.name}`)),
-      release: async () => {
-        if (dialling) throw new Error('Die Telefonanlage baut den Anruf gerade auf. Bitte warten, bis sie geantwortet hat.');
-        await linkRecorded;
-        await finish('release', undefined, notice('info', `Fall zurückgegeben (kein Versuch gezählt): ${c.name}`));
-      },
-    });
     const saved = draft.read();
     if (saved) form.restore(saved);
     form.onChange(() => draft.write(form.draft()));
-    // Click-to-dial: the phone system rings the agent's extension; the case stays assigned either way.
-    const dialStatus = h('div', { class: 'dial-status', 'aria-live': 'polite', 'data-testid': 'dial-status' });
-    /** @param {string} e164 */
-    const dialThrough = async (e164) => {
-      if (dialling) return;
-      dialling = true;
-      replace(dialStatus, notice('info', 'Telefonanlage wird beauftragt …'));
-      try {
-        await api('POST', `/api/agent/assignments/${assignment.id}/dial`, { json: { phone: e164 } });
-        if (current()) replace(dialStatus, notice('success', 'Ihr Telefon klingelt gleich – nach dem Abheben wird der Kunde angerufen.'));
-      } catch (err) {
-        if (current()) replace(dialStatus, notice('error', dialError(err)));
-      } finally {
-        dialling = false;
-      }
-    };
     keyHandler = form.onKey;
     shownAssignment = assignment.id;
     setLock();
@@ -281,15 +241,11 @@ export function agentView(userId) {
       el,
       h('div', { class: 'case-bar' }, lockInfo, h('span', { class: 'hint' }, 'Tasten 1–9: Ergebnis wählen · Strg+Enter: speichern')),
       lockWarning,
-      dialStatus,
-      h('div', { class: 'case-layout' }, caseCard(c, history, onLink, (e164) => void dialThrough(e164)), form.el),
+      dialing.status,
+      h('div', { class: 'case-layout' }, caseCard(c, history, onLink, (e164) => void dialing.through(e164)), form.el),
     );
     scheduleBeat();
-    // A case handed out at 19:58 stays on screen past 20:00: its numbers are not dialled then.
-    const endsIn = c.callableUntil === null ? Infinity : Date.parse(c.callableUntil) - serverNow();
-    // Shown outside them (a reload at 20:05): when they ended is not known here, so no time is said.
-    if (endsIn <= 0) stopDialling(el, null);
-    else if (endsIn < MAX_TIMER_MS) hoursTimer = setTimeout(() => stopDialling(el, c.callableUntil), endsIn);
+    hoursTimer = dialing.stopAtCallingEnd(el);
     el.querySelector('a.phone')?.scrollIntoView({ block: 'nearest' });
   }
 
@@ -371,37 +327,6 @@ const alreadyRecorded = (err) =>
   err.details !== null &&
   /** @type {{ endReason?: string }} */ (err.details).endReason === 'outcome';
 
-/** setTimeout's longest delay (about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/**
- * The customer may no longer be called (calling hours over, or the case shown outside them): the
- * numbers stay readable but their links stop dialling, and the agent is told what to do.
- * @param {HTMLElement} view
- * @param {string | null} until
- */
-function stopDialling(view, until) {
-  for (const link of view.querySelectorAll('a.phone, a.phone-alt')) {
-    link.removeAttribute('href');
-    link.setAttribute('aria-disabled', 'true');
-    link.setAttribute('title', 'Außerhalb der Anrufzeit: nicht mehr wählen');
-    link.addEventListener('click', (e) => e.stopImmediatePropagation(), { capture: true });
-  }
-  const when = until ? ` (seit ${formatTime(until)} Uhr)` : '';
-  view.querySelector('[data-testid="dial-status"]')?.replaceChildren(
-    notice('warning', `Dieser Kunde darf jetzt nicht mehr angerufen werden${when}: Anrufzeit, Feiertag oder Wunschzeit des Kunden. Bitte das Ergebnis eintragen oder den Fall zurückgeben.`),
-  );
-}
-
-/**
- * What the agent reads when click-to-dial failed: the server's German message where it has one.
- * @param {unknown} err
- */
-function dialError(err) {
-  const details = err instanceof ApiError && typeof err.details === 'object' && err.details !== null ? /** @type {{ messageDe?: string }} */ (err.details) : {};
-  return details.messageDe ?? `Wählen fehlgeschlagen: ${germanError(err)}`;
-}
-
 /**
  * The case's client was taken from the agent during the call (the case went back to its queue):
  * said by the first request after it, and as `dropped` by any later one.
@@ -418,39 +343,3 @@ const clientTaken = (err) =>
  */
 const lockGone = (err) => err instanceof ApiError && (err.status === 409 || err.status === 404);
 
-/**
- * "Gerade kein Anruf fällig", with the counts of why the agent's cases wait and when the next is due.
- * @param {string | null} nextDueAt
- * @param {Waiting} waiting
- * @param {import('../types.js').LanguageGap[]} [languageGaps]
- * @param {{ assigned: number, active: number }} [clients]
- */
-function emptyQueue(nextDueAt, waiting, languageGaps, clients) {
-  const rows = WAITING_LABELS.filter(([key]) => (waiting[key] ?? 0) > 0);
-  return h(
-    'section',
-    { class: 'card empty-queue', 'data-testid': 'empty-queue' },
-    h('h2', {}, 'Gerade kein Anruf fällig'),
-    // Not "no open cases": nothing will ever come until somebody changes the set-up.
-    clients && clients.active === 0
-      ? notice(
-          'warning',
-          clients.assigned === 0
-            ? 'Ihnen ist kein Mandant zugeordnet, daher bekommen Sie keine Fälle. Bitte die Teamleitung ansprechen.'
-            : 'Ihre Mandanten sind zurzeit inaktiv (pausiert): es werden keine Fälle ausgegeben. Bitte die Teamleitung ansprechen.',
-        )
-      : null,
-    h(
-      'p',
-      { class: 'next-due' },
-      nextDueAt ? ['Nächster Fall voraussichtlich fällig: ', h('strong', { 'data-testid': 'next-due' }, `${formatDateTime(nextDueAt)} Uhr`)] : 'Keine weiteren Fälle geplant.',
-    ),
-    rows.length
-      ? [
-          h('h3', {}, 'Offene Fälle warten wegen'),
-          h('table', { class: 'table table-compact' }, h('tbody', {}, rows.map(([key, label]) => h('tr', {}, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, waiting[key]))))),
-        ]
-      : h('p', { class: 'muted' }, 'Für Ihre Mandanten und Sprachen sind keine offenen Fälle vorhanden.'),
-    languageGapNotices(languageGaps),
-  );
-}
