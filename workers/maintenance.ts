@@ -11,6 +11,7 @@ import type { Runtime } from '../src/runtime.js';
 import { dispatchDeps } from './deps.js';
 import { waitForRedis } from '../src/redis/connection.js';
 import { every } from './periodic.js';
+import { MaintenanceRuns } from '../src/ops/maintenance-runs.js';
 
 const RECONCILE_EVERY_MS = 5 * 60_000;
 /** The outbox sweep is a few indexed queries: often enough that nothing waits long. */
@@ -44,20 +45,36 @@ export async function startMaintenance(rt: Runtime, connection: Redis): Promise<
   const deps = dispatchDeps(rt);
   const queue = rt.queues.get('maintenance');
   await schedule(rt);
+  const runs = new MaintenanceRuns(rt.redis, rt.config.QUEUE_PREFIX);
+  const run = async (task: MaintenanceJob['task']) => {
+    switch (task) {
+      case 'reconcile':
+        return { ...(await reconcile(deps)), retriedOutcomes: await retryFailedOutcomes(rt) };
+      case 'deliver-due':
+        return queueDueDeliveries(deps);
+      case 'retention':
+        return purgeExpiredLists(deps);
+      case 'recover':
+        return recover(deps);
+      case 'reach-rates':
+        return refreshReachRates(deps.db, deps.clock.now());
+    }
+  };
+  // The run's end recorded for `/metrics` (`maintenance-runs.ts`); a Redis too far away to take
+  // the record does not change the run's own result.
+  const record = (task: MaintenanceJob['task'], ok: boolean) =>
+    runs.record(task, ok, rt.clock.now()).catch((err: Error) => rt.log.warn({ err, task }, 'recording a maintenance run failed'));
   const worker = new Worker<MaintenanceJob>(
     'maintenance',
     async (job) => {
-      switch (job.data.task) {
-        case 'reconcile':
-          return { ...(await reconcile(deps)), retriedOutcomes: await retryFailedOutcomes(rt) };
-        case 'deliver-due':
-          return queueDueDeliveries(deps);
-        case 'retention':
-          return purgeExpiredLists(deps);
-        case 'recover':
-          return recover(deps);
-        case 'reach-rates':
-          return refreshReachRates(deps.db, deps.clock.now());
+      const { task } = job.data;
+      try {
+        const result = await run(task);
+        await record(task, true);
+        return result;
+      } catch (err) {
+        await record(task, false);
+        throw err;
       }
     },
     { connection, prefix: rt.config.QUEUE_PREFIX, concurrency: 1 },

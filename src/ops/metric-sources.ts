@@ -2,6 +2,7 @@ import { count, eq } from 'drizzle-orm';
 import { assignments, deliveries, deliveryStatusEnum, dunningLists, listStatusEnum } from '../db/schema.js';
 import type { AppDeps } from '../http/context.js';
 import { failedJobCounts } from '../queues/poison.js';
+import { MaintenanceRuns } from './maintenance-runs.js';
 
 /**
  * What `/metrics` reads at scrape time, from PostgreSQL and Redis: the truth of every process,
@@ -21,6 +22,8 @@ export interface MetricSources {
    * by amount, not by age) would read every job of the queue at each scrape.
    */
   callQueues(): Promise<Array<{ queue: string; waiting: number; delayed: number; unservedSeconds: number }>>;
+  /** When each maintenance task last succeeded and last failed (s since the epoch), as far as Redis knows. */
+  maintenanceRuns(): ReturnType<MaintenanceRuns['read']>;
 }
 
 export function metricSources(deps: AppDeps): MetricSources {
@@ -30,7 +33,9 @@ export function metricSources(deps: AppDeps): MetricSources {
     ...Object.fromEntries(statuses.map((s) => [s, 0])),
     ...Object.fromEntries(rows.map((r) => [r.status, r.n])),
   });
+  const runs = new MaintenanceRuns(deps.redis, deps.config.QUEUE_PREFIX);
   return {
+    maintenanceRuns: () => runs.read(),
     failedJobs: () => failedJobCounts(deps.queues),
     listsByStatus: async () => byStatus(listStatusEnum.enumValues, await db.select({ status: dunningLists.status, n: count() }).from(dunningLists).groupBy(dunningLists.status)),
     deliveriesByStatus: async () => byStatus(deliveryStatusEnum.enumValues, await db.select({ status: deliveries.status, n: count() }).from(deliveries).groupBy(deliveries.status)),

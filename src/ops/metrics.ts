@@ -81,6 +81,13 @@ function registerSourceGauges(registry: Registry, sources: MetricSources): void 
       g.set({ queue: q.queue, state: 'delayed' }, q.delayed);
     }
   });
+  const maintenance = (outcome: 'ok' | 'failed') => async (g: Gauge<string>) => {
+    const runs = await sources.maintenanceRuns();
+    g.reset();
+    for (const r of runs) if (r.outcome === outcome) g.set({ task: r.task }, r.at);
+  };
+  gauge('mahn_maintenance_last_success_timestamp_seconds', 'When each maintenance task (reconcile, recover, deliver-due, retention, reach-rates) last ran to its end, by any workers process', ['task'], maintenance('ok'));
+  gauge('mahn_maintenance_last_failure_timestamp_seconds', 'When each maintenance task last failed, by any workers process', ['task'], maintenance('failed'));
   gauge(
     'mahn_call_queue_unserved_seconds',
     'Per call queue with a job due: seconds since a pull last took a job from it, or since it had a job due if that is later (grows while no agent pulls from it)',
