@@ -94,6 +94,29 @@ describe('locks', () => {
     // A released assignment can no longer be used.
     expect((await t.request('POST', `/api/agent/assignments/${a.assignment.id}/heartbeat`, { cookie: anna.cookie })).status).toBe(409);
   });
+
+  it('a case given back goes to the others at once, and to the agent who gave it back only when nothing else is there for them', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    // The largest amount first: the case given back is the best of its queue.
+    const { cases: [big, small] } = await seedList(t, clientId, [{ amountCents: 900_000 }, { amountCents: 1_000 }]);
+    const anna = await t.userSession('agent', [clientId]);
+    const bert = await t.userSession('agent', [clientId]);
+    const first = await next(t, anna.cookie);
+    expect(first.case.id).toBe(big!.id);
+    expect((await t.request('POST', `/api/agent/assignments/${first.assignment.id}/release`, { cookie: anna.cookie })).status).toBe(204);
+    // Anna gets the other case, not the one she just put down.
+    const second = await next(t, anna.cookie);
+    expect(second.case.id).toBe(small!.id);
+    // Set aside for Anna, it stayed in the queue for everyone else: Bert gets it at once.
+    const forBert = await next(t, bert.cookie);
+    expect(forBert.case.id).toBe(big!.id);
+    expect((await t.request('POST', `/api/agent/assignments/${forBert.assignment.id}/release`, { cookie: bert.cookie })).status).toBe(204);
+    // Nothing else for Anna once her case is done: the one she gave back is better than none.
+    expect((await postOutcome(t, anna.cookie, second.assignment.id, { outcome: 'paid' })).status).toBe(202);
+    await attemptsRecorded(t, small!.id, 1);
+    const again = await next(t, anna.cookie);
+    expect(again.case).toMatchObject({ id: big!.id, attemptNo: 1 });
+  });
 });
 
 describe('Redis loses the schedule', () => {

@@ -7,6 +7,7 @@ import type { SessionUser } from '../http/context.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { CallJob } from '../queues/registry.js';
 import { endAssignment } from './assignment-end.js';
+import { markReleased } from './released-by.js';
 import type { DispatchDeps } from '../deps.js';
 import type { AssignmentRow, CaseContext } from './load-case.js';
 
@@ -58,6 +59,8 @@ export async function giveBack(d: DispatchDeps, a: AssignmentRow, reason: 'relea
   if (!(await endAssignment(d.db, a.id, reason, now))) return false;
   try {
     const job = await d.calls.getJob(a.queue, a.jobId);
+    // Released: not straight back to the same agent while other work is there (`released-by.ts`).
+    if (job && reason === 'released') await job.updateData(markReleased(job.data, a.agentId, now));
     await job?.moveToDelayed(Date.now() + delayMs, a.lockToken);
   } catch (err) {
     // The lock ran out meanwhile: the lock watch returns the job all the same.

@@ -18,6 +18,7 @@ import { lookAtMissingCase, takeCase, untake, type PullContext, type Take } from
 import { triage } from './pull-triage.js';
 import { giveBack } from './held-assignment.js';
 import { keptContext, rememberHandedOut } from './handed-out.js';
+import { releasedByAgent } from './released-by.js';
 import { heldBackByLanguage, languageVerdict } from './language-check.js';
 import { anyLanguageQueue, languageNote } from './routing.js';
 import { assignmentView, caseView, type CaseView } from './views.js';
@@ -68,17 +69,10 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser, onAssigned: 
   // Personal callbacks first; after a job not handed out, the same queue again.
   let first = personal;
   let budget = MAX_JOBS_PER_PULL;
-  while (budget > 0) {
-    budget--;
-    const token = randomUUID();
-    // Due as of this moment, not the request's start: a concurrent pull sends its queue to the
-    // back with its own start time, which may be later than ours (the queue would look not yet due).
-    // The job's lock in Redis is taken after this moment, so an assignment counted from it never
-    // outlives the lock.
-    const pulledAt = d.clock.now();
-    const pulled = await d.calls.pull(eligible, first, token, pulledAt.getTime());
-    if (!pulled) break;
-    const { queue, job } = pulled;
+  // Jobs of cases this agent gave back a moment ago, locked and set aside while the pull looks
+  // for other work (`released-by.ts`); handed back to their queues when the pull ends.
+  const aside: Array<{ queue: string; job: Job<CallJob>; token: string; pulledAt: Date }> = [];
+  const tryOne = async (queue: string, job: Job<CallJob>, token: string, pulledAt: Date): Promise<NextResult | 'busy' | null> => {
     const verdict = await vet(d, agent, queue, job, token, now, pulledAt).catch(async (err: unknown) => {
       // Never leave a job locked to nobody: give it back, then report the error.
       await job.moveToDelayed(Date.now(), token).catch(() => {});
@@ -90,11 +84,39 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser, onAssigned: 
       rememberHandedOut(d.db, { assignment: verdict.assignment, ctx: keptContext(verdict.ctx) });
       return present(d, agent, verdict.assignment, verdict.ctx);
     }
-    if (verdict.kind === 'agent_busy') {
-      const held = await heldInstead(d, agent, now);
-      if (held) return held;
+    return verdict.kind === 'agent_busy' ? 'busy' : null;
+  };
+  try {
+    while (budget > 0) {
+      budget--;
+      const token = randomUUID();
+      // Due as of this moment, not the request's start: a concurrent pull sends its queue to the
+      // back with its own start time, which may be later than ours (the queue would look not yet due).
+      // The job's lock in Redis is taken after this moment, so an assignment counted from it never
+      // outlives the lock.
+      const pulledAt = d.clock.now();
+      const pulled = await d.calls.pull(eligible, first, token, pulledAt.getTime());
+      if (!pulled) break;
+      const { queue, job } = pulled;
+      first = queue;
+      if (releasedByAgent(job.data, agent.id, now)) {
+        aside.push({ queue, job, token, pulledAt });
+        continue;
+      }
+      const got = await tryOne(queue, job, token, pulledAt);
+      if (got === 'busy') {
+        const held = await heldInstead(d, agent, now);
+        if (held) return held;
+      } else if (got) return got;
     }
-    first = queue;
+    // Nothing else for the agent: the case they gave back is better than no case.
+    const own = aside.shift();
+    if (own) {
+      const got = await tryOne(own.queue, own.job, own.token, own.pulledAt);
+      if (got && got !== 'busy') return got;
+    }
+  } finally {
+    for (const { job, token } of aside) await job.moveToDelayed(Date.now(), token).catch((err: unknown) => d.log.warn({ caseId: job.data.caseId, err }, 'set-aside job not returned (its lock returns it)'));
   }
   const held = await heldInstead(d, agent, now);
   if (held) return held;

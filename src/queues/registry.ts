@@ -16,6 +16,8 @@ export interface CallJob {
   attemptNo: number;
   /** The slot the job was scheduled into (ISO times); a pull after `end` reschedules. */
   slot: { start: string; end: string | null; window: string | null; kind: 'first' | 'retry' | 'callback' };
+  /** Set by a release: the agent who gave the case back, and when (ms); see `released-by.ts`. */
+  releasedBy?: { agentId: string; at: number };
 }
 
 export interface OutcomeJob {
