@@ -101,7 +101,8 @@ describe('result list', () => {
     expect([...res.bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder().decode(res.bytes);
     expect(text).toContain('\r\n');
-    const rows: string[][] = parse(text, { delimiter: ';', bom: true });
+    // Rows as Excel splits them: at any line break outside quotes, not only at CRLF.
+    const rows: string[][] = parse(text, { delimiter: ';', bom: true, record_delimiter: ['\r\n', '\n', '\r'] });
     expect(rows[0]).toEqual([...RESULT_HEADER, ...RESULT_COLUMNS]);
     expect(rows).toHaveLength(8);
     expect(rows[1]).toEqual([

@@ -14,7 +14,10 @@ import { drained, type ResultSheet } from './sheet.js';
  * file showed it, `01067`: without the format the zeros would be lost.
  */
 export async function writeCsv(out: Writable, sheet: ResultSheet, decimal: ',' | '.'): Promise<void> {
-  const csv = stringify({ delimiter: ';', bom: true, record_delimiter: 'windows' });
+  // A field with a bare LF or CR (two notes, an address cell with Alt+Enter) quoted too: with a
+  // record delimiter set, csv-stringify quotes only fields holding all of it (CRLF), and Excel
+  // starts a new row at an unquoted LF.
+  const csv = stringify({ delimiter: ';', bom: true, record_delimiter: 'windows', quote_record_delimiter: true });
   const done = pipeline(csv, out);
   try {
     csv.write(sheet.columns.map((c) => neutralise(c.header)));
