@@ -23,6 +23,14 @@ describe('writeCsv', () => {
     ]);
   });
 
+  it('writes Excel’s error values as they are, and any other text of an error cell neutralised, also one stored unchecked', async () => {
+    const crafted = '=HYPERLINK("http://x","y")';
+    expect(toSourceCell({ error: '#N/A' })).toEqual({ e: '#N/A' });
+    expect(toSourceCell({ error: crafted })).toBe(crafted);
+    const rows = await csvRows([{ header: 'A' }, { header: 'B' }, { header: 'C' }], [[{ e: '#DIV/0!' }, { e: crafted }, toSourceCell({ error: crafted })]]);
+    expect(rows[1]).toEqual(['#DIV/0!', `'${crafted}`, `'${crafted}`]);
+  });
+
   it('writes a fraction in a zero-padded column as its value, with the client’s decimal separator', async () => {
     expect((await csvRows([{ header: 'PLZ', numFmt: '00000' }], [[1067.5]], '.'))[1]).toEqual(['1067.5']);
   });

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import { displayText, type SourceCell } from '../lists/import/source-cells.js';
+import { displayText, excelError, type SourceCell } from '../lists/import/source-cells.js';
 import { neutralise } from './neutralise.js';
 import { drained, type ResultSheet } from './sheet.js';
 
@@ -48,7 +48,11 @@ export function csvText(cell: SourceCell, decimal: ',' | '.', paddedFormat?: str
     const text = Number.isSafeInteger(cell) ? String(cell) : String(Number(cell.toPrecision(15)));
     return decimal === ',' ? text.replace('.', ',') : text;
   }
-  if ('e' in cell) return cell.e;
+  // A value stored before error texts were checked at import (`excelError`) is checked here too.
+  if ('e' in cell) {
+    const checked = excelError(cell.e);
+    return typeof checked === 'string' ? neutralise(checked) : checked === null ? '' : cell.e;
+  }
   const [y, m, d] = cell.d.slice(0, 10).split('-');
   return `${d}.${m}.${y}${cell.d.length > 10 ? ` ${cell.d.slice(11, 16)}` : ''}`;
 }

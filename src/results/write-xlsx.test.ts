@@ -44,3 +44,21 @@ describe('writeXlsx', () => {
     expect(bytes).toBeGreaterThan(10_000_000);
   });
 });
+
+describe('writeXlsx error cells', () => {
+  it('writes Excel’s error values as error cells, and any other text of an error cell as neutralised text', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const chunks: Buffer[] = [];
+    const out = new Writable({ write: (chunk: Buffer, _e, cb) => void (chunks.push(chunk), cb()) });
+    const crafted = '=HYPERLINK("http://x","y")';
+    const rows = async function* () {
+      yield [[{ e: '#N/A' }, { e: crafted }] as SourceCell[]];
+    };
+    await writeXlsx(out, [{ name: 'Ergebnisliste', columns: [{ header: 'A' }, { header: 'B' }], rows }]);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    const row = book.worksheets[0]!.getRow(2);
+    expect(row.getCell(1).value).toEqual({ error: '#N/A' });
+    expect(row.getCell(2).value).toBe(`'${crafted}`);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { isDateFormat, isoToDate, type SourceCell } from '../lists/import/source-cells.js';
+import { excelError, isDateFormat, isoToDate, type SourceCell } from '../lists/import/source-cells.js';
 import { neutralise } from './neutralise.js';
 import { drained, type ResultSheet } from './sheet.js';
 import { sheetStream, withBackpressure } from './sheet-stream.js';
@@ -49,5 +49,8 @@ function xlsxValue(cell: SourceCell): ExcelJS.CellValue {
   if (typeof cell === 'string') return neutralise(cell);
   if (typeof cell === 'number' || typeof cell === 'boolean') return cell;
   if ('d' in cell) return isoToDate(cell.d);
+  // A value stored before error texts were checked at import (`excelError`) is checked here too.
+  const checked = excelError(cell.e);
+  if (checked === null || typeof checked === 'string') return checked && neutralise(checked);
   return { error: cell.e as ExcelJS.CellErrorValue['error'] };
 }

@@ -37,9 +37,20 @@ export function toSourceCell(value: unknown, numFmt?: string): SourceCell {
   const v = value as Record<string, unknown>;
   if (Array.isArray(v.richText)) return storable(v.richText.map((run) => (run as { text?: unknown }).text ?? '').join('')) || null;
   if ('formula' in v || 'sharedFormula' in v) return 'result' in v ? toSourceCell(v.result, numFmt) : null;
-  if ('error' in v) return { e: String(v.error) };
+  if ('error' in v) return excelError(String(v.error));
   if ('hyperlink' in v || 'text' in v) return toSourceCell(v.text, numFmt);
   return null;
+}
+
+/** Excel's error values: a file's error cell holds any text, written back as an error cell only when it is one of these. */
+const EXCEL_ERRORS = new Set(['#NULL!', '#DIV/0!', '#VALUE!', '#REF!', '#NAME?', '#NUM!', '#N/A', '#GETTING_DATA', '#SPILL!', '#CALC!', '#FIELD!', '#BLOCKED!', '#CONNECT!', '#BUSY!', '#UNKNOWN!']);
+
+/**
+ * An error cell's text as a `SourceCell`: Excel's own error values as `{ e }`, anything else (a
+ * crafted file's `=HYPERLINK(…)`) as text, which the result list neutralises like any text.
+ */
+export function excelError(text: string): SourceCell {
+  return EXCEL_ERRORS.has(text) ? { e: text } : storable(text) || null;
 }
 
 /** What PostgreSQL can store: NUL dropped, a lone UTF-16 surrogate (a broken character) as U+FFFD. */
