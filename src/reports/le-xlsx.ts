@@ -131,7 +131,8 @@ function periodText(report: LeReport): string {
 
 /** Excel refuses two sheets whose names differ only in case (client codes `swm` and `SWM`). */
 class SheetNames {
-  readonly #taken = new Set<string>();
+  // Excel reserves "History" (exceljs refuses it): a client coded so gets `History (2)`.
+  readonly #taken = new Set<string>(['history']);
   take(wanted: string): string {
     let name = wanted;
     for (let n = 2; this.#taken.has(name.toLowerCase()); n++) name = `${wanted} (${n})`;
