@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Redis } from 'ioredis';
 
 /**
@@ -13,7 +14,11 @@ import type { Redis } from 'ioredis';
  *   of a shift, many at once, and one agent's typos must not lock the whole shift out;
  * - and, per address, at most 40 × `maxFailures` passwords being checked at the same moment,
  *   so that a burst of guesses sent at once cannot all pass before any has failed.
- * A successful login clears the username's counts.
+ * A successful login clears the username's counts and makes its address a known one for that
+ * username for {@link KNOWN_ADDRESS_DAYS} days: from a known address the limit per username
+ * from any address does not apply, so guesses from ten addresses cannot lock the agent out at
+ * their own desk (their call center's address); the limit per username and address still does.
+ * An IPv6 address counts by its /64, which one machine or home line has in full.
  */
 export class LoginThrottle {
   constructor(
@@ -24,16 +29,17 @@ export class LoginThrottle {
     private readonly maxAddressFailures: number,
   ) {
     if (!('loginAttempt' in redis)) {
-      redis.defineCommand('loginAttempt', { numberOfKeys: 4, lua: ATTEMPT });
-      redis.defineCommand('loginChecked', { numberOfKeys: 4, lua: CHECKED });
+      redis.defineCommand('loginAttempt', { numberOfKeys: 5, lua: ATTEMPT });
+      redis.defineCommand('loginChecked', { numberOfKeys: 5, lua: CHECKED });
     }
   }
 
   /** The counts' keys: the username encoded, so that no username can name another's key. */
-  #keys(username: string, ip: string): [string, string, string, string] {
+  #keys(username: string, ip: string): [string, string, string, string, string] {
     const user = `${this.prefix}:login:user:${encodeURIComponent(username.toLowerCase())}`;
-    const address = `${this.prefix}:login:ip:${ip}`;
-    return [`${user}:ip:${ip}`, user, address, `${address}:checking`];
+    const from = throttledAddress(ip);
+    const address = `${this.prefix}:login:ip:${from}`;
+    return [`${user}:ip:${from}`, user, address, `${address}:checking`, `${user}:known:${from}`];
   }
 
   /**
@@ -48,19 +54,41 @@ export class LoginThrottle {
 
   /** The password was checked: a failure counts for the address, a success clears the username's counts. */
   async checked(username: string, ip: string, ok: boolean): Promise<void> {
-    await (this.redis as Redis & Commands).loginChecked(...this.#keys(username, ip), ok ? 1 : 0, this.windowSeconds);
+    await (this.redis as Redis & Commands).loginChecked(...this.#keys(username, ip), ok ? 1 : 0, this.windowSeconds, KNOWN_ADDRESS_DAYS * 86_400);
   }
+}
+
+/** How long an address a user logged in from stays known for that user (`LoginThrottle`). */
+export const KNOWN_ADDRESS_DAYS = 30;
+
+/**
+ * The address as the throttle counts it: IPv4 as it is (also written IPv4-mapped), IPv6 by its
+ * /64 (`2001:db8:1:2::/64`), which a single machine or home line has in full: counted per
+ * address, ten of them would be ten guessers.
+ */
+export function throttledAddress(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (isIP(ip) !== 6) return ip;
+  const [head = '', tail] = ip.split('%')[0]!.toLowerCase().split('::');
+  // A dotted IPv4 tail (`::1.2.3.4`) is two groups; beyond the /64 its value does not matter.
+  const groups = (part: string) => (part ? part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])) : []);
+  const front = groups(head);
+  const back = tail === undefined ? [] : groups(tail);
+  const full = [...front, ...Array<string>(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back];
+  return `${full.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
 }
 
 /**
  * KEYS: attempts per username and address, per username, failures per address, checks running
- * for the address. Refused (nothing counted) when one is at its limit; else the attempt counts
+ * for the address, the address known for the username (the per-username limit skipped). Refused (nothing counted) when one is at its limit; else the attempt counts
  * and its check runs. The running checks' count expires a minute after the last, in case a
  * process died during one.
  */
 const ATTEMPT = `
+local known = redis.call('EXISTS', KEYS[5]) == 1
 for i = 1, 4 do
-  if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[i]) then return { 0, redis.call('TTL', KEYS[i]) } end
+  if not (i == 2 and known) and tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[i]) then return { 0, redis.call('TTL', KEYS[i]) } end
 end
 for i = 1, 2 do
   redis.call('INCR', KEYS[i])
@@ -73,11 +101,12 @@ redis.call('EXPIRE', KEYS[4], 60)
 return { 1, 0 }
 `;
 
-/** ARGV: 1 when the password was right. The running checks' count never goes below zero. */
+/** ARGV: 1 when the password was right, the window, how long the address stays known (s). The running checks' count never goes below zero. */
 const CHECKED = `
 if tonumber(redis.call('GET', KEYS[4]) or '0') > 0 then redis.call('DECR', KEYS[4]) end
 if ARGV[1] == '1' then
   redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('SET', KEYS[5], '1', 'EX', ARGV[3])
 else
   redis.call('INCR', KEYS[3])
   if redis.call('TTL', KEYS[3]) < 0 then redis.call('EXPIRE', KEYS[3], ARGV[2]) end
@@ -86,6 +115,6 @@ return 1
 `;
 
 interface Commands {
-  loginAttempt(userAtIp: string, user: string, address: string, checking: string, ...limitsAndWindow: number[]): Promise<[number, number]>;
-  loginChecked(userAtIp: string, user: string, address: string, checking: string, ok: number, windowSeconds: number): Promise<number>;
+  loginAttempt(userAtIp: string, user: string, address: string, checking: string, known: string, ...limitsAndWindow: number[]): Promise<[number, number]>;
+  loginChecked(userAtIp: string, user: string, address: string, checking: string, known: string, ok: number, windowSeconds: number, knownSeconds: number): Promise<number>;
 }
