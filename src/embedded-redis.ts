@@ -27,7 +27,7 @@ export function redisServerOnPath(): boolean {
  */
 export async function startEmbeddedRedis(dataDir: string, port = 6379): Promise<ChildProcess> {
   const dir = path.resolve(dataDir, 'redis');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 }); // customer data: this service's user only
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', ''],

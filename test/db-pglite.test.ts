@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -19,6 +19,8 @@ describe('embedded PGlite database', () => {
   it('migrates, stores and reads, and keeps the data across a reopen', async () => {
     const first = openDatabase({ dataDir: dir });
     expect(first.kind).toBe('pglite');
+    // The database's files: the service's own user only.
+    expect(statSync(path.join(dir, 'pglite')).mode & 0o777).toBe(0o700);
     await first.migrate();
     await first.db.insert(clients).values({ code: 'SWM', name: 'Stadtwerke Muster', settings: defaultSchedulingSettings });
     const admin = await ensureFirstAdmin(first.db, 'admin', 'a-long-password');

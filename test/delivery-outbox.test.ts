@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -42,6 +42,9 @@ it('writes the result-list mail as an .eml file that a mail program opens, and r
   expect(mail.attachments[0]!.filename).toMatch(/^Ergebnisliste_SWM_Testliste_\d{4}-\d{2}-\d{2}\.xlsx$/);
   expect((await readXlsx(mail.attachments[0]!.content)).get('Ergebnisliste')).toHaveLength(3);
   expect(readdirSync(outbox).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  // Customer data: readable by the service's own user only.
+  expect(statSync(path.join(outbox, file!)).mode & 0o777).toBe(0o600);
+  expect(statSync(outbox).mode & 0o777).toBe(0o700);
 
   // Retention deletes the outbox's copy with the list's data (it holds the result list), found by
   // the delivery's id — also for a round whose message id was never recorded.

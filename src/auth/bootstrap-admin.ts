@@ -60,7 +60,7 @@ export async function createFirstAdmin(
 
 /** Writes `text` to a new file only its owner can read: a file left by an earlier install is replaced, not reused with its mode. */
 async function writeSecret(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   await rm(file, { force: true });
   await writeFile(file, text, { mode: 0o600, flag: 'wx' });
 }

@@ -101,7 +101,7 @@ export function openDatabase(opts: { url?: string; dataDir: string; poolSize?: n
     };
   }
   const dir = path.resolve(opts.dataDir, 'pglite');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 }); // customer data: this service's user only
   const client = new PGlite(dir);
   const pdb = drizzlePglite(client, { schema });
   return {

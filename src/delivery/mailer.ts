@@ -22,10 +22,14 @@ export interface Mailer {
  * SMTP through nodemailer when `SMTP_URL` is set; otherwise every mail is written as an `.eml`
  * file to `DATA_DIR/outbox` (a newcomer's first run: open it in any mail program).
  */
-export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DATA_DIR'>): Mailer {
+export function createMailer(config: Pick<Config, 'SMTP_URL' | 'SMTP_REQUIRE_TLS' | 'MAIL_FROM' | 'DATA_DIR'>): Mailer {
   if (config.SMTP_URL) {
     const transport = nodemailer.createTransport({
       url: config.SMTP_URL,
+      // nodemailer upgrades with STARTTLS only when the server offers it: anyone on the way could
+      // strike the offer and read the result list (and the SMTP password). A relay on this very
+      // machine is exempt; an internal relay without TLS needs SMTP_REQUIRE_TLS=false.
+      requireTLS: config.SMTP_REQUIRE_TLS && !LOOPBACK_HOSTS.has(new URL(config.SMTP_URL).hostname),
       // A server that does not answer is a failed try (retried later), not a job hanging for ever.
       connectionTimeout: 30_000,
       greetingTimeout: 30_000,
@@ -47,16 +51,19 @@ export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DA
   return {
     send: async (mail) => {
       const info = await transport.sendMail(message(config.MAIL_FROM, mail));
-      await mkdir(outbox, { recursive: true });
+      // Customer data: readable by this service's user only (a newcomer's DATA_DIR included).
+      await mkdir(outbox, { recursive: true, mode: 0o700 });
       const file = path.join(outbox, outboxFileName(new Date(), mail.ref, info.messageId));
       // Written whole or not at all: a half-written .eml is never mistaken for a sent mail.
-      await writeFile(`${file}.tmp`, info.message as Buffer);
+      await writeFile(`${file}.tmp`, info.message as Buffer, { mode: 0o600 });
       await rename(`${file}.tmp`, file);
       return { messageId: info.messageId };
     },
     close: () => transport.close(),
   };
 }
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 const outboxDir = (config: Pick<Config, 'DATA_DIR'>) => path.resolve(config.DATA_DIR, 'outbox');
 
