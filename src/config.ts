@@ -47,6 +47,8 @@ const envSchema = z.object({
   REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ., _ and - only').default('mymaster'),
   QUEUE_PREFIX: z.string().regex(/^([A-Za-z0-9_-]{1,40}|\{[A-Za-z0-9_-]{1,40}\})$/, 'letters, digits, _ and - only (no ":"), or those in braces').default('mahn'),
   SMTP_URL: url(['smtp', 'smtps']).optional(),
+  /** `smtp://` to a host other than this machine: refuse to send unless the server offers STARTTLS (result lists are customer data). */
+  SMTP_REQUIRE_TLS: bool.default(true),
   MAIL_FROM: z.string().min(3).default('Mahnanrufe <mahnanrufe@localhost>'),
   ADMIN_USERNAME: z.string().min(2).max(64).default('admin'),
   ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),

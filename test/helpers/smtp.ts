@@ -12,8 +12,8 @@ export interface TestSmtp {
   close(): Promise<void>;
 }
 
-/** A real SMTP server on a free loopback port that keeps what it receives. */
-export async function startSmtp(): Promise<TestSmtp> {
+/** A real SMTP server (without STARTTLS) on a free loopback port that keeps what it receives; `host`: another loopback address than 127.0.0.1. */
+export async function startSmtp(host = '127.0.0.1'): Promise<TestSmtp> {
   const mails: ParsedMail[] = [];
   let refusals: { left: number; code: number; message: string } = { left: 0, code: 0, message: '' };
   const state = { refused: 0 };
@@ -39,10 +39,10 @@ export async function startSmtp(): Promise<TestSmtp> {
     },
   });
   server.on('error', () => {});
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.server.address() as AddressInfo;
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://${host}:${port}`,
     mails,
     refuseNext: (n, code, message) => void (refusals = { left: n, code, message }),
     get refused() {
