@@ -53,6 +53,29 @@ describe('users API', () => {
     expect(await t.login(user.username, 'brand-new-password')).toMatch(/^mahn_session=/);
   });
 
+  it('records in the audit trail who created a user and who changed role, scope, password or access, never the password', async () => {
+    const client = await t.request('POST', '/api/clients', { cookie: admin, body: { code: 'AU1', name: 'Audit' } });
+    const created = await t.request('POST', '/api/users', { cookie: admin, body: { username: 'audited', password: 'first-password', displayName: 'A', role: 'agent' } });
+    const id = created.body.id;
+    expect((await t.request('PATCH', `/api/users/${id}`, { cookie: admin, body: { role: 'lead', clientIds: [client.body.id], password: 'second-password', displayName: 'A. B.' } })).status).toBe(200);
+    expect((await t.request('PATCH', `/api/users/${id}`, { cookie: admin, body: { active: false } })).status).toBe(200);
+    // Nothing changed: nothing recorded.
+    expect((await t.request('PATCH', `/api/users/${id}`, { cookie: admin, body: { active: false } })).status).toBe(200);
+    const trail = await t.request('GET', '/api/audit?limit=100', { cookie: admin });
+    const mine = trail.body.filter((e: { entityId: string }) => e.entityId === id).reverse();
+    expect(mine.map((e: { action: string; actor: { id: string }; entityType: string }) => [e.action, e.actor.id, e.entityType])).toEqual([
+      ['user.created', adminId, 'user'],
+      ['user.changed', adminId, 'user'],
+      ['user.changed', adminId, 'user'],
+    ]);
+    expect(mine.map((e: { details: unknown }) => e.details)).toEqual([
+      { username: 'audited', role: 'agent', clientIds: [] },
+      { role: { from: 'agent', to: 'lead' }, clientIds: { from: [], to: [client.body.id] }, password: true, fields: ['displayName'] },
+      { active: { from: true, to: false } },
+    ]);
+    expect(JSON.stringify(trail.body)).not.toContain('second-password');
+  });
+
   it('refuses unknown fields and answers 404 for an unknown id', async () => {
     const { user } = await t.userSession('agent');
     const typo = await t.request('PATCH', `/api/users/${user.id}`, { cookie: admin, body: { rolle: 'admin' } });

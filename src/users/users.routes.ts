@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireRole } from '../auth/guard.js';
+import { currentUser, requireRole } from '../auth/guard.js';
 import { authErrors, conflictError, createRouter, IdParam, json, jsonBody, notFoundError, validationError } from '../http/router.js';
 import { UserCreateSchema, UserPatchSchema, UserSchema } from './users.schemas.js';
 import { createUser, getUser, listUsers, updateUser } from './users.service.js';
@@ -31,10 +31,10 @@ export function userRoutes() {
   const app = createRouter();
   app.openapi(list, async (c) => c.json(await listUsers(c.var.deps.database.db), 200));
   app.openapi(get, async (c) => c.json(await getUser(c.var.deps.database.db, c.req.valid('param').id), 200));
-  app.openapi(create, async (c) => c.json(await createUser(c.var.deps.database.db, c.req.valid('json')), 201));
+  app.openapi(create, async (c) => c.json(await createUser(c.var.deps.database.db, c.req.valid('json'), { actorId: currentUser(c).id, at: c.var.deps.clock.now() }), 201));
   app.openapi(patch, async (c) => {
     const { database, clock } = c.var.deps;
-    return c.json(await updateUser(database.db, c.req.valid('param').id, c.req.valid('json'), clock.now()), 200);
+    return c.json(await updateUser(database.db, c.req.valid('param').id, c.req.valid('json'), clock.now(), currentUser(c).id), 200);
   });
   return app;
 }

@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { clients, sessions, userClients, users } from '../db/schema.js';
 import { forgetSessions } from '../auth/sessions.js';
 import { AppError, badRequest, notFound } from '../http/errors.js';
+import { audit } from '../audit/audit.js';
 import type { UserCreate, UserPatch } from './users.schemas.js';
 
 export interface UserView {
@@ -35,7 +36,13 @@ export async function getUser(db: Db, id: string): Promise<UserView> {
 /** A new user; `extension` may be left out (none). */
 export type NewUser = Omit<UserCreate, 'extension'> & Partial<Pick<UserCreate, 'extension'>>;
 
-export async function createUser(db: Db, input: NewUser): Promise<UserView> {
+/** Who made a change to users, for the audit trail: an admin, or null (the first admin at start, tests). */
+export interface UserChangeBy {
+  actorId: string | null;
+  at: Date;
+}
+
+export async function createUser(db: Db, input: NewUser, by: UserChangeBy = { actorId: null, at: new Date() }): Promise<UserView> {
   const passwordHash = await hashPassword(input.password);
   const id = await db.transaction(async (tx) => {
     await assertUsernameFree(tx, input.username);
@@ -45,6 +52,7 @@ export async function createUser(db: Db, input: NewUser): Promise<UserView> {
       .values({ username: input.username, passwordHash, displayName: input.displayName, role: input.role, languages: input.languages, extension: input.extension ?? null })
       .returning({ id: users.id });
     await setScope(tx, row!.id, input.clientIds);
+    await audit(tx, { at: by.at, actorId: by.actorId, action: 'user.created', entityType: 'user', entityId: row!.id, details: { username: input.username, role: input.role, clientIds: [...new Set(input.clientIds)].sort() } });
     return row!.id;
   }).catch((err: unknown) => {
     // Two creations of the same name at once: the index decides, the loser gets the same 409.
@@ -54,28 +62,48 @@ export async function createUser(db: Db, input: NewUser): Promise<UserView> {
   return getUser(db, id);
 }
 
-export async function updateUser(db: Db, id: string, patch: UserPatch, now: Date): Promise<UserView> {
+export async function updateUser(db: Db, id: string, patch: UserPatch, now: Date, actorId: string | null = null): Promise<UserView> {
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
   await db.transaction(async (tx) => {
     // The active admins first, then the user's own row: two admins demoting each other at once
     // take their locks in the same order, so one waits for the other instead of a deadlock.
     if ((patch.role !== undefined && patch.role !== 'admin') || patch.active === false) await assertAnotherAdmin(tx, id);
-    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.id, id)).for('update');
+    const [existing] = await tx.select({ role: users.role, active: users.active }).from(users).where(eq(users.id, id)).for('update');
     if (!existing) throw notFound('User');
     const { clientIds, password: _password, ...fields } = patch;
     await tx
       .update(users)
       .set({ ...fields, ...(passwordHash ? { passwordHash } : {}), updatedAt: now })
       .where(eq(users.id, id));
+    let scope: { from: string[]; to: string[] } | undefined;
     if (clientIds) {
       await assertClientsExist(tx, clientIds);
+      const from = (await tx.select({ id: userClients.clientId }).from(userClients).where(eq(userClients.userId, id))).map((r) => r.id).sort();
       await setScope(tx, id, clientIds);
+      scope = { from, to: [...new Set(clientIds)].sort() };
     }
+    const changes = userChanges(existing, patch, scope);
+    if (Object.keys(changes).length) await audit(tx, { at: now, actorId, action: 'user.changed', entityType: 'user', entityId: id, details: changes });
     // A new password or a deactivation ends every open session of that user.
     if (passwordHash || patch.active === false) await tx.delete(sessions).where(eq(sessions.userId, id));
   });
   forgetSessions();
   return getUser(db, id);
+}
+
+/**
+ * What a patch changed, for the audit trail: role, active and scope as from → to, a new password
+ * as `true` (never the password), other fields by name.
+ */
+function userChanges(before: { role: string; active: boolean }, patch: UserPatch, scope?: { from: string[]; to: string[] }): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  if (patch.role !== undefined && patch.role !== before.role) changes.role = { from: before.role, to: patch.role };
+  if (patch.active !== undefined && patch.active !== before.active) changes.active = { from: before.active, to: patch.active };
+  if (scope && scope.from.join() !== scope.to.join()) changes.clientIds = scope;
+  if (patch.password) changes.password = true;
+  const other = (['displayName', 'languages', 'extension'] as const).filter((f) => patch[f] !== undefined);
+  if (other.length) changes.fields = other;
+  return changes;
 }
 
 /**
