@@ -54,6 +54,20 @@ describe('next call', () => {
     }
   });
 
+  it('refuses „Richtige Person“ with an outcome that reached nobody, and takes it with one that did', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    await seedList(t, clientId, 1);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    const a = await next(t, cookie);
+    for (const outcome of ['not_reached', 'wrong_number']) {
+      const refused = await postOutcome(t, cookie, a.assignment.id, { outcome, rightParty: true });
+      expect([refused.status, refused.body.error.details]).toEqual([400, { cause: 'right_party_not_reached' }]);
+    }
+    // Nothing half-written: the case is still held, and a consistent outcome is taken.
+    expect((await postOutcome(t, cookie, a.assignment.id, { outcome: 'not_reached', rightParty: false })).status).toBe(202);
+    await attemptsRecorded(t, a.case.id, 1);
+  });
+
   it('removes a recorded outcome\'s job from Redis at once (it carries the agent\'s note)', async () => {
     const clientId = await createClient(t, admin, fastRules);
     await seedList(t, clientId, 1);

@@ -52,6 +52,13 @@ describe('agent screen', () => {
     expect(await page.getByTestId('case-client').textContent()).toBe('Stadtwerke Muster');
     await screenshot(page, 'agent-case-first-call');
 
+    // „Richtige Person“ needs somebody on the line: off with „nicht erreicht“, back with „bezahlt“.
+    const rightParty = page.getByLabel('Richtige Person erreicht');
+    await rightParty.check();
+    await page.getByRole('button', { name: 'Kunde nicht erreicht' }).click();
+    expect([await rightParty.isChecked(), await rightParty.isDisabled()]).toEqual([false, true]);
+    await page.getByRole('button', { name: 'Erledigt – bezahlt' }).click();
+    expect([await rightParty.isChecked(), await rightParty.isDisabled()]).toEqual([true, false]);
     await page.getByRole('button', { name: 'Kunde nicht erreicht' }).click();
     await page.getByRole('textbox', { name: 'Notiz' }).fill('Mailbox, keine Nachricht hinterlassen');
     await page.getByRole('button', { name: 'Ergebnis speichern' }).click();

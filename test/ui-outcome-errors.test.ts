@@ -11,6 +11,7 @@ describe('outcomeError', () => {
     expect(outcomeError(refused('holiday'))).toBe('An diesem Tag ist ein Feiertag – es wird nicht angerufen. Bitte einen anderen Tag wählen.');
     expect(outcomeError(refused('callback_too_far'))).toBe('Ein Rückruf kann höchstens 12 Monate im Voraus vereinbart werden.');
     expect(outcomeError(refused('promise_in_past'))).toBe('Das Datum der zugesagten Zahlung liegt in der Vergangenheit.');
+    expect(outcomeError(refused('right_party_not_reached'))).toBe('„Richtige Person erreicht“ passt nicht zu einem Ergebnis, bei dem niemand erreicht wurde.');
   });
 
   it('keeps the technical detail for a refusal it has no words for, and never takes a prototype key as a cause', () => {

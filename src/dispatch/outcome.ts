@@ -94,6 +94,11 @@ function validateOutcome(ctx: Held['ctx'], body: OutcomeBody, now: Date): void {
   if (body.phone && !ctx.case.phones.some((p) => p.e164 === body.phone && p.status === 'active')) {
     throw badRequest(`"phone" ${body.phone} is not one of this case's numbers that may be dialled (${ctx.case.phones.filter((p) => p.status === 'active').map((p) => p.e164).join(', ')})`, { cause: 'phone_not_dialable' });
   }
+  // The identity check needs somebody on the line: not with "nicht erreicht" or "falsche Nummer"
+  // (a forgotten tick would read „Richtige Person: ja“ in the result list and count in the LE report).
+  if (body.rightParty === true && (def.effect === 'retry' || def.effect === 'wrong_number')) {
+    throw badRequest(`"rightParty" cannot be true with "${def.code}", an outcome that reached nobody`, { cause: 'right_party_not_reached' });
+  }
   if (body.outcome === 'promise_to_pay' && !body.promise) {
     throw badRequest('A payment promise needs "promise": {"amountCents", "date"}', { cause: 'promise_missing' });
   }

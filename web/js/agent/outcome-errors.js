@@ -18,6 +18,7 @@ const CAUSES = {
   promise_missing: 'Bitte Betrag und Datum der Zahlungszusage angeben.',
   unknown_outcome: 'Dieses Ergebnis gibt es beim Auftraggeber nicht mehr. Bitte die Seite neu laden.',
   phone_not_dialable: 'Die gewählte Nummer darf nicht mehr gewählt werden. Bitte die Seite neu laden.',
+  right_party_not_reached: '„Richtige Person erreicht“ passt nicht zu einem Ergebnis, bei dem niemand erreicht wurde.',
 };
 
 /**

@@ -97,6 +97,8 @@ export function outcomeForm(c, actions) {
   );
 
   const rightParty = h('input', { type: 'checkbox', name: 'rightParty' });
+  /** The tick as it was before an outcome that reached nobody disabled the box. */
+  let tickedBefore = false;
   const note = h('textarea', { name: 'note', rows: 3, maxLength: NOTE_MAX, placeholder: 'Was wurde besprochen?' });
   const counter = h('small', { class: 'hint counter' }, `0 / ${NOTE_MAX}`);
   note.addEventListener('input', () => replace(counter, `${note.value.length} / ${NOTE_MAX}`));
@@ -127,6 +129,12 @@ export function outcomeForm(c, actions) {
       lastTry && keepsOpen(o) ? lastTryHint : null,
       o.effect === 'callback' ? callbackBox : o.code === 'promise_to_pay' ? promiseBox : o.effect === 'wrong_number' ? wrongNumberHint : null,
     );
+    // Nobody reached ("nicht erreicht", "falsche Nummer"): no identity check to record. The tick
+    // is kept aside and comes back if the agent chooses an outcome with somebody on the line.
+    const nobody = o.effect === 'retry' || o.effect === 'wrong_number';
+    if (nobody && !rightParty.disabled) [tickedBefore, rightParty.checked] = [rightParty.checked, false];
+    else if (!nobody && rightParty.disabled) rightParty.checked = tickedBefore;
+    rightParty.disabled = nobody;
     save.disabled = false;
     replace(errorBox);
     changed();
