@@ -59,6 +59,10 @@ function corpus(doc: { paths: Record<string, Record<string, { requestBody?: unkn
       }
     }
   }
+  // Broken uploads: a form without its boundary, a body that is no form at all.
+  const upload = `/api/clients/${clientId}/lists`;
+  attacks.push({ name: 'an upload that is no multipart body', method: 'POST', path: upload, body: 'garbage', contentType: 'multipart/form-data; boundary=abc' });
+  attacks.push({ name: 'an upload without boundary', method: 'POST', path: upload, body: '--abc\r\n', contentType: 'multipart/form-data' });
   attacks.push({ name: 'a 10 MB JSON body', method: 'POST', path: '/api/clients', body: JSON.stringify({ name: 'x'.repeat(10 * 1024 * 1024) }), contentType: 'application/json' });
   attacks.push({ name: 'a 10 MB JSON body to login', method: 'POST', path: '/api/session', body: JSON.stringify({ username: 'x'.repeat(10 * 1024 * 1024) }), contentType: 'application/json' });
   return attacks;

@@ -255,6 +255,17 @@ describe('bad files over HTTP: a clear 4xx and nothing stored', () => {
     expect(latest.body.error.details.listId).toBe(byField.body.listId);
   });
 
+  it('refuses a flag it cannot read, in the query or the form, and a misspelt one: never a real import instead of a dry run', async () => {
+    const clientId = await newClient();
+    const file = await xlsx([HEADER, ['F1', 'Anna Schmidt', '0721 1234567', 12.5]]);
+    const path = `/api/clients/${clientId}/lists`;
+    for (const [query, fields] of [['?dryRun=True', {}], ['?dryrun=true', {}], ['', { dryRun: 'True' }], ['', { dryRun: 'yes' }], ['', { dryrun: 'true' }]] as const) {
+      const res = await t.request('POST', `${path}${query}`, { cookie: admin, body: uploadForm(file, 'mahnliste.xlsx', fields) });
+      expect([res.status, res.body.error?.code], `${query} ${JSON.stringify(fields)}`).toEqual([400, 'validation']);
+    }
+    expect(await stored(clientId)).toEqual({ lists: 0, files: 0 });
+  });
+
   it('dryRun as a form field reports and stores nothing', async () => {
     const clientId = await newClient();
     const file = await xlsx([HEADER, ['R1', 'Anna Schmidt', '0721 1234567', 12.5], ['R2', 'Otto Weiß', 'keine', 20]]);

@@ -38,6 +38,9 @@ describe('users API', () => {
     });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toMatch(/Unknown client ids/);
+    // A misspelt field is refused, not dropped: an agent created without clients would never get a case.
+    const typo = await t.request('POST', '/api/users', { cookie: admin, body: { ...base, username: 'emil', clientIDs: [] } });
+    expect([typo.status, typo.body.error.code]).toEqual([400, 'validation']);
     const short = await t.request('POST', '/api/users', { cookie: admin, body: { ...base, username: 'dora', password: 'short' } });
     expect(short.status).toBe(400);
     expect(short.body.error.details[0]).toEqual({ path: 'password', message: 'at least 10 characters' });

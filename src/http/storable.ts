@@ -30,7 +30,12 @@ export const storableInput = createMiddleware<AppEnv>(async (c, next) => {
     const path = unstorablePath(body, '');
     if (path !== null) return refuse(c, path || 'body');
   } else if (type === 'multipart/form-data' || type === 'application/x-www-form-urlencoded') {
-    const form = await c.req.parseBody({ all: true }).catch(() => ({}) as Record<string, unknown>);
+    // A broken body (no boundary, truncated) is refused here: Hono keeps the failed parse, and
+    // the route's validator would meet it again outside its own error handling (a 500).
+    const form = await c.req.parseBody({ all: true }).catch(() => null);
+    if (form === null) {
+      return c.json(errorBody('validation', 'Invalid request: body: not a readable form (multipart/form-data with a boundary, complete)', [{ path: 'body', message: 'not a readable form' }]), 400);
+    }
     for (const [key, value] of Object.entries(form)) {
       for (const v of Array.isArray(value) ? value : [value]) {
         if (UNSTORABLE.test(key) || (typeof v === 'string' && UNSTORABLE.test(v)) || (v instanceof File && UNSTORABLE.test(v.name))) return refuse(c, key);

@@ -78,14 +78,13 @@ export function listRoutes(maxBytes: number) {
     const file = form.file;
     if (!(file instanceof File)) throw badRequest('Send the list as multipart/form-data with the field "file"');
     if (file.size > maxBytes) throw new AppError(413, 'too_large', tooLarge, { bytes: file.size, maxBytes });
-    const flag = (q: boolean, f?: string) => q || f === 'true' || f === '1' || f === 'on';
     try {
       const result = await uploadList(deps(c), {
         clientId,
         fileName: file.name || 'liste',
         content: new Uint8Array(await file.arrayBuffer()),
-        dryRun: flag(query.dryRun, form.dryRun),
-        force: flag(query.force, form.force),
+        dryRun: query.dryRun || form.dryRun,
+        force: query.force || form.force,
         name: query.name ?? form.name,
         by: user,
       });

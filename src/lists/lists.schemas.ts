@@ -7,16 +7,21 @@ const flag = z
   .optional()
   .transform((v) => v === 'true' || v === '1' || v === 'on');
 
-/** `dryRun` and `force` are query parameters; form fields of the same name are accepted too. */
-export const UploadQuerySchema = z.object({ dryRun: flag, force: flag, name: z.string().max(200).optional() });
+/**
+ * `dryRun` and `force` are query parameters; form fields of the same name are accepted too, with
+ * the same values. Both strict: a misspelt `dryrun=true` or a `dryRun=True` must not import the
+ * list for real (its customers would be called).
+ */
+export const UploadQuerySchema = z.object({ dryRun: flag, force: flag, name: z.string().max(200).optional() }).strict();
 
 export const UploadFormSchema = z
   .object({
     file: z.any().openapi({ type: 'string', format: 'binary', description: '.xlsx or .csv' }),
-    dryRun: z.string().optional(),
-    force: z.string().optional(),
+    dryRun: flag,
+    force: flag,
     name: z.string().max(200).optional(),
   })
+  .strict()
   .openapi('ListUpload');
 
 const RejectionSchema = z.object({

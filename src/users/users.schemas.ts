@@ -37,6 +37,7 @@ export const UserCreateSchema = z
     languages: z.array(language).min(1).max(10).default(['de']),
     extension: extension.default(null),
   })
+  .strict()
   .openapi('UserCreate');
 
 export const UserPatchSchema = z
