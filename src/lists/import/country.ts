@@ -72,10 +72,11 @@ const ADDRESS_PLACE = /(?:^|[,\n]\s*|\s)(\d{4,5})\s+([^,\n\d][^,\n]*)/g;
  * The customer's country, in this order: the country column; a prefixed postal code
  * (`CH-8001`); a country named at the end of a one-column address (`…, Schweiz`); a 5-digit
  * postcode → Germany (unless the client's own country has 5-digit postcodes too); a 4-digit
- * postcode whose town the Swiss directory has for it → Switzerland or Liechtenstein; else
- * `fallback` (the client's default country). Any other 4-digit postcode stays undecided: it
- * may be Austrian, or German without its 0 (01067 Dresden → 1067: Excel drops it in a number
- * cell, and in the CSV it writes from one).
+ * postcode whose town the Swiss directory has for it → Switzerland or Liechtenstein; for a
+ * Swiss or Liechtenstein client, a 4-digit postcode with a town the directory does not have for
+ * it → Austria; else `fallback` (the client's default country). Any other 4-digit postcode
+ * stays undecided: it may be Austrian, or German without its 0 (01067 Dresden → 1067: Excel
+ * drops it in a number cell, and in the CSV it writes from one).
  * The row parser may still decide by a phone number.
  */
 export function countryFromAddress(
@@ -107,7 +108,19 @@ export function countryFromAddress(
   // No German postcode starts with 05 (the region does not exist): four digits from 5000 up
   // cannot be a German one without its 0. (Austria's start 1–9; the rest stay undecided.)
   if (home === 'DE' && postalCode && /^5\d{3}$/.test(postalCode)) return found('AT', 'postcode');
+  if (notSwissTown(home, postalCode, town)) return found('AT', 'postcode');
   return found(home, 'default');
+}
+
+/**
+ * A Swiss (or Liechtenstein) client's customer at four digits and a town the Swiss directory does
+ * not have for them (`8010 Graz`, `7000 Eisenstadt`: 7000 is Chur): not Swiss, whatever the
+ * client's default says, and Austrian, the other country of such postcodes here. Taking the
+ * client's country dialled `0316 123456` in Bern; taking it as Austrian at worst refuses a Swiss
+ * customer's landline (a town misspelt beyond the directory's matching), which the client sees.
+ */
+function notSwissTown(home: string, postalCode: string | null, town: string | null): boolean {
+  return (home === 'CH' || home === 'LI') && !!postalCode && /^[1-9]\d{3}$/.test(postalCode) && !!town && /\p{L}/u.test(town);
 }
 
 /** The last `PLZ Ort` in a one-column address. */

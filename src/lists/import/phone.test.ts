@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countryFromAddress, normalisePhone } from './normalise.js';
-import { numbersIn } from './phone.js';
+import { numbersIn, phoneE164Of } from './phone.js';
 
 describe('normalisePhone', () => {
   it.each([
@@ -55,6 +55,21 @@ describe('normalisePhone', () => {
     ])('%s in %s → %s', (raw, country, e164) => {
       expect(normalisePhone(raw, country)).toMatchObject({ ok: true, e164 });
     });
+
+    it('prefers the national reading over a foreign one when the address gave the country', () => {
+      // 0331 9776-1234 (Potsdam), 04841 1234567 (Husum), 04144 6681800: not France, Poland, Switzerland.
+      expect(phoneE164Of(33197761234, 'DE', true)).toMatchObject({ ok: true, e164: '+4933197761234', country: 'DE' });
+      expect(phoneE164Of(48411234567, 'DE', true)).toMatchObject({ ok: true, e164: '+4948411234567' });
+      expect(phoneE164Of(41446681800, 'DE', true)).toMatchObject({ ok: true, e164: '+4941446681800' });
+      // A reading in the customer's own country stays international (`0049 721 …` lost its 00);
+      // so does one of 12 digits or more (no German number at home is that long: `0043 664 …`).
+      expect(phoneE164Of(497211234567, 'DE', true)).toMatchObject({ ok: true, e164: '+497211234567' });
+      expect(phoneE164Of(436641234567, 'DE', true)).toMatchObject({ ok: true, e164: '+436641234567' });
+      // Only one reading valid: that one, as before.
+      expect(phoneE164Of(31201234567, 'DE', true)).toMatchObject({ ok: true, e164: '+31201234567' });
+      // The client's default country is a guess: the neighbour's code wins, as before.
+      expect(phoneE164Of(33197761234, 'DE')).toMatchObject({ ok: true, e164: '+33197761234' });
+    });
   });
 
   it.each([
@@ -70,6 +85,8 @@ describe('normalisePhone', () => {
     ['0123 456789', 'not a valid phone number for DE'],
     ['0100 123456', 'not a valid phone number for DE'],
     ['0721 1', 'not a valid phone number for DE'],
+    // 17 digits: libphonenumber calls +49721123456654321 valid, E.164 allows 15.
+    ['0721 123456 / 654321', 'too long'],
   ])('refuses %j (%s)', (raw, reason) => {
     const r = normalisePhone(raw, 'DE');
     expect(r.ok).toBe(false);
@@ -126,7 +143,23 @@ describe('countryFromAddress', () => {
     expect(countryFromAddress({ postalCode: '1067', town: 'Dresden' }, 'DE')).toMatchObject({ country: 'DE', source: 'default' });
     // No German postcode starts with 05: 5020 Salzburg is Austrian.
     expect(countryFromAddress({ postalCode: '5020', town: 'Salzburg' }, 'DE')).toMatchObject({ country: 'AT', source: 'postcode' });
-    expect(countryFromAddress({ postalCode: '1010', town: 'Wien' }, 'CH')).toMatchObject({ country: 'CH', source: 'default' });
+    // For a Swiss client 1010 is Lausanne, not Wien: not Swiss (see below).
+    expect(countryFromAddress({ postalCode: '1010', town: 'Wien' }, 'CH')).toMatchObject({ country: 'AT', source: 'postcode' });
+  });
+
+  it('takes a Swiss client’s customer at four digits and a town the directory does not have for them as Austrian, not Swiss', () => {
+    // The directory knows these postcodes, for other towns (7000 Chur, 6020 Emmenbrücke) or by their first digits.
+    for (const [postalCode, town] of [['8010', 'Graz'], ['3100', 'St. Pölten'], ['7000', 'Eisenstadt'], ['6020', 'Innsbruck'], ['6850', 'Dornbirn']]) {
+      expect(countryFromAddress({ postalCode, town }, 'CH')).toMatchObject({ country: 'AT', source: 'postcode', postalCode });
+      expect(countryFromAddress({ postalCode, town }, 'LI')).toMatchObject({ country: 'AT', source: 'postcode' });
+    }
+    expect(countryFromAddress({ address: 'Herrengasse 1, 8010 Graz' }, 'CH')).toMatchObject({ country: 'AT', source: 'postcode', postalCode: '8010', town: 'Graz' });
+    // Unchanged: the directory's own towns, no town at all, and other clients (the phone decides there).
+    expect(countryFromAddress({ postalCode: '7000', town: 'Chur' }, 'CH')).toMatchObject({ country: 'CH', source: 'postcodeTown' });
+    expect(countryFromAddress({ postalCode: '8050', town: 'Zürich-Oerlikon' }, 'CH')).toMatchObject({ country: 'CH', source: 'postcodeTown' });
+    expect(countryFromAddress({ postalCode: '8010' }, 'CH')).toMatchObject({ country: 'CH', source: 'default' });
+    expect(countryFromAddress({ postalCode: '7000', town: 'Eisenstadt' }, 'DE')).toMatchObject({ country: 'DE', source: 'default' });
+    expect(countryFromAddress({ postalCode: '7000', town: 'Eisenstadt' }, 'AT')).toMatchObject({ country: 'AT', source: 'default' });
   });
 
   it('takes a 5-digit postal code as German, unless the client’s own country has 5-digit ones too', () => {

@@ -6,6 +6,12 @@ export type PhoneResult = { ok: true; e164: string; display: string; country: st
 /** Countries whose calling code we recognise at the start of a bare digit string (Excel lost the `00`/`+`). */
 const NEIGHBOUR_CALLING_CODES = ['49', '43', '41', '423', '352', '31', '32', '33', '39', '45', '48', '420'];
 
+/** The longest German, Austrian or Swiss number people have at home, without its trunk `0`. */
+const NATIONAL_MAX_DIGITS = 11;
+
+/** E.164 allows at most 15 digits, the country code included. */
+const MAX_E164_DIGITS = 15;
+
 /**
  * A phone cell → E.164, using `country` (ISO-2, from the case's address, else the client's
  * default) for national numbers. Accepts `0721 123456`, `(0721) 12 34 56`, `0721/123456`,
@@ -18,7 +24,10 @@ const NEIGHBOUR_CALLING_CODES = ['49', '43', '41', '423', '352', '31', '32', '33
  * lost trunk `0`) and as an international one (the lost `00`). If only one is valid it wins;
  * if both are, the international reading wins when the digits start with the calling code of a
  * neighbouring country and are 11+ digits long (DE/AT/CH national numbers without the `0`
- * have at most 10–11 digits and rarely start like that), else the national one.
+ * have at most 10–11 digits and rarely start like that), else the national one. When
+ * `countryKnown` (the row's address, not the client's default, gave `country`), a valid national
+ * reading of up to 11 digits wins over a foreign international one: `33197761234` of a customer
+ * in Potsdam is `0331 97761234`, not `+33 1 97 76 12 34`.
  *
  * `display` is the international format (`+49 721 1234567`); `country` the number's own.
  */
@@ -29,12 +38,12 @@ export function normalisePhone(raw: unknown, country: string): PhoneResult {
 }
 
 /** `normalisePhone` without the display format (formatting costs as much as parsing; the import does not need it). */
-export function phoneE164Of(raw: unknown, country: string): { ok: true; e164: string; country: string | null } | { ok: false; reason: string } {
-  const parsed = parsePhone(raw, country);
+export function phoneE164Of(raw: unknown, country: string, countryKnown = false): { ok: true; e164: string; country: string | null } | { ok: false; reason: string } {
+  const parsed = parsePhone(raw, country, countryKnown);
   return parsed.ok ? { ok: true, e164: parsed.number.number, country: parsed.number.country ?? null } : parsed;
 }
 
-function parsePhone(raw: unknown, country: string): { ok: true; number: PhoneNumber } | { ok: false; reason: string } {
+function parsePhone(raw: unknown, country: string, countryKnown = false): { ok: true; number: PhoneNumber } | { ok: false; reason: string } {
   const text = typeof raw === 'number' ? (Number.isInteger(raw) ? numberText(raw) : '') : typeof raw === 'string' ? withoutFloatTail(raw.normalize('NFKC').trim()) : '';
   if (text === '') return { ok: false, reason: typeof raw === 'number' ? 'not a phone number' : 'phone number is empty' };
   if (!/\d/.test(text)) return { ok: false, reason: 'not a phone number (no digits)' };
@@ -50,13 +59,15 @@ function parsePhone(raw: unknown, country: string): { ok: true; number: PhoneNum
 
   let parsed: PhoneNumber | undefined;
   if (/^[1-9]\d*$/.test(cleaned.replace(/[\s/().-]/g, '')) && !cleaned.startsWith('+')) {
-    parsed = bareDigits(digits, region);
+    parsed = bareDigits(digits, region, countryKnown);
   } else {
     parsed = parsePhoneNumberFromString(cleaned.replace(/^00(?=[1-9])/, '+'), region);
   }
   if (!parsed || !parsed.isValid()) {
     return { ok: false, reason: `not a valid phone number${region ? ` for ${region}` : ''}` };
   }
+  // libphonenumber accepts some longer ones (`0721 123456 / 654321` → 17 digits); no network dials them.
+  if (parsed.number.length - 1 > MAX_E164_DIGITS) return { ok: false, reason: 'phone number too long' };
   return { ok: true, number: parsed };
 }
 
@@ -124,12 +135,15 @@ function firstNumber(text: string): string {
   return numbersIn(text)[0] ?? '';
 }
 
-function bareDigits(digits: string, region: CountryCode | undefined): PhoneNumber | undefined {
+function bareDigits(digits: string, region: CountryCode | undefined, countryKnown: boolean): PhoneNumber | undefined {
   const national = parsePhoneNumberFromString(`0${digits}`, region);
   const international = parsePhoneNumberFromString(`+${digits}`);
   const nationalOk = national?.isValid() === true;
   const internationalOk = international?.isValid() === true;
   if (nationalOk && internationalOk) {
+    // The address said where the customer lives: a number of that country beats a foreign
+    // reading, up to the length of a national number there (12 digits and more are `00…`).
+    if (countryKnown && international!.country !== region && digits.length <= NATIONAL_MAX_DIGITS) return national;
     const neighbour = NEIGHBOUR_CALLING_CODES.some((cc) => digits.startsWith(cc));
     return neighbour && digits.length >= 11 ? international : national;
   }

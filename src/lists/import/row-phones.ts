@@ -1,6 +1,6 @@
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { cellText, cellValue, isFormulaWithoutResult } from './cell-text.js';
-import { postalCodeFits } from './country.js';
+import { postalCodeFits, type CountrySource } from './country.js';
 import { numbersIn, phoneE164Of } from './phone.js';
 
 /** One of a case's phone numbers: E.164, as delivered (for the agent), and its column (its kind). */
@@ -80,24 +80,22 @@ export type RowPhones = { ok: true; phones: CasePhone[] } | { ok: false; column:
 
 /**
  * The row's numbers in column order, each read in the customer's country (an internationally
- * written one as it says); a national number not valid there but valid in the client's own
- * country is taken as that (a German mobile of a Swiss customer); a Liechtenstein customer's
- * is tried as Swiss first. The same number twice counts
- * once. Refused only when no number is valid: the first problem is the reason.
+ * written one as it says); a Liechtenstein customer's is tried as Swiss next; a national number
+ * valid in neither is taken in the client's own country only when it is a mobile there (a German
+ * mobile of a Swiss customer). The same number twice counts once. Refused only when no number is
+ * valid: the first problem is the reason.
+ *
+ * `source` says how `country` was found; without it, a country other than `home` counts as found
+ * in the row. A country found in the row prefers its own reading of a number Excel stored as a
+ * number (`phoneE164Of`'s `countryKnown`).
  */
-export function rowPhones(cells: unknown[], columns: PhoneColumn[], country: string, home: string): RowPhones {
+export function rowPhones(cells: unknown[], columns: PhoneColumn[], country: string, home: string, source?: CountrySource): RowPhones {
   const texts = phoneTexts(cells, columns);
   const phones: CasePhone[] = [];
   let problem: Extract<RowPhones, { ok: false }> | null = null;
-  // Liechtenstein's people often have Swiss numbers (the two share one phone market).
-  const fallbacks = [...(country === 'LI' ? ['CH'] : []), home].filter((c) => c !== country);
+  const countryKnown = source ? source !== 'default' && source !== 'postcodeWithoutZero' : country !== home;
   for (const { column, input, text, raw } of texts) {
-    let parsed = phoneE164Of(input, country);
-    for (const other of fallbacks) {
-      if (parsed.ok) break;
-      const there = phoneE164Of(input, other);
-      if (there.ok) parsed = there;
-    }
+    const parsed = readNumber(input, country, home, countryKnown);
     if (!parsed.ok) {
       problem ??= { ok: false, column, value: text, reason: parsed.reason };
       continue;
@@ -108,4 +106,26 @@ export function rowPhones(cells: unknown[], columns: PhoneColumn[], country: str
   if (problem) return problem;
   const first = columns[0]!;
   return { ok: false, column: first, value: '', reason: isFormulaWithoutResult(cells[first.index]) ? 'formula without a saved result: open the file in Excel, save it and upload it again' : 'phone number is empty' };
+}
+
+/**
+ * One number in the customer's country; a Liechtenstein customer's also as Swiss (the two share
+ * one phone market). A number valid in neither is not re-read as a landline of the client's own
+ * country: for a German customer of an Austrian client, `0151 1234567` (a mobile missing a
+ * digit) would ring `+431511234567`, a Vienna landline. Only a mobile of the client's country
+ * is taken (a German customer living in Austria keeps the German mobile); anything else keeps
+ * the customer's country's refusal, so the client can correct the number.
+ */
+function readNumber(input: string | number, country: string, home: string, countryKnown: boolean): ReturnType<typeof phoneE164Of> {
+  const parsed = phoneE164Of(input, country, countryKnown);
+  if (parsed.ok) return parsed;
+  const swiss = country === 'LI' ? phoneE164Of(input, 'CH') : parsed;
+  if (swiss.ok) return swiss;
+  if (home === country) return parsed;
+  const there = phoneE164Of(input, home);
+  return there.ok && there.country === home && isMobile(there.e164) ? there : parsed;
+}
+
+function isMobile(e164: string): boolean {
+  return parsePhoneNumberFromString(e164)?.getType() === 'MOBILE';
 }
