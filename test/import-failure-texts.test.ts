@@ -3,7 +3,7 @@ import { findHeaderRow } from '../src/lists/import/headers.js';
 import { IMPORT_FILE_ERROR_CODES, ImportFileError } from '../src/lists/import/import-file-error.js';
 import { IMPORT_JOB_FAILURE_CODES } from '../src/lists/run-import.js';
 // @ts-expect-error plain JS module of the browser UI, checked by `tsc -p web`
-import { IMPORT_FAILURES, importFailureText, missingColumnsText } from '../web/js/lead/import-failures.js';
+import { IMPORT_FAILURES, importFailureText, missingColumnsText, unclearAmountText } from '../web/js/lead/import-failures.js';
 
 /** The lead reads why a list was not imported in German: every code the server keeps has its text. */
 describe('the German texts of import failures', () => {
@@ -55,5 +55,21 @@ describe('a list refused for a missing column says in German which, from the ser
   it('details without what is needed: none (the general text is shown)', () => {
     expect(missingColumnsText(undefined)).toBeNull();
     expect(missingColumnsText({ accepted: {} })).toBeNull();
+  });
+});
+
+describe('a list refused for an unclear amount says in German which two columns, from the server\'s details', () => {
+  it('names the gross column and the open-looking one, and what to rename', () => {
+    let details: unknown;
+    try {
+      findHeaderRow([{ rowNumber: 1, cells: ['Kundennummer', 'Name', 'Telefon', 'Forderung', 'Restsumme offen lt. Buchhaltung'] }, { rowNumber: 2, cells: ['K1', 'Anna', '0721 1234567', 1050, 250] }]);
+    } catch (err) {
+      if (err instanceof ImportFileError && err.code === 'unclear_amount') details = err.details;
+    }
+    expect(unclearAmountText(details)).toBe(
+      'Unklar, welche Spalte den offenen Betrag enthält: „Forderung“ ist die Gesamtforderung, „Restsumme offen lt. Buchhaltung“ sieht nach dem offenen Betrag aus. ' +
+        'Bitte die Spalte mit dem offenen Betrag in „Offener Betrag“ umbenennen (oder „Forderung“ in „Mahnsumme“, wenn dieser Betrag gemahnt werden soll) und erneut hochladen.',
+    );
+    expect(unclearAmountText({ gross: 'Forderung' })).toBeNull();
   });
 });

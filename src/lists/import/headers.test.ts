@@ -72,6 +72,57 @@ describe('matchHeaders', () => {
     expect(matchHeaders([header]).columns).toEqual({ [field]: 0 });
   });
 
+  it.each([
+    ['Privattelefon', 'phone'],
+    ['Geschäftstelefon', 'phone'],
+    ['Tel. geschäftl.', 'phone'],
+    ['Tel. dienstlich', 'phone'],
+    ['Telephone number', 'phone'],
+    ['Téléphone', 'phone'],
+    ['Rufnr.', 'phone'],
+    ['Tel.-Nr. 2', 'phone'],
+    ['Debitor-Nummer', 'customerNo'],
+    ['Deb.-Nr.', 'customerNo'],
+    ['Debitor', 'customerNo'],
+    ['Vertragskonto', 'customerNo'],
+    ['N° client', 'customerNo'],
+    ['No client', 'customerNo'],
+    ['Nom', 'name'],
+    ['Prénom', 'firstName'],
+    ['Montant', 'amount'],
+    ['Solde', 'amount'],
+    ['Adresse', 'address'],
+    ['NPA', 'postalCode'],
+    ['Localité', 'city'],
+  ])('recognises %j as %s (headers of real lists)', (header, field) => {
+    expect(matchHeaders([header]).columns).toEqual({ [field]: 0 });
+  });
+
+  it('reads a French-Swiss header row', () => {
+    const m = matchHeaders(['N° client', 'Prénom', 'Nom', 'Adresse', 'NPA', 'Localité', 'Téléphone', 'Montant', 'Solde']);
+    expect(m.columns).toEqual({ customerNo: 0, firstName: 1, name: 2, address: 3, postalCode: 4, city: 5, phone: 6, amount: 8 });
+    expect(m.extras.map((e) => e.header)).toEqual(['Montant']);
+  });
+
+  it('takes a contract account for the customer number only where no customer number is there', () => {
+    expect(matchHeaders(['Vertragskonto', 'Kundennummer']).columns).toEqual({ customerNo: 1 });
+  });
+
+  it.each([
+    'Offen', 'Offen EUR', 'Noch offen', 'Restschuld', 'Restsaldo', 'Summe offen', 'Gesamt offen', 'Offene Summe', 'Ausstehender Betrag',
+    'Offener Rechnungsbetrag', 'Offener Betrag brutto', 'Offener Betrag inkl. Mahngebühren', 'Forderungsrest', 'Mahnsumme gesamt',
+  ])('takes the open amount %j over every gross one (Rechnungsbetrag, Forderung, Betrag, Amount)', (open) => {
+    const m = matchHeaders(['Rechnungsbetrag', 'Forderung', 'Betrag', 'Amount', 'Zahlungseingang', open]);
+    expect(m.columns).toEqual({ amount: 5 });
+    expect(m.extras.map((e) => e.header)).toEqual(['Rechnungsbetrag', 'Forderung', 'Betrag', 'Amount', 'Zahlungseingang']);
+  });
+
+  it('keeps the order among open amounts and among gross ones', () => {
+    expect(matchHeaders(['Offener Betrag brutto', 'Mahnsumme']).columns.amount).toBe(1);
+    expect(matchHeaders(['Offener Betrag brutto', 'Offen']).columns.amount).toBe(1); // exact names before qualified ones
+    expect(matchHeaders(['Betrag', 'Forderung']).columns.amount).toBe(1);
+  });
+
   it('does not take fax or e-mail for a phone', () => {
     expect(matchHeaders(['Telefax', 'Fax', 'E-Mail']).columns).toEqual({});
   });
@@ -163,6 +214,46 @@ describe('findHeaderRow', () => {
     expect(err.message).toContain('"Mahnsumme"');
     expect(err.message).toContain('"Offener Betrag"');
     expect(err.details).toMatchObject({ headerRow: 2, missing: ['customerNo', 'amount'], found: ['Kd', 'Name', 'Tel.', 'Bemerkung'] });
+  });
+});
+
+describe('findHeaderRow: a gross amount beside an unknown column that looks open', () => {
+  const header = (...h: string[]) => ['Kundennummer', 'Name', 'Telefon', ...h];
+  const data = (...v: unknown[]) => ['K1', 'Anna', '0721 123456', ...v];
+
+  it('duns the open amount of the reviewer’s file (Restschuld, not Forderung)', () => {
+    const h = findHeaderRow(rows(header('Rechnungsbetrag', 'Forderung', 'Zahlungseingang', 'Restschuld'), data(1000, 1050, 800, 250)));
+    expect(h.columns.amount).toBe(6);
+  });
+
+  it.each([
+    ['Forderung', 'Offen per 31.10.'],
+    ['Betrag', 'Rest zu zahlen'],
+    ['Amount', 'Saldo aktuell nach Zahlung'],
+    ['Rechnungsbetrag', 'Noch ausstehend (netto)'],
+  ])('refuses %j beside %j, naming both (unclear_amount, 400)', (gross, open) => {
+    const err = catchError(() => findHeaderRow(rows(['Mahnlauf'], header(gross, 'Zahlungseingang', open), data(1050, 800, '250,00'))));
+    expect(err.code).toBe('unclear_amount');
+    expect(err.status).toBe(400);
+    expect(err.message).toContain(`"${gross}" (header row 2) is the amount claimed in all, and "${open}" looks like the amount still open`);
+    expect(err.message).toContain('Rename the column with the open amount to "Offener Betrag"');
+    expect(err.details).toEqual({ headerRow: 2, gross, open: [open] });
+  });
+
+  it('counts an open-looking column only when amounts stand below it: not dates, counts of days, interest or durations', () => {
+    const ok = (h: string, v: unknown) => expect(() => findHeaderRow(rows(header('Forderung', h), data(1050, v)))).not.toThrow();
+    ok('Offen seit', new Date(Date.UTC(2026, 9, 1)));
+    ok('Offen seit', '01.10.2026');
+    ok('Tage offen', 30);
+    ok('Restlaufzeit (Monate)', 12);
+    ok('Interest', 12.5);
+    ok('Status offen', 'ja');
+    ok('Saldo-Nr.', 4711);
+    expect(() => findHeaderRow(rows(header('Forderung', 'Offen per Stichtag')))).not.toThrow(); // nothing below to tell
+  });
+
+  it('does not refuse where the amount taken is an open one', () => {
+    expect(() => findHeaderRow(rows(header('Offener Betrag', 'Forderung', 'Rest lt. Mahnung'), data(250, 1050, 250)))).not.toThrow();
   });
 });
 

@@ -1,4 +1,5 @@
-import { cellText } from './cell-text.js';
+import { parseAmountCents } from './amount.js';
+import { cellText, cellValue } from './cell-text.js';
 import { ImportFileError } from './import-file-error.js';
 import type { RawRow } from './read-xlsx.js';
 
@@ -20,6 +21,21 @@ export type CaseField =
   | 'currency'
   | 'language';
 
+/** Names of the amount still owed (what is dunned). */
+const OPEN_AMOUNT = [
+  'Mahnsumme', 'Mahnbetrag', 'Offener Betrag', 'Betrag offen', 'Offene Forderung', 'Offener Saldo', 'Restbetrag',
+  'Restforderung', 'Restschuld', 'Restsaldo', 'Forderungsrest', 'Rückstand', 'Fälliger Betrag', 'Offene Posten',
+  'Offener Posten', 'OP-Betrag', 'Offener Rechnungsbetrag', 'Offene Summe', 'Summe offen', 'Gesamt offen',
+  'Ausstehender Betrag', 'Offen', 'Noch offen', 'Saldo', 'Amount due', 'Open amount', 'Outstanding', 'Outstanding amount',
+  'Balance', 'Solde', 'Montant dû', 'Solde dû',
+] as const;
+
+/** Names of the amount claimed in all, payments not deducted: taken only when no open amount is there. */
+const GROSS_AMOUNT = [
+  'Gesamtforderung', 'Forderung', 'Forderungsbetrag', 'Forderungssumme', 'Rechnungsbetrag', 'Gesamtbetrag', 'Betrag', 'Summe',
+  'Amount', 'Montant',
+] as const;
+
 /**
  * Accepted header names per field, as people write them; matching normalises both sides
  * (see `normaliseHeader`), so `Kunden-Nr.`, `kunden nr` and `KUNDENNR` are one entry. Earlier
@@ -28,23 +44,26 @@ export type CaseField =
  */
 export const HEADER_SYNONYMS: Record<CaseField, readonly string[]> = {
   phone: [
-    'Telefon', 'Telefonnummer', 'Tel.', 'Tel.-Nr.', 'Telefon-Nr.', 'Rufnummer', 'Phone', 'Phone number', 'Telephone',
-    'Telefon privat', 'Tel. privat', 'Festnetz', 'Festnetznummer', 'Kontakttelefon', 'Mobil', 'Mobilnummer', 'Mobiltelefon', 'Handy',
-    'Handynummer', 'Mobile', 'Mobile phone', 'Telefon geschäftlich', 'Tel. mobil', 'Tel. geschäftlich', 'Natel',
-    'Natelnummer',
+    'Telefon', 'Telefonnummer', 'Tel.', 'Tel.-Nr.', 'Telefon-Nr.', 'Rufnummer', 'Rufnr.', 'Phone', 'Phone number', 'Telephone',
+    'Telephone number', 'Telefon privat', 'Tel. privat', 'Privattelefon', 'Festnetz', 'Festnetznummer', 'Kontakttelefon', 'Mobil',
+    'Mobilnummer', 'Mobiltelefon', 'Handy', 'Handynummer', 'Mobile', 'Mobile phone', 'Telefon geschäftlich', 'Tel. mobil',
+    'Tel. geschäftlich', 'Geschäftstelefon', 'Tel. dienstlich', 'Natel', 'Natelnummer',
   ],
   name: [
     'Name', 'Name 1', 'Kunde', 'Kundenname', 'Kunde Name', 'Name, Vorname', 'Vorname Name', 'Vollständiger Name', 'Schuldner',
     'Schuldnername', 'Debitorname', 'Debitorenname', 'Kontoinhaber', 'Customer', 'Customer name', 'Full name',
-    'Empfänger', 'Firma', 'Firmenname', 'Company',
+    'Empfänger', 'Firma', 'Firmenname', 'Company', 'Nom',
   ],
-  firstName: ['Vorname', 'First name', 'Given name'],
-  lastName: ['Nachname', 'Familienname', 'Zuname', 'Last name', 'Surname', 'Family name'],
+  firstName: ['Vorname', 'First name', 'Given name', 'Prénom'],
+  lastName: ['Nachname', 'Familienname', 'Zuname', 'Last name', 'Surname', 'Family name', 'Nom de famille'],
   customerNo: [
     'Kundennummer', 'Kunden-Nr.', 'Kd-Nr.', 'KdNr', 'Kd.-Nummer', 'Kunden-ID', 'Kundenkennung', 'Customer No',
     'Customer number', 'Customer ID', 'Cust. No.', 'Debitor', 'Debitorennummer', 'Debitor-Nr.', 'Debitorennr.',
     'Debitorenkonto', 'Personenkonto', 'Geschäftspartner', 'GP-Nr.', 'Geschäftspartnernummer', 'Mitgliedsnummer',
-    'Aktenzeichen', 'Kunde Nr.', 'Kundennr', 'Mitglieds-Nr.', 'Schuldner-Nr.', 'Schuldnernummer',
+    'Aktenzeichen', 'Kunde Nr.', 'Kundennr', 'Mitglieds-Nr.', 'Schuldner-Nr.', 'Schuldnernummer', 'Debitor-Nummer', 'Deb.-Nr.',
+    'N° client', 'No client', 'Numéro de client', 'Numéro client',
+    // SAP IS-U (utilities) dun per contract account; below every customer number, which wins where both are.
+    'Vertragskonto',
   ],
   address: ['Adresse', 'Anschrift', 'Address', 'Postanschrift', 'Wohnadresse', 'Kundenadresse', 'Vollständige Adresse', 'Straße, PLZ, Ort'],
   street: ['Straße', 'Str.', 'Straße und Hausnummer', 'Straße/Hausnummer', 'Straße Nr.', 'Straße/Nr.', 'Street', 'Street address', 'Address line 1', 'Adresszeile 1'],
@@ -55,12 +74,7 @@ export const HEADER_SYNONYMS: Record<CaseField, readonly string[]> = {
   country: ['Land', 'Country', 'Staat', 'Länderkennzeichen', 'LKZ', 'Ländercode', 'Country code'],
   // What is still owed before what was claimed in all (`Forderung | Bereits gezahlt | Restbetrag`
   // dunned the original claim): the open amounts first, the gross ones after.
-  amount: [
-    'Mahnsumme', 'Mahnbetrag', 'Offener Betrag', 'Betrag offen', 'Offene Forderung', 'Offener Saldo', 'Restbetrag',
-    'Restforderung', 'Rückstand', 'Fälliger Betrag', 'Offene Posten', 'Offener Posten', 'OP-Betrag', 'Saldo',
-    'Amount due', 'Open amount', 'Outstanding', 'Outstanding amount', 'Balance', 'Gesamtforderung', 'Forderung',
-    'Forderungsbetrag', 'Forderungssumme', 'Gesamtbetrag', 'Betrag', 'Summe', 'Amount',
-  ],
+  amount: [...OPEN_AMOUNT, ...GROSS_AMOUNT],
   currency: ['Währung', 'Währungscode', 'Whrg.', 'Currency'],
   language: ['Sprache', 'Korrespondenzsprache', 'Kommunikationssprache', 'Sprachcode', 'Sprachschlüssel', 'Sprach-Kz.', 'Language', 'Langue', 'Lingua'],
 };
@@ -114,15 +128,38 @@ const SYNONYM_INDEX: Map<string, { field: CaseField; rank: number }> = (() => {
   return index;
 })();
 
+const OPEN_AMOUNT_KEYS = OPEN_AMOUNT.map(normaliseHeader);
+
 /**
- * Patterns of the normalised header that catch numbered or qualified variants: `Telefon 1`,
- * `Tel. 2`, `Telefon (mobil)`, `Mobilfunknummer`, `Natel privat` — not a column about calls
- * (`Telefonat am`, `Telefonie-Tarif`) or mobility (`Mobilität`), whose dates and words would
- * be dialled.
+ * Patterns of the normalised header that catch numbered or qualified variants, ranked after the
+ * field's exact names: `Telefon 1`, `Tel. 2`, `Tel.-Nr. 2`, `Telefon (mobil)`, `Mobilfunknummer`,
+ * `Natel privat`, `Tel. geschäftl.` — not a column about calls (`Telefonat am`, `Telefonie-Tarif`)
+ * or mobility (`Mobilität`), whose dates and words would be dialled; an open amount with a
+ * qualifier (`Offener Betrag brutto`, `Restschuld inkl. Mahngebühren`), ranked before every gross
+ * amount.
  */
-const PREFIX_RULES: { pattern: RegExp; field: CaseField }[] = [
-  { pattern: /^(telefon(?!at(am|vom|datum|s?zeit|e|notiz|sergebnis)|ie)|rufnummer|phone|mobil(?!itaet)|handy|natel|tel\d|tel(mobil|privat|geschaeftlich|festnetz)|festnetz)/, field: 'phone' },
+const PREFIX_RULES: { pattern: RegExp; field: CaseField; rank: number }[] = [
+  {
+    pattern: /^(telefon(?!at(am|vom|datum|s?zeit|e|notiz|sergebnis)|ie)|rufnummer|phone|mobil(?!itaet)|handy|natel|tel(nr)?\d|tel(mobil|privat|geschaeftl|dienstl|festnetz)|festnetz)/,
+    field: 'phone',
+    rank: 1000,
+  },
+  {
+    pattern: new RegExp(`^(${OPEN_AMOUNT_KEYS.join('|')})(brutto|netto|gesamt|total|aktuell|(inkl|incl|zzgl|mit)[a-z0-9]*)$`),
+    field: 'amount',
+    rank: OPEN_AMOUNT.length - 0.5,
+  },
 ];
+
+const GROSS_AMOUNT_KEYS = new Set(GROSS_AMOUNT.map(normaliseHeader));
+
+/**
+ * An unrecognised header that may well be the amount still open (`Offen per 31.10.`, `Rest zu
+ * zahlen`, `Saldo aktuell`) — not `Interest`, nor a count, duration or number (`Tage offen`,
+ * `Restlaufzeit`, `Saldo-Nr.`), whose numbers would pass for amounts.
+ */
+const OPEN_WORD = /offen|ausstehend|saldo|(?<!inte)rest(?!aurant)|outstanding|remaining|balance|solde/;
+const NOT_MONEY_WORD = /tage|monat|jahr|laufzeit|dauer|anzahl|stueck|prozent|quote|nummer|nr$|id$/;
 
 export interface HeaderMapping {
   /** Column index (0 = column A) per field found. */
@@ -168,7 +205,7 @@ function matchOne(raw: string): { field: CaseField; rank: number } | null {
   const exact = SYNONYM_INDEX.get(key);
   if (exact) return exact;
   const rule = PREFIX_RULES.find((r) => r.pattern.test(key));
-  return rule ? { field: rule.field, rank: 1000 } : null;
+  return rule ? { field: rule.field, rank: rule.rank } : null;
 }
 
 export interface HeaderRow extends HeaderMapping {
@@ -178,23 +215,32 @@ export interface HeaderRow extends HeaderMapping {
   rowNumber: number;
   /** The header texts as written in the file, by column index. */
   headers: string[];
+  /**
+   * The workbook counts its dates from 1904 (`date1904`, old Mac Excel), as the reader marks its
+   * rows: exceljs applies this to date cells, not to formula results, which we convert ourselves.
+   */
+  date1904?: boolean;
 }
 
 /**
  * Picks, among the first `HEADER_SEARCH_ROWS` non-empty rows, the one whose cells match the
  * most different fields (the first of equals). Throws `no_header` when no row matches any known
- * header, `missing_columns` when the best row lacks a required field.
+ * header, `missing_columns` when the best row lacks a required field — or when its amount is a
+ * gross one (`Forderung`) beside an unrecognised column that looks like the amount still open
+ * (`assertAmountClear`).
  */
 export function findHeaderRow(firstRows: RawRow[]): HeaderRow {
   let best: HeaderRow | null = null;
   let bestScore = 0;
+  // The reader's mark of a 1904 workbook (xlsx only), the same on every row.
+  const epoch = firstRows.some((r) => 'date1904' in r && r.date1904 === true) ? { date1904: true } : {};
   firstRows.slice(0, HEADER_SEARCH_ROWS).forEach((row, rowIndex) => {
     const headers = row.cells.map((c) => cellText(c));
     const mapping = matchHeaders(headers);
     const score = Object.keys(mapping.columns).length;
     if (score > bestScore) {
       bestScore = score;
-      best = { rowIndex, rowNumber: row.rowNumber, headers, ...mapping };
+      best = { rowIndex, rowNumber: row.rowNumber, headers, ...mapping, ...epoch };
     }
   });
   const found: HeaderRow | null = best;
@@ -206,7 +252,43 @@ export function findHeaderRow(firstRows: RawRow[]): HeaderRow {
     );
   }
   assertRequired(found);
+  assertAmountClear(found, firstRows);
   return found;
+}
+
+/**
+ * Refuses (`unclear_amount`, naming both) a header whose amount column is a gross claim
+ * (`Forderung`, `Betrag`) while a column we do not know by name looks like the amount still open
+ * (`Offen per 31.10.` with amounts below it): dunning the gross claim would ask a customer who
+ * owes 250 for 1,050. Renaming either column settles it. Only columns whose cells below the
+ * header (those at hand) hold an amount count, so `Offen seit` (dates) passes.
+ */
+function assertAmountClear(row: HeaderRow, firstRows: RawRow[]): void {
+  const amount = row.columns.amount;
+  const taken = amount === undefined ? '' : (row.headers[amount] ?? '').trim();
+  if (!GROSS_AMOUNT_KEYS.has(normaliseHeader(taken))) return;
+  const below = firstRows.slice(row.rowIndex + 1, HEADER_SEARCH_ROWS);
+  const open = row.extras
+    .filter(({ index }) => {
+      const key = normaliseHeader(row.headers[index] ?? '');
+      return OPEN_WORD.test(key) && !NOT_MONEY_WORD.test(key) && below.some((r) => looksLikeMoney(r.cells[index]));
+    })
+    .map(({ index }) => (row.headers[index] ?? '').trim());
+  if (open.length === 0) return;
+  const named = open.map((h) => `"${h}"`).join(', ');
+  throw new ImportFileError(
+    'unclear_amount',
+    `Unclear which column holds the amount still owed: "${taken}" (header row ${row.rowNumber}) is the amount claimed in all, ` +
+      `and ${named} looks like the amount still open but is no known name. Rename the column with the open amount to "Offener Betrag" ` +
+      `(or, if "${taken}" is what is owed, that one to "Mahnsumme") and upload the file again.`,
+    { headerRow: row.rowNumber, gross: taken, open },
+  );
+}
+
+/** A cell that reads as an amount (also 0 or negative: a paid or credited row of an open-amount column). */
+function looksLikeMoney(cell: unknown): boolean {
+  const r = parseAmountCents(cellValue(cell));
+  return r.ok || /^amount is (zero|negative)/.test(r.reason);
 }
 
 function assertRequired(row: HeaderRow): void {

@@ -15,6 +15,7 @@ export type ImportFileErrorCode =
   | 'no_data'
   | 'none_accepted'
   | 'missing_columns'
+  | 'unclear_amount'
   | 'several_lists';
 
 const STATUS: Record<ImportFileErrorCode, 400 | 413 | 415 | 422> = {
@@ -29,6 +30,7 @@ const STATUS: Record<ImportFileErrorCode, 400 | 413 | 415 | 422> = {
   no_data: 422,
   none_accepted: 422,
   missing_columns: 400,
+  unclear_amount: 400,
   several_lists: 422,
 };
 

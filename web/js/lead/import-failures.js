@@ -13,6 +13,7 @@ export const IMPORT_FAILURES = {
   zip_bomb: 'Die Datei entpackt sich zu einer unzulässigen Größe und wird nicht gelesen.',
   no_header: 'Keine Kopfzeile gefunden (z. B. „Kundennummer“, „Name“, „Telefon“, „Betrag“).',
   missing_columns: 'Es fehlen Pflichtspalten (Kundennummer, Name, Telefon, Betrag).',
+  unclear_amount: 'Unklar, welche Spalte den offenen Betrag enthält. Bitte die Spalte mit dem offenen Betrag in „Offener Betrag“ umbenennen und erneut hochladen.',
   no_data: 'Unter der Kopfzeile stehen keine Daten.',
   none_accepted: 'Keine Zeile konnte übernommen werden; die Gründe stehen im Importbericht.',
   several_lists: 'Mehrere Blätter enthalten Listen mit verschiedenen Kunden. Bitte je Liste eine Datei hochladen (oder alles auf ein Blatt).',
@@ -72,4 +73,18 @@ export function missingColumnsText(details) {
     found.length ? `Die Kopfzeile${row} enthält: ${quoted(found).join(', ')}.` : `Die Kopfzeile${row} ist leer.`,
     `Bitte ${missing.length > 1 ? 'die Spalten' : 'die Spalte'} in der Datei ergänzen oder umbenennen und erneut hochladen.`,
   ].filter(Boolean).join(' ');
+}
+
+/**
+ * The refusal of a list whose amount column is the gross claim beside one that looks like the
+ * amount still open, naming both. Null when the details lack them.
+ * @param {unknown} details `{ headerRow, gross: string, open: string[] }`
+ * @returns {string | null}
+ */
+export function unclearAmountText(details) {
+  const d = /** @type {{ gross?: unknown, open?: unknown } | null} */ (details && typeof details === 'object' ? details : null);
+  if (!d || typeof d.gross !== 'string' || !Array.isArray(d.open) || d.open.length === 0) return null;
+  const gross = `„${d.gross}“`;
+  return `Unklar, welche Spalte den offenen Betrag enthält: ${gross} ist die Gesamtforderung, ${listed(quoted(d.open.map(String)))} sieht nach dem offenen Betrag aus. ` +
+    `Bitte die Spalte mit dem offenen Betrag in „Offener Betrag“ umbenennen (oder ${gross} in „Mahnsumme“, wenn dieser Betrag gemahnt werden soll) und erneut hochladen.`;
 }

@@ -2,7 +2,7 @@
 import { api, ApiError, germanError } from '../api.js';
 import { field, h, notice, replace } from '../dom.js';
 import { formatDate } from '../format.js';
-import { IMPORT_FAILURES, missingColumnsText } from './import-failures.js';
+import { IMPORT_FAILURES, missingColumnsText, unclearAmountText } from './import-failures.js';
 import { reportView } from './list-status.js';
 
 /**
@@ -88,7 +88,7 @@ function uploadError(err) {
   if (err instanceof Error && !(err instanceof ApiError)) return err.message;
   if (err instanceof ApiError && [400, 409, 413, 415, 422].includes(err.status)) {
     // The most common refusal: said in full from the details, the English adds nothing.
-    const missing = err.code === 'missing_columns' ? missingColumnsText(err.details) : null;
+    const missing = err.code === 'missing_columns' ? missingColumnsText(err.details) : err.code === 'unclear_amount' ? unclearAmountText(err.details) : null;
     if (missing) return missing;
     // The server's English detail names what exactly (columns, sheets, limits).
     const known = Object.hasOwn(IMPORT_FAILURES, err.code) ? IMPORT_FAILURES[err.code] : germanError(err);
