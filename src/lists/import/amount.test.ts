@@ -29,6 +29,14 @@ describe('parseAmountCents', () => {
     ['0,5', 50, undefined],
     ['+12,00', 1200, undefined],
     ['  7  ', 700, undefined],
+    ['EUR1234', 123400, 'EUR'],
+    ['1.234,56EUR', 123456, 'EUR'],
+    ['12,50Euro', 1250, 'EUR'],
+    ['20 Euros', 2000, 'EUR'],
+    ['CHF99.50', 9950, 'CHF'],
+    ['100 Franken', 10000, 'CHF'],
+    ['100 Schweizer Franken', 10000, 'CHF'],
+    ['Fr 20', 2000, 'CHF'],
   ])('%j → %i cents', (input, cents, currency) => {
     const r = parseAmountCents(input);
     expect(r).toEqual(currency ? { ok: true, cents, currency } : { ok: true, cents });
@@ -91,6 +99,8 @@ describe('parseAmountCents', () => {
     ['1.234,56.7', 'unclear'],
     ['1.', 'unclear'],
     ['12 € CHF', 'two different currencies'],
+    ['12EURCHF', 'not an amount'],
+    ['100 Frankenstein', 'not an amount'],
     [Number.NaN, 'not a number'],
     [1e20, 'too large'],
     ['2.000.000.000,00', 'above'],

@@ -5,23 +5,28 @@ export type AmountResult = { ok: true; cents: number; currency?: 'EUR' | 'CHF' }
 /** Larger claims are almost surely a misplaced column (a phone or account number). */
 export const MAX_AMOUNT_CENTS = 100_000_000_00;
 
+/**
+ * Currency signs and codes, also written against the digits (`EUR1234`, `1.234,56EUR`): a code
+ * counts where no other letter touches it (`\b` would not part `EUR` from `1234`).
+ */
 const CURRENCY_TOKENS: { re: RegExp; currency: 'EUR' | 'CHF' }[] = [
-  { re: /€|\bEUR\b|\bEuro\b/giu, currency: 'EUR' },
-  { re: /\bCHF\b|\bSFr\b\.?|\bFr\.|\bFr\b/giu, currency: 'CHF' },
+  { re: /€|(?<!\p{L})(?:EUR|Euros?)(?!\p{L})/giu, currency: 'EUR' },
+  { re: /(?<!\p{L})(?:CHF|(?:Schweizer\s+)?Franken|SFr\.?|Fr\.?)(?!\p{L})/giu, currency: 'CHF' },
 ];
 
 /**
  * An amount cell → integer cents (always rounded half up to the cent).
  *
  * Accepted: numeric cells (float noise such as 12.3400000001 rounds away), and text like
- * `1.234,56 €`, `1234.56`, `1,234.56`, `89,9`, `EUR 12`, `CHF 1'234.50`, `1 234,50`, `20,-`.
+ * `1.234,56 €`, `1234.56`, `1,234.56`, `89,9`, `EUR 12`, `EUR1234`, `CHF 1'234.50`, `100 Franken`,
+ * `1 234,50`, `20,-`.
  * Separator rule: when both `.` and `,` occur, the last one is the decimal separator; a single
  * kind occurring more than once separates thousands; a single separator followed by exactly
  * three digits separates thousands too (`1.234` and `1,234` are 1234.00: money is never
  * written with three decimals, and German lists write `1.234` for a thousand-something);
  * otherwise it is the decimal separator (`89,9`, `12.5`). Thousands groups must have three
  * digits (`1.23.4` is refused). Spaces, apostrophes (Swiss `1'234.50`) and a currency sign or
- * code are ignored; the currency found (€/EUR, CHF/Fr.) is returned.
+ * code are ignored; the currency found (€/EUR/Euro, CHF/Fr./SFr./Franken) is returned.
  *
  * Refused with a reason: empty, not a number, negative (incl. `12,50-` and `(12,50)`), zero,
  * more than 1,000,000,000.00.
