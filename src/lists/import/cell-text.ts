@@ -4,7 +4,9 @@
  *
  * - rich text → its runs joined; hyperlink `{text, hyperlink}` → the text
  * - formula / shared formula → the cached result Excel saved (never the formula); a formula
- *   without a saved result → `null`
+ *   without a saved result → `null`. exceljs drops a saved result of 0, "" or FALSE
+ *   (`FormulaValue._copyModel` keeps truthy ones only), so `=100-100` comes as a formula without
+ *   one too, and nothing in its model tells the two apart: both read as empty.
  * - error values (`#N/A`, `{error}`, NaN) → `null`
  * - Date → ISO date `YYYY-MM-DD` (with `THH:MM[:SS]` when it has a time of day). exceljs
  *   builds dates from the serial number as UTC, so the UTC fields are the wall-clock ones.
@@ -37,7 +39,10 @@ export function cellText(value: unknown): string {
   return v.trim();
 }
 
-/** True when the cell is a formula whose result Excel did not save (written by a tool, not Excel). */
+/**
+ * True when the cell is a formula without a result exceljs kept: none saved (a file written by a
+ * tool, not Excel), or one of 0, "" or FALSE, which exceljs drops (see `cellValue`).
+ */
 export function isFormulaWithoutResult(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;

@@ -51,6 +51,12 @@ export interface RowContext {
 
 const MAX_TEXT = 500;
 const NO_RESULT = 'formula without a saved result: open the file in Excel, save it and upload it again';
+/**
+ * exceljs drops a formula's saved result when it is 0, empty or FALSE (`FormulaValue._copyModel`
+ * keeps only truthy ones), so `=100-100` saved by Excel reads as a formula without a result:
+ * saving again cannot help, a value instead of the formula does (a 0 would be refused anyway).
+ */
+const NO_AMOUNT_RESULT = 'formula without a saved result, or with a result of 0 or empty: enter the amount as a value instead of the formula';
 
 export type RowResult = { customerNo: string; source: SourceCell[] } & ({ case: ParsedCase; rejections?: never } | { case?: never; rejections: Rejection[] });
 
@@ -72,10 +78,11 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
   const amountIndex = header.columns.amount;
   const width = header.headers.length;
   const phoneColumns = header.phones.map((index) => ({ index, header: header.headers[index]?.trim() || 'Telefon' }));
+  const date1904 = header.date1904 === true;
 
   return (rowNumber, cells, formats) => {
     const source: SourceCell[] = new Array(width);
-    for (let i = 0; i < width; i++) source[i] = toSourceCell(cells[i], formats?.[i]);
+    for (let i = 0; i < width; i++) source[i] = toSourceCell(cells[i], formats?.[i], date1904);
     const raw: Partial<Record<CaseField, unknown>> = {};
     const text: Partial<Record<CaseField, string>> = {};
     for (const [field, index] of fields) {
@@ -116,7 +123,7 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
       if (byPhone && byPhone !== country) [country, countrySource] = [byPhone, 'phone'];
     }
 
-    const numbers = rowPhones(cells, phoneColumns, country, ctx.defaultCountry);
+    const numbers = rowPhones(cells, phoneColumns, country, ctx.defaultCountry, countrySource);
     if (!numbers.ok) problems.rejectAt(numbers.column.header, numbers.reason, numbers.value || text.phone || '');
     const phones = numbers.ok ? numbers.phones : [];
     if (country === 'DE' && postalCode && /^\d{4}$/.test(postalCode)) {
@@ -128,7 +135,7 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
     }
 
     const amount = parseAmountCents(cellValue(raw.amount));
-    if (!amount.ok) problems.reject('amount', isFormulaWithoutResult(raw.amount) ? NO_RESULT : amount.reason);
+    if (!amount.ok) problems.reject('amount', isFormulaWithoutResult(raw.amount) ? NO_AMOUNT_RESULT : amount.reason);
     // The header's unit is the author's word for the whole column; a cell's format may be a
     // template's default (German Excel formats currency as € by default).
     const unit = amountCurrency ?? formatCurrency(amountIndex === undefined ? undefined : formats?.[amountIndex]) ?? null;
@@ -216,11 +223,12 @@ function buildAddress(street: string, houseNo: string, postalCode: string | null
 
 /**
  * The currency an amount cell's number format shows (`#,##0.00 [$CHF-100C]`, `[$€-407] #,##0.00`,
- * `#,##0.00 "CHF"`), or undefined: Excel keeps the currency of a typed amount there, not in the value.
+ * `#,##0.00 "CHF"`, `"CHF "#,##0.00`, `#,##0.00" Fr."`: the quoted text may hold the space before or
+ * after the sign), or undefined: Excel keeps the currency of a typed amount there, not in the value.
  */
 export function formatCurrency(numFmt: string | undefined): string | undefined {
   if (!numFmt) return undefined;
-  const m = /\[\$(CHF|SFr\.?|Fr\.|EUR|€)|"(CHF|SFr\.?|Fr\.|EUR|€)"|(€)/i.exec(numFmt);
+  const m = /\[\$(CHF|SFr\.?|Fr\.|EUR|€)|"\s*(CHF|SFr\.?|Fr\.|EUR|€)\s*"|(€)/i.exec(numFmt);
   const sign = m?.[1] ?? m?.[2] ?? m?.[3];
   if (!sign) return undefined;
   return /^(€|EUR)$/i.test(sign) ? 'EUR' : 'CHF';

@@ -12,6 +12,8 @@ export interface RawRow {
   cells: unknown[];
   /** xlsx: the number format of each numeric or date cell (`General` left out); CSV: none. */
   formats?: (string | undefined)[];
+  /** xlsx: the workbook counts dates from 1904 (`<workbookPr date1904="1"/>`, old Mac Excel); left out otherwise. */
+  date1904?: true;
 }
 
 /**
@@ -26,6 +28,8 @@ interface WorkbookReaderInternals {
   _parseSharedStrings(entry: Readable): AsyncGenerator<{ index: number; text: unknown }>;
   _parseWorksheet(iterator: AsyncIterable<unknown>, sheetNo: string): Iterable<{ eventType: string; value: AsyncIterable<ExcelRow> }>;
   workbookRels?: { Id: string; Target: string; Type?: string }[];
+  /** `<workbookPr>`, as `_parseWorkbook` leaves it (its worksheet reader reads `date1904` there too). */
+  properties?: { model?: { date1904?: boolean } };
   model?: { sheets?: { name?: string; rId?: string; state?: string }[] };
 }
 
@@ -82,6 +86,8 @@ export async function openXlsx(path: string, maxUncompressedBytes: number, lazyS
   if (parts.rels) await reader._parseRels(await open(parts.rels));
   await reader._parseWorkbook(await open(parts.workbook));
   const sheets = worksheets(archive, reader);
+  // exceljs counts date cells from 1904 in such a workbook, not formula results: the row parser does (toSourceCell).
+  const date1904 = reader.properties?.model?.date1904 === true;
   precheckSizes([parts.sharedStrings, parts.styles], maxUncompressedBytes);
   if (parts.styles) await reader._parseStyles(await open(parts.styles));
   const strings = lazyStrings ? new SharedStrings(parts.sharedStrings ? async () => reader._parseSharedStrings(await open(parts.sharedStrings!)) : null) : null;
@@ -103,7 +109,7 @@ export async function openXlsx(path: string, maxUncompressedBytes: number, lazyS
               const needed = lastSharedString(row);
               if (needed >= strings.loaded) await strings.readTo(needed);
             }
-            yield rowOf(row, strings);
+            yield rowOf(row, strings, date1904);
           }
         }
       } finally {
@@ -234,7 +240,7 @@ function lastSharedString(row: ExcelRow): number {
 }
 
 /** Values and number formats of an exceljs row, lazy shared strings resolved; holes become `undefined`. */
-function rowOf(row: ExcelRow, strings: SharedStrings | null): RawRow {
+function rowOf(row: ExcelRow, strings: SharedStrings | null, date1904: boolean): RawRow {
   const source = row._cells;
   const cells: unknown[] = new Array(source.length);
   let formats: (string | undefined)[] | undefined;
@@ -249,7 +255,9 @@ function rowOf(row: ExcelRow, strings: SharedStrings | null): RawRow {
       (formats ??= [])[i] = numFmt;
     }
   }
-  return formats ? { rowNumber: row.number, cells, formats } : { rowNumber: row.number, cells };
+  const raw: RawRow = formats ? { rowNumber: row.number, cells, formats } : { rowNumber: row.number, cells };
+  if (date1904) raw.date1904 = true;
+  return raw;
 }
 
 function assertReaderShape(reader: WorkbookReaderInternals): void {

@@ -22,23 +22,25 @@ export interface SourceColumn {
 
 /**
  * The delivered value of an exceljs cell (or a CSV string). `numFmt` is the cell's number
- * format: a formula whose saved result is a number in a date format is a date.
+ * format: a formula whose saved result is a number in a date format is a date, counted from
+ * 1904 in a `date1904` workbook (exceljs does that for date cells, which come as Dates, but
+ * leaves formula results as the serial saved).
  */
-export function toSourceCell(value: unknown, numFmt?: string): SourceCell {
+export function toSourceCell(value: unknown, numFmt?: string, date1904 = false): SourceCell {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value === '' ? null : storable(value);
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return null;
-    return numFmt && isDateFormat(numFmt) ? { d: serialToIso(value) } : value;
+    return numFmt && isDateFormat(numFmt) ? { d: serialToIso(value, date1904) } : value;
   }
   if (typeof value === 'boolean') return value;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : { d: dateToIso(value) };
   if (typeof value !== 'object') return String(value);
   const v = value as Record<string, unknown>;
   if (Array.isArray(v.richText)) return storable(v.richText.map((run) => (run as { text?: unknown }).text ?? '').join('')) || null;
-  if ('formula' in v || 'sharedFormula' in v) return 'result' in v ? toSourceCell(v.result, numFmt) : null;
+  if ('formula' in v || 'sharedFormula' in v) return 'result' in v ? toSourceCell(v.result, numFmt, date1904) : null;
   if ('error' in v) return excelError(String(v.error));
-  if ('hyperlink' in v || 'text' in v) return toSourceCell(v.text, numFmt);
+  if ('hyperlink' in v || 'text' in v) return toSourceCell(v.text, numFmt, date1904);
   return null;
 }
 
@@ -118,6 +120,8 @@ export function isDateFormat(numFmt: string): boolean {
 const DAY_MS = 86_400_000;
 /** Excel's day 0 (1899-12-30, counting its 1900 leap-year bug) in Unix milliseconds. */
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+/** Day 0 of a `date1904` workbook: 1462 days later. */
+const EXCEL_1904_EPOCH_MS = Date.UTC(1904, 0, 1);
 
 /** exceljs builds dates from serials as UTC, so the UTC fields are Excel's wall clock. */
 function dateToIso(d: Date): string {
@@ -127,8 +131,9 @@ function dateToIso(d: Date): string {
   return `${iso.slice(0, 10)}T${time.endsWith(':00') ? time.slice(0, 5) : time}`;
 }
 
-function serialToIso(serial: number): string {
-  return dateToIso(new Date(Math.round((EXCEL_EPOCH_MS + serial * DAY_MS) / 1000) * 1000));
+function serialToIso(serial: number, date1904: boolean): string {
+  const epoch = date1904 ? EXCEL_1904_EPOCH_MS : EXCEL_EPOCH_MS;
+  return dateToIso(new Date(Math.round((epoch + serial * DAY_MS) / 1000) * 1000));
 }
 
 /** `2026-09-11` or `2026-09-11T08:30[:15]` as a UTC Date (the wall clock, for Excel). */
