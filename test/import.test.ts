@@ -48,6 +48,10 @@ describe('list import over HTTP', () => {
     }
     expect(queued).toBe(list.report.accepted);
 
+    // The overview carries the report's counts, not its rows.
+    const overview = (await t.request('GET', `/api/lists?clientId=${clientId}`, { cookie: admin })).body.find((l: { id: string }) => l.id === listId);
+    expect(overview.report).toMatchObject({ accepted: list.report.accepted, rejectedRows: list.report.rejectedRows, rejected: [], rejectedTruncated: true });
+
     const again = await t.request('POST', `/api/clients/${clientId}/lists`, { cookie: admin, body: form(sample) });
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'duplicate_file', details: { listId } });

@@ -64,7 +64,9 @@ export const ListSchema = z
     status: z.enum(['importing', 'active', 'completed', 'failed', 'cancelled']),
     fileName: z.string(),
     importProgress: z.object({ percent: z.number(), rows: z.number() }).nullable(),
-    report: ReportSchema.nullable(),
+    report: ReportSchema.nullable().openapi({
+      description: 'The import report (null while importing or when the import failed before it); in the overview (GET /api/lists) without the rejected rows: `rejected` empty, `rejectedTruncated` when there were some',
+    }),
     error: z.string().nullable().openapi({ description: 'Why the import failed, in English (names columns, sheets and limits exactly)' }),
     errorCode: z.string().nullable().openapi({
       description:

@@ -80,8 +80,8 @@ export async function listLists(db: Db, user: SessionUser, clientId?: string) {
     .where(scope ? inArray(dunningLists.clientId, scope) : undefined)
     .orderBy(desc(dunningLists.createdAt));
   const extras = await listExtras(db, rows.map((l) => l.id));
-  // The list overview does not carry every rejected row; GET /api/lists/:id does.
-  return rows.map((l) => ({ ...listView(l, extras.get(l.id)), report: null }));
+  // The overview carries the report's counts, not its rejected rows (GET /api/lists/:id does).
+  return rows.map((l) => ({ ...listView(l, extras.get(l.id)), report: l.report ? reportView({ ...l.report, rejected: [], rejectedTruncated: l.report.rejectedRows > 0 }) : null }));
 }
 
 /**
