@@ -112,6 +112,23 @@ describe('locks', () => {
     expect(forBert.case.id).toBe(big!.id);
   });
 
+  it('a case given back, the only one of its queue, is not lost to the others while its agent works another client', async () => {
+    const [a, b] = [await createClient(t, admin, fastRules), await createClient(t, admin, fastRules)];
+    const { cases: [only] } = await seedList(t, a, 1);
+    const anna = await t.userSession('agent', [a, b]);
+    const bert = await t.userSession('agent', [a]);
+    const first = await next(t, anna.cookie);
+    expect(first.case.id).toBe(only!.id);
+    expect((await t.request('POST', `/api/agent/assignments/${first.assignment.id}/release`, { cookie: anna.cookie })).status).toBe(204);
+    // The other client's case due a moment later: Anna's queue, waiting longer, is pulled first.
+    setTime(Date.now() + 1_000);
+    const { cases: [other] } = await seedList(t, b, 1);
+    // Anna's pull sets her case aside, finds its queue empty after it, and takes the other client's case.
+    expect((await next(t, anna.cookie)).case.id).toBe(other!.id);
+    // Bert gets the case at once.
+    expect((await next(t, bert.cookie)).case?.id).toBe(only!.id);
+  });
+
   it('a case given back comes back to the same agent when nothing else is there for them', async () => {
     const clientId = await createClient(t, admin, fastRules);
     const { cases: [only] } = await seedList(t, clientId, 1);

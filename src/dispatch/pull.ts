@@ -117,6 +117,9 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser, onAssigned: 
     }
   } finally {
     for (const { job, token } of aside) await job.moveToDelayed(Date.now(), token).catch((err: unknown) => d.log.warn({ caseId: job.data.caseId, err }, 'set-aside job not returned (its lock returns it)'));
+    // A later pull of this one may have found the queue empty meanwhile and dated it in the ready
+    // index to its next delayed job, or dropped it: told again, as a give-back does.
+    if (aside.length) await d.calls.ready.refresh([...new Set(aside.map((a) => a.queue))], d.clock.now().getTime()).catch((err: unknown) => d.log.warn({ err }, 'ready index not refreshed (Redis away?)'));
   }
   const held = await heldInstead(d, agent, now);
   if (held) return held;
