@@ -4,37 +4,47 @@ import type { RawRow } from './read-sheet.js';
 
 const HEADER = ['Kunden-Nr.', 'Name', 'PLZ', 'Ort', 'Telefon', 'Offener Betrag'];
 
-/** Each accepted row as `customer number → [country, how found, first number]`. */
-async function countries(home: string, rows: unknown[][]): Promise<Record<string, [string, string, string]>> {
+/** Each row as `customer number → [country, how found, first number]`, or the reason it was refused. */
+async function countries(home: string, rows: unknown[][]): Promise<Record<string, [string, string, string] | string>> {
   const cases: ParsedCase[] = [];
+  const refused: Record<string, string> = {};
   async function* raw(): AsyncGenerator<RawRow> {
     for (const [i, cells] of [HEADER, ...rows].entries()) yield { rowNumber: i + 1, cells };
   }
-  await parseList(raw(), { defaultCountry: home }, (c) => void cases.push(c));
-  return Object.fromEntries(cases.map((c) => [c.customerNo, [c.country, c.countrySource, c.phoneE164]]));
+  await parseList(raw(), { defaultCountry: home }, (c) => void cases.push(c), (r) => {
+    for (const x of r.rejections) refused[String(rows[x.row - 2]![0])] ??= x.reason.split(':')[0]!;
+  });
+  return { ...refused, ...Object.fromEntries(cases.map((c) => [c.customerNo, [c.country, c.countrySource, c.phoneE164]])) };
 }
 
-describe('a Swiss client’s Austrian customers', () => {
-  it('are Austrian where the Swiss directory has the postcode for other towns, their numbers dialled in Austria', async () => {
+describe('a Swiss client’s customers at a Swiss postcode with a town the directory does not have for it', () => {
+  it('are Austrian or Swiss as their number says, and refused when it is valid in both: never rung in the wrong country', async () => {
     expect(
       await countries('CH', [
-        ['1', 'Gerda Graz', 8010, 'Graz', '0316 123456', 10],
+        // Austrian mobiles and landlines that are no Swiss numbers: Austrian.
+        ['1', 'Gerda Graz', 8010, 'Graz', '0664 1234567', 10],
         ['2', 'Paul Pölten', '3100', 'St. Pölten', '02742 123456', 10],
         ['3', 'Eva Eisenstadt', '7000', 'Eisenstadt', '02682 123456', 10],
-        ['4', 'Ines Innsbruck', '6020', 'Innsbruck', '0512 123456', 10],
-        ['5', 'Zora Zürich', '8001', 'Zürich', '044 123 45 67', 10],
-        ['6', 'Chris Chur', '7000', 'Chur', '081 123 45 67', 10],
-        // 6850 is Mendrisio; the Dornbirn number is valid in Switzerland too.
-        ['7', 'Doris Dornbirn', '6850', 'Dornbirn', '05572 12345', 10],
+        // Valid in Bern as in Graz, in Bern as in „Bärn“: the client must say which.
+        ['4', 'Gustav Graz', 8010, 'Graz', '0316 123456', 10],
+        ['5', 'Beat Bärn', '3000', 'Bärn', '031 321 11 11', 10],
+        ['6', 'Zeno ZH', '8000', 'ZH', '031 322 21 11', 10],
+        // A district the directory does not know, its number only Swiss: Swiss.
+        ['7', 'Beatrice Bümpliz', '3018', 'Bümpliz', '031 992 11 11', 10],
+        // The directory's own towns, as before.
+        ['8', 'Zora Zürich', '8001', 'Zürich', '044 123 45 67', 10],
+        ['9', 'Chris Chur', '7000', 'Chur', '081 123 45 67', 10],
       ]),
     ).toEqual({
-      1: ['AT', 'postcode', '+43316123456'],
-      2: ['AT', 'postcode', '+432742123456'],
-      3: ['AT', 'postcode', '+432682123456'],
-      4: ['AT', 'postcode', '+43512123456'],
-      5: ['CH', 'postcodeTown', '+41441234567'],
-      6: ['CH', 'postcodeTown', '+41811234567'],
-      7: ['AT', 'postcode', '+43557212345'],
+      1: ['AT', 'phone', '+436641234567'],
+      2: ['AT', 'phone', '+432742123456'],
+      3: ['AT', 'phone', '+432682123456'],
+      4: 'country unclear',
+      5: 'country unclear',
+      6: 'country unclear',
+      7: ['CH', 'default', '+41319921111'],
+      8: ['CH', 'postcodeTown', '+41441234567'],
+      9: ['CH', 'postcodeTown', '+41811234567'],
     });
   });
 });

@@ -60,6 +60,12 @@ export interface AddressCountry {
   postalCode: string | null;
   /** The town as written, or null. */
   town: string | null;
+  /**
+   * A Swiss or Liechtenstein client's customer at a 4-digit postcode the Swiss directory has for
+   * other towns (`8010 Graz`: 8010 is Zürich's): maybe Austrian, maybe Swiss with a town written
+   * beyond the directory's matching. The phone decides (`swissOrAustrian`); `country` is the default.
+   */
+  townNotSwiss?: true;
 }
 
 /** Countries whose postcodes have five digits like Germany's: for their clients a 5-digit postcode proves nothing. */
@@ -72,9 +78,9 @@ const ADDRESS_PLACE = /(?:^|[,\n]\s*|\s)(\d{4,5})\s+([^,\n\d][^,\n]*)/g;
  * The customer's country, in this order: the country column; a prefixed postal code
  * (`CH-8001`); a country named at the end of a one-column address (`…, Schweiz`); a 5-digit
  * postcode → Germany (unless the client's own country has 5-digit postcodes too); a 4-digit
- * postcode whose town the Swiss directory has for it → Switzerland or Liechtenstein; for a
- * Swiss or Liechtenstein client, a 4-digit postcode with a town the directory does not have for
- * it → Austria; else `fallback` (the client's default country). Any other 4-digit postcode
+ * postcode whose town the Swiss directory has for it → Switzerland or Liechtenstein; else
+ * `fallback` (the client's default country) — for a Swiss or Liechtenstein client's 4-digit
+ * postcode with a town the directory does not have for it, marked `townNotSwiss`. Any other 4-digit postcode
  * stays undecided: it may be Austrian, or German without its 0 (01067 Dresden → 1067: Excel
  * drops it in a number cell, and in the CSV it writes from one).
  * The row parser may still decide by a phone number.
@@ -108,16 +114,16 @@ export function countryFromAddress(
   // No German postcode starts with 05 (the region does not exist): four digits from 5000 up
   // cannot be a German one without its 0. (Austria's start 1–9; the rest stay undecided.)
   if (home === 'DE' && postalCode && /^5\d{3}$/.test(postalCode)) return found('AT', 'postcode');
-  if (notSwissTown(home, postalCode, town)) return found('AT', 'postcode');
+  if (notSwissTown(home, postalCode, town)) return { ...found(home, 'default'), townNotSwiss: true };
   return found(home, 'default');
 }
 
 /**
  * A Swiss (or Liechtenstein) client's customer at four digits and a town the Swiss directory does
- * not have for them (`8010 Graz`, `7000 Eisenstadt`: 7000 is Chur): not Swiss, whatever the
- * client's default says, and Austrian, the other country of such postcodes here. Taking the
- * client's country dialled `0316 123456` in Bern; taking it as Austrian at worst refuses a Swiss
- * customer's landline (a town misspelt beyond the directory's matching), which the client sees.
+ * not have for them (`8010 Graz`, `7000 Eisenstadt`: 7000 is Chur): perhaps Austrian. Not
+ * decided by the address: taken as Swiss, `0316 123456` rang Bern; taken as Austrian, a Swiss
+ * customer written `3000 Bärn` or `8000 ZH` had `031 …` rung in Austria (031, 026, 052, …
+ * are valid there too). The phone decides (`swissOrAustrian`).
  */
 function notSwissTown(home: string, postalCode: string | null, town: string | null): boolean {
   return (home === 'CH' || home === 'LI') && !!postalCode && /^[1-9]\d{3}$/.test(postalCode) && !!town && /\p{L}/u.test(town);

@@ -2,7 +2,7 @@ import { cellText, cellValue, isFormulaWithoutResult } from './cell-text.js';
 import { headerCurrency, type CaseField, type HeaderRow } from './headers.js';
 import type { CountrySource } from './country.js';
 import { cleanText, countryFromAddress, currencyCode, languageCode, parseAmountCents, postalCodeFits } from './normalise.js';
-import { countryByNationalNumber, internationalCountry, phoneTexts, rowPhones, type CasePhone } from './row-phones.js';
+import { countryByNationalNumber, internationalCountry, phoneTexts, rowPhones, swissOrAustrian, type CasePhone } from './row-phones.js';
 import { displayText, storable, toSourceCell, type SourceCell } from './source-cells.js';
 
 /** One customer + claim, ready to become a `cases` row. */
@@ -56,6 +56,8 @@ const NO_RESULT = 'formula without a saved result: open the file in Excel, save 
  * keeps only truthy ones), so `=100-100` saved by Excel reads as a formula without a result:
  * saving again cannot help, a value instead of the formula does (a 0 would be refused anyway).
  */
+/** A Swiss client's customer whose town is not the postcode's and whose number is valid in CH and AT alike (`swissOrAustrian`). */
+const TOWN_NOT_SWISS = 'country unclear: the town is not in the Swiss directory for this postcode and the number is valid in Switzerland and in Austria; add the country or write the number with +41 or +43';
 const NO_AMOUNT_RESULT = 'formula without a saved result, or with a result of 0 or empty: enter the amount as a value instead of the formula';
 
 export type RowResult = { customerNo: string; source: SourceCell[] } & ({ case: ParsedCase; rejections?: never } | { case?: never; rejections: Rejection[] });
@@ -119,8 +121,11 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
       // Nothing in the address said: a number written internationally, or one that is only valid in a neighbour, does.
       const texts = phoneTexts(cells, phoneColumns);
       const international = internationalCountry(texts);
-      const byPhone = international && (!postalCode || postalCodeFits(international, postalCode)) ? international : countryByNationalNumber(texts, country, postalCode);
-      if (byPhone && byPhone !== country) [country, countrySource] = [byPhone, 'phone'];
+      const fits = international && (!postalCode || postalCodeFits(international, postalCode));
+      const national = place.townNotSwiss ? swissOrAustrian(texts) : countryByNationalNumber(texts, country, postalCode);
+      const byPhone = fits ? international : national;
+      if (byPhone === 'unclear') problems.rejectAt(phoneColumns[0]!.header, TOWN_NOT_SWISS, text.phone ?? '');
+      else if (byPhone && byPhone !== country) [country, countrySource] = [byPhone, 'phone'];
     }
 
     const numbers = rowPhones(cells, phoneColumns, country, ctx.defaultCountry, countrySource);

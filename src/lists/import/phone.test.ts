@@ -144,16 +144,16 @@ describe('countryFromAddress', () => {
     // No German postcode starts with 05: 5020 Salzburg is Austrian.
     expect(countryFromAddress({ postalCode: '5020', town: 'Salzburg' }, 'DE')).toMatchObject({ country: 'AT', source: 'postcode' });
     // For a Swiss client 1010 is Lausanne, not Wien: not Swiss (see below).
-    expect(countryFromAddress({ postalCode: '1010', town: 'Wien' }, 'CH')).toMatchObject({ country: 'AT', source: 'postcode' });
+    expect(countryFromAddress({ postalCode: '1010', town: 'Wien' }, 'CH')).toMatchObject({ country: 'CH', source: 'default', townNotSwiss: true });
   });
 
-  it('takes a Swiss client’s customer at four digits and a town the directory does not have for them as Austrian, not Swiss', () => {
+  it('marks a Swiss client’s customer at four digits and a town the directory does not have for them: the phone decides', () => {
     // The directory knows these postcodes, for other towns (7000 Chur, 6020 Emmenbrücke) or by their first digits.
     for (const [postalCode, town] of [['8010', 'Graz'], ['3100', 'St. Pölten'], ['7000', 'Eisenstadt'], ['6020', 'Innsbruck'], ['6850', 'Dornbirn']]) {
-      expect(countryFromAddress({ postalCode, town }, 'CH')).toMatchObject({ country: 'AT', source: 'postcode', postalCode });
-      expect(countryFromAddress({ postalCode, town }, 'LI')).toMatchObject({ country: 'AT', source: 'postcode' });
+      expect(countryFromAddress({ postalCode, town }, 'CH')).toMatchObject({ country: 'CH', source: 'default', postalCode, townNotSwiss: true });
+      expect(countryFromAddress({ postalCode, town }, 'LI')).toMatchObject({ country: 'LI', source: 'default', townNotSwiss: true });
     }
-    expect(countryFromAddress({ address: 'Herrengasse 1, 8010 Graz' }, 'CH')).toMatchObject({ country: 'AT', source: 'postcode', postalCode: '8010', town: 'Graz' });
+    expect(countryFromAddress({ address: 'Herrengasse 1, 8010 Graz' }, 'CH')).toMatchObject({ country: 'CH', townNotSwiss: true, postalCode: '8010', town: 'Graz' });
     // Unchanged: the directory's own towns, no town at all, and other clients (the phone decides there).
     expect(countryFromAddress({ postalCode: '7000', town: 'Chur' }, 'CH')).toMatchObject({ country: 'CH', source: 'postcodeTown' });
     expect(countryFromAddress({ postalCode: '8050', town: 'Zürich-Oerlikon' }, 'CH')).toMatchObject({ country: 'CH', source: 'postcodeTown' });

@@ -79,7 +79,9 @@ describe('germanReason', () => {
     const parsed = new Set(await parserReasons());
     expect(parsed.size).toBe(26); // one of each: the rows above still hit every refusal
     const amount = parseAmountCents(Infinity);
-    const unreached = ['not an amount', 'not a valid phone number', amount.ok ? '' : amount.reason];
+    // Not reached by a German client's rows: a Swiss client's customer whose country stays unclear.
+    const swissOnly = 'country unclear: the town is not in the Swiss directory for this postcode and the number is valid in Switzerland and in Austria; add the country or write the number with +41 or +43';
+    const unreached = ['not an amount', 'not a valid phone number', amount.ok ? '' : amount.reason, swissOnly];
     const reasons = [...parsed, ...storingReasons(), ...unreached];
     for (const reason of reasons) {
       const german = germanReason(reason);

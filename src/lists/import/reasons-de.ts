@@ -26,6 +26,7 @@ const REASONS: Array<[RegExp, string | ((...groups: string[]) => string)]> = [
   [/^customer number longer than (\d+) characters$/, (n) => `Kundennummer länger als ${n} Zeichen`],
   [/^name is empty$/, 'Name fehlt'],
   [/^name longer than (\d+) characters$/, (n) => `Name länger als ${n} Zeichen`],
+  [/^country unclear: the town is not in the Swiss directory/, 'Land unklar: Ort passt nicht zur Schweizer PLZ, und die Nummer gilt in der Schweiz wie in Österreich – bitte Land angeben oder Nummer mit +41/+43 schreiben'],
   [/^formula without a saved result, or with a result of 0 or empty/, 'Formel ohne Ergebnis oder mit Ergebnis 0: Betrag als Wert statt als Formel eintragen'],
   [/^formula without a saved result/, 'Formel ohne gespeichertes Ergebnis: Datei in Excel öffnen, speichern und erneut hochladen'],
   [/^duplicate customer number \(first in row (\d+)\)$/, (row) => `Doppelte Kundennummer (zuerst in Zeile ${row})`],

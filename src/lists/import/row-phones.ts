@@ -44,6 +44,23 @@ interface PhoneText {
   raw: string;
 }
 
+/**
+ * For a customer marked `townNotSwiss` (a Swiss postcode, a town not in the directory for it):
+ * the country of the first nationally written number that is valid in only one of Switzerland
+ * and Austria; `unclear` when the first valid one is valid in both (`0316 123456`: Graz, or
+ * Bern), so the row is refused rather than dialled in the wrong country; null when none is valid
+ * in either.
+ */
+export function swissOrAustrian(texts: Array<{ text: string }>): 'CH' | 'AT' | 'unclear' | null {
+  for (const { text } of texts) {
+    if (!text.startsWith('0') || text.startsWith('00')) continue;
+    const [ch, at] = [validIn(text, 'CH'), validIn(text, 'AT')];
+    if (ch && at) return 'unclear';
+    if (ch || at) return ch ? 'CH' : 'AT';
+  }
+  return null;
+}
+
 /** The country of the first number written internationally (`+41 …`, `0043 …`), or null. */
 export function internationalCountry(texts: Array<{ text: string }>): string | null {
   for (const { text } of texts) {
