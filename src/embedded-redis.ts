@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { privateDirSync } from './private-dir.js';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -27,7 +27,7 @@ export function redisServerOnPath(): boolean {
  */
 export async function startEmbeddedRedis(dataDir: string, port = 6379): Promise<ChildProcess> {
   const dir = path.resolve(dataDir, 'redis');
-  mkdirSync(dir, { recursive: true, mode: 0o700 }); // customer data: this service's user only
+  privateDirSync(dir);
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', ''],

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -31,8 +31,11 @@ it('writes the result-list mail as an .eml file that a mail program opens, and r
   const clientId = await createClient(t, admin, { ...fastRules, code: 'SWM', name: 'Stadtwerke Muster', resultEmail: 'forderung@swm.example' });
   const agentId = (await t.userSession('agent', [clientId])).user.id;
   const listId = await completedList(t, clientId, agentId, 2);
-  await queueDueDeliveries(serviceDeps(t));
+  // An outbox as an earlier version left it: readable by everyone on the machine.
   const outbox = path.join(dataDir, 'outbox');
+  mkdirSync(outbox, { mode: 0o755 });
+  chmodSync(outbox, 0o755);
+  await queueDueDeliveries(serviceDeps(t));
   const [file] = await eventually(async () => {
     const files = readdirSync(outbox, { withFileTypes: true }).filter((f) => f.name.endsWith('.eml')).map((f) => f.name);
     return files.length ? files : null;

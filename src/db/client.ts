@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { privateDirSync } from '../private-dir.js';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -101,7 +101,7 @@ export function openDatabase(opts: { url?: string; dataDir: string; poolSize?: n
     };
   }
   const dir = path.resolve(opts.dataDir, 'pglite');
-  mkdirSync(dir, { recursive: true, mode: 0o700 }); // customer data: this service's user only
+  privateDirSync(dir);
   const client = new PGlite(dir);
   const pdb = drizzlePglite(client, { schema });
   return {

@@ -1,4 +1,5 @@
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { privateDir } from '../private-dir.js';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { Config } from '../config.js';
@@ -52,7 +53,7 @@ export function createMailer(config: Pick<Config, 'SMTP_URL' | 'SMTP_REQUIRE_TLS
     send: async (mail) => {
       const info = await transport.sendMail(message(config.MAIL_FROM, mail));
       // Customer data: readable by this service's user only (a newcomer's DATA_DIR included).
-      await mkdir(outbox, { recursive: true, mode: 0o700 });
+      await privateDir(outbox);
       const file = path.join(outbox, outboxFileName(new Date(), mail.ref, info.messageId));
       // Written whole or not at all: a half-written .eml is never mistaken for a sent mail.
       await writeFile(`${file}.tmp`, info.message as Buffer, { mode: 0o600 });
