@@ -68,7 +68,11 @@ export async function updateUser(db: Db, id: string, patch: UserPatch, now: Date
     // The active admins first, then the user's own row: two admins demoting each other at once
     // take their locks in the same order, so one waits for the other instead of a deadlock.
     if ((patch.role !== undefined && patch.role !== 'admin') || patch.active === false) await assertAnotherAdmin(tx, id);
-    const [existing] = await tx.select({ role: users.role, active: users.active }).from(users).where(eq(users.id, id)).for('update');
+    const [existing] = await tx
+      .select({ role: users.role, active: users.active, displayName: users.displayName, languages: users.languages, extension: users.extension })
+      .from(users)
+      .where(eq(users.id, id))
+      .for('update');
     if (!existing) throw notFound('User');
     const { clientIds, password: _password, ...fields } = patch;
     await tx
@@ -93,15 +97,20 @@ export async function updateUser(db: Db, id: string, patch: UserPatch, now: Date
 
 /**
  * What a patch changed, for the audit trail: role, active and scope as from → to, a new password
- * as `true` (never the password), other fields by name.
+ * as `true` (never the password), other fields by name when their value changed.
  */
-function userChanges(before: { role: string; active: boolean }, patch: UserPatch, scope?: { from: string[]; to: string[] }): Record<string, unknown> {
+function userChanges(
+  before: { role: string; active: boolean; displayName: string; languages: string[]; extension: string | null },
+  patch: UserPatch,
+  scope?: { from: string[]; to: string[] },
+): Record<string, unknown> {
   const changes: Record<string, unknown> = {};
   if (patch.role !== undefined && patch.role !== before.role) changes.role = { from: before.role, to: patch.role };
   if (patch.active !== undefined && patch.active !== before.active) changes.active = { from: before.active, to: patch.active };
   if (scope && scope.from.join() !== scope.to.join()) changes.clientIds = scope;
   if (patch.password) changes.password = true;
-  const other = (['displayName', 'languages', 'extension'] as const).filter((f) => patch[f] !== undefined);
+  // The admin screen sends every field: only those whose value changed count.
+  const other = (['displayName', 'languages', 'extension'] as const).filter((f) => patch[f] !== undefined && JSON.stringify(patch[f]) !== JSON.stringify(before[f]));
   if (other.length) changes.fields = other;
   return changes;
 }
