@@ -111,6 +111,7 @@ describe('agent screen, several numbers', () => {
     await screenshot(page, 'agent-case-phones-wrong');
 
     await page.getByRole('button', { name: 'Erledigt – bezahlt' }).click();
+    await page.getByLabel('Richtige Person erreicht: ja').check();
     expect(await page.getByText(LAST_HINT).count()).toBe(0);
     const paid = page.waitForRequest((r) => r.url().endsWith('/outcome'));
     await page.getByRole('button', { name: 'Ergebnis speichern' }).click();

@@ -52,9 +52,14 @@ describe('agent screen', () => {
     expect(await page.getByTestId('case-client').textContent()).toBe('Stadtwerke Muster');
     await screenshot(page, 'agent-case-first-call');
 
-    // „Richtige Person“ needs somebody on the line: off with „nicht erreicht“, back with „bezahlt“.
-    const rightParty = page.getByLabel('Richtige Person erreicht');
-    await rightParty.check();
+    // „Richtige Person“ is asked when somebody was on the line: not with „nicht erreicht“, and
+    // „bezahlt“ is not saved without an answer (J/N answer it).
+    const rightParty = page.getByLabel('Richtige Person erreicht: ja');
+    await page.getByRole('button', { name: 'Erledigt – bezahlt' }).click();
+    await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    await page.getByText('Bitte angeben, ob die richtige Person erreicht wurde (Ja oder Nein).').waitFor();
+    await page.keyboard.press('j');
+    expect(await rightParty.isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Kunde nicht erreicht' }).click();
     expect([await rightParty.isChecked(), await rightParty.isDisabled()]).toEqual([false, true]);
     await page.getByRole('button', { name: 'Erledigt – bezahlt' }).click();
@@ -140,7 +145,7 @@ describe('agent screen', () => {
     const date = day.toISODate()!;
     await page.getByLabel('Datum (optional)').fill(date);
     await page.getByLabel('Nur für mich').check();
-    await page.getByLabel('Richtige Person erreicht').check();
+    await page.getByLabel('Richtige Person erreicht: ja').check();
     await page.getByText('Kundenwunsch-Zeitfenster ändern').click();
     await page.getByRole('button', { name: '+ Zeitfenster hinzufügen' }).click();
     await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
@@ -160,17 +165,17 @@ describe('agent screen', () => {
 
     await page.getByRole('button', { name: 'Erledigt – bezahlt' }).click();
     await page.getByRole('textbox', { name: 'Notiz' }).fill('Zahlt heute per Überweisung');
-    await page.getByRole('checkbox', { name: /Richtige Person erreicht/ }).check();
+    await page.getByLabel('Richtige Person erreicht: ja').check();
     await page.getByText('Kundenwunsch-Zeitfenster ändern').click();
     await page.getByRole('button', { name: '+ Zeitfenster hinzufügen' }).click();
     await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
     await page.getByText('Die Sperre ist abgelaufen – der Fall ging zurück in die Warteschlange. Ihre Eingaben sind in diesem Fenster aufbewahrt').waitFor();
 
-    // The case comes back (the only one, at the same attempt): with the outcome, tick and note.
+    // The case comes back (the only one, at the same attempt): with the outcome, answer and note.
     await page.getByRole('button', { name: 'Nächster Anruf' }).click();
     await page.getByTestId('case-name').waitFor();
     expect(await page.getByRole('textbox', { name: 'Notiz' }).inputValue()).toBe('Zahlt heute per Überweisung');
-    expect(await page.getByRole('checkbox', { name: /Richtige Person erreicht/ }).isChecked()).toBe(true);
+    expect(await page.getByLabel('Richtige Person erreicht: ja').isChecked()).toBe(true);
     expect(await page.getByRole('button', { name: 'Erledigt – bezahlt' }).getAttribute('aria-pressed')).toBe('true');
     expect(await page.locator('.pw-row').count()).toBe(1);
     // A reload keeps it too (the held case comes back with the draft).
@@ -197,7 +202,7 @@ describe('agent screen', () => {
     await page.getByLabel('Betrag in €').fill('50');
     await page.getByLabel('Betrag in €').press('Enter');
     // The form would have been complete: only the guard against Enter keeps it from going out.
-    await page.getByRole('checkbox', { name: /Richtige Person erreicht/ }).check();
+    await page.getByLabel('Richtige Person erreicht: ja').check();
     // Nothing sent: the form is still there and no outcome is claimed.
     expect(await page.getByRole('button', { name: 'Ergebnis speichern' }).isVisible()).toBe(true);
     const [live] = await t.db.select().from(assignments).where(and(eq(assignments.caseId, seeded!.id), isNull(assignments.endedAt)));
@@ -277,6 +282,7 @@ describe('agent screen', () => {
     await loginAs(page, user.username);
     await page.getByRole('button', { name: 'Nächster Anruf' }).click();
     await page.getByRole('button', { name: 'Erledigt – bezahlt' }).click();
+    await page.getByLabel('Richtige Person erreicht: nein').check();
     await page.getByRole('textbox', { name: 'Notiz' }).fill('Zahlt Freitag');
     expect((await t.request('PATCH', `/api/users/${user.id}`, { cookie: admin, body: { clientIds: [] } })).status).toBe(200);
     await page.getByRole('button', { name: 'Ergebnis speichern' }).click();

@@ -3,11 +3,15 @@ import { field, h, replace, notice } from '../dom.js';
 import { formatAmountInput, parseGermanAmount, todayIso, windowLabel, zonedToIsoWithOffset } from '../format.js';
 import { activePhones, phoneChoice } from './phone-list.js';
 import { preferredWindowsEditor } from './preferred-windows.js';
+import { rightPartyChoice } from './right-party.js';
 
 /** @typedef {import('../types.js').AgentCase} AgentCase */
 /** @typedef {import('../types.js').Outcome} Outcome */
 
 const NOTE_MAX = 2000;
+
+/** @param {Outcome} o whether it says nobody was reached: no identity check to answer */
+const reachedNobody = (o) => o.effect === 'retry' || o.effect === 'wrong_number';
 
 /** What "Falsche Nummer" does to the case, with another number left and without. */
 const WRONG_NUMBER_NEXT = 'Die Nummer wird als falsch markiert; der Fall kommt mit der nächsten Nummer wieder.';
@@ -24,7 +28,7 @@ const TOO_FAR = `Ein Rückruf kann höchstens ${CALLBACK_MONTHS} Monate im Vorau
 
 /**
  * What the agent entered, kept so a lost lock, an ended session or a reload loses none of it.
- * @typedef {{ code: string | null, note: string, rightParty: boolean, phone: string | null,
+ * @typedef {{ code: string | null, note: string, rightParty: 'yes' | 'no' | null | boolean, phone: string | null,
  *   exact: boolean, window: string, windowDate: string, at: string, onlyMe: boolean,
  *   amount: string, promiseDate: string, preferredWindows: import('../types.js').PreferredWindow[] | null }} Draft
  */
@@ -96,9 +100,7 @@ export function outcomeForm(c, actions) {
     h('div', { class: 'row' }, field(`Betrag in ${c.currency === 'EUR' ? '€' : c.currency}`, amount, 'z. B. 1.234,56'), field('Zahlung bis', promiseDate)),
   );
 
-  const rightParty = h('input', { type: 'checkbox', name: 'rightParty' });
-  /** The tick as it was before an outcome that reached nobody disabled the box. */
-  let tickedBefore = false;
+  const rightParty = rightPartyChoice();
   const note = h('textarea', { name: 'note', rows: 3, maxLength: NOTE_MAX, placeholder: 'Was wurde besprochen?' });
   const counter = h('small', { class: 'hint counter' }, `0 / ${NOTE_MAX}`);
   note.addEventListener('input', () => replace(counter, `${note.value.length} / ${NOTE_MAX}`));
@@ -129,12 +131,9 @@ export function outcomeForm(c, actions) {
       lastTry && keepsOpen(o) ? lastTryHint : null,
       o.effect === 'callback' ? callbackBox : o.code === 'promise_to_pay' ? promiseBox : o.effect === 'wrong_number' ? wrongNumberHint : null,
     );
-    // Nobody reached ("nicht erreicht", "falsche Nummer"): no identity check to record. The tick
-    // is kept aside and comes back if the agent chooses an outcome with somebody on the line.
-    const nobody = o.effect === 'retry' || o.effect === 'wrong_number';
-    if (nobody && !rightParty.disabled) [tickedBefore, rightParty.checked] = [rightParty.checked, false];
-    else if (!nobody && rightParty.disabled) rightParty.checked = tickedBefore;
-    rightParty.disabled = nobody;
+    // Nobody reached ("nicht erreicht", "falsche Nummer"): no identity check to record. An answer
+    // given is kept aside and comes back if the agent chooses an outcome with somebody on the line.
+    rightParty.reached(!reachedNobody(o));
     save.disabled = false;
     replace(errorBox);
     changed();
@@ -143,8 +142,10 @@ export function outcomeForm(c, actions) {
   /** @returns {Record<string, unknown> | string} the request body, or what is missing (German) */
   function body() {
     if (!chosen) return 'Bitte zuerst ein Ergebnis wählen.';
+    const answer = rightParty.answer();
+    if (answer === null && !reachedNobody(chosen)) return 'Bitte angeben, ob die richtige Person erreicht wurde (Ja oder Nein).';
     /** @type {Record<string, unknown>} */
-    const b = { outcome: chosen.code, rightParty: rightParty.checked };
+    const b = { outcome: chosen.code, rightParty: answer === 'yes' };
     if (note.value.trim()) b.note = note.value.trim();
     const dialled = phone.value();
     if (dialled) b.phone = dialled;
@@ -224,7 +225,7 @@ export function outcomeForm(c, actions) {
     phone.el,
     h('div', { class: 'outcomes', role: 'group', 'aria-label': 'Ergebnis' }, buttons),
     extras,
-    h('label', { class: 'check check-strong' }, rightParty, ' Richtige Person erreicht (Identität geprüft)'),
+    rightParty.el,
     h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Notiz'), note, counter),
     windowsEditor.el,
     errorBox,
@@ -232,7 +233,7 @@ export function outcomeForm(c, actions) {
   );
 
   /**
-   * Keyboard: 1–9 choose an outcome (outside text fields), Ctrl+Enter saves.
+   * Keyboard: 1–9 choose an outcome, J/N answer „Richtige Person“ (outside text fields), Ctrl+Enter saves.
    * @param {KeyboardEvent} e
    */
   function onKey(e) {
@@ -247,7 +248,7 @@ export function outcomeForm(c, actions) {
         choose(o);
         buttons[Number(e.key) - 1]?.focus();
       }
-    }
+    } else if (!typing && !e.ctrlKey && !e.metaKey && !e.altKey && !busy && rightParty.key(e.key)) changed();
   }
   /**
    * A number's dial link on the card was clicked: that is the number dialled.
@@ -263,7 +264,7 @@ export function outcomeForm(c, actions) {
   const draft = () => ({
     code: chosen?.code ?? null,
     note: note.value,
-    rightParty: rightParty.checked,
+    rightParty: rightParty.answer(),
     phone: phone.value(),
     exact: modeExact.checked,
     window: windowSelect.value,
@@ -280,7 +281,9 @@ export function outcomeForm(c, actions) {
       note.value = d.note;
       replace(counter, `${note.value.length} / ${NOTE_MAX}`);
     }
-    if (typeof d.rightParty === 'boolean') rightParty.checked = d.rightParty;
+    // A draft of the checkbox's days: a tick is a yes, no tick no answer.
+    if (typeof d.rightParty === 'boolean') rightParty.set(d.rightParty ? 'yes' : null);
+    else if (d.rightParty === 'yes' || d.rightParty === 'no') rightParty.set(d.rightParty);
     if (typeof d.phone === 'string') phone.select(d.phone);
     if (typeof d.exact === 'boolean') (d.exact ? modeExact : modeWindow).checked = true;
     if (typeof d.window === 'string' && windowNames.includes(d.window)) windowSelect.value = d.window;
