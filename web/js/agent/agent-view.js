@@ -239,7 +239,7 @@ export function agentView(userId) {
     setLock();
     replace(
       el,
-      h('div', { class: 'case-bar' }, lockInfo, h('span', { class: 'hint' }, 'Tasten 1–9: Ergebnis wählen · Strg+Enter: speichern')),
+      h('div', { class: 'case-bar' }, lockInfo, h('span', { class: 'hint' }, 'Tasten 1–9: Ergebnis wählen · J/N: richtige Person · Strg+Enter: speichern')),
       lockWarning,
       dialing.status,
       h('div', { class: 'case-layout' }, caseCard(c, history, onLink, (e164) => void dialing.through(e164)), form.el),
