@@ -97,13 +97,15 @@ describe('reach rates from the recorded attempts', () => {
     expect(res.body).toMatchObject({ clientId: swm, retryStrategy: 'auto', effectiveStrategy: 'rotation', learningDays: 30, clientAttempts: 25 });
     expect(res.body.windows.map((w: { name: string }) => w.name)).toEqual(['morning', 'midday', 'afternoon', 'evening']);
     expect(res.body.cells).toHaveLength(8);
+    // All clients' rate, then this client's (9 of 25) shrunk towards it, then each cell towards that.
     const p0 = 11 / 45;
+    const pc = (9 + PRIOR_ATTEMPTS * p0) / (25 + PRIOR_ATTEMPTS);
     const evening = res.body.cells.find((c: { dayType: string; window: string }) => c.dayType === 'weekday' && c.window === 'evening');
     expect(evening).toMatchObject({ attempts: 10, reached: 6, rightParty: 4, observedRate: 0.6 });
-    expect(evening.rate).toBeCloseTo((6 + PRIOR_ATTEMPTS * p0) / (10 + PRIOR_ATTEMPTS), 10);
+    expect(evening.rate).toBeCloseTo((6 + PRIOR_ATTEMPTS * pc) / (10 + PRIOR_ATTEMPTS), 10);
     const empty = res.body.cells.find((c: { dayType: string; window: string }) => c.dayType === 'weekend' && c.window === 'evening');
     expect(empty).toMatchObject({ attempts: 0, observedRate: null });
-    expect(empty.rate).toBeCloseTo(p0, 10);
+    expect(empty.rate).toBeCloseTo(pc, 10);
 
     const stranger = (await t.userSession('lead', [other])).cookie;
     expect((await t.request('GET', `/api/clients/${swm}/reach-rates`, { cookie: stranger })).status).toBe(403);

@@ -42,6 +42,19 @@ describe('decideOutcome', () => {
     expect(decide({ phones: [phone('+497211')] }, outcome({ outcome: 'wrong_number' }))).toMatchObject({ kind: 'close', finalOutcome: 'wrong_number' });
   });
 
+  it('takes a wrong number’s answer for no contact with the customer when placing a learned retry', () => {
+    const reach = { cells: [{ dayType: 'weekday' as const, window: 'morning', attempts: 1000, reached: 500, rightParty: 400 }], prior: { attempts: 10_000, reached: 3000, rightParty: 2500 } };
+    // Monday 18:00 a stranger answered number A („Falsche Nummer“); now number B was not answered.
+    const ctx = { case: { ...base, attemptsMade: 1 }, settings: { ...settings, retryStrategy: 'learned' as const }, attemptTimes: [new Date('2026-11-23T18:00:00+01:00')], reach };
+    const basis = (earlier: string) => {
+      const v = decideOutcome({ ...ctx, attemptOutcomes: [earlier] }, outcome({ outcome: 'not_reached' }, 2), now);
+      return v.kind === 'schedule' ? v.plan.choice?.basis : v.kind;
+    };
+    expect(basis('wrong_number')).not.toBe('customer');
+    // The customer asking for a callback then was a contact: their evening counts.
+    expect(basis('callback')).toBe('customer');
+  });
+
   it('keeps a personal callback for its agent, with its time', () => {
     const v = decide({}, outcome({ outcome: 'callback', callback: { window: 'evening', owner: 'me' } }));
     expect(v).toMatchObject({ kind: 'schedule', callKind: 'callback', personalAgentId: 'a1', set: { callback: { agentId: 'a1', window: 'evening' } } });

@@ -100,12 +100,16 @@ export function decideOutcome(ctx: OutcomeContext, o: RecordedOutcome, now: Date
   return { kind: 'schedule', set, plan, callKind: request.kind, personalAgentId };
 }
 
-/** Times of the earlier attempts that reached the customer (an outcome whose effect is not `retry`). */
+/**
+ * Times of the earlier attempts that reached the customer: an outcome whose effect is neither
+ * `retry` nor `wrong_number` (a stranger answering a number that is not the customer's says
+ * nothing about when the customer answers).
+ */
 function reachedTimes(ctx: OutcomeContext): Date[] {
   const effects = new Map(ctx.settings.outcomes.map((o) => [o.code, o.effect]));
   return ctx.attemptTimes.filter((_, i) => {
     const effect = effects.get(ctx.attemptOutcomes?.[i] ?? '');
-    return effect !== undefined && effect !== 'retry';
+    return effect !== undefined && effect !== 'retry' && effect !== 'wrong_number';
   });
 }
 

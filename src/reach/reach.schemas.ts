@@ -14,7 +14,7 @@ export const ReachCellSchema = z
     dayType: z.enum(DAY_TYPES),
     window: z.string(),
     ...counts,
-    rate: z.number().openapi({ description: 'Expected reach (posterior mean with the prior), 0..1: what the learned strategy compares' }),
+    rate: z.number().openapi({ description: 'Expected reach, 0..1: the cell shrunk towards the client’s own rate, that towards all clients’ (prior); what the learned strategy compares' }),
     observedRate: z.number().nullable().openapi({ description: 'reached / attempts of this cell alone; null without attempts' }),
   })
   .openapi('ReachCell');

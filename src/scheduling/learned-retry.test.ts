@@ -31,17 +31,37 @@ function retry(settings: SchedulingSettings, attempts: string[], recorded: strin
 
 const learned = settingsWith({ retryStrategy: 'learned' });
 
-describe('expected reach (Beta–Binomial with the pooled prior)', () => {
-  it('is the posterior mean (reached + m·p₀) / (attempts + m), m = 20', () => {
-    const r = rates([['evening', 1000, 410]]);
-    expect(expectedReach(r, 'weekday', 'evening')).toBeCloseTo((410 + 20 * 0.3) / 1020, 10);
-    // No data: the prior's mean, the pooled rate of all clients.
-    expect(expectedReach(r, 'weekend', 'evening')).toBeCloseTo(0.3, 10);
+describe('expected reach (Beta–Binomial: each window shrunk towards the client’s rate, that towards all clients’)', () => {
+  it('is the posterior mean (reached + m·p_c) / (attempts + m), p_c = (client reached + m·p₀) / (client attempts + m), m = 20', () => {
+    const r = rates([
+      ['evening', 1000, 410],
+      ['morning', 1000, 110],
+    ]);
+    const pc = (520 + 20 * 0.3) / 2020;
+    expect(expectedReach(r, 'weekday', 'evening')).toBeCloseTo((410 + 20 * pc) / 1020, 10);
+    // No data: the client's own rate, not all clients'.
+    expect(expectedReach(r, 'weekend', 'evening')).toBeCloseTo(pc, 10);
+    // A client with no attempts at all: all clients' rate.
+    expect(expectedReach(rates([]), 'weekday', 'evening')).toBeCloseTo(0.3, 10);
+  });
+
+  it('does not send retries to a window the client never called because all clients reach more people than this one', () => {
+    // 12 % in every weekday window (5,800 attempts), no weekend attempts, all clients 30 %.
+    const r = rates(['morning', 'midday', 'afternoon', 'evening'].map((w): [string, number, number] => [w, 1450, 174]));
+    expect(expectedReach(r, 'weekend', 'morning')).toBeLessThan(0.125);
+    expect(expectedReach(r, 'weekend', 'morning')).toBeCloseTo(expectedReach(r, 'weekday', 'morning'), 2);
+    // Not reached Thursday 15:00 and Friday 10:00: the retries stay on working days, not Saturday.
+    for (const [called, recorded] of [['2026-12-03 14:58', '2026-12-03 15:00'], ['2026-12-04 09:58', '2026-12-04 10:00']]) {
+      const plan = retry(learned, [called!], recorded!, { rates: r, seed: EXPLOIT });
+      expect(plan.at && plan.choice?.dayType, recorded).toBe('weekday');
+    }
   });
 
   it('keeps a window with 2 attempts (both reached) from dominating a well-measured one', () => {
     const r = rates([
       ['midday', 2, 2],
+      ['morning', 1000, 150],
+      ['afternoon', 1000, 150],
       ['evening', 1000, 410],
     ]);
     expect(expectedReach(r, 'weekday', 'midday')).toBeLessThan(expectedReach(r, 'weekday', 'evening'));
@@ -58,7 +78,8 @@ describe('learned retry strategy', () => {
     expect(show(plan.at)).toBe(show(local('2026-11-30 17:00')));
     expect(plan.reason).toBe('retry_delay');
     expect(plan.choice).toMatchObject({ basis: 'rates', window: 'evening', dayType: 'weekday' });
-    expect(plan.choice!.rate).toBeCloseTo(416 / 1020, 6);
+    const pc = (990 + 20 * 0.3) / 4020;
+    expect(plan.choice!.rate).toBeCloseTo((410 + 20 * pc) / 1020, 6);
     expect(plan.choice!.others.map((o) => o.window)).toEqual(['afternoon', 'midday', 'morning']);
   });
 
