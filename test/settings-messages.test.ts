@@ -41,6 +41,10 @@ const INVALID: unknown[] = [
   },
   { outcomes: [{ code: 'Paid!', label: ' ', effect: 'closes' }] },
   { outcomes: [{ code: 'paid', label: 'x'.repeat(81), effect: 'close' }] },
+  { callingHours: { mon: Array.from({ length: 13 }, (_, i) => [`${String(i + 8).padStart(2, '0')}:00`, `${String(i + 8).padStart(2, '0')}:30`]) } },
+  { outcomes: [] },
+  { outcomes: Array.from({ length: 51 }, (_, i) => ({ code: `o${i}`, label: `O${i}`, effect: 'close' })) },
+  { learningDays: 3 },
 ];
 
 describe('the lead reads the server\'s settings messages in German', () => {

@@ -6,7 +6,7 @@
 const EFFECTS = /** @type {Record<string, string>} */ ({ close: 'abschließen', retry: 'erneut versuchen', callback: 'Rückruf', wrong_number: 'falsche Nummer' });
 /** @param {string} e */
 const effect = (e) => `„${EFFECTS[e] ?? e}“`;
-const UNITS = /** @type {Record<string, string>} */ ({ attempts: 'Versuchen', seconds: 'Sekunden', minutes: 'Minuten' });
+const UNITS = /** @type {Record<string, string>} */ ({ attempts: 'Versuchen', seconds: 'Sekunden', minutes: 'Minuten', days: 'Tagen' });
 
 /** @type {Array<[RegExp, (m: RegExpExecArray) => string]>} */
 const PATTERNS = [
@@ -21,6 +21,9 @@ const PATTERNS = [
   [/^unknown day (.+); days are /, (m) => `Unbekannter Tag ${m[1]}.`],
   [/^no day has calling hours, so no case could ever be called$/, () => 'An keinem Tag gibt es Anrufzeiten – kein Fall könnte je angerufen werden.'],
   [/^at least one window is needed$/, () => 'Mindestens ein Zeitfenster ist nötig.'],
+  [/^at most 12 intervals per day$/, () => 'Höchstens 12 Zeiträume je Tag.'],
+  [/^at least one outcome is needed$/, () => 'Mindestens ein Ergebnis ist nötig.'],
+  [/^at most 50 outcomes$/, () => 'Höchstens 50 Ergebnisse.'],
   [/^at most 24 windows$/, () => 'Höchstens 24 Zeitfenster.'],
   [/^window name "(.*)" may only hold letters, digits, _ and - \(at most 40\)$/, (m) => `Der Name „${m[1]}“ darf nur Buchstaben, Ziffern, _ und - enthalten (höchstens 40 Zeichen).`],
   [/^"(.*)" is not an IANA time zone/, (m) => `„${m[1]}“ ist keine Zeitzone (z. B. „Europe/Berlin“ oder „Europe/Zurich“).`],
