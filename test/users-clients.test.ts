@@ -170,6 +170,17 @@ describe('clients API', () => {
     expect((await t.request('GET', `/api/clients/${created.body.id}`, { cookie: admin })).body.maxAttempts).toBe(5);
   });
 
+  it('PATCH of some days of the calling hours keeps the others as the client had them, not the defaults', async () => {
+    const short = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['09:00', '18:00']]]));
+    const created = await t.request('POST', '/api/clients', { cookie: admin, body: { code: 'P2', name: 'Kurz', callingHours: short, windows: { tag: ['09:00', '18:00'] } } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const res = await t.request('PATCH', `/api/clients/${created.body.id}`, { cookie: admin, body: { callingHours: { sat: [] } } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.callingHours).toEqual({ ...short, sat: [], sun: [] });
+    const unknown = await t.request('PATCH', `/api/clients/${created.body.id}`, { cookie: admin, body: { callingHours: { monday: [] } } });
+    expect([unknown.status, unknown.body.error.details[0].message]).toEqual([400, 'unknown day "monday"; days are mon, tue, wed, thu, fri, sat, sun']);
+  });
+
   it('refuses a duplicate code, a bad e-mail and an invalid do-not-call number', async () => {
     await t.request('POST', '/api/clients', { cookie: admin, body: { code: 'DUP', name: 'One' } });
     expect((await t.request('POST', '/api/clients', { cookie: admin, body: { code: 'DUP', name: 'Two' } })).status).toBe(409);

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { schedulingSettingsSchema } from '../scheduling/settings.js';
+import { callingHoursPatch, schedulingSettingsSchema } from '../scheduling/settings.js';
 
 /**
  * A client body is flat, as DESIGN.md section 10 shows: identity fields plus the scheduling and
@@ -28,7 +28,7 @@ export const ClientCreateSchema = z.object({ ...identity, ...settingsShape }).st
 
 /** Every field optional and *without* its default: a PATCH must not reset what it leaves out. */
 export const ClientPatchSchema = z
-  .object(optionalWithoutDefaults({ ...identity, ...settingsShape }))
+  .object({ ...optionalWithoutDefaults({ ...identity, ...settingsShape }), callingHours: callingHoursPatch.optional().openapi({ description: 'Only the days named change' }) })
   .strict()
   .openapi('ClientPatch');
 

@@ -62,7 +62,10 @@ export async function updateClient(db: Db, id: string, patch: ClientPatch, now: 
       if (taken) throw codeTaken(patch.code);
     }
     // Merge, then validate the whole: cross-field rules (windows inside calling hours) need all of it.
-    const settings = validSettings({ ...row.settings, ...pickSettings(patch) });
+    // Calling hours by day: a PATCH of Saturday alone keeps the other days as they are.
+    const { callingHours, ...rest } = patch;
+    const hours = callingHours && { ...row.settings.callingHours, ...Object.fromEntries(Object.entries(callingHours).filter(([, v]) => v !== undefined)) };
+    const settings = validSettings({ ...row.settings, ...pickSettings(rest), ...(hours ? { callingHours: hours } : {}) });
     await tx
       .update(clients)
       .set({ code: patch.code, name: patch.name, resultEmail: patch.resultEmail, resultEmailSince: resultEmailSince(row, patch.resultEmail, now), active: patch.active, settings, updatedAt: now })

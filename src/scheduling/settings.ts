@@ -86,22 +86,22 @@ function isValidZone(tz: string): boolean {
   return valid;
 }
 
+const unknownDay = {
+  error: (iss: { code: string; keys?: string[] }) =>
+    iss.code === 'unrecognized_keys' ? `unknown day ${(iss.keys ?? []).map((k) => JSON.stringify(k)).join(', ')}; days are ${WEEKDAYS.join(', ')}` : undefined,
+};
+
 /**
  * Weekly calling hours in the client's zone. A missing day takes its default (Mon–Fri
  * 08:00–20:00, Sat 09:00–14:00, Sun none); `[]` means no calls that day.
  */
 const callingHours = z.strictObject(
-  Object.fromEntries(WEEKDAYS.map((d) => [d, dayHours.default(() => clone(DEFAULT_CALLING_HOURS[d]))])) as Record<
-    Weekday,
-    z.ZodDefault<typeof dayHours>
-  >,
-  {
-    error: (iss) =>
-      iss.code === 'unrecognized_keys'
-        ? `unknown day ${iss.keys.map((k) => JSON.stringify(k)).join(', ')}; days are ${WEEKDAYS.join(', ')}`
-        : undefined,
-  },
+  Object.fromEntries(WEEKDAYS.map((d) => [d, dayHours.default(() => clone(DEFAULT_CALLING_HOURS[d]))])) as Record<Weekday, z.ZodDefault<typeof dayHours>>,
+  unknownDay,
 );
+
+/** Calling hours in a PATCH: only the days named change (a missing day keeps the client's, not the default). */
+export const callingHoursPatch = z.strictObject(Object.fromEntries(WEEKDAYS.map((d) => [d, dayHours.optional()])) as Record<Weekday, z.ZodOptional<typeof dayHours>>, unknownDay);
 
 const DEFAULT_WINDOWS: Record<string, [string, string]> = {
   morning: ['08:00', '12:00'],
