@@ -24,6 +24,10 @@ describe('Swiss postcodes', () => {
     ['1200', 'GE', ['fr'], 'plz3'],
     ['1201', 'GE', ['fr'], 'plz4'],
     ['2800', 'JU', ['fr'], 'plz4'], // Delémont
+    // The canton of the town the postcode is named after, not of a hamlet sharing it.
+    ['1290', 'GE', ['fr'], 'plz4'], // Versoix
+    ['6010', 'LU', ['de'], 'plz4'], // Kriens
+    ['1534', 'VD', ['fr'], 'plz4'], // Sassel
   ])('%s → %s %j (%s)', (plz, canton, languages, match) => {
     expect(swissPostcodeInfo(plz)).toEqual({ canton, languages, match });
     expect(swissCantonForPostcode(plz)).toBe(canton);

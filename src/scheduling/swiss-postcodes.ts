@@ -30,7 +30,19 @@ function table(text: string): Map<string, Row> {
   return map;
 }
 
+/**
+ * Where the shared data's rule (every locality of a postcode counts 1, whatever its size) names
+ * another canton than the town the postcode is named after — the only three such postcodes of
+ * the 2026 directory: 1290 Versoix (GE; a hamlet of VD shares it), 6010 Kriens (LU; Pilatus
+ * Kulm, OW), 1534 Sassel (VD). Their customers get their own canton's holidays.
+ */
+const CANTON_OF_NAMED_TOWN: Record<string, string> = { '1290': 'GE', '6010': 'LU', '1534': 'VD' };
+
 const byPlz4 = table(PLZ4_ROWS);
+for (const [plz, canton] of Object.entries(CANTON_OF_NAMED_TOWN)) {
+  const row = byPlz4.get(plz);
+  if (row) row.canton = canton;
+}
 const byPlz3 = table(PLZ3_ROWS);
 
 /**
