@@ -104,8 +104,10 @@ describe('reach rates from the recorded attempts', () => {
     expect(evening).toMatchObject({ attempts: 10, reached: 6, rightParty: 4, observedRate: 0.6 });
     expect(evening.rate).toBeCloseTo((6 + PRIOR_ATTEMPTS * pc) / (10 + PRIOR_ATTEMPTS), 10);
     const empty = res.body.cells.find((c: { dayType: string; window: string }) => c.dayType === 'weekend' && c.window === 'evening');
-    expect(empty).toMatchObject({ attempts: 0, observedRate: null });
+    expect(empty).toMatchObject({ attempts: 0, observedRate: null, callable: false }); // Saturday until 14:00, no Sunday
     expect(empty.rate).toBeCloseTo(pc, 10);
+    expect(evening.callable).toBe(true);
+    expect(res.body.cells.find((c: { dayType: string; window: string }) => c.dayType === 'weekend' && c.window === 'midday').callable).toBe(true);
 
     const stranger = (await t.userSession('lead', [other])).cookie;
     expect((await t.request('GET', `/api/clients/${swm}/reach-rates`, { cookie: stranger })).status).toBe(403);

@@ -49,11 +49,16 @@ describe('best time to call in the UI', () => {
     expect(await evening.locator('.reach-count').textContent()).toBe('6/10 · RP 4');
     const morning = map.locator('[data-day-type="weekday"][data-window="morning"]');
     expect(await morning.locator('.reach-count').textContent()).toBe('1/10 · RP 1');
-    // The prior is this client's own 7 of 20 (the only client with attempts): 7/20 = 35 %.
+    // The client's rate, 7 of 20, shrunk towards all clients' — here the same 35 % (the only client with attempts).
     // Evening (6 + 20·0.35) / 30 = 43 %, morning (1 + 7) / 30 = 27 %, no data: 35 %.
     expect(await evening.locator('.reach-rate').textContent()).toBe('43 %');
     expect(await morning.locator('.reach-rate').textContent()).toBe('27 %');
     expect(await map.locator('[data-day-type="weekend"][data-window="midday"] .reach-rate').textContent()).toBe('35 %');
+    // Saturday's calls end at 14:00, none on Sunday: no retry goes to a weekend afternoon or evening.
+    for (const window of ['afternoon', 'evening']) {
+      const cell = map.locator(`[data-day-type="weekend"][data-window="${window}"]`);
+      expect([await cell.getAttribute('data-callable'), await cell.locator('.reach-count').textContent()]).toEqual(['false', 'keine Anrufzeit']);
+    }
     // Darker is better: the evening cell is filled darker than the morning cell.
     const lightness = async (cell: typeof evening) => Number(/(\d+)%\)$/.exec((await cell.locator('rect').getAttribute('fill'))!)![1]);
     expect(await lightness(evening)).toBeLessThan(await lightness(morning));

@@ -16,6 +16,7 @@ export const ReachCellSchema = z
     ...counts,
     rate: z.number().openapi({ description: 'Expected reach, 0..1: the cell shrunk towards the client’s own rate, that towards all clients’ (prior); what the learned strategy compares' }),
     observedRate: z.number().nullable().openapi({ description: 'reached / attempts of this cell alone; null without attempts' }),
+    callable: z.boolean().openapi({ description: "Whether the client's calling hours reach into this window on some day of the weekday type; false: no retry goes there" }),
   })
   .openapi('ReachCell');
 

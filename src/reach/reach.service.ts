@@ -3,12 +3,15 @@ import type { Db } from '../db/client.js';
 import {
   AUTO_LEARNED_MIN_ATTEMPTS,
   DAY_TYPES,
+  dayTypeOf,
   PRIOR_ATTEMPTS,
   cellOf,
   clientAttempts,
   effectiveStrategy,
   expectedReach,
   priorRate,
+  type DayType,
+  type SchedulingSettings,
 } from '../scheduling/index.js';
 import { loadReachRates } from './load-reach-rates.js';
 import type { ReachRatesView } from './reach.schemas.js';
@@ -24,7 +27,14 @@ export async function reachRatesView(db: Db, clientId: string, now: Date): Promi
     windows.map(({ name }) => {
       const cell = cellOf(rates, dayType, name);
       const counts = { attempts: cell?.attempts ?? 0, reached: cell?.reached ?? 0, rightParty: cell?.rightParty ?? 0 };
-      return { dayType, window: name, ...counts, rate: expectedReach(rates, dayType, name), observedRate: counts.attempts ? counts.reached / counts.attempts : null };
+      return {
+        dayType,
+        window: name,
+        ...counts,
+        rate: expectedReach(rates, dayType, name),
+        observedRate: counts.attempts ? counts.reached / counts.attempts : null,
+        callable: callableIn(settings, dayType, settings.windows[name]!),
+      };
     }),
   );
   return {
@@ -39,4 +49,12 @@ export async function reachRatesView(db: Db, clientId: string, now: Date): Promi
     clientAttempts: clientAttempts(rates),
     cells,
   };
+}
+
+/**
+ * Whether the client's calling hours reach into the window on some day of the weekday type
+ * (Saturday afternoon with calls until 14:00: no). Holidays and customers' windows aside.
+ */
+function callableIn(settings: SchedulingSettings, dayType: DayType, [from, to]: [string, string]): boolean {
+  return Object.entries(settings.callingHours).some(([day, intervals]) => dayTypeOf(day as keyof SchedulingSettings['callingHours']) === dayType && intervals.some(([a, b]) => a < to && from < b));
 }

@@ -14,7 +14,7 @@
  * @typedef {{ basis: 'rates' | 'customer' | 'exploration', window: string, dayType: 'weekday' | 'weekend',
  *   rate: number, others: Array<{ window: string, rate: number }> }} RetryChoice
  * @typedef {{ dayType: 'weekday' | 'weekend', window: string, attempts: number, reached: number, rightParty: number,
- *   rate: number, observedRate: number | null }} ReachCell
+ *   rate: number, observedRate: number | null, callable: boolean }} ReachCell
  * @typedef {{ clientId: string, retryStrategy: string, effectiveStrategy: 'rotation' | 'learned', learnedFromAttempts: number,
  *   learningDays: number, refreshedAt: string | null, windows: Array<{ name: string, from: string, to: string }>,
  *   prior: { attempts: number, reached: number, rightParty: number, rate: number, weight: number },

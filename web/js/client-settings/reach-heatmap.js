@@ -63,7 +63,9 @@ function chart(r) {
   const width = LEFT + CELL_W * r.windows.length;
   const dayTypes = Object.keys(DAY_TYPES);
   const height = TOP + CELL_H * dayTypes.length;
-  const range = { min: Math.min(...r.cells.map((c) => c.rate)), max: Math.max(...r.cells.map((c) => c.rate)) };
+  // Slots outside the calling hours (Saturday evening) get no retry: neither scale nor "best".
+  const callable = r.cells.filter((c) => c.callable);
+  const range = { min: Math.min(...callable.map((c) => c.rate)), max: Math.max(...callable.map((c) => c.rate)) };
   const heads = r.windows.map((w, i) => {
     const x = LEFT + i * CELL_W + CELL_W / 2;
     return svg(
@@ -84,8 +86,10 @@ function chart(r) {
       }),
     ),
   );
-  const best = r.cells.reduce((a, b) => (b.rate > a.rate ? b : a), /** @type {ReachCell} */ (r.cells[0]));
-  const label = `Erreichbarkeit je Wochentag und Zeitfenster; am besten ${DAY_TYPES[best?.dayType ?? ''] ?? ''} ${windowLabel(best?.window ?? '')} mit ${formatPercent(best?.rate ?? 0)}`;
+  const best = callable.length ? callable.reduce((a, b) => (b.rate > a.rate ? b : a)) : null;
+  const label = best
+    ? `Erreichbarkeit je Wochentag und Zeitfenster; am besten ${DAY_TYPES[best.dayType] ?? ''} ${windowLabel(best.window)} mit ${formatPercent(best.rate)}`
+    : 'Erreichbarkeit je Wochentag und Zeitfenster';
   return h(
     'div',
     { class: 'table-scroll' },
@@ -100,6 +104,15 @@ function chart(r) {
  * @param {{ min: number, max: number }} range
  */
 function cellOf(c, x, y, range) {
+  if (!c.callable) {
+    return svg(
+      'g',
+      { 'data-testid': 'reach-cell', 'data-day-type': c.dayType, 'data-window': c.window, 'data-attempts': c.attempts, 'data-reached': c.reached, 'data-callable': 'false' },
+      svg('title', {}, `${DAY_TYPES[c.dayType]} ${windowLabel(c.window)}: keine Anrufzeit`),
+      svg('rect', { x: x + 2, y: y + 2, width: CELL_W - 4, height: CELL_H - 4, rx: 6, fill: '#f1f5f9' }),
+      svg('text', { x: x + CELL_W / 2, y: y + 38, 'text-anchor': 'middle', fill: '#64748b', class: 'reach-count' }, 'keine Anrufzeit'),
+    );
+  }
   const fill = shade(c.rate, range);
   const dark = range.max > range.min ? (c.rate - range.min) / (range.max - range.min) > 0.45 : false;
   const ink = dark ? '#fff' : '#1f2937';
