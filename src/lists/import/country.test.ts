@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseList, type ParsedCase } from './parse-list.js';
+import { parseList, type ParsedCase, type Rejection } from './parse-list.js';
 import type { RawRow } from './read-sheet.js';
 
 const HEADER = ['Kunden-Nr.', 'Name', 'PLZ', 'Ort', 'Telefon', 'Offener Betrag'];
@@ -34,6 +34,10 @@ describe('a Swiss client’s customers at a Swiss postcode with a town the direc
         // The directory's own towns, as before.
         ['8', 'Zora Zürich', '8001', 'Zürich', '044 123 45 67', 10],
         ['9', 'Chris Chur', '7000', 'Chur', '081 123 45 67', 10],
+        // Numbers Excel stored as numbers (the 0 or the 00 lost) decide as their text would.
+        ['10', 'Mia Mobil', 8010, 'Graz', 6641234567, 10],
+        ['11', 'Ida International', 8010, 'Graz', 43316123456, 10],
+        ['12', 'Gert Graz', 8010, 'Graz', 316123456, 10],
       ]),
     ).toEqual({
       1: ['AT', 'phone', '+436641234567'],
@@ -45,6 +49,19 @@ describe('a Swiss client’s customers at a Swiss postcode with a town the direc
       7: ['CH', 'default', '+41319921111'],
       8: ['CH', 'postcodeTown', '+41441234567'],
       9: ['CH', 'postcodeTown', '+41811234567'],
+      10: ['AT', 'phone', '+436641234567'],
+      11: ['AT', 'phone', '+43316123456'],
+      12: 'country unclear',
     });
+  });
+
+  it('names the number that left the country unclear, in its own column', async () => {
+    const refused: Rejection[] = [];
+    async function* raw(): AsyncGenerator<RawRow> {
+      yield { rowNumber: 1, cells: ['Kunden-Nr.', 'Name', 'PLZ', 'Ort', 'Telefon', 'Mobil', 'Offener Betrag'] };
+      yield { rowNumber: 2, cells: ['1', 'Gustav Graz', '8010', 'Graz', 'keine', '0316 123456', 10] };
+    }
+    await parseList(raw(), { defaultCountry: 'CH' }, () => {}, (r) => void refused.push(...r.rejections));
+    expect(refused).toMatchObject([{ row: 2, column: 'Mobil', value: '0316 123456', reason: expect.stringMatching(/^country unclear/) }]);
   });
 });

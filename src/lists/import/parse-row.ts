@@ -51,13 +51,13 @@ export interface RowContext {
 
 const MAX_TEXT = 500;
 const NO_RESULT = 'formula without a saved result: open the file in Excel, save it and upload it again';
+/** A Swiss client's customer whose town is not the postcode's and whose number is valid in CH and AT alike (`swissOrAustrian`). */
+const TOWN_NOT_SWISS = 'country unclear: the town is not in the Swiss directory for this postcode and the number is valid in Switzerland and in Austria; add the country or write the number with +41 or +43';
 /**
  * exceljs drops a formula's saved result when it is 0, empty or FALSE (`FormulaValue._copyModel`
  * keeps only truthy ones), so `=100-100` saved by Excel reads as a formula without a result:
  * saving again cannot help, a value instead of the formula does (a 0 would be refused anyway).
  */
-/** A Swiss client's customer whose town is not the postcode's and whose number is valid in CH and AT alike (`swissOrAustrian`). */
-const TOWN_NOT_SWISS = 'country unclear: the town is not in the Swiss directory for this postcode and the number is valid in Switzerland and in Austria; add the country or write the number with +41 or +43';
 const NO_AMOUNT_RESULT = 'formula without a saved result, or with a result of 0 or empty: enter the amount as a value instead of the formula';
 
 export type RowResult = { customerNo: string; source: SourceCell[] } & ({ case: ParsedCase; rejections?: never } | { case?: never; rejections: Rejection[] });
@@ -122,9 +122,9 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
       const texts = phoneTexts(cells, phoneColumns);
       const international = internationalCountry(texts);
       const fits = international && (!postalCode || postalCodeFits(international, postalCode));
-      const national = place.townNotSwiss ? swissOrAustrian(texts) : countryByNationalNumber(texts, country, postalCode);
-      const byPhone = fits ? international : national;
-      if (byPhone === 'unclear') problems.rejectAt(phoneColumns[0]!.header, TOWN_NOT_SWISS, text.phone ?? '');
+      const swissOrNot = place.townNotSwiss && !fits ? swissOrAustrian(texts) : null;
+      const byPhone = fits ? international : place.townNotSwiss ? (swissOrNot?.country ?? null) : countryByNationalNumber(texts, country, postalCode);
+      if (byPhone === 'unclear') problems.rejectAt(swissOrNot!.from.column.header, TOWN_NOT_SWISS, swissOrNot!.from.text);
       else if (byPhone && byPhone !== country) [country, countrySource] = [byPhone, 'phone'];
     }
 

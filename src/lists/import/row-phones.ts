@@ -46,17 +46,24 @@ interface PhoneText {
 
 /**
  * For a customer marked `townNotSwiss` (a Swiss postcode, a town not in the directory for it):
- * the country of the first nationally written number that is valid in only one of Switzerland
- * and Austria; `unclear` when the first valid one is valid in both (`0316 123456`: Graz, or
- * Bern), so the row is refused rather than dialled in the wrong country; null when none is valid
- * in either.
+ * the country of the first number that is valid in only one of Switzerland and Austria, with
+ * the text that decided; `unclear` when the first valid one is valid in both (`0316 123456`:
+ * Graz, or Bern), so the row is refused rather than dialled in the wrong country; null when none
+ * is valid in either. A number Excel stored as a number lost its 0 (`316123456`) or its 00
+ * (`43316123456`): read as `phoneE164Of` reads it, an 11+ digit `41…`/`43…` internationally.
  */
-export function swissOrAustrian(texts: Array<{ text: string }>): 'CH' | 'AT' | 'unclear' | null {
-  for (const { text } of texts) {
-    if (!text.startsWith('0') || text.startsWith('00')) continue;
-    const [ch, at] = [validIn(text, 'CH'), validIn(text, 'AT')];
-    if (ch && at) return 'unclear';
-    if (ch || at) return ch ? 'CH' : 'AT';
+export function swissOrAustrian<T extends { text: string }>(texts: T[]): { country: 'CH' | 'AT' | 'unclear'; from: T } | null {
+  for (const from of texts) {
+    const text = from.text.replace(/[\s/.-]/g, '');
+    if (/^(\+|00)(41|43)\d{8,}$/.test(text) || /^(41|43)\d{9,}$/.test(text)) {
+      const n = parsePhoneNumberFromString(`+${text.replace(/^(\+|00)/, '')}`);
+      if (n?.isValid() && (n.country === 'CH' || n.country === 'AT')) return { country: n.country, from };
+    }
+    const national = /^[1-9]\d{5,}$/.test(text) ? `0${text}` : text;
+    if (!national.startsWith('0') || national.startsWith('00')) continue;
+    const [ch, at] = [validIn(national, 'CH'), validIn(national, 'AT')];
+    if (ch && at) return { country: 'unclear', from };
+    if (ch || at) return { country: ch ? 'CH' : 'AT', from };
   }
   return null;
 }

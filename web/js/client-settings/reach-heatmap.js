@@ -133,6 +133,6 @@ function legend(r) {
     'p',
     { class: 'muted hint' },
     'Je Feld: erwartete Erreichbarkeit (erreichte Kunden je Versuch), darunter erreicht/Versuche und richtige Person (RP). ',
-    `Wenige Versuche zählen wenig: jedes Feld beginnt bei der Erreichbarkeit dieses Mandanten über alle Felder, die bei wenigen Versuchen beim Mittel aller Mandanten (${formatPercent(r.prior.rate)}; Gewicht je ${r.prior.weight} Versuche).`,
+    `Wenige Versuche zählen wenig: jedes Feld beginnt bei der Erreichbarkeit dieses Mandanten über alle Felder; diese beginnt ihrerseits beim Mittel aller Mandanten (${formatPercent(r.prior.rate)}). Beide Schritte wiegen wie ${r.prior.weight} Versuche.`,
   );
 }
