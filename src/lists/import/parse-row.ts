@@ -121,11 +121,13 @@ export function createRowParser(ctx: RowContext): (rowNumber: number, cells: unk
       // Nothing in the address said: a number written internationally, or one that is only valid in a neighbour, does.
       const texts = phoneTexts(cells, phoneColumns);
       const international = internationalCountry(texts);
-      const fits = international && (!postalCode || postalCodeFits(international, postalCode));
-      const swissOrNot = place.townNotSwiss && !fits ? swissOrAustrian(texts) : null;
-      const byPhone = fits ? international : place.townNotSwiss ? (swissOrNot?.country ?? null) : countryByNationalNumber(texts, country, postalCode);
-      if (byPhone === 'unclear') problems.rejectAt(swissOrNot!.from.column.header, TOWN_NOT_SWISS, swissOrNot!.from.text);
-      else if (byPhone && byPhone !== country) [country, countrySource] = [byPhone, 'phone'];
+      let byPhone = international && (!postalCode || postalCodeFits(international, postalCode)) ? international : null;
+      if (!byPhone && place.townNotSwiss) {
+        const decided = swissOrAustrian(texts);
+        if (decided?.country === 'unclear') problems.rejectAt(decided.from.column.header, TOWN_NOT_SWISS, decided.from.text);
+        else byPhone = decided?.country ?? null;
+      } else byPhone ??= countryByNationalNumber(texts, country, postalCode);
+      if (byPhone && byPhone !== country) [country, countrySource] = [byPhone, 'phone'];
     }
 
     const numbers = rowPhones(cells, phoneColumns, country, ctx.defaultCountry, countrySource);

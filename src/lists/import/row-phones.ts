@@ -46,24 +46,22 @@ interface PhoneText {
 
 /**
  * For a customer marked `townNotSwiss` (a Swiss postcode, a town not in the directory for it):
- * the country of the first number that is valid in only one of Switzerland and Austria, with
- * the text that decided; `unclear` when the first valid one is valid in both (`0316 123456`:
- * Graz, or Bern), so the row is refused rather than dialled in the wrong country; null when none
- * is valid in either. A number Excel stored as a number lost its 0 (`316123456`) or its 00
- * (`43316123456`): read as `phoneE164Of` reads it, an 11+ digit `41…`/`43…` internationally.
+ * the country of the first number that reads as a Swiss or an Austrian one, with the text that
+ * decided; `unclear` when it reads as both, two different numbers (`0316 123456`: Graz, or
+ * Bern), so the row is refused rather than dialled in the wrong country; null when none does.
+ * Read as every number is (`phoneE164Of`), so one Excel stored as a number (`316123456`,
+ * `43316123456`) counts as its text would.
  */
-export function swissOrAustrian<T extends { text: string }>(texts: T[]): { country: 'CH' | 'AT' | 'unclear'; from: T } | null {
+export function swissOrAustrian(texts: PhoneText[]): { country: 'CH' | 'AT' | 'unclear'; from: PhoneText } | null {
   for (const from of texts) {
-    const text = from.text.replace(/[\s/.-]/g, '');
-    if (/^(\+|00)(41|43)\d{8,}$/.test(text) || /^(41|43)\d{9,}$/.test(text)) {
-      const n = parsePhoneNumberFromString(`+${text.replace(/^(\+|00)/, '')}`);
-      if (n?.isValid() && (n.country === 'CH' || n.country === 'AT')) return { country: n.country, from };
+    const numbers = new Map<string, string | null>();
+    for (const region of ['CH', 'AT']) {
+      const read = phoneE164Of(from.input, region);
+      if (read.ok) numbers.set(read.e164, read.country);
     }
-    const national = /^[1-9]\d{5,}$/.test(text) ? `0${text}` : text;
-    if (!national.startsWith('0') || national.startsWith('00')) continue;
-    const [ch, at] = [validIn(national, 'CH'), validIn(national, 'AT')];
-    if (ch && at) return { country: 'unclear', from };
-    if (ch || at) return { country: ch ? 'CH' : 'AT', from };
+    if (numbers.size > 1) return { country: 'unclear', from };
+    const [country] = numbers.values();
+    if (country === 'CH' || country === 'AT') return { country, from };
   }
   return null;
 }

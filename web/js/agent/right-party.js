@@ -31,8 +31,10 @@ export function rightPartyChoice() {
     set,
     /** @param {boolean} somebody whether the outcome chosen reached somebody; if not, there is nothing to answer */
     reached(somebody) {
-      if (!somebody && !yes.disabled) [before] = [answer(), set(null)];
-      else if (somebody && yes.disabled) set(before);
+      if (!somebody && !yes.disabled) {
+        before = answer();
+        set(null);
+      } else if (somebody && yes.disabled) set(before);
       yes.disabled = no.disabled = !somebody;
     },
     /**
