@@ -10,8 +10,18 @@ const day = (iso: string) => parseIsoDate(iso)!;
 describe('holiday region of a customer', () => {
   const bw = settingsWith({ holidays: { country: 'DE', state: 'BW' } });
   it.each([
-    ['German customer: the client setting', bw, { country: 'DE', postalCode: '76133' }, { country: 'DE', state: 'BW' }],
-    ['no country: the client default country (DE)', bw, { postalCode: '76133' }, { country: 'DE', state: 'BW' }],
+    ['German customer: the Land of the postcode', bw, { country: 'DE', postalCode: '80331' }, { country: 'DE', state: 'BY' }],
+    ['no country: the client default country (DE)', bw, { postalCode: '10115' }, { country: 'DE', state: 'BE' }],
+    ['German postcode that lost its 0 in Excel', bw, { country: 'DE', postalCode: '1067' }, { country: 'DE', state: 'SN' }],
+    ['postcode across a Land border: both Länder', bw, { country: 'DE', postalCode: '21039' }, { country: 'DE', state: 'HH', alsoState: 'SH' }],
+    ['German customer without a postcode: the client setting', bw, { country: 'DE', postalCode: null }, { country: 'DE', state: 'BW' }],
+    ['German customer, not a postcode: the client setting', bw, { country: 'DE', postalCode: 'unbekannt' }, { country: 'DE', state: 'BW' }],
+    [
+      'German customer without a postcode, client abroad: nationwide',
+      settingsWith({ holidays: { country: 'AT' }, defaultCountry: 'AT' }),
+      { country: 'DE', postalCode: '' },
+      { country: 'DE' },
+    ],
     ['Swiss customer: canton from the PLZ', bw, { country: 'CH', postalCode: '8001' }, { country: 'CH', state: 'ZH' }],
     ['Swiss PO box PLZ: canton from the prefix', bw, { country: 'CH', postalCode: '3000' }, { country: 'CH', state: 'BE' }],
     ['lower-case country', bw, { country: 'ch', postalCode: 'CH-1201' }, { country: 'CH', state: 'GE' }],
@@ -25,10 +35,10 @@ describe('holiday region of a customer', () => {
     ['Swiss by client default country', settingsWith({ defaultCountry: 'CH' }), { postalCode: '6900' }, { country: 'CH', state: 'TI' }],
     ['Austrian customer of a German client: Austria’s nationwide holidays', bw, { country: 'AT', postalCode: '1010' }, { country: 'AT' }],
     [
-      'German customer of an Austrian client: Germany’s nationwide holidays',
+      'German customer of an Austrian client: the Land of the postcode',
       settingsWith({ holidays: { country: 'AT', state: '9' }, defaultCountry: 'AT' }),
       { country: 'DE', postalCode: '80331' },
-      { country: 'DE' },
+      { country: 'DE', state: 'BY' },
     ],
     ['customer in a country without a holiday calendar: the client setting', bw, { country: 'TK', postalCode: null }, { country: 'DE', state: 'BW' }],
     ['client observes no holidays', settingsWith({ holidays: null }), { country: 'CH', postalCode: '8001' }, null],
@@ -68,6 +78,17 @@ describe('public holidays', () => {
     expect(isPublicHoliday(day(date), region)).toBe(expected);
   });
 
+  it('a postcode across a Land border observes the holidays of both', () => {
+    // Reformationstag 2026 (Saturday 31 October) is Schleswig-Holstein's, not Bavaria's; Epiphany Bavaria's.
+    const border = { country: 'DE', state: 'BW', alsoState: 'BY' };
+    expect(isPublicHoliday(day('2026-01-06'), { country: 'DE', state: 'HH', alsoState: 'SH' })).toBe(false);
+    expect(isPublicHoliday(day('2026-10-31'), { country: 'DE', state: 'HH', alsoState: 'SH' })).toBe(true);
+    expect(isPublicHoliday(day('2026-11-01'), border)).toBe(true);
+    expect(publicHolidayName(day('2026-01-06'), border)).toBe('Heilige Drei Könige');
+    expect(publicHolidayName(day('2026-08-15'), { country: 'DE', state: 'SL', alsoState: 'RP' })).toBe('Mariä Himmelfahrt');
+    expect(isPublicHoliday(day('2026-08-15'), { country: 'DE', state: 'RP', alsoState: 'NW' })).toBe(false);
+  });
+
   it('no region, no holidays', () => {
     expect(isPublicHoliday(day('2026-12-25'), null)).toBe(false);
   });
@@ -89,6 +110,9 @@ describe('holidays in scheduling', () => {
     ['Swiss customer in Zürich on Berchtoldstag', { country: 'DE' }, { country: 'CH', postalCode: '8001' }, '2026-01-02 10:00', '2026-01-02T10:00:00+01:00', 'immediate'],
     ['Swiss customer in Zürich on the BY client\'s Epiphany', { country: 'DE', state: 'BY' }, { country: 'CH', postalCode: '8001' }, '2026-01-06 10:00', '2026-01-06T10:00:00+01:00', 'immediate'],
     ['German customer of the same client on Epiphany', { country: 'DE', state: 'BY' }, { country: 'DE' }, '2026-01-06 10:00', '2026-01-07T08:00:00+01:00', 'holiday'],
+    ['Hamburg customer of the BY client on Epiphany', { country: 'DE', state: 'BY' }, { country: 'DE', postalCode: '20095' }, '2026-01-06 10:00', '2026-01-06T10:00:00+01:00', 'immediate'],
+    ['Munich customer of a Hamburg client on Epiphany', { country: 'DE', state: 'HH' }, { country: 'DE', postalCode: '80331' }, '2026-01-06 10:00', '2026-01-07T08:00:00+01:00', 'holiday'],
+    ['Cologne customer of a Berlin client on Fronleichnam', { country: 'DE', state: 'BE' }, { country: 'DE', postalCode: '50667' }, '2026-06-04 10:00', '2026-06-05T08:00:00+02:00', 'holiday'],
     ['Jura customer on the Plébiscite', { country: 'DE' }, { country: 'CH', postalCode: '2800' }, '2026-06-23 10:00', '2026-06-24T08:00:00+02:00', 'holiday'],
     ['holidays off: Christmas is a working day', null, {}, '2026-12-25 10:00', '2026-12-25T10:00:00+01:00', 'immediate'],
     ['Christmas Eve 2025 (a bank holiday only) is callable', { country: 'DE', state: 'BY' }, {}, '2025-12-24 15:00', '2025-12-24T15:00:00+01:00', 'immediate'],

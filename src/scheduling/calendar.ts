@@ -1,6 +1,7 @@
 import type { IANAZone } from 'luxon';
 import { isKnownHolidayCountry, isPublicHoliday, type HolidayRegion } from './holidays.js';
 import type { PreferredWindow, SchedulingSettings } from './settings.js';
+import { germanStatesForPostcode } from './german-postcodes.js';
 import { swissCantonForPostcode } from './swiss-postcodes.js';
 import {
   ALL_DAY,
@@ -43,7 +44,7 @@ export function compileSettings(settings: SchedulingSettings): CompiledSettings 
 
 /** What the scheduling core needs to know about a case. */
 export interface CaseSchedulingState {
-  /** Customer's postal code; for Swiss customers it picks the canton's holidays. */
+  /** Customer's postal code; for Swiss and German customers it picks the canton's or Land's holidays. */
   postalCode?: string | null;
   /** Customer's ISO country; null/absent: the client's `defaultCountry`. */
   country?: string | null;
@@ -63,12 +64,14 @@ export interface CaseSchedulingState {
 }
 
 /**
- * Whose public holidays apply to a customer. Swiss customers (country `CH`) use the canton of
- * their postal code; without a known canton, the client's setting if it is Swiss, else the
- * federal ones. A customer in the client's holiday country uses the client's `holidays` setting
- * (its state); one in another country that country's nationwide holidays (an Austrian customer
- * of a German client is not called on 26 October), or the client's setting where no calendar
- * exists. `holidays: null` (the client observes none) switches holidays off for everyone.
+ * Whose public holidays apply to a customer: those of where the customer lives, as far as the
+ * postcode tells. Swiss customers (country `CH`) use the canton of their postcode; German ones
+ * the Land of theirs (both Länder for a postcode that spans two). Without a known postcode, the
+ * client's setting if it is for that country, else the country's nationwide holidays. A
+ * customer in another country that country's nationwide holidays (an Austrian customer of a
+ * German client is not called on 26 October; Austria's states add no public holiday), or the
+ * client's where `date-holidays` has no calendar. `holidays: null` (the client observes none)
+ * switches holidays off for everyone.
  */
 export function holidayRegionFor(settings: SchedulingSettings, state: Pick<CaseSchedulingState, 'country' | 'postalCode'>): HolidayRegion | null {
   const client = settings.holidays;
@@ -77,7 +80,9 @@ export function holidayRegionFor(settings: SchedulingSettings, state: Pick<CaseS
   if (country === 'CH') {
     const canton = swissCantonForPostcode(state.postalCode);
     if (canton) return { country: 'CH', state: canton };
-    return client.country === 'CH' ? client : { country: 'CH' };
+  } else if (country === 'DE') {
+    const [land, alsoLand] = germanStatesForPostcode(state.postalCode) ?? [];
+    if (land) return alsoLand ? { country: 'DE', state: land, alsoState: alsoLand } : { country: 'DE', state: land };
   }
   if (country === client.country || !isKnownHolidayCountry(country)) return client;
   return { country };

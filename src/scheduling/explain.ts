@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { CaseCalendar } from './calendar.js';
-import { publicHolidayName } from './holidays.js';
+import { publicHolidayName, regionKey } from './holidays.js';
 import type { PreferredWindow } from './settings.js';
 import { formatInterval, intersectIntervals, WEEKDAYS, type MinuteInterval, type Weekday } from './time-of-day.js';
 import { localDayOf, weekdayOf, type LocalDay } from './zoned.js';
@@ -32,8 +32,7 @@ export function dayClosedBecause(cal: CaseCalendar, day: LocalDay): string | nul
   return null;
 }
 
-export const regionText = (cal: CaseCalendar) =>
-  cal.region ? (cal.region.state ? `${cal.region.country}-${cal.region.state}` : cal.region.country) : 'no region';
+export const regionText = (cal: CaseCalendar) => (cal.region ? regionKey(cal.region) : 'no region');
 
 /**
  * Why the weekly pattern has no callable minute at all, ignoring holidays: the window or the

@@ -7,10 +7,15 @@ import { isoDate, yearOf, type LocalDay } from './zoned.js';
  * public holiday blocks the whole local day even where the library gives it a start time.
  */
 
-/** A holiday region: ISO country plus optional state/canton code as `date-holidays` names it. */
+/**
+ * A holiday region: ISO country plus optional state/canton code as `date-holidays` names it.
+ * `alsoState`: a second state whose holidays count too — a German postcode that spans two
+ * Länder, where the customer may live in either.
+ */
 export interface HolidayRegion {
   country: string;
   state?: string | undefined;
+  alsoState?: string | undefined;
 }
 
 const catalogue = new Holidays();
@@ -33,13 +38,19 @@ export function holidayStatesOf(country: string): string[] {
   return states;
 }
 
-export const regionKey = (region: HolidayRegion) => (region.state ? `${region.country}-${region.state}` : region.country);
+export const regionKey = (region: HolidayRegion) =>
+  region.state ? `${region.country}-${region.state}${region.alsoState ? `/${region.alsoState}` : ''}` : region.country;
+
+/** The single-state regions whose holidays a region observes (two for a border postcode). */
+const partsOf = (region: HolidayRegion): HolidayRegion[] =>
+  region.alsoState ? [{ country: region.country, state: region.state }, { country: region.country, state: region.alsoState }] : [region];
 
 /** Per region and year the set of `YYYY-MM-DD` public holidays; built once, then reused. */
 const cache = new Map<string, Set<string>>();
 const instances = new Map<string, Holidays>();
 
 function holidaysOf(region: HolidayRegion): Holidays {
+  // One state only: `partsOf` splits a two-state region before it gets here.
   const key = regionKey(region);
   let hd = instances.get(key);
   if (!hd) {
@@ -56,10 +67,12 @@ function publicHolidayDates(region: HolidayRegion, year: number): Set<string> {
     // `date` is the local calendar date of the region ("2026-01-02 00:00:00"), independent of
     // the machine's time zone, which is what we compare local days with.
     dates = new Set(
-      holidaysOf(region)
-        .getHolidays(year)
-        .filter((h) => h.type === 'public')
-        .map((h) => h.date.slice(0, 10)),
+      partsOf(region).flatMap((part) =>
+        holidaysOf(part)
+          .getHolidays(year)
+          .filter((h) => h.type === 'public')
+          .map((h) => h.date.slice(0, 10)),
+      ),
     );
     cache.set(key, dates);
   }
@@ -75,8 +88,8 @@ export function isPublicHoliday(day: LocalDay, region: HolidayRegion | null): bo
 export function publicHolidayName(day: LocalDay, region: HolidayRegion | null): string | null {
   if (!isPublicHoliday(day, region) || region === null) return null;
   const date = isoDate(day);
-  const found = holidaysOf(region)
-    .getHolidays(yearOf(day))
+  const found = partsOf(region)
+    .flatMap((part) => holidaysOf(part).getHolidays(yearOf(day)))
     .find((h) => h.type === 'public' && h.date.startsWith(date));
   return found?.name ?? null;
 }

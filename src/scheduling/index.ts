@@ -45,6 +45,7 @@ export {
 export { holidayRegionFor, type CaseSchedulingState } from './calendar.js';
 export { retryDueAt, ROTATION_MAX_EXTRA_MS } from './retry.js';
 export { personalCallbackOpensToAllAt, callbackGapMs, CALLBACK_MIN_GAP_MS } from './callback.js';
+export { germanStatesForPostcode } from './german-postcodes.js';
 export { type HolidayRegion } from './holidays.js';
 export {
   normalizeSwissPostcode,

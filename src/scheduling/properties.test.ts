@@ -8,6 +8,7 @@ import { DAY_TYPES, type ReachCell, type ReachContext, type ReachRates } from '.
 import type { ScheduleRequest } from './result.js';
 import { ROTATION_MAX_EXTRA_MS } from './retry.js';
 import { schedulingSettingsSchema, type PreferredWindow, type SchedulingSettings } from './settings.js';
+import { germanStatesForPostcode } from './german-postcodes.js';
 import { swissCantonForPostcode } from './swiss-postcodes.js';
 import { seeded } from './test-helpers.js';
 
@@ -20,7 +21,7 @@ import { seeded } from './test-helpers.js';
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const ZONES = ['Europe/Berlin', 'Europe/Berlin', 'Europe/Zurich', 'Europe/London', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata', 'UTC', 'America/St_Johns', 'Pacific/Chatham'];
 const HOLIDAYS = [null, { country: 'DE' }, { country: 'DE', state: 'BY' }, { country: 'DE', state: 'NW' }, { country: 'CH', state: 'ZH' }, { country: 'AT' }, { country: 'US' }];
-const POSTCODES = ['8001', '3011', '2800', '1201', '6900', '3000', '0000', null];
+const POSTCODES = ['8001', '3011', '2800', '1201', '6900', '3000', '0000', null, '80331', '50667', '01067', '21039', '89081'];
 
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 const toMin = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
@@ -101,7 +102,7 @@ function generate(rand: () => number, strategy: 'rotation' | 'learned') {
         }).filter((w) => w.days.length > 0 && w.from < w.to)
       : null;
   const state: CaseSchedulingState = {
-    country: pick([null, 'DE', 'CH', 'CH']),
+    country: pick([null, 'DE', 'CH', 'CH', 'AT']),
     postalCode: pick(POSTCODES),
     preferredWindows,
     attemptsMade: attemptTimes.length,
@@ -128,22 +129,27 @@ function generate(rand: () => number, strategy: 'rotation' | 'learned') {
 const holidayCache = new Map<string, Set<string>>();
 function oracleHoliday(settings: SchedulingSettings, state: CaseSchedulingState, isoDate: string): boolean {
   if (settings.holidays === null) return false;
-  let region: { country: string; state?: string | undefined } = settings.holidays;
+  let regions: Array<{ country: string; state?: string | undefined }> = [settings.holidays];
   const country = state.country ?? settings.defaultCountry;
+  const lands = country === 'DE' ? germanStatesForPostcode(state.postalCode) : null;
   if (country === 'CH') {
     const canton = swissCantonForPostcode(state.postalCode);
-    region = canton ? { country: 'CH', state: canton } : settings.holidays.country === 'CH' ? settings.holidays : { country: 'CH' };
+    regions = [canton ? { country: 'CH', state: canton } : settings.holidays.country === 'CH' ? settings.holidays : { country: 'CH' }];
+  } else if (lands) {
+    regions = lands.map((land) => ({ country: 'DE', state: land })); // a border postcode: both Länder
   } else if (country !== settings.holidays.country && new Holidays().getCountries()[country]) {
-    region = { country }; // a customer abroad: that country's nationwide holidays
+    regions = [{ country }]; // a customer abroad: that country's nationwide holidays
   }
-  const key = `${region.country}-${region.state ?? ''}-${isoDate.slice(0, 4)}`;
-  let set = holidayCache.get(key);
-  if (!set) {
-    const hd = region.state ? new Holidays(region.country, region.state) : new Holidays(region.country);
-    set = new Set(hd.getHolidays(Number(isoDate.slice(0, 4))).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)));
-    holidayCache.set(key, set);
-  }
-  return set.has(isoDate);
+  return regions.some((region) => {
+    const key = `${region.country}-${region.state ?? ''}-${isoDate.slice(0, 4)}`;
+    let set = holidayCache.get(key);
+    if (!set) {
+      const hd = region.state ? new Holidays(region.country, region.state) : new Holidays(region.country);
+      set = new Set(hd.getHolidays(Number(isoDate.slice(0, 4))).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)));
+      holidayCache.set(key, set);
+    }
+    return set.has(isoDate);
+  });
 }
 
 const inside = (pairs: readonly (readonly [string, string])[], minute: number) => pairs.some(([f, t]) => toMin(f) <= minute && minute < toMin(t));

@@ -199,7 +199,7 @@ export const schedulingSettingsObject = z.object({
       error: (iss) => `${JSON.stringify(iss.input)} is not an IANA time zone such as "Europe/Berlin" or "Europe/Zurich"`,
     })
     .default('Europe/Berlin'),
-  /** Whose public holidays block calls; null: none. Swiss customers use their canton instead. */
+  /** Whose public holidays block calls; null: none. Swiss and German customers with a readable postcode use their canton's or Land's instead. */
   holidays: holidaysSetting.nullable().default(() => ({ country: 'DE' })),
   callingHours: callingHours.default(() => clone(DEFAULT_CALLING_HOURS)),
   /** Named windows for callbacks and day-part rotation. Default morning/midday/afternoon/evening. */

@@ -109,7 +109,7 @@ export function plainFields(client, isAdmin = false) {
       { class: 'row' },
       labelled('timezone', 'Zeitzone', timezone, 'z. B. Europe/Berlin; Anrufzeiten und Zeitfenster gelten in dieser Zone'),
       labelled('holidays.country', 'Feiertage: Land', country, 'z. B. DE; leer: keine Feiertage beachten'),
-      labelled('holidays.state', 'Feiertage: Bundesland/Kanton', state, 'optional, z. B. BW'),
+      labelled('holidays.state', 'Feiertage: Bundesland/Kanton', state, 'optional, z. B. BW; Kunden in DE und CH haben die Feiertage ihres Wohnorts laut PLZ, diese Angabe gilt nur ohne lesbare PLZ'),
       zones,
     ),
     h(
