@@ -228,6 +228,33 @@ describe('agent screen', () => {
     await page.getByRole('button', { name: 'Nächster Anruf' }).waitFor();
   });
 
+  it('keeps the form when the lock ran out during the call, and saves the outcome late while nobody took the case', async () => {
+    const { page, seeded } = await lockRunsOut();
+    await fillPromise(page, 'zahlt nächste Woche');
+    await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    await page.getByText('Ergebnis gespeichert: Zahlungszusage').waitFor();
+    await attemptsRecorded(t, seeded.id, 1);
+    const [attempt] = await t.db.select().from(attempts).where(eq(attempts.caseId, seeded.id));
+    expect([attempt!.outcome, attempt!.promiseAmountCents, attempt!.note]).toEqual(['promise_to_pay', 5_000, 'zahlt nächste Woche']);
+  });
+
+  it('shows what was entered when the late outcome finds the case with a colleague', async () => {
+    const { page, seeded, clientId } = await lockRunsOut();
+    const colleague = await t.userSession('agent', [clientId]);
+    const taken = await vi.waitFor(async () => {
+      const res = await t.request('POST', '/api/agent/next', { cookie: colleague.cookie });
+      if (!res.body.assignment) throw new Error('not handed out yet');
+      return res.body;
+    }, { timeout: 15_000, interval: 200 });
+    expect(taken.case.id).toBe(seeded.id);
+    await fillPromise(page, 'Tochter zahlt');
+    await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    const shown = page.getByText('Ergebnis NICHT gespeichert: Die Sperre war abgelaufen, und ein Kollege hat den Fall inzwischen übernommen.');
+    await shown.waitFor();
+    expect(await shown.textContent()).toMatch(/Ihre Eingaben: Zahlungszusage, Zusage 50,00\s€ zum .+, Notiz: „Tochter zahlt“/);
+    expect(await t.db.select().from(attempts).where(eq(attempts.caseId, seeded.id))).toEqual([]);
+  });
+
   it('warns on the last attempt that the case closes after it, and asks before the tab with a case is closed', async () => {
     const clientId = await client({ maxAttempts: 1 });
     const { listId } = await seedList(t, clientId, 2);
@@ -336,7 +363,8 @@ describe('agent screen', () => {
       await page.getByTestId('case-name').waitFor({ timeout: 3_000 });
     }, { timeout: 15_000, interval: 200 });
     expect(await page.getByTestId('attempt').textContent()).toBe('Versuch 2 von 3');
-    expect(await page.getByTestId('phone').textContent()).toBe('0721 / 987 65 43');
+    expect(await page.getByTestId('phone').textContent()).toBe('+49 721 987 65 43');
+    expect(await page.locator('.fact-phone > .phone-listed').textContent()).toBe('0721 / 987 65 43');
     await page.getByText('Kaiserstraße 12, 76133 Karlsruhe').waitFor();
     await page.getByText('4711-0815').waitFor();
     const history = page.locator('.history tbody tr');
@@ -364,6 +392,39 @@ describe('agent screen', () => {
  * An agent's screen showing a case that is then taken away behind its back (released through
  * the API with the same session, as when the lock expired).
  */
+/**
+ * A case on screen whose heartbeats fail (no network) until its lock ran out and the lock watch
+ * returned it; then the network is back, and the next heartbeat finds the lock gone.
+ */
+async function lockRunsOut() {
+  const clientId = await client();
+  const { cases: [seeded] } = await seedList(t, clientId, 1);
+  const { user } = await t.userSession('agent', [clientId]);
+  const { page } = await ui.newPage();
+  await loginAs(page, user.username);
+  await page.route('**/heartbeat', (route) => route.abort());
+  await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+  await page.getByTestId('case-name').waitFor();
+  await page.getByText(/Sperre konnte nicht verlängert werden .*; sie läuft um [\d:]+ Uhr ab/).waitFor({ timeout: 15_000 });
+  await vi.waitFor(async () => {
+    const [a] = await t.db.select().from(assignments).where(eq(assignments.caseId, seeded!.id));
+    if (a?.endReason !== 'expired') throw new Error('not expired yet');
+  }, { timeout: 20_000, interval: 200 });
+  await page.unroute('**/heartbeat');
+  await page.getByText('Die Sperre ist abgelaufen (keine Verbindung zum Server) – der Fall ist wieder in der Warteschlange.').waitFor({ timeout: 15_000 });
+  expect(await page.getByRole('button', { name: 'Ergebnis speichern' }).isVisible()).toBe(true);
+  return { page, seeded: seeded!, clientId };
+}
+
+/** @param note the note entered with a promise of 50 € a week ahead */
+async function fillPromise(page: Awaited<ReturnType<typeof lockRunsOut>>['page'], note: string) {
+  await page.getByRole('button', { name: 'Zahlungszusage' }).click();
+  await page.getByLabel('Zahlung bis').fill(DateTime.now().plus({ days: 7 }).toISODate()!);
+  await page.getByLabel('Betrag in €').fill('50');
+  await page.getByLabel('Richtige Person erreicht: ja').check();
+  await page.getByRole('textbox', { name: 'Notiz' }).fill(note);
+}
+
 async function caseTakenAway() {
   const clientId = await client();
   await seedList(t, clientId, 1);

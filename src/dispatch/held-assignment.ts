@@ -29,17 +29,22 @@ const buildHeldQuery = (db: Db) =>
     .where(eq(assignments.id, sql.placeholder('id')))
     .prepare('held_assignment');
 
+/** The assignment `id` with its case, list status and client rules; 404 when there is none. */
+export async function readAssignment(d: Pick<DispatchDeps, 'db'>, id: string): Promise<{ a: AssignmentRow; ctx: CaseContext }> {
+  const [row] = await prepared(d.db, 'held_assignment', buildHeldQuery).execute({ id });
+  if (!row) throw notFound('Assignment');
+  return { a: row.a, ctx: { case: row.case, listStatus: row.listStatus, settings: row.settings, clientName: row.clientName } };
+}
+
 /**
  * The assignment `id` if `agent` holds it right now, with its call job and its case; otherwise
  * a 409 that says why (another agent's, already ended, lock expired). An expired lock is
  * recorded as such.
  */
 export async function heldAssignment(d: DispatchDeps, agent: SessionUser, id: string, now: Date): Promise<Held> {
-  const [row] = await prepared(d.db, 'held_assignment', buildHeldQuery).execute({ id });
-  if (!row) throw notFound('Assignment');
-  const { a } = row;
+  const { a, ctx } = await readAssignment(d, id);
   if (a.agentId !== agent.id) throw new AppError(409, 'not_your_assignment', 'This case is assigned to another agent');
-  if (!a.endedAt && !agent.clientIds.includes(row.case.clientId)) {
+  if (!a.endedAt && !agent.clientIds.includes(ctx.case.clientId)) {
     // The client was taken from the agent during the call: the case is no longer theirs to see.
     await giveBack(d, a, 'dropped', now);
     throw new AppError(403, 'client_not_assigned', 'This case belongs to a client no longer assigned to you; it went back to its queue');
@@ -50,7 +55,7 @@ export async function heldAssignment(d: DispatchDeps, agent: SessionUser, id: st
   }
   // PostgreSQL decides whether the lock holds; the lock watch records an expiry it missed.
   if (a.expiresAt <= now) return lost(d, a, now);
-  return { assignment: a, job: d.calls.heldJob(a.queue, a.jobId), ctx: { case: row.case, listStatus: row.listStatus, settings: row.settings, clientName: row.clientName } };
+  return { assignment: a, job: d.calls.heldJob(a.queue, a.jobId), ctx };
 }
 
 /** Ends an assignment and returns its case to the queue, at once or after `delayMs`, no attempt counted. */

@@ -11,6 +11,7 @@ import { safeError } from '../safe-error.js';
 import type { DispatchDeps } from '../deps.js';
 import type { OutcomeBody } from './dispatch.schemas.js';
 import { heldAssignment } from './held-assignment.js';
+import { claimLate, isOwnLockExpired } from './late-outcome.js';
 import type { AssignmentRow, CaseContext } from './load-case.js';
 import { claimUnchanged, takeHandedOut, type KeptContext } from './handed-out.js';
 import type { SeenCase } from './seen-case.js';
@@ -69,9 +70,21 @@ async function claimAsHandedOut(d: DispatchDeps, agent: SessionUser, id: string,
   return (await claimUnchanged(d.db, handed, agent.id, now, outcomeOf(handed.assignment))) ? { assignment: handed.assignment, ctx: handed.ctx, seen: handed.ctx.seen } : null;
 }
 
-/** The claim after reading the assignment and its case (`heldAssignment`: 409/403 with the reason when not held). */
+/**
+ * The claim after reading the assignment and its case (`heldAssignment`: 409/403 with the reason
+ * when not held). One whose lock ran out is claimed late if nobody took the case since (`late-outcome.ts`).
+ */
 async function claimHeld(d: DispatchDeps, agent: SessionUser, id: string, body: OutcomeBody, now: Date, outcomeOf: (a: AssignmentRow) => OutcomeJob): Promise<Held> {
-  const { assignment, ctx } = await heldAssignment(d, agent, id, now);
+  let held: Awaited<ReturnType<typeof heldAssignment>>;
+  try {
+    held = await heldAssignment(d, agent, id, now);
+  } catch (err) {
+    if (!isOwnLockExpired(err)) throw err;
+    const late = await claimLate(d, agent, id, now, outcomeOf, (ctx) => validateOutcome(ctx, body, now));
+    d.log.info({ caseId: late.assignment.caseId }, 'outcome accepted after the lock ran out: nobody had taken the case since');
+    return late;
+  }
+  const { assignment, ctx } = held;
   validateOutcome(ctx, body, now);
   if (!(await claimForOutcome(d.db, id, now, outcomeOf(assignment)))) {
     // It ended between the read and the claim: another post of its outcome, or its release, its

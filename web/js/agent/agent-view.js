@@ -2,7 +2,7 @@
 // queue is empty when it is.
 import { api, ApiError, germanError, serverNow } from '../api.js';
 import { h, notice, replace } from '../dom.js';
-import { formatTime } from '../format.js';
+import { formatCalendarDay, formatMoney, formatTime, parseGermanAmount } from '../format.js';
 import { caseCard } from './case-card.js';
 import { caseDialing, MAX_TIMER_MS } from './case-dialing.js';
 import { emptyQueue } from './empty-queue.js';
@@ -16,6 +16,10 @@ export const LOCK_LOST = 'Die Sperre ist abgelaufen – der Fall ging zurück in
 const DRAFT_KEPT = 'Ihre Eingaben sind in diesem Fenster aufbewahrt und erscheinen wieder, sobald Sie diesen Fall erneut erhalten.';
 const CLIENT_TAKEN = 'Dieser Mandant ist Ihnen nicht mehr zugewiesen; der Fall ging zurück in die Warteschlange. Das Ergebnis wurde NICHT gespeichert – bitte Ihre Teamleitung informieren';
 const RECORDED_BEFORE = 'Für diesen Fall war bereits ein Ergebnis gespeichert (das zuerst gesendete gilt)';
+/** The lock ran out with the case on screen: the call may still be going on, and its outcome still counts (`late-outcome.ts`). */
+const LOCK_RAN_OUT =
+  'Die Sperre ist abgelaufen (keine Verbindung zum Server) – der Fall ist wieder in der Warteschlange. Ein jetzt gespeichertes Ergebnis zählt, solange kein Kollege den Fall übernommen hat: bitte gleich speichern.';
+const NOT_SAVED = 'Ergebnis NICHT gespeichert: Die Sperre war abgelaufen, und ein Kollege hat den Fall inzwischen übernommen. Bitte geben Sie Ihre Eingaben an Ihre Teamleitung weiter';
 
 /**
  * Heartbeat: every third of the remaining lock time (LOCK_SECONDS/3), at least every 2 min,
@@ -171,6 +175,11 @@ export function agentView(userId) {
     const lockInfo = h('span', { class: 'lock-info', 'data-testid': 'lock-info' });
     const lockWarning = h('div', { class: 'lock-warning' });
     const setLock = () => replace(lockInfo, `Für Sie gesperrt bis ${formatTime(assignment.expiresAt)} Uhr (wird automatisch verlängert)`);
+    /** The heartbeat found the lock gone: the form stays, for an outcome that may still be saved. */
+    const lockRanOut = () => {
+      replace(lockInfo, `Sperre abgelaufen um ${formatTime(assignment.expiresAt)} Uhr`);
+      replace(lockWarning, notice('warning', LOCK_RAN_OUT));
+    };
 
     const scheduleBeat = () => {
       const remaining = Date.parse(assignment.expiresAt) - serverNow();
@@ -188,9 +197,14 @@ export function agentView(userId) {
         scheduleBeat();
       } catch (err) {
         if (!current() || finishing) return;
+        if (lockExpired(err)) return lockRanOut();
         if (endedElsewhere(err)) return;
         // A network blip: keep trying; the lock lasts longer than a few failed beats.
-        replace(lockWarning, notice('warning', `Sperre konnte nicht verlängert werden (${germanError(err)}). Neuer Versuch läuft …`));
+        replace(lockInfo, `Für Sie gesperrt bis ${formatTime(assignment.expiresAt)} Uhr – Verlängerung fehlgeschlagen`);
+        replace(
+          lockWarning,
+          notice('warning', `Sperre konnte nicht verlängert werden (${germanError(err)}); sie läuft um ${formatTime(assignment.expiresAt)} Uhr ab. Neuer Versuch läuft …`),
+        );
         beatTimer = setTimeout(() => void beat(), RETRY_BEAT_MS);
       }
     };
@@ -208,6 +222,8 @@ export function agentView(userId) {
       } catch (err) {
         finishing = false;
         if (!current()) return;
+        // The late outcome was refused: someone else has the case. What was entered is shown, not lost.
+        if (action === 'outcome' && lockExpired(err)) return void showStart(notice('error', `${NOT_SAVED} – ${c.name}. ${entered(c, form.draft())}`));
         if (endedElsewhere(err)) return;
         throw new Error(outcomeError(err));
       }
@@ -315,6 +331,29 @@ const drafts = {
     for (const key of Object.keys(sessionStorage)) if (key.startsWith(drafts.PREFIX)) sessionStorage.removeItem(key);
   },
 };
+
+/**
+ * What the agent entered, in one line for the start screen when it could not be saved.
+ * @param {import('../types.js').AgentCase} c
+ * @param {import('./outcome-form.js').Draft} d
+ */
+function entered(c, d) {
+  const parts = [`Ihre Eingaben: ${c.outcomes.find((o) => o.code === d.code)?.label ?? d.code ?? 'kein Ergebnis'}`];
+  const cents = d.amount ? parseGermanAmount(d.amount, c.currency) : null;
+  const amount = cents === null ? d.amount : formatMoney(cents, c.currency);
+  if (amount || d.promiseDate) parts.push(['Zusage', amount, d.promiseDate && `zum ${formatCalendarDay(d.promiseDate)}`].filter(Boolean).join(' '));
+  if (d.note.trim()) parts.push(`Notiz: „${d.note.trim()}“`);
+  return parts.join(', ');
+}
+
+/**
+ * The agent's own lock ran out (the heartbeat or the outcome says so).
+ * @param {unknown} err
+ */
+const lockExpired = (err) =>
+  err instanceof ApiError &&
+  (err.code === 'lock_expired' ||
+    (err.code === 'assignment_ended' && typeof err.details === 'object' && err.details !== null && /** @type {{ endReason?: string }} */ (err.details).endReason === 'expired'));
 
 /**
  * The outcome of this assignment is recorded already (its 409 says so).
