@@ -62,11 +62,11 @@ describe("ending another agent's hand-out as expired", () => {
     const readAsExpiredAt = new Date(held.expiresAt.getTime() + 1);
     // Anna's heartbeat extended it after another pull read it as expired.
     await t.db.update(assignments).set({ expiresAt: new Date(held.expiresAt.getTime() + 60_000) }).where(eq(assignments.id, held.id));
-    expect(await endIfExpired(t.db, held.id, readAsExpiredAt)).toBe(false);
+    expect(await endIfExpired(t.db, held, readAsExpiredAt)).toBeNull();
     expect((await t.db.select().from(assignments).where(eq(assignments.id, held.id)))[0]).toMatchObject({ endedAt: null, endReason: null });
 
     const [row] = await t.db.select().from(assignments).where(eq(assignments.id, held.id));
-    expect(await endIfExpired(t.db, held.id, new Date(row!.expiresAt.getTime() + 1))).toBe(true);
+    expect(await endIfExpired(t.db, held, new Date(row!.expiresAt.getTime() + 1))).toBe(0); // ended; nothing was dialled, so no hold
     // Ended when it ran out, not when that was noticed.
     expect((await t.db.select().from(assignments).where(eq(assignments.id, held.id)))[0]).toMatchObject({ endedAt: row!.expiresAt, endReason: 'expired' });
   });

@@ -3,6 +3,7 @@ import type { Db, Tx } from '../db/client.js';
 import { assignments } from '../db/schema.js';
 import { prepared } from '../db/prepared.js';
 import type { OutcomeJob } from '../queues/registry.js';
+import { holdAfterDial } from './dial-hold.js';
 
 export type EndReason = 'outcome' | 'released' | 'expired' | 'dropped';
 
@@ -26,17 +27,33 @@ export async function endAssignment(db: Db | Tx, id: string, reason: EndReason, 
 }
 
 /**
- * Ends another agent's assignment as expired, only if its time is up by `now`: its holder may
- * have extended it (a heartbeat) after the caller read it as expired. False when it was live
- * still or had ended already.
+ * Ends a live assignment without an outcome (given back, dropped, expired) and, in the same
+ * transaction, holds its case for the client's retry delay when the customer was dialled for it
+ * (`holdAfterDial`: the next agent must not ring them again within seconds, whichever way the
+ * assignment ended). Null when it had ended already; else the hold in milliseconds (0: none).
  */
-export async function endIfExpired(db: Db | Tx, id: string, now: Date): Promise<boolean> {
+export async function endWithoutOutcome(
+  db: Db | Tx,
+  a: { id: string; caseId: string },
+  reason: Exclude<EndReason, 'outcome'>,
+  now: Date,
+  retryDelaySeconds?: () => number,
+): Promise<number | null> {
+  return db.transaction(async (tx) => ((await endAssignment(tx, a.id, reason, now)) ? holdAfterDial(tx, a, now, retryDelaySeconds) : null));
+}
+
+/**
+ * Ends another agent's assignment as expired, only if its time is up by `now`: its holder may
+ * have extended it (a heartbeat) after the caller read it as expired; with the hold after a dial,
+ * as `endWithoutOutcome`. Null when it was live still or had ended already; else the hold in ms.
+ */
+export async function endIfExpired(db: Db | Tx, a: { id: string; caseId: string }, now: Date): Promise<number | null> {
   const rows = await db
     .update(assignments)
     .set({ endedAt: expiredAt(now), endReason: 'expired' })
-    .where(and(eq(assignments.id, id), isNull(assignments.endedAt), lte(assignments.expiresAt, now)))
+    .where(and(eq(assignments.id, a.id), isNull(assignments.endedAt), lte(assignments.expiresAt, now)))
     .returning({ id: assignments.id });
-  return rows.length > 0;
+  return rows.length > 0 ? holdAfterDial(db, a, now) : null;
 }
 
 const buildClaim = (db: Db) =>

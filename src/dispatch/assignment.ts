@@ -3,7 +3,6 @@ import { assignments } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import type { DispatchDeps } from '../deps.js';
-import { holdAfterDial } from './dial-hold.js';
 import { giveBack, heldAssignment, lost } from './held-assignment.js';
 
 /** Extends the lock of a held assignment by LOCK_SECONDS; 409 when it is no longer held. */
@@ -28,8 +27,7 @@ export async function heartbeat(d: DispatchDeps, agent: SessionUser, id: string)
 export async function release(d: DispatchDeps, agent: SessionUser, id: string): Promise<void> {
   const now = d.clock.now();
   const { assignment, ctx } = await heldAssignment(d, agent, id, now);
-  const delayMs = await holdAfterDial(d.db, assignment, now, () => ctx.settings.retryDelaySeconds);
-  if (!(await giveBack(d, assignment, 'released', now, delayMs))) {
+  if (!(await giveBack(d, assignment, 'released', now, () => ctx.settings.retryDelaySeconds))) {
     throw new AppError(409, 'assignment_ended', 'This assignment is no longer held');
   }
 }

@@ -6,7 +6,7 @@ import { assignments, cases, clients, dunningLists } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { CallJob } from '../queues/registry.js';
-import { endAssignment } from './assignment-end.js';
+import { endWithoutOutcome } from './assignment-end.js';
 import { markReleased } from './released-by.js';
 import type { DispatchDeps } from '../deps.js';
 import type { AssignmentRow, CaseContext } from './load-case.js';
@@ -58,10 +58,14 @@ export async function heldAssignment(d: DispatchDeps, agent: SessionUser, id: st
   return { assignment: a, job: d.calls.heldJob(a.queue, a.jobId), ctx };
 }
 
-/** Ends an assignment and returns its case to the queue, at once or after `delayMs`, no attempt counted. */
-export async function giveBack(d: DispatchDeps, a: AssignmentRow, reason: 'released' | 'dropped', now: Date, delayMs = 0): Promise<boolean> {
+/**
+ * Ends an assignment and returns its case to the queue, no attempt counted: at once, or after
+ * the client's retry delay when its customer was dialled for it (`endWithoutOutcome`).
+ */
+export async function giveBack(d: DispatchDeps, a: AssignmentRow, reason: 'released' | 'dropped', now: Date, retryDelaySeconds?: () => number): Promise<boolean> {
   // Postgres first: a pull in between must not find the case still held and push it back.
-  if (!(await endAssignment(d.db, a.id, reason, now))) return false;
+  const delayMs = await endWithoutOutcome(d.db, a, reason, now, retryDelaySeconds);
+  if (delayMs === null) return false;
   try {
     const job = await d.calls.getJob(a.queue, a.jobId);
     // Released: not straight back to the same agent while other work is there (`released-by.ts`).
@@ -79,6 +83,6 @@ export async function giveBack(d: DispatchDeps, a: AssignmentRow, reason: 'relea
 
 /** Records the assignment as expired and answers 409: the case went back to the queue. */
 export async function lost(d: DispatchDeps, a: AssignmentRow, now: Date): Promise<never> {
-  await endAssignment(d.db, a.id, 'expired', now);
+  await endWithoutOutcome(d.db, a, 'expired', now);
   throw new AppError(409, 'lock_expired', 'The lock on this case expired; it went back to the queue without counting an attempt');
 }

@@ -7,7 +7,7 @@ import { assignments, cases } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
 import type { CallJob } from '../queues/registry.js';
 import { callableUntil, isCallableNow, LEARNED_MAX_EXTRA_MS, nextCallableAt, type ScheduledSlot, type ScheduleRequest } from '../scheduling/index.js';
-import { endAssignment, endIfExpired } from './assignment-end.js';
+import { endIfExpired, endWithoutOutcome } from './assignment-end.js';
 import { audit } from '../audit/audit.js';
 import { caseQueue, personalQueue, placeState, routingLanguage } from './case-state.js';
 import { closeCase, completeListIfDone } from './close-case.js';
@@ -137,7 +137,7 @@ async function heldInstead(d: DispatchDeps, agent: SessionUser, now: Date): Prom
   const live = await liveAssignmentOfAgent(d.db, agent.id);
   if (!live) return null;
   if (live.expiresAt <= now) {
-    await endAssignment(d.db, live.id, 'expired', now);
+    await endWithoutOutcome(d.db, live, 'expired', now);
     return null;
   }
   const ctx = await loadCaseContext(d.db, live.caseId);
@@ -315,14 +315,19 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   try {
     const assignment = holder
       ? await d.db.transaction(async (tx) => {
-          if (!(await endIfExpired(tx, holder.id, take.assignedAt))) {
+          const hold = await endIfExpired(tx, { id: holder.id, caseId: take.caseId }, take.assignedAt);
+          // Its holder had the customer dialled: nobody rings them again before the retry delay.
+          if (hold) return { later: now.getTime() + hold };
+          if (hold === null) {
             const [ended] = await tx.select({ endedAt: assignments.endedAt, reason: assignments.endReason, expiresAt: assignments.expiresAt }).from(assignments).where(eq(assignments.id, holder.id));
             // Extended by its holder's heartbeat since it was read: theirs until it runs out.
             if (ended && !ended.endedAt) return { later: ended.expiresAt.getTime() + 1_000 };
             // Ended meanwhile by its holder's outcome, saved just before the lock ran out: that
-            // attempt is done, and this job goes stale once it is recorded. (Ended as expired by
-            // the lock watch meanwhile: the case is free.)
+            // attempt is done, and this job goes stale once it is recorded.
             if (ended?.reason === 'outcome') return { later: now.getTime() + 30_000 };
+            // Ended as expired by the lock watch meanwhile, with the hold after a dial: kept.
+            const [held] = await tx.select({ due: cases.nextDueAt, why: cases.waitReason }).from(cases).where(eq(cases.id, take.caseId));
+            if (held?.why === 'dialled' && held.due && held.due > now) return { later: held.due.getTime() };
           }
           return (await tx.insert(assignments).values(take).returning())[0]!;
         })
