@@ -129,7 +129,9 @@ describe('click-to-dial over HTTP', () => {
     const noExtension = await agentInCall(null);
     const missing = await dial(noExtension.cookie, noExtension.assignmentId);
     expect([missing.status, missing.body.error.code]).toEqual([409, 'no_extension']);
-    expect(missing.body.error.details.messageDe).toMatch(/keine Nebenstelle/);
+    expect(missing.body.error.details.messageDe).toBe(
+      'Für Ihren Benutzer ist keine Nebenstelle hinterlegt. Bitte lassen Sie Ihre Nebenstelle von der Administration im Benutzerprofil eintragen.',
+    );
 
     expect(pbx.seen.length).toBe(before);
   });
@@ -143,7 +145,7 @@ describe('click-to-dial over HTTP', () => {
     expect((await t.request('PATCH', `/api/clients/${own}`, { cookie: admin, body: { doNotCall: ['+41223102222'] } })).status).toBe(200);
     const blocked = await dial(cookie, assignmentId);
     expect([blocked.status, blocked.body.error.code]).toEqual([409, 'do_not_call']);
-    expect(blocked.body.error.details.messageDe).toMatch(/Sperrliste/);
+    expect(blocked.body.error.details.messageDe).toBe('Diese Nummer steht auf der Sperrliste des Mandanten und wird nicht gewählt.');
     // Its other number is still dialled.
     expect((await dial(cookie, assignmentId, { phone: '+41791234567' })).status).toBe(200);
 

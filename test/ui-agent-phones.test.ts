@@ -62,20 +62,23 @@ describe('agent screen, several numbers', () => {
     await withoutDialer(page);
     await pullCase(page);
 
-    // The card: the landline to dial first, the mobile below it, both with their kinds and links.
+    // The card: the landline to dial first, the mobile below it, both with their kinds and links,
+    // international first and as the list wrote them after it.
     const current = page.locator('.fact-phone .fact-label');
     expect(await current.textContent()).toBe('Telefon zuerst wählen');
-    expect(await page.getByTestId('phone').textContent()).toBe(landline[1]);
+    expect(await page.getByTestId('phone').textContent()).toBe('+49 721 1234567');
+    expect(await page.locator('.fact-phone > .phone-listed').textContent()).toBe(landline[1]);
     const others = page.getByTestId('other-phones').getByRole('listitem');
     expect(await others.count()).toBe(1);
     expect(await others.locator('.phone-kind').textContent()).toBe('Mobil');
-    const mobileLink = others.getByRole('link', { name: mobile[1] });
+    expect(await others.textContent()).toBe(`Mobil+49 170 1234567${mobile[1]}`);
+    const mobileLink = others.getByRole('link', { name: '+49 170 1234567' });
     expect(decodeURIComponent((await mobileLink.getAttribute('href'))!)).toBe(`tel:${mobile[0]}`);
 
     // The form: which number was dialled, the current one by default; a dial link chooses its number.
     const choice = page.getByRole('group', { name: 'Gewählte Nummer' });
-    const landlineRadio = choice.getByRole('radio', { name: `Telefon ${landline[1]}` });
-    const mobileRadio = choice.getByRole('radio', { name: `Mobil ${mobile[1]}` });
+    const landlineRadio = choice.getByRole('radio', { name: `Telefon +49 721 1234567 (${landline[1]})`, exact: true });
+    const mobileRadio = choice.getByRole('radio', { name: `Mobil +49 170 1234567 (${mobile[1]})`, exact: true });
     expect(await landlineRadio.isChecked()).toBe(true);
     // Without a phone system the link dials: the screen reports it, so that a release would hold the case.
     const reported = page.waitForRequest((r) => r.url().endsWith('/link-dialled'));
@@ -97,12 +100,12 @@ describe('agent screen, several numbers', () => {
     await pullCase(page);
     expect(await page.getByTestId('attempt').textContent()).toBe('Versuch 2 von 3');
     expect(await current.textContent()).toBe('Mobil zuerst wählen');
-    expect(await page.getByTestId('phone').textContent()).toBe(mobile[1]);
+    expect(await page.getByTestId('phone').textContent()).toBe('+49 170 1234567');
     expect(await others.count()).toBe(1);
-    expect(await others.textContent()).toBe(`Telefon${landline[1]} falsch`);
-    expect(await others.locator('s').textContent()).toBe(landline[1]);
+    expect(await others.textContent()).toBe(`Telefon+49 721 1234567 falsch${landline[1]}`);
+    expect(await others.locator('s').textContent()).toBe('+49 721 1234567');
     expect(await others.getByRole('link').count()).toBe(0);
-    expect(await page.getByTestId('history-phone').allTextContents()).toEqual([landline[1]]);
+    expect(await page.getByTestId('history-phone').allTextContents()).toEqual(['+49 721 1234567']);
     expect(await page.locator('.history thead th').allTextContents()).toContain('Nummer');
     // One number left: nothing to choose, and "Falsche Nummer" would close the case.
     expect(await page.getByRole('group', { name: 'Gewählte Nummer' }).count()).toBe(0);
@@ -142,12 +145,44 @@ describe('agent screen, several numbers', () => {
     await pullCase(page);
 
     expect(await page.locator('.fact-phone .fact-label').textContent()).toBe('Mobil zuerst wählen');
-    expect(await page.getByTestId('phone').textContent()).toBe(mobile[1]);
+    expect(await page.getByTestId('phone').textContent()).toBe('+49 170 9876543');
     const blocked = page.getByTestId('other-phones').getByRole('listitem');
-    expect(await blocked.textContent()).toBe(`Telefon${landline[1]} gesperrt`);
+    expect(await blocked.textContent()).toBe(`Telefon+49 721 9876543 gesperrt${landline[1]}`);
     expect(await blocked.getByRole('link').count()).toBe(0);
     expect(await page.getByRole('group', { name: 'Gewählte Nummer' }).count()).toBe(0);
     await screenshot(page, 'agent-case-phones-blocked');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a Swiss second number so that a German desk phone dials Switzerland: international first, the list\'s writing after it', async () => {
+    const landline = ['+497215554433', '0721 5554433'] as [string, string];
+    const swiss = ['+41795551234', '079 555 12 34'] as [string, string];
+    const { clientId } = await caseWithTwoNumbers(landline, swiss);
+    const { user } = await t.userSession('agent', [clientId]);
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+    await withoutDialer(page);
+    await pullCase(page);
+
+    const other = page.getByTestId('other-phones').getByRole('listitem');
+    const link = other.getByRole('link');
+    expect(await link.textContent()).toBe('+41 79 555 12 34');
+    expect(decodeURIComponent((await link.getAttribute('href'))!)).toBe(`tel:${swiss[0]}`);
+    expect(await other.locator('.phone-listed').textContent()).toBe(swiss[1]);
+    const choice = page.getByRole('group', { name: 'Gewählte Nummer' });
+    expect(await choice.locator('.phone-number').allTextContents()).toEqual(['+49 721 5554433', '+41 79 555 12 34']);
+    await choice.getByRole('radio', { name: `Mobil +41 79 555 12 34 (${swiss[1]})`, exact: true }).check();
+    await screenshot(page, 'agent-case-phones-swiss');
+
+    // Wrong: it comes back struck through, international as well; so does the history.
+    await page.getByRole('button', { name: 'Falsche Nummer' }).click();
+    const posted = page.waitForRequest((r) => r.url().endsWith('/outcome'));
+    await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    expect((await posted).postDataJSON()).toMatchObject({ outcome: 'wrong_number', phone: swiss[0] });
+    await page.getByText('Ergebnis gespeichert: Falsche Nummer').waitFor();
+    await pullCase(page);
+    expect(await other.locator('s').textContent()).toBe('+41 79 555 12 34');
+    expect(await page.getByTestId('history-phone').allTextContents()).toEqual(['+41 79 555 12 34']);
     expect(errors).toEqual([]);
   });
 

@@ -77,7 +77,7 @@ export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, age
   const [user] = await d.db.select({ extension: users.extension }).from(users).where(eq(users.id, agent.id));
   if (!user?.extension) {
     throw new AppError(409, 'no_extension', 'Your user has no phone extension; an administrator sets it in your user profile', {
-      messageDe: 'Für Ihren Benutzer ist keine Nebenstelle hinterlegt. Bitte die Administration, sie im Benutzerprofil einzutragen.',
+      messageDe: 'Für Ihren Benutzer ist keine Nebenstelle hinterlegt. Bitte lassen Sie Ihre Nebenstelle von der Administration im Benutzerprofil eintragen.',
     });
   }
   // Held still, but the case or its list may have closed meanwhile (a lead cancelled the list).
@@ -94,7 +94,7 @@ export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, age
     .where(and(eq(doNotCall.clientId, ctx.case.clientId), eq(doNotCall.phoneE164, e164)));
   if (blocked) {
     throw new AppError(409, 'do_not_call', 'This number is on the client\'s do-not-call list', {
-      messageDe: 'Diese Nummer steht auf der Sperrliste des Auftraggebers und wird nicht gewählt.',
+      messageDe: 'Diese Nummer steht auf der Sperrliste des Mandanten und wird nicht gewählt.',
     });
   }
   notCallableNow(started, ctx);

@@ -44,9 +44,10 @@ const CaseSchema = z
     name: z.string(),
     phone: z.string(),
     phoneE164: z.string(),
+    phoneInternational: z.string().openapi({ description: 'The current number grouped for dialling by hand from any country, e.g. "+41 79 555 12 34"' }),
     ctiLink: z.string(),
     phones: z
-      .array(z.object({ e164: z.string(), raw: z.string(), kind: z.string(), status: z.enum(['active', 'wrong', 'do_not_call']), ctiLink: z.string() }))
+      .array(z.object({ e164: z.string(), raw: z.string(), international: z.string(), kind: z.string(), status: z.enum(['active', 'wrong', 'do_not_call']), ctiLink: z.string() }))
       .openapi({ description: 'Every number of the case in order; `phone`/`phoneE164` is the current one (the first active)' }),
     address: z.string(),
     amountCents: z.number().int(),

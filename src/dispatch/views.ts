@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { StoredPhone } from '../db/schema.js';
 import type { PreferredWindow, RetryChoice } from '../scheduling/index.js';
 import type { CaseContext } from './load-case.js';
@@ -13,8 +14,10 @@ export interface CaseView {
   name: string;
   phone: string;
   phoneE164: string;
+  /** The current number as dialled by hand from anywhere (`+41 79 555 12 34`). */
+  phoneInternational: string;
   ctiLink: string;
-  phones: Array<StoredPhone & { ctiLink: string }>;
+  phones: Array<StoredPhone & { international: string; ctiLink: string }>;
   address: string;
   amountCents: number;
   currency: string;
@@ -39,6 +42,13 @@ export interface CaseView {
   retryChoice: RetryChoice | null;
 }
 
+/**
+ * A number in its international form, grouped as its country writes it (`+41 79 555 12 34`):
+ * an agent dialling by hand from a German desk phone must not ring a German number with a Swiss
+ * mobile's national digits. What libphonenumber cannot read stays as it is.
+ */
+export const internationalOf = (e164: string) => parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+
 export function caseView(ctx: CaseContext, ctiTemplate: string, extras: Pick<CaseView, 'languageNote' | 'dial' | 'callableUntil'>): CaseView {
   const c = ctx.case;
   return {
@@ -50,9 +60,10 @@ export function caseView(ctx: CaseContext, ctiTemplate: string, extras: Pick<Cas
     name: c.name,
     phone: c.phoneRaw,
     phoneE164: c.phoneE164,
+    phoneInternational: internationalOf(c.phoneE164),
     // E.164 is '+' and digits only, which tel: and sip: URIs carry as they are (RFC 3966).
     ctiLink: ctiTemplate.replaceAll('{e164}', c.phoneE164),
-    phones: c.phones.map((p) => ({ ...p, ctiLink: ctiTemplate.replaceAll('{e164}', p.e164) })),
+    phones: c.phones.map((p) => ({ ...p, international: internationalOf(p.e164), ctiLink: ctiTemplate.replaceAll('{e164}', p.e164) })),
     address: c.address,
     amountCents: c.amountCents,
     currency: c.currency,

@@ -24,11 +24,13 @@ export function languageName(code) {
  */
 export function languageGapText(gap) {
   const language = languageName(gap.language);
-  const cases = gap.cases === 1 ? '1 Fall wartet' : `${gap.cases.toLocaleString('de-DE')} Fälle warten`;
-  if (gap.fallback) return `${cases} auf ${language} – kein aktiver Mitarbeiter spricht ${language}; nach ${gap.fallbackMinutes} Minuten Wartezeit bekommen sie alle Mitarbeiter`;
+  const one = gap.cases === 1;
+  const cases = one ? '1 Fall wartet' : `${gap.cases.toLocaleString('de-DE')} Fälle warten`;
+  const unspoken = `${cases} auf ${language} – kein aktiver Mitarbeiter spricht ${language}`;
+  if (gap.fallback) return `${unspoken}; nach ${gap.fallbackMinutes} Minuten Wartezeit erhalten alle Mitarbeiter ${one ? 'diesen Fall' : 'diese Fälle'}.`;
   // The client's own language under `prefer` has no fallback either: its team is meant to speak it.
   const own = gap.routing === 'prefer' ? ' Es ist die Sprache des Mandanten; bitte die Sprachen der Mitarbeiter in der Benutzerverwaltung prüfen lassen.' : '';
-  return `${cases} auf ${language} – kein aktiver Mitarbeiter spricht ${language}; niemand sonst bekommt sie.${own}`;
+  return `${unspoken}; niemand sonst bekommt ${one ? 'ihn' : 'sie'}.${own}`;
 }
 
 /**

@@ -6,7 +6,7 @@
  * @typedef {{ code: string, label: string, effect: 'close' | 'retry' | 'callback' | 'wrong_number' | string }} Outcome
  * @typedef {{ days: string[], from: string, to: string }} PreferredWindow
  * @typedef {{ id: string, listId: string, clientId: string, clientName: string, customerNo: string,
- *   name: string, phone: string, phoneE164: string, ctiLink: string, phones: CasePhone[], address: string,
+ *   name: string, phone: string, phoneE164: string, phoneInternational: string, ctiLink: string, phones: CasePhone[], address: string,
  *   amountCents: number, currency: string, language: string, secondLanguage: string | null,
  *   languageNote: string | null, dial: boolean, callableUntil: string | null, attemptNo: number, maxAttempts: number,
  *   preferredWindows: PreferredWindow[], extra: Record<string, string>, outcomes: Outcome[],
@@ -21,7 +21,7 @@
  *   clientAttempts: number, cells: ReachCell[] }} ReachRates
  * @typedef {{ attemptNo: number, at: string, agent: string | null, outcome: string,
  *   rightParty: boolean | null, note: string | null, phone: string | null }} HistoryEntry
- * @typedef {{ e164: string, raw: string, kind: string, status: 'active' | 'wrong' | 'do_not_call', ctiLink: string }} CasePhone
+ * @typedef {{ e164: string, raw: string, international: string, kind: string, status: 'active' | 'wrong' | 'do_not_call', ctiLink: string }} CasePhone
  * @typedef {{ id: string, expiresAt: string }} Assignment
  * @typedef {{ callbackWindow: number, retryDelay: number, callingHours: number, holiday: number,
  *   perDayCap: number, preferredWindow: number, language: number, personalCallback: number }} Waiting

@@ -9,7 +9,7 @@ import { dialledText, phoneFact } from './phone-list.js';
 
 /** @type {Record<string, string>} final states the system sets itself */
 const SYSTEM_OUTCOMES = {
-  max_attempts: 'Höchstzahl Versuche erreicht',
+  max_attempts: 'Höchstzahl der Versuche erreicht',
   cancelled: 'Liste abgebrochen',
   do_not_call: 'Sperrliste – nicht angerufen',
   no_callable_time: 'Keine erlaubte Anrufzeit mehr',

@@ -27,6 +27,27 @@ const PROMISE_YEARS = 3;
 const TOO_FAR = `Ein Rückruf kann höchstens ${CALLBACK_MONTHS} Monate im Voraus vereinbart werden.`;
 
 /**
+ * The least time between the call and a window callback without a date: the server's
+ * CALLBACK_MIN_GAP_MS (src/scheduling/callback.ts), or the client's retry delay when that is
+ * shorter (the form does not know it).
+ */
+export const CALLBACK_GAP_MINUTES = 30;
+const WINDOW_DATE_HINT = `leer = nächstes passendes Zeitfenster, frühestens ${CALLBACK_GAP_MINUTES} Minuten nach dem Gespräch – oder nach der Wartezeit bis zum nächsten Versuch, falls diese kürzer ist`;
+const NO_WINDOW = 'Bitte ein Zeitfenster für den Rückruf wählen.';
+
+/**
+ * A client's windows by start time, then name: the stored order is the database's (jsonb
+ * sorts keys by length), which put „Mittag“ before „Vormittag“.
+ * @param {Record<string, [string, string]>} windows
+ * @returns {string[]}
+ */
+export function windowsByStart(windows) {
+  return Object.entries(windows)
+    .sort(([an, [af]], [bn, [bf]]) => af.localeCompare(bf) || an.localeCompare(bn))
+    .map(([name]) => name);
+}
+
+/**
  * What the agent entered, kept so a lost lock, an ended session or a reload loses none of it.
  * @typedef {{ code: string | null, note: string, rightParty: 'yes' | 'no' | null | boolean, phone: string | null,
  *   exact: boolean, window: string, windowDate: string, at: string, onlyMe: boolean,
@@ -49,6 +70,11 @@ export function outcomeForm(c, actions) {
   const lastTryHint = h('div', { 'data-testid': 'last-try' }, notice('warning', LAST_TRY));
   /** @param {Outcome} o the case stays open after it, unless this is the last attempt */
   const keepsOpen = (o) => o.effect !== 'close' && !(o.effect === 'wrong_number' && activePhones(c).length <= 1);
+  /**
+   * @param {Outcome} o the server closes the case as max_attempts after it: the cap wins over
+   *   "Falsche Nummer" with another number left (src/dispatch/outcome-decision.ts)
+   */
+  const closesAtCap = (o) => lastTry && keepsOpen(o);
 
   const buttons = c.outcomes.map((o, i) =>
     h(
@@ -67,18 +93,40 @@ export function outcomeForm(c, actions) {
   );
 
   // Callback: a named window (optionally on a date) or an exact time; personal or for anyone.
-  const windowNames = Object.keys(c.windows);
-  const windowSelect = h('select', { name: 'window' }, windowNames.map((n) => h('option', { value: n }, windowLabel(n, c.windows[n]))));
+  // No window is preselected: a key pressed and Ctrl+Enter would book one the customer never named.
+  const windowNames = windowsByStart(c.windows);
+  const windowError = h('small', { class: 'field-error', id: 'callback-window-error', role: 'alert', hidden: true });
+  const windowSelect = h(
+    'select',
+    { name: 'window', id: 'callback-window', onchange: () => windowProblem(null) },
+    h('option', { value: '' }, '– Zeitfenster wählen –'),
+    windowNames.map((n) => h('option', { value: n }, windowLabel(n, c.windows[n]))),
+  );
+  /** @param {string | null} message why the window cannot be taken, next to it; null clears it */
+  const windowProblem = (message) => {
+    replace(windowError, message);
+    windowError.hidden = !message;
+    if (message) {
+      windowSelect.setAttribute('aria-invalid', 'true');
+      windowSelect.setAttribute('aria-describedby', windowError.id);
+    } else {
+      windowSelect.removeAttribute('aria-invalid');
+      windowSelect.removeAttribute('aria-describedby');
+    }
+  };
   const windowDate = h('input', { type: 'date', name: 'windowDate', min: todayIso() });
   const exactAt = h('input', { type: 'datetime-local', name: 'at' });
   const modeWindow = h('input', { type: 'radio', name: 'cbmode', value: 'window', checked: true, onchange: () => syncMode() });
   const modeExact = h('input', { type: 'radio', name: 'cbmode', value: 'exact', onchange: () => syncMode() });
   const onlyMe = h('input', { type: 'checkbox', name: 'onlyMe' });
-  const windowFields = h('div', { class: 'row' }, field('Zeitfenster', windowSelect), field('Datum (optional)', windowDate, 'leer = nächstes passendes Zeitfenster, mit bis zu 30 Minuten Abstand zum Gespräch'));
+  // Not `field()`: the message is no part of the select's name, it describes it.
+  const windowField = h('div', { class: 'field' }, h('label', { class: 'field-label', for: windowSelect.id }, 'Zeitfenster'), windowSelect, windowError);
+  const windowFields = h('div', { class: 'row' }, windowField, field('Datum (optional)', windowDate, WINDOW_DATE_HINT));
   const exactFields = h('div', { class: 'row', hidden: true }, field('Datum und Uhrzeit', exactAt, `Ortszeit des Mandanten (${c.timezone})`));
   const syncMode = () => {
     windowFields.hidden = !modeWindow.checked;
     exactFields.hidden = !modeExact.checked;
+    windowProblem(null);
   };
   const callbackBox = h(
     'fieldset',
@@ -128,14 +176,15 @@ export function outcomeForm(c, actions) {
     for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.code === o.code));
     replace(
       extras,
-      lastTry && keepsOpen(o) ? lastTryHint : null,
-      o.effect === 'callback' ? callbackBox : o.code === 'promise_to_pay' ? promiseBox : o.effect === 'wrong_number' ? wrongNumberHint : null,
+      closesAtCap(o) ? lastTryHint : null,
+      o.effect === 'callback' ? callbackBox : o.code === 'promise_to_pay' ? promiseBox : o.effect === 'wrong_number' && !closesAtCap(o) ? wrongNumberHint : null,
     );
     // Nobody reached ("nicht erreicht", "falsche Nummer"): no identity check to record. An answer
     // given is kept aside and comes back if the agent chooses an outcome with somebody on the line.
     rightParty.reached(!reachedNobody(o));
     save.disabled = false;
     replace(errorBox);
+    windowProblem(null);
     changed();
   }
 
@@ -158,6 +207,7 @@ export function outcomeForm(c, actions) {
         if (at.slice(0, 10) > isoAhead(CALLBACK_MONTHS, 0)) return TOO_FAR;
         b.callback = { at, owner };
       } else {
+        if (!windowSelect.value) return NO_WINDOW;
         if (windowDate.value && windowDate.value < todayIso()) return 'Das Datum des Rückrufs liegt in der Vergangenheit.';
         if (windowDate.value > isoAhead(CALLBACK_MONTHS, 0)) return TOO_FAR;
         b.callback = { window: windowSelect.value, ...(windowDate.value ? { date: windowDate.value } : {}), owner };
@@ -213,10 +263,16 @@ export function outcomeForm(c, actions) {
       },
       onsubmit: (/** @type {SubmitEvent} */ e) => {
         e.preventDefault();
+        windowProblem(null);
         const b = body();
-        if (typeof b === 'string') replace(errorBox, notice('error', b));
+        if (b === NO_WINDOW) {
+          // Said next to the select, which gets the focus: the error box down here stays empty.
+          replace(errorBox);
+          windowProblem(b);
+          windowSelect.focus();
+        } else if (typeof b === 'string') replace(errorBox, notice('error', b));
         else if (chosen) {
-          const label = lastTry && keepsOpen(chosen) ? `${chosen.label} (${LAST_TRY_SAVED})` : chosen.label;
+          const label = closesAtCap(chosen) ? `${chosen.label} (${LAST_TRY_SAVED})` : chosen.label;
           void run(() => actions.submit(b, label));
         }
       },

@@ -1,5 +1,8 @@
 // A case's numbers on the agent's screen: the one to dial first, large; every other one with
 // its kind and whether it may still be dialled; the choice of the number dialled in the form.
+// Every number is shown in its international form (`+41 79 555 12 34`, `international` from the
+// server): an agent dialling by hand from a German desk phone must not ring a German number with
+// a Swiss mobile's national digits. The number as the list wrote it follows in small print.
 import { h } from '../dom.js';
 
 /** @typedef {import('../types.js').AgentCase} AgentCase */
@@ -10,13 +13,37 @@ import { h } from '../dom.js';
 const STATUS_LABELS = { wrong: 'falsch', do_not_call: 'gesperrt' };
 
 /**
+ * The number as the list gave it, when it reads differently from the international form
+ * (`079 555 12 34`); null when it is that form, with or without spaces.
+ * @param {string} e164
+ * @param {string} raw
+ */
+export function listedNumber(e164, raw) {
+  const text = raw.trim();
+  if (!text || text.replace(/[^\d+]/g, '') === e164) return null;
+  return text;
+}
+
+/**
+ * The number large as the agent dials it, the list's writing small after it.
+ * @param {string} e164
+ * @param {string} raw
+ */
+const listedSub = (e164, raw) => {
+  const listed = listedNumber(e164, raw);
+  return listed ? h('span', { class: 'fact-sub phone-listed', title: 'So stand die Nummer in der Liste' }, listed) : null;
+};
+
+/**
  * The case's numbers in the file's order, the current one marked. The current one is shown
  * as `case.phone`, the server's current number as delivered (the same text as its `raw`).
  * @param {AgentCase} c
  * @returns {ShownPhone[]}
  */
 export function casePhones(c) {
-  const phones = c.phones.length ? c.phones : [{ e164: c.phoneE164, raw: c.phone, kind: 'Telefon', status: /** @type {const} */ ('active'), ctiLink: c.ctiLink }];
+  const phones = c.phones.length
+    ? c.phones
+    : [{ e164: c.phoneE164, raw: c.phone, international: c.phoneInternational, kind: 'Telefon', status: /** @type {const} */ ('active'), ctiLink: c.ctiLink }];
   return phones.map((p) => {
     const current = p.status === 'active' && p.e164 === c.phoneE164;
     return { ...p, raw: current ? c.phone : p.raw, current };
@@ -30,13 +57,13 @@ export function casePhones(c) {
 export const activePhones = (c) => casePhones(c).filter((p) => p.status === 'active');
 
 /**
- * The number of a history entry as the case shows it: its `raw` when it is one of the case's.
+ * The number of a history entry as the case shows it: international, grouped.
  * @param {AgentCase} c
  * @param {string | null} e164
  */
 export function dialledText(c, e164) {
   if (!e164) return '–';
-  return casePhones(c).find((p) => p.e164 === e164)?.raw ?? e164;
+  return casePhones(c).find((p) => p.e164 === e164)?.international ?? e164;
 }
 
 /**
@@ -69,8 +96,12 @@ export function phoneFact(c, onDial, dialThrough) {
     'div',
     { class: 'fact fact-phone' },
     h('span', { class: 'fact-label' }, several ? [kind, ' ', h('span', { class: 'badge dial-first' }, 'zuerst wählen')] : 'Telefon'),
-    h('a', { class: 'phone', href: c.ctiLink, 'data-testid': 'phone', title: dialTitle(c.phoneE164, dialThrough), onclick: dialClick(c.phoneE164, onDial, dialThrough) }, c.phone),
-    c.phone.replace(/[^\d+]/g, '') !== c.phoneE164 ? h('span', { class: 'fact-sub' }, c.phoneE164) : null,
+    h(
+      'a',
+      { class: 'phone', href: c.ctiLink, 'data-testid': 'phone', title: dialTitle(c.phoneE164, dialThrough), onclick: dialClick(c.phoneE164, onDial, dialThrough) },
+      c.phoneInternational ?? c.phoneE164,
+    ),
+    listedSub(c.phoneE164, c.phone),
     others.length
       ? h('ul', { class: 'phone-others', 'aria-label': 'Weitere Nummern', 'data-testid': 'other-phones' }, others.map((p) => otherPhone(p, onDial, dialThrough)))
       : null,
@@ -91,7 +122,13 @@ const dialTitle = (e164, dialThrough) => (dialThrough ? `Über die Telefonanlage
 function otherPhone(p, onDial, dialThrough) {
   const kind = h('span', { class: 'phone-kind' }, p.kind);
   if (p.status === 'active') {
-    return h('li', { class: 'phone-other' }, kind, h('a', { class: 'phone-alt phone-value', href: p.ctiLink, title: dialTitle(p.e164, dialThrough), onclick: dialClick(p.e164, onDial, dialThrough) }, p.raw));
+    return h(
+      'li',
+      { class: 'phone-other' },
+      kind,
+      h('a', { class: 'phone-alt phone-value', href: p.ctiLink, title: dialTitle(p.e164, dialThrough), onclick: dialClick(p.e164, onDial, dialThrough) }, p.international ?? p.e164),
+      listedSub(p.e164, p.raw),
+    );
   }
   // Wrong or on the do-not-call list: shown, so the agent knows it, but not dialable.
   return h(
@@ -101,10 +138,11 @@ function otherPhone(p, onDial, dialThrough) {
     h(
       'span',
       { class: 'phone-value' },
-      h('s', { class: 'phone-struck' }, p.raw),
+      h('s', { class: 'phone-struck' }, p.international ?? p.e164),
       ' ',
       h('span', { class: `badge ${p.status === 'wrong' ? 'badge-error' : 'badge-warning'}` }, STATUS_LABELS[p.status]),
     ),
+    listedSub(p.e164, p.raw),
   );
 }
 
@@ -124,7 +162,18 @@ export function phoneChoice(c) {
     'fieldset',
     { class: 'sub phone-choice' },
     h('legend', {}, 'Gewählte Nummer'),
-    active.map((p, i) => h('label', { class: 'check' }, radios[i], h('span', { class: 'phone-kind' }, p.kind), ' ', h('span', { class: 'phone-number' }, p.raw))),
+    active.map((p, i) => {
+      const listed = listedNumber(p.e164, p.raw);
+      return h(
+        'label',
+        { class: 'check' },
+        radios[i],
+        h('span', { class: 'phone-kind' }, p.kind),
+        ' ',
+        h('span', { class: 'phone-number' }, p.international ?? p.e164),
+        listed ? [' ', h('span', { class: 'fact-sub phone-listed' }, `(${listed})`)] : null,
+      );
+    }),
   );
   return {
     el,

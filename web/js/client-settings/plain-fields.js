@@ -73,7 +73,7 @@ export function plainFields(client, isAdmin = false) {
       labelled('resultEmail', 'Ergebnisliste an (E-Mail)', resultEmail, isAdmin ? 'leer: keine E-Mail' : 'ändern nur Administratoren'),
     ),
     h('label', { class: 'check' }, active, ' Aktiv'),
-    h('small', { class: 'hint' }, 'Inaktiv: Agenten erhalten keine Fälle dieses Mandanten (auch keine persönlichen Rückrufe), bis er wieder aktiv ist. Listen können weiter hochgeladen, Ergebnislisten heruntergeladen und versendet werden.'),
+    h('small', { class: 'hint' }, 'Inaktiv: Mitarbeiter erhalten keine Fälle dieses Mandanten (auch keine persönlichen Rückrufe), bis er wieder aktiv ist. Listen können weiter hochgeladen, Ergebnislisten heruntergeladen und versendet werden.'),
     activeBox,
   );
 
