@@ -17,6 +17,7 @@ import { safeError } from '../safe-error.js';
 import { withMoreRejections } from './merge-rejections.js';
 import { withTempFile } from './temp-file.js';
 import { loadImportFile } from './stored-file.js';
+import { lockImport } from './import-lock.js';
 
 const BATCH = 1000;
 
@@ -54,6 +55,8 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
     const kind = detectFileKind(content.subarray(0, SNIFF_BYTES), list.fileName);
     const report = await withTempFile(content, kind, (path) =>
       d.db.transaction(async (tx) => {
+        // Another run of this list is under way (its job was queued again while it ran): it is the list's.
+        if (!(await lockImport(tx, listId))) return null;
         // A retried job after a crash past the commit: start over from the file.
         await tx.delete(cases).where(eq(cases.listId, listId));
         await tx.delete(rejectedRows).where(eq(rejectedRows.listId, listId));
@@ -116,6 +119,10 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
         return withMoreRejections(parsed, openElsewhere, planned.length);
       }),
     );
+    if (report === null) {
+      d.log.info({ listId }, 'import already running in another process; left to it');
+      return;
+    }
     if (planned.length === 0) throw new ImportFileError('none_accepted', 'No row of the list could be imported; see the report.', { report });
     failpoint(d.config, 'import.afterCommit');
     await d.calls.ready.refresh([...queues], now.getTime());

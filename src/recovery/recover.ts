@@ -6,6 +6,7 @@ import { queueOutcome } from '../dispatch/outcome.js';
 import { importJobId, queueImport } from '../lists/upload.js';
 import { failImport } from '../lists/run-import.js';
 import { removed } from '../queues/remove-job.js';
+import { importRunning } from '../lists/import-lock.js';
 
 export interface RecoveryReport {
   /** Outcomes stored in PostgreSQL whose job was queued again. */
@@ -48,6 +49,8 @@ export async function recover(d: ServiceDeps): Promise<RecoveryReport> {
     const job = await queue.getJob(importJobId(list.id));
     const state = job ? await job.getState() : 'missing';
     if (state !== 'missing' && state !== 'failed' && state !== 'completed') continue;
+    // Its job lost by Redis (a flush, a failover) while a process still imports it: that run finishes it.
+    if (await importRunning(d.db, list.id)) continue;
     if (!list.hasFile) {
       await failImport(d, list.id, 'interrupted', 'The import was interrupted and the uploaded file is gone; upload the list again.');
       report.failedImports++;
