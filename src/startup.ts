@@ -1,5 +1,6 @@
 import { createFirstAdmin } from './auth/bootstrap-admin.js';
 import { checkAutovacuum } from './db/autovacuum.js';
+import { sweepTempFiles } from './lists/temp-file.js';
 import { recover } from './recovery/recover.js';
 import type { Runtime } from './runtime.js';
 
@@ -10,11 +11,13 @@ export interface CreatedAdmin {
 }
 
 /**
- * Migrations, the autovacuum check, the first admin, and the work a killed process left in the
- * outbox (`recover`); safe to run from every process and replica.
+ * Migrations, the autovacuum check, the first admin, the work a killed process left in the
+ * outbox (`recover`) and the customer data a killed process left in this machine's temporary
+ * directory (swept hourly from here on); safe to run from every process and replica.
  */
 export async function runStartup(rt: Runtime): Promise<{ adminCreated: CreatedAdmin | null }> {
   await rt.database.migrate();
+  await sweepTempFiles(rt.log);
   await checkAutovacuum(rt.database, rt.log);
   await recover({ db: rt.database.db, calls: rt.calls, queues: rt.queues, clock: rt.clock, config: rt.config, log: rt.log });
   const admin = await createFirstAdmin(rt.database.db, { username: rt.config.ADMIN_USERNAME, password: rt.config.ADMIN_PASSWORD, dataDir: rt.config.DATA_DIR });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../src/clock.js';
 import { assignments, attempts, cases, deliveries, dunningLists, rejectedRows } from '../src/db/schema.js';
 import { callJobId } from '../src/queues/registry.js';
-import { removeStaleTempFiles } from '../src/lists/temp-file.js';
+import { removeStaleTempFiles, sweepTempFiles } from '../src/lists/temp-file.js';
 import { purgeExpiredLists } from '../src/retention/purge.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules } from './helpers/dispatch.js';
@@ -167,6 +167,26 @@ describe('temporary files of killed jobs', () => {
       expect(await removeStaleTempFiles(now, DAY, dir)).toBe(2);
       expect(readdirSync(dir).sort()).toEqual([...kept].sort());
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('are swept by every process at its start (each replica has its own temporary directory), saying how many', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mahn-tmp-'));
+    const tmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = dir; // what os.tmpdir() answers
+    try {
+      const left = 'mahn-import-3b0e0c9a-5b8e-4a3c-9d1e-2f4a6b8c0d1e.xlsx';
+      writeFileSync(path.join(dir, left), 'Herr Weiß');
+      const now = new Date();
+      utimesSync(path.join(dir, left), new Date(now.getTime() - 2 * DAY), new Date(now.getTime() - 2 * DAY));
+      const logged: unknown[] = [];
+      await sweepTempFiles({ info: (o: unknown) => void logged.push(o), warn: (o: unknown) => void logged.push(o) } as never);
+      expect(readdirSync(dir)).toEqual([]);
+      expect(logged).toEqual([{ removed: 1 }]);
+    } finally {
+      if (tmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmpdir;
       rmSync(dir, { recursive: true, force: true });
     }
   });

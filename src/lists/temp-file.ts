@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Logger } from '../log.js';
 
 /**
  * Files with customer data that live only while one job runs: an upload being imported, a
  * result list being mailed. Each is deleted when its job ends; a process killed meanwhile
- * leaves it behind, so `removeStaleTempFiles` sweeps them (retention, daily).
+ * leaves it behind, so `removeStaleTempFiles` sweeps them: in every process at its start and
+ * hourly (`sweepTempFiles`; each API or workers replica has its own temporary directory), and
+ * in the nightly retention run.
  */
 const PREFIX = 'mahn-';
 
@@ -24,6 +27,25 @@ export async function withTempFile<T>(content: Uint8Array, ext: string, fn: (fil
   } finally {
     await rm(file, { force: true });
   }
+}
+
+/** How often every process sweeps its temporary directory. */
+const SWEEP_MS = 3_600_000;
+
+/**
+ * Sweeps this process's temporary directory now and then hourly (an unref'd timer: it keeps no
+ * process alive), logging what it removed and any failure. Returns the first sweep. By the file
+ * system's clock, not the injected one (a test's clock months ahead must not sweep another
+ * test's running import).
+ */
+export function sweepTempFiles(log: Pick<Logger, 'info' | 'warn'>): Promise<void> {
+  const sweep = () =>
+    removeStaleTempFiles(new Date()).then(
+      (removed) => void (removed > 0 && log.info({ removed }, 'removed temporary files left by a killed process')),
+      (err: unknown) => log.warn({ err }, 'sweeping temporary files failed'),
+    );
+  setInterval(() => void sweep(), SWEEP_MS).unref();
+  return sweep();
 }
 
 /**
