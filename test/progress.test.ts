@@ -31,6 +31,21 @@ describe('GET /api/lists/:id/progress', () => {
     }
   });
 
+  it('says when the client is paused, and foresees no end while it is', async () => {
+    const admin = await t.userSession('admin');
+    const clientId = await createClient(t, admin.cookie, { ...fastRules, retryDelaySeconds: 3600 });
+    const { listId } = await seedList(t, clientId, 3);
+    const lead = await t.userSession('lead', [clientId]);
+    const agent = await t.userSession('agent', [clientId]);
+    const a = await next(t, agent.cookie);
+    await postOutcome(t, agent.cookie, a.assignment.id, { outcome: 'paid' });
+    await attemptsRecorded(t, a.case.id, 1);
+    const progress = async () => (await t.request('GET', `/api/lists/${listId}/progress`, { cookie: lead.cookie })).body;
+    expect(await progress()).toMatchObject({ clientActive: true, callableNow: 2, etaAt: expect.any(String) });
+    expect((await t.request('PATCH', `/api/clients/${clientId}`, { cookie: admin.cookie, body: { active: false } })).status).toBe(200);
+    expect(await progress()).toMatchObject({ clientActive: false, callableNow: 2, etaAt: null });
+  });
+
   it('counts cases by state, outcome and attempts, names who is in a call, and estimates the end', async () => {
     const admin = await t.userSession('admin');
     const clientId = await createClient(t, admin.cookie, { ...fastRules, retryDelaySeconds: 3600 });

@@ -105,11 +105,15 @@ describe('agent screen', () => {
     expect(errors).toEqual([]);
   }, 40_000);
 
-  it('tells an agent whose clients are all paused, or who has none, that no case will come', async () => {
+  it('tells an agent whose clients are all or partly paused, or who has none, why no case comes', async () => {
     const paused = await client({});
+    await seedList(t, paused, 1); // open, but not handed out
+    const quiet = await client({});
     expect((await t.request('PATCH', `/api/clients/${paused}`, { cookie: admin, body: { active: false } })).status).toBe(200);
     for (const [clientIds, text] of [
       [[paused], 'Ihre Mandanten sind zurzeit inaktiv (pausiert): es werden keine Fälle ausgegeben. Bitte die Teamleitung ansprechen.'],
+      [[paused, quiet], '1 Ihrer 2 Mandanten ist zurzeit pausiert; deren Fälle werden nicht ausgegeben.'],
+      [[paused, quiet], 'Für Ihre aktiven Mandanten und Sprachen sind keine offenen Fälle vorhanden.'],
       [[], 'Ihnen ist kein Mandant zugeordnet, daher bekommen Sie keine Fälle. Bitte die Teamleitung ansprechen.'],
     ] as const) {
       const { user } = await t.userSession('agent', [...clientIds]);

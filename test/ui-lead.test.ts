@@ -5,7 +5,8 @@ import { loginAs, screenshot, startUi } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient } from './helpers/dispatch.js';
 import { seedList } from './helpers/seed.js';
-import { dunningLists } from '../src/db/schema.js';
+import { ne } from 'drizzle-orm';
+import { cases, dunningLists } from '../src/db/schema.js';
 
 const SAMPLE = fileURLToPath(new URL('../examples/mahnliste-stadtwerke-muster.xlsx', import.meta.url));
 
@@ -116,6 +117,23 @@ describe('team lead screen', () => {
     await page.waitForURL(`**/#/liste/${list!.id}`);
     await page.getByRole('heading', { name: 'Import fehlgeschlagen' }).waitFor();
     await page.getByText(german).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a paused client\'s list as paused, and never rounds open cases up to 100 %', async () => {
+    const clientId = await createClient(t, admin, { code: 'PAU', name: 'Pausenwerke' });
+    const { listId, cases: seeded } = await seedList(t, clientId, 200);
+    // 199 of 200 closed: 99.5 %, which is not done.
+    await t.db.update(cases).set({ status: 'closed', finalOutcome: 'paid' }).where(ne(cases.id, seeded[0]!.id));
+    expect((await t.request('PATCH', `/api/clients/${clientId}`, { cookie: admin, body: { active: false } })).status).toBe(200);
+    const { user } = await t.userSession('lead', [clientId]);
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+    await page.goto(`/#/liste/${listId}`);
+    await page.getByText('Der Mandant ist pausiert (nicht „Aktiv“): seine Fälle werden nicht ausgegeben.').waitFor();
+    await page.getByText('Fällig, Mandant pausiert').waitFor();
+    await page.getByText('99 % abgeschlossen').waitFor();
+    expect(await page.getByText('Jetzt anrufbar').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 

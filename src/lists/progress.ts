@@ -19,6 +19,8 @@ export interface ListProgress {
   etaAt: string | null;
   /** Whether the client's calling hours (and holidays) allow calls now; `callableNow` are due, but wait for them when not. */
   callingHoursNow: boolean;
+  /** False while the client is paused (`active: false`): its due cases are not handed out. */
+  clientActive: boolean;
   /** When they allow calls again, while they do not. */
   callingResumesAt: string | null;
   /** Due cases waiting for a language none of the client's agents at work speaks (`languageGaps`). */
@@ -58,13 +60,14 @@ export async function listProgress(db: Db, listId: string, now: Date): Promise<L
     .where(eq(cases.listId, listId))
     .groupBy(cases.status, sql`2`, cases.finalOutcome, cases.attemptsMade);
 
-  const [client] = await db.select({ settings: clients.settings }).from(dunningLists).innerJoin(clients, eq(clients.id, dunningLists.clientId)).where(eq(dunningLists.id, listId));
+  const [client] = await db.select({ settings: clients.settings, active: clients.active }).from(dunningLists).innerJoin(clients, eq(clients.id, dunningLists.clientId)).where(eq(dunningLists.id, listId));
   const hours = client ? isCallableNow(now, client.settings, CLIENT_PLACE) : { callable: true as const };
   const p: ListProgress = {
     total: 0, callableNow: 0, scheduled: 0, inCall: inCall.length, closed: 0, byOutcome: {}, attemptsHistogram: {},
     inCallBy: inCall.map((a) => ({ agent: a.agent, caseId: a.caseId, since: a.since.toISOString() })),
     nextDueAt: null, throughputLastHour: 0, etaAt: null,
     callingHoursNow: hours.callable, callingResumesAt: hours.callable ? null : (hours.nextAt?.toISOString() ?? null),
+    clientActive: client?.active ?? true,
     languageGaps: await languageGaps(db, { listId }, now),
   };
   let nextDue = Infinity;
@@ -88,7 +91,8 @@ export async function listProgress(db: Db, listId: string, now: Date): Promise<L
     .where(and(eq(cases.listId, listId), gt(attempts.recordedAt, new Date(now.getTime() - 3_600_000))));
   p.throughputLastHour = pace?.n ?? 0;
   const open = p.total - p.closed;
-  if (open > 0 && p.throughputLastHour > 0 && client) {
+  // A paused client's cases are not handed out: no end to foresee until it is active again.
+  if (open > 0 && p.throughputLastHour > 0 && client?.active) {
     p.etaAt = etaWithinCallingHours(now, (open / p.throughputLastHour) * 3_600_000, client.settings)?.toISOString() ?? null;
   }
   return p;

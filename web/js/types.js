@@ -57,7 +57,7 @@
  *   byOutcome: Record<string, number>, attemptsHistogram: Record<string, number>,
  *   inCallBy: { agent: string, caseId: string, since?: string }[], nextDueAt: string | null,
  *   throughputLastHour: number, etaAt: string | null,
- *   callingHoursNow: boolean, callingResumesAt: string | null, languageGaps: LanguageGap[], failedJobs: ListFailedJob[] }} Progress
+ *   clientActive: boolean, callingHoursNow: boolean, callingResumesAt: string | null, languageGaps: LanguageGap[], failedJobs: ListFailedJob[] }} Progress
  * @typedef {{ queue: 'outcomes' | 'imports' | 'delivery', jobId: string, failedAt: string | null, tries: number,
  *   permanent: boolean, reason: string, listId: string | null, caseId: string | null }} FailedJob
  * @typedef {FailedJob & { customerNo: string | null, customerName: string | null }} ListFailedJob a list's own, with its case's customer

@@ -39,7 +39,9 @@ export function emptyQueue(nextDueAt, waiting, languageGaps, clients) {
             ? 'Ihnen ist kein Mandant zugeordnet, daher bekommen Sie keine Fälle. Bitte die Teamleitung ansprechen.'
             : 'Ihre Mandanten sind zurzeit inaktiv (pausiert): es werden keine Fälle ausgegeben. Bitte die Teamleitung ansprechen.',
         )
-      : null,
+      : clients && clients.active < clients.assigned
+        ? notice('info', `${clients.assigned - clients.active} Ihrer ${clients.assigned} Mandanten ${clients.assigned - clients.active === 1 ? 'ist' : 'sind'} zurzeit pausiert; deren Fälle werden nicht ausgegeben.`)
+        : null,
     h(
       'p',
       { class: 'next-due' },
@@ -50,7 +52,7 @@ export function emptyQueue(nextDueAt, waiting, languageGaps, clients) {
           h('h3', {}, 'Offene Fälle warten wegen'),
           h('table', { class: 'table table-compact' }, h('tbody', {}, rows.map(([key, label]) => h('tr', {}, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, waiting[key]))))),
         ]
-      : h('p', { class: 'muted' }, 'Für Ihre Mandanten und Sprachen sind keine offenen Fälle vorhanden.'),
+      : h('p', { class: 'muted' }, `Für Ihre ${clients && clients.active < clients.assigned ? 'aktiven ' : ''}Mandanten und Sprachen sind keine offenen Fälle vorhanden.`),
     languageGapNotices(languageGaps),
   );
 }

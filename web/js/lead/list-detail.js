@@ -162,14 +162,17 @@ function failedJobNotices(jobs) {
  */
 function progressView(p, outcomes) {
   const n = (/** @type {number} */ v) => v.toLocaleString('de-DE');
-  const done = p.total ? Math.round((p.closed / p.total) * 100) : 0;
+  // Down, not to the nearest: 296 of 297 closed is not „100 % abgeschlossen“.
+  const done = p.total ? Math.floor((p.closed / p.total) * 100) : 0;
   /** @type {Array<[string, number, string]>} */
   const tiles = [
     ['Gesamt', p.total, ''],
-    // Outside calling hours the due cases wait for them: not "callable now".
-    p.callingHoursNow
-      ? ['Jetzt anrufbar', p.callableNow, 'tile-primary']
-      : [`Fällig, Anrufzeit ab ${p.callingResumesAt ? `${formatDateTime(p.callingResumesAt)} Uhr` : '–'}`, p.callableNow, ''],
+    // Outside calling hours the due cases wait for them, and a paused client's for it: not "callable now".
+    !p.clientActive
+      ? ['Fällig, Mandant pausiert', p.callableNow, '']
+      : p.callingHoursNow
+        ? ['Jetzt anrufbar', p.callableNow, 'tile-primary']
+        : [`Fällig, Anrufzeit ab ${p.callingResumesAt ? `${formatDateTime(p.callingResumesAt)} Uhr` : '–'}`, p.callableNow, ''],
     ['Geplant', p.scheduled, ''],
     ['Im Gespräch', p.inCall, 'tile-info'],
     ['Abgeschlossen', p.closed, 'tile-success'],
@@ -179,7 +182,9 @@ function progressView(p, outcomes) {
     'div',
     { class: 'progress-view', 'data-testid': 'progress' },
     h('h2', {}, 'Fortschritt'),
-    languageGapNotices(p.languageGaps),
+    p.clientActive
+      ? languageGapNotices(p.languageGaps)
+      : notice('warning', 'Der Mandant ist pausiert (nicht „Aktiv“): seine Fälle werden nicht ausgegeben. Fortsetzen in den Einstellungen des Mandanten.'),
     failedJobNotices(p.failedJobs),
     h('div', { class: 'tiles' }, tiles.map(([label, value, style]) => h('div', { class: `tile ${style}` }, h('span', { class: 'tile-value' }, n(value)), h('span', { class: 'tile-label' }, label)))),
     h('div', { class: 'done-bar' }, h('progress', { max: 100, value: done, 'aria-label': 'abgeschlossen' }), h('span', {}, `${done} % abgeschlossen`)),
