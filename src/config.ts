@@ -53,6 +53,8 @@ const envSchema = z.object({
   ADMIN_USERNAME: z.string().min(2).max(64).default('admin'),
   ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   LOCK_SECONDS: z.coerce.number().int().min(2).max(3600).default(300),
+  /** How long heartbeats keep one case locked to an agent: a tab left open overnight must not hold a case (and its callback window) for good. */
+  HOLD_MAX_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
   /** An import's or result-list delivery's lock, renewed every half of it: a workers process that died with one is taken over within this plus the stall check (≤ 5 s). */
   JOB_LOCK_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
   DELIVERY_CRON: cron.default('*/15 * * * *'),

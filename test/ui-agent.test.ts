@@ -242,6 +242,24 @@ describe('agent screen', () => {
     expect([attempt!.outcome, attempt!.promiseAmountCents, attempt!.note]).toEqual(['promise_to_pay', 5_000, 'zahlt nächste Woche']);
   });
 
+  it('says when a case has been held as long as one may be, and keeps the form', async () => {
+    const clientId = await client();
+    await seedList(t, clientId, 1);
+    const { user } = await t.userSession('agent', [clientId]);
+    const { page, errors } = await ui.newPage();
+    await loginAs(page, user.username);
+    // The server's answer after HOLD_MAX_MINUTES (test/hold-limit.test.ts), without waiting an hour.
+    await page.route('**/heartbeat', (route) =>
+      route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: { code: 'hold_limit', message: 'held too long', details: { expiresAt: new Date(Date.now() + 9_000).toISOString(), holdMaxMinutes: 60 } } }) }),
+    );
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await page.getByTestId('case-name').waitFor();
+    await page.getByText(/Dieser Fall ist seit 60 Minuten für Sie gesperrt, länger nicht: Die Sperre endet um [\d:]+ Uhr\. Bitte jetzt das Ergebnis speichern/).waitFor({ timeout: 15_000 });
+    await page.getByText('wird nicht mehr verlängert').waitFor();
+    expect(await page.getByRole('button', { name: 'Ergebnis speichern' }).isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
   it('shows what was entered when the late outcome finds the case with a colleague', async () => {
     const { page, seeded, clientId } = await lockRunsOut();
     const colleague = await t.userSession('agent', [clientId]);

@@ -5,10 +5,21 @@ import { AppError } from '../http/errors.js';
 import type { DispatchDeps } from '../deps.js';
 import { giveBack, heldAssignment, lost } from './held-assignment.js';
 
-/** Extends the lock of a held assignment by LOCK_SECONDS; 409 when it is no longer held. */
+/**
+ * Extends the lock of a held assignment by LOCK_SECONDS; 409 when it is no longer held, and 409
+ * `hold_limit` once it has been held HOLD_MAX_MINUTES: the lock then runs out at its time (an
+ * agent gone home with the tab open must not keep the case, nor its callback window, for good;
+ * an outcome saved after is still taken while nobody took the case, `late-outcome.ts`).
+ */
 export async function heartbeat(d: DispatchDeps, agent: SessionUser, id: string): Promise<{ id: string; expiresAt: string }> {
   const now = d.clock.now();
   const { assignment, job } = await heldAssignment(d, agent, id, now);
+  if (now.getTime() - assignment.assignedAt.getTime() >= d.config.HOLD_MAX_MINUTES * 60_000) {
+    throw new AppError(409, 'hold_limit', `This case has been held for ${d.config.HOLD_MAX_MINUTES} minutes; its lock is not extended any more and runs out at ${assignment.expiresAt.toISOString()}`, {
+      expiresAt: assignment.expiresAt.toISOString(),
+      holdMaxMinutes: d.config.HOLD_MAX_MINUTES,
+    });
+  }
   const lockMs = d.config.LOCK_SECONDS * 1000;
   // extendLock answers 0 (it does not throw) when the lock is gone.
   const extended = await job.extendLock(assignment.lockToken, lockMs);

@@ -22,7 +22,7 @@ const next = createRoute({
 });
 const beat = createRoute({
   method: 'post', path: '/agent/assignments/{id}/heartbeat', tags, middleware: agents,
-  summary: 'Extend the lock on the held case', request: { params: IdParam },
+  summary: 'Extend the lock on the held case (409 hold_limit once it has been held HOLD_MAX_MINUTES: the lock then runs out at its time)', request: { params: IdParam },
   responses: { 200: json(AssignmentSchema, 'Lock extended'), ...held },
 });
 const outcome = createRoute({

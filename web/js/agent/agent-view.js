@@ -175,6 +175,18 @@ export function agentView(userId) {
     const lockInfo = h('span', { class: 'lock-info', 'data-testid': 'lock-info' });
     const lockWarning = h('div', { class: 'lock-warning' });
     const setLock = () => replace(lockInfo, `Für Sie gesperrt bis ${formatTime(assignment.expiresAt)} Uhr (wird automatisch verlängert)`);
+    /**
+     * Held as long as one case may be (HOLD_MAX_MINUTES): no more heartbeats, the lock runs out at
+     * its time; the form stays, and an outcome saved after is still taken while nobody took the case.
+     * @param {number} minutes
+     */
+    const holdLimitReached = (minutes) => {
+      replace(lockInfo, `Für Sie gesperrt bis ${formatTime(assignment.expiresAt)} Uhr – wird nicht mehr verlängert`);
+      replace(
+        lockWarning,
+        notice('warning', `Dieser Fall ist seit ${minutes} Minuten für Sie gesperrt, länger nicht: Die Sperre endet um ${formatTime(assignment.expiresAt)} Uhr. Bitte jetzt das Ergebnis speichern oder den Fall zurückgeben.`),
+      );
+    };
     /** The heartbeat found the lock gone: the form stays, for an outcome that may still be saved. */
     const lockRanOut = () => {
       replace(lockInfo, `Sperre abgelaufen um ${formatTime(assignment.expiresAt)} Uhr`);
@@ -198,6 +210,7 @@ export function agentView(userId) {
       } catch (err) {
         if (!current() || finishing) return;
         if (lockExpired(err)) return lockRanOut();
+        if (err instanceof ApiError && err.code === 'hold_limit') return holdLimitReached(/** @type {{ holdMaxMinutes: number }} */ (err.details).holdMaxMinutes);
         if (endedElsewhere(err)) return;
         // A network blip: keep trying; the lock lasts longer than a few failed beats.
         replace(lockInfo, `Für Sie gesperrt bis ${formatTime(assignment.expiresAt)} Uhr – Verlängerung fehlgeschlagen`);
