@@ -403,7 +403,7 @@ describe('agent screen', () => {
     // Logging out with the case on screen asks, then gives it back at once.
     await page.getByRole('button', { name: 'Abmelden' }).click();
     await page.getByText('Sie wurden abgemeldet.').waitFor();
-    expect(dialogs).toEqual([expect.stringMatching(/^confirm: Der angezeigte Fall wird zurückgegeben/)]);
+    expect(dialogs).toEqual([expect.stringMatching(/^confirm: Der angezeigte Fall wird zurückgegeben.*was Sie dazu eingetragen und nicht gespeichert haben, geht verloren/)]);
     const live = await t.db.select().from(assignments).where(and(eq(assignments.caseId, seeded!.id), isNull(assignments.endedAt)));
     expect(live).toEqual([]);
     expect(errors).toEqual([]);

@@ -6,7 +6,7 @@ import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient } from './helpers/dispatch.js';
 import { seedList } from './helpers/seed.js';
 import { ne } from 'drizzle-orm';
-import { cases, dunningLists } from '../src/db/schema.js';
+import { assignments, cases, dunningLists } from '../src/db/schema.js';
 
 const SAMPLE = fileURLToPath(new URL('../examples/mahnliste-stadtwerke-muster.xlsx', import.meta.url));
 
@@ -126,6 +126,10 @@ describe('team lead screen', () => {
     // 199 of 200 closed: 99.5 %, which is not done.
     await t.db.update(cases).set({ status: 'closed', finalOutcome: 'paid' }).where(ne(cases.id, seeded[0]!.id));
     expect((await t.request('PATCH', `/api/clients/${clientId}`, { cookie: admin, body: { active: false } })).status).toBe(200);
+    // An agent holds the open case since yesterday (a tab left open): the date says so.
+    const agent = (await t.userSession('agent', [clientId])).user;
+    const yesterday = new Date(Date.now() - 86_400_000);
+    await t.db.insert(assignments).values({ caseId: seeded[0]!.id, agentId: agent.id, attemptNo: 1, queue: 'calls-x', jobId: `${seeded[0]!.id}-a1`, lockToken: 't', assignedAt: yesterday, expiresAt: new Date(Date.now() + 3_600_000) });
     const { user } = await t.userSession('lead', [clientId]);
     const { page, errors } = await ui.newPage();
     await loginAs(page, user.username);
@@ -133,6 +137,8 @@ describe('team lead screen', () => {
     await page.getByText('Der Mandant ist pausiert (nicht „Aktiv“): seine Fälle werden nicht ausgegeben.').waitFor();
     await page.getByText('Fällig, Mandant pausiert').waitFor();
     await page.getByText('99 % abgeschlossen').waitFor();
+    const since = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: '2-digit', hour: '2-digit', minute: '2-digit' }).format(yesterday);
+    await page.getByRole('cell', { name: since }).waitFor();
     expect(await page.getByText('Jetzt anrufbar').count()).toBe(0);
     expect(errors).toEqual([]);
   });

@@ -86,7 +86,7 @@ function activeSection(user) {
 }
 
 async function logout() {
-  if (current?.holdsCase?.() && !confirm('Der angezeigte Fall wird zurückgegeben (es wird kein Versuch gezählt). Trotzdem abmelden?')) return;
+  if (current?.holdsCase?.() && !confirm('Der angezeigte Fall wird zurückgegeben (es wird kein Versuch gezählt); was Sie dazu eingetragen und nicht gespeichert haben, geht verloren. Trotzdem abmelden?')) return;
   if (current?.unsaved?.() && !confirm('Ihre Änderungen sind noch nicht gespeichert und gehen verloren. Trotzdem abmelden?')) return;
   await current?.leave?.().catch(() => {});
   current?.stop?.();

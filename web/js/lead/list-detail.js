@@ -1,7 +1,7 @@
 // One list: status, live progress (who is calling, outcomes, ETA), import report, cancel.
 import { api, ApiError, germanError } from '../api.js';
 import { h, notice, replace, replaceIfChanged } from '../dom.js';
-import { formatDateTime, formatTime } from '../format.js';
+import { formatDate, formatDateTime, formatShortDateTime, formatTime } from '../format.js';
 import { outcomeLabel } from '../agent/case-card.js';
 import { importFailureText } from './import-failures.js';
 import { importProgressBar, refreshFailed, reportView, statusBadge } from './list-status.js';
@@ -157,6 +157,13 @@ function failedJobNotices(jobs) {
 }
 
 /**
+ * Since when an agent holds a case: the time today, the date with it before (a case held since
+ * yesterday is one to free, not a long call).
+ * @param {string} iso
+ */
+const sinceText = (iso) => (formatDate(iso) === formatDate(new Date().toISOString()) ? formatTime(iso) : formatShortDateTime(iso));
+
+/**
  * @param {Progress} p
  * @param {Outcome[]} outcomes
  */
@@ -220,7 +227,7 @@ function progressView(p, outcomes) {
         {},
         h('h3', {}, 'Gerade im Gespräch'),
         p.inCallBy.length
-          ? h('table', { class: 'table table-compact' }, h('thead', {}, h('tr', {}, h('th', {}, 'Mitarbeiter'), h('th', {}, 'seit'))), h('tbody', {}, p.inCallBy.map((a) => h('tr', {}, h('td', {}, a.agent), h('td', {}, a.since ? formatTime(a.since) : '–')))))
+          ? h('table', { class: 'table table-compact' }, h('thead', {}, h('tr', {}, h('th', {}, 'Mitarbeiter'), h('th', {}, 'seit'))), h('tbody', {}, p.inCallBy.map((a) => h('tr', {}, h('td', {}, a.agent), h('td', {}, a.since ? sinceText(a.since) : '–')))))
           : h('p', { class: 'muted' }, 'Niemand.'),
       ),
     ),
