@@ -385,7 +385,7 @@ describe('agent screen', () => {
       await page.getByTestId('case-name').waitFor({ timeout: 3_000 });
     }, { timeout: 15_000, interval: 200 });
     expect(await page.getByTestId('attempt').textContent()).toBe('Versuch 2 von 3');
-    expect(await page.getByTestId('phone').textContent()).toBe('+49 721 987 65 43');
+    expect(await page.getByTestId('phone').textContent()).toBe('+49 721 9876543');
     expect(await page.locator('.fact-phone > .phone-listed').textContent()).toBe('0721 / 987 65 43');
     await page.getByText('Kaiserstraße 12, 76133 Karlsruhe').waitFor();
     await page.getByText('4711-0815').waitFor();
