@@ -173,6 +173,28 @@ describe('client settings form', () => {
     expect(await lead.page.getByRole('textbox').count()).toBe(0);
   });
 
+  it('keeps what was typed when the session runs out: the login comes over the page, then saving works', async () => {
+    const clientId = await createClient(t, admin, { code: 'SAB', name: 'Sitzungswerke Ablauf' });
+    const { page, errors } = await leadOnSettings(clientId, 'Sitzungswerke Ablauf');
+    const username = (await page.locator('.user-name').textContent())!;
+    await page.getByLabel('Versuche je Fall', { exact: true }).fill('7');
+    // The session ends behind the page's back (as when it expires); saving finds out.
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    expect((await t.request('DELETE', '/api/session', { cookie })).status).toBe(204);
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    const relogin = page.getByRole('dialog', { name: 'Erneut anmelden' });
+    await relogin.getByText('Ihre Eingaben auf dieser Seite bleiben erhalten').waitFor();
+    await page.keyboard.press('Escape'); // does not leave the page without a session
+    await relogin.getByLabel('Benutzername').fill(username);
+    await relogin.getByLabel('Passwort').fill('correct horse battery');
+    await relogin.getByRole('button', { name: 'Anmelden' }).click();
+    await relogin.waitFor({ state: 'detached' });
+    expect(await page.getByLabel('Versuche je Fall', { exact: true }).inputValue()).toBe('7');
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await eventually(async () => (await stored(clientId)).maxAttempts === 7, 5_000, 'the edit stored');
+    expect(errors).toEqual([]);
+  });
+
   it('asks before a menu link or a reload drops unsaved edits, and before a saved outcome is removed', async () => {
     const clientId = await createClient(t, admin, { code: 'KWS', name: 'Kreiswerke Süd' });
     const declining = await leadOnSettings(clientId, 'Kreiswerke Süd');

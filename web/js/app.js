@@ -127,7 +127,32 @@ function onHashChange() {
 }
 
 window.addEventListener('hashchange', onHashChange);
-window.addEventListener(SESSION_LOST, () => showLogin('Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.'));
+window.addEventListener(SESSION_LOST, () => {
+  if (me && current?.unsaved?.()) reloginInPlace(me);
+  else showLogin('Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.');
+});
+
+/**
+ * The session ran out on a page with unsaved edits (client settings typed for a while): the
+ * login comes over the page instead of replacing it, so nothing typed is lost; the same user
+ * saves again after it. Another user logging in gets their own start page.
+ * @param {Me} before
+ */
+function reloginInPlace(before) {
+  if (document.querySelector('dialog.relogin')) return;
+  const dialog = h('dialog', { class: 'relogin', 'aria-label': 'Erneut anmelden' });
+  const view = loginView((user) => {
+    dialog.close();
+    dialog.remove();
+    me = user;
+    if (user.id !== before.id) route();
+  }, 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an – Ihre Eingaben auf dieser Seite bleiben erhalten; danach bitte erneut speichern.');
+  // Escape would leave the page without a session: the login stays until it succeeds.
+  dialog.addEventListener('cancel', (e) => e.preventDefault());
+  dialog.append(view.el);
+  document.body.append(dialog);
+  dialog.showModal();
+}
 
 async function start() {
   try {
