@@ -69,9 +69,9 @@ describe('locks', () => {
     expect(taken.case).toMatchObject({ id: held.case.id, attemptNo: 1 });
     const [old] = await t.db.select().from(assignments).where(eq(assignments.id, held.assignment.id));
     expect(old!.endReason).toBe('expired');
+    // Its outcome, posted late, is refused: the case is another agent's now (late-outcome.ts).
     const late = await postOutcome(t, gone.cookie, held.assignment.id, { outcome: 'paid' });
-    expect(late.status).toBe(409);
-    expect(late.body.error.code).toBe('assignment_ended');
+    expect([late.status, late.body.error.code, late.body.error.details]).toEqual([409, 'lock_expired', { why: 'another agent has the case now' }]);
   }, 30_000);
 
   it('a heartbeat keeps the case; release gives it back at once with no attempt counted', async () => {

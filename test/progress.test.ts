@@ -31,6 +31,19 @@ describe('GET /api/lists/:id/progress', () => {
     }
   });
 
+  it('counts the client\'s own holiday as calling time: its customers elsewhere are called', async () => {
+    const admin = await t.userSession('admin');
+    const clientId = await createClient(t, admin.cookie, { holidays: { country: 'DE', state: 'BY' } });
+    const { listId } = await seedList(t, clientId, 1);
+    const lead = await t.userSession('lead', [clientId]);
+    try {
+      setTime('2026-01-06T10:00:00+01:00'); // Epiphany, a Tuesday: a holiday in Bavaria, not in Cologne
+      expect((await t.request('GET', `/api/lists/${listId}/progress`, { cookie: lead.cookie })).body).toMatchObject({ callingHoursNow: true, callingResumesAt: null });
+    } finally {
+      setTime('2026-11-25T10:00:00+01:00');
+    }
+  });
+
   it('says when the client is paused, and foresees no end while it is', async () => {
     const admin = await t.userSession('admin');
     const clientId = await createClient(t, admin.cookie, { ...fastRules, retryDelaySeconds: 3600 });

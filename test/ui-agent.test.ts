@@ -112,7 +112,7 @@ describe('agent screen', () => {
     expect((await t.request('PATCH', `/api/clients/${paused}`, { cookie: admin, body: { active: false } })).status).toBe(200);
     for (const [clientIds, text] of [
       [[paused], 'Ihre Mandanten sind zurzeit inaktiv (pausiert): es werden keine Fälle ausgegeben. Bitte die Teamleitung ansprechen.'],
-      [[paused, quiet], '1 Ihrer 2 Mandanten ist zurzeit pausiert; deren Fälle werden nicht ausgegeben.'],
+      [[paused, quiet], '1 Ihrer 2 Mandanten ist zurzeit pausiert; dessen Fälle werden nicht ausgegeben.'],
       [[paused, quiet], 'Für Ihre aktiven Mandanten und Sprachen sind keine offenen Fälle vorhanden.'],
       [[], 'Ihnen ist kein Mandant zugeordnet, daher bekommen Sie keine Fälle. Bitte die Teamleitung ansprechen.'],
     ] as const) {
@@ -271,7 +271,7 @@ describe('agent screen', () => {
     expect(taken.case.id).toBe(seeded.id);
     await fillPromise(page, 'Tochter zahlt');
     await page.getByRole('button', { name: 'Ergebnis speichern' }).click();
-    const shown = page.getByText('Ergebnis NICHT gespeichert: Die Sperre war abgelaufen, und ein Kollege hat den Fall inzwischen übernommen.');
+    const shown = page.getByText('Ergebnis NICHT gespeichert: Die Sperre war abgelaufen, und ein anderer Mitarbeiter hat den Fall inzwischen übernommen.');
     await shown.waitFor();
     expect(await shown.textContent()).toMatch(/Ihre Eingaben: Zahlungszusage, Zusage 50,00\s€ zum .+, Notiz: „Tochter zahlt“/);
     expect(await t.db.select().from(attempts).where(eq(attempts.caseId, seeded.id))).toEqual([]);
@@ -435,6 +435,8 @@ async function lockRunsOut() {
   await page.unroute('**/heartbeat');
   await page.getByText('Die Sperre ist abgelaufen (keine Verbindung zum Server) – der Fall ist wieder in der Warteschlange.').waitFor({ timeout: 15_000 });
   expect(await page.getByRole('button', { name: 'Ergebnis speichern' }).isVisible()).toBe(true);
+  // The case may be another agent's by now: its number is not dialled from here again.
+  expect([await page.getByTestId('phone').getAttribute('href'), await page.getByTestId('phone').getAttribute('aria-disabled')]).toEqual([null, 'true']);
   return { page, seeded: seeded!, clientId };
 }
 

@@ -44,8 +44,9 @@ export async function endWithoutOutcome(
 
 /**
  * Ends another agent's assignment as expired, only if its time is up by `now`: its holder may
- * have extended it (a heartbeat) after the caller read it as expired; with the hold after a dial,
- * as `endWithoutOutcome`. Null when it was live still or had ended already; else the hold in ms.
+ * have extended it (a heartbeat) after the caller read it as expired; with the hold after a dial.
+ * End and hold are one only inside the caller's transaction (the pull's, which inserts its own
+ * assignment in it). Null when it was live still or had ended already; else the hold in ms.
  */
 export async function endIfExpired(db: Db | Tx, a: { id: string; caseId: string }, now: Date): Promise<number | null> {
   const rows = await db

@@ -62,7 +62,12 @@ export async function claimLate(
         ),
       )
       .returning({ id: assignments.id });
-    if (rows.length === 0) throw expiredConflict('the case changed meanwhile');
+    if (rows.length === 0) {
+      // Another post of this outcome was first (a retried request, a second window): as for any ended assignment.
+      const again = await readAssignment(d, id);
+      if (again.a.endReason === 'outcome') throw new AppError(409, 'assignment_ended', 'This assignment is no longer held: its outcome is recorded already', { endReason: 'outcome' });
+      throw expiredConflict('the case changed meanwhile');
+    }
   } catch (err) {
     if (isUniqueViolation(err, 'assignments_attempt_taken')) throw expiredConflict('another agent has the case now');
     throw err;

@@ -116,7 +116,7 @@ export const ProgressSchema = z
     throughputLastHour: z.number().int(),
     etaAt: z.string().nullable().openapi({ description: "At the last hour's pace, one more attempt per open case, worked within the client's calling hours" }),
     clientActive: z.boolean().openapi({ description: 'False while the client is paused: its due cases are not handed out, and there is no ETA' }),
-    callingHoursNow: z.boolean().openapi({ description: "Whether the client's calling hours and holidays allow calls now (callableNow counts due cases, which wait for them otherwise)" }),
+    callingHoursNow: z.boolean().openapi({ description: "Whether the client's calling hours allow calls now (callableNow counts due cases, which wait for them otherwise); holidays are the customers', by postcode, and keep those cases from being due" }),
     callingResumesAt: z.string().nullable().openapi({ description: 'When calls are allowed again, while they are not' }),
     languageGaps: z.array(LanguageGapSchema).openapi({
       description: 'Due cases waiting for a language that none of the client\'s agents at work (active in the last hour) speaks, by language; none while nobody of the client is at work',

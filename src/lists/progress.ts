@@ -17,7 +17,7 @@ export interface ListProgress {
   nextDueAt: string | null;
   throughputLastHour: number;
   etaAt: string | null;
-  /** Whether the client's calling hours (and holidays) allow calls now; `callableNow` are due, but wait for them when not. */
+  /** Whether the client's calling hours allow calls now; `callableNow` are due, but wait for them when not (holidays are the customers', already in who is due). */
   callingHoursNow: boolean;
   /** False while the client is paused (`active: false`): its due cases are not handed out. */
   clientActive: boolean;
@@ -61,7 +61,9 @@ export async function listProgress(db: Db, listId: string, now: Date): Promise<L
     .groupBy(cases.status, sql`2`, cases.finalOutcome, cases.attemptsMade);
 
   const [client] = await db.select({ settings: clients.settings, active: clients.active }).from(dunningLists).innerJoin(clients, eq(clients.id, dunningLists.clientId)).where(eq(dunningLists.id, listId));
-  const hours = client ? isCallableNow(now, client.settings, CLIENT_PLACE) : { callable: true as const };
+  // The client's calling hours alone: holidays are the customers' (by postcode, `holidayRegionFor`)
+  // and keep those cases from being due; the client's own Land says nothing about them.
+  const hours = client ? isCallableNow(now, { ...client.settings, holidays: null }, CLIENT_PLACE) : { callable: true as const };
   const p: ListProgress = {
     total: 0, callableNow: 0, scheduled: 0, inCall: inCall.length, closed: 0, byOutcome: {}, attemptsHistogram: {},
     inCallBy: inCall.map((a) => ({ agent: a.agent, caseId: a.caseId, since: a.since.toISOString() })),

@@ -87,6 +87,10 @@ describe('public holidays', () => {
     expect(publicHolidayName(day('2026-01-06'), border)).toBe('Heilige Drei Könige');
     expect(publicHolidayName(day('2026-08-15'), { country: 'DE', state: 'SL', alsoState: 'RP' })).toBe('Mariä Himmelfahrt');
     expect(isPublicHoliday(day('2026-08-15'), { country: 'DE', state: 'RP', alsoState: 'NW' })).toBe(false);
+    // Buß- und Bettag is Saxony's alone: a Thuringian postcode shared with Saxony observes it.
+    expect(isPublicHoliday(day('2026-11-18'), { country: 'DE', state: 'TH' })).toBe(false);
+    expect(isPublicHoliday(day('2026-11-18'), { country: 'DE', state: 'TH', alsoState: 'SN' })).toBe(true);
+    expect(publicHolidayName(day('2026-11-18'), { country: 'DE', state: 'TH', alsoState: 'SN' })).toBe('Buß- und Bettag');
   });
 
   it('no region, no holidays', () => {

@@ -2,9 +2,9 @@
 // queue is empty when it is.
 import { api, ApiError, germanError, serverNow } from '../api.js';
 import { h, notice, replace } from '../dom.js';
-import { formatCalendarDay, formatMoney, formatTime, parseGermanAmount } from '../format.js';
+import { formatCalendarDay, formatMoney, formatTime, parseGermanAmount, windowLabel } from '../format.js';
 import { caseCard } from './case-card.js';
-import { caseDialing, MAX_TIMER_MS } from './case-dialing.js';
+import { caseDialing, disableDialLinks, MAX_TIMER_MS } from './case-dialing.js';
 import { emptyQueue } from './empty-queue.js';
 import { outcomeError } from './outcome-errors.js';
 import { outcomeForm } from './outcome-form.js';
@@ -18,8 +18,20 @@ const CLIENT_TAKEN = 'Dieser Mandant ist Ihnen nicht mehr zugewiesen; der Fall g
 const RECORDED_BEFORE = 'Für diesen Fall war bereits ein Ergebnis gespeichert (das zuerst gesendete gilt)';
 /** The lock ran out with the case on screen: the call may still be going on, and its outcome still counts (`late-outcome.ts`). */
 const LOCK_RAN_OUT =
-  'Die Sperre ist abgelaufen (keine Verbindung zum Server) – der Fall ist wieder in der Warteschlange. Ein jetzt gespeichertes Ergebnis zählt, solange kein Kollege den Fall übernommen hat: bitte gleich speichern.';
-const NOT_SAVED = 'Ergebnis NICHT gespeichert: Die Sperre war abgelaufen, und ein Kollege hat den Fall inzwischen übernommen. Bitte geben Sie Ihre Eingaben an Ihre Teamleitung weiter';
+  'Die Sperre ist abgelaufen (keine Verbindung zum Server) – der Fall ist wieder in der Warteschlange. Ein jetzt gespeichertes Ergebnis zählt, solange kein anderer Mitarbeiter den Fall übernommen hat: bitte gleich speichern.';
+/** Why a late outcome was refused (`details.why` of the 409 `lock_expired`), in German. */
+const LATE_REFUSED = {
+  'another agent has the case now': 'ein anderer Mitarbeiter hat den Fall inzwischen übernommen',
+  'the case was called again since': 'der Fall wurde inzwischen erneut angerufen',
+  'the case is closed': 'der Fall ist inzwischen abgeschlossen',
+  'its client is no longer assigned to you': 'der Mandant ist Ihnen nicht mehr zugewiesen',
+};
+/** @param {unknown} err */
+const notSaved = (err) => {
+  const why = err instanceof ApiError ? /** @type {{ why?: string } | undefined} */ (err.details)?.why : undefined;
+  const text = LATE_REFUSED[/** @type {keyof typeof LATE_REFUSED} */ (why ?? '')] ?? 'der Fall hat sich inzwischen geändert';
+  return `Ergebnis NICHT gespeichert: Die Sperre war abgelaufen, und ${text}. Bitte geben Sie Ihre Eingaben an Ihre Teamleitung weiter`;
+};
 
 /**
  * Heartbeat: every third of the remaining lock time (LOCK_SECONDS/3), at least every 2 min,
@@ -191,6 +203,8 @@ export function agentView(userId) {
     const lockRanOut = () => {
       replace(lockInfo, `Sperre abgelaufen um ${formatTime(assignment.expiresAt)} Uhr`);
       replace(lockWarning, notice('warning', LOCK_RAN_OUT));
+      // The case may be with another agent by now: only the outcome of the call made is left to enter.
+      disableDialLinks(el, 'Sperre abgelaufen: nicht mehr wählen');
     };
 
     const scheduleBeat = () => {
@@ -236,7 +250,7 @@ export function agentView(userId) {
         finishing = false;
         if (!current()) return;
         // The late outcome was refused: someone else has the case. What was entered is shown, not lost.
-        if (action === 'outcome' && lockExpired(err)) return void showStart(notice('error', `${NOT_SAVED} – ${c.name}. ${entered(c, form.draft())}`));
+        if (action === 'outcome' && lockExpired(err)) return void showStart(notice('error', `${notSaved(err)} – ${c.name}. ${entered(c, form.draft())}`));
         if (endedElsewhere(err)) return;
         throw new Error(outcomeError(err));
       }
@@ -355,6 +369,11 @@ function entered(c, d) {
   const cents = d.amount ? parseGermanAmount(d.amount, c.currency) : null;
   const amount = cents === null ? d.amount : formatMoney(cents, c.currency);
   if (amount || d.promiseDate) parts.push(['Zusage', amount, d.promiseDate && `zum ${formatCalendarDay(d.promiseDate)}`].filter(Boolean).join(' '));
+  if (c.outcomes.find((o) => o.code === d.code)?.effect === 'callback') {
+    const range = c.windows[d.window];
+    if (d.exact && d.at) parts.push(`Rückruf am ${d.at.replace('T', ' um ')} Uhr`);
+    else if (!d.exact && range) parts.push(`Rückruf ${windowLabel(d.window, range)}${d.windowDate ? ` am ${formatCalendarDay(d.windowDate)}` : ''}`);
+  }
   if (d.note.trim()) parts.push(`Notiz: „${d.note.trim()}“`);
   return parts.join(', ');
 }

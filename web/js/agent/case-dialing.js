@@ -75,16 +75,25 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
  * @param {string | null} until
  */
 function stopDialling(view, until) {
-  for (const link of view.querySelectorAll('a.phone, a.phone-alt')) {
-    link.removeAttribute('href');
-    link.setAttribute('aria-disabled', 'true');
-    link.setAttribute('title', 'Außerhalb der Anrufzeit: nicht mehr wählen');
-    link.addEventListener('click', (e) => e.stopImmediatePropagation(), { capture: true });
-  }
+  disableDialLinks(view, 'Außerhalb der Anrufzeit: nicht mehr wählen');
   const when = until ? ` (seit ${formatTime(until)} Uhr)` : '';
   view.querySelector('[data-testid="dial-status"]')?.replaceChildren(
     notice('warning', `Dieser Kunde darf jetzt nicht mehr angerufen werden${when}: Anrufzeit, Feiertag oder Wunschzeit des Kunden. Bitte das Ergebnis eintragen oder den Fall zurückgeben.`),
   );
+}
+
+/**
+ * The numbers stay readable, their links (the `tel:`/CTI link and the phone system's dial) stop.
+ * @param {HTMLElement} view
+ * @param {string} why the links' title
+ */
+export function disableDialLinks(view, why) {
+  for (const link of view.querySelectorAll('a.phone, a.phone-alt')) {
+    link.removeAttribute('href');
+    link.setAttribute('aria-disabled', 'true');
+    link.setAttribute('title', why);
+    link.addEventListener('click', (e) => e.stopImmediatePropagation(), { capture: true });
+  }
 }
 
 /**

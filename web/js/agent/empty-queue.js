@@ -40,7 +40,7 @@ export function emptyQueue(nextDueAt, waiting, languageGaps, clients) {
             : 'Ihre Mandanten sind zurzeit inaktiv (pausiert): es werden keine Fälle ausgegeben. Bitte die Teamleitung ansprechen.',
         )
       : clients && clients.active < clients.assigned
-        ? notice('info', `${clients.assigned - clients.active} Ihrer ${clients.assigned} Mandanten ${clients.assigned - clients.active === 1 ? 'ist' : 'sind'} zurzeit pausiert; deren Fälle werden nicht ausgegeben.`)
+        ? notice('info', `${clients.assigned - clients.active} Ihrer ${clients.assigned} Mandanten ${clients.assigned - clients.active === 1 ? 'ist zurzeit pausiert; dessen' : 'sind zurzeit pausiert; deren'} Fälle werden nicht ausgegeben.`)
         : null,
     h(
       'p',
