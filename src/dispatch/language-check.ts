@@ -30,5 +30,18 @@ export async function heldBackByLanguage(d: DispatchDeps, agent: SessionUser, qu
 /** The check alone, acting on nothing: may a job from `queue` go to `agent` now? */
 export function languageVerdict(agent: Pick<SessionUser, 'languages'>, queue: string, data: CallJob, ctx: CaseContext, now: Date): ReturnType<typeof anyQueueVerdict> {
   if (!isAnyLanguageQueue(queue) || speaks(agent.languages, ctx.case)) return { kind: 'hand_out' };
-  return anyQueueVerdict(languagePolicy(ctx.settings), new Date(data.slot.start), now);
+  const policy = languagePolicy(ctx.settings);
+  return anyQueueVerdict(policy, fallbackCountsFrom(data.slot, policy.fallbackMinutes), now);
+}
+
+/**
+ * Since when a case counts as waiting for the fallback: its slot's start — after a night the
+ * speakers get the first minutes of the morning again — unless the slot is no longer than the
+ * fallback (a customer's „17:00–17:45“): counted from then, the fallback would open after the
+ * slot ended, every day, for ever. Such a case counts from when its attempt first became callable.
+ */
+export function fallbackCountsFrom(slot: CallJob['slot'], fallbackMinutes: number): Date {
+  const start = new Date(slot.start);
+  const short = slot.end !== null && new Date(slot.end).getTime() - start.getTime() <= fallbackMinutes * 60_000;
+  return short && slot.since ? new Date(slot.since) : start;
 }

@@ -301,7 +301,8 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
       await blocked(check.reason, { closedAs: final });
       return drop(check.reason);
     }
-    const slot = { ...job.data.slot, start: plan.at.toISOString(), end: plan.windowEnd?.toISOString() ?? null, window: plan.window ?? job.data.slot.window };
+    const { slot: was } = job.data;
+    const slot = { ...was, since: was.since ?? was.start, start: plan.at.toISOString(), end: plan.windowEnd?.toISOString() ?? null, window: plan.window ?? was.window };
     await job.updateData({ ...job.data, slot });
     await job.moveToDelayed(plan.at.getTime(), token);
     await d.db.update(cases).set({ nextDueAt: plan.at, waitReason: check.reason, updatedAt: now }).where(eq(cases.id, caseId));

@@ -14,8 +14,13 @@ export interface CallJob {
   listId: string;
   clientId: string;
   attemptNo: number;
-  /** The slot the job was scheduled into (ISO times); a pull after `end` reschedules. */
-  slot: { start: string; end: string | null; window: string | null; kind: 'first' | 'retry' | 'callback' };
+  /**
+   * The slot the job was scheduled into (ISO times); a pull after `end` reschedules. `since`: when
+   * this attempt first became callable, kept when a pull moves the job to a later slot — the
+   * `prefer` fallback counts from it when a slot is shorter than the fallback, so a customer's
+   * window of 45 minutes does not restart the wait every day (`fallbackCountsFrom`).
+   */
+  slot: { start: string; end: string | null; window: string | null; kind: 'first' | 'retry' | 'callback'; since?: string };
   /** Set by a release: the agent who gave the case back, and when (ms); see `released-by.ts`. */
   releasedBy?: { agentId: string; at: number };
 }
