@@ -73,6 +73,16 @@ describe('docker-compose.yml', () => {
     expect(redis).toContain('--maxmemory-policy noeviction');
   });
 
+  it('restarts what exits, and passes every setting of src/config.ts but the fixed ones through to the replicas', () => {
+    for (const name of ['postgres', 'redis', 'api', 'workers']) expect([name, services[name].restart]).toEqual([name, 'unless-stopped']);
+    const settings = [...read('src/config.ts').matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!);
+    // Fixed by the compose file or the image (DATA_DIR), or for tests and a newcomer's first run only.
+    const fixed = new Set(['PORT', 'HOST', 'DATA_DIR', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINEL_NAME', 'QUEUE_PREFIX', 'FAILPOINT', 'EMBEDDED_REDIS']);
+    const passed = Object.keys(services.api.environment as Record<string, string>);
+    expect(settings.filter((k) => !fixed.has(k) && !passed.includes(k))).toEqual([]);
+    expect(services.workers.environment).toEqual(services.api.environment);
+  });
+
   it('gives every API and workers replica one shared volume as DATA_DIR, so retention on one deletes the mail copies of all', () => {
     const dataDir = /\bDATA_DIR=(\S+)/.exec(read('Dockerfile'))?.[1];
     expect(dataDir).toBe('/app/data');

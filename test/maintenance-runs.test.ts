@@ -1,15 +1,19 @@
+import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
+import { createLogger } from '../src/log.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { eventually } from './helpers/eventually.js';
 
 /** A maintenance task that fails shows in `/metrics` beside its last success, from any process. */
 const METRICS_TOKEN = 'scrape-token-maintenance-0123456789';
 let t: TestContext;
+let logged = '';
+const sink = new Writable({ write: (chunk: Buffer, _e, cb) => void ((logged += chunk.toString()), cb()) });
 
 beforeAll(async () => {
-  t = await createTestContext({ METRICS_TOKEN }, { clock: systemClock });
+  t = await createTestContext({ METRICS_TOKEN }, { clock: systemClock, log: createLogger('info', 'test', sink) });
 });
 afterAll(() => t.close());
 
@@ -40,6 +44,11 @@ describe('maintenance runs in /metrics', () => {
     const failedAt = (await lastFailure('reach-rates'))!;
     expect(failedAt).toBeGreaterThanOrEqual(Math.floor(beforeFailure));
     expect(await lastSuccess('reach-rates')).toBeLessThan(failedAt);
+    // Said in the log by task, and kept in Redis without the failed query's text.
+    await eventually(async () => logged.includes('"msg":"maintenance task failed"'), 5_000, 'the failure logged');
+    expect(logged.split('\n').find((l) => l.includes('maintenance task failed'))).toContain('"task":"reach-rates"');
+    const failed = await eventually(async () => (await t.queues.get('maintenance').getJob('fails'))?.failedReason, 10_000, 'the job failed');
+    expect(failed).not.toMatch(/select|insert|params/i);
 
     // Back: the next run succeeds and is newer than the failure, which stays as it was.
     await t.db.execute(sql`ALTER TABLE reach_rates_away RENAME TO reach_rates`);

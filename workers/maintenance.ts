@@ -5,7 +5,8 @@ import { reconcile } from '../src/dispatch/reconcile.js';
 import { recover } from '../src/recovery/recover.js';
 import { refreshReachRates } from '../src/reach/refresh-reach-rates.js';
 import { purgeExpiredLists } from '../src/retention/purge.js';
-import { POISON_PREFIX } from '../src/queues/poison.js';
+import { POISON_PREFIX, stopOnPermanentFailure } from '../src/queues/poison.js';
+import { safeError } from '../src/safe-error.js';
 import type { MaintenanceJob } from '../src/queues/registry.js';
 import type { Runtime } from '../src/runtime.js';
 import { dispatchDeps } from './deps.js';
@@ -66,17 +67,21 @@ export async function startMaintenance(rt: Runtime, connection: Redis): Promise<
     runs.record(task, ok, rt.clock.now()).catch((err: Error) => rt.log.warn({ err, task }, 'recording a maintenance run failed'));
   const worker = new Worker<MaintenanceJob>(
     'maintenance',
-    async (job) => {
+    // What a failed run leaves in Redis (and Bull Board) is the safe part of its error, as for
+    // every other queue: a failed query's text carries its parameters.
+    stopOnPermanentFailure(async (job) => {
       const { task } = job.data;
       try {
         const result = await run(task);
         await record(task, true);
         return result;
       } catch (err) {
+        // In the log too, by task: a nightly retention or delivery sweep failing must not be silent.
+        rt.log.error({ task, err: safeError(err) }, 'maintenance task failed');
         await record(task, false);
         throw err;
       }
-    },
+    }),
     { connection, prefix: rt.config.QUEUE_PREFIX, concurrency: 1 },
   );
   worker.on('error', (err) => rt.log.warn({ err }, 'maintenance worker error'));
@@ -106,7 +111,8 @@ async function schedule(rt: Runtime): Promise<void> {
   const after = (ms: number) => ({ every: ms, startDate: rt.clock.now().getTime() + ms });
   await queue.upsertJobScheduler('reconcile', after(RECONCILE_EVERY_MS), { name: 'reconcile', data: { task: 'reconcile' } });
   await queue.upsertJobScheduler('recover', { every: RECOVER_EVERY_MS }, { name: 'recover', data: { task: 'recover' } });
-  await queue.upsertJobScheduler('deliver-due', { pattern: rt.config.DELIVERY_CRON }, { name: 'deliver-due', data: { task: 'deliver-due' } });
+  // In the call center's time, as retention: a container's zone is UTC, and replicas must agree.
+  await queue.upsertJobScheduler('deliver-due', { pattern: rt.config.DELIVERY_CRON, tz: 'Europe/Berlin' }, { name: 'deliver-due', data: { task: 'deliver-due' } });
   await queue.upsertJobScheduler('reach-rates', after(REACH_RATES_EVERY_MS), { name: 'reach-rates', data: { task: 'reach-rates' } });
   await queue.upsertJobScheduler('retention', { pattern: RETENTION_CRON, tz: 'Europe/Berlin' }, { name: 'retention', data: { task: 'retention' } });
 }

@@ -20,6 +20,9 @@ export async function startWorkers(rt: Runtime): Promise<{ close: () => Promise<
   const mailer = createMailer(rt.config);
   const delivery = startDeliveryWorker(rt, connection, mailer);
   const maintenance = await startMaintenance(rt, connection);
+  // Without SMTP_URL a delivered result list is an .eml file on this machine's DATA_DIR: a
+  // production workers process must say so, or the lead reads „sent“ for a mail nobody got.
+  if (!rt.config.SMTP_URL) rt.log.warn({ outbox: `${rt.config.DATA_DIR}/outbox` }, 'SMTP_URL not set: result lists are written as .eml files to the outbox, not mailed');
   rt.log.info('workers started');
   return {
     close: async () => {
