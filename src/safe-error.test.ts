@@ -18,6 +18,16 @@ describe('safeError', () => {
     expect(smtp.message).toContain('550 5.1.1');
     expect(logSafeError('mail to anna.meier@example.com failed')).toBe('mail to ‹address› failed');
   });
+
+  it('says why the database is away (the connection\'s code and address), still without the parameters', () => {
+    const away = Object.assign(new Error('Failed query: update cases set note = $1\nparams: Kundin zahlt Freitag'), {
+      cause: Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }),
+    });
+    expect(safeError(away)).toEqual({ name: 'Error', code: 'ECONNREFUSED', message: 'database query failed: connect ECONNREFUSED 10.0.0.5:5432' });
+    expect(safeError(Object.assign(new Error('write CONNECTION_CLOSED 10.0.0.5:5432'), { code: 'CONNECTION_CLOSED' }))).toMatchObject({ code: 'CONNECTION_CLOSED' });
+    // Logged, the error's class is `type`: the logger redacts every `name` (a customer's).
+    expect(logSafeError(away)).toMatchObject({ type: 'Error', code: 'ECONNREFUSED' });
+  });
 });
 
 describe('stopOnPermanentFailure', () => {
