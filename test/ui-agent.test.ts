@@ -257,6 +257,9 @@ describe('agent screen', () => {
     await page.getByText(/Dieser Fall ist seit 60 Minuten für Sie gesperrt, länger nicht: Die Sperre endet um [\d:]+ Uhr\. Bitte jetzt das Ergebnis speichern/).waitFor({ timeout: 15_000 });
     await page.getByText('wird nicht mehr verlängert').waitFor();
     expect(await page.getByRole('button', { name: 'Ergebnis speichern' }).isVisible()).toBe(true);
+    // No heartbeat goes out any more: at the lock's time the screen's own clock stops the dial links.
+    await expect.poll(() => page.getByTestId('phone').getAttribute('aria-disabled'), { timeout: 15_000 }).toBe('true');
+    await page.getByText(/Sperre abgelaufen um/).waitFor();
     expect(errors).toEqual([]);
   });
 
@@ -433,7 +436,7 @@ async function lockRunsOut() {
     if (a?.endReason !== 'expired') throw new Error('not expired yet');
   }, { timeout: 20_000, interval: 200 });
   await page.unroute('**/heartbeat');
-  await page.getByText('Die Sperre ist abgelaufen (keine Verbindung zum Server) – der Fall ist wieder in der Warteschlange.').waitFor({ timeout: 15_000 });
+  await page.getByText('Die Sperre ist abgelaufen – der Fall ist wieder in der Warteschlange. Ein jetzt gespeichertes Ergebnis zählt').waitFor({ timeout: 15_000 });
   expect(await page.getByRole('button', { name: 'Ergebnis speichern' }).isVisible()).toBe(true);
   // The case may be another agent's by now: its number is not dialled from here again.
   expect([await page.getByTestId('phone').getAttribute('href'), await page.getByTestId('phone').getAttribute('aria-disabled')]).toEqual([null, 'true']);

@@ -18,7 +18,7 @@ const CLIENT_TAKEN = 'Dieser Mandant ist Ihnen nicht mehr zugewiesen; der Fall g
 const RECORDED_BEFORE = 'Für diesen Fall war bereits ein Ergebnis gespeichert (das zuerst gesendete gilt)';
 /** The lock ran out with the case on screen: the call may still be going on, and its outcome still counts (`late-outcome.ts`). */
 const LOCK_RAN_OUT =
-  'Die Sperre ist abgelaufen (keine Verbindung zum Server) – der Fall ist wieder in der Warteschlange. Ein jetzt gespeichertes Ergebnis zählt, solange kein anderer Mitarbeiter den Fall übernommen hat: bitte gleich speichern.';
+  'Die Sperre ist abgelaufen – der Fall ist wieder in der Warteschlange. Ein jetzt gespeichertes Ergebnis zählt, solange kein anderer Mitarbeiter den Fall übernommen hat: bitte gleich speichern.';
 /** Why a late outcome was refused (`details.why` of the 409 `lock_expired`), in German. */
 const LATE_REFUSED = {
   'another agent has the case now': 'ein anderer Mitarbeiter hat den Fall inzwischen übernommen',
@@ -59,6 +59,9 @@ export function agentView(userId) {
   /** When the customer may no longer be called (`callableUntil`). */
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let hoursTimer;
+  /** When the lock runs out unless renewed: the dial links stop then, whether or not a heartbeat got through. */
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let lockTimer;
   /** When the next case of an empty queue is due (`nextDueAt`). */
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let dueTimer;
@@ -78,6 +81,8 @@ export function agentView(userId) {
     beatTimer = undefined;
     clearTimeout(hoursTimer);
     hoursTimer = undefined;
+    clearTimeout(lockTimer);
+    lockTimer = undefined;
     clearTimeout(dueTimer);
     dueTimer = undefined;
     keyHandler = null;
@@ -209,6 +214,9 @@ export function agentView(userId) {
 
     const scheduleBeat = () => {
       const remaining = Date.parse(assignment.expiresAt) - serverNow();
+      // No network, or the hold limit reached: nobody tells the screen the lock ran out; its clock does.
+      clearTimeout(lockTimer);
+      if (remaining < MAX_TIMER_MS) lockTimer = setTimeout(() => void (current() && lockRanOut()), Math.max(0, remaining));
       const delay = Math.min(MAX_BEAT_MS, Math.max(MIN_BEAT_MS, remaining / 3));
       beatTimer = setTimeout(() => void beat(), delay);
     };
