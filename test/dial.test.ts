@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, cases, dials } from '../src/db/schema.js';
 import type { ManualClock } from '../src/clock.js';
-import { DIAL_SETTLE_MS } from '../src/dial/dial-record.js';
+import { DIAL_REPEAT_MS, DIAL_SETTLE_MS } from '../src/dial/dial-record.js';
 import { createLogger } from '../src/log.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules, next } from './helpers/dispatch.js';
@@ -67,7 +67,12 @@ describe('click-to-dial over HTTP', () => {
     expect(res.body).toMatchObject({ result: 'ok', phone: '+41223102222' });
     expect(pbx.seen.slice(before)).toMatchObject([{ method: 'POST', url: '/dial?secret=url-secret-123', body: '{"from":"221","to":"+41223102222"}', headers: { authorization: 'Bearer auth-secret-456' } }]);
 
-    // Another of the case's numbers, chosen by the agent.
+    // Clicked twice (or from a second window): the phone system is not asked again at once.
+    const twice = await dial(cookie, assignmentId);
+    expect([twice.status, twice.body.error.code, twice.body.error.details.messageDe]).toEqual([409, 'dial_in_progress', expect.stringContaining('hat eben angerufen')]);
+    expect(pbx.seen.length).toBe(before + 1);
+    // Another of the case's numbers, chosen by the agent once that call is over.
+    await t.db.update(dials).set({ at: new Date(t.clock.now().getTime() - DIAL_REPEAT_MS - 1_000) }).where(eq(dials.assignmentId, assignmentId));
     const other = await dial(cookie, assignmentId, { phone: '+41791234567' });
     expect(other.body).toMatchObject({ result: 'ok', phone: '+41791234567' });
     expect((await recorded(assignmentId)).map((r) => [r.agentId, r.mode, r.result, r.httpStatus])).toEqual([

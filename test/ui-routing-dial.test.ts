@@ -1,5 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
+import { dials } from '../src/db/schema.js';
+import { DIAL_REPEAT_MS } from '../src/dial/dial-record.js';
 import { loginAs, pullCase, screenshot, startUi } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules } from './helpers/dispatch.js';
@@ -49,6 +52,13 @@ describe('agent screen with click-to-dial', () => {
     expect(pbx.seen.slice(before)).toMatchObject([{ method: 'POST', url: '/dial', body: '{"from":"221","to":"+41223102222"}' }]);
     await screenshot(page, 'agent-dial');
 
+    // A second click at once does not ask the phone system again.
+    await page.getByTestId('phone').click();
+    await page.getByTestId('dial-status').getByText('Die Telefonanlage hat eben angerufen – Ihr Telefon klingelt gleich.').waitFor();
+    expect(pbx.seen.length).toBe(before + 1);
+
+    // Seconds later: asked again, and its refusal shown.
+    await t.db.update(dials).set({ at: new Date(Date.now() - DIAL_REPEAT_MS - 1_000) }).where(eq(dials.agentId, user.id));
     pbx.answerWith(() => ({ status: 503 }));
     await page.getByTestId('phone').click();
     await page.getByTestId('dial-status').getByText(/Telefonanlage hat den Anruf abgelehnt \(Antwort 503\)/).waitFor();

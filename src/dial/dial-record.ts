@@ -12,6 +12,13 @@ import type { DialFailure } from './dialer.js';
 export const DIAL_SETTLE_MS = 15_000;
 
 /**
+ * How long after a dial the phone system took another is refused: a double click (or a second
+ * window) would send two calls, the agent's phone ringing twice and, with a system that calls
+ * the customer first, the customer's too. Shorter than any real next try of another number.
+ */
+export const DIAL_REPEAT_MS = 5_000;
+
+/**
  * Records a dial as `pending` before the phone system is asked, so that a release meanwhile sees
  * it (and holds the case for the retry delay), and refuses a dial while an earlier one of the same
  * assignment may still be setting the call up (409 `dial_in_progress`). One dial of an assignment
@@ -30,6 +37,16 @@ export async function startDial(d: DispatchDeps, row: { assignmentId: string; ag
     if (busy) {
       throw new AppError(409, 'dial_in_progress', 'The phone system may still be setting up the previous call of this assignment', {
         messageDe: 'Die Telefonanlage baut den vorigen Anruf eventuell noch auf. Bitte einige Sekunden warten, ob Ihr Telefon klingelt, bevor Sie erneut wählen.',
+      });
+    }
+    const [justMade] = await tx
+      .select({ id: dials.id })
+      .from(dials)
+      .where(and(eq(dials.assignmentId, row.assignmentId), eq(dials.result, 'ok'), gt(dials.at, new Date(row.at.getTime() - DIAL_REPEAT_MS))))
+      .limit(1);
+    if (justMade) {
+      throw new AppError(409, 'dial_in_progress', 'The phone system took a dial of this assignment a moment ago', {
+        messageDe: 'Die Telefonanlage hat eben angerufen – Ihr Telefon klingelt gleich. Erneut wählen ist erst nach einigen Sekunden möglich.',
       });
     }
     const [live] = await tx.select({ id: assignments.id }).from(assignments).where(and(eq(assignments.id, row.assignmentId), isNull(assignments.endedAt)));
