@@ -146,6 +146,26 @@ describe('outcomes the calling rules cannot meet are refused, the case stays wit
   });
 });
 
+describe('a window callback for today', () => {
+  it('is refused once today\'s window can no longer be met (over, or ending within the gap after the call), not moved to another day unseen', async () => {
+    const clientId = await createClient(t, admin, rules);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    setTime(at('2026-11-25T19:40:00')); // „abends“ is 17:00–20:00; the gap after a call is 30 minutes
+    try {
+      const { cases: seeded } = await seedList(t, clientId, 1);
+      const a = await next(t, cookie);
+      expect(a.case.id).toBe(seeded[0]!.id);
+      const today = await postOutcome(t, cookie, a.assignment.id, { outcome: 'callback', callback: { window: 'evening', date: '2026-11-25' } });
+      expect([today.status, today.body.error?.details]).toEqual([400, { cause: 'not_on_requested_date' }]);
+      // Without a date it is the next evening, as the form says.
+      expect((await postOutcome(t, cookie, a.assignment.id, { outcome: 'callback', callback: { window: 'evening' } })).status).toBe(202);
+      await attemptsRecorded(t, a.case.id, 1);
+    } finally {
+      setTime(at('2026-11-25T10:00:00'));
+    }
+  });
+});
+
 describe('a case given back', () => {
   it('after the phone system dialled it waits the retry delay; undialled it is handed out at once', async () => {
     const clientId = await createClient(t, admin, { ...rules, retryDelaySeconds: 600 });

@@ -134,8 +134,15 @@ function validateOutcome(ctx: Held['ctx'], body: OutcomeBody, now: Date): void {
     if (outOfRange) throw badRequest(outOfRange.message, { cause: outOfRange.cause });
     // Only whether the request can be met at all; the cap and the per-day limit do not apply
     // here (a callback that would exceed the cap closes the case as max_attempts instead).
-    const plan = nextCallableAt(now, settings, placeState(ctx.case, body.preferredWindows), callbackRequest(body.callback));
+    // As the outcomes worker will plan it (recorded now: the gap after the call applies).
+    const plan = nextCallableAt(now, settings, placeState(ctx.case, body.preferredWindows), callbackRequest(body.callback, now));
     if (plan.at === null) throw badRequest(`The callback cannot be scheduled: ${plan.explanation}`, { cause: plan.cause });
+    // „Heute Abend“ is a promise for today: one that cannot be kept today (the window over, or
+    // ending within the gap after the call) is refused, not moved to another day unseen. (The
+    // scheduler itself moves it: a job rebuilt later is late, not wrong.)
+    if ('window' in body.callback && body.callback.date === DateTime.fromJSDate(now, { zone: settings.timezone }).toISODate() && DateTime.fromJSDate(plan.at, { zone: settings.timezone }).toISODate() !== body.callback.date) {
+      throw badRequest(`The callback window "${body.callback.window}" cannot be met today any more; it would be ${plan.at.toISOString()}. Leave the date out for the next one, or pick another day`, { cause: 'not_on_requested_date' });
+    }
   }
 }
 

@@ -108,17 +108,19 @@ export function scheduleWindowCallback(now: number, request: Pick<WindowCallback
   const label = `window "${name}" (${formatInterval(window)})`;
   const result = scheduleFrom(now, from, cal, { ...CALLBACK, within: [window] }, { bound: 'callback_window', window: 'callback_window', hours: 'callback_window' }, () => name, label);
   if (future !== null && result.at !== null && localDayOf(result.at.getTime(), cal.zone) !== future) {
-    return never('not_on_requested_date', `${label} is not callable on ${dayName(future)} ${isoDate(future)}: ${notOnDayBecause(cal, future, window)}.`);
+    const why = notOnDayBecause(cal, future, window);
+    return never(why.cause, `${label} is not callable on ${dayName(future)} ${isoDate(future)}: ${why.text}.`);
   }
   return result;
 }
 
-function notOnDayBecause(cal: CaseCalendar, day: number, window: readonly [number, number]): string {
+/** Why a window is not callable on a day, with the cause the agent's screen words it by. */
+function notOnDayBecause(cal: CaseCalendar, day: number, window: readonly [number, number]): { cause: 'holiday' | 'outside_preferred_windows' | 'not_on_requested_date'; text: string } {
   const closed = dayClosedBecause(cal, day);
-  if (closed) return `it is ${closed}`;
+  if (closed) return { cause: cal.isHoliday(day) ? 'holiday' : 'not_on_requested_date', text: `it is ${closed}` };
   const inHours = intersectIntervals(cal.callingHours(day), [window]);
-  if (inHours.length === 0) return `the calling hours that day are ${formatIntervals(cal.callingHours(day))}`;
+  if (inHours.length === 0) return { cause: 'not_on_requested_date', text: `the calling hours that day are ${formatIntervals(cal.callingHours(day))}` };
   const preferred = cal.preferred(day);
-  if (preferred && intersectIntervals(inHours, preferred).length === 0) return "it lies outside the customer's stated windows that day";
-  return 'the window is already over that day';
+  if (preferred && intersectIntervals(inHours, preferred).length === 0) return { cause: 'outside_preferred_windows', text: "it lies outside the customer's stated windows that day" };
+  return { cause: 'not_on_requested_date', text: 'the window is already over that day' };
 }

@@ -94,7 +94,7 @@ describe('callback in a named window', () => {
   it.each<[string, ScheduleRequest, string, RegExp]>([
     ['Sunday date', cb('evening', '2026-11-29'), 'not_on_requested_date', /window "evening" \(17:00–20:00\) is not callable on Sun 2026-11-29: it is a day without calling hours/],
     ['Saturday evening', cb('evening', '2026-11-28'), 'not_on_requested_date', /not callable on Sat 2026-11-28: the calling hours that day are 09:00–14:00/],
-    ['Christmas', cb('morning', '2026-12-25'), 'not_on_requested_date', /not callable on Fri 2026-12-25: it is a public holiday \(1\. Weihnachtstag, DE\)/],
+    ['Christmas', cb('morning', '2026-12-25'), 'holiday', /not callable on Fri 2026-12-25: it is a public holiday \(1\. Weihnachtstag, DE\)/],
     ['unknown window', cb('abends'), 'unknown_window', /There is no window "abends"; this client's windows are: morning, midday, afternoon, evening\./],
     ['bad date', cb('evening', '2026-02-30'), 'invalid_date', /"2026-02-30" is not a date YYYY-MM-DD/],
   ])('never: %s', (_name, request, cause, explanation) => {

@@ -8,7 +8,7 @@ const CAUSES = {
   outside_calling_hours: 'Die gewählte Zeit liegt außerhalb der Anrufzeiten des Mandanten. Bitte eine andere Zeit wählen.',
   outside_preferred_windows: 'Die vom Kunden genannten Zeitfenster passen nicht zur gewählten Zeit oder nie zu den Anrufzeiten. Bitte eine andere Zeit wählen oder die Zeitfenster des Kunden ändern.',
   holiday: 'An diesem Tag ist ein Feiertag – es wird nicht angerufen. Bitte einen anderen Tag wählen.',
-  not_on_requested_date: 'An diesem Datum liegt das Zeitfenster nicht in den Anrufzeiten (z. B. Sonntag oder Samstagnachmittag). Bitte ein anderes Datum wählen.',
+  not_on_requested_date: 'An diesem Datum ist das Zeitfenster nicht möglich: außerhalb der Anrufzeiten (z. B. Sonntag), heute schon vorbei oder zu kurz nach dem Gespräch. Bitte ein anderes Datum wählen oder das Datum leer lassen.',
   no_callable_time: 'In absehbarer Zeit gibt es keine Anrufzeit, die passt. Bitte andere Zeitfenster wählen.',
   unknown_window: 'Dieses Zeitfenster gibt es beim Mandanten nicht mehr. Bitte die Seite neu laden.',
   invalid_date: 'Das Datum ist ungültig.',
