@@ -166,6 +166,29 @@ describe('a window callback for today', () => {
   });
 });
 
+describe('another agent\'s personal callback in a language the agent does not speak', () => {
+  it('is announced for when it opens to this agent: grace period and then the language fallback', async () => {
+    const clientId = await createClient(t, admin, { ...rules, personalCallbackGraceMinutes: 120 }); // prefer, 60 minutes
+    const french = await t.userSession('agent', [clientId], { languages: ['fr'] });
+    const german = await t.userSession('agent', [clientId], { languages: ['de'] });
+    setTime(at('2026-11-25T10:00:00'));
+    try {
+      const { cases: seeded } = await seedList(t, clientId, [{ language: 'fr' }]);
+      const a = await next(t, french.cookie);
+      expect(a.case.id).toBe(seeded[0]!.id);
+      expect((await postOutcome(t, french.cookie, a.assignment.id, { outcome: 'callback', callback: { at: at('2026-11-25T11:00:00'), owner: 'me' } })).status).toBe(202);
+      await attemptsRecorded(t, a.case.id, 1);
+      setTime(at('2026-11-25T12:05:00'));
+      const empty = await next(t, german.cookie);
+      expect(empty.assignment).toBeNull();
+      // 11:00 + 120 minutes the French agent's, + 60 minutes for French speakers first.
+      expect(empty.nextDueAt).toBe(new Date(at('2026-11-25T14:00:00')).toISOString());
+    } finally {
+      setTime(at('2026-11-25T10:00:00'));
+    }
+  });
+});
+
 describe('a case given back', () => {
   it('after the phone system dialled it waits the retry delay; undialled it is handed out at once', async () => {
     const clientId = await createClient(t, admin, { ...rules, retryDelaySeconds: 600 });

@@ -78,6 +78,8 @@ export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now
   let nextDue: number | null = null;
   for (const row of rows) {
     let due = row.nextDue ? new Date(row.nextDue).getTime() : null;
+    /** The fallback a copy for agents who do not speak the case's language waits on top (`prefer`). */
+    let fallbackMs = 0;
     if (!speaks(agent.languages, row)) {
       const policy = languagePolicy(row.settings);
       // Never theirs (strict, or the client's own language), or not yet (the fallback is ahead).
@@ -86,9 +88,12 @@ export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now
         waiting.language += row.n;
         continue;
       }
-      if (policy.mode === 'prefer' && due !== null) due += policy.fallbackMinutes * 60_000;
+      if (policy.mode === 'prefer') fallbackMs = policy.fallbackMinutes * 60_000;
+      if (due !== null) due += fallbackMs;
     }
-    const opensAt = row.callbackAgent && row.callbackAgent !== agent.id && row.callbackAt ? personalCallbackOpensToAllAt(new Date(row.callbackAt), row.settings).getTime() : null;
+    // Another agent's personal callback opens to all after its grace period — and to this agent,
+    // who does not speak its language, after the fallback on top (its copy is queued so: `enqueue.ts`).
+    const opensAt = row.callbackAgent && row.callbackAgent !== agent.id && row.callbackAt ? personalCallbackOpensToAllAt(new Date(row.callbackAt), row.settings).getTime() + fallbackMs : null;
     if (opensAt !== null && opensAt > now.getTime()) {
       waiting.personalCallback += row.n; // another agent's promise, theirs until the grace period ends
       due = Math.max(due ?? opensAt, opensAt);
