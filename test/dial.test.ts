@@ -75,9 +75,10 @@ describe('click-to-dial over HTTP', () => {
     await t.db.update(dials).set({ at: new Date(t.clock.now().getTime() - DIAL_REPEAT_MS - 1_000) }).where(eq(dials.assignmentId, assignmentId));
     const other = await dial(cookie, assignmentId, { phone: '+41791234567' });
     expect(other.body).toMatchObject({ result: 'ok', phone: '+41791234567' });
-    expect((await recorded(assignmentId)).map((r) => [r.agentId, r.mode, r.result, r.httpStatus])).toEqual([
-      [user.id, 'http', 'ok', 200],
-      [user.id, 'http', 'ok', 200],
+    // Which number was rung, for the customer who asks (a case has several).
+    expect((await recorded(assignmentId)).map((r) => [r.agentId, r.mode, r.result, r.httpStatus, r.phoneE164])).toEqual([
+      [user.id, 'http', 'ok', 200, '+41223102222'],
+      [user.id, 'http', 'ok', 200, '+41791234567'],
     ]);
   });
 
@@ -261,7 +262,7 @@ describe('without a phone system (CTI_MODE=link)', () => {
       const linkDialled = (body: unknown) => plain.request('POST', `/api/agent/assignments/${a.assignment.id}/link-dialled`, { cookie, body });
       expect((await linkDialled({ phone: '+41000000000' })).body.error.code).toBe('unknown_phone');
       expect((await linkDialled({ phone: '+41791234567' })).status).toBe(204);
-      expect((await plain.db.select().from(dials).where(eq(dials.assignmentId, a.assignment.id))).map((r) => [r.agentId, r.mode, r.result])).toEqual([[user.id, 'link', 'link']]);
+      expect((await plain.db.select().from(dials).where(eq(dials.assignmentId, a.assignment.id))).map((r) => [r.agentId, r.mode, r.result, r.phoneE164])).toEqual([[user.id, 'link', 'link', '+41791234567']]);
       const stranger = await plain.userSession('agent', [id]);
       expect((await plain.request('POST', `/api/agent/assignments/${a.assignment.id}/link-dialled`, { cookie: stranger.cookie })).body.error.code).toBe('not_your_assignment');
 

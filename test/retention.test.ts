@@ -5,7 +5,7 @@ import { count, eq, sql } from 'drizzle-orm';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../src/clock.js';
-import { assignments, attempts, cases, deliveries, dunningLists, rejectedRows } from '../src/db/schema.js';
+import { assignments, attempts, cases, deliveries, dials, dunningLists, rejectedRows } from '../src/db/schema.js';
 import { callJobId } from '../src/queues/registry.js';
 import { removeStaleTempFiles, sweepTempFiles } from '../src/lists/temp-file.js';
 import { purgeExpiredLists } from '../src/retention/purge.js';
@@ -84,7 +84,12 @@ describe('retention', () => {
     const [held] = await t.db.select({ id: cases.id }).from(cases).where(eq(cases.listId, delivered)).limit(1);
     const [agent] = await t.db.select({ id: attempts.agentId }).from(attempts).where(eq(attempts.caseId, held!.id));
     const poison = { caseId: held!.id, attemptNo: 9, note: 'Herr Weiß zahlt nie' };
-    await t.db.insert(assignments).values({ caseId: held!.id, agentId: agent!.id!, attemptNo: 9, queue: 'q', jobId: 'j', lockToken: 't', assignedAt: clock.now(), expiresAt: clock.now(), endedAt: clock.now(), endReason: 'outcome', outcome: poison as never });
+    const [poisoned] = await t.db
+      .insert(assignments)
+      .values({ caseId: held!.id, agentId: agent!.id!, attemptNo: 9, queue: 'q', jobId: 'j', lockToken: 't', assignedAt: clock.now(), expiresAt: clock.now(), endedAt: clock.now(), endReason: 'outcome', outcome: poison as never })
+      .returning({ id: assignments.id });
+    // The number dialled for it (a case has several).
+    await t.db.insert(dials).values({ assignmentId: poisoned!.id, agentId: agent!.id!, at: clock.now(), mode: 'link', result: 'link', durationMs: 0, phoneE164: '+497211234567' });
     await t.queues.get('outcomes').add('outcome', poison as never, { jobId: callJobId(held!.id, 9), delay: 3_600_000 });
     // And one that failed after its attempt was recorded (its outbox cleared): the note is in it too.
     const late = { caseId: held!.id, attemptNo: 8, note: 'Herr Weiß zahlt später' };
@@ -115,6 +120,8 @@ describe('retention', () => {
     const notes = await t.db.select({ note: attempts.note, dialled: attempts.phoneE164 }).from(attempts).innerJoin(cases, eq(cases.id, attempts.caseId)).where(eq(cases.listId, delivered));
     expect(notes.length).toBe(7);
     expect(notes.every((n) => n.note === null && n.dialled === null)).toBe(true);
+    const dialled = await t.db.select({ phone: dials.phoneE164 }).from(dials).innerJoin(assignments, eq(assignments.id, dials.assignmentId)).innerJoin(cases, eq(cases.id, assignments.caseId)).where(eq(cases.listId, delivered));
+    expect(dialled).toEqual([{ phone: null }]);
     expect(await t.db.select().from(rejectedRows).where(eq(rejectedRows.listId, delivered))).toEqual([]);
     const [list] = await t.db.select().from(dunningLists).where(eq(dunningLists.id, delivered));
     expect(list!.report!.rejected).toEqual([expect.objectContaining({ row: 10, column: 'Mahnsumme', value: '' })]);

@@ -368,6 +368,8 @@ export const dials = pgTable(
     at: ts('at').notNull(),
     /** `link`, `http` or `ari`: the adapter that dialled. */
     mode: text('mode').notNull(),
+    /** The number dialled (a case has several): blanked with the case's data by retention; null for dials recorded before it was kept. */
+    phoneE164: text('phone_e164'),
     result: text('result').notNull(),
     /** The phone system's HTTP status, if it answered. */
     httpStatus: integer('http_status'),

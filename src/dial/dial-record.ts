@@ -25,7 +25,7 @@ export const DIAL_REPEAT_MS = 5_000;
  * at a time: the check and the insert run under a transaction-scoped lock on the assignment's id.
  * A row a killed process left `pending` blocks no longer than a dial could last.
  */
-export async function startDial(d: DispatchDeps, row: { assignmentId: string; agentId: string; at: Date; mode: 'http' | 'ari' }): Promise<number> {
+export async function startDial(d: DispatchDeps, row: { assignmentId: string; agentId: string; at: Date; mode: 'http' | 'ari'; phoneE164: string }): Promise<number> {
   const busyUntil = d.config.CTI_TIMEOUT_MS + DIAL_SETTLE_MS;
   return d.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${row.assignmentId}, 0))`);

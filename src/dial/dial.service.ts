@@ -99,7 +99,7 @@ export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, age
   }
   notCallableNow(started, ctx);
 
-  const dialId = await startDial(d, { assignmentId: assignment.id, agentId: agent.id, at: started, mode: dialer.mode });
+  const dialId = await startDial(d, { assignmentId: assignment.id, agentId: agent.id, at: started, mode: dialer.mode, phoneE164: e164 });
   const t0 = performance.now();
   let outcome: { result: 'ok' | DialFailure; httpStatus: number | null };
   try {
@@ -142,7 +142,7 @@ function numberOfCase(ctx: CaseContext, phone: string | undefined): string {
 export async function recordLinkDial(d: DispatchDeps, agent: SessionUser, assignmentId: string, phone: string | undefined): Promise<void> {
   const at = d.clock.now();
   const { assignment, ctx } = await heldAssignment(d, agent, assignmentId, at);
-  numberOfCase(ctx, phone);
-  await d.db.insert(dials).values({ assignmentId: assignment.id, agentId: agent.id, at, mode: 'link', result: 'link', httpStatus: null, durationMs: 0 });
+  const e164 = numberOfCase(ctx, phone);
+  await d.db.insert(dials).values({ assignmentId: assignment.id, agentId: agent.id, at, mode: 'link', result: 'link', httpStatus: null, durationMs: 0, phoneE164: e164 });
   await audit(d.db, { at, actorId: agent.id, action: 'dial', entityType: 'assignment', entityId: assignment.id, details: { caseId: ctx.case.id, mode: 'link', result: 'link' } });
 }

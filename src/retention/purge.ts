@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { audit } from '../audit/audit.js';
-import { assignments, attempts, cases, deliveries, dunningLists, importFiles, rejectedRows } from '../db/schema.js';
+import { assignments, attempts, cases, deliveries, dials, dunningLists, importFiles, rejectedRows } from '../db/schema.js';
 import { removeOutboxCopies } from '../delivery/mailer.js';
 import { removeStaleTempFiles } from '../lists/temp-file.js';
 import type { ServiceDeps } from '../deps.js';
@@ -74,6 +74,8 @@ export async function purgeList(d: ServiceDeps, listId: string, now: Date): Prom
   await d.db.transaction(async (tx) => {
     const listCases = tx.select({ id: cases.id }).from(cases).where(eq(cases.listId, listId));
     await tx.update(assignments).set({ outcome: null }).where(and(isNotNull(assignments.outcome), inArray(assignments.caseId, listCases)));
+    const listAssignments = tx.select({ id: assignments.id }).from(assignments).where(inArray(assignments.caseId, listCases));
+    await tx.update(dials).set({ phoneE164: null }).where(inArray(dials.assignmentId, listAssignments));
     await tx
       .update(cases)
       .set({ customerNo: '', name: '', phoneRaw: '', phoneE164: '', phones: [], address: '', postalCode: null, extra: {}, source: null, preferredWindows: null, callback: null, updatedAt: now })

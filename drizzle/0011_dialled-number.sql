@@ -1,0 +1,1 @@
+ALTER TABLE "dials" ADD COLUMN "phone_e164" text;
