@@ -94,7 +94,10 @@ describe.each(runs)('$name on embedded defaults', ({ entry }) => {
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const me = await fetch(`${url}/api/me`, { headers: { cookie } });
     expect(await me.json()).toMatchObject({ username: 'admin', role: 'admin' });
-    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    // Idle connections outlive a load balancer's 60 s (Node's 5 s gave the agents 502s).
+    expect(ready.headers.get('keep-alive')).toBe('timeout=65');
 
     // The README's first list on the embedded database: import, then an agent gets a case.
     const headers = { cookie, origin: url!, 'content-type': 'application/json' };
