@@ -7,7 +7,9 @@ import { outcomeLabel } from '../web/js/agent/case-card.js';
 // @ts-expect-error plain JS module of the browser UI, checked by `tsc -p web`
 import { outcomeError } from '../web/js/agent/outcome-errors.js';
 // @ts-expect-error plain JS module of the browser UI, checked by `tsc -p web`
-import { CALLBACK_GAP_MINUTES, windowsByStart } from '../web/js/agent/outcome-form.js';
+import { CALLBACK_GAP_MINUTES } from '../web/js/agent/outcome-form.js';
+// @ts-expect-error plain JS module of the browser UI, checked by `tsc -p web`
+import { windowsByStart } from '../web/js/format.js';
 
 /** The agent screen's German: the glossary's „Mandant“, whole sentences, and the server's real rules. */
 describe('agent screen texts', () => {

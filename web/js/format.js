@@ -155,3 +155,15 @@ export function todayIso() {
  * @param {number} share
  */
 export const formatPercent = (share) => `${Math.round(share * 100)} %`;
+
+/**
+ * A client's windows by start time, then name: the stored order is the database's (jsonb
+ * sorts keys by length), which put „Mittag“ before „Vormittag“.
+ * @param {Record<string, [string, string]>} windows
+ * @returns {string[]}
+ */
+export function windowsByStart(windows) {
+  return Object.entries(windows)
+    .sort(([an, [af]], [bn, [bf]]) => af.localeCompare(bf) || an.localeCompare(bn))
+    .map(([name]) => name);
+}

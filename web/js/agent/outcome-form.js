@@ -1,6 +1,6 @@
 // What happened on the call: outcome, callback time or payment promise, right party, note.
 import { field, h, replace, notice } from '../dom.js';
-import { formatAmountInput, parseGermanAmount, todayIso, windowLabel, zonedToIsoWithOffset } from '../format.js';
+import { formatAmountInput, parseGermanAmount, todayIso, windowLabel, windowsByStart, zonedToIsoWithOffset } from '../format.js';
 import { activePhones, phoneChoice } from './phone-list.js';
 import { preferredWindowsEditor } from './preferred-windows.js';
 import { rightPartyChoice } from './right-party.js';
@@ -35,17 +35,6 @@ export const CALLBACK_GAP_MINUTES = 30;
 const WINDOW_DATE_HINT = `leer = nächstes passendes Zeitfenster, frühestens ${CALLBACK_GAP_MINUTES} Minuten nach dem Gespräch – oder nach der Wartezeit bis zum nächsten Versuch, falls diese kürzer ist`;
 const NO_WINDOW = 'Bitte ein Zeitfenster für den Rückruf wählen.';
 
-/**
- * A client's windows by start time, then name: the stored order is the database's (jsonb
- * sorts keys by length), which put „Mittag“ before „Vormittag“.
- * @param {Record<string, [string, string]>} windows
- * @returns {string[]}
- */
-export function windowsByStart(windows) {
-  return Object.entries(windows)
-    .sort(([an, [af]], [bn, [bf]]) => af.localeCompare(bf) || an.localeCompare(bn))
-    .map(([name]) => name);
-}
 
 /**
  * What the agent entered, kept so a lost lock, an ended session or a reload loses none of it.

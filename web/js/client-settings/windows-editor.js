@@ -1,5 +1,6 @@
 // Named windows („evening“ 17:00–20:00) for callbacks and day-part rotation: add, remove, rename.
 import { h } from '../dom.js';
+import { windowsByStart } from '../format.js';
 import { errorBox, slot } from './field-errors.js';
 import { relabel, removeButton, timeInput } from './inputs.js';
 
@@ -51,8 +52,7 @@ export function windowsEditor(initial) {
     return row;
   };
   // By start time: the stored order is the database's (jsonb sorts keys), not the user's.
-  const byStart = Object.entries(initial).sort(([an, [af]], [bn, [bf]]) => af.localeCompare(bf) || an.localeCompare(bn));
-  for (const [name, range] of byStart) add(name, range);
+  for (const name of windowsByStart(initial)) add(name, initial[name]);
 
   const el = h(
     'fieldset',
