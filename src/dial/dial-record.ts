@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import { assignments, dials } from '../db/schema.js';
 import type { DispatchDeps } from '../deps.js';
 import { AppError } from '../http/errors.js';
@@ -29,24 +29,20 @@ export async function startDial(d: DispatchDeps, row: { assignmentId: string; ag
   const busyUntil = d.config.CTI_TIMEOUT_MS + DIAL_SETTLE_MS;
   return d.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${row.assignmentId}, 0))`);
+    const since = (ms: number) => gt(dials.at, new Date(row.at.getTime() - ms));
     const [busy] = await tx
-      .select({ id: dials.id })
+      .select({ result: dials.result })
       .from(dials)
-      .where(and(eq(dials.assignmentId, row.assignmentId), inArray(dials.result, ['pending', 'timeout']), gt(dials.at, new Date(row.at.getTime() - busyUntil))))
+      .where(and(eq(dials.assignmentId, row.assignmentId), or(and(inArray(dials.result, ['pending', 'timeout']), since(busyUntil)), and(eq(dials.result, 'ok'), since(DIAL_REPEAT_MS)))))
       .limit(1);
+    if (busy?.result === 'ok') {
+      throw new AppError(409, 'dial_in_progress', 'The phone system took a dial of this assignment a moment ago', {
+        messageDe: 'Die Telefonanlage hat eben angerufen – Ihr Telefon klingelt gleich. Erneut wählen ist erst nach einigen Sekunden möglich.',
+      });
+    }
     if (busy) {
       throw new AppError(409, 'dial_in_progress', 'The phone system may still be setting up the previous call of this assignment', {
         messageDe: 'Die Telefonanlage baut den vorigen Anruf eventuell noch auf. Bitte einige Sekunden warten, ob Ihr Telefon klingelt, bevor Sie erneut wählen.',
-      });
-    }
-    const [justMade] = await tx
-      .select({ id: dials.id })
-      .from(dials)
-      .where(and(eq(dials.assignmentId, row.assignmentId), eq(dials.result, 'ok'), gt(dials.at, new Date(row.at.getTime() - DIAL_REPEAT_MS))))
-      .limit(1);
-    if (justMade) {
-      throw new AppError(409, 'dial_in_progress', 'The phone system took a dial of this assignment a moment ago', {
-        messageDe: 'Die Telefonanlage hat eben angerufen – Ihr Telefon klingelt gleich. Erneut wählen ist erst nach einigen Sekunden möglich.',
       });
     }
     const [live] = await tx.select({ id: assignments.id }).from(assignments).where(and(eq(assignments.id, row.assignmentId), isNull(assignments.endedAt)));

@@ -2,36 +2,17 @@
 // queue is empty when it is.
 import { api, ApiError, germanError, serverNow } from '../api.js';
 import { h, notice, replace } from '../dom.js';
-import { formatCalendarDay, formatMoney, formatTime, parseGermanAmount, windowLabel } from '../format.js';
+import { formatTime } from '../format.js';
 import { caseCard } from './case-card.js';
+import { alreadyRecorded, CLIENT_TAKEN, clientTaken, entered, LOCK_RAN_OUT, lockExpired, lockGone, lockLost, notSaved, RECORDED_BEFORE } from './case-ended.js';
 import { caseDialing, disableDialLinks, MAX_TIMER_MS } from './case-dialing.js';
+import { drafts } from './drafts.js';
 import { emptyQueue } from './empty-queue.js';
 import { outcomeError } from './outcome-errors.js';
 import { outcomeForm } from './outcome-form.js';
 
 /** @typedef {import('../types.js').NextResponse} NextResponse */
 /** @typedef {import('../types.js').Assignment} Assignment */
-
-export const LOCK_LOST = 'Die Sperre ist abgelaufen – der Fall ging zurück in die Warteschlange.';
-const DRAFT_KEPT = 'Ihre Eingaben sind in diesem Fenster aufbewahrt und erscheinen wieder, sobald Sie diesen Fall erneut erhalten.';
-const CLIENT_TAKEN = 'Dieser Mandant ist Ihnen nicht mehr zugewiesen; der Fall ging zurück in die Warteschlange. Das Ergebnis wurde NICHT gespeichert – bitte Ihre Teamleitung informieren';
-const RECORDED_BEFORE = 'Für diesen Fall war bereits ein Ergebnis gespeichert (das zuerst gesendete gilt)';
-/** The lock ran out with the case on screen: the call may still be going on, and its outcome still counts (`late-outcome.ts`). */
-const LOCK_RAN_OUT =
-  'Die Sperre ist abgelaufen – der Fall ist wieder in der Warteschlange. Ein jetzt gespeichertes Ergebnis zählt, solange kein anderer Mitarbeiter den Fall übernommen hat: bitte gleich speichern.';
-/** Why a late outcome was refused (`details.why` of the 409 `lock_expired`), in German. */
-const LATE_REFUSED = {
-  'another agent has the case now': 'ein anderer Mitarbeiter hat den Fall inzwischen übernommen',
-  'the case was called again since': 'der Fall wurde inzwischen erneut angerufen',
-  'the case is closed': 'der Fall ist inzwischen abgeschlossen',
-  'its client is no longer assigned to you': 'der Mandant ist Ihnen nicht mehr zugewiesen',
-};
-/** @param {unknown} err */
-const notSaved = (err) => {
-  const why = err instanceof ApiError ? /** @type {{ why?: string } | undefined} */ (err.details)?.why : undefined;
-  const text = LATE_REFUSED[/** @type {keyof typeof LATE_REFUSED} */ (why ?? '')] ?? 'der Fall hat sich inzwischen geändert';
-  return `Ergebnis NICHT gespeichert: Die Sperre war abgelaufen, und ${text}. Bitte geben Sie Ihre Eingaben an Ihre Teamleitung weiter`;
-};
 
 /**
  * Heartbeat: every third of the remaining lock time (LOCK_SECONDS/3), at least every 2 min,
@@ -318,107 +299,3 @@ export function agentView(userId) {
     },
   };
 }
-
-/**
- * The start screen's message after a lost lock; with what was entered kept for this case.
- * @param {ReturnType<typeof drafts.of>} draft
- */
-function lockLost(draft) {
-  return notice('warning', draft.read() ? `${LOCK_LOST} ${DRAFT_KEPT}` : LOCK_LOST);
-}
-
-/**
- * What the agent entered for a case, per browser tab (`sessionStorage`), by agent, case and attempt:
- * kept until the outcome is saved, the case given back, or the agent logs out. A draft of a
- * case that went to someone else stays until then (the tab's storage ends with the tab).
- */
-const drafts = {
-  PREFIX: 'mahn:draft:',
-  /**
-   * @param {string} userId
-   * @param {string} caseId
-   * @param {number} attemptNo
-   */
-  of(userId, caseId, attemptNo) {
-    const key = `${drafts.PREFIX}${userId}:${caseId}:${attemptNo}`;
-    return {
-      /** @returns {Partial<import('./outcome-form.js').Draft> | null} */
-      read: () => {
-        try {
-          const d = JSON.parse(sessionStorage.getItem(key) ?? 'null');
-          return d && typeof d === 'object' ? d : null;
-        } catch {
-          return null;
-        }
-      },
-      /** @param {import('./outcome-form.js').Draft} d */
-      write: (d) => {
-        try {
-          sessionStorage.setItem(key, JSON.stringify(d));
-        } catch {
-          // Storage full or disabled: the form itself still holds what was entered.
-        }
-      },
-      drop: () => sessionStorage.removeItem(key),
-    };
-  },
-  clear() {
-    for (const key of Object.keys(sessionStorage)) if (key.startsWith(drafts.PREFIX)) sessionStorage.removeItem(key);
-  },
-};
-
-/**
- * What the agent entered, in one line for the start screen when it could not be saved.
- * @param {import('../types.js').AgentCase} c
- * @param {import('./outcome-form.js').Draft} d
- */
-function entered(c, d) {
-  const parts = [`Ihre Eingaben: ${c.outcomes.find((o) => o.code === d.code)?.label ?? d.code ?? 'kein Ergebnis'}`];
-  const cents = d.amount ? parseGermanAmount(d.amount, c.currency) : null;
-  const amount = cents === null ? d.amount : formatMoney(cents, c.currency);
-  if (amount || d.promiseDate) parts.push(['Zusage', amount, d.promiseDate && `zum ${formatCalendarDay(d.promiseDate)}`].filter(Boolean).join(' '));
-  if (c.outcomes.find((o) => o.code === d.code)?.effect === 'callback') {
-    const range = c.windows[d.window];
-    if (d.exact && d.at) parts.push(`Rückruf am ${d.at.replace('T', ' um ')} Uhr`);
-    else if (!d.exact && range) parts.push(`Rückruf ${windowLabel(d.window, range)}${d.windowDate ? ` am ${formatCalendarDay(d.windowDate)}` : ''}`);
-  }
-  if (d.note.trim()) parts.push(`Notiz: „${d.note.trim()}“`);
-  return parts.join(', ');
-}
-
-/**
- * The agent's own lock ran out (the heartbeat or the outcome says so).
- * @param {unknown} err
- */
-const lockExpired = (err) =>
-  err instanceof ApiError &&
-  (err.code === 'lock_expired' ||
-    (err.code === 'assignment_ended' && typeof err.details === 'object' && err.details !== null && /** @type {{ endReason?: string }} */ (err.details).endReason === 'expired'));
-
-/**
- * The outcome of this assignment is recorded already (its 409 says so).
- * @param {unknown} err
- */
-const alreadyRecorded = (err) =>
-  err instanceof ApiError &&
-  err.code === 'assignment_ended' &&
-  typeof err.details === 'object' &&
-  err.details !== null &&
-  /** @type {{ endReason?: string }} */ (err.details).endReason === 'outcome';
-
-/**
- * The case's client was taken from the agent during the call (the case went back to its queue):
- * said by the first request after it, and as `dropped` by any later one.
- * @param {unknown} err
- */
-const clientTaken = (err) =>
-  err instanceof ApiError &&
-  ((err.status === 403 && err.code === 'client_not_assigned') ||
-    (err.status === 409 && typeof err.details === 'object' && err.details !== null && /** @type {{ endReason?: string }} */ (err.details).endReason === 'dropped'));
-
-/**
- * 409 (not held any more) and 404 (assignment unknown) both mean: this case is not ours now.
- * @param {unknown} err
- */
-const lockGone = (err) => err instanceof ApiError && (err.status === 409 || err.status === 404);
-
