@@ -74,6 +74,7 @@ describe('lateOutcomeVerdict', () => {
   it.each([
     ['lock ran out, unnoticed', a, ctx, agent, { ok: true }],
     ['ended as expired', { ...a, endedAt: now, endReason: 'expired' }, ctx, agent, { ok: true }],
+    ['freed by a lead', { ...a, endedAt: now, endReason: 'freed' }, ctx, agent, { ok: true }],
     ['still held', { ...a, expiresAt: new Date('2026-12-03T10:01:00Z') }, ctx, agent, { ok: false, why: 'it is still held' }],
     ['given back', { ...a, endedAt: now, endReason: 'released' }, ctx, agent, { ok: false, why: 'it ended (released)' }],
     ['another agent', a, ctx, { ...agent, id: 'u2' }, { ok: false, why: 'another agent’s assignment' }],

@@ -40,7 +40,7 @@ const createdAt = () => ts('created_at').notNull().defaultNow();
 export const roleEnum = pgEnum('role', ['agent', 'lead', 'admin']);
 export const listStatusEnum = pgEnum('list_status', ['importing', 'active', 'completed', 'failed', 'cancelled']);
 export const caseStatusEnum = pgEnum('case_status', ['open', 'closed']);
-export const assignmentEndEnum = pgEnum('assignment_end', ['outcome', 'released', 'expired', 'dropped']);
+export const assignmentEndEnum = pgEnum('assignment_end', ['outcome', 'released', 'expired', 'dropped', 'freed']);
 /**
  * pending: waiting to be sent · sending: claimed by a worker · retrying: the last try failed,
  * another follows · sent · failed: gave up · unknown: a worker died while sending, the mail may

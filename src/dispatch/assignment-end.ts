@@ -5,7 +5,11 @@ import { prepared } from '../db/prepared.js';
 import type { OutcomeJob } from '../queues/registry.js';
 import { holdAfterDial } from './dial-hold.js';
 
-export type EndReason = 'outcome' | 'released' | 'expired' | 'dropped';
+/**
+ * How an assignment ended: its outcome posted, given back by its agent, its lock run out, its
+ * client taken from the agent, or freed by a team lead (`free.ts`).
+ */
+export type EndReason = 'outcome' | 'released' | 'expired' | 'dropped' | 'freed';
 
 /**
  * An expired assignment ended when its lock ran out, not when that was noticed: the case was
@@ -31,6 +35,7 @@ export async function endAssignment(db: Db | Tx, id: string, reason: EndReason, 
  * transaction, holds its case for the client's retry delay when the customer was dialled for it
  * (`holdAfterDial`: the next agent must not ring them again within seconds, whichever way the
  * assignment ended). Null when it had ended already; else the hold in milliseconds (0: none).
+ * `also` writes what belongs with the end (an audit row) in the same transaction.
  */
 export async function endWithoutOutcome(
   db: Db | Tx,
@@ -38,8 +43,13 @@ export async function endWithoutOutcome(
   reason: Exclude<EndReason, 'outcome'>,
   now: Date,
   retryDelaySeconds?: () => number,
+  also?: (tx: Tx) => Promise<void>,
 ): Promise<number | null> {
-  return db.transaction(async (tx) => ((await endAssignment(tx, a.id, reason, now)) ? holdAfterDial(tx, a, now, retryDelaySeconds) : null));
+  return db.transaction(async (tx) => {
+    if (!(await endAssignment(tx, a.id, reason, now))) return null;
+    await also?.(tx);
+    return holdAfterDial(tx, a, now, retryDelaySeconds);
+  });
 }
 
 /**

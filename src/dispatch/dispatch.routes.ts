@@ -4,6 +4,7 @@ import { currentUser, requireRole } from '../auth/guard.js';
 import type { AppEnv } from '../http/context.js';
 import { authErrors, conflictError, createRouter, IdParam, json, jsonBody, notFoundError, validationError } from '../http/router.js';
 import { heartbeat, release } from './assignment.js';
+import { freeAssignment } from './free.js';
 import type { DispatchDeps } from '../deps.js';
 import { AssignmentSchema, NextResponseSchema, OutcomeBodySchema } from './dispatch.schemas.js';
 import { submitOutcome } from './outcome.js';
@@ -36,6 +37,13 @@ const give = createRoute({
   responses: { 204: { description: 'Released' }, ...held },
 });
 
+const free = createRoute({
+  method: 'post', path: '/assignments/{id}/free', tags: ['Lists'], middleware: requireRole('lead', 'admin'),
+  summary: 'Free a case an agent holds (the agent gone with it on screen): back to its queue, no attempt counted; see inCallBy of the list progress',
+  request: { params: IdParam },
+  responses: { 204: { description: 'Freed' }, ...held },
+});
+
 const deps = (c: Context<AppEnv>): DispatchDeps => {
   const { database, calls, queues, clock, config, log } = c.var.deps;
   return { db: database.db, calls, queues, clock, config, log };
@@ -63,6 +71,10 @@ export function dispatchRoutes(counters: Pick<Metrics, 'assignments' | 'outcomes
   });
   app.openapi(give, async (c) => {
     await release(deps(c), currentUser(c), c.req.valid('param').id);
+    return c.body(null, 204);
+  });
+  app.openapi(free, async (c) => {
+    await freeAssignment(deps(c), currentUser(c), c.req.valid('param').id);
     return c.body(null, 204);
   });
   return app;

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { assignments, cases, clients, dunningLists } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
@@ -50,7 +50,7 @@ export async function heldAssignment(d: DispatchDeps, agent: SessionUser, id: st
     throw new AppError(403, 'client_not_assigned', 'This case belongs to a client no longer assigned to you; it went back to its queue');
   }
   if (a.endedAt) {
-    const why = a.endReason === 'outcome' ? 'its outcome is recorded already' : `it ended (${a.endReason})`;
+    const why = a.endReason === 'outcome' ? 'its outcome is recorded already' : a.endReason === 'freed' ? 'a team lead freed it' : `it ended (${a.endReason})`;
     throw new AppError(409, 'assignment_ended', `This assignment is no longer held: ${why}`, { endReason: a.endReason });
   }
   // PostgreSQL decides whether the lock holds; the lock watch records an expiry it missed.
@@ -62,14 +62,22 @@ export async function heldAssignment(d: DispatchDeps, agent: SessionUser, id: st
  * Ends an assignment and returns its case to the queue, no attempt counted: at once, or after
  * the client's retry delay when its customer was dialled for it (`endWithoutOutcome`).
  */
-export async function giveBack(d: DispatchDeps, a: AssignmentRow, reason: 'released' | 'dropped', now: Date, retryDelaySeconds?: () => number): Promise<boolean> {
+export async function giveBack(
+  d: DispatchDeps,
+  a: AssignmentRow,
+  reason: 'released' | 'dropped' | 'freed',
+  now: Date,
+  retryDelaySeconds?: () => number,
+  also?: (tx: Tx) => Promise<void>,
+): Promise<boolean> {
   // Postgres first: a pull in between must not find the case still held and push it back.
-  const delayMs = await endWithoutOutcome(d.db, a, reason, now, retryDelaySeconds);
+  const delayMs = await endWithoutOutcome(d.db, a, reason, now, retryDelaySeconds, also);
   if (delayMs === null) return false;
   try {
     const job = await d.calls.getJob(a.queue, a.jobId);
-    // Released: not straight back to the same agent while other work is there (`released-by.ts`).
-    if (job && reason === 'released') await job.updateData(markReleased(job.data, a.agentId, now));
+    // Given back, or freed by a lead: not straight back to the same agent while other work is
+    // there (`released-by.ts`).
+    if (job && reason !== 'dropped') await job.updateData(markReleased(job.data, a.agentId, now));
     await job?.moveToDelayed(Date.now() + delayMs, a.lockToken);
   } catch (err) {
     // The lock ran out meanwhile: the lock watch returns the job all the same.

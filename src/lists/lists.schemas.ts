@@ -111,7 +111,7 @@ export const ProgressSchema = z
     closed: z.number().int(),
     byOutcome: counts,
     attemptsHistogram: counts,
-    inCallBy: z.array(z.object({ agent: z.string(), caseId: z.uuid(), since: z.string() })),
+    inCallBy: z.array(z.object({ assignmentId: z.uuid().openapi({ description: 'Free it with POST /api/assignments/{id}/free' }), agent: z.string(), caseId: z.uuid(), since: z.string() })),
     nextDueAt: z.string().nullable(),
     throughputLastHour: z.number().int(),
     etaAt: z.string().nullable().openapi({ description: "At the last hour's pace, one more attempt per open case, worked within the client's calling hours" }),

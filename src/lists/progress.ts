@@ -13,7 +13,7 @@ export interface ListProgress {
   closed: number;
   byOutcome: Record<string, number>;
   attemptsHistogram: Record<string, number>;
-  inCallBy: Array<{ agent: string; caseId: string; since: string }>;
+  inCallBy: Array<{ assignmentId: string; agent: string; caseId: string; since: string }>;
   nextDueAt: string | null;
   throughputLastHour: number;
   etaAt: string | null;
@@ -37,7 +37,7 @@ export async function listProgress(db: Db, listId: string, now: Date): Promise<L
   // A Date inside raw SQL has no column type to be serialised by: pass it as text and cast.
   const at = sql`${now.toISOString()}::timestamptz`;
   const inCall = await db
-    .select({ agent: users.displayName, caseId: assignments.caseId, since: assignments.assignedAt })
+    .select({ assignmentId: assignments.id, agent: users.displayName, caseId: assignments.caseId, since: assignments.assignedAt })
     .from(assignments)
     .innerJoin(cases, eq(cases.id, assignments.caseId))
     .innerJoin(users, eq(users.id, assignments.agentId))
@@ -66,7 +66,7 @@ export async function listProgress(db: Db, listId: string, now: Date): Promise<L
   const hours = client ? isCallableNow(now, { ...client.settings, holidays: null }, CLIENT_PLACE) : { callable: true as const };
   const p: ListProgress = {
     total: 0, callableNow: 0, scheduled: 0, inCall: inCall.length, closed: 0, byOutcome: {}, attemptsHistogram: {},
-    inCallBy: inCall.map((a) => ({ agent: a.agent, caseId: a.caseId, since: a.since.toISOString() })),
+    inCallBy: inCall.map((a) => ({ assignmentId: a.assignmentId, agent: a.agent, caseId: a.caseId, since: a.since.toISOString() })),
     nextDueAt: null, throughputLastHour: 0, etaAt: null,
     callingHoursNow: hours.callable, callingResumesAt: hours.callable ? null : (hours.nextAt?.toISOString() ?? null),
     clientActive: client?.active ?? true,

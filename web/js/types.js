@@ -55,7 +55,7 @@
  *   manual: boolean, lastError: string | null, messageId: string | null, createdAt: string, sentAt: string | null }} Delivery
  * @typedef {{ total: number, callableNow: number, scheduled: number, inCall: number, closed: number,
  *   byOutcome: Record<string, number>, attemptsHistogram: Record<string, number>,
- *   inCallBy: { agent: string, caseId: string, since?: string }[], nextDueAt: string | null,
+ *   inCallBy: { assignmentId: string, agent: string, caseId: string, since?: string }[], nextDueAt: string | null,
  *   throughputLastHour: number, etaAt: string | null,
  *   clientActive: boolean, callingHoursNow: boolean, callingResumesAt: string | null, languageGaps: LanguageGap[], failedJobs: ListFailedJob[] }} Progress
  * @typedef {{ queue: 'outcomes' | 'imports' | 'delivery', jobId: string, failedAt: string | null, tries: number,

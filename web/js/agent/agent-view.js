@@ -4,7 +4,7 @@ import { api, ApiError, germanError, serverNow } from '../api.js';
 import { h, notice, replace } from '../dom.js';
 import { formatTime } from '../format.js';
 import { caseCard } from './case-card.js';
-import { alreadyRecorded, CLIENT_TAKEN, clientTaken, entered, LOCK_RAN_OUT, lockExpired, lockGone, lockLost, notSaved, RECORDED_BEFORE } from './case-ended.js';
+import { alreadyRecorded, CLIENT_TAKEN, clientTaken, entered, FREED_BY_LEAD, freedByLead, LOCK_RAN_OUT, lockExpired, lockGone, lockLost, notSaved, RECORDED_BEFORE } from './case-ended.js';
 import { caseDialing, disableDialLinks, MAX_TIMER_MS } from './case-dialing.js';
 import { drafts } from './drafts.js';
 import { emptyQueue } from './empty-queue.js';
@@ -164,6 +164,10 @@ export function agentView(userId) {
       } else if (alreadyRecorded(err)) {
         draft.drop();
         showStart(notice('info', `${RECORDED_BEFORE} – ${c.name}`));
+      } else if (freedByLead(err)) {
+        // Only a release gets here (an outcome is tried late): the case is back in its queue either way.
+        draft.drop();
+        showStart(notice('info', `Ihre Teamleitung hatte den Fall bereits freigegeben; er ist wieder in der Warteschlange – ${c.name}`));
       } else if (lockGone(err)) showStart(lockLost(draft));
       else return false;
       return true;
@@ -185,12 +189,15 @@ export function agentView(userId) {
         notice('warning', `Dieser Fall ist seit ${minutes} Minuten für Sie gesperrt, länger nicht: Die Sperre endet um ${formatTime(assignment.expiresAt)} Uhr. Bitte jetzt das Ergebnis speichern oder den Fall zurückgeben.`),
       );
     };
-    /** The heartbeat found the lock gone: the form stays, for an outcome that may still be saved. */
-    const lockRanOut = () => {
-      replace(lockInfo, `Sperre abgelaufen um ${formatTime(assignment.expiresAt)} Uhr`);
-      replace(lockWarning, notice('warning', LOCK_RAN_OUT));
+    /**
+     * The heartbeat found the lock gone, or the case freed by a team lead: the form stays, for an
+     * outcome that may still be saved.
+     */
+    const lockRanOut = (freed = false) => {
+      replace(lockInfo, freed ? 'Von Ihrer Teamleitung freigegeben' : `Sperre abgelaufen um ${formatTime(assignment.expiresAt)} Uhr`);
+      replace(lockWarning, notice('warning', freed ? FREED_BY_LEAD : LOCK_RAN_OUT));
       // The case may be with another agent by now: only the outcome of the call made is left to enter.
-      disableDialLinks(el, 'Sperre abgelaufen: nicht mehr wählen');
+      disableDialLinks(el, freed ? 'Freigegeben: nicht mehr wählen' : 'Sperre abgelaufen: nicht mehr wählen');
     };
 
     const scheduleBeat = () => {
@@ -213,6 +220,7 @@ export function agentView(userId) {
       } catch (err) {
         if (!current() || finishing) return;
         if (lockExpired(err)) return lockRanOut();
+        if (freedByLead(err)) return lockRanOut(true);
         if (err instanceof ApiError && err.code === 'hold_limit') return holdLimitReached(/** @type {{ holdMaxMinutes: number }} */ (err.details).holdMaxMinutes);
         if (endedElsewhere(err)) return;
         // A network blip: keep trying; the lock lasts longer than a few failed beats.

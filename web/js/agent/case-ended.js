@@ -1,5 +1,6 @@
 // Why a case left the agent's screen, as the start screen says it: the lock gone, the outcome
-// recorded before, the client taken away, a late outcome refused — with what was entered.
+// recorded before, the client taken away, freed by a team lead, a late outcome refused — with
+// what was entered.
 import { ApiError } from '../api.js';
 import { notice } from '../dom.js';
 import { formatCalendarDay, formatMoney, parseGermanAmount, windowLabel } from '../format.js';
@@ -11,6 +12,9 @@ export const RECORDED_BEFORE = 'Für diesen Fall war bereits ein Ergebnis gespei
 /** The lock ran out with the case on screen: the call may still be going on, and its outcome still counts (`late-outcome.ts`). */
 export const LOCK_RAN_OUT =
   'Die Sperre ist abgelaufen – der Fall ist wieder in der Warteschlange. Ein jetzt gespeichertes Ergebnis zählt, solange kein anderer Mitarbeiter den Fall übernommen hat: bitte gleich speichern.';
+/** A team lead freed the case with it on screen: as a lock run out, the call's outcome still counts. */
+export const FREED_BY_LEAD =
+  'Ihre Teamleitung hat diesen Fall freigegeben – er ist wieder in der Warteschlange. Ein jetzt gespeichertes Ergebnis zählt, solange kein anderer Mitarbeiter den Fall übernommen hat: bitte gleich speichern.';
 /** Why a late outcome was refused (`details.why` of the 409 `lock_expired`), in German. */
 const LATE_REFUSED = {
   'another agent has the case now': 'ein anderer Mitarbeiter hat den Fall inzwischen übernommen',
@@ -22,7 +26,8 @@ const LATE_REFUSED = {
 export const notSaved = (err) => {
   const why = err instanceof ApiError ? /** @type {{ why?: string } | undefined} */ (err.details)?.why : undefined;
   const text = LATE_REFUSED[/** @type {keyof typeof LATE_REFUSED} */ (why ?? '')] ?? 'der Fall hat sich inzwischen geändert';
-  return `Ergebnis NICHT gespeichert: Die Sperre war abgelaufen, und ${text}. Bitte geben Sie Ihre Eingaben an Ihre Teamleitung weiter`;
+  const ended = freedByLead(err) ? 'Ihre Teamleitung hatte den Fall freigegeben' : 'Die Sperre war abgelaufen';
+  return `Ergebnis NICHT gespeichert: ${ended}, und ${text}. Bitte geben Sie Ihre Eingaben an Ihre Teamleitung weiter`;
 };
 
 /**
@@ -65,6 +70,12 @@ const endReasonOf = (err) =>
  * @param {unknown} err
  */
 export const lockExpired = (err) => err instanceof ApiError && (err.code === 'lock_expired' || (err.code === 'assignment_ended' && endReasonOf(err) === 'expired'));
+
+/**
+ * A team lead freed the case (the heartbeat's 409 says so; a refused late outcome too).
+ * @param {unknown} err
+ */
+export const freedByLead = (err) => err instanceof ApiError && err.status === 409 && endReasonOf(err) === 'freed';
 
 /**
  * The outcome of this assignment is recorded already (its 409 says so).

@@ -88,7 +88,7 @@ export function listDetailView(listId, me) {
       /** @type {Progress} */
       const p = await api('GET', `/api/lists/${encodeURIComponent(listId)}/progress`);
       if (stopped) return;
-      replaceIfChanged(progressBox, JSON.stringify(p), () => [progressView(p, outcomes), asOf]);
+      replaceIfChanged(progressBox, JSON.stringify(p), () => [progressView(p, outcomes, free), asOf]);
       replace(asOf, `Stand ${formatTime(new Date().toISOString())} · aktualisiert alle ${POLL_MS / 1000} s`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) {
@@ -105,6 +105,23 @@ export function listDetailView(listId, me) {
       replace(message, notice('success', 'Liste abgebrochen. Offene Fälle wurden geschlossen.'));
     } catch (err) {
       replace(message, notice('error', `Abbrechen fehlgeschlagen: ${germanError(err)}`));
+    }
+    await refresh();
+  }
+
+  /**
+   * Frees a case an agent holds (gone with it on screen): back to its queue, no attempt counted.
+   * @param {Progress['inCallBy'][number]} a
+   */
+  async function free(a) {
+    if (!window.confirm(`Fall von ${a.agent} freigeben? Der Fall geht zurück in die Warteschlange (kein Versuch gezählt) und ${a.agent} kann ihn nicht mehr bearbeiten. Nur freigeben, wenn ${a.agent} nicht mehr am Platz ist.`)) return;
+    try {
+      await api('POST', `/api/assignments/${encodeURIComponent(a.assignmentId)}/free`);
+      replace(message, notice('success', `Fall von ${a.agent} freigegeben; er ist wieder in der Warteschlange.`));
+    } catch (err) {
+      // Ended meanwhile (saved, given back, expired): nothing left to free.
+      const ended = err instanceof ApiError && err.status === 409;
+      replace(message, notice(ended ? 'info' : 'error', ended ? `${a.agent} hat den Fall inzwischen abgeschlossen oder zurückgegeben.` : `Freigeben fehlgeschlagen: ${germanError(err)}`));
     }
     await refresh();
   }
@@ -164,10 +181,18 @@ function failedJobNotices(jobs) {
 const sinceText = (iso) => (formatDate(iso) === formatDate(new Date().toISOString()) ? formatTime(iso) : formatShortDateTime(iso));
 
 /**
+ * @param {Progress['inCallBy'][number]} a
+ * @param {(a: Progress['inCallBy'][number]) => Promise<void>} free
+ */
+const freeButton = (a, free) =>
+  h('button', { type: 'button', class: 'btn btn-small', title: `Fall von ${a.agent} freigeben (zurück in die Warteschlange)`, onclick: () => void free(a) }, 'Freigeben');
+
+/**
  * @param {Progress} p
  * @param {Outcome[]} outcomes
+ * @param {(a: Progress['inCallBy'][number]) => Promise<void>} free
  */
-function progressView(p, outcomes) {
+function progressView(p, outcomes, free) {
   const n = (/** @type {number} */ v) => v.toLocaleString('de-DE');
   // Down, not to the nearest: 296 of 297 closed is not „100 % abgeschlossen“.
   const done = p.total ? Math.floor((p.closed / p.total) * 100) : 0;
@@ -227,7 +252,12 @@ function progressView(p, outcomes) {
         {},
         h('h3', {}, 'Gerade im Gespräch'),
         p.inCallBy.length
-          ? h('table', { class: 'table table-compact' }, h('thead', {}, h('tr', {}, h('th', {}, 'Mitarbeiter'), h('th', {}, 'seit'))), h('tbody', {}, p.inCallBy.map((a) => h('tr', {}, h('td', {}, a.agent), h('td', {}, a.since ? sinceText(a.since) : '–')))))
+          ? h(
+              'table',
+              { class: 'table table-compact' },
+              h('thead', {}, h('tr', {}, h('th', {}, 'Mitarbeiter'), h('th', {}, 'seit'), h('th', { 'aria-label': 'Aktion' }))),
+              h('tbody', {}, p.inCallBy.map((a) => h('tr', {}, h('td', {}, a.agent), h('td', {}, a.since ? sinceText(a.since) : '–'), h('td', {}, freeButton(a, free))))),
+            )
           : h('p', { class: 'muted' }, 'Niemand.'),
       ),
     ),

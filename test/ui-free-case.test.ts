@@ -1,0 +1,59 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/clock.js';
+import { assignments, attempts } from '../src/db/schema.js';
+import { loginAs, startUi } from './helpers/browser.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { attemptsRecorded, createClient, fastRules } from './helpers/dispatch.js';
+import { seedList } from './helpers/seed.js';
+
+let t: TestContext;
+let ui: Awaited<ReturnType<typeof startUi>>;
+let admin: string;
+
+beforeAll(async () => {
+  // A short lock, so the agent's heartbeat (every LOCK_SECONDS/3) is seen within the test.
+  t = await createTestContext({ LOCK_SECONDS: '9' }, { clock: systemClock });
+  admin = (await t.userSession('admin')).cookie;
+  await t.runWorkers();
+  ui = await startUi(t);
+});
+afterAll(async () => {
+  await ui?.close();
+  await t?.close();
+});
+
+describe('a lead frees a case an agent holds', () => {
+  it('from the list page (asked first); the agent is told at the heartbeat, keeps the form and can still save', async () => {
+    const clientId = await createClient(t, admin, { ...fastRules, name: 'Stadtwerke Muster', retryDelaySeconds: 3600 });
+    const { listId, cases: [seeded] } = await seedList(t, clientId, 1);
+    const agentUser = (await t.userSession('agent', [clientId])).user;
+    const agent = await ui.newPage();
+    await loginAs(agent.page, agentUser.username);
+    await agent.page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await agent.page.getByTestId('case-name').waitFor();
+
+    const leadUser = (await t.userSession('lead', [clientId])).user;
+    const lead = await ui.newPage({ acceptDialogs: true });
+    await loginAs(lead.page, leadUser.username);
+    await lead.page.goto(`/#/liste/${listId}`);
+    const row = lead.page.getByRole('row', { name: new RegExp(agentUser.displayName) });
+    await row.getByRole('button', { name: 'Freigeben' }).click();
+    await lead.page.getByText(`Fall von ${agentUser.displayName} freigegeben; er ist wieder in der Warteschlange.`).waitFor();
+    expect(lead.dialogs).toEqual([expect.stringMatching(new RegExp(`^confirm: Fall von ${agentUser.displayName} freigeben\\?`))]);
+    await lead.page.getByText('Niemand.').waitFor();
+    const [ended] = await t.db.select().from(assignments).where(eq(assignments.caseId, seeded!.id));
+    expect(ended!.endReason).toBe('freed');
+
+    await agent.page.getByText('Ihre Teamleitung hat diesen Fall freigegeben – er ist wieder in der Warteschlange.').waitFor({ timeout: 15_000 });
+    await agent.page.getByText('Von Ihrer Teamleitung freigegeben').waitFor();
+    expect(await agent.page.getByTestId('phone').getAttribute('aria-disabled')).toBe('true');
+    // The call happened after all: its outcome counts while nobody took the case.
+    await agent.page.getByRole('button', { name: 'Kunde nicht erreicht' }).click();
+    await agent.page.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    await agent.page.getByText(/^Ergebnis gespeichert: /).waitFor();
+    await attemptsRecorded(t, seeded!.id, 1);
+    expect((await t.db.select().from(attempts).where(eq(attempts.caseId, seeded!.id)))[0]).toMatchObject({ agentId: agentUser.id, outcome: 'not_reached' });
+    expect([...agent.errors, ...lead.errors]).toEqual([]);
+  }, 60_000);
+});
