@@ -38,7 +38,7 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 const createdAt = () => ts('created_at').notNull().defaultNow();
 
 export const roleEnum = pgEnum('role', ['agent', 'lead', 'admin']);
-export const listStatusEnum = pgEnum('list_status', ['importing', 'active', 'completed', 'failed', 'cancelled']);
+export const listStatusEnum = pgEnum('list_status', ['importing', 'active', 'completed', 'failed', 'cancelled', 'paused']);
 export const caseStatusEnum = pgEnum('case_status', ['open', 'closed']);
 export const assignmentEndEnum = pgEnum('assignment_end', ['outcome', 'released', 'expired', 'dropped', 'freed']);
 /**

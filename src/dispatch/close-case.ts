@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { cases, dunningLists } from '../db/schema.js';
@@ -28,7 +28,7 @@ export const closedColumns = (finalOutcome: string, now: Date, set: Partial<Case
 });
 
 /**
- * Completes the list when it has no open case left. Called after the commit that closed a case,
+ * Completes the list (active or paused) when it has no open case left. Called after the commit that closed a case,
  * never inside it: of two last cases closing at once, whichever commits last sees both closed
  * (each check starts after its own commit), so no list row lock is held while outcomes are
  * recorded. A process that dies between commit and check leaves the list to `recover`
@@ -44,16 +44,16 @@ const buildCompleteList = (db: Db) =>
   db
     .update(dunningLists)
     .set({ status: 'completed', completedAt: sql`${sql.placeholder('now')}::timestamptz` })
-    .where(and(eq(dunningLists.id, sql.placeholder('listId')), eq(dunningLists.status, 'active'), noOpenCase))
+    .where(and(eq(dunningLists.id, sql.placeholder('listId')), inArray(dunningLists.status, ['active', 'paused']), noOpenCase))
     .returning({ id: dunningLists.id })
     .prepare('complete_list_if_done');
 
-/** Every active list without an open case is completed (the sweep behind `completeListIfDone`). */
+/** Every active or paused list without an open case is completed (the sweep behind `completeListIfDone`). */
 export async function completeFinishedLists(db: Db, now: Date): Promise<number> {
   const done = await db
     .update(dunningLists)
     .set({ status: 'completed', completedAt: now })
-    .where(and(eq(dunningLists.status, 'active'), noOpenCase))
+    .where(and(inArray(dunningLists.status, ['active', 'paused']), noOpenCase))
     .returning({ id: dunningLists.id });
   return done.length;
 }

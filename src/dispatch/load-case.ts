@@ -2,13 +2,13 @@ import { and, eq, isNull, sql, type WithSubquery } from 'drizzle-orm';
 import type { SelectedFields } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { assignments, cases, clients, dunningLists } from '../db/schema.js';
+import { assignments, cases, clients, dunningLists, type listStatusEnum } from '../db/schema.js';
 import type { SchedulingSettings } from '../scheduling/index.js';
 import { caseColumns, type CaseRow } from './case-state.js';
 
 export interface CaseContext {
   case: CaseRow;
-  listStatus: 'importing' | 'active' | 'completed' | 'failed' | 'cancelled';
+  listStatus: (typeof listStatusEnum.enumValues)[number];
   settings: SchedulingSettings;
   clientName: string;
 }

@@ -29,8 +29,9 @@ export interface ReconcileReport {
  * snapshot, or the client's `languageRouting` changed),
  * and waiting or delayed jobs of closed cases or older attempts are removed. Active jobs (held
  * by an agent) are left alone. Safe to run at any time and from several workers at once.
+ * `only`: just the missing jobs of one list's open cases (a resumed list, `pause.ts`).
  */
-export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
+export async function reconcile(d: DispatchDeps, only?: { listId: string }): Promise<ReconcileReport> {
   const report: ReconcileReport = { openCases: 0, added: 0, removed: 0 };
   const queues = new Set<string>();
   // The job id of every open case's current attempt, as just read: a job with one of these ids
@@ -48,7 +49,7 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
       .select({ c: reconcileColumns })
       .from(cases)
       .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
-      .where(and(eq(cases.status, 'open'), eq(dunningLists.status, 'active'), gt(cases.id, after)))
+      .where(and(eq(cases.status, 'open'), eq(dunningLists.status, 'active'), gt(cases.id, after), only ? eq(cases.listId, only.listId) : undefined))
       .orderBy(asc(cases.id))
       .limit(BATCH)
       .then((r) => r.map(({ c }) => c));
@@ -78,6 +79,11 @@ export async function reconcile(d: DispatchDeps): Promise<ReconcileReport> {
     report.added += missing.length;
   }
   await restore.flush();
+  if (only) {
+    // One list's jobs given back (a resumed list): nothing to remove, its queues told.
+    await d.calls.ready.refresh([...queues], d.clock.now().getTime());
+    return report;
+  }
   for (const q of await d.calls.ready.all()) queues.add(q);
   const imported = await d.calls.importQueues.all();
   report.removed = await removeStale(d, [...new Set([...queues, ...imported])], current);

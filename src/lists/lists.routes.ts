@@ -10,6 +10,7 @@ import { ImportFileError } from './import/index.js';
 import { ListQuerySchema, ListSchema, ProgressSchema, ReportSchema, UploadFormSchema, UploadQuerySchema } from './lists.schemas.js';
 import { cancelList, getList, listExtras, listLists, listView, withLiveProgress } from './lists.service.js';
 import { auditRead } from '../audit/audit.js';
+import { pauseList, resumeList } from './pause.js';
 import { listProgress } from './progress.js';
 import { reportView } from './report-view.js';
 import { uploadList } from './upload.js';
@@ -57,6 +58,19 @@ const cancel = createRoute({
   method: 'post', path: '/lists/{id}/cancel', tags, middleware: leads, summary: 'Close all open cases as cancelled',
   request: { params: IdParam },
   responses: { 200: json(ListSchema, 'Cancelled'), ...authErrors, ...validationError, ...notFoundError, ...conflictError },
+});
+
+const pause = createRoute({
+  method: 'post', path: '/lists/{id}/pause', tags, middleware: leads,
+  summary: 'Stop handing out the list\'s cases for now (its other lists go on); calls in progress end as usual',
+  request: { params: IdParam },
+  responses: { 200: json(ListSchema, 'Paused'), ...authErrors, ...validationError, ...notFoundError, ...conflictError },
+});
+const resume = createRoute({
+  method: 'post', path: '/lists/{id}/resume', tags, middleware: leads,
+  summary: 'Hand out a paused list\'s cases again, each when it is due',
+  request: { params: IdParam },
+  responses: { 200: json(ListSchema, 'Active again (or completed, when its last case closed meanwhile)'), ...authErrors, ...validationError, ...notFoundError, ...conflictError },
 });
 
 const deps = (c: Context<AppEnv>): ServiceDeps => {
@@ -116,5 +130,7 @@ export function listRoutes(maxBytes: number) {
   app.openapi(cancel, async (c) =>
     c.json(await cancelList(deps(c), currentUser(c), c.req.valid('param').id), 200),
   );
+  app.openapi(pause, async (c) => c.json(await pauseList(deps(c), currentUser(c), c.req.valid('param').id), 200));
+  app.openapi(resume, async (c) => c.json(await resumeList(deps(c), currentUser(c), c.req.valid('param').id), 200));
   return app;
 }

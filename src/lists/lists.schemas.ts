@@ -61,7 +61,7 @@ export const ListSchema = z
     id: z.uuid(),
     clientId: z.uuid(),
     name: z.string(),
-    status: z.enum(['importing', 'active', 'completed', 'failed', 'cancelled']),
+    status: z.enum(['importing', 'active', 'paused', 'completed', 'failed', 'cancelled']).openapi({ description: 'paused: a lead stopped its calls for now (POST /api/lists/{id}/pause, /resume)' }),
     fileName: z.string(),
     importProgress: z.object({ percent: z.number(), rows: z.number() }).nullable(),
     report: ReportSchema.nullable().openapi({

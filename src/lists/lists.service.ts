@@ -5,12 +5,11 @@ import type { SessionUser } from '../http/context.js';
 import { AppError, notFound } from '../http/errors.js';
 import { assertClientAccess } from '../auth/guard.js';
 import type { ServiceDeps } from '../deps.js';
-import { caseQueues } from '../dispatch/routing.js';
-import { loadSettings } from '../clients/clients.service.js';
-import { callJobId, type Queues } from '../queues/registry.js';
+import type { Queues } from '../queues/registry.js';
 import { importJobId } from './upload.js';
 import { reportView } from './report-view.js';
 import { failpoint } from '../failpoint.js';
+import { removeCaseJobs } from './case-jobs.js';
 import { latestDeliveries, type DeliveryRow } from '../delivery/deliveries.js';
 import { deliveryView } from '../results/results.schemas.js';
 
@@ -102,7 +101,7 @@ export async function cancelList(d: ServiceDeps, user: SessionUser, id: string) 
     const [row] = await tx
       .update(dunningLists)
       .set({ status: 'cancelled', completedAt: now })
-      .where(and(eq(dunningLists.id, id), inArray(dunningLists.status, ['importing', 'active'])))
+      .where(and(eq(dunningLists.id, id), inArray(dunningLists.status, ['importing', 'active', 'paused'])))
       .returning();
     if (!row) throw new AppError(409, 'list_closed', 'The list was closed meanwhile');
     const closed = await tx
@@ -114,12 +113,8 @@ export async function cancelList(d: ServiceDeps, user: SessionUser, id: string) 
   });
   // The cases are closed: a job left behind is stale at its pull and removed by reconcile.
   failpoint(d.config, 'cancel.afterCommit');
-  // Every copy under the client's routing (copies queued under an older policy: see above).
-  const settings = await loadSettings(db, list.clientId);
-  const jobs = closed.flatMap((c) => caseQueues(c, settings).map(({ queue }) => ({ queue, id: callJobId(c.id, c.attemptsMade + 1) })));
   try {
-    await d.queues.removeCalls(jobs);
-    await d.calls.ready.refresh([...new Set(jobs.map((j) => j.queue))], now.getTime());
+    await removeCaseJobs(d, list.clientId, closed, now);
   } catch (err) {
     // Cancelled all the same (a retry would be refused as a closed list): the jobs left are
     // stale at their pull and removed by reconcile.

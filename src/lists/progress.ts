@@ -60,7 +60,7 @@ export async function listProgress(db: Db, listId: string, now: Date): Promise<L
     .where(eq(cases.listId, listId))
     .groupBy(cases.status, sql`2`, cases.finalOutcome, cases.attemptsMade);
 
-  const [client] = await db.select({ settings: clients.settings, active: clients.active }).from(dunningLists).innerJoin(clients, eq(clients.id, dunningLists.clientId)).where(eq(dunningLists.id, listId));
+  const [client] = await db.select({ settings: clients.settings, active: clients.active, listStatus: dunningLists.status }).from(dunningLists).innerJoin(clients, eq(clients.id, dunningLists.clientId)).where(eq(dunningLists.id, listId));
   // The client's calling hours alone: holidays are the customers' (by postcode, `holidayRegionFor`)
   // and keep those cases from being due; the client's own Land says nothing about them.
   const hours = client ? isCallableNow(now, { ...client.settings, holidays: null }, CLIENT_PLACE) : { callable: true as const };
@@ -93,8 +93,8 @@ export async function listProgress(db: Db, listId: string, now: Date): Promise<L
     .where(and(eq(cases.listId, listId), gt(attempts.recordedAt, new Date(now.getTime() - 3_600_000))));
   p.throughputLastHour = pace?.n ?? 0;
   const open = p.total - p.closed;
-  // A paused client's cases are not handed out: no end to foresee until it is active again.
-  if (open > 0 && p.throughputLastHour > 0 && client?.active) {
+  // A paused client's or list's cases are not handed out: no end to foresee until it goes on.
+  if (open > 0 && p.throughputLastHour > 0 && client?.active && client.listStatus !== 'paused') {
     p.etaAt = etaWithinCallingHours(now, (open / p.throughputLastHour) * 3_600_000, client.settings)?.toISOString() ?? null;
   }
   return p;

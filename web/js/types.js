@@ -46,7 +46,7 @@
  *   countries?: Record<string, { rows: number, by: Record<string, number> }>,
  *   sheet?: { name: string, skipped: { name: string, code: string, rows?: number }[] } | null }} Report
  * @typedef {{ id: string, clientId: string, name: string,
- *   status: 'importing' | 'active' | 'completed' | 'failed' | 'cancelled', fileName: string,
+ *   status: 'importing' | 'active' | 'paused' | 'completed' | 'failed' | 'cancelled', fileName: string,
  *   importProgress: { percent: number, rows: number } | null, report: Report | null, error: string | null, errorCode: string | null,
  *   createdAt: string, activatedAt: string | null, completedAt: string | null, purgedAt: string | null,
  *   counts: { total: number, closed: number }, delivery: Delivery | null }} DunningList

@@ -61,7 +61,7 @@ export function listDetailView(listId, me) {
         outcomes = client?.outcomes ?? [];
       }
       const shown = list;
-      replaceIfChanged(head, JSON.stringify([list.name, list.status, list.fileName, list.createdAt, list.completedAt]), () => header(shown, cancel));
+      replaceIfChanged(head, JSON.stringify([list.name, list.status, list.fileName, list.createdAt, list.completedAt]), () => header(shown, act));
       await results.update(list, client);
       if (list.report && !reportShown) {
         reportShown = true;
@@ -88,7 +88,8 @@ export function listDetailView(listId, me) {
       /** @type {Progress} */
       const p = await api('GET', `/api/lists/${encodeURIComponent(listId)}/progress`);
       if (stopped) return;
-      replaceIfChanged(progressBox, JSON.stringify(p), () => [progressView(p, outcomes, free), asOf]);
+      const paused = list.status === 'paused';
+      replaceIfChanged(progressBox, JSON.stringify([paused, p]), () => [progressView(p, outcomes, free, paused), asOf]);
       replace(asOf, `Stand ${formatTime(new Date().toISOString())} · aktualisiert alle ${POLL_MS / 1000} s`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) {
@@ -98,13 +99,18 @@ export function listDetailView(listId, me) {
     }
   }
 
-  async function cancel() {
-    if (!window.confirm('Liste wirklich abbrechen? Alle offenen Fälle werden geschlossen und nicht mehr angerufen. Das lässt sich nicht rückgängig machen.')) return;
+  /**
+   * Cancels, pauses or resumes the list, asked first.
+   * @param {'cancel' | 'pause' | 'resume'} action
+   */
+  async function act(action) {
+    const { ask, done, failed } = ACTIONS[action];
+    if (!window.confirm(ask)) return;
     try {
-      await api('POST', `/api/lists/${encodeURIComponent(listId)}/cancel`);
-      replace(message, notice('success', 'Liste abgebrochen. Offene Fälle wurden geschlossen.'));
+      await api('POST', `/api/lists/${encodeURIComponent(listId)}/${action}`);
+      replace(message, notice('success', done));
     } catch (err) {
-      replace(message, notice('error', `Abbrechen fehlgeschlagen: ${germanError(err)}`));
+      replace(message, notice('error', `${failed}: ${germanError(err)}`));
     }
     await refresh();
   }
@@ -136,17 +142,44 @@ export function listDetailView(listId, me) {
   };
 }
 
+/** What the list's buttons ask first and say after. */
+const ACTIONS = {
+  cancel: {
+    ask: 'Liste wirklich abbrechen? Alle offenen Fälle werden geschlossen und nicht mehr angerufen. Das lässt sich nicht rückgängig machen.',
+    done: 'Liste abgebrochen. Offene Fälle wurden geschlossen.',
+    failed: 'Abbrechen fehlgeschlagen',
+  },
+  pause: {
+    ask: 'Liste pausieren? Ihre Fälle werden nicht mehr ausgegeben, bis Sie sie fortsetzen; laufende Gespräche werden zu Ende geführt. Die anderen Listen des Mandanten laufen weiter.',
+    done: 'Liste pausiert. Ihre Fälle werden nicht mehr ausgegeben.',
+    failed: 'Pausieren fehlgeschlagen',
+  },
+  resume: {
+    ask: 'Liste fortsetzen? Ihre offenen Fälle werden wieder ausgegeben, sobald sie fällig sind.',
+    done: 'Liste fortgesetzt. Ihre Fälle werden wieder ausgegeben.',
+    failed: 'Fortsetzen fehlgeschlagen',
+  },
+};
+
 /**
  * @param {DunningList} list
- * @param {() => Promise<void>} cancel
+ * @param {(action: keyof typeof ACTIONS) => Promise<void>} act
  */
-function header(list, cancel) {
-  const open = list.status === 'importing' || list.status === 'active';
+function header(list, act) {
+  const open = list.status === 'importing' || list.status === 'active' || list.status === 'paused';
+  /** @param {keyof typeof ACTIONS} action @param {string} label @param {string} style */
+  const button = (action, label, style) => h('button', { type: 'button', class: `btn ${style}`, onclick: () => void act(action) }, label);
   return h(
     'header',
     { class: 'page-head' },
     h('div', {}, h('h1', {}, list.name, ' ', statusBadge(list)), h('p', { class: 'muted' }, `Datei ${list.fileName} · hochgeladen ${formatDateTime(list.createdAt)}${list.completedAt ? ` · beendet ${formatDateTime(list.completedAt)}` : ''}`)),
-    open ? h('button', { type: 'button', class: 'btn btn-danger', onclick: () => void cancel() }, 'Liste abbrechen') : null,
+    h(
+      'div',
+      { class: 'row' },
+      list.status === 'active' ? button('pause', 'Liste pausieren', 'btn-secondary') : null,
+      list.status === 'paused' ? button('resume', 'Liste fortsetzen', 'btn-primary') : null,
+      open ? button('cancel', 'Liste abbrechen', 'btn-danger') : null,
+    ),
   );
 }
 
@@ -191,8 +224,9 @@ const freeButton = (a, free) =>
  * @param {Progress} p
  * @param {Outcome[]} outcomes
  * @param {(a: Progress['inCallBy'][number]) => Promise<void>} free
+ * @param {boolean} paused the list (its due cases wait for it to be resumed)
  */
-function progressView(p, outcomes, free) {
+function progressView(p, outcomes, free, paused) {
   const n = (/** @type {number} */ v) => v.toLocaleString('de-DE');
   // Down, not to the nearest: 296 of 297 closed is not „100 % abgeschlossen“.
   const done = p.total ? Math.floor((p.closed / p.total) * 100) : 0;
@@ -202,7 +236,9 @@ function progressView(p, outcomes, free) {
     // Outside calling hours the due cases wait for them, and a paused client's for it: not "callable now".
     !p.clientActive
       ? ['Fällig, Mandant pausiert', p.callableNow, '']
-      : p.callingHoursNow
+      : paused
+        ? ['Fällig, Liste pausiert', p.callableNow, '']
+        : p.callingHoursNow
         ? ['Jetzt anrufbar', p.callableNow, 'tile-primary']
         : [`Fällig, Anrufzeit ab ${p.callingResumesAt ? `${formatDateTime(p.callingResumesAt)} Uhr` : '–'}`, p.callableNow, ''],
     ['Geplant', p.scheduled, ''],
@@ -214,9 +250,11 @@ function progressView(p, outcomes, free) {
     'div',
     { class: 'progress-view', 'data-testid': 'progress' },
     h('h2', {}, 'Fortschritt'),
-    p.clientActive
-      ? languageGapNotices(p.languageGaps)
-      : notice('warning', 'Der Mandant ist pausiert (nicht „Aktiv“): seine Fälle werden nicht ausgegeben. Fortsetzen in den Einstellungen des Mandanten.'),
+    !p.clientActive
+      ? notice('warning', 'Der Mandant ist pausiert (nicht „Aktiv“): seine Fälle werden nicht ausgegeben. Fortsetzen in den Einstellungen des Mandanten.')
+      : paused
+        ? notice('warning', 'Die Liste ist pausiert: ihre Fälle werden nicht ausgegeben, bis Sie sie fortsetzen („Liste fortsetzen“ oben).')
+        : languageGapNotices(p.languageGaps),
     failedJobNotices(p.failedJobs),
     h('div', { class: 'tiles' }, tiles.map(([label, value, style]) => h('div', { class: `tile ${style}` }, h('span', { class: 'tile-value' }, n(value)), h('span', { class: 'tile-label' }, label)))),
     h('div', { class: 'done-bar' }, h('progress', { max: 100, value: done, 'aria-label': 'abgeschlossen' }), h('span', {}, `${done} % abgeschlossen`)),

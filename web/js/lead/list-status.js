@@ -15,6 +15,7 @@ export const refreshFailed = (err) => notice('warning', `Aktualisierung um ${for
 const STATUS = {
   importing: ['wird importiert', 'badge-info'],
   active: ['aktiv', 'badge-success'],
+  paused: ['pausiert', 'badge-warning'],
   completed: ['abgeschlossen', 'badge-neutral'],
   failed: ['fehlgeschlagen', 'badge-error'],
   cancelled: ['abgebrochen', 'badge-warning'],

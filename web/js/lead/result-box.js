@@ -92,7 +92,7 @@ export function resultBox(listId, isAdmin) {
       return notice('info', `Personenbezogene Daten gelöscht am ${formatDateTime(list.purgedAt)} (Aufbewahrungsfrist). Die Ergebnisliste gibt es nicht mehr; die Zählungen für den LE-Bericht bleiben.`);
     }
     if (list.status === 'importing' || list.status === 'failed') return h('p', { class: 'muted' }, 'Noch keine Ergebnisse.');
-    const interim = list.status === 'active';
+    const interim = list.status === 'active' || list.status === 'paused';
     const base = `/api/lists/${encodeURIComponent(listId)}/results`;
     const downloads = h(
       'p',

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { assignments, attempts } from '../src/db/schema.js';
+import { assignments, attempts, dunningLists } from '../src/db/schema.js';
 import { loginAs, startUi } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, fastRules } from './helpers/dispatch.js';
@@ -21,6 +21,34 @@ beforeAll(async () => {
 afterAll(async () => {
   await ui?.close();
   await t?.close();
+});
+
+const statusOf = async (listId: string) => (await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId)))[0]!.status;
+
+describe('a lead pauses one list', () => {
+  it('from its page (asked first): its cases wait, said so; resumed, they are callable again', async () => {
+    const clientId = await createClient(t, admin, { ...fastRules, name: 'Stadtwerke Muster' });
+    const { listId } = await seedList(t, clientId, 3);
+    const leadUser = (await t.userSession('lead', [clientId])).user;
+    const lead = await ui.newPage({ acceptDialogs: true });
+    await loginAs(lead.page, leadUser.username);
+    await lead.page.goto(`/#/liste/${listId}`);
+    await lead.page.getByText('Jetzt anrufbar').waitFor();
+    await lead.page.getByRole('button', { name: 'Liste pausieren' }).click();
+    await lead.page.getByText('Liste pausiert. Ihre Fälle werden nicht mehr ausgegeben.').waitFor();
+    await lead.page.getByText('Die Liste ist pausiert: ihre Fälle werden nicht ausgegeben, bis Sie sie fortsetzen').waitFor();
+    expect(await lead.page.getByTestId('list-status').textContent()).toBe('pausiert');
+    await lead.page.getByText('Fällig, Liste pausiert').waitFor();
+    expect(await statusOf(listId)).toBe('paused');
+
+    await lead.page.getByRole('button', { name: 'Liste fortsetzen' }).click();
+    await lead.page.getByText('Liste fortgesetzt. Ihre Fälle werden wieder ausgegeben.').waitFor();
+    await lead.page.getByText('Jetzt anrufbar').waitFor();
+    expect(await lead.page.getByTestId('list-status').textContent()).toBe('aktiv');
+    expect(lead.dialogs).toEqual([expect.stringMatching(/^confirm: Liste pausieren\?/), expect.stringMatching(/^confirm: Liste fortsetzen\?/)]);
+    expect(await statusOf(listId)).toBe('active');
+    expect(lead.errors).toEqual([]);
+  }, 60_000);
 });
 
 describe('a lead frees a case an agent holds', () => {

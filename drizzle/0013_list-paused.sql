@@ -1,0 +1,1 @@
+ALTER TYPE "public"."list_status" ADD VALUE 'paused';

@@ -1,0 +1,110 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/clock.js';
+import { auditLog, cases, dunningLists } from '../src/db/schema.js';
+import { callJobId, callQueueName } from '../src/queues/registry.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { attemptsRecorded, createClient, fastRules, next, postOutcome } from './helpers/dispatch.js';
+import { eventually } from './helpers/eventually.js';
+import { seedList } from './helpers/seed.js';
+
+/**
+ * A lead pauses one list (the client asked to stop calling it for now) and resumes it:
+ * `POST /api/lists/:id/pause`, `/resume`. The client's other lists go on.
+ */
+let t: TestContext;
+let admin: string;
+beforeAll(async () => {
+  t = await createTestContext({}, { clock: systemClock });
+  admin = (await t.userSession('admin')).cookie;
+  await t.runWorkers();
+});
+afterAll(() => t?.close());
+
+const act = (cookie: string, listId: string, action: 'pause' | 'resume' | 'cancel') => t.request('POST', `/api/lists/${listId}/${action}`, { cookie });
+const statusOf = async (listId: string) => (await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId)))[0]!.status;
+const jobOf = (clientId: string, caseId: string) => t.queues.calls(callQueueName(clientId, 'de')).getJob(callJobId(caseId, 1));
+
+describe('pausing one list', () => {
+  it('stops handing out its cases (their jobs removed) while the client\'s other list goes on; resuming brings them back', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const paused = await seedList(t, clientId, 2);
+    const other = await seedList(t, clientId, 1);
+    const lead = await t.userSession('lead', [clientId]);
+    const agent = await t.userSession('agent', [clientId]);
+    expect(await jobOf(clientId, paused.cases[0]!.id)).toBeTruthy();
+
+    const res = await act(lead.cookie, paused.listId, 'pause');
+    expect([res.status, res.body.status]).toEqual([200, 'paused']);
+    for (const c of paused.cases) expect(await jobOf(clientId, c.id)).toBeUndefined();
+    const [entry] = await t.db.select().from(auditLog).where(and(eq(auditLog.action, 'list.paused'), eq(auditLog.entityId, paused.listId)));
+    expect(entry?.actorId).toBe(lead.user.id);
+
+    const taken = await next(t, agent.cookie);
+    expect(taken.case.listId).toBe(other.listId);
+    expect((await postOutcome(t, agent.cookie, taken.assignment.id, { outcome: 'paid', rightParty: true })).status).toBe(202);
+    await attemptsRecorded(t, other.cases[0]!.id, 1);
+    expect((await next(t, agent.cookie)).assignment).toBeNull();
+
+    const resumed = await act(lead.cookie, paused.listId, 'resume');
+    expect([resumed.status, resumed.body.status]).toEqual([200, 'active']);
+    for (const c of paused.cases) expect(await jobOf(clientId, c.id)).toBeTruthy();
+    expect((await t.db.select().from(auditLog).where(and(eq(auditLog.action, 'list.resumed'), eq(auditLog.entityId, paused.listId))))).toHaveLength(1);
+    const again = await next(t, agent.cookie);
+    expect(again.case.listId).toBe(paused.listId);
+  });
+
+  it('lets a call in progress end: its outcome is recorded, and a list whose last case closed while paused completes', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const { listId, cases: [only] } = await seedList(t, clientId, 1);
+    const lead = await t.userSession('lead', [clientId]);
+    const agent = await t.userSession('agent', [clientId]);
+    const held = await next(t, agent.cookie);
+    expect((await act(lead.cookie, listId, 'pause')).status).toBe(200);
+    expect((await postOutcome(t, agent.cookie, held.assignment.id, { outcome: 'paid', rightParty: true })).status).toBe(202);
+    await attemptsRecorded(t, only!.id, 1);
+    await eventually(async () => (await statusOf(listId)) === 'completed', 10_000, 'the list completed');
+  });
+
+  it('keeps a case called while paused away until the list is resumed', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const { listId, cases: [only] } = await seedList(t, clientId, 1);
+    const lead = await t.userSession('lead', [clientId]);
+    const agent = await t.userSession('agent', [clientId]);
+    const held = await next(t, agent.cookie);
+    expect((await act(lead.cookie, listId, 'pause')).status).toBe(200);
+    expect((await postOutcome(t, agent.cookie, held.assignment.id, { outcome: 'not_reached' })).status).toBe(202);
+    await attemptsRecorded(t, only!.id, 1);
+    // fastRules retry after a second: the next attempt's job becomes due, and is dropped at the
+    // pull instead of handed out while the list is paused.
+    const { nextDueAt } = (await t.db.select().from(cases).where(eq(cases.id, only!.id)))[0]!;
+    await eventually(async () => Date.now() > nextDueAt!.getTime() + 200, 5_000, 'the next attempt due');
+    expect((await next(t, agent.cookie)).assignment).toBeNull();
+    expect(await t.queues.calls(callQueueName(clientId, 'de')).getJob(callJobId(only!.id, 2))).toBeUndefined();
+    expect(await statusOf(listId)).toBe('paused');
+    expect((await act(lead.cookie, listId, 'resume')).status).toBe(200);
+    const again = await eventually(async () => (await next(t, agent.cookie)).assignment && (await t.db.select().from(cases).where(eq(cases.id, only!.id)))[0], 10_000, 'the case handed out again');
+    expect(again.attemptsMade).toBe(1);
+  });
+
+  it('refuses what does not fit (409), other clients\' leads and agents (403); a paused list can be cancelled', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const { listId } = await seedList(t, clientId, 1);
+    const lead = await t.userSession('lead', [clientId]);
+    const agent = await t.userSession('agent', [clientId]);
+    const foreign = await t.userSession('lead', [await createClient(t, admin, fastRules)]);
+    const resumeActive = await act(lead.cookie, listId, 'resume');
+    expect([resumeActive.status, resumeActive.body.error.code]).toEqual([409, 'list_not_paused']);
+    expect((await act(foreign.cookie, listId, 'pause')).status).toBe(403);
+    expect((await act(agent.cookie, listId, 'pause')).status).toBe(403);
+    expect(await statusOf(listId)).toBe('active');
+
+    expect((await act(lead.cookie, listId, 'pause')).status).toBe(200);
+    const twice = await act(lead.cookie, listId, 'pause');
+    expect([twice.status, twice.body.error.code]).toEqual([409, 'list_paused']);
+    const cancelled = await act(lead.cookie, listId, 'cancel');
+    expect([cancelled.status, cancelled.body.status]).toEqual([200, 'cancelled']);
+    const pauseClosed = await act(lead.cookie, listId, 'pause');
+    expect([pauseClosed.status, pauseClosed.body.error.code]).toEqual([409, 'list_not_active']);
+  });
+});
