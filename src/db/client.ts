@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema.js';
+import { refuseNewerSchema } from './schema-version.js';
 import { fromRoot } from '../paths.js';
 
 export type Schema = typeof schema;
@@ -18,13 +19,49 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';
-  migrate(): Promise<void>;
+  /**
+   * Applies the migrations this version has; refuses a database a newer version migrated
+   * (`SchemaTooNewError`). Under PostgreSQL a statement waits at most `lockTimeoutMs` (default
+   * 10 000; tests shorten it) for a table's lock, then fails with `MigrationLockTimeoutError`.
+   */
+  migrate(opts?: { lockTimeoutMs?: number }): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-const MIGRATION_LOCK = 7_264_001;
+/** The advisory lock a process holds while it migrates (exported for tests). */
+export const MIGRATION_LOCK = 7_264_001;
 const migrationsFolder = fromRoot('drizzle');
+
+/**
+ * A migration that waits for a busy table's lock makes every query on that table queue behind it:
+ * all agents would be stuck. It gives up after a while instead; the process exits and the
+ * migration runs again when the process is started again.
+ */
+const MIGRATION_LOCK_TIMEOUT_MS = 10_000;
+
+/**
+ * A migration gave up waiting for a table lock. `code` is PostgreSQL's (lock_not_available): the
+ * log shows this message with it, not the driver's bare "canceling statement due to lock timeout".
+ */
+export class MigrationLockTimeoutError extends Error {
+  override name = 'MigrationLockTimeoutError';
+  readonly code = '55P03';
+
+  constructor(lockTimeoutMs: number, cause: unknown) {
+    super(
+      `A database migration waited ${lockTimeoutMs / 1000} s for a table lock held by running queries and gave up, so that agents' requests do not queue behind it; ` +
+        `nothing was changed, and the migration is tried again at the next start (if this keeps happening, start the new version in a quiet hour)`,
+      { cause },
+    );
+  }
+}
+
+/** True when `err` (or what Drizzle wraps in it) is PostgreSQL's lock_not_available: lock_timeout ran out. */
+function isLockTimeout(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) if ((e as { code?: unknown }).code === '55P03') return true;
+  return false;
+}
 
 /**
  * Drizzle runs its queries through `sql.unsafe` unprepared, so postgres.js first asks the
@@ -84,12 +121,20 @@ export function openDatabase(opts: { url?: string; dataDir: string; poolSize?: n
     return {
       db,
       kind: 'postgres',
-      migrate: async () => {
+      migrate: async ({ lockTimeoutMs = MIGRATION_LOCK_TIMEOUT_MS } = {}) => {
         const migrator = postgres(opts.url!, { max: 1, onnotice: () => {} });
         try {
           // Several replicas may start at once: one migrates, the others wait and find nothing to do.
           await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
-          await migratePostgres(drizzlePostgres(migrator), { migrationsFolder });
+          // Only once the advisory lock is held: lock_timeout would also end the wait for that one,
+          // and a replica waiting for another's migration must not fail. The migrator's session only.
+          await migrator`select set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, false)`;
+          const mdb = drizzlePostgres(migrator);
+          // Under the advisory lock: a newer replica may be migrating right now.
+          await refuseNewerSchema(mdb, migrationsFolder);
+          await migratePostgres(mdb, { migrationsFolder }).catch((err: unknown) => {
+            throw isLockTimeout(err) ? new MigrationLockTimeoutError(lockTimeoutMs, err) : err;
+          });
         } finally {
           await migrator.end();
         }
@@ -107,7 +152,11 @@ export function openDatabase(opts: { url?: string; dataDir: string; poolSize?: n
   return {
     db: pdb as unknown as Db,
     kind: 'pglite',
-    migrate: () => migratePglite(pdb, { migrationsFolder }),
+    // One process has the data directory: no other replica, no other session's locks.
+    migrate: async () => {
+      await refuseNewerSchema(pdb, migrationsFolder);
+      await migratePglite(pdb, { migrationsFolder });
+    },
     ping: async () => {
       await client.query('select 1');
     },
