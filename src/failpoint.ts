@@ -10,7 +10,8 @@ import type { Config } from './config.js';
  * docs/decisions.md):
  * - `upload.afterStore`: list and file stored, the `imports` job not yet queued.
  * - `import.beforeCommit`: the call jobs added, the cases not yet committed.
- * - `import.afterCommit`: the cases committed, the list not yet activated.
+ * - `import.afterCommit`: the cases committed with the list's activation, the ready index not yet
+ *   refreshed (the import's last write, best effort: reconcile refreshes it).
  * - `outcome.afterClaim`: the assignment claimed with its outcome (the outbox), the `outcomes`
  *   job not yet queued nor the call job completed.
  * - `outcome.afterRecord`: the attempt recorded, the next call job not yet added (nor the list

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { cases, dunningLists } from '../src/db/schema.js';
@@ -37,6 +37,7 @@ afterAll(async () => {
 });
 
 const listStatus = async (id: string) => (await t.db.select().from(dunningLists).where(eq(dunningLists.id, id)))[0]?.status;
+const caseIdsOf = async (id: string) => (await t.db.select({ id: cases.id }).from(cases).where(eq(cases.listId, id)).orderBy(asc(cases.id))).map((c) => c.id);
 
 async function uploadList(name: string): Promise<string> {
   const form = new FormData();
@@ -54,19 +55,33 @@ async function workToTheEnd(listId: string, run?: ReturnType<typeof agents>): Pr
 }
 
 describe('the workers killed between two writes', () => {
-  for (const point of ['import.beforeCommit', 'import.afterCommit']) {
-    it(`${point}: the import starts over after the restart and the list is worked to its end`, async () => {
-      await svc.workers.start(point);
-      const listId = await uploadList(point.replace('.', '-'));
-      await svc.workers.crashed();
-      expect(await listStatus(listId)).toBe('importing');
-      await svc.workers.start();
-      await workToTheEnd(listId);
-      // Started over, not imported twice.
-      expect(await t.db.select({ id: cases.id }).from(cases).where(eq(cases.listId, listId))).toHaveLength(6);
-      await svc.workers.stop();
-    }, 180_000);
-  }
+  it('import.beforeCommit: the import starts over after the restart and the list is worked to its end', async () => {
+    await svc.workers.start('import.beforeCommit');
+    const listId = await uploadList('import-beforeCommit');
+    await svc.workers.crashed();
+    expect(await listStatus(listId)).toBe('importing');
+    expect(await caseIdsOf(listId)).toEqual([]);
+    await svc.workers.start();
+    await workToTheEnd(listId);
+    // Started over, not imported twice.
+    expect(await caseIdsOf(listId)).toHaveLength(6);
+    await svc.workers.stop();
+  }, 180_000);
+
+  it('import.afterCommit: the list is active with its cases, kept as they are by the restart, and worked to its end', async () => {
+    await svc.workers.start('import.afterCommit');
+    const listId = await uploadList('import-afterCommit');
+    await svc.workers.crashed();
+    // Activated with the commit; only the ready index's refresh was left, which reconcile does at the restart.
+    expect(await listStatus(listId)).toBe('active');
+    const imported = await caseIdsOf(listId);
+    expect(imported).toHaveLength(6);
+    await svc.workers.start();
+    await workToTheEnd(listId);
+    // Not imported again: the same cases.
+    expect(await caseIdsOf(listId)).toEqual(imported);
+    await svc.workers.stop();
+  }, 180_000);
 
   it('outcome.afterRecord: a recorded attempt whose next call was not queued comes back; nothing is recorded twice', async () => {
     await svc.workers.start();

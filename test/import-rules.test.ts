@@ -200,11 +200,12 @@ describe('cancelling a list', () => {
     expect(files!.n).toBe(0);
   });
 
-  it('a list cancelled while an import committed and then died before the activation keeps no open cases when the import runs again', async () => {
+  it('a list cancelled while an earlier version\'s import committed and then died before the activation keeps no open cases when the import runs again', async () => {
     const clientId = await createClient(t, admin, fastRules);
     const list = await uploadAndImport(t, admin, clientId, await xlsx([HEADER, ['K-1', 'Anna Schmidt', '0721 1234567', 10]]));
-    // The state such a run leaves (`import.afterCommit`): cases committed, the list cancelled
-    // meanwhile (closing none: it saw none), never activated.
+    // The state such a run left (an earlier version activated the list after its commit; the
+    // import now does both in one transaction): cases committed, the list cancelled meanwhile
+    // (closing none: it saw none), never activated.
     await t.db.update(dunningLists).set({ status: 'cancelled', activatedAt: null }).where(eq(dunningLists.id, list.id));
     expect((await casesOf(list.id)).map((c) => c.status)).toEqual(['open']);
     await runImport(serviceDeps(t), list.id); // the job, retried after the crash

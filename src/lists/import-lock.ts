@@ -7,6 +7,9 @@ import { rowsOf } from '../db/rows.js';
  * the list, taken by the import's transaction. A second run (`recover` queued the job again after
  * Redis lost it — a flush, a failover to an empty replica — while the first still ran) finds it
  * taken and leaves the list to the first; `recover` does not queue an import whose lock is held.
+ * The lock ends with the transaction that activates the list (`run-import.ts`), so a list is
+ * never free of it while still `importing` with committed cases: a run after it finds the list
+ * active, and `recover` looks only at `importing` lists.
  */
 const IMPORT_LOCK_SPACE = 0x4d494d50; // "MIMP": this project's imports, apart from other advisory locks
 

@@ -23,26 +23,23 @@ const BATCH = 1000;
 
 /**
  * The `imports` job: streams the stored file into cases (in one transaction, in batches of
- * 1000), plans each case's first call and adds its call job once the batch is inserted, commits,
- * then makes the list `active`. Parsing, inserting and adding overlap: while one batch is
- * parsed, the one before is inserted and the one before that added. A job added before the
- * commit points at a case no one else sees yet; the pull and reconcile keep such a job while
- * its list is `importing` (see `pull-triage.ts`). Any failure removes what was added — cases and
- * jobs — and leaves the list `failed` with the reason (a list cancelled meanwhile stays
- * `cancelled`); the stored file is deleted either way.
+ * 1000), plans each case's first call and adds its call job once the batch is inserted, and
+ * makes the list `active` in the same transaction: a list is never seen with committed cases
+ * and still `importing`, and a run queued again once the first has committed (`recover`, Redis
+ * having lost the job) finds it active and leaves it. Parsing, inserting and adding overlap:
+ * while one batch is parsed, the one before is inserted and the one before that added. A job
+ * added before the commit points at a case no one else sees yet; the pull and reconcile keep
+ * such a job while its list is `importing` (see `pull-triage.ts`). Any failure before the
+ * commit removes what was added — cases and jobs — and leaves the list `failed` with the reason
+ * (a list cancelled meanwhile stays `cancelled`), or, when PostgreSQL or Redis was away,
+ * `importing` for `recover` to queue again; the stored file is deleted with the activation or
+ * the failure. After the commit only the ready index's refresh is left: best effort, as
+ * reconcile refreshes the queues of every active list's open cases.
  */
 export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: { percent: number; rows: number }) => Promise<void> = async () => {}): Promise<void> {
   const [list] = await d.db.select().from(dunningLists).where(eq(dunningLists.id, listId));
   if (!list) return;
-  if (list.status !== 'importing') {
-    // Cancelled before it ran, or while an earlier run committed its cases and then died before
-    // the activation (which found the list cancelled): those cases must go, or they stay open
-    // in a cancelled list, and their customers count as open in every later list.
-    if (list.status === 'cancelled' && !list.activatedAt) return failImport(d, listId, 'cancelled', 'cancelled');
-    // Done before (a retried job): the stored file is not needed any more.
-    await d.db.delete(importFiles).where(eq(importFiles.listId, listId));
-    return;
-  }
+  if (list.status !== 'importing') return leaveEnded(d, list);
   const content = await loadImportFile(d.db, listId);
   if (!content) return failImport(d, listId, 'file_missing', 'The uploaded file is missing; upload the list again.');
   const settings = await loadSettings(d.db, list.clientId);
@@ -51,13 +48,18 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
   // Each inserted case with its first call, kept to remove its job if the import fails: little, as a list has up to 200,000.
   const planned: FirstCallRow[] = [];
   const queues = new Set<string>();
+  let run: ImportRun;
   try {
     const kind = detectFileKind(content.subarray(0, SNIFF_BYTES), list.fileName);
-    const report = await withTempFile(content, kind, (path) =>
-      d.db.transaction(async (tx) => {
+    run = await withTempFile(content, kind, (path) =>
+      d.db.transaction(async (tx): Promise<ImportRun> => {
         // Another run of this list is under way (its job was queued again while it ran): it is the list's.
-        if (!(await lockImport(tx, listId))) return null;
-        // A retried job after a crash past the commit: start over from the file.
+        if (!(await lockImport(tx, listId))) return { kind: 'running' };
+        // Read again under the lock: a run that held it until a moment ago ended the list in its
+        // transaction (activated it, or found it cancelled), after this run read it `importing`.
+        const [current] = await tx.select({ id: dunningLists.id, status: dunningLists.status, activatedAt: dunningLists.activatedAt }).from(dunningLists).where(eq(dunningLists.id, listId));
+        if (current?.status !== 'importing') return { kind: 'ended', list: current };
+        // Cases an earlier version committed before it activated the list, and then died: start over from the file.
         await tx.delete(cases).where(eq(cases.listId, listId));
         await tx.delete(rejectedRows).where(eq(rejectedRows.listId, listId));
         const batch: ParsedCase[] = [];
@@ -116,33 +118,23 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
         failpoint(d.config, 'import.beforeCommit');
         // The header is known only now: name the customer-number column as the file does (as a dry run does).
         const openElsewhere = rejected.map((r) => (r.column === 'customerNo' ? { ...r, column: parsed.columns.customerNo ?? r.column } : r));
-        return withMoreRejections(parsed, openElsewhere, planned.length);
+        const report = withMoreRejections(parsed, openElsewhere, planned.length);
+        if (planned.length === 0) throw new ImportFileError('none_accepted', 'No row of the list could be imported; see the report.', { report });
+        await activate(tx, listId, report, d.clock.now());
+        return { kind: 'imported', report };
       }),
     );
-    if (report === null) {
-      d.log.info({ listId }, 'import already running in another process; left to it');
-      return;
-    }
-    if (planned.length === 0) throw new ImportFileError('none_accepted', 'No row of the list could be imported; see the report.', { report });
-    failpoint(d.config, 'import.afterCommit');
-    await d.calls.ready.refresh([...queues], now.getTime());
-    const activated = await d.db.transaction(async (tx) => {
-      await tx.delete(importFiles).where(eq(importFiles.listId, listId));
-      return tx
-        .update(dunningLists)
-        .set({ status: 'active', activatedAt: d.clock.now(), report, extraColumns: report.extraColumns, importProgress: { percent: 100, rows: report.dataRows } })
-        .where(and(eq(dunningLists.id, listId), eq(dunningLists.status, 'importing')))
-        .returning({ id: dunningLists.id });
-    });
-    if (activated.length === 0) throw new Error('the list was cancelled during its import');
-    d.log.info({ listId, accepted: report.accepted, rejected: report.rejectedRows }, 'list imported');
   } catch (err) {
     await removeJobs(d, planned, settings);
+    if (err instanceof NoLongerImporting) {
+      // Rolled back; the list stays cancelled, its stored file goes.
+      d.log.info({ listId }, 'list cancelled during its import; nothing imported');
+      return failImport(d, listId, 'cancelled', 'cancelled');
+    }
     if (isServiceUnavailable(err)) {
       // PostgreSQL or Redis away for a moment (a restart, a failover): the list stays importing
       // with its file, and `recover` queues the failed job again (a few times at most), which
-      // starts over from the file — also replacing the cases of a failure after the commit.
-      // Failing the list would have the lead upload it again for nothing.
+      // starts over from the file. Failing the list would have the lead upload it again for nothing.
       d.log.warn({ listId, err: safeError(err) }, 'import interrupted by an unavailable service; it will be tried again');
       throw err;
     }
@@ -151,7 +143,80 @@ export async function runImport(d: ServiceDeps, listId: string, onProgress: (p: 
     // Every row refused: the report says why, so it stays with the failed list.
     const report = err instanceof ImportFileError ? (err.details?.report as ImportReport | undefined) : undefined;
     await failImport(d, listId, err instanceof ImportFileError ? err.code : 'internal', message, report);
+    return;
   }
+  if (run.kind === 'running') {
+    d.log.info({ listId }, 'import already running in another process; left to it');
+    return;
+  }
+  if (run.kind === 'ended') {
+    d.log.info({ listId, status: run.list?.status }, 'list no longer importing once its import held the lock (another run activated it, or a cancel); left as it is');
+    return run.list ? leaveEnded(d, run.list) : undefined;
+  }
+  // Committed: the list is active with its cases and their jobs. Nothing after this may fail it.
+  failpoint(d.config, 'import.afterCommit');
+  await refreshReadyIndex(d, listId, [...queues], now);
+  d.log.info({ listId, accepted: run.report.accepted, rejected: run.report.rejectedRows }, 'list imported');
+}
+
+/** How a run's transaction ended, when it did not throw. */
+type ImportRun =
+  | { kind: 'imported'; report: ImportReport }
+  /** Another run holds the list's import lock. */
+  | { kind: 'running' }
+  /** The list was no longer `importing` once this run held the lock (undefined: deleted). */
+  | { kind: 'ended'; list: Pick<typeof dunningLists.$inferSelect, 'id' | 'status' | 'activatedAt'> | undefined };
+
+/**
+ * The list left `importing` while its import ran (a cancel; or `recover` failing it, having seen
+ * no run hold the lock just before this one took it): thrown inside the import's transaction to
+ * roll it back.
+ */
+class NoLongerImporting extends Error {
+  constructor(listId: string) {
+    super(`list ${listId} is no longer importing (cancelled during its import)`);
+    this.name = 'NoLongerImporting';
+  }
+}
+
+/**
+ * Makes the list `active` with its report, inside the import's transaction, and deletes its
+ * stored file: the cases and the activation commit together. A list cancelled meanwhile
+ * (`cancelList` committed first) is not activated; the import rolls back instead.
+ */
+async function activate(tx: Tx, listId: string, report: ImportReport, at: Date): Promise<void> {
+  const activated = await tx
+    .update(dunningLists)
+    .set({ status: 'active', activatedAt: at, report, extraColumns: report.extraColumns, importProgress: { percent: 100, rows: report.dataRows } })
+    .where(and(eq(dunningLists.id, listId), eq(dunningLists.status, 'importing')))
+    .returning({ id: dunningLists.id });
+  if (activated.length === 0) throw new NoLongerImporting(listId);
+  await tx.delete(importFiles).where(eq(importFiles.listId, listId));
+}
+
+/**
+ * Names the import's queues in the ready index, so agents' pulls find its jobs. Best effort:
+ * with Redis away the list stays active; a queue the index does not name is not pulled from
+ * (nothing is handed out or dropped) until reconcile, which refreshes the queues of every
+ * active list's open cases (at worker start and every 5 minutes), or any other refresh of it.
+ */
+async function refreshReadyIndex(d: ServiceDeps, listId: string, queues: string[], now: Date): Promise<void> {
+  try {
+    await d.calls.ready.refresh(queues, now.getTime());
+  } catch (err) {
+    d.log.warn({ listId, err: safeError(err) }, 'ready index not refreshed after the import (Redis away?); reconcile refreshes it');
+  }
+}
+
+/** A run that finds its list no longer `importing`: nothing to import. */
+async function leaveEnded(d: ServiceDeps, list: Pick<typeof dunningLists.$inferSelect, 'id' | 'status' | 'activatedAt'>): Promise<void> {
+  // Cancelled before it ran: its file must go. (Also the cases an earlier version committed
+  // before activating, when the list was cancelled meanwhile and that run died: they would stay
+  // open in a cancelled list, their customers counted as open in every later list.)
+  if (list.status === 'cancelled' && !list.activatedAt) return failImport(d, list.id, 'cancelled', 'cancelled');
+  // Done before (a retried job, a run queued again once the first had committed): the run that
+  // ended the list deleted its file; one left over goes.
+  await d.db.delete(importFiles).where(eq(importFiles.listId, list.id));
 }
 
 /** The columns an import writes; names and types come from the Drizzle table. */

@@ -81,6 +81,8 @@ export async function recover(d: ServiceDeps): Promise<RecoveryReport> {
  * removes the committed cases (`failImport`), but when Redis lost the job too there is no re-run,
  * and the cases stayed open for ever in a cancelled list — their customers refused as open in
  * every later list. Their import is ended here, as the re-run would have (the list stays cancelled).
+ * Only an earlier version left this (it activated the list after the commit); the import now
+ * commits its cases with the activation, and a cancel before that rolls them back.
  */
 async function clearCancelledImports(d: ServiceDeps): Promise<number> {
   const left = await d.db
