@@ -19,6 +19,7 @@ import { triage } from './pull-triage.js';
 import { giveBack } from './held-assignment.js';
 import { keptContext, rememberHandedOut } from './handed-out.js';
 import { releasedByAgent } from './released-by.js';
+import { scarceQueues, speakersAtWork } from './scarce-languages.js';
 import { heldBackByLanguage, languageVerdict } from './language-check.js';
 import { anyLanguageQueue, languageNote } from './routing.js';
 import { assignmentView, caseView, type CaseView } from './views.js';
@@ -55,7 +56,8 @@ type Verdict = { kind: 'assigned'; assignment: AssignmentRow; ctx: PullContext }
 /**
  * "Nächster Anruf": the agent's held assignment if there is one, else one case pulled from the
  * agent's queues — personal callbacks first, then the client queues that are ready, the one
- * waiting longest first — locked to the agent with a fresh token. Every job is checked against
+ * waiting longest first (a multilingual agent's scarcer languages before the others) — locked
+ * to the agent with a fresh token. Every job is checked against
  * Postgres and the scheduling rules first; a stale one is dropped, a not-yet-callable one moved
  * to its next callable time.
  */
@@ -65,6 +67,8 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser, onAssigned: 
   // index (`agent_busy`), and only then is it read (`heldInstead`). An agent asks again while
   // holding a case after a reload, rarely; every other `next` saves that round trip.
   const eligible = queuesToPull(agent);
+  // A bilingual agent's scarcer language first (`scarce-languages.ts`).
+  const preferred = agent.languages.length > 1 ? scarceQueues(agent, await speakersAtWork(d.db, now)) : [];
   const personal = eligible[0]!;
   // Personal callbacks first; after a job not handed out, the same queue again.
   let first = personal;
@@ -95,7 +99,7 @@ export async function nextCall(d: DispatchDeps, agent: SessionUser, onAssigned: 
       // The job's lock in Redis is taken after this moment, so an assignment counted from it never
       // outlives the lock.
       const pulledAt = d.clock.now();
-      const pulled = await d.calls.pull(eligible, first, token, pulledAt.getTime());
+      const pulled = await d.calls.pull(eligible, first, token, pulledAt.getTime(), preferred);
       if (!pulled) break;
       const { queue, job } = pulled;
       first = queue;

@@ -78,10 +78,11 @@ export class CallQueues {
 
   /**
    * One job for an agent, locked with `token`: from `first` if it is due, else from the due
-   * queue of `eligible` waiting longest (`pull-script.ts`); null when none has one due at `now`.
+   * queue of `eligible` waiting longest, those of `preferred` first (`pull-script.ts`); null when
+   * none has one due at `now`.
    */
-  async pull(eligible: readonly string[], first: string | null, token: string, now: number): Promise<Pulled | null> {
-    const o = { readyKey: this.ready.key, prefix: this.queues.prefix, now, token, lockMs: this.lockMs, first, eligible };
+  async pull(eligible: readonly string[], first: string | null, token: string, now: number, preferred: readonly string[] = []): Promise<Pulled | null> {
+    const o = { readyKey: this.ready.key, prefix: this.queues.prefix, now, token, lockMs: this.lockMs, first, eligible, preferred };
     return pullCall(this.workerConnection, o, (queue) => this.worker(queue));
   }
 

@@ -6,7 +6,8 @@ import type { CallJob } from './registry.js';
 
 /**
  * One pull in one Redis call: the due queues of the ready index, in its order (longest waiting
- * first) but `first` before them when it is due, filtered to the agent's queues; from the first
+ * first) but `first` before them when it is due and the agent's `preferred` ones (their scarce
+ * languages, `scarce-languages.ts`) before the rest, filtered to the agent's queues; from the first
  * that has a job, that job is handed out by BullMQ's own `moveToActive` (as `Worker.getNextJob`
  * runs it), locked with the caller's token, and the queue goes to the back of the index (ready
  * queues take turns); every due queue found empty on the way is refreshed. Before, a pull took
@@ -23,9 +24,11 @@ import type { CallJob } from './registry.js';
 const PULL = `${asFunction('moveToActive', scripts.moveToActive.content)}
 ${REFRESH_QUEUE_LUA}
 local ready = KEYS[1]
-local prefix, now, timestamp, opts, first = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
+local prefix, now, timestamp, opts, first, npreferred = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+local preferred = {}
+for i = 7, 6 + npreferred do preferred[ARGV[i]] = true end
 local eligible = {}
-for i = 6, #ARGV do eligible[ARGV[i]] = true end
+for i = 7 + npreferred, #ARGV do eligible[ARGV[i]] = true end
 local due = redis.call('ZRANGEBYSCORE', ready, '-inf', now)
 local order = {}
 if eligible[first] then
@@ -34,7 +37,10 @@ if eligible[first] then
   end
 end
 for _, q in ipairs(due) do
-  if q ~= first and eligible[q] then order[#order + 1] = q end
+  if q ~= first and eligible[q] and preferred[q] then order[#order + 1] = q end
+end
+for _, q in ipairs(due) do
+  if q ~= first and eligible[q] and not preferred[q] then order[#order + 1] = q end
 end
 for _, q in ipairs(order) do
   local base = prefix .. ':' .. q .. ':'
@@ -52,7 +58,7 @@ return {}
 `;
 
 interface PullCommand {
-  pullCall(ready: string, prefix: string, now: number, timestamp: number, opts: Buffer, first: string, ...eligible: string[]): Promise<[] | [string, string[], string]>;
+  pullCall(ready: string, prefix: string, now: number, timestamp: number, opts: Buffer, first: string, npreferred: number, ...queues: string[]): Promise<[] | [string, string[], string]>;
 }
 
 export interface Pulled {
@@ -63,18 +69,19 @@ export interface Pulled {
 
 /**
  * Runs the pull script on `redis` for the ready index `readyKey`; null when none of `eligible`
- * has a job due at `now` (ms). `workerOf` gives the queue's (manual) Worker, which the job's
+ * has a job due at `now` (ms). `preferred` (a subset of `eligible`) are looked at before the others. `workerOf` gives the queue's (manual) Worker, which the job's
  * own operations (move to delayed, complete) run through.
  */
 export async function pullCall(
   redis: Redis,
-  o: { readyKey: string; prefix: string; now: number; token: string; lockMs: number; first: string | null; eligible: readonly string[] },
+  o: { readyKey: string; prefix: string; now: number; token: string; lockMs: number; first: string | null; eligible: readonly string[]; preferred?: readonly string[] },
   workerOf: (queue: string) => Worker<CallJob>,
 ): Promise<Pulled | null> {
   if (!('pullCall' in redis)) redis.defineCommand('pullCall', { numberOfKeys: 1, lua: PULL });
   // As BullMQ's moveToActive packs them (a Worker without name or rate limit).
   const opts = packer.pack({ token: o.token, lockDuration: o.lockMs, limiter: undefined, name: undefined });
-  const got = await (redis as Redis & PullCommand).pullCall(o.readyKey, o.prefix, o.now, Date.now(), opts, o.first ?? '', ...o.eligible);
+  const preferred = o.preferred ?? [];
+  const got = await (redis as Redis & PullCommand).pullCall(o.readyKey, o.prefix, o.now, Date.now(), opts, o.first ?? '', preferred.length, ...preferred, ...o.eligible);
   if (got.length === 0) return null;
   const [queue, raw, id] = got;
   const [json] = raw2NextJobData([raw, id, 0, 0]);
