@@ -41,7 +41,7 @@ describe('a lead frees a held case', () => {
     expect((await free(lead.cookie, assignmentId)).status).toBe(204);
     expect(await endOf(assignmentId)).toMatchObject({ endReason: 'freed', outcome: null });
     const [entry] = await t.db.select().from(auditLog).where(and(eq(auditLog.action, 'assignment.freed'), eq(auditLog.entityId, caseId)));
-    expect(entry).toMatchObject({ actorId: lead.user.id, entityType: 'case', details: { assignmentId, agentId: agent.user.id, attemptNo: 1 } });
+    expect(entry).toMatchObject({ actorId: lead.user.id, entityType: 'case', details: { listId, assignmentId, agentId: agent.user.id, attemptNo: 1 } });
 
     const beat = await t.request('POST', `/api/agent/assignments/${assignmentId}/heartbeat`, { cookie: agent.cookie });
     expect([beat.status, beat.body.error.code, beat.body.error.details]).toEqual([409, 'assignment_ended', { endReason: 'freed' }]);

@@ -3,10 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { auditLog, cases, dunningLists } from '../src/db/schema.js';
 import { callJobId, callQueueName } from '../src/queues/registry.js';
+import { reconcile } from '../src/dispatch/reconcile.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, fastRules, next, postOutcome } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
 import { seedList } from './helpers/seed.js';
+import { serviceDeps } from './helpers/workbooks.js';
 
 /**
  * A lead pauses one list (the client asked to stop calling it for now) and resumes it:
@@ -85,6 +87,27 @@ describe('pausing one list', () => {
     expect((await act(lead.cookie, listId, 'resume')).status).toBe(200);
     const again = await eventually(async () => (await next(t, agent.cookie)).assignment && (await t.db.select().from(cases).where(eq(cases.id, only!.id)))[0], 10_000, 'the case handed out again');
     expect(again.attemptsMade).toBe(1);
+  });
+
+  it('names its interim result list so, and has reconcile remove a job its outcome left while paused', async () => {
+    const clientId = await createClient(t, admin, { ...fastRules, retryDelaySeconds: 3600 });
+    const { listId } = await seedList(t, clientId, 2);
+    const lead = await t.userSession('lead', [clientId]);
+    const agent = await t.userSession('agent', [clientId]);
+    const held = await next(t, agent.cookie);
+    expect((await act(lead.cookie, listId, 'pause')).status).toBe(200);
+    const download = await t.request('GET', `/api/lists/${listId}/results.csv`, { cookie: lead.cookie });
+    expect(download.headers.get('content-disposition')).toContain('_Zwischenstand_');
+
+    expect((await postOutcome(t, agent.cookie, held.assignment.id, { outcome: 'not_reached' })).status).toBe(202);
+    const heldCase = held.case.id as string;
+    await attemptsRecorded(t, heldCase, 1);
+    // The outcomes worker queued the next attempt, in a paused list: stale for reconcile.
+    const queue = t.queues.calls(callQueueName(clientId, 'de'));
+    expect(await queue.getJob(callJobId(heldCase, 2))).toBeTruthy();
+    const report = await reconcile(serviceDeps(t));
+    expect(report.removed).toBeGreaterThanOrEqual(1);
+    expect(await queue.getJob(callJobId(heldCase, 2))).toBeUndefined();
   });
 
   it('refuses what does not fit (409), other clients\' leads and agents (403); a paused list can be cancelled', async () => {

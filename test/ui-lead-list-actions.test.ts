@@ -35,14 +35,14 @@ describe('a lead pauses one list', () => {
     await lead.page.goto(`/#/liste/${listId}`);
     await lead.page.getByText('Jetzt anrufbar').waitFor();
     await lead.page.getByRole('button', { name: 'Liste pausieren' }).click();
-    await lead.page.getByText('Liste pausiert. Ihre Fälle werden nicht mehr ausgegeben.').waitFor();
-    await lead.page.getByText('Die Liste ist pausiert: ihre Fälle werden nicht ausgegeben, bis Sie sie fortsetzen').waitFor();
+    await lead.page.getByText('Liste pausiert. Die Fälle der Liste werden nicht mehr ausgegeben.').waitFor();
+    await lead.page.getByText('Die Liste ist pausiert: ihre Fälle werden nicht ausgegeben, bis die Liste fortgesetzt wird').waitFor();
     expect(await lead.page.getByTestId('list-status').textContent()).toBe('pausiert');
     await lead.page.getByText('Fällig, Liste pausiert').waitFor();
     expect(await statusOf(listId)).toBe('paused');
 
     await lead.page.getByRole('button', { name: 'Liste fortsetzen' }).click();
-    await lead.page.getByText('Liste fortgesetzt. Ihre Fälle werden wieder ausgegeben.').waitFor();
+    await lead.page.getByText('Liste fortgesetzt. Die Fälle der Liste werden wieder ausgegeben.').waitFor();
     await lead.page.getByText('Jetzt anrufbar').waitFor();
     expect(await lead.page.getByTestId('list-status').textContent()).toBe('aktiv');
     expect(lead.dialogs).toEqual([expect.stringMatching(/^confirm: Liste pausieren\?/), expect.stringMatching(/^confirm: Liste fortsetzen\?/)]);

@@ -80,6 +80,12 @@ export async function dialAssignment(d: DispatchDeps, dialer: Dialer | null, age
       messageDe: 'Für Ihren Benutzer ist keine Nebenstelle hinterlegt. Bitte lassen Sie Ihre Nebenstelle von der Administration im Benutzerprofil eintragen.',
     });
   }
+  // Held still, but its list may have been paused meanwhile: the client asked not to call it now.
+  if (ctx.case.status === 'open' && ctx.listStatus === 'paused') {
+    throw new AppError(409, 'list_paused', 'The case\'s list was paused during the call: it is not dialled any more', {
+      messageDe: 'Die Liste dieses Falls wurde von der Teamleitung pausiert; es wird nicht mehr gewählt. Bitte den Fall zurückgeben oder das Ergebnis eines bereits geführten Gesprächs speichern.',
+    });
+  }
   // Held still, but the case or its list may have closed meanwhile (a lead cancelled the list).
   if (ctx.case.status !== 'open' || ctx.listStatus !== 'active') {
     throw new AppError(409, 'case_closed', 'The case or its list was closed during the call: it is not dialled any more', {

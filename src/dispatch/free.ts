@@ -19,7 +19,7 @@ export async function freeAssignment(d: DispatchDeps, by: SessionUser, id: strin
   const now = d.clock.now();
   const { a, ctx } = await readAssignment(d, id);
   assertClientAccess(by, ctx.case.clientId);
-  const entry = { at: now, actorId: by.id, action: 'assignment.freed', entityType: 'case', entityId: a.caseId, details: { assignmentId: a.id, agentId: a.agentId, attemptNo: a.attemptNo } };
+  const entry = { at: now, actorId: by.id, action: 'assignment.freed', entityType: 'case', entityId: a.caseId, details: { listId: ctx.case.listId, assignmentId: a.id, agentId: a.agentId, attemptNo: a.attemptNo } };
   if (a.endedAt || !(await giveBack(d, a, 'freed', now, () => ctx.settings.retryDelaySeconds, (tx) => audit(tx, entry)))) {
     const ended = a.endedAt ? a : (await readAssignment(d, id)).a;
     throw new AppError(409, 'assignment_ended', 'This case is no longer held: its agent saved its outcome or gave it back, or its lock ran out', { endReason: ended.endReason });

@@ -75,21 +75,29 @@ async function claimAsHandedOut(d: DispatchDeps, agent: SessionUser, id: string,
  * when not held). One whose lock ran out is claimed late if nobody took the case since (`late-outcome.ts`).
  */
 async function claimHeld(d: DispatchDeps, agent: SessionUser, id: string, body: OutcomeBody, now: Date, outcomeOf: (a: AssignmentRow) => OutcomeJob): Promise<Held> {
+  const late = async (err: unknown): Promise<Held> => {
+    if (!isOwnLockExpired(err)) throw err;
+    const claimed = await claimLate(d, agent, id, now, outcomeOf, (ctx) => validateOutcome(ctx, body, now));
+    d.log.info({ caseId: claimed.assignment.caseId }, 'outcome accepted after the lock ran out or a lead freed the case: nobody had taken it since');
+    return claimed;
+  };
   let held: Awaited<ReturnType<typeof heldAssignment>>;
   try {
     held = await heldAssignment(d, agent, id, now);
   } catch (err) {
-    if (!isOwnLockExpired(err)) throw err;
-    const late = await claimLate(d, agent, id, now, outcomeOf, (ctx) => validateOutcome(ctx, body, now));
-    d.log.info({ caseId: late.assignment.caseId }, 'outcome accepted after the lock ran out: nobody had taken the case since');
-    return late;
+    return late(err);
   }
   const { assignment, ctx } = held;
   validateOutcome(ctx, body, now);
   if (!(await claimForOutcome(d.db, id, now, outcomeOf(assignment)))) {
     // It ended between the read and the claim: another post of its outcome, or its release, its
-    // expiry or its drop. Read again, the 409 says which; only the first means "saved".
-    await heldAssignment(d, agent, id, now);
+    // expiry, its drop or a lead freeing it. Read again, the 409 says which; only the first means
+    // "saved". Run out or freed just now, it is claimed late as if that had been read first.
+    try {
+      await heldAssignment(d, agent, id, now);
+    } catch (err) {
+      return late(err);
+    }
     throw new AppError(409, 'assignment_ended', 'This assignment is no longer held', {});
   }
   return { assignment, ctx };

@@ -64,7 +64,7 @@ function registerSourceGauges(registry: Registry, sources: MetricSources): void 
     for (const [value, n] of Object.entries(counts)) g.set({ [label]: value }, n);
   };
   gauge('mahn_failed_jobs', 'Background jobs in the failed state, by queue (see GET /api/admin/failed-jobs)', ['queue'], byLabel('queue', sources.failedJobs));
-  gauge('mahn_lists', 'Dunning lists by status (importing, active, completed, failed, cancelled)', ['status'], byLabel('status', sources.listsByStatus));
+  gauge('mahn_lists', 'Dunning lists by status (importing, active, paused, completed, failed, cancelled)', ['status'], byLabel('status', sources.listsByStatus));
   gauge('mahn_deliveries', 'Result-list deliveries by status', ['status'], byLabel('status', sources.deliveriesByStatus));
   gauge('mahn_assignments_expired', 'Assignments whose lock ran out (agent gone without an outcome), all time', [], async (g) => g.set(await sources.expiredAssignments()));
   // Both call-queue gauges come from one read per scrape (prom-client collects them at once).

@@ -37,9 +37,9 @@ export function resultSheets(db: Db, list: ListRow, client: ClientRow): ResultSh
   ];
 }
 
-/** A list still being worked gets an interim result list; a completed or cancelled one the final. */
+/** A list still being worked (or paused) gets an interim result list; a completed or cancelled one the final. */
 export function isInterim(list: ListRow): boolean {
-  return list.status === 'active' || list.status === 'importing';
+  return list.status === 'active' || list.status === 'paused' || list.status === 'importing';
 }
 
 export function resultListName(list: ListRow, client: ClientRow, now: Date, ext: 'xlsx' | 'csv'): string {

@@ -30,7 +30,7 @@ const REASONS: Array<[RegExp, string | ((...groups: string[]) => string)]> = [
   [/^formula without a saved result, or with a result of 0 or empty/, 'Formel ohne Ergebnis oder mit Ergebnis 0: Betrag als Wert statt als Formel eintragen'],
   [/^formula without a saved result/, 'Formel ohne gespeichertes Ergebnis: Datei in Excel öffnen, speichern und erneut hochladen'],
   [/^duplicate customer number \(first in row (\d+)\)$/, (row) => `Doppelte Kundennummer (zuerst in Zeile ${row})`],
-  [/^customer number is open in another active list of this client$/, 'Kundennummer ist in einer anderen aktiven Liste dieses Mandanten offen'],
+  [/^customer number is open in another active list of this client$/, 'Kundennummer ist in einer anderen offenen (laufenden oder pausierten) Liste dieses Mandanten offen'],
   [/^row has no customer number, name or phone/, 'Zeile ohne Kundennummer, Name und Telefon (Summen- oder Bemerkungszeile?)'],
   [/^never callable: (.*)$/, (why) => `Nie anrufbar: ${neverCallable(why)}`],
 ];

@@ -165,7 +165,7 @@ export function agentView(userId) {
         draft.drop();
         showStart(notice('info', `${RECORDED_BEFORE} – ${c.name}`));
       } else if (freedByLead(err)) {
-        // Only a release gets here (an outcome is tried late): the case is back in its queue either way.
+        // A release (an outcome is tried late, `finish`): the case is back in its queue either way.
         draft.drop();
         showStart(notice('info', `Ihre Teamleitung hatte den Fall bereits freigegeben; er ist wieder in der Warteschlange – ${c.name}`));
       } else if (lockGone(err)) showStart(lockLost(draft));
@@ -194,6 +194,8 @@ export function agentView(userId) {
      * outcome that may still be saved.
      */
     const lockRanOut = (freed = false) => {
+      // Freed: the lock's own timer would later say only that it ran out.
+      if (freed) clearTimeout(lockTimer);
       replace(lockInfo, freed ? 'Von Ihrer Teamleitung freigegeben' : `Sperre abgelaufen um ${formatTime(assignment.expiresAt)} Uhr`);
       replace(lockWarning, notice('warning', freed ? FREED_BY_LEAD : LOCK_RAN_OUT));
       // The case may be with another agent by now: only the outcome of the call made is left to enter.
@@ -247,7 +249,7 @@ export function agentView(userId) {
         finishing = false;
         if (!current()) return;
         // The late outcome was refused: someone else has the case. What was entered is shown, not lost.
-        if (action === 'outcome' && lockExpired(err)) return void showStart(notice('error', `${notSaved(err)} – ${c.name}. ${entered(c, form.draft())}`));
+        if (action === 'outcome' && (lockExpired(err) || freedByLead(err))) return void showStart(notice('error', `${notSaved(err)} – ${c.name}. ${entered(c, form.draft())}`));
         if (endedElsewhere(err)) return;
         throw new Error(outcomeError(err));
       }

@@ -107,8 +107,10 @@ export function listDetailView(listId, me) {
     const { ask, done, failed } = ACTIONS[action];
     if (!window.confirm(ask)) return;
     try {
-      await api('POST', `/api/lists/${encodeURIComponent(listId)}/${action}`);
-      replace(message, notice('success', done));
+      /** @type {DunningList} */
+      const after = await api('POST', `/api/lists/${encodeURIComponent(listId)}/${action}`);
+      // Resumed with no open case left (its last one closed while it was paused): completed.
+      replace(message, notice('success', after.status === 'completed' ? 'Die Liste hat keine offenen Fälle mehr und ist jetzt abgeschlossen.' : done));
     } catch (err) {
       replace(message, notice('error', `${failed}: ${germanError(err)}`));
     }
@@ -120,14 +122,19 @@ export function listDetailView(listId, me) {
    * @param {Progress['inCallBy'][number]} a
    */
   async function free(a) {
-    if (!window.confirm(`Fall von ${a.agent} freigeben? Der Fall geht zurück in die Warteschlange (kein Versuch gezählt) und ${a.agent} kann ihn nicht mehr bearbeiten. Nur freigeben, wenn ${a.agent} nicht mehr am Platz ist.`)) return;
+    if (
+      !window.confirm(
+        `Fall von ${a.agent} freigeben? Der Fall geht zurück in die Warteschlange (kein Versuch gezählt). ${a.agent} kann nicht mehr wählen; ein Ergebnis, das ${a.agent} danach noch speichert, zählt nur, solange kein anderer Mitarbeiter den Fall übernommen hat. Nur freigeben, wenn ${a.agent} nicht mehr am Platz ist.`,
+      )
+    )
+      return;
     try {
       await api('POST', `/api/assignments/${encodeURIComponent(a.assignmentId)}/free`);
       replace(message, notice('success', `Fall von ${a.agent} freigegeben; er ist wieder in der Warteschlange.`));
     } catch (err) {
-      // Ended meanwhile (saved, given back, expired): nothing left to free.
-      const ended = err instanceof ApiError && err.status === 409;
-      replace(message, notice(ended ? 'info' : 'error', ended ? `${a.agent} hat den Fall inzwischen abgeschlossen oder zurückgegeben.` : `Freigeben fehlgeschlagen: ${germanError(err)}`));
+      // Ended meanwhile: nothing left to free; the reason says how.
+      const ended = err instanceof ApiError && err.status === 409 ? ENDED_BEFORE_FREE[/** @type {{ endReason?: string }} */ (err.details ?? {}).endReason ?? ''] : undefined;
+      replace(message, ended ? notice('info', `Nicht mehr nötig: ${ended(a.agent)}`) : notice('error', `Freigeben fehlgeschlagen: ${germanError(err)}`));
     }
     await refresh();
   }
@@ -142,6 +149,15 @@ export function listDetailView(listId, me) {
   };
 }
 
+/** Why a case a lead wanted to free was no longer held, by the assignment's end reason. @type {Record<string, (agent: string) => string>} */
+const ENDED_BEFORE_FREE = {
+  outcome: (agent) => `${agent} hat das Ergebnis inzwischen gespeichert.`,
+  released: (agent) => `${agent} hat den Fall inzwischen zurückgegeben.`,
+  expired: (agent) => `Die Sperre von ${agent} war abgelaufen; der Fall ist wieder in der Warteschlange.`,
+  freed: () => 'Der Fall wurde bereits freigegeben.',
+  dropped: (agent) => `Der Mandant ist ${agent} nicht mehr zugewiesen; der Fall ist wieder in der Warteschlange.`,
+};
+
 /** What the list's buttons ask first and say after. */
 const ACTIONS = {
   cancel: {
@@ -150,13 +166,13 @@ const ACTIONS = {
     failed: 'Abbrechen fehlgeschlagen',
   },
   pause: {
-    ask: 'Liste pausieren? Ihre Fälle werden nicht mehr ausgegeben, bis Sie sie fortsetzen; laufende Gespräche werden zu Ende geführt. Die anderen Listen des Mandanten laufen weiter.',
-    done: 'Liste pausiert. Ihre Fälle werden nicht mehr ausgegeben.',
+    ask: 'Liste pausieren? Die Fälle der Liste werden nicht mehr ausgegeben, bis Sie die Liste fortsetzen; laufende Gespräche werden zu Ende geführt. Die anderen Listen des Mandanten laufen weiter.',
+    done: 'Liste pausiert. Die Fälle der Liste werden nicht mehr ausgegeben.',
     failed: 'Pausieren fehlgeschlagen',
   },
   resume: {
-    ask: 'Liste fortsetzen? Ihre offenen Fälle werden wieder ausgegeben, sobald sie fällig sind.',
-    done: 'Liste fortgesetzt. Ihre Fälle werden wieder ausgegeben.',
+    ask: 'Liste fortsetzen? Die offenen Fälle der Liste werden wieder ausgegeben, sobald sie fällig sind.',
+    done: 'Liste fortgesetzt. Die Fälle der Liste werden wieder ausgegeben.',
     failed: 'Fortsetzen fehlgeschlagen',
   },
 };
@@ -253,7 +269,7 @@ function progressView(p, outcomes, free, paused) {
     !p.clientActive
       ? notice('warning', 'Der Mandant ist pausiert (nicht „Aktiv“): seine Fälle werden nicht ausgegeben. Fortsetzen in den Einstellungen des Mandanten.')
       : paused
-        ? notice('warning', 'Die Liste ist pausiert: ihre Fälle werden nicht ausgegeben, bis Sie sie fortsetzen („Liste fortsetzen“ oben).')
+        ? notice('warning', 'Die Liste ist pausiert: ihre Fälle werden nicht ausgegeben, bis die Liste fortgesetzt wird („Liste fortsetzen“ oben).')
         : languageGapNotices(p.languageGaps),
     failedJobNotices(p.failedJobs),
     h('div', { class: 'tiles' }, tiles.map(([label, value, style]) => h('div', { class: `tile ${style}` }, h('span', { class: 'tile-value' }, n(value)), h('span', { class: 'tile-label' }, label)))),

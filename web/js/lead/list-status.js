@@ -15,7 +15,7 @@ export const refreshFailed = (err) => notice('warning', `Aktualisierung um ${for
 const STATUS = {
   importing: ['wird importiert', 'badge-info'],
   active: ['aktiv', 'badge-success'],
-  paused: ['pausiert', 'badge-warning'],
+  paused: ['pausiert', 'badge-info'],
   completed: ['abgeschlossen', 'badge-neutral'],
   failed: ['fehlgeschlagen', 'badge-error'],
   cancelled: ['abgebrochen', 'badge-warning'],

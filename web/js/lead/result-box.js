@@ -100,7 +100,10 @@ export function resultBox(listId, isAdmin) {
       h('a', { class: 'btn btn-primary', href: `${base}.xlsx`, download: '', 'data-testid': 'download-xlsx' }, interim ? 'Zwischenstand herunterladen (Excel)' : 'Ergebnisliste herunterladen (Excel)'),
       h('a', { class: 'btn btn-secondary', href: `${base}.csv`, download: '' }, 'als CSV'),
     );
-    if (interim) return [downloads, h('p', { class: 'hint' }, 'Die Liste wird noch bearbeitet: offene Fälle stehen als „Offen“ in der Datei. Ist sie abgeschlossen, geht die Ergebnisliste automatisch an den Mandanten.')];
+    if (interim) {
+      const state = list.status === 'paused' ? 'Die Liste ist pausiert' : 'Die Liste wird noch bearbeitet';
+      return [downloads, h('p', { class: 'hint' }, `${state}: offene Fälle stehen als „Offen“ in der Datei. Ist sie abgeschlossen, geht die Ergebnisliste automatisch an den Mandanten.`)];
+    }
     const recipient = client?.resultEmail;
     // Only completed lists are sent by themselves (the sweep): a cancelled one was never sent.
     const cancelled = list.status === 'cancelled';
