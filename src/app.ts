@@ -23,6 +23,7 @@ import { BOARD_PATH, queueBoardRoutes } from './ops/queue-board.js';
 import { reachRoutes } from './reach/reach.routes.js';
 import { reportRoutes } from './reports/reports.routes.js';
 import { userRoutes } from './users/users.routes.js';
+import { teamRoutes } from './users/team.routes.js';
 import { webRoutes } from './web/web.routes.js';
 
 /** Builds the HTTP app from its dependencies; no I/O happens here. */
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps, metrics: Metrics = createMetrics(metric
   app.route('/', opsRoutes(metrics));
   app.route('/api', authRoutes());
   app.route('/api', userRoutes());
+  app.route('/api', teamRoutes());
   app.route('/api', clientRoutes());
   app.route('/api', reachRoutes());
   app.route('/api', listRoutes(deps.config.IMPORT_MAX_BYTES));

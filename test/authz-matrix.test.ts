@@ -74,6 +74,7 @@ const rows: Row[] = [
   { name: 'upload a file without a list to foreign client', method: 'POST', path: (f) => `/api/clients/${f.foreign}/lists`, body: notAList, expect: leadsForeign(422) },
   { name: 'cancel an unknown list', method: 'POST', path: () => '/api/lists/00000000-0000-4000-8000-000000000000/cancel', expect: leadsOnly(404) },
   // Scope on a real held case: test/free-assignment.test.ts (a foreign lead's 403).
+  { name: 'team view', method: 'GET', path: () => '/api/team', expect: leadsOnly(200) },
   { name: 'pause an unknown list', method: 'POST', path: () => '/api/lists/00000000-0000-4000-8000-000000000000/pause', expect: leadsOnly(404) },
   { name: 'resume an unknown list', method: 'POST', path: () => '/api/lists/00000000-0000-4000-8000-000000000000/resume', expect: leadsOnly(404) },
   { name: 'free an unknown assignment', method: 'POST', path: () => '/api/assignments/00000000-0000-4000-8000-000000000000/free', expect: leadsOnly(404) },

@@ -1,4 +1,5 @@
 import { audit } from '../audit/audit.js';
+import type { Tx } from '../db/client.js';
 import { assertClientAccess } from '../auth/guard.js';
 import type { SessionUser } from '../http/context.js';
 import { AppError } from '../http/errors.js';
@@ -19,8 +20,9 @@ export async function freeAssignment(d: DispatchDeps, by: SessionUser, id: strin
   const now = d.clock.now();
   const { a, ctx } = await readAssignment(d, id);
   assertClientAccess(by, ctx.case.clientId);
-  const entry = { at: now, actorId: by.id, action: 'assignment.freed', entityType: 'case', entityId: a.caseId, details: { listId: ctx.case.listId, assignmentId: a.id, agentId: a.agentId, attemptNo: a.attemptNo } };
-  if (a.endedAt || !(await giveBack(d, a, 'freed', now, () => ctx.settings.retryDelaySeconds, (tx) => audit(tx, entry)))) {
+  const details = { listId: ctx.case.listId, assignmentId: a.id, agentId: a.agentId, attemptNo: a.attemptNo };
+  const audited = (tx: Tx) => audit(tx, { at: now, actorId: by.id, action: 'assignment.freed', entityType: 'case', entityId: a.caseId, details });
+  if (a.endedAt || !(await giveBack(d, a, 'freed', now, () => ctx.settings.retryDelaySeconds, audited))) {
     const ended = a.endedAt ? a : (await readAssignment(d, id)).a;
     throw new AppError(409, 'assignment_ended', 'This case is no longer held: its agent saved its outcome or gave it back, or its lock ran out', { endReason: ended.endReason });
   }

@@ -6,6 +6,7 @@ import { agentView } from './agent/agent-view.js';
 import { listsView } from './lead/lists-view.js';
 import { listDetailView } from './lead/list-detail.js';
 import { leReportView } from './lead/le-report-view.js';
+import { teamView } from './lead/team-view.js';
 import { usersView } from './admin/users-view.js';
 import { clientsView } from './admin/clients-view.js';
 import { clientSettingsView } from './client-settings/client-settings-view.js';
@@ -56,7 +57,7 @@ function header(user) {
   const links =
     user.role === 'agent'
       ? [['#/anrufe', 'Anrufe']]
-      : [['#/listen', 'Listen'], ['#/le', 'LE-Bericht'], ...(user.role === 'admin' ? /** @type {Array<[string, string]>} */ ([['#/mandanten', 'Mandanten'], ['#/benutzer', 'Benutzer']]) : [])];
+      : [['#/listen', 'Listen'], ['#/team', 'Team'], ['#/le', 'LE-Bericht'], ...(user.role === 'admin' ? /** @type {Array<[string, string]>} */ ([['#/mandanten', 'Mandanten'], ['#/benutzer', 'Benutzer']]) : [])];
   const active = activeSection(user);
   return h(
     'header',
@@ -111,6 +112,7 @@ function route() {
   if (lead && page === 'liste' && id) return mount(listDetailView(decodeURIComponent(id), me));
   if (lead && page === 'mandant' && id) return mount(clientSettingsView(decodeURIComponent(id), me));
   if (lead && page === 'le') return mount(leReportView());
+  if (lead && page === 'team') return mount(teamView());
   if (me.role === 'admin' && page === 'benutzer') return mount(usersView());
   if (me.role === 'admin' && page === 'mandanten') return mount(clientsView());
   location.replace(home(me));

@@ -7,6 +7,7 @@ import { importFailureText } from './import-failures.js';
 import { importProgressBar, refreshFailed, reportView, statusBadge } from './list-status.js';
 import { languageGapNotices } from '../language-gaps.js';
 import { resultBox } from './result-box.js';
+import { freeButton, freeCase } from './free-case.js';
 
 /** @typedef {import('../types.js').DunningList} DunningList */
 /** @typedef {import('../types.js').Progress} Progress */
@@ -122,20 +123,9 @@ export function listDetailView(listId, me) {
    * @param {Progress['inCallBy'][number]} a
    */
   async function free(a) {
-    if (
-      !window.confirm(
-        `Fall von ${a.agent} freigeben? Der Fall geht zurück in die Warteschlange (kein Versuch gezählt). ${a.agent} kann nicht mehr wählen; ein Ergebnis, das ${a.agent} danach noch speichert, zählt nur, solange kein anderer Mitarbeiter den Fall übernommen hat. Nur freigeben, wenn ${a.agent} nicht mehr am Platz ist.`,
-      )
-    )
-      return;
-    try {
-      await api('POST', `/api/assignments/${encodeURIComponent(a.assignmentId)}/free`);
-      replace(message, notice('success', `Fall von ${a.agent} freigegeben; er ist wieder in der Warteschlange.`));
-    } catch (err) {
-      // Ended meanwhile: nothing left to free; the reason says how.
-      const ended = err instanceof ApiError && err.status === 409 ? ENDED_BEFORE_FREE[/** @type {{ endReason?: string }} */ (err.details ?? {}).endReason ?? ''] : undefined;
-      replace(message, ended ? notice('info', `Nicht mehr nötig: ${ended(a.agent)}`) : notice('error', `Freigeben fehlgeschlagen: ${germanError(err)}`));
-    }
+    const said = await freeCase(a.agent, a.assignmentId);
+    if (!said) return;
+    replace(message, said);
     await refresh();
   }
 
@@ -148,15 +138,6 @@ export function listDetailView(listId, me) {
     },
   };
 }
-
-/** Why a case a lead wanted to free was no longer held, by the assignment's end reason. @type {Record<string, (agent: string) => string>} */
-const ENDED_BEFORE_FREE = {
-  outcome: (agent) => `${agent} hat das Ergebnis inzwischen gespeichert.`,
-  released: (agent) => `${agent} hat den Fall inzwischen zurückgegeben.`,
-  expired: (agent) => `Die Sperre von ${agent} war abgelaufen; der Fall ist wieder in der Warteschlange.`,
-  freed: () => 'Der Fall wurde bereits freigegeben.',
-  dropped: (agent) => `Der Mandant ist ${agent} nicht mehr zugewiesen; der Fall ist wieder in der Warteschlange.`,
-};
 
 /** What the list's buttons ask first and say after. */
 const ACTIONS = {
@@ -228,13 +209,6 @@ function failedJobNotices(jobs) {
  * @param {string} iso
  */
 const sinceText = (iso) => (formatDate(iso) === formatDate(new Date().toISOString()) ? formatTime(iso) : formatShortDateTime(iso));
-
-/**
- * @param {Progress['inCallBy'][number]} a
- * @param {(a: Progress['inCallBy'][number]) => Promise<void>} free
- */
-const freeButton = (a, free) =>
-  h('button', { type: 'button', class: 'btn btn-small', title: `Fall von ${a.agent} freigeben (zurück in die Warteschlange)`, onclick: () => void free(a) }, 'Freigeben');
 
 /**
  * @param {Progress} p
@@ -310,7 +284,7 @@ function progressView(p, outcomes, free, paused) {
               'table',
               { class: 'table table-compact' },
               h('thead', {}, h('tr', {}, h('th', {}, 'Mitarbeiter'), h('th', {}, 'seit'), h('th', { 'aria-label': 'Aktion' }))),
-              h('tbody', {}, p.inCallBy.map((a) => h('tr', {}, h('td', {}, a.agent), h('td', {}, a.since ? sinceText(a.since) : '–'), h('td', {}, freeButton(a, free))))),
+              h('tbody', {}, p.inCallBy.map((a) => h('tr', {}, h('td', {}, a.agent), h('td', {}, a.since ? sinceText(a.since) : '–'), h('td', {}, freeButton(a.agent, () => void free(a)))))),
             )
           : h('p', { class: 'muted' }, 'Niemand.'),
       ),

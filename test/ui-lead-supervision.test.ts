@@ -85,3 +85,31 @@ describe('a lead frees a case an agent holds', () => {
     expect([...agent.errors, ...lead.errors]).toEqual([]);
   }, 60_000);
 });
+
+describe('the team view', () => {
+  it('shows the agent in a call with the list and today\'s figures, and frees the case from there', async () => {
+    const clientId = await createClient(t, admin, { ...fastRules, name: 'Teamwerke' });
+    const { listId } = await seedList(t, clientId, 2);
+    const agent = await t.userSession('agent', [clientId]);
+    const first = await t.request('POST', '/api/agent/next', { cookie: agent.cookie });
+    expect((await t.request('POST', `/api/agent/assignments/${first.body.assignment.id}/outcome`, { cookie: agent.cookie, body: { outcome: 'not_reached' } })).status).toBe(202);
+    await attemptsRecorded(t, first.body.case.id, 1);
+    const held = await t.request('POST', '/api/agent/next', { cookie: agent.cookie });
+    expect(held.body.case.listId).toBe(listId);
+    const leadUser = (await t.userSession('lead', [clientId])).user;
+    const lead = await ui.newPage({ acceptDialogs: true });
+    await loginAs(lead.page, leadUser.username);
+    await lead.page.getByRole('link', { name: 'Team', exact: true }).click();
+    const row = lead.page.getByTestId('team').getByRole('row', { name: new RegExp(agent.user.displayName) });
+    await row.getByText('Im Gespräch').waitFor();
+    await row.getByRole('link', { name: 'Teamwerke · Testliste' }).waitFor();
+    // One attempt today, nobody reached, no promise.
+    expect(await row.getByRole('cell').allTextContents()).toEqual([agent.user.displayName, expect.stringMatching(/^Im Gespräch seit \d\d:\d\d(:\d\d)?$/), 'Teamwerke · Testliste', '1', '0', '0', expect.stringMatching(/^\d\d:\d\d(:\d\d)?$/), 'Freigeben']);
+    await row.getByRole('button', { name: 'Freigeben' }).click();
+    await lead.page.getByText(`Fall von ${agent.user.displayName} freigegeben; er ist wieder in der Warteschlange.`).waitFor();
+    await row.getByText('Angemeldet').waitFor();
+    const [ended] = await t.db.select().from(assignments).where(eq(assignments.id, held.body.assignment.id));
+    expect(ended!.endReason).toBe('freed');
+    expect(lead.errors).toEqual([]);
+  }, 60_000);
+});

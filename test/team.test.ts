@@ -1,0 +1,83 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clients } from '../src/db/schema.js';
+import { systemClock } from '../src/clock.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { attemptsRecorded, createClient, fastRules, next, postOutcome } from './helpers/dispatch.js';
+import { seedList } from './helpers/seed.js';
+
+/** `GET /api/team`: the lead's live view of the agents of their clients. */
+let t: TestContext;
+let admin: string;
+beforeAll(async () => {
+  t = await createTestContext({}, { clock: systemClock });
+  admin = (await t.userSession('admin')).cookie;
+  await t.runWorkers();
+});
+afterAll(() => t?.close());
+
+const team = async (cookie: string) => {
+  const res = await t.request('GET', '/api/team', { cookie });
+  expect(res.status).toBe(200);
+  return res.body as Array<Record<string, any>>;
+};
+
+describe('the team view', () => {
+  it('shows who is in a call (which list, since when), who is logged in, and today\'s figures for the lead\'s clients only', async () => {
+    const own = await createClient(t, admin, { ...fastRules, name: 'Stadtwerke Eigen' });
+    const foreign = await createClient(t, admin, { ...fastRules, name: 'Fremdwerke' });
+    const { listId } = await seedList(t, own, 3);
+    await seedList(t, foreign, 1);
+    const lead = await t.userSession('lead', [own]);
+    const calling = await t.userSession('agent', [own]);
+    const waiting = await t.userSession('agent', [own]);
+    const elsewhere = await t.userSession('agent', [own, foreign]);
+    const stranger = await t.userSession('agent', [foreign]);
+
+    // One promise and one "not reached" recorded today, then a call in progress.
+    let held = await next(t, calling.cookie);
+    const promiseDate = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    expect((await postOutcome(t, calling.cookie, held.assignment.id, { outcome: 'promise_to_pay', rightParty: true, promise: { amountCents: 5_000, date: promiseDate } })).status).toBe(202);
+    await attemptsRecorded(t, held.case.id, 1);
+    held = await next(t, calling.cookie);
+    expect((await postOutcome(t, calling.cookie, held.assignment.id, { outcome: 'not_reached' })).status).toBe(202);
+    await attemptsRecorded(t, held.case.id, 1);
+    held = await next(t, calling.cookie);
+    expect(held.case.listId).toBe(listId);
+    // The agent of both clients holds the foreign client's case: in a call, the case not shown.
+    // (the own client paused, so that this agent's next case is the foreign client's)
+    await t.db.update(clients).set({ active: false }).where(eq(clients.id, own));
+    const foreignCall = await next(t, elsewhere.cookie);
+    expect(foreignCall.case.clientId).toBe(foreign);
+
+    const rows = await team(lead.cookie);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.has(stranger.user.id)).toBe(false);
+    expect(byId.get(calling.user.id)).toMatchObject({
+      state: 'in_call',
+      call: { assignmentId: held.assignment.id, clientName: 'Stadtwerke Eigen', listId, listName: 'Testliste' },
+      today: { attempts: 2, reached: 1, rightParty: 1, promises: 1 },
+    });
+    expect(byId.get(calling.user.id)!.today.lastAt).toEqual(expect.any(String));
+    expect(byId.get(waiting.user.id)).toMatchObject({ state: 'logged_in', call: null, today: { attempts: 0, reached: 0, rightParty: 0, promises: 0, lastAt: null } });
+    expect(byId.get(elsewhere.user.id)).toMatchObject({ state: 'in_call', call: null });
+    // In a call first.
+    expect(rows.slice(0, 2).map((r) => r.state)).toEqual(['in_call', 'in_call']);
+
+    // An admin sees every agent, the foreign case too.
+    const all = new Map((await team(admin)).map((r) => [r.id, r]));
+    expect(all.get(elsewhere.user.id)!.call).toMatchObject({ clientName: 'Fremdwerke' });
+    expect(all.has(stranger.user.id)).toBe(true);
+  });
+
+  it('leaves out agents who are neither logged in nor called today, and is for leads and admins only', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const lead = await t.userSession('lead', [clientId]);
+    const gone = await t.userSession('agent', [clientId]);
+    expect((await t.request('DELETE', '/api/session', { cookie: gone.cookie })).status).toBeLessThan(300);
+    expect((await team(lead.cookie)).some((r) => r.id === gone.user.id)).toBe(false);
+    const agent = await t.userSession('agent', [clientId]);
+    expect((await t.request('GET', '/api/team', { cookie: agent.cookie })).status).toBe(403);
+    expect((await t.request('GET', '/api/team')).status).toBe(401);
+  });
+});

@@ -1,0 +1,112 @@
+// Team: the agents of the lead's clients now — in a call (which list, since when), logged in, or
+// called today — with today's figures; a case held too long is freed from here.
+import { api } from '../api.js';
+import { h, replace, replaceIfChanged } from '../dom.js';
+import { formatDate, formatShortDateTime, formatTime } from '../format.js';
+import { refreshFailed } from './list-status.js';
+import { freeButton, freeCase } from './free-case.js';
+
+/** @typedef {import('../types.js').TeamMember} TeamMember */
+
+const POLL_MS = 5_000;
+
+/** @type {Record<TeamMember['state'], [string, string]>} German name and badge style */
+const STATE = {
+  in_call: ['Im Gespräch', 'badge-info'],
+  logged_in: ['Angemeldet', 'badge-success'],
+  offline: ['Abgemeldet', 'badge-neutral'],
+};
+
+/** @returns {import('../types.js').View} */
+export function teamView() {
+  const table = h('div', {}, h('p', { class: 'muted' }, 'Wird geladen …'));
+  const message = h('div');
+  const staleWarning = h('div', { 'aria-live': 'polite' });
+  const asOf = h('p', { class: 'hint right' });
+  const el = h(
+    'div',
+    { class: 'team-page' },
+    h('h1', {}, 'Team'),
+    h('p', { class: 'hint' }, 'Mitarbeiter Ihrer Mandanten, die angemeldet sind, gerade telefonieren oder heute angerufen haben. „Heute“ zählt die Anrufversuche für Ihre Mandanten; „erreicht“ wie im LE-Bericht.'),
+    staleWarning,
+    message,
+    h('section', { class: 'card' }, table, asOf),
+  );
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  let stopped = false;
+
+  async function refresh() {
+    clearTimeout(timer);
+    try {
+      /** @type {TeamMember[]} */
+      const team = await api('GET', '/api/team');
+      if (stopped) return;
+      replaceIfChanged(table, JSON.stringify(team), () => teamTable(team, free));
+      replace(asOf, `Stand ${formatTime(new Date().toISOString())} · aktualisiert alle ${POLL_MS / 1000} s`);
+      replace(staleWarning);
+    } catch (err) {
+      if (!stopped) replace(staleWarning, refreshFailed(err));
+    }
+    if (!stopped) timer = setTimeout(() => void refresh(), POLL_MS);
+  }
+
+  /** @param {TeamMember} m */
+  async function free(m) {
+    if (!m.call) return;
+    const said = await freeCase(m.displayName, m.call.assignmentId);
+    if (!said) return;
+    replace(message, said);
+    await refresh();
+  }
+
+  void refresh();
+  return {
+    el,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** A time today as the time, an earlier one with its date. @param {string} iso */
+const when = (iso) => (formatDate(iso) === formatDate(new Date().toISOString()) ? formatTime(iso) : formatShortDateTime(iso));
+
+/**
+ * @param {TeamMember[]} team
+ * @param {(m: TeamMember) => Promise<void>} free
+ */
+function teamTable(team, free) {
+  if (team.length === 0) return h('p', { class: 'muted' }, 'Niemand angemeldet, und heute hat noch niemand angerufen.');
+  const n = (/** @type {number} */ v) => v.toLocaleString('de-DE');
+  return h(
+    'table',
+    { class: 'table', 'data-testid': 'team' },
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', {}, 'Mitarbeiter'), h('th', {}, 'Status'), h('th', {}, 'Fall'), h('th', { class: 'num' }, 'Anrufe heute'), h('th', { class: 'num' }, 'erreicht'), h('th', { class: 'num' }, 'Zusagen'), h('th', {}, 'Letztes Ergebnis'), h('th', { 'aria-label': 'Aktion' })),
+    ),
+    h(
+      'tbody',
+      {},
+      team.map((m) => {
+        const [label, style] = STATE[m.state];
+        const since = m.state === 'in_call' && m.call ? ` seit ${when(m.call.since)}` : m.state === 'logged_in' && m.lastActiveAt ? `, zuletzt aktiv ${when(m.lastActiveAt)}` : '';
+        return h(
+          'tr',
+          {},
+          h('td', {}, m.displayName),
+          h('td', {}, h('span', { class: `badge ${style}` }, label), since),
+          h('td', {}, m.call ? h('a', { href: `#/liste/${encodeURIComponent(m.call.listId)}` }, `${m.call.clientName} · ${m.call.listName}`) : m.state === 'in_call' ? h('span', { class: 'muted' }, 'anderer Mandant') : '–'),
+          h('td', { class: 'num' }, n(m.today.attempts)),
+          h('td', { class: 'num' }, n(m.today.reached)),
+          h('td', { class: 'num' }, n(m.today.promises)),
+          h('td', {}, m.today.lastAt ? when(m.today.lastAt) : '–'),
+          h('td', {}, m.call ? freeButton(m.displayName, () => void free(m)) : null),
+        );
+      }),
+    ),
+  );
+}
