@@ -132,6 +132,7 @@ describe('next call', () => {
       perDayCap: 0,
       preferredWindow: 0,
       personalCallback: 0,
+      listPaused: 0,
     });
     // Day-part rotation moves the retries from "ganztags" (10:00) into "abends" as well.
     expect(empty.nextDueAt).toBe(new Date('2026-11-25T17:00:00+01:00').toISOString());

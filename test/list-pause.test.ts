@@ -46,7 +46,8 @@ describe('pausing one list', () => {
     expect(taken.case.listId).toBe(other.listId);
     expect((await postOutcome(t, agent.cookie, taken.assignment.id, { outcome: 'paid', rightParty: true })).status).toBe(202);
     await attemptsRecorded(t, other.cases[0]!.id, 1);
-    expect((await next(t, agent.cookie)).assignment).toBeNull();
+    // The agent is told why: the cases wait for the lead, no time foreseen for them.
+    expect(await next(t, agent.cookie)).toMatchObject({ assignment: null, nextDueAt: null, waiting: { listPaused: 2 } });
 
     const resumed = await act(lead.cookie, paused.listId, 'resume');
     expect([resumed.status, resumed.body.status]).toEqual([200, 'active']);

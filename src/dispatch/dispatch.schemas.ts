@@ -90,6 +90,7 @@ const WaitingSchema = z.object({
   preferredWindow: z.number().int(),
   language: z.number().int(),
   personalCallback: z.number().int(),
+  listPaused: z.number().int().openapi({ description: 'In lists a lead paused: handed out again once resumed' }),
 });
 
 export const NextResponseSchema = z

@@ -16,6 +16,8 @@ export interface Waiting {
   preferredWindow: number;
   language: number;
   personalCallback: number;
+  /** In a list a lead paused (`pause.ts`): not handed out until it is resumed. */
+  listPaused: number;
 }
 
 /** Scheduling reasons (`ScheduleReason`, or `NotCallableReason` from a pull-time check) → key. */
@@ -37,7 +39,8 @@ const personalCallbackAt = sql<string | null>`case when ${cases.callback}->>'age
 
 /**
  * The empty-queue answer: open, unassigned cases of the agent's clients in active lists,
- * counted by why they wait (as recorded when they were scheduled), plus the earliest time one
+ * counted by why they wait (as recorded when they were scheduled; those of paused lists as
+ * `listPaused`), plus the earliest time one
  * of them that this agent could take becomes callable, and the cases waiting for a language no
  * active agent speaks (`languageGaps`). A case in a language the agent does not speak counts as
  * `language` unless the client's routing lets the agent have it (`off`, or `prefer` once the
@@ -46,7 +49,7 @@ const personalCallbackAt = sql<string | null>`case when ${cases.callback}->>'age
  * this agent then; after that it waits like any other case — also when its owner is away.
  */
 export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now: Date) {
-  const waiting: Waiting = { callbackWindow: 0, retryDelay: 0, callingHours: 0, holiday: 0, perDayCap: 0, preferredWindow: 0, language: 0, personalCallback: 0 };
+  const waiting: Waiting = { callbackWindow: 0, retryDelay: 0, callingHours: 0, holiday: 0, perDayCap: 0, preferredWindow: 0, language: 0, personalCallback: 0, listPaused: 0 };
   // An inactive client's cases are not the agent's to wait for: they are not handed out.
   const scope = { assigned: agent.clientIds.length, active: agent.callClientIds.length };
   if (agent.callClientIds.length === 0) return { assignment: null, nextDueAt: null, waiting, languageGaps: [] as LanguageGap[], clients: scope };
@@ -61,6 +64,7 @@ export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now
       callbackAt: personalCallbackAt,
       n: sql<number>`count(*)::int`,
       nextDue: sql<string | null>`min(${cases.nextDueAt})`,
+      listPaused: sql<boolean>`${dunningLists.status} = 'paused'`,
     })
     .from(cases)
     .innerJoin(dunningLists, eq(dunningLists.id, cases.listId))
@@ -69,14 +73,19 @@ export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now
       and(
         inArray(cases.clientId, agent.callClientIds),
         eq(cases.status, 'open'),
-        eq(dunningLists.status, 'active'),
+        inArray(dunningLists.status, ['active', 'paused']),
         sql`not exists (select 1 from assignments a where a.case_id = ${cases.id} and a.ended_at is null)`,
       ),
     )
-    .groupBy(cases.waitReason, cases.clientId, cases.language, cases.secondLanguage, clients.settings, sql`${cases.callback}->>'agentId'`, personalCallbackAt);
+    .groupBy(cases.waitReason, cases.clientId, cases.language, cases.secondLanguage, clients.settings, sql`${cases.callback}->>'agentId'`, personalCallbackAt, sql`${dunningLists.status} = 'paused'`);
 
   let nextDue: number | null = null;
   for (const row of rows) {
+    // Waiting for the lead, whatever else: no time to foresee.
+    if (row.listPaused) {
+      waiting.listPaused += row.n;
+      continue;
+    }
     let due = row.nextDue ? new Date(row.nextDue).getTime() : null;
     /** The fallback a copy for agents who do not speak the case's language waits on top (`prefer`). */
     let fallbackMs = 0;

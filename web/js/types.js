@@ -24,7 +24,7 @@
  * @typedef {{ e164: string, raw: string, international: string, kind: string, status: 'active' | 'wrong' | 'do_not_call', ctiLink: string }} CasePhone
  * @typedef {{ id: string, expiresAt: string }} Assignment
  * @typedef {{ callbackWindow: number, retryDelay: number, callingHours: number, holiday: number,
- *   perDayCap: number, preferredWindow: number, language: number, personalCallback: number }} Waiting
+ *   perDayCap: number, preferredWindow: number, language: number, personalCallback: number, listPaused?: number }} Waiting
  * @typedef {{ assignment: Assignment, case: AgentCase, history: HistoryEntry[] }
  *   | { assignment: null, nextDueAt: string | null, waiting: Waiting, languageGaps: LanguageGap[],
  *       clients: { assigned: number, active: number } }} NextResponse
