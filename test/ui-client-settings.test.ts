@@ -60,6 +60,13 @@ describe('client settings form', () => {
 
     expect(await page.getByLabel('Ergebnis 6, Code').inputValue()).toBe('not_reached');
     await page.getByLabel('Ergebnis 6, Bezeichnung').fill('Nicht erreicht (Mailbox)');
+    // A busy line back after 15 minutes: its own delay, only a retry has one.
+    expect(await page.getByLabel('Ergebnis 1, erneut nach Minuten').isDisabled()).toBe(true);
+    await page.getByRole('button', { name: '+ Ergebnis hinzufügen' }).click();
+    await page.getByLabel('Ergebnis 8, Code').fill('busy');
+    await page.getByLabel('Ergebnis 8, Bezeichnung').fill('Besetzt');
+    await page.getByLabel('Ergebnis 8, Wirkung').selectOption({ label: 'später erneut versuchen' });
+    await page.getByLabel('Ergebnis 8, erneut nach Minuten').fill('15');
     await page.getByLabel('Versuche je Fall', { exact: true }).fill('5');
     // Where result lists go is for admins to say.
     expect(await page.getByLabel('Ergebnisliste an (E-Mail)').getAttribute('readonly')).not.toBeNull();
@@ -79,7 +86,10 @@ describe('client settings form', () => {
       ...before,
       callingHours: { ...before.callingHours, wed: [['08:00', '12:00'], ['14:00', '19:00']] },
       windows: { ...before.windows, spaet: ['18:00', '20:00'] },
-      outcomes: before.outcomes.map((o: { code: string }) => (o.code === 'not_reached' ? { ...o, label: 'Nicht erreicht (Mailbox)' } : o)),
+      outcomes: [
+        ...before.outcomes.map((o: { code: string }) => (o.code === 'not_reached' ? { ...o, label: 'Nicht erreicht (Mailbox)' } : o)),
+        { code: 'busy', label: 'Besetzt', effect: 'retry', retryDelaySeconds: 900 },
+      ],
       maxAttempts: 5,
       doNotCall: ['+49721123456'],
       languageRouting: 'strict',

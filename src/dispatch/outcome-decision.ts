@@ -73,7 +73,9 @@ export function decideOutcome(ctx: OutcomeContext, o: RecordedOutcome, now: Date
   const close = (finalOutcome: string): OutcomeVerdict => ({ kind: 'close', finalOutcome, set });
   if (effect === 'close') return close(o.body.outcome);
 
-  let request: ScheduleRequest = effect === 'callback' && o.body.callback ? callbackRequest(o.body.callback, o.recordedAt) : { kind: 'retry', recordedAt: o.recordedAt };
+  const delaySeconds = settings.outcomes.find((d) => d.code === o.body.outcome)?.retryDelaySeconds;
+  let request: ScheduleRequest =
+    effect === 'callback' && o.body.callback ? callbackRequest(o.body.callback, o.recordedAt) : { kind: 'retry', recordedAt: o.recordedAt, ...(delaySeconds !== undefined ? { delaySeconds } : {}) };
   if (effect === 'wrong_number') {
     Object.assign(set, phoneColumns(markPhones(c.phones, [o.body.phone ?? c.phoneE164], 'wrong')));
     if (!set.phoneE164) return close(o.body.outcome);

@@ -42,7 +42,7 @@ export function nextCallableAt(
     case 'first':
       return scheduleFirst(t, cal, request.window);
     case 'retry':
-      return scheduleRetry(t, request.recordedAt, cal, caseState, reach);
+      return scheduleRetry(t, request, cal, caseState, reach);
     case 'callback':
       return 'at' in request ? scheduleExactCallback(t, request.at, cal, caseState) : scheduleWindowCallback(t, request, cal);
   }

@@ -15,8 +15,12 @@ export type ScheduleRequest =
    * occurrence, if it comes within two days of the earliest allowed time.
    */
   | { kind: 'first'; window?: string | null }
-  /** After a `retry` outcome: the retry delay counts from `recordedAt`, with day-part rotation. */
-  | { kind: 'retry'; recordedAt: Date }
+  /**
+   * After a `retry` outcome: the retry delay counts from `recordedAt`, with day-part rotation (or
+   * the learned window). `delaySeconds`: the outcome's own delay (`Besetzt` after 15 minutes),
+   * kept as it is — no rotation: the line was busy, the customer is there now.
+   */
+  | { kind: 'retry'; recordedAt: Date; delaySeconds?: number }
   /**
    * A callback in a named window: its next occurrence, or on `date` (`YYYY-MM-DD`, client zone).
    * `recordedAt`: the callback was just agreed on the phone (the outcome, not a job resumed), so

@@ -45,6 +45,24 @@ describe('retry delay', () => {
   });
 });
 
+describe('an outcome\'s own retry delay („Besetzt“ after 15 minutes)', () => {
+  const roomy = settingsWith({ maxAttemptsPerDay: 4, maxAttempts: 5 });
+  const busy = (attempts: string[], recorded: string) =>
+    nextCallableAt(local(recorded), roomy, caseWith({ attemptsMade: attempts.length, attemptTimes: attempts.map((a) => local(a)) }), { kind: 'retry', recordedAt: local(recorded), delaySeconds: 900 });
+
+  it('replaces the client\'s delay and is not rotated to another window', () => {
+    // The client's 2 hours with rotation would go to midday 12:00 (see below); busy: 08:27, same window.
+    const r = busy(['2026-11-30 08:10'], '2026-11-30 08:12');
+    expect({ at: show(r.at), window: r.at && r.window, reason: r.reason }).toEqual({ at: show(local('2026-11-30 08:27')), window: 'morning', reason: 'retry_delay' });
+  });
+
+  it('still keeps to the calling hours and the per-day cap', () => {
+    expect(show(busy(['2026-11-30 19:50'], '2026-11-30 19:52').at)).toBe(show(local('2026-12-01 08:00')));
+    const capped = nextCallableAt(local('2026-11-30 10:02'), settingsWith(), caseWith({ attemptsMade: 2, attemptTimes: [local('2026-11-30 09:00'), local('2026-11-30 10:00')] }), { kind: 'retry', recordedAt: local('2026-11-30 10:02'), delaySeconds: 900 });
+    expect({ at: show(capped.at), reason: capped.reason }).toEqual({ at: show(local('2026-12-01 08:00')), reason: 'per_day_cap' });
+  });
+});
+
 describe('day-part rotation', () => {
   const roomy = settingsWith({ maxAttemptsPerDay: 4, maxAttempts: 5 });
 

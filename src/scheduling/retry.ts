@@ -40,14 +40,21 @@ function triedWindows(cal: CaseCalendar, state: CaseSchedulingState): { all: Set
 
 /**
  * A retry: the earliest allowed time after the delay, moved by the client's strategy — day-part
- * rotation, or (`learned`, with `reach` given) the window with the highest expected reach.
+ * rotation, or (`learned`, with `reach` given) the window with the highest expected reach. An
+ * outcome's own delay (`delaySeconds`) is kept as it is, not moved.
  */
-export function scheduleRetry(now: number, recordedAt: Date, cal: CaseCalendar, state: CaseSchedulingState, reach?: ReachContext | null): NextCallable {
-  const due = retryDueAt(recordedAt, cal.compiled.settings.retryDelaySeconds).getTime();
+export function scheduleRetry(
+  now: number,
+  request: { recordedAt: Date; delaySeconds?: number },
+  cal: CaseCalendar,
+  state: CaseSchedulingState,
+  reach?: ReachContext | null,
+): NextCallable {
+  const due = retryDueAt(request.recordedAt, request.delaySeconds ?? cal.compiled.settings.retryDelaySeconds).getTime();
   const from = Math.max(now, due);
   const options: DayRuleOptions = { perDayCap: true };
   const plain = scheduleFrom(now, from, cal, options, { bound: 'retry_delay', window: 'retry_delay' }, (at) => windowNameAt(at, cal), null);
-  if (plain.at === null) return plain;
+  if (plain.at === null || request.delaySeconds !== undefined) return plain;
 
   const learned = reach && effectiveStrategy(cal.compiled.settings, reach.rates) === 'learned';
   const moved = learned ? learnedStart(from, plain.at.getTime(), cal, state, options, reach) : null;

@@ -156,6 +156,17 @@ const outcome = z.strictObject({
   }),
   label: z.string().trim().min(1, { error: 'must not be empty' }).max(80, { error: 'at most 80 characters' }),
   effect: z.enum(OUTCOME_EFFECTS, { error: 'must be "close", "retry", "callback" or "wrong_number"' }),
+  /**
+   * A `retry` outcome's own delay, instead of the client's `retryDelaySeconds` and without
+   * day-part rotation: „Besetzt“ after 15 minutes (the customer is there now), „Anrufbeantworter“
+   * after the usual delay. 5 minutes to 7 days.
+   */
+  retryDelaySeconds: z
+    .number({ error: 'must be a number of seconds' })
+    .int({ error: 'must be whole seconds' })
+    .min(300, { error: 'at least 300 seconds (5 minutes)' })
+    .max(604_800, { error: 'at most 604800 seconds (7 days)' })
+    .optional(),
 });
 
 export type OutcomeDefinition = z.infer<typeof outcome>;
@@ -306,6 +317,9 @@ function checkOutcomes(outcomes: OutcomeDefinition[], ctx: z.RefinementCtx): voi
     // Codes are keys of the counts by outcome (progress, LE report): none every object has (`constructor`).
     if ((RESERVED_OUTCOME_CODES as readonly string[]).includes(o.code) || o.code in Object.prototype) {
       ctx.addIssue({ code: 'custom', path: ['outcomes', i, 'code'], message: `"${o.code}" is reserved for the system` });
+    }
+    if (o.retryDelaySeconds !== undefined && o.effect !== 'retry') {
+      ctx.addIssue({ code: 'custom', path: ['outcomes', i, 'retryDelaySeconds'], message: `only an outcome with effect "retry" has its own delay; "${o.code}" is "${o.effect}"` });
     }
   });
   for (const effect of REQUIRED_EFFECTS) {

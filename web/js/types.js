@@ -3,7 +3,7 @@
 /**
  * @typedef {{ id: string, username: string, displayName: string, role: 'agent' | 'lead' | 'admin',
  *   clientIds: string[], languages: string[] }} Me
- * @typedef {{ code: string, label: string, effect: 'close' | 'retry' | 'callback' | 'wrong_number' | string }} Outcome
+ * @typedef {{ code: string, label: string, effect: 'close' | 'retry' | 'callback' | 'wrong_number' | string, retryDelaySeconds?: number }} Outcome
  * @typedef {{ days: string[], from: string, to: string }} PreferredWindow
  * @typedef {{ id: string, listId: string, clientId: string, clientName: string, customerNo: string,
  *   name: string, phone: string, phoneE164: string, phoneInternational: string, ctiLink: string, phones: CasePhone[], address: string,

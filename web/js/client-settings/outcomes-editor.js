@@ -7,7 +7,7 @@ import { relabel, removeButton } from './inputs.js';
 /** @typedef {import('./field-errors.js').Slots} Slots */
 /**
  * @typedef {{ el: HTMLElement, code: HTMLInputElement, label: HTMLInputElement, effect: HTMLSelectElement,
- *   remove: HTMLButtonElement, box: HTMLElement }} OutcomeRow
+ *   delay: HTMLInputElement, remove: HTMLButtonElement, box: HTMLElement }} OutcomeRow
  */
 
 /** @type {ReadonlyArray<[string, string]>} */
@@ -17,6 +17,14 @@ const EFFECTS = [
   ['callback', 'Rückruf vereinbaren'],
   ['wrong_number', 'Nummer falsch – nächste Nummer, sonst abschließen'],
 ];
+
+/**
+ * The delay field only for a retry.
+ * @param {OutcomeRow} row
+ */
+function delayFits(row) {
+  row.delay.disabled = row.effect.value !== 'retry';
+}
 
 /**
  * @param {Outcome[]} initial
@@ -33,6 +41,7 @@ export function outcomesEditor(initial) {
       relabel(r.code, `Ergebnis ${i + 1}, Code`);
       relabel(r.label, `Ergebnis ${i + 1}, Bezeichnung`);
       relabel(r.effect, `Ergebnis ${i + 1}, Wirkung`);
+      relabel(r.delay, `Ergebnis ${i + 1}, erneut nach Minuten`);
       relabel(r.remove, `Ergebnis ${i + 1} entfernen`);
     });
 
@@ -46,7 +55,13 @@ export function outcomesEditor(initial) {
       el: h('div', { class: 'outcome-row' }),
       code: h('input', { type: 'text', class: 'mono outcome-code', value: o.code, readOnly: saved, maxLength: 40, autocomplete: 'off', spellcheck: 'false', placeholder: 'z. B. ratenzahlung' }),
       label: h('input', { type: 'text', class: 'outcome-label', value: o.label, maxLength: 80 }),
-      effect: h('select', { class: 'outcome-effect' }, EFFECTS.map(([v, t]) => h('option', { value: v, selected: v === o.effect }, t))),
+      effect: h('select', { class: 'outcome-effect', onchange: () => delayFits(row) }, EFFECTS.map(([v, t]) => h('option', { value: v, selected: v === o.effect }, t))),
+      // Only a retry has a delay of its own; empty: the client's retry delay, with rotation.
+      delay: h('input', {
+        type: 'number', class: 'outcome-delay', min: 5, max: 10_080, step: 1, inputMode: 'numeric',
+        value: o.retryDelaySeconds ? String(Math.round(o.retryDelaySeconds / 60)) : '', placeholder: 'Standard',
+        title: 'Eigener Abstand bis zum nächsten Versuch, in Minuten (leer: der Wiederholungsabstand des Mandanten, mit Tageszeit-Wechsel)',
+      }),
       remove: removeButton('', () => {
         // Past attempts keep the code, but the LE report knows only this client's outcomes.
         if (saved && !confirm(`Ergebnis „${o.label || o.code}“ (${o.code}) entfernen? Bisherige Versuche behalten den Code, zählen im LE-Bericht aber als „nicht erreicht“.`)) return;
@@ -56,7 +71,8 @@ export function outcomesEditor(initial) {
       }),
       box: errorBox(),
     };
-    row.el.append(row.code, row.label, row.effect, row.remove, row.box);
+    row.el.append(row.code, row.label, row.effect, row.delay, row.remove, row.box);
+    delayFits(row);
     rows.push(row);
     list.append(row.el);
     renumber();
@@ -72,9 +88,10 @@ export function outcomesEditor(initial) {
       'p',
       { class: 'hint' },
       'Was Mitarbeiter nach einem Anruf erfassen. Der Code gespeicherter Ergebnisse bleibt fest, weil bisherige Versuche ihn tragen; die Bezeichnung lässt sich ändern. ',
-      'Nötig ist mindestens je ein Ergebnis, das abschließt, eines für einen neuen Versuch und eines für einen Rückruf.',
+      'Nötig ist mindestens je ein Ergebnis, das abschließt, eines für einen neuen Versuch und eines für einen Rückruf. ',
+      'Ein neuer Versuch kann einen eigenen Abstand haben, z. B. „Besetzt“ nach 15 Minuten; leer gilt der Wiederholungsabstand des Mandanten.',
     ),
-    h('div', { class: 'outcome-row outcome-head', 'aria-hidden': 'true' }, h('span', {}, 'Code'), h('span', {}, 'Bezeichnung'), h('span', {}, 'Wirkung')),
+    h('div', { class: 'outcome-row outcome-head', 'aria-hidden': 'true' }, h('span', {}, 'Code'), h('span', {}, 'Bezeichnung'), h('span', {}, 'Wirkung'), h('span', {}, 'erneut nach (Min.)')),
     list,
     h('button', { type: 'button', class: 'btn btn-secondary btn-small', onclick: () => add({ code: '', label: '', effect: 'close' }, false).code.focus() }, '+ Ergebnis hinzufügen'),
     sectionBox,
@@ -89,7 +106,9 @@ export function outcomesEditor(initial) {
       slots.set(`outcomes.${i}.code`, slot(r.box, `${label}, Code`, r.code));
       slots.set(`outcomes.${i}.label`, slot(r.box, `${label}, Bezeichnung`, r.label));
       slots.set(`outcomes.${i}.effect`, slot(r.box, `${label}, Wirkung`, r.effect));
-      return { code: r.code.value.trim(), label: r.label.value.trim(), effect: r.effect.value };
+      slots.set(`outcomes.${i}.retryDelaySeconds`, slot(r.box, `${label}, erneut nach`, r.delay));
+      const minutes = r.effect.value === 'retry' && r.delay.value.trim() !== '' ? Number(r.delay.value) : null;
+      return { code: r.code.value.trim(), label: r.label.value.trim(), effect: r.effect.value, ...(minutes === null ? {} : { retryDelaySeconds: Math.round(minutes * 60) }) };
     });
     return { value, slots };
   }
