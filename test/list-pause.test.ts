@@ -38,6 +38,7 @@ describe('pausing one list', () => {
 
     const res = await act(lead.cookie, paused.listId, 'pause');
     expect([res.status, res.body.status]).toEqual([200, 'paused']);
+    expect(Date.now() - Date.parse(res.body.pausedAt)).toBeLessThan(60_000);
     for (const c of paused.cases) expect(await jobOf(clientId, c.id)).toBeUndefined();
     const [entry] = await t.db.select().from(auditLog).where(and(eq(auditLog.action, 'list.paused'), eq(auditLog.entityId, paused.listId)));
     expect(entry?.actorId).toBe(lead.user.id);
@@ -50,7 +51,7 @@ describe('pausing one list', () => {
     expect(await next(t, agent.cookie)).toMatchObject({ assignment: null, nextDueAt: null, waiting: { listPaused: 2 } });
 
     const resumed = await act(lead.cookie, paused.listId, 'resume');
-    expect([resumed.status, resumed.body.status]).toEqual([200, 'active']);
+    expect([resumed.status, resumed.body.status, resumed.body.pausedAt]).toEqual([200, 'active', null]);
     for (const c of paused.cases) expect(await jobOf(clientId, c.id)).toBeTruthy();
     expect((await t.db.select().from(auditLog).where(and(eq(auditLog.action, 'list.resumed'), eq(auditLog.entityId, paused.listId))))).toHaveLength(1);
     const again = await next(t, agent.cookie);

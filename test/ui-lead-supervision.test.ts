@@ -38,6 +38,7 @@ describe('a lead pauses one list', () => {
     await lead.page.getByText('Liste pausiert. Die Fälle der Liste werden nicht mehr ausgegeben.').waitFor();
     await lead.page.getByText('Die Liste ist pausiert: ihre Fälle werden nicht ausgegeben, bis die Liste fortgesetzt wird').waitFor();
     expect(await lead.page.getByTestId('list-status').textContent()).toBe('pausiert');
+    await lead.page.getByText(/ · pausiert seit \S+, \d\d\.\d\d\.\d{4}, \d\d:\d\d/).waitFor();
     await lead.page.getByText('Fällig, Liste pausiert').waitFor();
     expect(await statusOf(listId)).toBe('paused');
 

@@ -142,6 +142,8 @@ export const dunningLists = pgTable(
     createdAt: createdAt(),
     activatedAt: ts('activated_at'),
     completedAt: ts('completed_at'),
+    /** While `paused`: since when (`pause.ts`). */
+    pausedAt: ts('paused_at'),
     /** Set when personal data was deleted by retention; counts stay for billing. */
     purgedAt: ts('purged_at'),
   },

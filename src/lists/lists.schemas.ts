@@ -75,6 +75,7 @@ export const ListSchema = z
     createdAt: z.string(),
     activatedAt: z.string().nullable(),
     completedAt: z.string().nullable(),
+    pausedAt: z.string().nullable().openapi({ description: 'While paused: since when' }),
     purgedAt: z.string().nullable().openapi({ description: 'When retention deleted the personal data; the result list is gone then' }),
     counts: z.object({ total: z.number().int(), closed: z.number().int() }),
     delivery: DeliverySchema.nullable().openapi({ description: 'The newest result-list mail' }),

@@ -23,7 +23,7 @@ export async function pauseList(d: ServiceDeps, user: SessionUser, id: string) {
   const list = await getList(d.db, user, id);
   if (list.status !== 'active') throw notActive(list.status, 'paused');
   const open = await d.db.transaction(async (tx) => {
-    const [row] = await tx.update(dunningLists).set({ status: 'paused' }).where(and(eq(dunningLists.id, id), eq(dunningLists.status, 'active'))).returning({ id: dunningLists.id });
+    const [row] = await tx.update(dunningLists).set({ status: 'paused', pausedAt: now }).where(and(eq(dunningLists.id, id), eq(dunningLists.status, 'active'))).returning({ id: dunningLists.id });
     if (!row) throw new AppError(409, 'list_not_active', 'The list changed meanwhile; reload it');
     await audit(tx, { at: now, actorId: user.id, action: 'list.paused', entityType: 'list', entityId: id });
     return tx
@@ -46,7 +46,7 @@ export async function resumeList(d: ServiceDeps, user: SessionUser, id: string) 
   const list = await getList(d.db, user, id);
   if (list.status !== 'paused') throw notActive(list.status, 'resumed');
   await d.db.transaction(async (tx) => {
-    const [row] = await tx.update(dunningLists).set({ status: 'active' }).where(and(eq(dunningLists.id, id), eq(dunningLists.status, 'paused'))).returning({ id: dunningLists.id });
+    const [row] = await tx.update(dunningLists).set({ status: 'active', pausedAt: null }).where(and(eq(dunningLists.id, id), eq(dunningLists.status, 'paused'))).returning({ id: dunningLists.id });
     if (!row) throw new AppError(409, 'list_not_paused', 'The list changed meanwhile; reload it');
     await audit(tx, { at: now, actorId: user.id, action: 'list.resumed', entityType: 'list', entityId: id });
   });

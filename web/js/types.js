@@ -48,7 +48,7 @@
  * @typedef {{ id: string, clientId: string, name: string,
  *   status: 'importing' | 'active' | 'paused' | 'completed' | 'failed' | 'cancelled', fileName: string,
  *   importProgress: { percent: number, rows: number } | null, report: Report | null, error: string | null, errorCode: string | null,
- *   createdAt: string, activatedAt: string | null, completedAt: string | null, purgedAt: string | null,
+ *   createdAt: string, activatedAt: string | null, completedAt: string | null, pausedAt?: string | null, purgedAt: string | null,
  *   counts: { total: number, closed: number }, delivery: Delivery | null }} DunningList
  * @typedef {{ id: string, listId: string, round: number,
  *   status: 'pending' | 'sending' | 'retrying' | 'sent' | 'failed' | 'unknown', recipient: string, tries: number,

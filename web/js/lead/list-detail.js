@@ -62,7 +62,7 @@ export function listDetailView(listId, me) {
         outcomes = client?.outcomes ?? [];
       }
       const shown = list;
-      replaceIfChanged(head, JSON.stringify([list.name, list.status, list.fileName, list.createdAt, list.completedAt]), () => header(shown, act));
+      replaceIfChanged(head, JSON.stringify([list.name, list.status, list.fileName, list.createdAt, list.completedAt, list.pausedAt]), () => header(shown, act));
       await results.update(list, client);
       if (list.report && !reportShown) {
         reportShown = true;
@@ -169,7 +169,7 @@ function header(list, act) {
   return h(
     'header',
     { class: 'page-head' },
-    h('div', {}, h('h1', {}, list.name, ' ', statusBadge(list)), h('p', { class: 'muted' }, `Datei ${list.fileName} · hochgeladen ${formatDateTime(list.createdAt)}${list.completedAt ? ` · beendet ${formatDateTime(list.completedAt)}` : ''}`)),
+    h('div', {}, h('h1', {}, list.name, ' ', statusBadge(list)), h('p', { class: 'muted' }, `Datei ${list.fileName} · hochgeladen ${formatDateTime(list.createdAt)}${list.pausedAt ? ` · pausiert seit ${formatDateTime(list.pausedAt)}` : ''}${list.completedAt ? ` · beendet ${formatDateTime(list.completedAt)}` : ''}`)),
     h(
       'div',
       { class: 'row' },

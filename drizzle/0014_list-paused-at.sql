@@ -1,0 +1,1 @@
+ALTER TABLE "dunning_lists" ADD COLUMN "paused_at" timestamp with time zone;
