@@ -123,6 +123,21 @@ describe('the pull script', () => {
     expect(await score(later)).toBe(now + 60_000);
   });
 
+  it('looks at the preferred due queues first, in the order given, then the rest; `first` before all', async () => {
+    const now = Date.now();
+    const [common, fr, it_, notDue] = ['common', 'fr', 'it', 'notdue'].map(fresh) as [string, string, string, string];
+    await seed(common, [{ id: 'co-a1' }, { id: 'co2-a1' }], now - 9_000);
+    await seed(fr, [{ id: 'fr-a1' }, { id: 'fr2-a1' }], now - 5_000);
+    await seed(it_, [{ id: 'it-a1' }], now - 1_000);
+    await seed(notDue, [{ id: 'nd-a1' }], now + 60_000);
+    const eligible = [common, fr, it_, notDue];
+    // Italian is the scarcest: before French, which waited longer; a preferred queue not due is skipped.
+    expect((await calls.pull(eligible, null, 'token-1', now, [notDue, it_, fr]))?.queue).toBe(it_);
+    expect((await calls.pull(eligible, null, 'token-2', now, [notDue, it_, fr]))?.queue).toBe(fr);
+    // `first` before the preferred.
+    expect((await calls.pull(eligible, common, 'token-3', now, [fr]))?.queue).toBe(common);
+  });
+
   it('refreshes the due queues it finds empty on the way and keeps the one handed out due', async () => {
     const now = Date.now();
     const [empty, delayedOnly, last] = ['empty', 'delayed', 'last'].map(fresh) as [string, string, string];

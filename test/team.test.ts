@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clients } from '../src/db/schema.js';
+import { clients, users } from '../src/db/schema.js';
 import { systemClock } from '../src/clock.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, fastRules, next, postOutcome } from './helpers/dispatch.js';
@@ -50,6 +50,12 @@ describe('the team view', () => {
     const foreignCall = await next(t, elsewhere.cookie);
     expect(foreignCall.case.clientId).toBe(foreign);
 
+    // At work: asked for a case a moment ago (as `next` records it).
+    await t.db.update(users).set({ lastActiveAt: new Date() }).where(eq(users.id, waiting.user.id));
+    // The agent of both clients records the foreign case: not in the lead's figures, in the admin's.
+    expect((await postOutcome(t, elsewhere.cookie, foreignCall.assignment.id, { outcome: 'paid', rightParty: true })).status).toBe(202);
+    await attemptsRecorded(t, foreignCall.case.id, 1);
+
     const rows = await team(lead.cookie);
     const byId = new Map(rows.map((r) => [r.id, r]));
     expect(byId.has(stranger.user.id)).toBe(false);
@@ -59,15 +65,39 @@ describe('the team view', () => {
       today: { attempts: 2, reached: 1, rightParty: 1, promises: 1 },
     });
     expect(byId.get(calling.user.id)!.today.lastAt).toEqual(expect.any(String));
-    expect(byId.get(waiting.user.id)).toMatchObject({ state: 'logged_in', call: null, today: { attempts: 0, reached: 0, rightParty: 0, promises: 0, lastAt: null } });
-    expect(byId.get(elsewhere.user.id)).toMatchObject({ state: 'in_call', call: null });
+    expect(byId.get(waiting.user.id)).toMatchObject({ state: 'at_work', call: null, today: { attempts: 0, reached: 0, rightParty: 0, promises: 0, lastAt: null } });
+    // Logged in and active, between calls; nothing for the lead's clients today.
+    expect(byId.get(elsewhere.user.id)).toMatchObject({ state: 'at_work', call: null, today: { attempts: 0 } });
     // In a call first.
-    expect(rows.slice(0, 2).map((r) => r.state)).toEqual(['in_call', 'in_call']);
+    expect(rows.map((r) => r.state)).toEqual(['in_call', 'at_work', 'at_work']);
 
-    // An admin sees every agent, the foreign case too.
+    // An admin sees every agent and every client's figures.
     const all = new Map((await team(admin)).map((r) => [r.id, r]));
-    expect(all.get(elsewhere.user.id)!.call).toMatchObject({ clientName: 'Fremdwerke' });
-    expect(all.has(stranger.user.id)).toBe(true);
+    expect(all.get(elsewhere.user.id)!.today).toMatchObject({ attempts: 1, reached: 1, rightParty: 1 });
+    expect(all.get(calling.user.id)!.call).toMatchObject({ clientName: 'Stadtwerke Eigen' });
+    expect(all.has(stranger.user.id)).toBe(false); // never active, nothing today
+  });
+
+  it('shows an agent who called today but left (logged out, or silent for an hour) as away; a foreign client\'s call unnamed', async () => {
+    const own = await createClient(t, admin, fastRules);
+    const foreign = await createClient(t, admin, { ...fastRules, name: 'Fremdwerke' });
+    await seedList(t, own, 2);
+    await seedList(t, foreign, 1);
+    const lead = await t.userSession('lead', [own]);
+    const left = await t.userSession('agent', [own]);
+    const both = await t.userSession('agent', [own, foreign]);
+    const held = await next(t, left.cookie);
+    expect((await postOutcome(t, left.cookie, held.assignment.id, { outcome: 'not_reached' })).status).toBe(202);
+    await attemptsRecorded(t, held.case.id, 1);
+    await t.db.update(users).set({ lastActiveAt: new Date(Date.now() - 2 * 3_600_000) }).where(eq(users.id, left.user.id));
+    await t.db.update(clients).set({ active: false }).where(eq(clients.id, own));
+    const foreignCall = await next(t, both.cookie);
+    expect(foreignCall.case.clientId).toBe(foreign);
+
+    const byId = new Map((await team(lead.cookie)).map((r) => [r.id, r]));
+    expect(byId.get(left.user.id)).toMatchObject({ state: 'away', call: null, today: { attempts: 1, reached: 0 } });
+    expect(byId.get(both.user.id)).toMatchObject({ state: 'in_call', call: null });
+    expect(JSON.stringify(byId.get(both.user.id))).not.toContain('Fremdwerke');
   });
 
   it('leaves out agents who are neither logged in nor called today, and is for leads and admins only', async () => {

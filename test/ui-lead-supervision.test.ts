@@ -108,7 +108,7 @@ describe('the team view', () => {
     expect(await row.getByRole('cell').allTextContents()).toEqual([agent.user.displayName, expect.stringMatching(/^Im Gespräch seit \d\d:\d\d(:\d\d)?$/), 'Teamwerke · Testliste', '1', '0', '0', expect.stringMatching(/^\d\d:\d\d(:\d\d)?$/), 'Freigeben']);
     await row.getByRole('button', { name: 'Freigeben' }).click();
     await lead.page.getByText(`Fall von ${agent.user.displayName} freigegeben; er ist wieder in der Warteschlange.`).waitFor();
-    await row.getByText('Angemeldet').waitFor();
+    await row.getByText('Anwesend').waitFor();
     const [ended] = await t.db.select().from(assignments).where(eq(assignments.id, held.body.assignment.id));
     expect(ended!.endReason).toBe('freed');
     expect(lead.errors).toEqual([]);

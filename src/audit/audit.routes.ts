@@ -27,7 +27,7 @@ const EntrySchema = z
     actor: z.object({ id: z.uuid(), username: z.string(), displayName: z.string() }).nullable(),
     action: z.string().openapi({
       description:
-        'One of `list.view`, `results.download`, `delivery.requested`, `delivery.sent`, `list.purged`, `list.paused`, `list.resumed` (entity: the list); `assignment.freed` (the case a lead freed from an agent: `details.listId`, with the assignment, the agent and the attempt); `client.resultEmail` (the client); `dial` (the assignment whose number was dialled); `pull_blocked` (the case a pull held back or closed: `details.reason`, `details.queue`); `user.created` (the user: username, role, clientIds) and `user.changed` (role, active and clientIds as from/to, `password: true` for a new password, other fields by name)',
+        'One of `list.view`, `results.download`, `delivery.requested`, `delivery.sent`, `list.purged`, `list.paused`, `list.resumed` (entity: the list); `assignment.freed` (the case a lead freed from an agent: `details.listId`, `details.assignmentId`, `details.agentId`, `details.attemptNo`); `client.resultEmail` (the client); `dial` (the assignment whose number was dialled); `pull_blocked` (the case a pull held back or closed: `details.reason`, `details.queue`); `user.created` (the user: username, role, clientIds) and `user.changed` (role, active and clientIds as from/to, `password: true` for a new password, other fields by name)',
     }),
     entityType: z.string(),
     entityId: z.string().nullable(),

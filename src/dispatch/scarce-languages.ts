@@ -44,25 +44,30 @@ const cache = new WeakMap<Db, Cached>();
 const key = (clientId: string, language: string) => `${clientId}\u0000${language}`;
 
 /**
- * The agents at work per client and language, as this process last read them. Read at the
- * first pull of a process; after that refreshed in the background once a minute, so no pull
- * waits for it.
+ * The agents at work per client and language, as this process last read them. The first pull
+ * of a multilingual agent in a process waits for the read (one read for all pulls at that
+ * moment); after that it is refreshed in the background when a pull finds it older than a
+ * minute, so no other pull waits. A failed read prefers nothing: the preference never fails a pull.
  */
 export async function speakersAtWork(db: Db, now: Date): Promise<Speakers> {
   let entry = cache.get(db);
   if (!entry) {
-    entry = { at: now.getTime(), counts: await readSpeakers(db, now) };
-    cache.set(db, entry);
-  } else if (now.getTime() - entry.at >= SPEAKERS_TTL_MS && !entry.loading) {
-    const e = entry;
-    e.loading = readSpeakers(db, now)
-      .then((counts) => Object.assign(e, { counts, at: now.getTime() }))
-      .catch(() => undefined) // the counts of a minute ago serve until the next try
-      .finally(() => delete e.loading)
-      .then(() => undefined);
-  }
+    const e: Cached = { at: 0, counts: new Map() };
+    cache.set(db, (entry = e));
+    await refresh(db, e, now);
+  } else if (entry.at === 0 && entry.loading) await entry.loading; // the first read, still on its way
+  else if (now.getTime() - entry.at >= SPEAKERS_TTL_MS) void refresh(db, entry, now);
   const counts = entry.counts;
   return (clientId, language) => counts.get(key(clientId, language)) ?? 0;
+}
+
+/** Reads the counts into `e`, one read at a time; on failure keeps what it had (nothing at first). */
+function refresh(db: Db, e: Cached, now: Date): Promise<void> {
+  e.loading ??= readSpeakers(db, now)
+    .then((counts) => void Object.assign(e, { counts, at: now.getTime() }))
+    .catch(() => void (e.at = now.getTime())) // tried again after a minute
+    .finally(() => delete e.loading);
+  return e.loading;
 }
 
 /** Forgets what this process read (tests: agents made active since). */

@@ -81,11 +81,6 @@ export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now
 
   let nextDue: number | null = null;
   for (const row of rows) {
-    // Waiting for the lead, whatever else: no time to foresee.
-    if (row.listPaused) {
-      waiting.listPaused += row.n;
-      continue;
-    }
     let due = row.nextDue ? new Date(row.nextDue).getTime() : null;
     /** The fallback a copy for agents who do not speak the case's language waits on top (`prefer`). */
     let fallbackMs = 0;
@@ -99,6 +94,11 @@ export async function explainEmptyQueue(d: DispatchDeps, agent: SessionUser, now
       }
       if (policy.mode === 'prefer') fallbackMs = policy.fallbackMinutes * 60_000;
       if (due !== null) due += fallbackMs;
+    }
+    // Waiting for the lead (a case this agent could take once the list goes on): no time to foresee.
+    if (row.listPaused) {
+      waiting.listPaused += row.n;
+      continue;
     }
     // Another agent's personal callback opens to all after its grace period — and to this agent,
     // who does not speak its language, after the fallback on top (its copy is queued so: `enqueue.ts`).

@@ -7,7 +7,7 @@ import type { CallJob } from './registry.js';
 /**
  * One pull in one Redis call: the due queues of the ready index, in its order (longest waiting
  * first) but `first` before them when it is due and the agent's `preferred` ones (their scarce
- * languages, `scarce-languages.ts`) before the rest, filtered to the agent's queues; from the first
+ * languages, `scarce-languages.ts`, in the order given) before the rest, filtered to the agent's queues; from the first
  * that has a job, that job is handed out by BullMQ's own `moveToActive` (as `Worker.getNextJob`
  * runs it), locked with the caller's token, and the queue goes to the back of the index (ready
  * queues take turns); every due queue found empty on the way is refreshed. Before, a pull took
@@ -30,14 +30,14 @@ for i = 7, 6 + npreferred do preferred[ARGV[i]] = true end
 local eligible = {}
 for i = 7 + npreferred, #ARGV do eligible[ARGV[i]] = true end
 local due = redis.call('ZRANGEBYSCORE', ready, '-inf', now)
+local isDue = {}
+for _, q in ipairs(due) do isDue[q] = true end
 local order = {}
-if eligible[first] then
-  for _, q in ipairs(due) do
-    if q == first then order[1] = q end
-  end
-end
-for _, q in ipairs(due) do
-  if q ~= first and eligible[q] and preferred[q] then order[#order + 1] = q end
+if eligible[first] and isDue[first] then order[1] = first end
+-- The preferred in the caller's order (the scarcest first), then the rest in the index's.
+for i = 7, 6 + npreferred do
+  local q = ARGV[i]
+  if q ~= first and eligible[q] and isDue[q] then order[#order + 1] = q end
 end
 for _, q in ipairs(due) do
   if q ~= first and eligible[q] and not preferred[q] then order[#order + 1] = q end

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseSchedulingState } from './calendar.js';
 import { EXPLORATION_RATE, unitHash } from './learned-retry.js';
 import { nextCallableAt } from './next-callable.js';
-import { AUTO_LEARNED_MIN_ATTEMPTS, expectedReach, type ReachCell, type ReachContext, type ReachRates } from './reach-rates.js';
+import { AUTO_LEARNED_MIN_ATTEMPTS, expectedReach, foldAttempts, type ReachCell, type ReachContext, type ReachRates } from './reach-rates.js';
 import type { SchedulingSettings } from './settings.js';
 import { caseWith, local, settingsWith, show } from './test-helpers.js';
 
@@ -175,5 +175,24 @@ describe('a learned retry keeps its window', () => {
     // Friday 20:30: no evening on Saturday (09–14), Monday's evening is more than two days after Saturday 09:00.
     const weekend = resume('2026-12-04 20:30', 'evening');
     expect({ at: show(weekend.at), window: weekend.at && weekend.window }).toEqual({ at: show(local('2026-12-05 09:00')), window: 'morning' });
+  });
+});
+
+describe('what the reach rates count', () => {
+  it('leaves out a retry outcome with its own delay („Besetzt“): somebody was there', () => {
+    const outcomes = [
+      { code: 'paid', label: 'bezahlt', effect: 'close' as const },
+      { code: 'not_reached', label: 'nicht erreicht', effect: 'retry' as const },
+      { code: 'busy', label: 'Besetzt', effect: 'retry' as const, retryDelaySeconds: 900 },
+    ];
+    const cells = foldAttempts(
+      [
+        { dayType: 'weekday', window: 'evening', outcome: 'paid', rightParty: true, count: 2 },
+        { dayType: 'weekday', window: 'evening', outcome: 'not_reached', rightParty: null, count: 3 },
+        { dayType: 'weekday', window: 'evening', outcome: 'busy', rightParty: null, count: 40 },
+      ],
+      outcomes,
+    );
+    expect(cells).toEqual([expect.objectContaining({ dayType: 'weekday', window: 'evening', attempts: 5, reached: 2, rightParty: 2 })]);
   });
 });

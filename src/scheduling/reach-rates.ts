@@ -103,13 +103,17 @@ export interface AttemptGroup {
 /**
  * Folds attempts into cells. Reached = the outcome's effect in the client's current settings is
  * not `retry` (as in the LE report; a code the settings no longer have counts as not reached).
- * Attempts outside every window are not counted: no retry can be placed there by name.
+ * Attempts outside every window are not counted: no retry can be placed there by name. Nor are
+ * those of a retry outcome with its own delay („Besetzt“): somebody was there, and a line busy
+ * again and again within a quarter of an hour would make the hours people are home look like
+ * the ones nobody answers.
  */
 export function foldAttempts(groups: Iterable<AttemptGroup>, outcomes: SchedulingSettings['outcomes']): ReachCell[] {
   const effects = new Map(outcomes.map((o) => [o.code, o.effect]));
+  const ownDelay = new Set(outcomes.filter((o) => o.retryDelaySeconds !== undefined).map((o) => o.code));
   const cells = new Map<string, ReachCell>();
   for (const g of groups) {
-    if (g.window === null) continue;
+    if (g.window === null || ownDelay.has(g.outcome)) continue;
     const key = `${g.dayType}\u0000${g.window}`;
     let cell = cells.get(key);
     if (!cell) cells.set(key, (cell = { dayType: g.dayType, window: g.window, ...emptyCounts() }));

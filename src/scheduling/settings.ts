@@ -219,7 +219,7 @@ export const schedulingSettingsObject = z.object({
   maxAttempts: int('attempts', 1, 20).default(3),
   /** Attempts per case and local day; more move to the next day. Default 2. */
   maxAttemptsPerDay: int('attempts', 1, 20).default(2),
-  /** Delay after a `retry` outcome, counted from recording. Default 7200 (2 h). */
+  /** Delay after a `retry` outcome without a delay of its own (`outcomes[].retryDelaySeconds`), counted from recording. Default 7200 (2 h). */
   retryDelaySeconds: int('seconds', 1, 30 * 86_400).default(7200),
   /** How long a personal callback waits for its agent before anyone may take it. Default 30. */
   personalCallbackGraceMinutes: int('minutes', 0, 7 * 1440).default(30),

@@ -8,7 +8,7 @@ const TeamMemberSchema = z
     id: z.uuid(),
     username: z.string(),
     displayName: z.string(),
-    state: z.enum(['in_call', 'logged_in', 'offline']).openapi({ description: 'in_call: holds a case; logged_in: has a session; offline: neither (listed when they called today)' }),
+    state: z.enum(['in_call', 'at_work', 'away']).openapi({ description: 'in_call: holds a case; at_work: logged in and asked for a case or heartbeat within the last hour; away: neither (listed when they called today)' }),
     lastActiveAt: z.string().nullable().openapi({ description: 'Last request for a case or heartbeat, to the minute' }),
     call: z
       .object({ assignmentId: z.uuid(), since: z.string(), clientName: z.string(), listId: z.uuid(), listName: z.string() })
@@ -22,7 +22,7 @@ const TeamMemberSchema = z
 
 const team = createRoute({
   method: 'get', path: '/team', tags: ['Team'], middleware: requireRole('lead', 'admin'),
-  summary: "Your clients' agents now: in a call (which list, since when), logged in, or called today; today's figures",
+  summary: "Your clients' agents now: in a call (which list, since when), at work, or called today; today's figures",
   responses: { 200: json(z.array(TeamMemberSchema), 'Agents, in a call first'), ...authErrors },
 });
 

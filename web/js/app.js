@@ -112,7 +112,7 @@ function route() {
   if (lead && page === 'liste' && id) return mount(listDetailView(decodeURIComponent(id), me));
   if (lead && page === 'mandant' && id) return mount(clientSettingsView(decodeURIComponent(id), me));
   if (lead && page === 'le') return mount(leReportView());
-  if (lead && page === 'team') return mount(teamView());
+  if (lead && page === 'team') return mount(teamView(me));
   if (me.role === 'admin' && page === 'benutzer') return mount(usersView());
   if (me.role === 'admin' && page === 'mandanten') return mount(clientsView());
   location.replace(home(me));

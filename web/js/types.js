@@ -53,7 +53,7 @@
  * @typedef {{ id: string, listId: string, round: number,
  *   status: 'pending' | 'sending' | 'retrying' | 'sent' | 'failed' | 'unknown', recipient: string, tries: number,
  *   manual: boolean, lastError: string | null, messageId: string | null, createdAt: string, sentAt: string | null }} Delivery
- * @typedef {{ id: string, username: string, displayName: string, state: 'in_call' | 'logged_in' | 'offline', lastActiveAt: string | null,
+ * @typedef {{ id: string, username: string, displayName: string, state: 'in_call' | 'at_work' | 'away', lastActiveAt: string | null,
  *   call: { assignmentId: string, since: string, clientName: string, listId: string, listName: string } | null,
  *   today: { attempts: number, reached: number, rightParty: number, promises: number, lastAt: string | null } }} TeamMember
  * @typedef {{ total: number, callableNow: number, scheduled: number, inCall: number, closed: number,

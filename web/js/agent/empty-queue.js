@@ -16,7 +16,7 @@ const WAITING_LABELS = [
   ['preferredWindow', 'Kundenwunsch-Zeitfenster'],
   ['language', 'Sprache'],
   ['personalCallback', 'persönliche Rückrufe anderer'],
-  ['listPaused', 'Liste von der Teamleitung pausiert'],
+  ['listPaused', 'pausierter Liste (Teamleitung)'],
 ];
 
 /**

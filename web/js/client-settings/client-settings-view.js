@@ -111,7 +111,7 @@ function settingsForm(client, message, onSaved, isAdmin) {
     const [p, c, w, o] = [plain.read(), hours.read(), windows.read(), outcomes.read()];
     /** @type {Slots} */
     const slots = new Map([...p.slots, ...c.slots, ...w.slots, ...o.slots]);
-    const problems = [...p.problems, ...w.problems];
+    const problems = [...p.problems, ...w.problems, ...o.problems];
     if (problems.length) return showProblems(problems);
     const patch = changed(client, { ...p.value, callingHours: c.value, windows: w.value, outcomes: o.value });
     errors.clear();

@@ -28,7 +28,7 @@ function delayFits(row) {
 
 /**
  * @param {Outcome[]} initial
- * @returns {{ el: HTMLElement, read: () => { value: Outcome[], slots: Slots } }}
+ * @returns {{ el: HTMLElement, read: () => { value: Outcome[], slots: Slots, problems: import('./field-errors.js').Problem[] } }}
  */
 export function outcomesEditor(initial) {
   /** @type {OutcomeRow[]} */
@@ -57,9 +57,10 @@ export function outcomesEditor(initial) {
       label: h('input', { type: 'text', class: 'outcome-label', value: o.label, maxLength: 80 }),
       effect: h('select', { class: 'outcome-effect', onchange: () => delayFits(row) }, EFFECTS.map(([v, t]) => h('option', { value: v, selected: v === o.effect }, t))),
       // Only a retry has a delay of its own; empty: the client's retry delay, with rotation.
+      // Not rounded: what is shown is what was stored, so an unchanged form stays unchanged.
       delay: h('input', {
-        type: 'number', class: 'outcome-delay', min: 5, max: 10_080, step: 1, inputMode: 'numeric',
-        value: o.retryDelaySeconds ? String(Math.round(o.retryDelaySeconds / 60)) : '', placeholder: 'Standard',
+        type: 'number', class: 'outcome-delay', min: 5, max: 10_080, step: 'any', inputMode: 'decimal',
+        value: o.retryDelaySeconds ? String(o.retryDelaySeconds / 60) : '', placeholder: 'Standard',
         title: 'Eigener Abstand bis zum nächsten Versuch, in Minuten (leer: der Wiederholungsabstand des Mandanten, mit Tageszeit-Wechsel)',
       }),
       remove: removeButton('', () => {
@@ -100,6 +101,8 @@ export function outcomesEditor(initial) {
   function read() {
     /** @type {Slots} */
     const slots = new Map([['outcomes', slot(sectionBox, 'Ergebnisse')]]);
+    /** @type {import('./field-errors.js').Problem[]} what the server could not see: a delay the browser could not read */
+    const problems = [];
     const value = rows.map((r, i) => {
       const label = `Ergebnis ${i + 1}${r.code.value.trim() ? ` „${r.code.value.trim()}“` : ''}`;
       slots.set(`outcomes.${i}`, slot(r.box, label, r.code, r.label, r.effect));
@@ -107,10 +110,12 @@ export function outcomesEditor(initial) {
       slots.set(`outcomes.${i}.label`, slot(r.box, `${label}, Bezeichnung`, r.label));
       slots.set(`outcomes.${i}.effect`, slot(r.box, `${label}, Wirkung`, r.effect));
       slots.set(`outcomes.${i}.retryDelaySeconds`, slot(r.box, `${label}, erneut nach`, r.delay));
-      const minutes = r.effect.value === 'retry' && r.delay.value.trim() !== '' ? Number(r.delay.value) : null;
+      const delayed = r.effect.value === 'retry';
+      if (delayed && r.delay.validity.badInput) problems.push({ slot: slots.get(`outcomes.${i}.retryDelaySeconds`) ?? null, message: 'Bitte eine Zahl von Minuten angeben (oder leer lassen).' });
+      const minutes = delayed && r.delay.value.trim() !== '' ? Number(r.delay.value) : null;
       return { code: r.code.value.trim(), label: r.label.value.trim(), effect: r.effect.value, ...(minutes === null ? {} : { retryDelaySeconds: Math.round(minutes * 60) }) };
     });
-    return { value, slots };
+    return { value, slots, problems };
   }
   return { el, read };
 }

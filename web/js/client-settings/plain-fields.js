@@ -117,7 +117,7 @@ export function plainFields(client, isAdmin = false) {
       { class: 'row' },
       labelled('maxAttempts', 'Versuche je Fall', maxAttempts, 'höchstens; danach wird der Fall geschlossen'),
       labelled('maxAttemptsPerDay', 'Versuche je Fall und Tag', maxAttemptsPerDay, 'höchstens; weitere am nächsten Tag'),
-      labelled('retryDelaySeconds', 'Wartezeit (Minuten)', retryMinutes, 'bis zum nächsten Versuch, wenn niemand erreicht wurde'),
+      labelled('retryDelaySeconds', 'Wartezeit (Minuten)', retryMinutes, 'bis zum nächsten Versuch, wenn niemand erreicht wurde (außer bei Ergebnissen mit eigenem Abstand)'),
       labelled('personalCallbackGraceMinutes', 'Rückruf-Vorrang (Minuten)', grace, 'so lange gehört ein persönlicher Rückruf nur seinem Mitarbeiter, danach allen'),
     ),
     h(

@@ -13,12 +13,15 @@ const POLL_MS = 5_000;
 /** @type {Record<TeamMember['state'], [string, string]>} German name and badge style */
 const STATE = {
   in_call: ['Im Gespräch', 'badge-info'],
-  logged_in: ['Angemeldet', 'badge-success'],
-  offline: ['Abgemeldet', 'badge-neutral'],
+  at_work: ['Anwesend', 'badge-success'],
+  away: ['Nicht anwesend', 'badge-neutral'],
 };
 
-/** @returns {import('../types.js').View} */
-export function teamView() {
+/**
+ * @param {import('../types.js').Me} me
+ * @returns {import('../types.js').View}
+ */
+export function teamView(me) {
   const table = h('div', {}, h('p', { class: 'muted' }, 'Wird geladen …'));
   const message = h('div');
   const staleWarning = h('div', { 'aria-live': 'polite' });
@@ -27,7 +30,12 @@ export function teamView() {
     'div',
     { class: 'team-page' },
     h('h1', {}, 'Team'),
-    h('p', { class: 'hint' }, 'Mitarbeiter Ihrer Mandanten, die angemeldet sind, gerade telefonieren oder heute angerufen haben. „Heute“ zählt die Anrufversuche für Ihre Mandanten; „erreicht“ wie im LE-Bericht.'),
+    h(
+      'p',
+      { class: 'hint' },
+      `Mitarbeiter ${me.role === 'admin' ? 'aller Mandanten' : 'Ihrer Mandanten'}, die gerade telefonieren, anwesend sind (angemeldet und in der letzten Stunde aktiv) oder heute angerufen haben. `,
+      `„Heute“ zählt die Anrufversuche ${me.role === 'admin' ? '' : 'für Ihre Mandanten '}seit Mitternacht deutscher Zeit; „erreicht“: jemand hat abgenommen, wie im LE-Bericht.`,
+    ),
     staleWarning,
     message,
     h('section', { class: 'card' }, table, asOf),
@@ -93,7 +101,7 @@ function teamTable(team, free) {
       {},
       team.map((m) => {
         const [label, style] = STATE[m.state];
-        const since = m.state === 'in_call' && m.call ? ` seit ${when(m.call.since)}` : m.state === 'logged_in' && m.lastActiveAt ? `, zuletzt aktiv ${when(m.lastActiveAt)}` : '';
+        const since = m.state === 'in_call' && m.call ? ` seit ${when(m.call.since)}` : m.state !== 'in_call' && m.lastActiveAt ? `, zuletzt aktiv ${when(m.lastActiveAt)}` : '';
         return h(
           'tr',
           {},
