@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { assignments, attempts, dunningLists } from '../src/db/schema.js';
-import { loginAs, startUi } from './helpers/browser.js';
+import { loginAs, screenshot, startUi } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, fastRules } from './helpers/dispatch.js';
 import { seedList } from './helpers/seed.js';
@@ -40,6 +40,7 @@ describe('a lead pauses one list', () => {
     expect(await lead.page.getByTestId('list-status').textContent()).toBe('pausiert');
     await lead.page.getByText(/ · pausiert seit \S+, \d\d\.\d\d\.\d{4}, \d\d:\d\d/).waitFor();
     await lead.page.getByText('Fällig, Liste pausiert').waitFor();
+    await screenshot(lead.page, 'list-paused');
     expect(await statusOf(listId)).toBe('paused');
 
     await lead.page.getByRole('button', { name: 'Liste fortsetzen' }).click();
@@ -106,6 +107,7 @@ describe('the team view', () => {
     await row.getByRole('link', { name: 'Teamwerke · Testliste' }).waitFor();
     // One attempt today, nobody reached, no promise.
     expect(await row.getByRole('cell').allTextContents()).toEqual([agent.user.displayName, expect.stringMatching(/^Im Gespräch seit \d\d:\d\d(:\d\d)?$/), 'Teamwerke · Testliste', '1', '0', '0', expect.stringMatching(/^\d\d:\d\d(:\d\d)?$/), 'Freigeben']);
+    await screenshot(lead.page, 'team-view');
     await row.getByRole('button', { name: 'Freigeben' }).click();
     await lead.page.getByText(`Fall von ${agent.user.displayName} freigegeben; er ist wieder in der Warteschlange.`).waitFor();
     await row.getByText('Anwesend').waitFor();

@@ -94,7 +94,7 @@ function teamTable(team, free) {
     h(
       'thead',
       {},
-      h('tr', {}, h('th', {}, 'Mitarbeiter'), h('th', {}, 'Status'), h('th', {}, 'Fall'), h('th', { class: 'num' }, 'Anrufe heute'), h('th', { class: 'num' }, 'erreicht'), h('th', { class: 'num' }, 'Zusagen'), h('th', {}, 'Letztes Ergebnis'), h('th', { 'aria-label': 'Aktion' })),
+      h('tr', {}, h('th', {}, 'Mitarbeiter'), h('th', {}, 'Status'), h('th', {}, 'Mandant · Liste'), h('th', { class: 'num' }, 'Anrufe heute'), h('th', { class: 'num' }, 'erreicht'), h('th', { class: 'num' }, 'Zusagen'), h('th', {}, 'Letztes Ergebnis'), h('th', { 'aria-label': 'Aktion' })),
     ),
     h(
       'tbody',
