@@ -41,6 +41,10 @@ describe('a lead pauses one list', () => {
     await lead.page.getByText(/ · pausiert seit \S+, \d\d\.\d\d\.\d{4}, \d\d:\d\d/).waitFor();
     await lead.page.getByText('Fällig, Liste pausiert').waitFor();
     await screenshot(lead.page, 'list-paused');
+    // The overview says since when, too: a paused list is never finished by itself.
+    await lead.page.getByRole('link', { name: '← Alle Listen' }).click();
+    await lead.page.locator(`tr[data-list-id="${listId}"]`).getByText(/^seit \S+, \d\d\.\d\d\.\d{4}, \d\d:\d\d/).waitFor();
+    await lead.page.goto(`/#/liste/${listId}`);
     expect(await statusOf(listId)).toBe('paused');
 
     await lead.page.getByRole('button', { name: 'Liste fortsetzen' }).click();

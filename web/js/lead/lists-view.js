@@ -129,6 +129,8 @@ function listsTable(lists, client) {
             statusBadge(l),
             l.status === 'importing' ? importProgressBar(l) : null,
             l.status === 'failed' ? h('div', { class: 'text-error small' }, importFailureText(l)) : null,
+            // A paused list is never finished, sent or deleted by retention: forgotten, it would stay.
+            l.status === 'paused' && l.pausedAt ? h('div', { class: 'hint' }, `seit ${formatDateTime(l.pausedAt)}`) : null,
           ),
           h('td', {}, progressCell(l, client)),
           h('td', {}, formatDateTime(l.createdAt)),
