@@ -32,7 +32,7 @@ export function scarceQueues(agent: Pick<SessionUser, 'callClientIds' | 'languag
   return preferred.sort((a, b) => a.n - b.n).map((p) => p.queue);
 }
 
-/** Read again after this long; the pull meanwhile uses the counts it has (stale by a minute at most). */
+/** Read again when a pull finds the counts this old; that pull still uses them (no pull waits for a refresh). */
 const SPEAKERS_TTL_MS = 60_000;
 
 interface Cached {

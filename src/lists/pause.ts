@@ -21,7 +21,8 @@ import { getList, listExtras, listView } from './lists.service.js';
 export async function pauseList(d: ServiceDeps, user: SessionUser, id: string) {
   const now = d.clock.now();
   const list = await getList(d.db, user, id);
-  if (list.status !== 'active') throw notActive(list.status, 'paused');
+  if (list.status === 'paused') throw new AppError(409, 'list_paused', 'The list is paused already');
+  if (list.status !== 'active') throw new AppError(409, 'list_not_active', `Only an active list can be paused; this one is ${list.status}`);
   const open = await d.db.transaction(async (tx) => {
     const [row] = await tx.update(dunningLists).set({ status: 'paused', pausedAt: now }).where(and(eq(dunningLists.id, id), eq(dunningLists.status, 'active'))).returning({ id: dunningLists.id });
     if (!row) throw new AppError(409, 'list_not_active', 'The list changed meanwhile; reload it');
@@ -44,7 +45,7 @@ export async function pauseList(d: ServiceDeps, user: SessionUser, id: string) {
 export async function resumeList(d: ServiceDeps, user: SessionUser, id: string) {
   const now = d.clock.now();
   const list = await getList(d.db, user, id);
-  if (list.status !== 'paused') throw notActive(list.status, 'resumed');
+  if (list.status !== 'paused') throw new AppError(409, 'list_not_paused', `Only a paused list can be resumed; this one is ${list.status}`);
   await d.db.transaction(async (tx) => {
     const [row] = await tx.update(dunningLists).set({ status: 'active', pausedAt: null }).where(and(eq(dunningLists.id, id), eq(dunningLists.status, 'paused'))).returning({ id: dunningLists.id });
     if (!row) throw new AppError(409, 'list_not_paused', 'The list changed meanwhile; reload it');
@@ -62,11 +63,6 @@ export async function resumeList(d: ServiceDeps, user: SessionUser, id: string) 
   }
   return view(d, id);
 }
-
-const notActive = (status: string, verb: 'paused' | 'resumed') =>
-  verb === 'paused'
-    ? new AppError(409, status === 'paused' ? 'list_paused' : 'list_not_active', status === 'paused' ? 'The list is paused already' : `Only an active list can be paused; this one is ${status}`)
-    : new AppError(409, 'list_not_paused', `Only a paused list can be resumed; this one is ${status}`);
 
 async function view(d: ServiceDeps, id: string) {
   const [row] = await d.db.select().from(dunningLists).where(eq(dunningLists.id, id));
