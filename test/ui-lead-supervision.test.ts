@@ -112,6 +112,10 @@ describe('the team view', () => {
     // One attempt today, nobody reached, no promise.
     expect(await row.getByRole('cell').allTextContents()).toEqual([agent.user.displayName, expect.stringMatching(/^Im Gespräch seit \d\d:\d\d(:\d\d)?$/), 'Teamwerke · Testliste', '1', '0', '0', expect.stringMatching(/^\d\d:\d\d(:\d\d)?$/), 'Freigeben']);
     await screenshot(lead.page, 'team-view');
+    // Held for over 15 minutes: marked (a long call, or an agent gone with the case on screen).
+    await t.db.update(assignments).set({ assignedAt: new Date(Date.now() - 20 * 60_000) }).where(eq(assignments.id, held.body.assignment.id));
+    await row.getByText(/– über 15 Min\.$/).waitFor();
+    expect(await row.locator('.badge').getAttribute('class')).toContain('badge-warning');
     await row.getByRole('button', { name: 'Freigeben' }).click();
     await lead.page.getByText(`Fall von ${agent.user.displayName} freigegeben; er ist wieder in der Warteschlange.`).waitFor();
     await row.getByText('Anwesend').waitFor();

@@ -9,6 +9,8 @@ import { freeButton, freeCase } from './free-case.js';
 /** @typedef {import('../types.js').TeamMember} TeamMember */
 
 const POLL_MS = 5_000;
+/** A case held longer than this is marked: a long call, or an agent gone with it on screen. */
+const LONG_HOLD_MINUTES = 15;
 
 /** @type {Record<TeamMember['state'], [string, string]>} German name and badge style */
 const STATE = {
@@ -100,13 +102,15 @@ function teamTable(team, free) {
       'tbody',
       {},
       team.map((m) => {
-        const [label, style] = STATE[m.state];
+        const [label, usual] = STATE[m.state];
+        const long = m.call !== null && Date.now() - Date.parse(m.call.since) > LONG_HOLD_MINUTES * 60_000;
+        const style = long ? 'badge-warning' : usual;
         const since = m.state === 'in_call' && m.call ? ` seit ${when(m.call.since)}` : m.state !== 'in_call' && m.lastActiveAt ? `, zuletzt aktiv ${when(m.lastActiveAt)}` : '';
         return h(
           'tr',
           {},
           h('td', {}, m.displayName),
-          h('td', {}, h('span', { class: `badge ${style}` }, label), since),
+          h('td', {}, h('span', { class: `badge ${style}` }, label), since, long ? ` – über ${LONG_HOLD_MINUTES} Min.` : ''),
           h('td', {}, m.call ? h('a', { href: `#/liste/${encodeURIComponent(m.call.listId)}` }, `${m.call.clientName} · ${m.call.listName}`) : m.state === 'in_call' ? h('span', { class: 'muted' }, 'anderer Mandant') : '–'),
           h('td', { class: 'num' }, n(m.today.attempts)),
           h('td', { class: 'num' }, n(m.today.reached)),
