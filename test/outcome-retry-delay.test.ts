@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { attempts, cases } from '../src/db/schema.js';
+import { assignments, attempts, cases } from '../src/db/schema.js';
 import { defaultOutcomes } from '../src/scheduling/settings.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, fastRules, next, postOutcome } from './helpers/dispatch.js';
@@ -29,6 +29,9 @@ describe('an outcome\'s own retry delay', () => {
       expect((await postOutcome(t, agent.cookie, held.assignment.id, { outcome })).status).toBe(202);
       await attemptsRecorded(t, held.case.id, 1);
       const [attempt] = await t.db.select().from(attempts).where(eq(attempts.caseId, held.case.id));
+      // The call's start is kept with it (the reach rates file the attempt under it).
+      const [assignment] = await t.db.select().from(assignments).where(eq(assignments.id, held.assignment.id));
+      expect(attempt!.calledAt).toEqual(assignment!.assignedAt);
       const [row] = await t.db.select().from(cases).where(eq(cases.id, held.case.id));
       return (row!.nextDueAt!.getTime() - attempt!.recordedAt.getTime()) / 60_000;
     };

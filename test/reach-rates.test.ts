@@ -224,3 +224,20 @@ describe('learned retries through the outcomes worker', () => {
     expect(handed).toContainEqual({ id: c.id, attemptNo: 2 });
   });
 });
+
+describe('the window an attempt is filed under', () => {
+  it('is the one its call began in, not the one its outcome was saved in', async () => {
+    setTime('2026-11-25T09:00:00+01:00'); // the admin's session is of then
+    const clientId = await createClient(t, admin, { learningDays: 30 });
+    const { cases: [late, old] } = await seedList(t, clientId, 2);
+    await t.db.insert(attempts).values([
+      // Called Monday 19:55 Berlin, saved 20:01: the evening's.
+      { caseId: late!.id, clientId, attemptNo: 1, outcome: 'paid', rightParty: true, calledAt: new Date('2026-11-23T18:55:00Z'), recordedAt: new Date('2026-11-23T19:01:00Z') },
+      // Recorded before calls were kept (no called_at): by its save time, 20:01, in no window.
+      { caseId: old!.id, clientId, attemptNo: 1, outcome: 'paid', rightParty: true, recordedAt: new Date('2026-11-23T19:01:00Z') },
+    ]);
+    await refreshReachRates(t.db, new Date());
+    const rows = await t.db.select().from(reachRates).where(eq(reachRates.clientId, clientId));
+    expect(rows.map(({ dayType, window, attempts: n, reached }) => ({ dayType, window, attempts: n, reached }))).toEqual([{ dayType: 'weekday', window: 'evening', attempts: 1, reached: 1 }]);
+  });
+});

@@ -241,6 +241,8 @@ export const attempts = pgTable(
     promiseAmountCents: bigint('promise_amount_cents', { mode: 'number' }),
     promiseDate: date('promise_date'),
     recordedAt: ts('recorded_at').notNull(),
+    /** When the call began (the case handed out); the reach rates file the attempt under it. Null: recorded before 0015. */
+    calledAt: ts('called_at'),
   },
   (t) => [
     uniqueIndex('attempts_case_no').on(t.caseId, t.attemptNo),

@@ -95,10 +95,10 @@ const buildWriteOutcome = (db: Db) => {
     where c.id = ${p('caseId')}::uuid and c.xmin = ${p('version')}::text::xid and k.xmin = ${p('clientVersion')}::text::xid
     for no key update of c`);
   const inserted = db.$with('inserted', { caseId: sql<string>`case_id` }).as(sql`
-    insert into attempts (case_id, client_id, attempt_no, agent_id, assignment_id, phone_e164, outcome, right_party, note, callback, promise_amount_cents, promise_date, recorded_at)
+    insert into attempts (case_id, client_id, attempt_no, agent_id, assignment_id, phone_e164, outcome, right_party, note, callback, promise_amount_cents, promise_date, recorded_at, called_at)
     select locked.id, ${p('clientId')}::uuid, ${p('attemptNo')}::int, ${p('agentId')}::uuid, ${p('assignmentId')}::uuid, ${p('phone')}::text,
       ${p('outcome')}::text, ${p('rightParty')}::boolean, ${p('note')}::text, ${p('callback')}::jsonb,
-      ${p('promiseCents')}::bigint, ${p('promiseDate')}::date, ${p('recordedAt')}::timestamptz
+      ${p('promiseCents')}::bigint, ${p('promiseDate')}::date, ${p('recordedAt')}::timestamptz, ${p('calledAt')}::timestamptz
     from locked
     on conflict do nothing
     returning case_id`);
@@ -144,6 +144,7 @@ export async function writeOutcome(db: Db, ctx: LoadedOutcome, job: OutcomeJob, 
     promiseCents: body.promise?.amountCents ?? null,
     promiseDate: body.promise?.date ?? null,
     recordedAt: job.recordedAt,
+    calledAt: job.calledAt ?? null,
     status: next.status,
     attemptsMade: next.attemptsMade,
     finalOutcome: next.finalOutcome,

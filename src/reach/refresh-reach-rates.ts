@@ -33,7 +33,7 @@ async function attemptGroups(db: Db, now: Date): Promise<GroupRow[]> {
       from clients
     ),
     local as (
-      select a.client_id, a.outcome, a.right_party, s.windows, a.recorded_at at time zone s.tz as at
+      select a.client_id, a.outcome, a.right_party, s.windows, coalesce(a.called_at, a.recorded_at) at time zone s.tz as at
       from scope s
       join attempts a on a.client_id = s.id and a.recorded_at >= s.since and a.recorded_at <= ${now.toISOString()}::timestamptz
     )
