@@ -27,6 +27,17 @@ const act = (cookie: string, listId: string, action: 'pause' | 'resume' | 'cance
 const statusOf = async (listId: string) => (await t.db.select().from(dunningLists).where(eq(dunningLists.id, listId)))[0]!.status;
 const jobOf = (clientId: string, caseId: string) => t.queues.calls(callQueueName(clientId, 'de')).getJob(callJobId(caseId, 1));
 
+/** A client's list of `n` cases, one of them held by an agent, then paused by the lead. */
+async function heldThenPaused(rules: Record<string, unknown>, n: number) {
+  const clientId = await createClient(t, admin, rules);
+  const { listId } = await seedList(t, clientId, n);
+  const lead = await t.userSession('lead', [clientId]);
+  const agent = await t.userSession('agent', [clientId]);
+  const held = await next(t, agent.cookie);
+  expect((await act(lead.cookie, listId, 'pause')).status).toBe(200);
+  return { clientId, listId, lead, agent, held };
+}
+
 describe('pausing one list', () => {
   it('stops handing out its cases (their jobs removed) while the client\'s other list goes on; resuming brings them back', async () => {
     const clientId = await createClient(t, admin, fastRules);
@@ -59,45 +70,32 @@ describe('pausing one list', () => {
   });
 
   it('lets a call in progress end: its outcome is recorded, and a list whose last case closed while paused completes', async () => {
-    const clientId = await createClient(t, admin, fastRules);
-    const { listId, cases: [only] } = await seedList(t, clientId, 1);
-    const lead = await t.userSession('lead', [clientId]);
-    const agent = await t.userSession('agent', [clientId]);
-    const held = await next(t, agent.cookie);
-    expect((await act(lead.cookie, listId, 'pause')).status).toBe(200);
+    const { listId, agent, held } = await heldThenPaused(fastRules, 1);
+    const only = held.case as { id: string };
     expect((await postOutcome(t, agent.cookie, held.assignment.id, { outcome: 'paid', rightParty: true })).status).toBe(202);
-    await attemptsRecorded(t, only!.id, 1);
+    await attemptsRecorded(t, only.id, 1);
     await eventually(async () => (await statusOf(listId)) === 'completed', 10_000, 'the list completed');
   });
 
   it('keeps a case called while paused away until the list is resumed', async () => {
-    const clientId = await createClient(t, admin, fastRules);
-    const { listId, cases: [only] } = await seedList(t, clientId, 1);
-    const lead = await t.userSession('lead', [clientId]);
-    const agent = await t.userSession('agent', [clientId]);
-    const held = await next(t, agent.cookie);
-    expect((await act(lead.cookie, listId, 'pause')).status).toBe(200);
+    const { clientId, listId, lead, agent, held } = await heldThenPaused(fastRules, 1);
+    const only = held.case as { id: string };
     expect((await postOutcome(t, agent.cookie, held.assignment.id, { outcome: 'not_reached' })).status).toBe(202);
-    await attemptsRecorded(t, only!.id, 1);
+    await attemptsRecorded(t, only.id, 1);
     // fastRules retry after a second: the next attempt's job becomes due, and is dropped at the
     // pull instead of handed out while the list is paused.
-    const { nextDueAt } = (await t.db.select().from(cases).where(eq(cases.id, only!.id)))[0]!;
+    const { nextDueAt } = (await t.db.select().from(cases).where(eq(cases.id, only.id)))[0]!;
     await eventually(async () => Date.now() > nextDueAt!.getTime() + 200, 5_000, 'the next attempt due');
     expect((await next(t, agent.cookie)).assignment).toBeNull();
-    expect(await t.queues.calls(callQueueName(clientId, 'de')).getJob(callJobId(only!.id, 2))).toBeUndefined();
+    expect(await t.queues.calls(callQueueName(clientId, 'de')).getJob(callJobId(only.id, 2))).toBeUndefined();
     expect(await statusOf(listId)).toBe('paused');
     expect((await act(lead.cookie, listId, 'resume')).status).toBe(200);
-    const again = await eventually(async () => (await next(t, agent.cookie)).assignment && (await t.db.select().from(cases).where(eq(cases.id, only!.id)))[0], 10_000, 'the case handed out again');
+    const again = await eventually(async () => (await next(t, agent.cookie)).assignment && (await t.db.select().from(cases).where(eq(cases.id, only.id)))[0], 10_000, 'the case handed out again');
     expect(again.attemptsMade).toBe(1);
   });
 
   it('names its interim result list so, and has reconcile remove a job its outcome left while paused', async () => {
-    const clientId = await createClient(t, admin, { ...fastRules, retryDelaySeconds: 3600 });
-    const { listId } = await seedList(t, clientId, 2);
-    const lead = await t.userSession('lead', [clientId]);
-    const agent = await t.userSession('agent', [clientId]);
-    const held = await next(t, agent.cookie);
-    expect((await act(lead.cookie, listId, 'pause')).status).toBe(200);
+    const { clientId, listId, lead, agent, held } = await heldThenPaused({ ...fastRules, retryDelaySeconds: 3600 }, 2);
     const download = await t.request('GET', `/api/lists/${listId}/results.csv`, { cookie: lead.cookie });
     expect(download.headers.get('content-disposition')).toContain('_Zwischenstand_');
 
