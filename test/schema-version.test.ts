@@ -208,6 +208,28 @@ describe('PostgreSQL', () => {
   }, 60_000);
 });
 
+describe('npm run db:migrate', () => {
+  it('says in one line why it applied nothing and exits 1, without a stack trace', async () => {
+    const t = await createTestDatabase();
+    cleanups.push(t.drop);
+    await t.database.db.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('from-a-newer-version', ${NEWEST + DAY})`);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/db/migrate-cli.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: t.url, REDIS_URL: TEST_REDIS_URL },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Migrations not applied: The database schema is newer than this version of Mahnanrufe \(its last migration is from /)]);
+  }, 60_000);
+});
+
 describe('embedded PGlite', () => {
   it('migrates a fresh and an up-to-date data directory, and refuses one a newer version migrated', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mahn-schema-'));
