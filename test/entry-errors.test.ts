@@ -1,18 +1,5 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
-
-/** Runs a process entry point to its exit: its exit code and what it printed on stderr. */
-function run(entry: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, stderr }));
-  });
-}
+import { runToExit as run } from './helpers/processes.js';
 
 /** `start:api` and `start:workers` as an operator meets them with a wrong setting or no Redis: what is wrong, no stack trace. */
 describe('the production entry points refusing to start', () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +15,7 @@ import { safeError } from '../src/safe-error.js';
 import { createTestDatabase } from './helpers/db.js';
 import { ADMIN_DATABASE_URL, databaseUrl, TEST_REDIS_URL } from './helpers/env.js';
 import { eventually } from './helpers/eventually.js';
+import { runToExit } from './helpers/processes.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const MIGRATIONS = path.join(ROOT, 'drizzle');
@@ -186,16 +186,7 @@ describe('PostgreSQL', () => {
       await redis.quit();
     });
 
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: t.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, PORT: '0', LOG_LEVEL: 'fatal' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, stdout, stderr } = await runToExit('src/server.ts', { DATABASE_URL: t.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, PORT: '0', LOG_LEVEL: 'fatal' });
 
     expect(code).toBe(1);
     expect(stderr).toBe('');
@@ -213,16 +204,7 @@ describe('npm run db:migrate', () => {
     const t = await createTestDatabase();
     cleanups.push(t.drop);
     await t.database.db.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('from-a-newer-version', ${NEWEST + DAY})`);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/db/migrate-cli.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: t.url, REDIS_URL: TEST_REDIS_URL },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, stdout, stderr } = await runToExit('src/db/migrate-cli.ts', { DATABASE_URL: t.url, REDIS_URL: TEST_REDIS_URL });
 
     expect(code).toBe(1);
     expect(stdout).toBe('');

@@ -25,12 +25,13 @@ import type { AssignmentRow, CaseContext } from './load-case.js';
  */
 
 /** End reasons after which the agent's outcome may still be claimed: the call may have happened. */
-const LATE_ENDS: ReadonlySet<string> = new Set(['expired', 'freed']);
+const LATE_ENDS = ['expired', 'freed'] as const;
+const isLateEnd = (reason: string | null | undefined) => (LATE_ENDS as readonly (string | null | undefined)[]).includes(reason);
 
 /** Whether an outcome for `a` may be claimed late; why not, otherwise. Pure: decided on what was read. */
 export function lateOutcomeVerdict(a: AssignmentRow, ctx: CaseContext, agent: Pick<SessionUser, 'id' | 'clientIds'>, now: Date): { ok: true } | { ok: false; why: string } {
   if (a.agentId !== agent.id) return { ok: false, why: 'another agent’s assignment' };
-  const expired = a.endedAt ? LATE_ENDS.has(a.endReason ?? '') : a.expiresAt <= now;
+  const expired = a.endedAt ? isLateEnd(a.endReason) : a.expiresAt <= now;
   if (!expired) return { ok: false, why: a.endedAt ? `it ended (${a.endReason})` : 'it is still held' };
   if (!agent.clientIds.includes(ctx.case.clientId)) return { ok: false, why: 'its client is no longer assigned to you' };
   if (ctx.case.status !== 'open') return { ok: false, why: 'the case is closed' };
@@ -63,7 +64,7 @@ export async function claimLate(
         and(
           eq(assignments.id, id),
           isNull(assignments.outcome),
-          or(and(isNull(assignments.endedAt), lte(assignments.expiresAt, now)), inArray(assignments.endReason, ['expired', 'freed'])),
+          or(and(isNull(assignments.endedAt), lte(assignments.expiresAt, now)), inArray(assignments.endReason, [...LATE_ENDS])),
           // The case as read: still open at this attempt (an outcome recorded meanwhile moves it on).
           sql`exists (select 1 from cases c where c.id = ${a.caseId} and c.status = 'open' and c.attempts_made + 1 = ${a.attemptNo})`,
         ),
@@ -92,5 +93,5 @@ const expiredConflict = (why: string, endReason: string | null) =>
 export function isOwnLockExpired(err: unknown): boolean {
   if (!(err instanceof AppError)) return false;
   const details = err.details as { endReason?: string } | undefined;
-  return err.code === 'lock_expired' || (err.code === 'assignment_ended' && LATE_ENDS.has(details?.endReason ?? ''));
+  return err.code === 'lock_expired' || (err.code === 'assignment_ended' && isLateEnd(details?.endReason));
 }

@@ -7,7 +7,7 @@ import { importFailureText } from './import-failures.js';
 import { importProgressBar, refreshFailed, reportView, statusBadge } from './list-status.js';
 import { languageGapNotices } from '../language-gaps.js';
 import { resultBox } from './result-box.js';
-import { freeButton, freeCase } from './free-case.js';
+import { freeButton } from './free-case.js';
 
 /** @typedef {import('../types.js').DunningList} DunningList */
 /** @typedef {import('../types.js').Progress} Progress */
@@ -90,7 +90,7 @@ export function listDetailView(listId, me) {
       const p = await api('GET', `/api/lists/${encodeURIComponent(listId)}/progress`);
       if (stopped) return;
       const paused = list.status === 'paused';
-      replaceIfChanged(progressBox, JSON.stringify([paused, p]), () => [progressView(p, outcomes, free, paused), asOf]);
+      replaceIfChanged(progressBox, JSON.stringify([paused, p]), () => [progressView(p, outcomes, { message, refresh }, paused), asOf]);
       replace(asOf, `Stand ${formatTime(new Date().toISOString())} · aktualisiert alle ${POLL_MS / 1000} s`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) {
@@ -115,17 +115,6 @@ export function listDetailView(listId, me) {
     } catch (err) {
       replace(message, notice('error', `${failed}: ${germanError(err)}`));
     }
-    await refresh();
-  }
-
-  /**
-   * Frees a case an agent holds (gone with it on screen): back to its queue, no attempt counted.
-   * @param {Progress['inCallBy'][number]} a
-   */
-  async function free(a) {
-    const said = await freeCase(a.agent, a.assignmentId);
-    if (!said) return;
-    replace(message, said);
     await refresh();
   }
 
@@ -213,10 +202,10 @@ const sinceText = (iso) => (formatDate(iso) === formatDate(new Date().toISOStrin
 /**
  * @param {Progress} p
  * @param {Outcome[]} outcomes
- * @param {(a: Progress['inCallBy'][number]) => Promise<void>} free
+ * @param {import('./free-case.js').FreeingPage} page where freeing a case says how it went
  * @param {boolean} paused the list (its due cases wait for it to be resumed)
  */
-function progressView(p, outcomes, free, paused) {
+function progressView(p, outcomes, page, paused) {
   const n = (/** @type {number} */ v) => v.toLocaleString('de-DE');
   // Down, not to the nearest: 296 of 297 closed is not „100 % abgeschlossen“.
   const done = p.total ? Math.floor((p.closed / p.total) * 100) : 0;
@@ -284,7 +273,7 @@ function progressView(p, outcomes, free, paused) {
               'table',
               { class: 'table table-compact' },
               h('thead', {}, h('tr', {}, h('th', {}, 'Mitarbeiter'), h('th', {}, 'seit'), h('th', { 'aria-label': 'Aktion' }))),
-              h('tbody', {}, p.inCallBy.map((a) => h('tr', {}, h('td', {}, a.agent), h('td', {}, a.since ? sinceText(a.since) : '–'), h('td', {}, freeButton(a.agent, () => void free(a)))))),
+              h('tbody', {}, p.inCallBy.map((a) => h('tr', {}, h('td', {}, a.agent), h('td', {}, a.since ? sinceText(a.since) : '–'), h('td', {}, freeButton(a.agent, a.assignmentId, page))))),
             )
           : h('p', { class: 'muted' }, 'Niemand.'),
       ),

@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { h, replace, replaceIfChanged } from '../dom.js';
 import { formatDate, formatShortDateTime, formatTime } from '../format.js';
 import { refreshFailed } from './list-status.js';
-import { freeButton, freeCase } from './free-case.js';
+import { freeButton } from './free-case.js';
 
 /** @typedef {import('../types.js').TeamMember} TeamMember */
 
@@ -52,22 +52,13 @@ export function teamView(me) {
       /** @type {TeamMember[]} */
       const team = await api('GET', '/api/team');
       if (stopped) return;
-      replaceIfChanged(table, JSON.stringify(team), () => teamTable(team, free));
+      replaceIfChanged(table, JSON.stringify(team), () => teamTable(team, { message, refresh }));
       replace(asOf, `Stand ${formatTime(new Date().toISOString())} · aktualisiert alle ${POLL_MS / 1000} s`);
       replace(staleWarning);
     } catch (err) {
       if (!stopped) replace(staleWarning, refreshFailed(err));
     }
     if (!stopped) timer = setTimeout(() => void refresh(), POLL_MS);
-  }
-
-  /** @param {TeamMember} m */
-  async function free(m) {
-    if (!m.call) return;
-    const said = await freeCase(m.displayName, m.call.assignmentId);
-    if (!said) return;
-    replace(message, said);
-    await refresh();
   }
 
   void refresh();
@@ -85,9 +76,9 @@ const when = (iso) => (formatDate(iso) === formatDate(new Date().toISOString()) 
 
 /**
  * @param {TeamMember[]} team
- * @param {(m: TeamMember) => Promise<void>} free
+ * @param {import('./free-case.js').FreeingPage} page where freeing a case says how it went
  */
-function teamTable(team, free) {
+function teamTable(team, page) {
   if (team.length === 0) return h('p', { class: 'muted' }, 'Niemand angemeldet, und heute hat noch niemand angerufen.');
   const n = (/** @type {number} */ v) => v.toLocaleString('de-DE');
   return h(
@@ -116,7 +107,7 @@ function teamTable(team, free) {
           h('td', { class: 'num' }, n(m.today.reached)),
           h('td', { class: 'num' }, n(m.today.promises)),
           h('td', {}, m.today.lastAt ? when(m.today.lastAt) : '–'),
-          h('td', {}, m.call ? freeButton(m.displayName, () => void free(m)) : null),
+          h('td', {}, m.call ? freeButton(m.displayName, m.call.assignmentId, page) : null),
         );
       }),
     ),
