@@ -1,5 +1,6 @@
 import { count, eq } from 'drizzle-orm';
 import { assignments, deliveries, deliveryStatusEnum, dunningLists, listStatusEnum } from '../db/schema.js';
+import type { Db } from '../db/client.js';
 import type { AppDeps } from '../http/context.js';
 import { failedJobCounts } from '../queues/poison.js';
 import { MaintenanceRuns } from './maintenance-runs.js';
@@ -26,6 +27,9 @@ export interface MetricSources {
   maintenanceRuns(): ReturnType<MaintenanceRuns['read']>;
 }
 
+/** Assignments whose lock ran out, all time: read through the partial index `assignments_expired`. */
+export const expiredAssignmentsQuery = (db: Db) => db.select({ n: count() }).from(assignments).where(eq(assignments.endReason, 'expired'));
+
 export function metricSources(deps: AppDeps): MetricSources {
   const db = deps.database.db;
   // Every status of the enum, 0 where GROUP BY finds no row: a status nothing has any more reads 0.
@@ -39,7 +43,7 @@ export function metricSources(deps: AppDeps): MetricSources {
     failedJobs: () => failedJobCounts(deps.queues),
     listsByStatus: async () => byStatus(listStatusEnum.enumValues, await db.select({ status: dunningLists.status, n: count() }).from(dunningLists).groupBy(dunningLists.status)),
     deliveriesByStatus: async () => byStatus(deliveryStatusEnum.enumValues, await db.select({ status: deliveries.status, n: count() }).from(deliveries).groupBy(deliveries.status)),
-    expiredAssignments: async () => (await db.select({ n: count() }).from(assignments).where(eq(assignments.endReason, 'expired')))[0]?.n ?? 0,
+    expiredAssignments: async () => (await expiredAssignmentsQuery(db))[0]?.n ?? 0,
     callQueues: async () => {
       const now = deps.clock.now().getTime();
       const ready = await deps.calls.ready.scores();

@@ -1,0 +1,1 @@
+CREATE INDEX "assignments_expired" ON "assignments" USING btree ("ended_at") WHERE "assignments"."end_reason" = 'expired';
