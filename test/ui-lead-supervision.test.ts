@@ -57,6 +57,32 @@ describe('a lead pauses one list', () => {
   }, 60_000);
 });
 
+describe('a list paused for days', () => {
+  it('warns on its page and in the overview that it will never finish by itself; one paused two days does not', async () => {
+    const clientId = await createClient(t, admin, { ...fastRules, name: 'Stadtwerke Muster' });
+    const { listId: forgotten } = await seedList(t, clientId, 1);
+    const { listId: recent } = await seedList(t, clientId, 1);
+    const leadUser = (await t.userSession('lead', [clientId]));
+    for (const [listId, days] of [[forgotten, 4], [recent, 2]] as const) {
+      expect((await t.request('POST', `/api/lists/${listId}/pause`, { cookie: leadUser.cookie })).status).toBe(200);
+      await t.db.update(dunningLists).set({ pausedAt: new Date(Date.now() - days * 24 * 3600 * 1000 - 60_000) }).where(eq(dunningLists.id, listId));
+    }
+    const lead = await ui.newPage();
+    await loginAs(lead.page, leadUser.user.username);
+    await lead.page.goto(`/#/liste/${forgotten}`);
+    await lead.page.getByText('Diese Liste ist seit 4 Tagen pausiert. Solange sie pausiert ist, wird sie nicht abgeschlossen: Der Mandant erhält keine Ergebnisliste').waitFor();
+    await lead.page.goto(`/#/liste/${recent}`);
+    await lead.page.getByText(/ · pausiert seit /).waitFor();
+    expect(await lead.page.getByText(/Diese Liste ist seit \d+ Tagen pausiert/).count()).toBe(0);
+
+    await lead.page.goto('/#/listen');
+    await lead.page.locator(`tr[data-list-id="${forgotten}"]`).getByTestId('paused-long').getByText(/^seit .* \(4 Tage\): bitte fortsetzen oder abbrechen$/).waitFor();
+    await lead.page.locator(`tr[data-list-id="${recent}"]`).getByText(/^seit /).waitFor();
+    expect(await lead.page.locator(`tr[data-list-id="${recent}"]`).getByTestId('paused-long').count()).toBe(0);
+    expect(lead.errors).toEqual([]);
+  }, 60_000);
+});
+
 describe('a lead frees a case an agent holds', () => {
   it('from the list page (asked first); the agent is told at the heartbeat, keeps the form and can still save', async () => {
     const clientId = await createClient(t, admin, { ...fastRules, name: 'Stadtwerke Muster', retryDelaySeconds: 3600 });

@@ -4,7 +4,7 @@ import { h, notice, replace, replaceIfChanged } from '../dom.js';
 import { formatDate, formatDateTime, formatShortDateTime, formatTime } from '../format.js';
 import { outcomeLabel } from '../agent/case-card.js';
 import { importFailureText } from './import-failures.js';
-import { importProgressBar, refreshFailed, reportView, statusBadge } from './list-status.js';
+import { importProgressBar, pausedLongDays, pausedLongNotice, refreshFailed, reportView, statusBadge } from './list-status.js';
 import { languageGapNotices } from '../language-gaps.js';
 import { resultBox } from './result-box.js';
 import { freeButton } from './free-case.js';
@@ -62,7 +62,7 @@ export function listDetailView(listId, me) {
         outcomes = client?.outcomes ?? [];
       }
       const shown = list;
-      replaceIfChanged(head, JSON.stringify([list.name, list.status, list.fileName, list.createdAt, list.completedAt, list.pausedAt]), () => header(shown, act));
+      replaceIfChanged(head, JSON.stringify([list.name, list.status, list.fileName, list.createdAt, list.completedAt, list.pausedAt, pausedLongDays(list)]), () => header(shown, act));
       await results.update(list, client);
       if (list.report && !reportShown) {
         reportShown = true;
@@ -166,6 +166,7 @@ function header(list, act) {
       list.status === 'paused' ? button('resume', 'Liste fortsetzen', 'btn-primary') : null,
       open ? button('cancel', 'Liste abbrechen', 'btn-danger') : null,
     ),
+    pausedLongNotice(list),
   );
 }
 

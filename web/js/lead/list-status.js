@@ -1,5 +1,6 @@
-// A list's status as a German badge, the import report table, and the warning of a failed refresh.
-import { germanError } from '../api.js';
+// A list's status as a German badge, the import report table, the warning of a failed refresh and
+// that of a list paused for days.
+import { germanError, serverNow } from '../api.js';
 import { h, notice } from '../dom.js';
 import { formatTime } from '../format.js';
 
@@ -25,6 +26,34 @@ const STATUS = {
 export function statusBadge(list) {
   const [text, style] = STATUS[list.status] ?? [list.status, 'badge-neutral'];
   return h('span', { class: `badge ${style}`, 'data-testid': 'list-status' }, text);
+}
+
+/**
+ * Paused this long, a list is likely forgotten: a paused list is never completed, so its client
+ * gets no result list and retention never deletes it. Three days let a list paused on Friday
+ * evening pass the weekend unremarked (docs/decisions.md).
+ */
+const PAUSED_LONG_DAYS = 3;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Whole days a paused list has been paused, when that is `PAUSED_LONG_DAYS` or more; else null.
+ * @param {DunningList} list
+ */
+export function pausedLongDays(list) {
+  if (list.status !== 'paused' || !list.pausedAt) return null;
+  const days = Math.floor((serverNow() - Date.parse(list.pausedAt)) / DAY_MS);
+  return days >= PAUSED_LONG_DAYS ? days : null;
+}
+
+/** @param {DunningList} list */
+export function pausedLongNotice(list) {
+  const days = pausedLongDays(list);
+  if (days === null) return null;
+  return notice(
+    'warning',
+    `Diese Liste ist seit ${days} Tagen pausiert. Solange sie pausiert ist, wird sie nicht abgeschlossen: Der Mandant erhält keine Ergebnisliste, und die Daten werden nicht nach der Aufbewahrungsfrist gelöscht. Bitte fortsetzen oder abbrechen.`,
+  );
 }
 
 /** @param {DunningList} list */

@@ -3,7 +3,7 @@ import { api, germanError } from '../api.js';
 import { h, notice, replace, replaceIfChanged } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { importFailureText } from './import-failures.js';
-import { importProgressBar, refreshFailed, statusBadge } from './list-status.js';
+import { importProgressBar, pausedLongDays, refreshFailed, statusBadge } from './list-status.js';
 import { uploadForm } from './upload-form.js';
 
 /** @typedef {import('../types.js').Client} Client */
@@ -130,7 +130,7 @@ function listsTable(lists, client) {
             l.status === 'importing' ? importProgressBar(l) : null,
             l.status === 'failed' ? h('div', { class: 'text-error small' }, importFailureText(l)) : null,
             // A paused list is never finished, sent or deleted by retention: forgotten, it would stay.
-            l.status === 'paused' && l.pausedAt ? h('div', { class: 'hint' }, `seit ${formatDateTime(l.pausedAt)}`) : null,
+            l.status === 'paused' && l.pausedAt ? pausedSince(l) : null,
           ),
           h('td', {}, progressCell(l, client)),
           h('td', {}, formatDateTime(l.createdAt)),
@@ -190,4 +190,15 @@ function deliveryState(l, client) {
     return h('div', { class: 'hint' }, 'Vor der Ergebnisadresse abgeschlossen: wird nicht automatisch gesendet, bitte senden');
   }
   return h('div', {}, h('span', { class: 'badge badge-warning', 'data-testid': 'list-delivery' }, 'noch nicht gesendet'));
+}
+
+/**
+ * Since when a list is paused; after days, in warning colour and with what to do.
+ * @param {DunningList} list
+ */
+function pausedSince(list) {
+  const days = pausedLongDays(list);
+  return days === null
+    ? h('div', { class: 'hint' }, `seit ${formatDateTime(list.pausedAt)}`)
+    : h('div', { class: 'text-warning small', 'data-testid': 'paused-long' }, `seit ${formatDateTime(list.pausedAt)} (${days} Tage): bitte fortsetzen oder abbrechen`);
 }
