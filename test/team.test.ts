@@ -100,6 +100,21 @@ describe('the team view', () => {
     expect(JSON.stringify(byId.get(both.user.id))).not.toContain('Fremdwerke');
   });
 
+  it('shows an agent waiting on an empty queue, whose screen says they are there, as at work; only agents say so', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const lead = await t.userSession('lead', [clientId]);
+    const waiting = await t.userSession('agent', [clientId]);
+    await t.db.update(users).set({ lastActiveAt: new Date(Date.now() - 2 * 3_600_000) }).where(eq(users.id, waiting.user.id));
+    const stateOf = async () => (await team(lead.cookie)).find((r) => r.id === waiting.user.id)?.state;
+    expect(await stateOf()).toBeUndefined(); // silent for an hour, no call today: not listed
+
+    const res = await t.request('POST', '/api/agent/presence', { cookie: waiting.cookie });
+    expect(res.status).toBe(204);
+    expect(await stateOf()).toBe('at_work');
+    expect((await t.request('POST', '/api/agent/presence', { cookie: lead.cookie })).status).toBe(403);
+    expect((await t.request('POST', '/api/agent/presence')).status).toBe(401);
+  });
+
   it('leaves out agents who are neither logged in nor called today, and is for leads and admins only', async () => {
     const clientId = await createClient(t, admin, fastRules);
     const lead = await t.userSession('lead', [clientId]);

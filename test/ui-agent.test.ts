@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { assignments, attempts, cases } from '../src/db/schema.js';
+import { assignments, attempts, cases, users } from '../src/db/schema.js';
 import { loginAs, screenshot, startUi } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, fastRules } from './helpers/dispatch.js';
@@ -360,6 +360,23 @@ describe('agent screen', () => {
     const after = Date.now();
     await beat();
     expect(Date.now() - after).toBeGreaterThan(2_000);
+    expect(errors).toEqual([]);
+  });
+
+  it('says every five minutes that the agent waits on the start screen, so the team view counts them at work', async () => {
+    const clientId = await client();
+    const { user } = await t.userSession('agent', [clientId]);
+    const { page, errors } = await ui.newPage();
+    await page.clock.install();
+    await page.goto('/');
+    await loginAs(page, user.username);
+    await page.getByRole('button', { name: 'Nächster Anruf' }).waitFor();
+    const lastActive = async () => (await t.db.select({ at: users.lastActiveAt }).from(users).where(eq(users.id, user.id)))[0]!.at;
+    expect(await lastActive()).toBeNull();
+    const said = page.waitForResponse((r) => r.url().endsWith('/api/agent/presence'));
+    await page.clock.fastForward('05:00');
+    expect((await said).status()).toBe(204);
+    expect(await lastActive()).not.toBeNull();
     expect(errors).toEqual([]);
   });
 

@@ -37,6 +37,12 @@ const give = createRoute({
   responses: { 204: { description: 'Released' }, ...held },
 });
 
+const presence = createRoute({
+  method: 'post', path: '/agent/presence', tags, middleware: agents,
+  summary: 'Waiting with the agent screen in view: counts the agent as at work (team view, language figures) for another hour; nothing else changes',
+  responses: { 204: { description: 'Noted' }, ...authErrors },
+});
+
 const free = createRoute({
   method: 'post', path: '/assignments/{id}/free', tags: ['Lists'], middleware: requireRole('lead', 'admin'),
   summary: 'Free a case an agent holds (the agent gone with it on screen): back to its queue, no attempt counted; see inCallBy of the list progress',
@@ -52,7 +58,8 @@ const deps = (c: Context<AppEnv>): DispatchDeps => {
 /** `counters`: the Prometheus counters of handed-out cases and accepted outcomes. */
 export function dispatchRoutes(counters: Pick<Metrics, 'assignments' | 'outcomes'>) {
   const app = createRouter();
-  // An agent asking for work or in a call is active: the language figures count who is there.
+  // An agent asking for work, in a call or waiting for one (the start screen in view says so,
+  // `presence`) is active: the team view and the language figures count who is there.
   const active = async (d: DispatchDeps, c: Context<AppEnv>) => recordActivity(d.db, currentUser(c).id, d.clock.now());
   app.openapi(next, async (c) => {
     const d = deps(c);
@@ -71,6 +78,10 @@ export function dispatchRoutes(counters: Pick<Metrics, 'assignments' | 'outcomes
   });
   app.openapi(give, async (c) => {
     await release(deps(c), currentUser(c), c.req.valid('param').id);
+    return c.body(null, 204);
+  });
+  app.openapi(presence, async (c) => {
+    await active(deps(c), c);
     return c.body(null, 204);
   });
   app.openapi(free, async (c) => {

@@ -26,6 +26,13 @@ const RETRY_BEAT_MS = 3_000;
 /** An empty answer due now is asked again this often, this far apart, before the empty screen. */
 const ASK_AGAIN = 5;
 const ASK_AGAIN_MS = 300;
+/**
+ * While the start screen is in view, the agent says this often that they are there
+ * (`/api/agent/presence`): the team view and the language figures count an agent as at work for
+ * an hour after their last request, and one waiting on an empty queue makes none. A page in the
+ * background says nothing: its agent is at something else.
+ */
+const PRESENCE_MS = 5 * 60_000;
 /** @param {string | null} at within a few seconds of the server's clock */
 const dueNow = (at) => at !== null && new Date(at).getTime() <= serverNow() + 5_000;
 
@@ -46,6 +53,9 @@ export function agentView(userId) {
   /** When the next case of an empty queue is due (`nextDueAt`). */
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let dueTimer;
+  /** While the start screen shows: says every PRESENCE_MS that the agent is there. */
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  let presenceTimer;
   /** @type {((e: KeyboardEvent) => void) | null} */
   let keyHandler = null;
   let stopped = false;
@@ -66,8 +76,15 @@ export function agentView(userId) {
     lockTimer = undefined;
     clearTimeout(dueTimer);
     dueTimer = undefined;
+    clearInterval(presenceTimer);
+    presenceTimer = undefined;
     keyHandler = null;
   };
+  const sayPresent = () => {
+    if (presenceTimer !== undefined && document.visibilityState === 'visible') void api('POST', '/api/agent/presence').catch(() => {});
+  };
+  // Back in view after a while in the background: said at once, not at the next interval.
+  document.addEventListener('visibilitychange', sayPresent);
   /** @param {KeyboardEvent} e */
   const onKey = (e) => keyHandler?.(e);
   document.addEventListener('keydown', onKey);
@@ -88,6 +105,7 @@ export function agentView(userId) {
    */
   function showStart(message = null, explanation = null) {
     stopCase();
+    presenceTimer = setInterval(sayPresent, PRESENCE_MS);
     const button = h('button', { type: 'button', class: 'btn btn-primary btn-huge', onclick: () => void pull(button) }, 'Nächster Anruf');
     replace(
       el,
@@ -305,6 +323,7 @@ export function agentView(userId) {
       stopped = true;
       stopCase();
       document.removeEventListener('keydown', onKey);
+      document.removeEventListener('visibilitychange', sayPresent);
       window.removeEventListener('beforeunload', onUnload);
     },
   };
