@@ -241,3 +241,27 @@ describe('the window an attempt is filed under', () => {
     expect(rows.map(({ dayType, window, attempts: n, reached }) => ({ dayType, window, attempts: n, reached }))).toEqual([{ dayType: 'weekday', window: 'evening', attempts: 1, reached: 1 }]);
   });
 });
+
+describe('a call back', () => {
+  it('is left out of the rates: the customer chose its time; the attempt that agreed it counts', async () => {
+    setTime('2026-11-25T09:00:00+01:00');
+    const clientId = await createClient(t, admin, { learningDays: 30 });
+    const { cases: [agreed, retried] } = await seedList(t, clientId, 2);
+    const at = (iso: string) => ({ calledAt: new Date(iso), recordedAt: new Date(iso) });
+    await t.db.insert(attempts).values([
+      // Monday 10:00 Berlin "call me back in the evening", called back at 18:00 and paid.
+      { caseId: agreed!.id, clientId, attemptNo: 1, outcome: 'callback', rightParty: true, ...at('2026-11-23T09:00:00Z') },
+      { caseId: agreed!.id, clientId, attemptNo: 2, outcome: 'paid', rightParty: true, ...at('2026-11-23T17:00:00Z') },
+      // Not reached at 10:00, tried again at 18:00 and paid: both count.
+      { caseId: retried!.id, clientId, attemptNo: 1, outcome: 'not_reached', ...at('2026-11-23T09:00:00Z') },
+      { caseId: retried!.id, clientId, attemptNo: 2, outcome: 'paid', rightParty: true, ...at('2026-11-23T17:00:00Z') },
+    ]);
+    await refreshReachRates(t.db, new Date());
+    const rows = await t.db.select().from(reachRates).where(eq(reachRates.clientId, clientId));
+    const cells = rows.map(({ dayType, window, attempts: n, reached }) => ({ dayType, window, attempts: n, reached }));
+    expect(cells.sort((a, b) => a.window.localeCompare(b.window))).toEqual([
+      { dayType: 'weekday', window: 'evening', attempts: 1, reached: 1 },
+      { dayType: 'weekday', window: 'morning', attempts: 2, reached: 1 },
+    ]);
+  });
+});

@@ -8,7 +8,8 @@ import { forgetReachRates } from './load-reach-rates.js';
 /**
  * Rebuilds `reach_rates` from `attempts`: per client, the attempts of its last `learningDays`
  * grouped by weekday type and window (both on the client's wall clock, a window being the
- * narrowest one holding the attempt's minute, as `windowAt` decides), outcome and right party;
+ * narrowest one holding the attempt's minute, as `windowAt` decides), outcome, right party and
+ * the outcome of the case's attempt before (a call back is left out by `foldAttempts`);
  * folded into counts by each client's current outcome effects. Runs as the `reach-rates`
  * maintenance task; a retry reads the table, never the attempts.
  */
@@ -19,6 +20,7 @@ interface GroupRow {
   window: string | null;
   outcome: string;
   right_party: boolean | null;
+  previous_outcome: string | null;
   count: number;
 }
 
@@ -33,13 +35,14 @@ async function attemptGroups(db: Db, now: Date): Promise<GroupRow[]> {
       from clients
     ),
     local as (
-      select a.client_id, a.outcome, a.right_party, s.windows, coalesce(a.called_at, a.recorded_at) at time zone s.tz as at
+      select a.client_id, a.outcome, a.right_party, s.windows, coalesce(a.called_at, a.recorded_at) at time zone s.tz as at,
+             (select p.outcome from attempts p where p.case_id = a.case_id and p.attempt_no = a.attempt_no - 1) as previous_outcome
       from scope s
       join attempts a on a.client_id = s.id and a.recorded_at >= s.since and a.recorded_at <= ${now.toISOString()}::timestamptz
     )
     select l.client_id::text as client_id,
            case when extract(isodow from l.at) >= 6 then 'weekend' else 'weekday' end as day_type,
-           win.name as window, l.outcome, l.right_party, count(*)::int as count
+           win.name as window, l.outcome, l.right_party, l.previous_outcome, count(*)::int as count
     from local l
     left join lateral (
       select w.key as name
@@ -49,7 +52,7 @@ async function attemptGroups(db: Db, now: Date): Promise<GroupRow[]> {
       order by ${minutes(1)} - ${minutes(0)}, ${minutes(0)} desc, w.key collate "C"
       limit 1
     ) win on true
-    group by 1, 2, 3, 4, 5`);
+    group by 1, 2, 3, 4, 5, 6`);
   return rowsOf<GroupRow>(result);
 }
 
@@ -59,7 +62,7 @@ export async function refreshReachRates(db: Db, now: Date): Promise<{ clients: n
   const byClient = new Map<string, AttemptGroup[]>();
   for (const g of groups) {
     const list = byClient.get(g.client_id) ?? [];
-    list.push({ dayType: g.day_type, window: g.window, outcome: g.outcome, rightParty: g.right_party, count: g.count });
+    list.push({ dayType: g.day_type, window: g.window, outcome: g.outcome, rightParty: g.right_party, previousOutcome: g.previous_outcome, count: g.count });
     byClient.set(g.client_id, list);
   }
   const settingsRows = await db.select({ id: clients.id, settings: clients.settings }).from(clients);

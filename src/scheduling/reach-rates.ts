@@ -97,6 +97,8 @@ export interface AttemptGroup {
   window: string | null;
   outcome: string;
   rightParty: boolean | null;
+  /** The outcome of the case's attempt before this one; null for a first attempt. */
+  previousOutcome?: string | null;
   count: number;
 }
 
@@ -106,7 +108,8 @@ export interface AttemptGroup {
  * Attempts outside every window are not counted: no retry can be placed there by name. Nor are
  * those of a retry outcome with its own delay („Besetzt“): somebody was there, and a line busy
  * again and again within a quarter of an hour would make the hours people are home look like
- * the ones nobody answers.
+ * the ones nobody answers. Nor a call back (the attempt before had effect `callback`): the
+ * customer chose its time and expects the call, which says nothing of when others are home.
  */
 export function foldAttempts(groups: Iterable<AttemptGroup>, outcomes: SchedulingSettings['outcomes']): ReachCell[] {
   const effects = new Map(outcomes.map((o) => [o.code, o.effect]));
@@ -114,6 +117,7 @@ export function foldAttempts(groups: Iterable<AttemptGroup>, outcomes: Schedulin
   const cells = new Map<string, ReachCell>();
   for (const g of groups) {
     if (g.window === null || ownDelay.has(g.outcome)) continue;
+    if (g.previousOutcome != null && effects.get(g.previousOutcome) === 'callback') continue;
     const key = `${g.dayType}\u0000${g.window}`;
     let cell = cells.get(key);
     if (!cell) cells.set(key, (cell = { dayType: g.dayType, window: g.window, ...emptyCounts() }));
