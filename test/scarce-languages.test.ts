@@ -63,4 +63,20 @@ describe('a bilingual agent at the pull', () => {
     forgetSpeakers(t.db);
     expect((await next(t, a.cookie)).case.language).toBe(first);
   });
+
+  it('counts a colleague speaking German and Romansh (both served from German) once for German', async () => {
+    const clientId = await createClient(t, admin, { ...fastRules, languageRouting: 'strict' });
+    await seedList(t, clientId, [{ language: 'de' }]);
+    await seedList(t, clientId, [{ language: 'fr', postalCode: '1204', country: 'CH' }]);
+    const scores = new Map((await t.calls.ready.scores()).map((s) => [s.queue, s.readyAt]));
+    expect(scores.get(callQueueName(clientId, 'de'))!).toBeLessThanOrEqual(scores.get(callQueueName(clientId, 'fr'))!);
+    // German: the bilingual agent and one colleague; French: the bilingual agent and one colleague.
+    const bilingual = await t.userSession('agent', [clientId], { languages: ['de', 'fr'] });
+    const swiss = await t.userSession('agent', [clientId], { languages: ['de', 'rm'] });
+    const french = await t.userSession('agent', [clientId], { languages: ['fr'] });
+    await t.db.update(users).set({ lastActiveAt: new Date() }).where(inArray(users.id, [bilingual.user.id, swiss.user.id, french.user.id]));
+    forgetSpeakers(t.db);
+    // Alike, so the queues take turns (German first); counted twice, German would look common and French go first.
+    expect((await next(t, bilingual.cookie)).case.language).toBe('de');
+  });
 });

@@ -70,7 +70,7 @@ describe('a list paused for days', () => {
     const lead = await ui.newPage();
     await loginAs(lead.page, leadUser.user.username);
     await lead.page.goto(`/#/liste/${forgotten}`);
-    await lead.page.getByText('Diese Liste ist seit 4 Tagen pausiert. Solange sie pausiert ist, wird sie nicht abgeschlossen: Der Mandant erhält keine Ergebnisliste').waitFor();
+    await lead.page.getByText('Diese Liste ist seit 4 Tagen pausiert. Solange sie pausiert ist, wird sie nicht zu Ende telefoniert: Der Mandant erhält keine Ergebnisliste').waitFor();
     await lead.page.goto(`/#/liste/${recent}`);
     await lead.page.getByText(/ · pausiert seit /).waitFor();
     expect(await lead.page.getByText(/Diese Liste ist seit \d+ Tagen pausiert/).count()).toBe(0);

@@ -1,4 +1,4 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { userClients, users } from '../db/schema.js';
 import type { SessionUser } from '../http/context.js';
@@ -77,15 +77,17 @@ export function forgetSpeakers(db: Db): void {
 
 async function readSpeakers(db: Db, now: Date): Promise<Map<string, number>> {
   const rows = await db
-    .select({ clientId: userClients.clientId, language: sql<string>`unnest(${users.languages})`, n: sql<number>`count(*)::int` })
+    .select({ clientId: userClients.clientId, languages: users.languages })
     .from(users)
     .innerJoin(userClients, eq(userClients.userId, users.id))
-    .where(and(eq(users.role, 'agent'), eq(users.active, true), gt(users.lastActiveAt, new Date(now.getTime() - ACTIVE_WINDOW_MS))))
-    .groupBy(userClients.clientId, sql`2`);
+    .where(and(eq(users.role, 'agent'), eq(users.active, true), gt(users.lastActiveAt, new Date(now.getTime() - ACTIVE_WINDOW_MS))));
   const counts = new Map<string, number>();
   for (const r of rows) {
-    const k = key(r.clientId, routingLanguage(r.language));
-    counts.set(k, (counts.get(k) ?? 0) + r.n);
+    // Each agent once per routing language: one speaking `de` and `rm` is one for the `de` queue.
+    for (const language of new Set(r.languages.map(routingLanguage))) {
+      const k = key(r.clientId, language);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
   }
   return counts;
 }

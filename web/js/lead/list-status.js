@@ -52,7 +52,7 @@ export function pausedLongNotice(list) {
   if (days === null) return null;
   return notice(
     'warning',
-    `Diese Liste ist seit ${days} Tagen pausiert. Solange sie pausiert ist, wird sie nicht abgeschlossen: Der Mandant erhält keine Ergebnisliste, und die Daten werden nicht nach der Aufbewahrungsfrist gelöscht. Bitte fortsetzen oder abbrechen.`,
+    `Diese Liste ist seit ${days} Tagen pausiert. Solange sie pausiert ist, wird sie nicht zu Ende telefoniert: Der Mandant erhält keine Ergebnisliste, und die Daten werden nicht nach der Aufbewahrungsfrist gelöscht. Bitte fortsetzen oder abbrechen.`,
   );
 }
 
