@@ -69,6 +69,26 @@ describe('pausing one list', () => {
     expect(again.case.listId).toBe(paused.listId);
   });
 
+  it('gives its cases their jobs back when a resume lands while the pause still removes them', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const { listId, cases: seeded } = await seedList(t, clientId, 2);
+    const lead = await t.userSession('lead', [clientId]);
+    // The pause's removal of the jobs runs after the resume (and its restoring of them) committed.
+    const removeCalls = t.queues.removeCalls;
+    t.queues.removeCalls = async (jobs) => {
+      t.queues.removeCalls = removeCalls;
+      expect((await act(lead.cookie, listId, 'resume')).status).toBe(200);
+      return removeCalls.call(t.queues, jobs);
+    };
+    try {
+      expect((await act(lead.cookie, listId, 'pause')).status).toBe(200);
+    } finally {
+      t.queues.removeCalls = removeCalls;
+    }
+    expect(await statusOf(listId)).toBe('active');
+    for (const c of seeded) expect(await jobOf(clientId, c.id)).toBeTruthy();
+  });
+
   it('lets a call in progress end: its outcome is recorded, and a list whose last case closed while paused completes', async () => {
     const { listId, agent, held } = await heldThenPaused(fastRules, 1);
     const only = held.case as { id: string };

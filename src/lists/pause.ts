@@ -34,6 +34,9 @@ export async function pauseList(d: ServiceDeps, user: SessionUser, id: string) {
   });
   try {
     await removeCaseJobs(d, list.clientId, open, now);
+    // A resume that landed meanwhile gave the cases their jobs before these were removed.
+    const [after] = await d.db.select({ status: dunningLists.status }).from(dunningLists).where(eq(dunningLists.id, id));
+    if (after?.status === 'active') await reconcile(d, { listId: id });
   } catch (err) {
     // Paused all the same: a job left behind is dropped at its pull (the list is not active).
     d.log.warn({ listId: id, err }, 'paused list\'s jobs not removed (Redis away?); they are dropped at their pull');
