@@ -2,6 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { assignments, attempts, auditLog, cases } from '../src/db/schema.js';
+import { lost } from '../src/dispatch/held-assignment.js';
+import { AppError } from '../src/http/errors.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, fastRules, next, postOutcome } from './helpers/dispatch.js';
 import { seedList } from './helpers/seed.js';
@@ -50,6 +52,18 @@ describe('a lead frees a held case', () => {
     expect(taken.case.id).toBe(caseId);
     expect(taken.case.attemptNo).toBe(1); // no attempt counted
     expect((await t.request('GET', `/api/lists/${listId}/progress`, { cookie: lead.cookie })).body.inCallBy).toEqual([expect.objectContaining({ assignmentId: taken.assignment.id })]);
+  });
+
+  it('tells a heartbeat whose lock check lost to the free that the lead freed it, not that its lock ran out', async () => {
+    const { assignmentId, lead } = await heldCase();
+    // The heartbeat read the assignment live; the free lands before its lock is extended.
+    const seen = await endOf(assignmentId);
+    expect((await free(lead.cookie, assignmentId)).status).toBe(204);
+    const deps = { db: t.db, calls: t.calls, queues: t.queues, clock: t.clock, config: t.config, log: t.deps.log };
+    const err = await lost(deps, seen, new Date()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect([(err as AppError).status, (err as AppError).code, (err as AppError).details]).toEqual([409, 'assignment_ended', { endReason: 'freed' }]);
+    expect(await endOf(assignmentId)).toMatchObject({ endReason: 'freed' });
   });
 
   it('keeps the outcome the agent saves after, while nobody took the case', async () => {

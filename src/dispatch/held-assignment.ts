@@ -49,10 +49,7 @@ export async function heldAssignment(d: DispatchDeps, agent: SessionUser, id: st
     await giveBack(d, a, 'dropped', now);
     throw new AppError(403, 'client_not_assigned', 'This case belongs to a client no longer assigned to you; it went back to its queue');
   }
-  if (a.endedAt) {
-    const why = a.endReason === 'outcome' ? 'its outcome is recorded already' : a.endReason === 'freed' ? 'a team lead freed it' : `it ended (${a.endReason})`;
-    throw new AppError(409, 'assignment_ended', `This assignment is no longer held: ${why}`, { endReason: a.endReason });
-  }
+  if (a.endedAt) throw endedError(a);
   // PostgreSQL decides whether the lock holds; the lock watch records an expiry it missed.
   if (a.expiresAt <= now) return lost(d, a, now);
   return { assignment: a, job: d.calls.heldJob(a.queue, a.jobId), ctx };
@@ -89,8 +86,21 @@ export async function giveBack(
   return true;
 }
 
-/** Records the assignment as expired and answers 409: the case went back to the queue. */
+/** 409 for an assignment that ended, saying how (the agent's screen tells a lead's free apart). */
+function endedError(a: AssignmentRow): AppError {
+  const why = a.endReason === 'outcome' ? 'its outcome is recorded already' : a.endReason === 'freed' ? 'a team lead freed it' : `it ended (${a.endReason})`;
+  return new AppError(409, 'assignment_ended', `This assignment is no longer held: ${why}`, { endReason: a.endReason });
+}
+
+/**
+ * Records the assignment as expired and answers 409: the case went back to the queue. One that
+ * ended otherwise meanwhile (a lead freed it between the caller's read and its lock's check)
+ * answers how it ended instead.
+ */
 export async function lost(d: DispatchDeps, a: AssignmentRow, now: Date): Promise<never> {
-  await endWithoutOutcome(d.db, a, 'expired', now);
+  if ((await endWithoutOutcome(d.db, a, 'expired', now)) === null) {
+    const { a: ended } = await readAssignment(d, a.id);
+    if (ended.endReason !== 'expired') throw endedError(ended);
+  }
   throw new AppError(409, 'lock_expired', 'The lock on this case expired; it went back to the queue without counting an attempt');
 }
