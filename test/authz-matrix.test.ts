@@ -85,6 +85,7 @@ const rows: Row[] = [
   { name: 'LE report xlsx of own client', method: 'GET', path: (f) => `/api/reports/le.xlsx?clientId=${f.own}&from=2026-11-01&to=2026-11-30`, expect: leadsOnly(200) },
   { name: 'LE report xlsx of foreign client', method: 'GET', path: (f) => `/api/reports/le.xlsx?clientId=${f.foreign}&from=2026-11-01&to=2026-11-30`, expect: leadsForeign(200) },
   { name: 'next call', method: 'POST', path: () => '/api/agent/next', expect: { anon: 401, agent: 200, lead: 403, admin: 403 } },
+  { name: 'presence', method: 'POST', path: () => '/api/agent/presence', expect: { anon: 401, agent: 204, lead: 403, admin: 403 } },
   ...(['heartbeat', 'release', 'outcome', 'dial', 'link-dialled'] as const).map((action) => ({
     name: `${action} of an unknown assignment`,
     method: 'POST',
