@@ -363,7 +363,7 @@ describe('agent screen', () => {
     expect(errors).toEqual([]);
   });
 
-  it('says every five minutes that the agent waits on the start screen, so the team view counts them at work', async () => {
+  it('says every five minutes that the agent waits on the start screen, so the team view counts them at work; not during a case', async () => {
     const clientId = await client();
     const { user } = await t.userSession('agent', [clientId]);
     const { page, errors } = await ui.newPage();
@@ -377,6 +377,17 @@ describe('agent screen', () => {
     await page.clock.fastForward('05:00');
     expect((await said).status()).toBe(204);
     expect(await lastActive()).not.toBeNull();
+
+    // With a case on screen its heartbeat says it: no presence.
+    await seedList(t, clientId, 1);
+    await page.getByRole('button', { name: 'Nächster Anruf' }).click();
+    await page.getByTestId('case-name').waitFor();
+    const presence: string[] = [];
+    page.on('request', (r) => void (r.url().endsWith('/api/agent/presence') && presence.push(r.url())));
+    const beat = page.waitForResponse((r) => r.url().endsWith('/heartbeat'));
+    await page.clock.fastForward('05:00');
+    await beat;
+    expect(presence).toEqual([]);
     expect(errors).toEqual([]);
   });
 

@@ -161,6 +161,9 @@ export function agentView(userId) {
 
   /** @param {Extract<NextResponse, { assignment: Assignment }>} res */
   function showCase(res) {
+    // The case's heartbeat says it from now on.
+    clearInterval(presenceTimer);
+    presenceTimer = undefined;
     const { case: c, history } = res;
     let assignment = res.assignment;
     // The same case at the same attempt: after a lost lock, an ended session or a reload.
