@@ -71,6 +71,8 @@ describe('a list paused for days', () => {
     await loginAs(lead.page, leadUser.user.username);
     await lead.page.goto(`/#/liste/${forgotten}`);
     await lead.page.getByText('Diese Liste ist seit 4 Tagen pausiert. Solange sie pausiert ist, wird sie nicht zu Ende telefoniert: Der Mandant erhält keine Ergebnisliste').waitFor();
+    await lead.page.getByText('Fällig, Liste pausiert').waitFor();
+    await screenshot(lead.page, 'list-paused-long');
     await lead.page.goto(`/#/liste/${recent}`);
     await lead.page.getByText(/ · pausiert seit /).waitFor();
     expect(await lead.page.getByText(/Diese Liste ist seit \d+ Tagen pausiert/).count()).toBe(0);

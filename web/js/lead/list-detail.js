@@ -155,7 +155,7 @@ function header(list, act) {
   const open = list.status === 'importing' || list.status === 'active' || list.status === 'paused';
   /** @param {keyof typeof ACTIONS} action @param {string} label @param {string} style */
   const button = (action, label, style) => h('button', { type: 'button', class: `btn ${style}`, onclick: () => void act(action) }, label);
-  return h(
+  const head = h(
     'header',
     { class: 'page-head' },
     h('div', {}, h('h1', {}, list.name, ' ', statusBadge(list)), h('p', { class: 'muted' }, `Datei ${list.fileName} · hochgeladen ${formatDateTime(list.createdAt)}${list.pausedAt ? ` · pausiert seit ${formatDateTime(list.pausedAt)}` : ''}${list.completedAt ? ` · beendet ${formatDateTime(list.completedAt)}` : ''}`)),
@@ -166,8 +166,9 @@ function header(list, act) {
       list.status === 'paused' ? button('resume', 'Liste fortsetzen', 'btn-primary') : null,
       open ? button('cancel', 'Liste abbrechen', 'btn-danger') : null,
     ),
-    pausedLongNotice(list),
   );
+  const warning = pausedLongNotice(list);
+  return warning ? h('div', {}, head, warning) : head;
 }
 
 /**
