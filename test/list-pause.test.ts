@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Job } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { auditLog, cases, dunningLists } from '../src/db/schema.js';
 import { callJobId, callQueueName } from '../src/queues/registry.js';
@@ -114,7 +115,7 @@ describe('pausing one list', () => {
     expect(again.attemptsMade).toBe(1);
   });
 
-  it('names its interim result list so, and has reconcile remove a job its outcome left while paused', async () => {
+  it('names its interim result list so; reconcile keeps a job its outcome left while paused', async () => {
     const { clientId, listId, lead, agent, held } = await heldThenPaused({ ...fastRules, retryDelaySeconds: 3600 }, 2);
     const download = await t.request('GET', `/api/lists/${listId}/results.csv`, { cookie: lead.cookie });
     expect(download.headers.get('content-disposition')).toContain('_Zwischenstand_');
@@ -122,12 +123,48 @@ describe('pausing one list', () => {
     expect((await postOutcome(t, agent.cookie, held.assignment.id, { outcome: 'not_reached' })).status).toBe(202);
     const heldCase = held.case.id as string;
     await attemptsRecorded(t, heldCase, 1);
-    // The outcomes worker queued the next attempt, in a paused list: stale for reconcile.
+    // The outcomes worker queued the next attempt, in a paused list: reconcile leaves it be (a
+    // resume may be landing); its pull drops it while the list is paused (test above).
     const queue = t.queues.calls(callQueueName(clientId, 'de'));
     expect(await queue.getJob(callJobId(heldCase, 2))).toBeTruthy();
-    const report = await reconcile(serviceDeps(t));
-    expect(report.removed).toBeGreaterThanOrEqual(1);
-    expect(await queue.getJob(callJobId(heldCase, 2))).toBeUndefined();
+    expect((await reconcile(serviceDeps(t))).removed).toBe(0);
+    expect(await queue.getJob(callJobId(heldCase, 2))).toBeTruthy();
+  });
+
+  it('gives a case its job back when its pull read the list paused and dropped the job after a resume had counted it', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const { listId, cases: seeded } = await seedList(t, clientId, 1);
+    const only = seeded[0]!.id;
+    const lead = await t.userSession('lead', [clientId]);
+    const agent = await t.userSession('agent', [clientId]);
+    // A job left behind by the pause (Redis away, say): paused in PostgreSQL, still queued.
+    await t.db.update(dunningLists).set({ status: 'paused', pausedAt: new Date() }).where(eq(dunningLists.id, listId));
+    // The pull read the list paused; the resume (and its reconcile, which finds the job still
+    // there) lands before the pull drops the job.
+    const moveToCompleted = Job.prototype.moveToCompleted;
+    let dropped = 0;
+    const drop = vi.spyOn(Job.prototype, 'moveToCompleted').mockImplementationOnce(async function (this: Job, ...args) {
+      dropped++;
+      expect((await act(lead.cookie, listId, 'resume')).status).toBe(200);
+      expect(await jobOf(clientId, only)).toBeTruthy(); // counted by the resume's reconcile
+      return moveToCompleted.apply(this, args);
+    });
+    let first;
+    try {
+      first = await next(t, agent.cookie);
+    } finally {
+      drop.mockRestore();
+    }
+    expect(dropped).toBe(1);
+    expect(await statusOf(listId)).toBe('active');
+    // Handed out by that very `next` once given back, or by one of the next ones.
+    const handed = first.assignment
+      ? first
+      : await eventually(async () => {
+          const res = await next(t, agent.cookie);
+          return res.assignment ? res : null;
+        }, 10_000, 'the case handed out again');
+    expect(handed.case.id).toBe(only);
   });
 
   it('refuses what does not fit (409), other clients\' leads and agents (403); a paused list can be cancelled', async () => {

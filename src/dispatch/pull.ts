@@ -19,6 +19,7 @@ import { triage } from './pull-triage.js';
 import { giveBack } from './held-assignment.js';
 import { keptContext, rememberHandedOut } from './handed-out.js';
 import { releasedByAgent } from './released-by.js';
+import { restoreIfResumed } from './resumed-list.js';
 import { scarceQueues, speakersAtWork } from './scarce-languages.js';
 import { heldBackByLanguage, languageVerdict } from './language-check.js';
 import { anyLanguageQueue, languageNote } from './routing.js';
@@ -265,7 +266,11 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
     // Refused by a check only JavaScript makes: undone before the job moves on.
     await untake(d.db, take.id);
   }
-  if (first.kind === 'drop') return drop(first.reason);
+  if (first.kind === 'drop') {
+    const dropped = await drop(first.reason);
+    if (read.ctx?.listStatus === 'paused') await restoreIfResumed(d, read.ctx.case.listId);
+    return dropped;
+  }
   if (first.kind === 'later') return later(job, token, first.at);
   const { ctx } = first;
   const { holder, state } = ctx;

@@ -166,8 +166,7 @@ function jobRestorer(d: DispatchDeps, settingsOf: (clientId: string) => Promise<
 }
 
 /**
- * Removes waiting, prioritized and delayed jobs whose case is closed, gone, has moved on or is in
- * a paused list. A job
+ * Removes waiting, prioritized and delayed jobs whose case is closed, gone or has moved on. A job
  * whose case is not found is kept while the list it names is `importing`: an import adds its
  * jobs before it commits their cases.
  */
@@ -203,7 +202,7 @@ interface StoredJob {
 }
 
 /**
- * Of these jobs: their open cases not in a paused list (attempts made, by case id), and the jobs whose list (from
+ * Of these jobs: their open cases (attempts made, by case id), and the jobs whose list (from
  * the job's data) is `importing`. Cases and lists are read in one statement: in one snapshot, a
  * list seen no longer `importing` means its import's cases, committed before, are seen too — a
  * case committed while reconcile looked is never taken for a ghost.
@@ -221,8 +220,10 @@ async function lookAtJobs(d: DispatchDeps, queue: string, jobs: StoredJob[]): Pr
   const openCases = d.db
     .select({ kind: sql<'case' | 'list'>`'case'`, id: cases.id, attemptsMade: cases.attemptsMade })
     .from(cases)
-    // A paused list's cases have no jobs (`pause.ts`): one left behind is stale until it resumes.
-    .where(and(isAnyOf(cases.id, caseIds), eq(cases.status, 'open'), sql`not exists (select 1 from ${dunningLists} where ${dunningLists.id} = ${cases.listId} and ${dunningLists.status} = 'paused')`));
+    // A job of a paused list's case is kept: its pull drops it while the list is paused (and
+    // looks again, `restoreIfResumed`). Removed here, one read while a resume landed would be
+    // gone after the resume gave it back, the case without a job until the next reconcile.
+    .where(and(isAnyOf(cases.id, caseIds), eq(cases.status, 'open')));
   const rows = listIds.size
     ? await openCases.unionAll(
         d.db
