@@ -42,7 +42,7 @@ import postgres from 'postgres';
 import { createRedis } from '../src/redis/connection.js';
 import { agentLoop, DoubleAssignmentWatch, httpClient, loginAgents, type LoadCounters } from './dispatch/agents.js';
 import { bareBullmqLoop, skipLockedLoop } from './dispatch/baselines.js';
-import { cpuBetween, cpuSnapshot, rssMb, startChild, stopChild, waitFor, type Child } from './dispatch/processes.js';
+import { cpuBetween, cpuSnapshot, othersBetween, rssMb, startChild, stopChild, waitFor, type Child } from './dispatch/processes.js';
 import { printHeapSummary, summariseHeapProfile } from './dispatch/heap-summary.js';
 import { printProfile, summariseProfile } from './dispatch/profile-summary.js';
 import { buildResult, printSummary, type CarriedWindow, type ProbeReport } from './dispatch/report.js';
@@ -329,7 +329,8 @@ async function main() {
     measuring = false;
     benchLoop.disable();
     for (const c of children) c.proc.kill('SIGUSR2');
-    return { start, seconds: (performance.now() - start) / 1000, cpu: sumApis(cpuBetween(cpuStart, cpuSnapshot(pids)), apiNames), benchDelay: loopDelayOf(benchLoop) };
+    const cpuEnd = cpuSnapshot(pids);
+    return { start, seconds: (performance.now() - start) / 1000, cpu: sumApis(cpuBetween(cpuStart, cpuEnd), apiNames), others: othersBetween(cpuStart, cpuEnd), benchDelay: loopDelayOf(benchLoop) };
   };
   /** The children's probe reports of the n-th window (1: saturated, 2: carried), each and merged. */
   const probesOf = async (window: number) => {
@@ -346,7 +347,7 @@ async function main() {
 
   const loadAvgStart = os.loadavg()[0]!;
   if (opt['pg-stats']) await resetStatements(bench.url);
-  const { start: loadStart, seconds: loadSeconds, cpu, benchDelay } = await measure();
+  const { start: loadStart, seconds: loadSeconds, cpu, others, benchDelay } = await measure();
   const statements = opt['pg-stats'] ? await statementCosts(bench.url, counters.assignments) : null;
   const { api: apiLoop, workers: workersLoop, byName: loopByName } = await probesOf(1);
   const saturated = { next: out.next.summary(), outcome: out.outcome.summary() };
@@ -366,6 +367,7 @@ async function main() {
     const { api, workers: workersProbe } = await probesOf(2);
     carried = {
       cpu: w.cpu,
+      others: w.others,
       probes: { api, workers: workersProbe },
       thinkMs: phase.thinkMs,
       seconds: w.seconds,
@@ -413,6 +415,7 @@ async function main() {
     drainSeconds,
     apiRss: { max: apiRssMax, idle: apiRssIdle },
     cpu,
+    others,
     loadAvg: loadAvgStart,
     probes: { api: apiLoop, workers: workersLoop },
     ports: { postgres: new URL(bench.url).port || '5432', redis: new URL(redisUrl).port || '6379' },

@@ -81,20 +81,31 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** CPU seconds by pid of every process whose command name is `comm` (all Postgres backends, say). */
-function cpuSecondsOfCommand(comm: string): Map<number, number> {
-  const out = new Map<number, number>();
+interface ProcessCpu {
+  comm: string;
+  ppid: number;
+  cpu: number;
+}
+
+/** Every process's command name, parent and CPU seconds so far, by pid (one pass over /proc). */
+function everyProcess(): Map<number, ProcessCpu> {
+  const out = new Map<number, ProcessCpu>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm) out.set(Number(entry), cpuSeconds(Number(entry)));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      out.set(Number(entry), { comm, ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND });
     } catch {
       // the process ended between readdir and read
     }
   }
   return out;
 }
+
+/** The servers counted by command name, since they run many processes (all Postgres backends, say). */
+const SERVER_COMMANDS = { postgres: 'postgres', redis: 'redis-server' } as const;
 
 /** Busy and total jiffies of the whole machine (first line of /proc/stat). */
 function machineTicks(): { busy: number; total: number } {
@@ -108,8 +119,8 @@ function machineTicks(): { busy: number; total: number } {
 export interface CpuSnapshot {
   at: number;
   byName: Record<string, number>;
-  /** Per pid, for servers with many processes: one that ends between snapshots must not count negative. */
-  byCommand: Record<string, Map<number, number>>;
+  /** Every process by pid: one that ends between snapshots must not count negative. */
+  processes: Map<number, ProcessCpu>;
   machine: { busy: number; total: number };
 }
 
@@ -118,8 +129,7 @@ export function cpuSnapshot(pids: Record<string, number>): CpuSnapshot {
   const byName: Record<string, number> = {};
   for (const [name, pid] of Object.entries(pids)) byName[name] = cpuSeconds(pid);
   byName.bench = cpuSeconds(process.pid);
-  const byCommand = { postgres: cpuSecondsOfCommand('postgres'), redis: cpuSecondsOfCommand('redis-server') };
-  return { at: performance.now(), byName, byCommand, machine: machineTicks() };
+  return { at: performance.now(), byName, processes: everyProcess(), machine: machineTicks() };
 }
 
 /** Share of one core each used between two snapshots (1.0 = one core busy), and the machine's busy share. */
@@ -128,12 +138,41 @@ export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): Record<string, numbe
   const out: Record<string, number> = {};
   const share = (cpu: number) => Math.round((cpu / seconds) * 100) / 100;
   for (const name of Object.keys(b.byName)) out[name] = share(b.byName[name]! - (a.byName[name] ?? 0));
-  for (const [name, pids] of Object.entries(b.byCommand)) {
+  for (const [name, comm] of Object.entries(SERVER_COMMANDS)) {
     let used = 0;
-    for (const [pid, cpu] of pids) used += cpu - (a.byCommand[name]?.get(pid) ?? 0);
+    for (const [pid, p] of b.processes) if (p.comm === comm) used += p.cpu - (a.processes.get(pid)?.cpu ?? 0);
     out[name] = share(used);
   }
   const total = b.machine.total - a.machine.total;
   out.machineBusy = total > 0 ? Math.round(((b.machine.busy - a.machine.busy) / total) * 100) / 100 : 0;
   return out;
+}
+
+/**
+ * The processes that are not part of the bench and used CPU between two snapshots, by command
+ * name, busiest first (cores; those under 0.005 left out). A machine shared with other servers
+ * or kernel threads shows here: on two cores, their bursts are what the carried tail waits on.
+ */
+export function othersBetween(a: CpuSnapshot, b: CpuSnapshot): Record<string, number> {
+  const seconds = (b.at - a.at) / 1000;
+  const servers = new Set<string>(Object.values(SERVER_COMMANDS));
+  // The bench's own tree: its ancestors (npm, tsx) and descendants (API, workers, esbuild).
+  const tree = new Set<number>([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, p] of b.processes) if (!tree.has(pid) && tree.has(p.ppid)) grew = tree.add(pid) !== undefined;
+  }
+  for (let pid = b.processes.get(process.pid)?.ppid ?? 0; pid > 1 && !tree.has(pid); pid = b.processes.get(pid)?.ppid ?? 0) tree.add(pid);
+  const used = new Map<string, number>();
+  for (const [pid, p] of b.processes) {
+    if (tree.has(pid) || servers.has(p.comm)) continue;
+    const cpu = p.cpu - (a.processes.get(pid)?.cpu ?? p.cpu);
+    if (cpu > 0) used.set(p.comm, (used.get(p.comm) ?? 0) + cpu);
+  }
+  return Object.fromEntries(
+    [...used]
+      .map(([comm, cpu]) => [comm, Math.round((cpu / seconds) * 1000) / 1000] as const)
+      .filter(([, cores]) => cores >= 0.005)
+      .sort((x, y) => y[1] - x[1]),
+  );
 }

@@ -37,6 +37,8 @@ export interface CarriedWindow {
   benchEventLoopDelayMs: LoopDelay;
   /** Cores used in the window, by process (as `ResultInput.cpu`). */
   cpu: Record<string, number>;
+  /** As `ResultInput.others`. */
+  others: Record<string, number>;
   probes: { api: ProbeReport; workers: ProbeReport };
 }
 
@@ -55,6 +57,8 @@ export interface ResultInput {
   drainSeconds: number;
   apiRss: { max: number; idle: number };
   cpu: Record<string, number>;
+  /** Cores used in the window by processes outside the bench, by command name (`othersBetween`). */
+  others: Record<string, number>;
   loadAvg: number;
   probes: { api: ProbeReport; workers: ProbeReport };
   ports: { postgres: string; redis: string };
@@ -124,6 +128,7 @@ export function buildResult(r: ResultInput) {
             outcome: pick(r.carried.outcome),
             errors: r.carried.errors,
             cpuCores: r.carried.cpu,
+            otherProcesses: r.carried.others,
             perAssignment: perAssignmentOf(r.carried.cpu, r.carried.seconds, r.carried.assignments, r.carried.probes, ports),
             apiEventLoopDelayMs: r.carried.probes.api.delayMs,
             workersEventLoopDelayMs: r.carried.probes.workers.delayMs,
@@ -147,6 +152,7 @@ export function buildResult(r: ResultInput) {
     cpuCores: cpu,
     // The machine may be shared: CPU of processes that are not part of this bench, and the load average.
     otherCpuCores: round(Math.max(0, (cpu.machineBusy ?? 0) * os.cpus().length - ours), 2),
+    otherProcesses: r.others,
     loadAvg1m: round(r.loadAvg, 2),
     apiEventLoopDelayMs: probes.api.delayMs,
     workersEventLoopDelayMs: probes.workers.delayMs,
@@ -171,6 +177,10 @@ const perLine = (p: Result['perAssignment']) =>
 const gcLine = (gc: ProbeReport['gcMs']) =>
   `${gc.minor.count} scavenges ${gc.minor.total} ms (longest ${gc.minor.max}), ${gc.major.count} mark-compacts ${gc.major.total} ms (longest ${gc.major.max})`;
 
+/** Processes outside the bench by cores used, busiest first, as one phrase. */
+const othersLine = (others: Record<string, number>) =>
+  Object.keys(others).length ? Object.entries(others).map(([comm, cores]) => `${comm} ${cores}`).join(', ') : 'none above 0.005 cores';
+
 /** The human summary, on stderr. */
 export function printSummary(r: Result): void {
   const ok = (b: boolean) => (b ? 'ok  ' : 'FAIL');
@@ -187,6 +197,7 @@ export function printSummary(r: Result): void {
             `  carried      ${c.assignmentsPerSec} assignments/s, agents pausing ~${c.thinkMs} ms per call; machine busy ${c.cpuCores.machineBusy}`,
             `               per assignment ${perLine(c.perAssignment)}`,
             `               event loop p99 API ${c.apiEventLoopDelayMs.p99} ms, workers ${c.workersEventLoopDelayMs.p99} ms, bench ${c.benchEventLoopDelayMs.p99} ms; API GC ${gcLine(c.apiGcPausesMs)}`,
+            `               other processes ${othersLine(c.otherProcesses)}`,
           ]
         : []),
       `  ${latency(r.pass.nextP99)} next      p50 ${judged.next.p50} ms, p99 ${judged.next.p99} ms (target ≤ ${TARGET.p99Ms} at a carried load)`,
@@ -198,7 +209,7 @@ export function printSummary(r: Result): void {
       `  ${ok(r.pass.vsSkipLocked)} vs SKIP LOCKED ${r.ratios.vsSkipLocked}× of ${r.skipLocked.pullsPerSec} pulls/s (target ≥ ${TARGET.vsSkipLocked}× saturated)`,
       `  outcomes     ${r.outcomesAccepted} accepted, ${r.outcomesRecorded} recorded; backlog max ${r.outcomeBacklogMax}, drained in ${r.drainSeconds} s`,
       `  errors       ${Object.keys(r.errors).length ? JSON.stringify(r.errors) : 'none'}`,
-      `  CPU (cores)  ${Object.entries(r.cpuCores).map(([k, v]) => `${k} ${v}`).join(', ')}; not this bench ${r.otherCpuCores} (load avg ${r.loadAvg1m})`,
+      `  CPU (cores)  ${Object.entries(r.cpuCores).map(([k, v]) => `${k} ${v}`).join(', ')}; not this bench ${r.otherCpuCores}: ${othersLine(r.otherProcesses)} (load avg ${r.loadAvg1m})`,
       `  per assignment  ${perLine(p)}`,
       `  event loop   API delay p50 ${r.apiEventLoopDelayMs.p50} ms, p99 ${r.apiEventLoopDelayMs.p99} ms, max ${r.apiEventLoopDelayMs.max} ms; workers p99 ${r.workersEventLoopDelayMs.p99} ms; bench p99 ${r.benchEventLoopDelayMs.p99} ms`,
       `  API GC       ${gcLine(r.apiGcPausesMs)}`,
