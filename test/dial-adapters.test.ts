@@ -67,6 +67,14 @@ describe('generic HTTP click-to-dial', () => {
     }
   });
 
+  it('a gateway\'s 502 or 504 (a proxy before the phone system) is a timeout with the status: the call may be on its way', async () => {
+    for (const status of [502, 504]) {
+      pbx.answerWith(() => ({ status, body: '<html>Gateway Timeout</html>' }));
+      const err = await failure(httpDialer(options()).dial(target));
+      expect([err.reason, err.httpStatus]).toEqual(['timeout', status]);
+    }
+  });
+
   it('a phone system that does not answer in time is a timeout, no later than the timeout', async () => {
     pbx.answerWith(() => 'hang');
     const started = performance.now();

@@ -232,6 +232,17 @@ describe('a dial that may still be setting the call up', () => {
     expect((await dial(cookie, assignmentId)).status).toBe(200);
     expect((await recorded(assignmentId)).map((r) => r.result)).toEqual(['timeout', 'ok']);
   });
+
+  it('a gateway\'s 504 before the phone system counts as no answer: no second dial until it settled', async () => {
+    const { cookie, assignmentId } = await agentInCall('222', await createClient(t, admin, fastRules));
+    pbx.answerWith(() => ({ status: 504 }));
+    const first = await dial(cookie, assignmentId);
+    expect(first.body.error.details).toMatchObject({ reason: 'timeout', httpStatus: 504 });
+    expect(first.body.error.details.messageDe).toMatch(/eventuell trotzdem aufgebaut/);
+    pbx.answerWith(() => ({ status: 200 }));
+    expect((await dial(cookie, assignmentId)).body.error.code).toBe('dial_in_progress');
+    expect((await recorded(assignmentId)).map((r) => [r.result, r.httpStatus])).toEqual([['timeout', 504]]);
+  });
 });
 
 describe('without a phone system (CTI_MODE=link)', () => {

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
-import { assignments } from '../src/db/schema.js';
+import { assignments, attempts } from '../src/db/schema.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, fastRules, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
 import { seedList } from './helpers/seed.js';
@@ -66,6 +66,27 @@ describe('next call', () => {
     // Nothing half-written: the case is still held, and a consistent outcome is taken.
     expect((await postOutcome(t, cookie, a.assignment.id, { outcome: 'not_reached', rightParty: false })).status).toBe(202);
     await attemptsRecorded(t, a.case.id, 1);
+  });
+
+  it('refuses a payment promise with an outcome that reached nobody, and a callback with an outcome that asks for none', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    await seedList(t, clientId, 1);
+    const { cookie } = await t.userSession('agent', [clientId]);
+    const a = await next(t, cookie);
+    const promise = { amountCents: 50_000, date: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10) };
+    for (const outcome of ['not_reached', 'wrong_number']) {
+      const refused = await postOutcome(t, cookie, a.assignment.id, { outcome, promise });
+      expect([refused.status, refused.body.error.details]).toEqual([400, { cause: 'promise_not_reached' }]);
+    }
+    for (const outcome of ['not_reached', 'paid']) {
+      const refused = await postOutcome(t, cookie, a.assignment.id, { outcome, rightParty: outcome === 'paid', callback: { window: 'ganztags', owner: 'me' } });
+      expect([refused.status, refused.body.error.details]).toEqual([400, { cause: 'callback_not_expected' }]);
+    }
+    // Nothing half-written: the case is still held, its promise-free attempt taken as sent.
+    expect((await postOutcome(t, cookie, a.assignment.id, { outcome: 'not_reached' })).status).toBe(202);
+    await attemptsRecorded(t, a.case.id, 1);
+    const [recorded] = await t.db.select().from(attempts).where(eq(attempts.caseId, a.case.id));
+    expect([recorded!.promiseAmountCents ?? null, recorded!.callback ?? null]).toEqual([null, null]);
   });
 
   it('removes a recorded outcome\'s job from Redis at once (it carries the agent\'s note)', async () => {

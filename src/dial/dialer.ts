@@ -17,8 +17,8 @@ export interface Dialer {
 }
 
 /**
- * Why the phone system did not take the call: no answer in time, no connection, a 4xx/5xx
- * answer, or a 2xx answer that does not say a call was set up (an adapter that can tell).
+ * Why the phone system did not take the call: no answer in time (or a gateway's 502/504), no
+ * connection, another 4xx/5xx answer, or a 2xx answer that does not say a call was set up (an adapter that can tell).
  */
 export type DialFailure = 'timeout' | 'unreachable' | 'rejected' | 'unexpected';
 
@@ -39,6 +39,9 @@ export class DialError extends Error {
   }
 }
 
+/** 502 Bad Gateway and 504 Gateway Timeout: answered by a proxy, the phone system's own answer unknown. */
+const GATEWAY_GAVE_UP = new Set([502, 504]);
+
 /**
  * One HTTP request to the phone system with the timeout; maps every failure to a `DialError`.
  * Neither the URL (it may carry credentials) nor the headers ever reach an error or a log.
@@ -54,6 +57,10 @@ export async function requestPhoneSystem(url: string, init: RequestInit, timeout
   }
   // Read whole also when not needed, so the connection is freed.
   const body = await res.text().catch(() => '');
+  // A gateway's error (a proxy before the phone system gave up waiting, or lost the answer) says
+  // nothing about whether the call is being set up: treated as no answer in time, so no second
+  // dial rings the customer twice.
+  if (GATEWAY_GAVE_UP.has(res.status)) throw new DialError('timeout', res.status);
   if (res.status < 200 || res.status >= 300) throw new DialError('rejected', res.status);
   if (setUp && !setUp(body)) throw new DialError('unexpected', res.status);
   return { httpStatus: res.status };

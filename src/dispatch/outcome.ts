@@ -120,6 +120,15 @@ function validateOutcome(ctx: Held['ctx'], body: OutcomeBody, now: Date): void {
   if (body.rightParty === true && (def.effect === 'retry' || def.effect === 'wrong_number')) {
     throw badRequest(`"rightParty" cannot be true with "${def.code}", an outcome that reached nobody`, { cause: 'right_party_not_reached' });
   }
+  // A promise needs somebody who made it, and a callback an outcome that asks for one: carried
+  // along with „nicht erreicht“ (an API client's leftover field) a promise would count in the
+  // LE report and the result list, and a callback's owner would take the plain retry to one agent.
+  if (body.promise && (def.effect === 'retry' || def.effect === 'wrong_number')) {
+    throw badRequest(`"promise" cannot go with "${def.code}", an outcome that reached nobody`, { cause: 'promise_not_reached' });
+  }
+  if (body.callback && def.effect !== 'callback') {
+    throw badRequest(`"callback" goes only with an outcome that asks for one (${settings.outcomes.filter((o) => o.effect === 'callback').map((o) => o.code).join(', ')}), not with "${def.code}"`, { cause: 'callback_not_expected' });
+  }
   if (body.outcome === 'promise_to_pay' && !body.promise) {
     throw badRequest('A payment promise needs "promise": {"amountCents", "date"}', { cause: 'promise_missing' });
   }
