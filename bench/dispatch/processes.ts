@@ -160,7 +160,11 @@ export function othersBetween(a: CpuSnapshot, b: CpuSnapshot): Record<string, nu
   const tree = new Set<number>([process.pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [pid, p] of b.processes) if (!tree.has(pid) && tree.has(p.ppid)) grew = tree.add(pid) !== undefined;
+    for (const [pid, p] of b.processes) {
+      if (tree.has(pid) || !tree.has(p.ppid)) continue;
+      tree.add(pid);
+      grew = true;
+    }
   }
   for (let pid = b.processes.get(process.pid)?.ppid ?? 0; pid > 1 && !tree.has(pid); pid = b.processes.get(pid)?.ppid ?? 0) tree.add(pid);
   const used = new Map<string, number>();

@@ -18,7 +18,8 @@ export interface Dialer {
 
 /**
  * Why the phone system did not take the call: no answer in time (or a gateway's 502/504), no
- * connection, another 4xx/5xx answer, or a 2xx answer that does not say a call was set up (an adapter that can tell).
+ * connection, another 4xx/5xx answer, or a 2xx answer that does not say a call was set up (an
+ * adapter that can tell).
  */
 export type DialFailure = 'timeout' | 'unreachable' | 'rejected' | 'unexpected';
 
