@@ -1,7 +1,9 @@
+import net from 'node:net';
 import type { ManualClock } from '../src/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { ensureFirstAdmin } from '../src/auth/bootstrap-admin.js';
+import { openDatabase } from '../src/db/client.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 
 let t: TestContext;
@@ -115,6 +117,41 @@ describe('session', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(57);
   });
 
+  it('does not count tries that PostgreSQL being away ended: after five 503s the right password logs in, wrong ones are limited as before', async () => {
+    const own = await createTestContext({ LOGIN_MAX_FAILURES: '3' });
+    try {
+      const { user } = await own.userSession('agent');
+      const tryLogin = (password: string) => own.request('POST', '/api/session', { body: { username: user.username, password } });
+      await withoutPostgres(own, async () => {
+        for (let i = 0; i < 5; i++) expect((await tryLogin('correct horse battery')).status).toBe(503);
+      });
+      expect((await tryLogin('correct horse battery')).status).toBe(200);
+      // Three wrong passwords, each after an outage: the fourth try is refused.
+      for (let i = 0; i < 3; i++) {
+        await withoutPostgres(own, async () => expect((await tryLogin('wrong')).status).toBe(503));
+        expect((await tryLogin('wrong')).status).toBe(401);
+      }
+      expect((await tryLogin('correct horse battery')).status).toBe(429);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('gives back the address\'s running checks that PostgreSQL being away ended', async () => {
+    // 40 × LOGIN_MAX_FAILURES = 40 passwords of one address checked at a time.
+    const own = await createTestContext({ LOGIN_MAX_FAILURES: '1' });
+    try {
+      const { user } = await own.userSession('agent');
+      await withoutPostgres(own, async () => {
+        const tries = await Promise.all(Array.from({ length: 40 }, (_, i) => own.request('POST', '/api/session', { body: { username: `agent-away-${i}`, password: 'wrong' } })));
+        expect(tries.map((r) => r.status)).toEqual(tries.map(() => 503));
+      });
+      expect((await own.request('POST', '/api/session', { body: { username: user.username, password: 'correct horse battery' } })).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('GET /api/me needs a session; DELETE /api/session ends it', async () => {
     expect((await t.request('GET', '/api/me')).status).toBe(401);
     const cookie = await t.login('admin', 'admin-password-1');
@@ -150,6 +187,36 @@ describe('session', () => {
     expect((await t.request('GET', '/api/me', { cookie })).status).toBe(401);
   });
 });
+
+/**
+ * Runs `during` with PostgreSQL away for `own`'s app: its pool points at a port nothing listens on
+ * (connections refused). `own.db`, the test's own connection, still reaches it. A connection for
+ * each of up to 40 tries at once: tries queued on one connection would each wait for its
+ * reconnection's backoff.
+ */
+async function withoutPostgres(own: TestContext, during: () => Promise<void>): Promise<void> {
+  const url = new URL(own.config.DATABASE_URL!);
+  url.port = String(await closedPort());
+  const reachable = own.deps.database;
+  const away = openDatabase({ url: url.toString(), dataDir: '/nonexistent', poolSize: 40 });
+  own.deps.database = away;
+  try {
+    await during();
+  } finally {
+    own.deps.database = reachable;
+    await away.close();
+  }
+}
+
+/** A local port nothing listens on: one the system just gave out and took back. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 describe('CSRF', () => {
   it('refuses a cookie-authenticated form post without Origin', async () => {

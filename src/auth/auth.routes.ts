@@ -1,14 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'drizzle-orm';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { users } from '../db/schema.js';
 import { clientIp } from '../http/client-ip.js';
 import { isHttps } from '../http/https.js';
 import { AppError, errorBody } from '../http/errors.js';
 import { authErrors, createRouter, ErrorSchema, json, jsonBody, validationError } from '../http/router.js';
 import { currentUser, requireRole } from './guard.js';
-import { dummyPasswordHash, verifyPassword } from './password.js';
-import { clientIdsOf, createSession, deleteSession, SESSION_COOKIE } from './sessions.js';
+import { logIn } from './login.js';
+import { clientIdsOf, deleteSession, SESSION_COOKIE } from './sessions.js';
 import { LoginThrottle } from './throttle.js';
 import { UserSchema } from '../users/users.schemas.js';
 
@@ -60,25 +58,20 @@ export function authRoutes() {
       c.header('Retry-After', String(attempt.retryAfter));
       return c.json(errorBody('too_many_attempts', `Too many failed logins; try again in ${attempt.retryAfter} s`), 429);
     }
-    const [user] = await database.db
-      .select()
-      .from(users)
-      .where(sql`lower(${users.username}) = ${username.toLowerCase()}`)
-      .limit(1);
-    const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password).catch(async (err: unknown) => {
-      await throttle.checked(username, ip, false);
+    const loggedIn = await logIn(database.db, username, password, clock.now(), config.SESSION_HOURS).catch(async (err: unknown) => {
+      // No verdict on the password (PostgreSQL away: 503). Counted, an outage would lock users out.
+      await throttle.abandoned(username, ip);
       throw err;
     });
-    const accepted = Boolean(user && ok && user.active);
-    await throttle.checked(username, ip, accepted);
-    if (!user || !accepted) {
+    await throttle.checked(username, ip, loggedIn !== null);
+    if (!loggedIn) {
       log.info({ ip }, 'login failed');
       throw new AppError(401, 'invalid_credentials', 'Wrong username or password');
     }
+    const { user, session } = loggedIn;
     // The session this browser carried before (another user at a shared PC, or the same one) ends.
     const previous = getCookie(c, SESSION_COOKIE);
     if (previous) await deleteSession(database.db, previous);
-    const session = await createSession(database.db, user.id, clock.now(), config.SESSION_HOURS);
     setCookie(c, SESSION_COOKIE, session.token, {
       httpOnly: true,
       sameSite: 'Lax',

@@ -9,11 +9,43 @@ export const SESSION_COOKIE = 'mahn_session';
 
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
 
-export async function createSession(db: Db, userId: string, now: Date, hours: number): Promise<{ token: string; expiresAt: Date }> {
+/** A new session's cookie token, its row's id (the token's digest) and its expiry. */
+function newSession(now: Date, hours: number): { token: string; id: string; expiresAt: Date } {
   const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(now.getTime() + hours * 3_600_000);
-  await db.insert(sessions).values({ id: digest(token), userId, createdAt: now, expiresAt });
+  return { token, id: digest(token), expiresAt: new Date(now.getTime() + hours * 3_600_000) };
+}
+
+export async function createSession(db: Db, userId: string, now: Date, hours: number): Promise<{ token: string; expiresAt: Date }> {
+  const { token, id, expiresAt } = newSession(now, hours);
+  await db.insert(sessions).values({ id, userId, createdAt: now, expiresAt });
   return { token, expiresAt };
+}
+
+/**
+ * A session for a login whose password was verified against `user.passwordHash`; null when that
+ * is no longer the user's hash or the user was deactivated since. Both end all of the user's
+ * sessions (`updateUser`): one created afterwards from the old password would outlive them. The
+ * user's row is locked for share, so a change not yet committed is waited for and the condition
+ * read again on the row it leaves; one committed after the session is ends it as any other.
+ */
+export async function createVerifiedSession(db: Db, user: { id: string; passwordHash: string }, now: Date, hours: number): Promise<{ token: string; expiresAt: Date } | null> {
+  const { token, id, expiresAt } = newSession(now, hours);
+  const created = await db
+    .insert(sessions)
+    .select((qb) =>
+      qb
+        .select({
+          id: sql<string>`${id}::text`.as('id'),
+          userId: users.id,
+          createdAt: sql<Date>`${now.toISOString()}::timestamptz`.as('created_at'),
+          expiresAt: sql<Date>`${expiresAt.toISOString()}::timestamptz`.as('expires_at'),
+        })
+        .from(users)
+        .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash), eq(users.active, true)))
+        .for('share'),
+    )
+    .returning({ id: sessions.id });
+  return created.length ? { token, expiresAt } : null;
 }
 
 export async function deleteSession(db: Db, token: string): Promise<void> {

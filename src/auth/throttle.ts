@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 /**
  * Login throttling in Redis (under the BullMQ prefix, so several installations can share a
  * Redis). Checked in one script before the password is, so concurrent guesses cannot all slip
- * under a limit; an attempt refused counts nowhere. Over `windowSeconds` from the first:
+ * under a limit; an attempt refused counts nowhere, nor does one that ends before its password
+ * is judged (`abandoned`: PostgreSQL away). Over `windowSeconds` from the first:
  * - attempts per username and address: `maxFailures` — the guesser is blocked, the account's
  *   owner at another desk is not (anyone could otherwise lock any agent out with a few wrong
  *   passwords);
@@ -31,6 +32,7 @@ export class LoginThrottle {
     if (!('loginAttempt' in redis)) {
       redis.defineCommand('loginAttempt', { numberOfKeys: 5, lua: ATTEMPT });
       redis.defineCommand('loginChecked', { numberOfKeys: 5, lua: CHECKED });
+      redis.defineCommand('loginAbandoned', { numberOfKeys: 5, lua: ABANDONED });
     }
   }
 
@@ -43,8 +45,8 @@ export class LoginThrottle {
   }
 
   /**
-   * Counts this attempt and says whether its password may be checked; if so, `checked` must
-   * follow. `retryAfter`: seconds until the window of the count that blocks ends.
+   * Counts this attempt and says whether its password may be checked; if so, `checked` or
+   * `abandoned` must follow. `retryAfter`: seconds until the window of the count that blocks ends.
    */
   async attempt(username: string, ip: string): Promise<{ allowed: true } | { allowed: false; retryAfter: number }> {
     const limits = [this.maxFailures, this.maxFailures * 10, this.maxAddressFailures, this.maxFailures * 40];
@@ -55,6 +57,15 @@ export class LoginThrottle {
   /** The password was checked: a failure counts for the address, a success clears the username's counts. */
   async checked(username: string, ip: string, ok: boolean): Promise<void> {
     await (this.redis as Redis & Commands).loginChecked(...this.#keys(username, ip), ok ? 1 : 0, this.windowSeconds, KNOWN_ADDRESS_DAYS * 86_400);
+  }
+
+  /**
+   * The attempt ended before its password was judged (PostgreSQL away: 503): what `attempt`
+   * counted is taken back. Counted, every try during an outage would be a failure, and after a few
+   * the user would be locked out for the window even with the right password.
+   */
+  async abandoned(username: string, ip: string): Promise<void> {
+    await (this.redis as Redis & Commands).loginAbandoned(...this.#keys(username, ip));
   }
 }
 
@@ -114,7 +125,19 @@ end
 return 1
 `;
 
+/**
+ * KEYS as ATTEMPT's: its counts taken back (the attempts per username and address and per
+ * username, the running checks), none below zero: a success may have cleared them meanwhile.
+ */
+const ABANDONED = `
+for _, i in ipairs({ 1, 2, 4 }) do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then redis.call('DECR', KEYS[i]) end
+end
+return 1
+`;
+
 interface Commands {
   loginAttempt(userAtIp: string, user: string, address: string, checking: string, known: string, ...limitsAndWindow: number[]): Promise<[number, number]>;
   loginChecked(userAtIp: string, user: string, address: string, checking: string, known: string, ok: number, windowSeconds: number, knownSeconds: number): Promise<number>;
+  loginAbandoned(userAtIp: string, user: string, address: string, checking: string, known: string): Promise<number>;
 }
