@@ -1,11 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attempts, cases } from '../src/db/schema.js';
+import { attempts, cases, dunningLists } from '../src/db/schema.js';
 import { casePages } from '../src/results/load-results.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules } from './helpers/dispatch.js';
 import { caseIdsByCustomer, readXlsx, record, RESULT_HEADER, resultWorkbook } from './helpers/results.js';
+import { seedList } from './helpers/seed.js';
 import { uploadAndImport } from './helpers/workbooks.js';
 
 let t: TestContext;
@@ -160,5 +161,16 @@ describe('result list', () => {
     const main = (await readXlsx(res.bytes)).get('Ergebnisliste')!;
     expect(main.slice(1).map((r) => r[9])).toEqual(['promise_to_pay', 'paid', 'refused', 'refused', 'refused', 'refused', 'refused']);
     expect(main.slice(1).map((r) => r[16])).toEqual(['0721 1234567', '+49 721 123456', '0721 7654321', '0721 5555555', '0721 6666666', '0721 7777777', '0721 8888888']);
+  });
+
+  it('downloads a list whose long name is cut next to an emoji: the header encodes the cut name', async () => {
+    const { listId: long } = await seedList(t, clientId, 1);
+    // 📎 is two UTF-16 units, the 80th the first half: a cut there made every download a 500.
+    await t.db.update(dunningLists).set({ name: `${'A'.repeat(79)}📎 Teil 2` }).where(eq(dunningLists.id, long));
+    const res = await download(`/api/lists/${long}/results.xlsx`, lead);
+    expect(res.status).toBe(200);
+    const encoded = /filename\*=UTF-8''(\S+)$/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? '';
+    expect(decodeURIComponent(encoded)).toBe(`Ergebnisliste_SWM_${'A'.repeat(79)}📎_Zwischenstand_2026-11-25.xlsx`);
+    expect((await readXlsx(res.bytes)).get('Ergebnisliste')).toHaveLength(2);
   });
 });

@@ -11,7 +11,7 @@ import { tempFilePath } from '../lists/temp-file.js';
 import { resultListName, resultSheets } from '../results/result-list.js';
 import { writeXlsx } from '../results/write-xlsx.js';
 import { claimDelivery, getDelivery, giveTryBack, markUnknown, recordFailure, recordSent, startTry } from './deliveries.js';
-import type { Mailer } from './mailer.js';
+import { removeOutboxCopies, type Mailer } from './mailer.js';
 import { resultMailText } from './mail-text.js';
 
 export type DeliveryOutcome = 'sent' | 'unknown' | 'settled' | 'failed';
@@ -75,6 +75,10 @@ export async function deliver(d: ServiceDeps & { mailer: Mailer }, deliveryId: s
       ref: deliveryId,
     });
     mailed = true;
+    if (await purgedWhileSent(d, list.id, deliveryId)) {
+      await recordFailure(d.db, deliveryId, PURGED_WHILE_SENT, true, d.clock.now());
+      return 'failed';
+    }
     failpoint(d.config, 'delivery.afterSend');
     await recordSent(d.db, deliveryId, messageId, d.clock.now());
     await audit(d.db, { at: d.clock.now(), actorId: claimed.requestedBy, action: 'delivery.sent', entityType: 'list', entityId: list.id, details: { deliveryId, round: claimed.round } });
@@ -113,6 +117,24 @@ async function settle(d: ServiceDeps, deliveryId: string): Promise<DeliveryOutco
     return 'unknown';
   }
   return 'settled';
+}
+
+const PURGED_WHILE_SENT = 'The personal data of this list was deleted (retention) while its mail was written to the outbox; the copy was deleted with it.';
+
+/**
+ * Without `SMTP_URL` the mail is an `.eml` in the outbox, holding the result list. A purge of the
+ * list that ran while it was written found no copy to delete, and nothing would delete it later:
+ * so once it is written, a list purged meanwhile loses it here. The window is closed with the
+ * purge's order (`purgeList`): it marks the list purged, then deletes the copies, in one
+ * transaction. This read waits for that transaction (`for share` against its row lock) and sees
+ * its outcome: if it read before the purge marked the list, the copy was written before and the
+ * purge's deletion finds it; if after, the list reads purged here. True when a copy was deleted
+ * (none with SMTP: that mail has left, and stays sent).
+ */
+async function purgedWhileSent(d: ServiceDeps, listId: string, deliveryId: string): Promise<boolean> {
+  const [row] = await d.db.select({ purgedAt: dunningLists.purgedAt }).from(dunningLists).where(eq(dunningLists.id, listId)).for('share');
+  if (row && !row.purgedAt) return false;
+  return (await removeOutboxCopies(d.config, [deliveryId])) > 0;
 }
 
 /** The list with its client, or null when its personal data was deleted (retention). */

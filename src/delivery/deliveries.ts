@@ -9,9 +9,10 @@ import { removed } from '../queues/remove-job.js';
 import { safeError } from '../safe-error.js';
 
 /**
- * The `deliveries` table: one row per list and round (round 1 is the first delivery of a
- * completed list, each manual re-send the next). PostgreSQL is the outbox: a row is written
- * before its job is queued, and `queueDueDeliveries` re-queues any row whose job was lost.
+ * The `deliveries` table: one row per list and round, numbered per list in the order they were
+ * made — the automatic delivery of a completed list and each manual send alike, so the automatic
+ * one is round 1 only when no manual send came before the sweep. PostgreSQL is the outbox: a row
+ * is written before its job is queued, and `queueDueDeliveries` re-queues any row whose job was lost.
  */
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
@@ -34,22 +35,41 @@ export async function queueDelivery(d: ServiceDeps, deliveryId: string): Promise
 }
 
 /**
+ * Whether the completed list `l` of client `c` is still owed its automatic delivery: not when it
+ * has one already (`requested_by` null, whatever became of it), nor when a lead sent it by hand,
+ * after it completed, to the client's result address itself (compared case-insensitively; also a
+ * send that failed: the lead has taken the client's delivery in hand and sees its outcome). A
+ * manual send to another address (the client's accounting, an admin's copy) does not count: the
+ * client still gets its list. Manual sends are refused while a list runs, and a completed list
+ * never runs again, so "after it completed" holds for each of them today; the condition keeps the
+ * rule true should an interim send ever be allowed. Both times come from the injected clock.
+ */
+const owedAutomaticDelivery = sql`not exists (
+  select 1 from ${deliveries} o
+  where o.list_id = l.id
+    and (o.requested_by is null or (lower(o.recipient) = lower(c.result_email) and o.created_at >= l.completed_at)))`;
+
+/**
  * The scheduled sweep (`DELIVERY_CRON`): every completed list whose client has a result address
- * and that has no delivery yet gets round 1 — if it completed since the client has an address
- * (`result_email_since`: older ones were the lead's to download); then every delivery still to be sent is queued
+ * and that is still owed its automatic delivery (`owedAutomaticDelivery`) gets it, as the list's
+ * next round — if it completed since the client has an address (`result_email_since`: older ones
+ * were the lead's to download); then every delivery still to be sent is queued
  * (a no-op for those whose job is still to run), and one left `sending` without a job still to
  * run (its worker and Redis state gone, or its job ended) becomes `unknown`.
  */
 export async function queueDueDeliveries(d: ServiceDeps): Promise<{ created: number; queued: number; unknown: number }> {
   const now = d.clock.now();
+  // The next round of the list: a manual send committed meanwhile may take the same number, and
+  // the unique index (`deliveries_list_round`) then skips the list here — the next sweep makes
+  // its round. Two sweeps at once take the same number too: one round, never two.
   const created = rowsOf<{ id: string }>(
     await d.db.execute(sql`
-      insert into ${deliveries} (list_id, round, recipient)
-      select l.id, 1, c.result_email
+      insert into ${deliveries} (list_id, round, recipient, created_at)
+      select l.id, (select coalesce(max(r.round), 0) + 1 from ${deliveries} r where r.list_id = l.id), c.result_email, ${now.toISOString()}::timestamptz
       from ${dunningLists} l join ${clients} c on c.id = l.client_id
       where l.status = 'completed' and l.purged_at is null and c.result_email is not null
         and l.completed_at >= c.result_email_since
-        and not exists (select 1 from ${deliveries} d where d.list_id = l.id)
+        and ${owedAutomaticDelivery}
       on conflict do nothing
       returning id`),
   );
@@ -108,6 +128,8 @@ export async function requestDelivery(d: ServiceDeps, listId: string, requestedB
         listId,
         recipient,
         requestedBy,
+        // The injected clock, as the list's `completed_at`: the sweep compares the two.
+        createdAt: d.clock.now(),
         round: sql`(select coalesce(max(${deliveries.round}), 0) + 1 from ${deliveries} where ${deliveries.listId} = ${listId})`,
       })
       .returning();

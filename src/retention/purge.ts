@@ -50,13 +50,13 @@ export async function purgeExpiredLists(d: ServiceDeps): Promise<{ purged: strin
 
 /**
  * Blanks one list's personal data in one transaction; the anonymous counts stay. Copies outside
- * the database go first (a crash after them purges the list again at the next run): the
- * outbox's `.eml` of each mailed round, and the outcome jobs never recorded or failed (a poison
- * job kept for an admin, holding the agent's note and the numbers).
+ * the database go before the commit (a crash after them purges the list again at the next run):
+ * the outcome jobs never recorded or failed (a poison job kept for an admin, holding the agent's
+ * note and the numbers), and the outbox's `.eml` of each mailed round — these after the list is
+ * marked purged, under its row lock, so that a delivery writing one meanwhile either is seen
+ * here or sees the list purged (`purgedWhileSent` in `delivery/deliver.ts`).
  */
 export async function purgeList(d: ServiceDeps, listId: string, now: Date): Promise<void> {
-  const rounds = await d.db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.listId, listId));
-  await removeOutboxCopies(d.config, rounds.map((r) => r.id));
   const unrecorded = await d.db
     .select({ caseId: assignments.caseId, attemptNo: assignments.attemptNo })
     .from(assignments)
@@ -94,6 +94,8 @@ export async function purgeList(d: ServiceDeps, listId: string, now: Date): Prom
         report: sql`case when ${dunningLists.report} is null then null else jsonb_set(${dunningLists.report}, '{rejected}', coalesce((select jsonb_agg(r || '{"value": ""}'::jsonb) from jsonb_array_elements(${dunningLists.report} -> 'rejected') r), '[]'::jsonb)) end`,
       })
       .where(eq(dunningLists.id, listId));
+    const rounds = await tx.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.listId, listId));
+    await removeOutboxCopies(d.config, rounds.map((r) => r.id));
     await audit(tx, { at: now, actorId: null, action: 'list.purged', entityType: 'list', entityId: listId, details: { retentionDays: d.config.RETENTION_DAYS } });
   });
 }
