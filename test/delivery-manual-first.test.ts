@@ -1,8 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../src/clock.js';
 import { deliveries, dunningLists } from '../src/db/schema.js';
-import { rowsOf } from '../src/db/rows.js';
 import { queueDueDeliveries } from '../src/delivery/deliveries.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules } from './helpers/dispatch.js';
@@ -11,6 +10,7 @@ import { completedList, record } from './helpers/results.js';
 import { seedList } from './helpers/seed.js';
 import { startSmtp, type TestSmtp } from './helpers/smtp.js';
 import { serviceDeps } from './helpers/workbooks.js';
+import { waitingForALock } from './helpers/db.js';
 
 /**
  * A lead's manual send made before the scheduled sweep (`DELIVERY_CRON`) found the completed
@@ -116,10 +116,7 @@ describe('a manual send before the sweep', () => {
     const sweep = queueDueDeliveries(serviceDeps(t));
     try {
       // The sweep waits for that transaction on the index `deliveries_list_round`.
-      await eventually(async () => {
-        const waiting = rowsOf(await t.db.execute(sql`select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`));
-        return waiting.length > 0;
-      }, 10_000, 'the sweep waiting for the manual round');
+      await eventually(() => waitingForALock(t.db), 10_000, 'the sweep waiting for the manual round');
     } finally {
       commit();
     }

@@ -1,9 +1,8 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { rowsOf } from '../src/db/rows.js';
 import { deliveries, dunningLists } from '../src/db/schema.js';
 import { deliver, type DeliveryOutcome } from '../src/delivery/deliver.js';
 import { createMailer, type Mailer } from '../src/delivery/mailer.js';
@@ -13,6 +12,7 @@ import { createClient, fastRules } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
 import { completedList } from './helpers/results.js';
 import { serviceDeps } from './helpers/workbooks.js';
+import { waitingForALock } from './helpers/db.js';
 
 /**
  * Without SMTP_URL the mail is an `.eml` in DATA_DIR/outbox, holding the result list. A purge
@@ -85,10 +85,7 @@ describe('the outbox copy of a list purged while its mail was written', () => {
     try {
       // The copy is written, and the delivery waits for the purge to commit before it reads the list.
       await eventually(async () => copiesOf(roundId).length === 1, 10_000, 'the outbox copy');
-      await eventually(async () => {
-        const waiting = rowsOf(await t.db.execute(sql`select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`));
-        return waiting.length > 0;
-      }, 10_000, 'the delivery waiting for the purge');
+      await eventually(() => waitingForALock(t.db), 10_000, 'the delivery waiting for the purge');
     } finally {
       commit();
     }

@@ -6,8 +6,8 @@ import { assignments, attempts, cases, clients, dunningLists } from '../src/db/s
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { attemptsRecorded, createClient, fastRules, next, postOutcome, setTime, useFakeDate } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
-import { rowsOf } from '../src/db/rows.js';
 import { seedList } from './helpers/seed.js';
+import { waitingForALock } from './helpers/db.js';
 
 let t: TestContext;
 let admin: string;
@@ -230,7 +230,7 @@ async function whileRowHeld<T>(
     });
     await isLocked;
     const pending = request();
-    await eventually(async () => rowsOf(await t.db.execute(sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).length > 0, 10_000, `the request waiting on the ${table} row`);
+    await eventually(() => waitingForALock(t.db), 10_000, `the request waiting on the ${table} row`);
     opts.meanwhile?.();
     release();
     await holding;

@@ -1,7 +1,6 @@
-import { count, eq, sql } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowsOf } from '../src/db/rows.js';
 import { assignments, cases, dunningLists, importFiles } from '../src/db/schema.js';
 import { ALREADY_OPEN } from '../src/lists/open-customers.js';
 import { runImport } from '../src/lists/run-import.js';
@@ -10,6 +9,7 @@ import { createTestContext, type TestContext } from './helpers/context.js';
 import { createClient, fastRules } from './helpers/dispatch.js';
 import { eventually } from './helpers/eventually.js';
 import { cp1252Csv, jobCount, largeXlsx, serviceDeps, upload, uploadAndImport, uploadForm, xlsx } from './helpers/workbooks.js';
+import { waitingForALock } from './helpers/db.js';
 
 /**
  * What an import does with the rows: progress, customers open elsewhere, encodings and Swiss
@@ -173,7 +173,7 @@ describe('cancelling a list', () => {
       });
       await isLocked;
       const cancel = t.request('POST', `/api/lists/${list.id}/cancel`, { cookie: admin });
-      await eventually(async () => rowsOf(await t.db.execute(sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).length > 0, 10_000, 'the cancel waiting on the list row');
+      await eventually(() => waitingForALock(t.db), 10_000, 'the cancel waiting on the list row');
       commit();
       await completing;
       const res = await cancel;

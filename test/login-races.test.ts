@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as password from '../src/auth/password.js';
 import { sessions, users } from '../src/db/schema.js';
 import { createUser } from '../src/users/users.service.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { eventually } from './helpers/eventually.js';
+import { waitingForALock } from './helpers/db.js';
 
 /**
  * A login verifies its password (argon2: tens of ms), then creates its session. An admin who sets
@@ -85,7 +86,7 @@ describe('a login while an admin changes the user', () => {
     );
     let answered = false;
     const login = logIn(agent.username, OLD).finally(() => (answered = true));
-    await eventually(async () => answered || (await waitingForALock()), 10_000, 'the login waiting for the user row or answered');
+    await eventually(async () => answered || (await waitingForALock(t.db)), 10_000, 'the login waiting for the user row or answered');
     commit();
     await change;
     expect((await login).status).toBe(401);
@@ -101,8 +102,3 @@ describe('a login while an admin changes the user', () => {
   });
 });
 
-/** Whether a connection to this test's database waits for a lock (a row's, a table's). */
-async function waitingForALock(): Promise<boolean> {
-  const waiting = (await t.db.execute(sql`select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)) as unknown as unknown[];
-  return waiting.length > 0;
-}

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/client.js';
+import { sql } from 'drizzle-orm';
+import { openDatabase, type Database, type Db } from '../../src/db/client.js';
+import { rowsOf } from '../../src/db/rows.js';
 import { ADMIN_DATABASE_URL, databaseUrl } from './env.js';
 
 /** A fresh database cloned from the migrated template; `drop()` removes it. */
@@ -32,4 +34,9 @@ export async function createTestDatabase(): Promise<{ url: string; database: Dat
       }
     },
   };
+}
+
+/** Whether a connection to `db`'s database waits for a lock (a row's, an index entry's): the moment a race test commits. */
+export async function waitingForALock(db: Db): Promise<boolean> {
+  return rowsOf(await db.execute(sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).length > 0;
 }
