@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { Job } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { auditLog, cases, dunningLists } from '../src/db/schema.js';
@@ -115,7 +115,7 @@ describe('pausing one list', () => {
     expect(again.attemptsMade).toBe(1);
   });
 
-  it('names its interim result list so; reconcile keeps a job its outcome left while paused', async () => {
+  it('names its interim result list so, and has reconcile remove a job its outcome left while paused', async () => {
     const { clientId, listId, lead, agent, held } = await heldThenPaused({ ...fastRules, retryDelaySeconds: 3600 }, 2);
     const download = await t.request('GET', `/api/lists/${listId}/results.csv`, { cookie: lead.cookie });
     expect(download.headers.get('content-disposition')).toContain('_Zwischenstand_');
@@ -123,12 +123,39 @@ describe('pausing one list', () => {
     expect((await postOutcome(t, agent.cookie, held.assignment.id, { outcome: 'not_reached' })).status).toBe(202);
     const heldCase = held.case.id as string;
     await attemptsRecorded(t, heldCase, 1);
-    // The outcomes worker queued the next attempt, in a paused list: reconcile leaves it be (a
-    // resume may be landing); its pull drops it while the list is paused (test above).
+    // The outcomes worker queued the next attempt, in a paused list: stale for reconcile.
     const queue = t.queues.calls(callQueueName(clientId, 'de'));
     expect(await queue.getJob(callJobId(heldCase, 2))).toBeTruthy();
-    expect((await reconcile(serviceDeps(t))).removed).toBe(0);
-    expect(await queue.getJob(callJobId(heldCase, 2))).toBeTruthy();
+    const report = await reconcile(serviceDeps(t));
+    expect(report.removed).toBeGreaterThanOrEqual(1);
+    expect(await queue.getJob(callJobId(heldCase, 2))).toBeUndefined();
+  });
+
+  it('gives a case its job back when reconcile removed it as paused after a resume had counted it', async () => {
+    const clientId = await createClient(t, admin, fastRules);
+    const { listId, cases: seeded } = await seedList(t, clientId, 1);
+    const only = seeded[0]!.id;
+    const lead = await t.userSession('lead', [clientId]);
+    // A job left behind by the pause: paused in PostgreSQL, still queued.
+    await t.db.update(dunningLists).set({ status: 'paused', pausedAt: new Date() }).where(eq(dunningLists.id, listId));
+    // Reconcile read the list paused; the resume (and its reconcile, which finds the job still
+    // there) lands before reconcile removes the job.
+    const remove = Queue.prototype.remove;
+    let resumed = 0;
+    const spy = vi.spyOn(Queue.prototype, 'remove').mockImplementation(async function (this: Queue, jobId: string, ...rest) {
+      if (jobId === callJobId(only, 1) && resumed++ === 0) {
+        expect((await act(lead.cookie, listId, 'resume')).status).toBe(200);
+        expect(await jobOf(clientId, only)).toBeTruthy(); // counted by the resume's reconcile
+      }
+      return remove.call(this, jobId, ...rest);
+    });
+    try {
+      await reconcile(serviceDeps(t));
+    } finally {
+      spy.mockRestore();
+    }
+    expect([resumed, await statusOf(listId)]).toEqual([1, 'active']);
+    expect((await jobOf(clientId, only))?.id).toBe(callJobId(only, 1));
   });
 
   it('gives a case its job back when its pull read the list paused and dropped the job after a resume had counted it', async () => {
@@ -143,10 +170,12 @@ describe('pausing one list', () => {
     // there) lands before the pull drops the job.
     const moveToCompleted = Job.prototype.moveToCompleted;
     let dropped = 0;
-    const drop = vi.spyOn(Job.prototype, 'moveToCompleted').mockImplementationOnce(async function (this: Job, ...args) {
-      dropped++;
-      expect((await act(lead.cookie, listId, 'resume')).status).toBe(200);
-      expect(await jobOf(clientId, only)).toBeTruthy(); // counted by the resume's reconcile
+    // Only this case's job: the workers complete jobs of their own meanwhile.
+    const drop = vi.spyOn(Job.prototype, 'moveToCompleted').mockImplementation(async function (this: Job, ...args) {
+      if (this.id === callJobId(only, 1) && dropped++ === 0) {
+        expect((await act(lead.cookie, listId, 'resume')).status).toBe(200);
+        expect(await jobOf(clientId, only)).toBeTruthy(); // counted by the resume's reconcile
+      }
       return moveToCompleted.apply(this, args);
     });
     let first;

@@ -86,7 +86,9 @@ export async function reconcile(d: DispatchDeps, only?: { listId: string }): Pro
   }
   for (const q of await d.calls.ready.all()) queues.add(q);
   const imported = await d.calls.importQueues.all();
-  report.removed = await removeStale(d, [...new Set([...queues, ...imported])], current);
+  const stale = await removeStale(d, [...new Set([...queues, ...imported])], current);
+  report.removed = stale.removed;
+  await restoreResumed(d, stale.pausedLists);
   const now = d.clock.now().getTime();
   // Not the imports' own queues: an import names its queue in the ready index once it commits.
   await d.calls.ready.refresh([...queues], now);
@@ -166,13 +168,15 @@ function jobRestorer(d: DispatchDeps, settingsOf: (clientId: string) => Promise<
 }
 
 /**
- * Removes waiting, prioritized and delayed jobs whose case is closed, gone or has moved on. A job
- * whose case is not found is kept while the list it names is `importing`: an import adds its
- * jobs before it commits their cases.
+ * Removes waiting, prioritized and delayed jobs whose case is closed, gone, has moved on or is in
+ * a paused list (one the pause left behind, its removal failed). A job whose case is not found is
+ * kept while the list it names is `importing`: an import adds its jobs before it commits their
+ * cases. Returns the paused lists it removed jobs of.
  */
-async function removeStale(d: DispatchDeps, queues: string[], current: Set<string>): Promise<number> {
+async function removeStale(d: DispatchDeps, queues: string[], current: Set<string>): Promise<{ removed: number; pausedLists: Set<string> }> {
   const redis = d.queues.connection;
   let removed = 0;
+  const pausedLists = new Set<string>();
   for (const queue of queues) {
     const keys = jobSetKeys(d.calls.prefix, queue);
     const ids = [...(await redis.lrange(keys.wait, 0, -1)), ...(await redis.zrange(keys.prioritized, '0', '-1')), ...(await redis.zrange(keys.delayed, '0', '-1'))];
@@ -183,15 +187,31 @@ async function removeStale(d: DispatchDeps, queues: string[], current: Set<strin
         if (m) jobs.push({ id, caseId: m[1]!, attemptNo: Number(m[2]) });
       }
       if (jobs.length === 0) continue;
-      const { openCases, importing } = await lookAtJobs(d, queue, jobs);
+      const { openCases, importing, paused } = await lookAtJobs(d, queue, jobs);
       for (const job of jobs) {
         const attemptsMade = openCases.get(job.caseId);
         if (attemptsMade === undefined ? importing.has(job.id) : attemptsMade + 1 === job.attemptNo) continue;
         removed += await d.queues.calls(queue).remove(job.id);
+        const pausedList = paused.get(job.caseId);
+        if (pausedList) pausedLists.add(pausedList);
       }
     }
   }
-  return removed;
+  return { removed, pausedLists };
+}
+
+/**
+ * A paused list whose jobs `removeStale` removed, read again afterwards: active means a resume
+ * landed meanwhile, whose own reconcile may have counted a job removed here, and the list is
+ * reconciled once more. A resume committing after this read finds the jobs gone and adds them.
+ */
+async function restoreResumed(d: DispatchDeps, lists: Set<string>): Promise<void> {
+  if (lists.size === 0) return;
+  const resumed = await d.db
+    .select({ id: dunningLists.id })
+    .from(dunningLists)
+    .where(and(isAnyOf(dunningLists.id, lists), eq(dunningLists.status, 'active')));
+  for (const { id } of resumed) await reconcile(d, { listId: id });
 }
 
 /** A call job by its id: the case and attempt it is for. */
@@ -202,12 +222,12 @@ interface StoredJob {
 }
 
 /**
- * Of these jobs: their open cases (attempts made, by case id), and the jobs whose list (from
- * the job's data) is `importing`. Cases and lists are read in one statement: in one snapshot, a
+ * Of these jobs: their open cases not in a paused list (attempts made, by case id), those in a
+ * paused list (its id, by case id), and the jobs whose list (from the job's data) is `importing`. Cases and lists are read in one statement: in one snapshot, a
  * list seen no longer `importing` means its import's cases, committed before, are seen too — a
  * case committed while reconcile looked is never taken for a ghost.
  */
-async function lookAtJobs(d: DispatchDeps, queue: string, jobs: StoredJob[]): Promise<{ openCases: Map<string, number>; importing: Set<string> }> {
+async function lookAtJobs(d: DispatchDeps, queue: string, jobs: StoredJob[]): Promise<{ openCases: Map<string, number>; importing: Set<string>; paused: Map<string, string> }> {
   const pipeline = d.queues.connection.pipeline();
   for (const { id } of jobs) pipeline.hget(jobKey(d.calls.prefix, queue, id), 'data');
   const listOf = new Map<string, string>();
@@ -218,23 +238,28 @@ async function lookAtJobs(d: DispatchDeps, queue: string, jobs: StoredJob[]): Pr
   const caseIds = new Set(jobs.map((j) => j.caseId)); // checked by JOB_ID
   const listIds = new Set(listOf.values()); // checked by UUID
   const openCases = d.db
-    .select({ kind: sql<'case' | 'list'>`'case'`, id: cases.id, attemptsMade: cases.attemptsMade })
+    .select({
+      kind: sql<'case' | 'list'>`'case'`,
+      id: cases.id,
+      attemptsMade: cases.attemptsMade,
+      // A paused list's cases have no jobs (`pause.ts`): one left behind is stale until it resumes.
+      pausedList: sql<string | null>`(select ${dunningLists.id}::text from ${dunningLists} where ${dunningLists.id} = ${cases.listId} and ${dunningLists.status} = 'paused')`,
+    })
     .from(cases)
-    // A job of a paused list's case is kept: its pull drops it while the list is paused (and
-    // looks again, `restoreIfResumed`). Removed here, one read while a resume landed would be
-    // gone after the resume gave it back, the case without a job until the next reconcile.
     .where(and(isAnyOf(cases.id, caseIds), eq(cases.status, 'open')));
   const rows = listIds.size
     ? await openCases.unionAll(
         d.db
-          .select({ kind: sql<'case' | 'list'>`'list'`, id: dunningLists.id, attemptsMade: sql<number>`0` })
+          .select({ kind: sql<'case' | 'list'>`'list'`, id: dunningLists.id, attemptsMade: sql<number>`0`, pausedList: sql<string | null>`null` })
           .from(dunningLists)
           .where(and(isAnyOf(dunningLists.id, listIds), eq(dunningLists.status, 'importing'))),
       )
     : await openCases;
   const importingLists = new Set(rows.filter((r) => r.kind === 'list').map((r) => r.id));
+  const caseRows = rows.filter((r) => r.kind === 'case');
   return {
-    openCases: new Map(rows.filter((r) => r.kind === 'case').map((r) => [r.id, r.attemptsMade])),
+    openCases: new Map(caseRows.filter((r) => !r.pausedList).map((r) => [r.id, r.attemptsMade])),
     importing: new Set([...listOf].filter(([, listId]) => importingLists.has(listId)).map(([id]) => id)),
+    paused: new Map(caseRows.filter((r) => r.pausedList).map((r) => [r.id, r.pausedList!])),
   };
 }

@@ -15,7 +15,14 @@ const running = new Map<string, { again: boolean }>();
  * not one each). A resume committing after this read finds the job gone and adds it itself.
  */
 export async function restoreIfResumed(d: DispatchDeps, listId: string): Promise<void> {
-  const [list] = await d.db.select({ status: dunningLists.status }).from(dunningLists).where(eq(dunningLists.id, listId));
+  // Never throws: the job is dropped already, and the pull goes on (PostgreSQL failing here, the
+  // workers' reconcile restores the job should the list have resumed).
+  const list = await d.db
+    .select({ status: dunningLists.status })
+    .from(dunningLists)
+    .where(eq(dunningLists.id, listId))
+    .then(([row]) => row)
+    .catch((err: unknown) => void d.log.warn({ listId, err }, 'paused list\'s status not read again after a drop'));
   if (list?.status !== 'active') return;
   const run = running.get(listId);
   if (run) {
