@@ -79,6 +79,18 @@ describe('a manual send before the sweep', () => {
     expect(mailsTo('ergebnis@selbst.example')).toHaveLength(1);
   });
 
+  it('to the client’s address of then: a result address changed later does not mail the list again', async () => {
+    const { clientId, listId } = await completedListOf('UMZUG', 'alt@umzug.example');
+    expect((await t.request('POST', `/api/lists/${listId}/deliveries`, { cookie: admin, body: {} })).status).toBe(202);
+    await allSent(listId, 1);
+    const moved = await t.request('PATCH', `/api/clients/${clientId}`, { cookie: admin, body: { resultEmail: 'neu@umzug.example' } });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+
+    expect((await queueDueDeliveries(serviceDeps(t))).created).toBe(0);
+    expect(mailsTo('neu@umzug.example')).toHaveLength(0);
+    expect((await roundsOf(listId)).map((r) => [r.round, r.recipient])).toEqual([[1, 'alt@umzug.example']]);
+  });
+
   it('to the client’s address before the list completed (no way through the API): the sweep mails the finished list all the same', async () => {
     const clientId = await createClient(t, admin, { ...fastRules, code: 'FRUEH', name: 'Kunde FRUEH', resultEmail: 'ergebnis@frueh.example' });
     const agentId = (await t.userSession('agent', [clientId])).user.id;
@@ -116,7 +128,7 @@ describe('a manual send before the sweep', () => {
     const sweep = queueDueDeliveries(serviceDeps(t));
     try {
       // The sweep waits for that transaction on the index `deliveries_list_round`.
-      await eventually(() => waitingForALock(t.db), 10_000, 'the sweep waiting for the manual round');
+      await eventually(() => waitingForALock(t.db, '%insert into "deliveries"%'), 10_000, 'the sweep waiting for the manual round');
     } finally {
       commit();
     }

@@ -85,7 +85,7 @@ describe('the outbox copy of a list purged while its mail was written', () => {
     try {
       // The copy is written, and the delivery waits for the purge to commit before it reads the list.
       await eventually(async () => copiesOf(roundId).length === 1, 10_000, 'the outbox copy');
-      await eventually(() => waitingForALock(t.db), 10_000, 'the delivery waiting for the purge');
+      await eventually(() => waitingForALock(t.db, '%for share%'), 10_000, 'the delivery waiting for the purge');
     } finally {
       commit();
     }

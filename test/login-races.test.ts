@@ -86,7 +86,7 @@ describe('a login while an admin changes the user', () => {
     );
     let answered = false;
     const login = logIn(agent.username, OLD).finally(() => (answered = true));
-    await eventually(async () => answered || (await waitingForALock(t.db)), 10_000, 'the login waiting for the user row or answered');
+    await eventually(async () => answered || (await waitingForALock(t.db, '%insert into "sessions"%')), 10_000, 'the login waiting for the user row or answered');
     commit();
     await change;
     expect((await login).status).toBe(401);

@@ -170,7 +170,7 @@ export function othersBetween(a: CpuSnapshot, b: CpuSnapshot): Record<string, nu
   const used = new Map<string, number>();
   for (const [pid, p] of b.processes) {
     if (tree.has(pid) || servers.has(p.comm)) continue;
-    const cpu = p.cpu - (a.processes.get(pid)?.cpu ?? p.cpu);
+    const cpu = p.cpu - (a.processes.get(pid)?.cpu ?? 0); // started in the window: all of it
     if (cpu > 0) used.set(p.comm, (used.get(p.comm) ?? 0) + cpu);
   }
   return Object.fromEntries(

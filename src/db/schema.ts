@@ -301,9 +301,9 @@ export const rejectedRows = pgTable(
 );
 
 /**
- * Result-list mails. Round 1 is the automatic delivery of a completed list; every manual
- * re-send is the next round. A worker claims a round (`sending`) before it sends and records
- * the message id after, so no round is sent twice.
+ * Result-list mails, numbered per list in the order they were made: the automatic delivery of a
+ * completed list and each manual send alike. A worker claims a round (`sending`) before it sends
+ * and records the message id after, so no round is sent twice.
  */
 export const deliveries = pgTable(
   'deliveries',
@@ -316,6 +316,12 @@ export const deliveries = pgTable(
     recipient: text('recipient').notNull(),
     /** Who asked for a manual re-send; null for the automatic delivery. */
     requestedBy: uuid('requested_by').references(() => users.id),
+    /**
+     * The client's delivery of the list: the automatic round, or a manual one to the client's
+     * result address as it was when sent, after the list completed. A list with one is not
+     * mailed by itself (again).
+     */
+    toClient: boolean('to_client').notNull().default(false),
     lastError: text('last_error'),
     messageId: text('message_id'),
     createdAt: createdAt(),

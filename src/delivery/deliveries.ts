@@ -35,19 +35,15 @@ export async function queueDelivery(d: ServiceDeps, deliveryId: string): Promise
 }
 
 /**
- * Whether the completed list `l` of client `c` is still owed its automatic delivery: not when it
- * has one already (`requested_by` null, whatever became of it), nor when a lead sent it by hand,
- * after it completed, to the client's result address itself (compared case-insensitively; also a
- * send that failed: the lead has taken the client's delivery in hand and sees its outcome). A
- * manual send to another address (the client's accounting, an admin's copy) does not count: the
- * client still gets its list. Manual sends are refused while a list runs, and a completed list
- * never runs again, so "after it completed" holds for each of them today; the condition keeps the
- * rule true should an interim send ever be allowed. Both times come from the injected clock.
+ * Whether the completed list `l` is still owed its automatic delivery: not when it has the
+ * client's delivery already (`to_client`): its automatic round, whatever became of it, or a
+ * manual send to the client's result address as it was then, made after the list completed
+ * (`requestDelivery`; also one that failed: the lead has taken that delivery in hand and sees
+ * its outcome). A manual send to another address (the client's accounting, an admin's copy) is
+ * not it: the client still gets its list. Decided when the round is made, so a result address
+ * changed later does not make lists delivered to the old one owed again.
  */
-const owedAutomaticDelivery = sql`not exists (
-  select 1 from ${deliveries} o
-  where o.list_id = l.id
-    and (o.requested_by is null or (lower(o.recipient) = lower(c.result_email) and o.created_at >= l.completed_at)))`;
+const owedAutomaticDelivery = sql`not exists (select 1 from ${deliveries} o where o.list_id = l.id and o.to_client)`;
 
 /**
  * The scheduled sweep (`DELIVERY_CRON`): every completed list whose client has a result address
@@ -64,8 +60,8 @@ export async function queueDueDeliveries(d: ServiceDeps): Promise<{ created: num
   // its round. Two sweeps at once take the same number too: one round, never two.
   const created = rowsOf<{ id: string }>(
     await d.db.execute(sql`
-      insert into ${deliveries} (list_id, round, recipient, created_at)
-      select l.id, (select coalesce(max(r.round), 0) + 1 from ${deliveries} r where r.list_id = l.id), c.result_email, ${now.toISOString()}::timestamptz
+      insert into ${deliveries} (list_id, round, recipient, to_client)
+      select l.id, (select coalesce(max(r.round), 0) + 1 from ${deliveries} r where r.list_id = l.id), c.result_email, true
       from ${dunningLists} l join ${clients} c on c.id = l.client_id
       where l.status = 'completed' and l.purged_at is null and c.result_email is not null
         and l.completed_at >= c.result_email_since
@@ -128,8 +124,9 @@ export async function requestDelivery(d: ServiceDeps, listId: string, requestedB
         listId,
         recipient,
         requestedBy,
-        // The injected clock, as the list's `completed_at`: the sweep compares the two.
-        createdAt: d.clock.now(),
+        // The client's delivery when it goes to the client's result address as it is now, for a
+        // completed list (`owedAutomaticDelivery`).
+        toClient: sql`exists (select 1 from ${dunningLists} l join ${clients} c on c.id = l.client_id where l.id = ${listId} and l.status = 'completed' and lower(c.result_email) = lower(${recipient}))`,
         round: sql`(select coalesce(max(${deliveries.round}), 0) + 1 from ${deliveries} where ${deliveries.listId} = ${listId})`,
       })
       .returning();

@@ -36,7 +36,11 @@ export async function createTestDatabase(): Promise<{ url: string; database: Dat
   };
 }
 
-/** Whether a connection to `db`'s database waits for a lock (a row's, an index entry's): the moment a race test commits. */
-export async function waitingForALock(db: Db): Promise<boolean> {
-  return rowsOf(await db.execute(sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).length > 0;
+/**
+ * Whether a connection to `db`'s database waits for a lock (a row's, an index entry's) — one
+ * running a statement `like` the pattern, when given (workers running beside may wait for their
+ * own): the moment a race test commits.
+ */
+export async function waitingForALock(db: Db, like = '%'): Promise<boolean> {
+  return rowsOf(await db.execute(sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like ${like}`)).length > 0;
 }
