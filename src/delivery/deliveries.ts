@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { audit } from '../audit/audit.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -45,6 +45,9 @@ export async function queueDelivery(d: ServiceDeps, deliveryId: string): Promise
  */
 const owedAutomaticDelivery = sql`not exists (select 1 from ${deliveries} o where o.list_id = l.id and o.to_client)`;
 
+/** The list's next round number: rounds are numbered per list in the order they are made. */
+const nextRound = (listId: SQL | string) => sql`(select coalesce(max(${deliveries.round}), 0) + 1 from ${deliveries} where ${deliveries.listId} = ${listId})`;
+
 /**
  * The scheduled sweep (`DELIVERY_CRON`): every completed list whose client has a result address
  * and that is still owed its automatic delivery (`owedAutomaticDelivery`) gets it, as the list's
@@ -61,7 +64,7 @@ export async function queueDueDeliveries(d: ServiceDeps): Promise<{ created: num
   const created = rowsOf<{ id: string }>(
     await d.db.execute(sql`
       insert into ${deliveries} (list_id, round, recipient, to_client)
-      select l.id, (select coalesce(max(r.round), 0) + 1 from ${deliveries} r where r.list_id = l.id), c.result_email, true
+      select l.id, ${nextRound(sql`l.id`)}, c.result_email, true
       from ${dunningLists} l join ${clients} c on c.id = l.client_id
       where l.status = 'completed' and l.purged_at is null and c.result_email is not null
         and l.completed_at >= c.result_email_since
@@ -111,7 +114,7 @@ export class NoRecipientError extends Error {
 /** A round asked for by hand (the lead's "Erneut senden"), optionally to another address. */
 export async function requestDelivery(d: ServiceDeps, listId: string, requestedBy: string, to: string | null): Promise<DeliveryRow> {
   const [target] = await d.db
-    .select({ email: clients.resultEmail })
+    .select({ email: clients.resultEmail, listStatus: dunningLists.status })
     .from(dunningLists)
     .innerJoin(clients, eq(clients.id, dunningLists.clientId))
     .where(eq(dunningLists.id, listId));
@@ -126,8 +129,8 @@ export async function requestDelivery(d: ServiceDeps, listId: string, requestedB
         requestedBy,
         // The client's delivery when it goes to the client's result address as it is now, for a
         // completed list (`owedAutomaticDelivery`).
-        toClient: sql`exists (select 1 from ${dunningLists} l join ${clients} c on c.id = l.client_id where l.id = ${listId} and l.status = 'completed' and lower(c.result_email) = lower(${recipient}))`,
-        round: sql`(select coalesce(max(${deliveries.round}), 0) + 1 from ${deliveries} where ${deliveries.listId} = ${listId})`,
+        toClient: target?.listStatus === 'completed' && recipient.toLowerCase() === target.email?.toLowerCase(),
+        round: nextRound(listId),
       })
       .returning();
   const row = await d.db.transaction(async (tx) => {

@@ -18,8 +18,8 @@ import { lookAtMissingCase, takeCase, untake, type PullContext, type Take } from
 import { triage } from './pull-triage.js';
 import { giveBack } from './held-assignment.js';
 import { keptContext, rememberHandedOut } from './handed-out.js';
+import { reconcileIfResumed } from './reconcile.js';
 import { releasedByAgent } from './released-by.js';
-import { restoreIfResumed } from './resumed-list.js';
 import { scarceQueues, speakersAtWork } from './scarce-languages.js';
 import { heldBackByLanguage, languageVerdict } from './language-check.js';
 import { anyLanguageQueue, languageNote } from './routing.js';
@@ -268,7 +268,12 @@ async function vet(d: DispatchDeps, agent: SessionUser, queue: string, job: Job<
   }
   if (first.kind === 'drop') {
     const dropped = await drop(first.reason);
-    if (read.ctx?.listStatus === 'paused') await restoreIfResumed(d, read.ctx.case.listId);
+    // In the background, never failing the pull (PostgreSQL failing here, the workers' reconcile
+    // restores the job should the list have resumed).
+    if (read.ctx?.listStatus === 'paused') {
+      const { listId } = read.ctx.case;
+      reconcileIfResumed(d, [listId]).catch((err: unknown) => d.log.warn({ listId, err }, 'a resumed list\'s dropped job not restored; the workers\' reconcile restores it'));
+    }
     return dropped;
   }
   if (first.kind === 'later') return later(job, token, first.at);

@@ -88,7 +88,7 @@ export async function reconcile(d: DispatchDeps, only?: { listId: string }): Pro
   const imported = await d.calls.importQueues.all();
   const stale = await removeStale(d, [...new Set([...queues, ...imported])], current);
   report.removed = stale.removed;
-  await restoreResumed(d, stale.pausedLists);
+  await reconcileIfResumed(d, stale.pausedLists);
   const now = d.clock.now().getTime();
   // Not the imports' own queues: an import names its queue in the ready index once it commits.
   await d.calls.ready.refresh([...queues], now);
@@ -200,18 +200,46 @@ async function removeStale(d: DispatchDeps, queues: string[], current: Set<strin
   return { removed, pausedLists };
 }
 
+/** Lists reconciled again in this process, and whether another run was asked for meanwhile. */
+const rerunning = new Map<string, { again: boolean; done: Promise<void> }>();
+
 /**
- * A paused list whose jobs `removeStale` removed, read again afterwards: active means a resume
- * landed meanwhile, whose own reconcile may have counted a job removed here, and the list is
- * reconciled once more. A resume committing after this read finds the jobs gone and adds them.
+ * After a pull or `removeStale` removed a job because they read its list as paused: a resume
+ * that committed after that read has given the list's cases their jobs back already (its
+ * reconcile for the list) and counted the job as there. So the lists are read again after the
+ * removal, and an active one is reconciled once more; a resume committing after this read finds
+ * the job gone and adds it itself. One run per list at a time: removals meanwhile ask for one
+ * more run, not one each. Resolves when the runs asked for here have ended.
  */
-async function restoreResumed(d: DispatchDeps, lists: Set<string>): Promise<void> {
+export async function reconcileIfResumed(d: DispatchDeps, listIds: Iterable<string>): Promise<void> {
+  const lists = new Set(listIds);
   if (lists.size === 0) return;
   const resumed = await d.db
     .select({ id: dunningLists.id })
     .from(dunningLists)
     .where(and(isAnyOf(dunningLists.id, lists), eq(dunningLists.status, 'active')));
-  for (const { id } of resumed) await reconcile(d, { listId: id });
+  await Promise.all(resumed.map(({ id }) => reconcileAgain(d, id)));
+}
+
+function reconcileAgain(d: DispatchDeps, listId: string): Promise<void> {
+  const running = rerunning.get(listId);
+  if (running) {
+    running.again = true;
+    return running.done;
+  }
+  const run = { again: true, done: Promise.resolve() };
+  rerunning.set(listId, run);
+  run.done = (async () => {
+    try {
+      while (run.again) {
+        run.again = false;
+        await reconcile(d, { listId });
+      }
+    } finally {
+      rerunning.delete(listId);
+    }
+  })();
+  return run.done;
 }
 
 /** A call job by its id: the case and attempt it is for. */
@@ -223,9 +251,10 @@ interface StoredJob {
 
 /**
  * Of these jobs: their open cases not in a paused list (attempts made, by case id), those in a
- * paused list (its id, by case id), and the jobs whose list (from the job's data) is `importing`. Cases and lists are read in one statement: in one snapshot, a
- * list seen no longer `importing` means its import's cases, committed before, are seen too — a
- * case committed while reconcile looked is never taken for a ghost.
+ * paused list (its id, by case id), and the jobs whose list (from the job's data) is
+ * `importing`. Cases and lists are read in one statement: in one snapshot, a list seen no longer
+ * `importing` means its import's cases, committed before, are seen too — a case committed while
+ * reconcile looked is never taken for a ghost.
  */
 async function lookAtJobs(d: DispatchDeps, queue: string, jobs: StoredJob[]): Promise<{ openCases: Map<string, number>; importing: Set<string>; paused: Map<string, string> }> {
   const pipeline = d.queues.connection.pipeline();
